@@ -1,0 +1,21 @@
+/** Activity: read a snapshot's provisioning state and copy progress. Read-only. */
+import { parseResourceId, ResourceTypes } from '../azure/resourceId';
+import { ActivityResult } from '../domain/activityResult';
+import { SnapshotState } from '../domain/vmFacts';
+import { ActivityDeps } from './deps';
+import { ok, settleAzureError } from './settle';
+import { snapshotStateOf } from './startOsDiskSnapshot';
+
+export interface GetSnapshotStateInput {
+  snapshotId: string;
+}
+
+export async function getSnapshotState(input: GetSnapshotStateInput, deps: ActivityDeps): Promise<ActivityResult<SnapshotState>> {
+  try {
+    const ref = parseResourceId(input.snapshotId, ResourceTypes.snapshot);
+    const snapshot = await deps.arm.compute(ref.subscriptionId).snapshots.get(ref.resourceGroup, ref.name);
+    return ok(snapshotStateOf(snapshot));
+  } catch (err) {
+    return settleAzureError(err, 'read snapshot', input.snapshotId);
+  }
+}

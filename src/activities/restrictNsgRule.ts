@@ -1,0 +1,76 @@
+/**
+ * Activity: replace the sources of an NSG rule that opens RDP to the world with the allowed CIDRs.
+ * It re-reads the rule first: if someone changed it since the assessment, it refuses rather than overwrite
+ * their change; if it already has the new sources (a re-run), it writes nothing. Everything but the sources
+ * is kept as it was.
+ */
+import type { SecurityRule } from '@azure/arm-network';
+import { parseResourceId, ResourceTypes } from '../azure/resourceId';
+import { ActivityResult } from '../domain/activityResult';
+import { RestrictRuleInput, RestrictRuleResult, SecurityRuleSnapshot } from '../domain/vmFacts';
+import { ActivityDeps } from './deps';
+import { ok, settleAzureError } from './settle';
+
+function sourcesOf(rule: SecurityRule): string[] {
+  if (rule.sourceAddressPrefixes && rule.sourceAddressPrefixes.length > 0) return [...rule.sourceAddressPrefixes];
+  return rule.sourceAddressPrefix ? [rule.sourceAddressPrefix] : [];
+}
+
+function snapshotOf(nsgId: string, rule: SecurityRule): SecurityRuleSnapshot {
+  return {
+    nsgId,
+    name: rule.name ?? '',
+    priority: rule.priority ?? 0,
+    sourceAddressPrefix: rule.sourceAddressPrefix ?? null,
+    sourceAddressPrefixes: [...(rule.sourceAddressPrefixes ?? [])],
+  };
+}
+
+function sameSet(a: readonly string[], b: readonly string[]): boolean {
+  const norm = (list: readonly string[]) => [...new Set(list.map((s) => s.trim().toLowerCase()))].sort().join(',');
+  return norm(a) === norm(b);
+}
+
+export async function restrictNsgRule(input: RestrictRuleInput, deps: ActivityDeps): Promise<ActivityResult<RestrictRuleResult>> {
+  const ruleId = `${input.nsgId}/securityRules/${input.ruleName}`;
+  try {
+    const nsgRef = parseResourceId(input.nsgId, ResourceTypes.networkSecurityGroup);
+    const rg = nsgRef.resourceGroup;
+    const nsgName = nsgRef.name;
+    const client = deps.arm.network(nsgRef.subscriptionId);
+    const rule = await client.securityRules.get(rg, nsgName, input.ruleName);
+    const current = sourcesOf(rule);
+    const before: SecurityRuleSnapshot = { ...snapshotOf(input.nsgId, rule) };
+    if (sameSet(current, input.newSourcePrefixes)) {
+      // Already restricted (this activity ran before and its result was lost): report the original sources.
+      const original = input.expectedSourcePrefixes;
+      return ok({
+        before: { ...before, sourceAddressPrefix: original.length === 1 ? original[0] : null, sourceAddressPrefixes: original.length === 1 ? [] : original },
+        after: before,
+        wrote: false,
+      });
+    }
+    if (!sameSet(current, input.expectedSourcePrefixes)) {
+      return {
+        ok: false,
+        failure: {
+          code: 'RuleChangedSinceAssessment',
+          message: `The rule ${ruleId} now admits ${current.join(', ') || 'nothing'}, not ${input.expectedSourcePrefixes.join(', ')} as assessed; it was left alone.`,
+          statusCode: null,
+          operation: 'restrict NSG rule',
+        },
+      };
+    }
+    const single = input.newSourcePrefixes.length === 1;
+    const updated: SecurityRule = {
+      ...rule,
+      sourceAddressPrefix: single ? input.newSourcePrefixes[0] : undefined,
+      sourceAddressPrefixes: single ? [] : [...input.newSourcePrefixes],
+      description: (rule.description ? `${rule.description} ` : '') + `[rdp-autorepair ${input.repairId}: was ${current.join(',')}]`.slice(0, 140),
+    };
+    const written = await client.securityRules.createOrUpdate(rg, nsgName, input.ruleName, updated, { updateIntervalInMs: deps.arm.lroPollIntervalMs });
+    return ok({ before, after: snapshotOf(input.nsgId, written), wrote: true });
+  } catch (err) {
+    return settleAzureError(err, 'restrict NSG rule', ruleId);
+  }
+}

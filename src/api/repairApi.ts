@@ -1,0 +1,117 @@
+/**
+ * The repair HTTP API: POST /api/repairs, GET /api/repairs/{id}, GET /api/repairs?vmResourceId=.
+ * Validation and policy come from domain/; this file maps them to status codes and talks to the durable client.
+ */
+import { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { AppConfig, readConfig } from '../domain/config';
+import { ConfigurationError } from '../domain/errors';
+import { isRepairInstanceId, repairInstanceId } from '../domain/instanceId';
+import { describeProblems, validateRepairRequest } from '../domain/repairRequest';
+import { isInScope } from '../domain/scope';
+import { parseVmResourceId } from '../domain/vmResourceId';
+import { REPAIR_ORCHESTRATOR } from '../orchestration/names';
+import { RepairOrchestrationInput } from '../orchestration/orchestrationInput';
+import { errorResponse, jsonResponse } from './httpResponses';
+import { readJsonBody } from './readJsonBody';
+import { getRepairClient, isUnknownInstanceError, RepairClient } from './repairClient';
+import { toStatusView } from './statusView';
+
+const ACTIVE = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
+
+function statusUrlFor(request: HttpRequest, id: string): string {
+  const url = new URL(request.url);
+  return `${url.origin}/api/repairs/${encodeURIComponent(id)}`;
+}
+
+function loadConfig(): { ok: true; config: AppConfig } | { ok: false; response: HttpResponseInit } {
+  try {
+    return { ok: true, config: readConfig(process.env) };
+  } catch (err) {
+    if (err instanceof ConfigurationError) {
+      return { ok: false, response: errorResponse(500, 'ConfigurationError', `The app is misconfigured: ${err.message}`, { setting: err.setting }) };
+    }
+    throw err;
+  }
+}
+
+async function activeStatus(client: RepairClient, id: string) {
+  try {
+    const status = await client.getStatus(id);
+    return status && ACTIVE.has(String(status.runtimeStatus)) ? status : null;
+  } catch (err) {
+    if (isUnknownInstanceError(err)) return null;
+    throw err;
+  }
+}
+
+function conflict(request: HttpRequest, id: string, vmId: string): HttpResponseInit {
+  const statusUrl = statusUrlFor(request, id);
+  return errorResponse(409, 'RepairAlreadyRunning', `A repair of ${vmId} is already running; only one repair per VM runs at a time.`, { id, statusUrl }, { Location: statusUrl });
+}
+
+export async function startRepair(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const loaded = loadConfig();
+  if (!loaded.ok) return loaded.response;
+  const { config } = loaded;
+  const body = await readJsonBody(request);
+  if (!body.ok) return errorResponse(body.status, body.code, body.message);
+  const validation = validateRepairRequest(body.value, { kind: 'http' });
+  if (!validation.ok) {
+    return errorResponse(400, 'InvalidRequest', `The repair request is invalid: ${describeProblems(validation.problems)}`, validation.problems);
+  }
+  const repair = validation.request;
+  if (config.scopesUnset) {
+    return errorResponse(403, 'ScopesNotConfigured',
+      'REPAIR_ALLOWED_SCOPES is not set, so every repair is refused. Set it to the subscriptions or resource groups this app may repair, e.g. /subscriptions/<id>/resourceGroups/<name>.',
+      { setting: 'REPAIR_ALLOWED_SCOPES' });
+  }
+  if (!isInScope(repair.vm.key, config.scopes)) {
+    return errorResponse(403, 'OutOfScope', `${repair.vm.id} is outside REPAIR_ALLOWED_SCOPES; this app may repair only VMs in: ${config.scopes.map((s) => s.key).join(', ')}.`,
+      { setting: 'REPAIR_ALLOWED_SCOPES' });
+  }
+  const client = getRepairClient(context);
+  const id = repairInstanceId(repair.vm.key);
+  if (await activeStatus(client, id)) return conflict(request, id, repair.vm.id);
+  const input: RepairOrchestrationInput = { repairId: id, request: repair, settings: config.settings };
+  try {
+    await client.startNew(REPAIR_ORCHESTRATOR, { instanceId: id, input });
+  } catch (err) {
+    // Two starts raced past the check above: the loser gets the same 409 as if it had come second.
+    if (await activeStatus(client, id)) return conflict(request, id, repair.vm.id);
+    throw err;
+  }
+  context.log(`repair ${id} started for ${repair.vm.id} (mode ${repair.mode}, source http)`);
+  const statusUrl = statusUrlFor(request, id);
+  return jsonResponse(202, { id, vmResourceId: repair.vm.id, mode: repair.mode, statusUrl }, { Location: statusUrl, 'Retry-After': '10' });
+}
+
+export async function getRepair(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const id = request.params.id ?? '';
+  if (!isRepairInstanceId(id)) {
+    return errorResponse(404, 'RepairNotFound', `No repair has the id '${id}'. Repair ids look like rdprepair-<vm name>-<16 hex digits>.`);
+  }
+  return respondWithStatus(request, getRepairClient(context), id);
+}
+
+export async function findRepair(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  const raw = request.query.get('vmResourceId');
+  if (raw === null || raw.trim() === '') {
+    return errorResponse(400, 'InvalidRequest', 'The query parameter vmResourceId is required: GET /api/repairs?vmResourceId=/subscriptions/.../virtualMachines/<name>.');
+  }
+  const vm = parseVmResourceId(raw);
+  if (!vm.ok) return errorResponse(400, 'InvalidRequest', `vmResourceId ${vm.message}`, [{ field: 'vmResourceId', message: vm.message }]);
+  return respondWithStatus(request, getRepairClient(context), repairInstanceId(vm.value.key), vm.value.id);
+}
+
+async function respondWithStatus(request: HttpRequest, client: RepairClient, id: string, vmId?: string): Promise<HttpResponseInit> {
+  try {
+    const status = await client.getStatus(id, { showInput: true });
+    if (!status) throw new Error('HTTP 404');
+    return jsonResponse(200, toStatusView(status, statusUrlFor(request, id)));
+  } catch (err) {
+    if (isUnknownInstanceError(err)) {
+      return errorResponse(404, 'RepairNotFound', vmId ? `No repair has been run for ${vmId}.` : `No repair has the id '${id}'.`);
+    }
+    throw err;
+  }
+}

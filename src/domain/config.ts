@@ -1,0 +1,69 @@
+/**
+ * Settings from the environment (app settings in Azure, local.settings.json under `func start`).
+ * Read once per HTTP call and copied into the orchestration input, so a replay never sees a changed setting.
+ */
+import { ConfigurationError } from './errors';
+import { parseCidr } from './ipAddress';
+import { parseScopes, Scope } from './scope';
+
+export type ProbeAddressKind = 'public' | 'private';
+
+export interface RepairSettings {
+  probeAddress: ProbeAddressKind;
+  /** The app's own outbound addresses as CIDRs; lets the flow tell "blocked for us" from "broken". */
+  probeSourceCidrs: string[];
+  probeTimeoutMs: number;
+  certificateWarningDays: number;
+  snapshotPollSeconds: number;
+  snapshotTimeoutMinutes: number;
+  activityRetryAttempts: number;
+  activityRetryFirstIntervalSeconds: number;
+}
+
+export interface AppConfig {
+  scopes: Scope[];
+  /** True when REPAIR_ALLOWED_SCOPES is unset: the app then refuses every repair and says why. */
+  scopesUnset: boolean;
+  settings: RepairSettings;
+}
+
+type Env = Record<string, string | undefined>;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`, name);
+  }
+  return value;
+}
+
+export function readConfig(env: Env = process.env): AppConfig {
+  const scopes = parseScopes(env.REPAIR_ALLOWED_SCOPES);
+  if (!scopes.ok) throw new ConfigurationError(scopes.message, 'REPAIR_ALLOWED_SCOPES');
+  const probeAddress = (env.RDP_PROBE_ADDRESS ?? 'public').trim().toLowerCase();
+  if (probeAddress !== 'public' && probeAddress !== 'private') {
+    throw new ConfigurationError(`RDP_PROBE_ADDRESS must be 'public' or 'private', got '${env.RDP_PROBE_ADDRESS}'`, 'RDP_PROBE_ADDRESS');
+  }
+  const probeSourceCidrs: string[] = [];
+  for (const entry of (env.PROBE_SOURCE_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+    const parsed = parseCidr(entry);
+    if (!parsed.ok) throw new ConfigurationError(`PROBE_SOURCE_ADDRESSES: ${parsed.message}`, 'PROBE_SOURCE_ADDRESSES');
+    probeSourceCidrs.push(parsed.value.text);
+  }
+  return {
+    scopes: scopes.value,
+    scopesUnset: scopes.value.length === 0,
+    settings: {
+      probeAddress,
+      probeSourceCidrs,
+      probeTimeoutMs: integer(env, 'RDP_PROBE_TIMEOUT_MS', 5000, 500, 60000),
+      certificateWarningDays: integer(env, 'CERT_EXPIRY_WARNING_DAYS', 14, 0, 365),
+      snapshotPollSeconds: integer(env, 'SNAPSHOT_POLL_SECONDS', 15, 5, 600),
+      snapshotTimeoutMinutes: integer(env, 'SNAPSHOT_TIMEOUT_MINUTES', 60, 5, 1440),
+      activityRetryAttempts: integer(env, 'ACTIVITY_RETRY_ATTEMPTS', 4, 1, 10),
+      activityRetryFirstIntervalSeconds: integer(env, 'ACTIVITY_RETRY_FIRST_INTERVAL_SECONDS', 5, 1, 300),
+    },
+  };
+}

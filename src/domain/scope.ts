@@ -1,0 +1,46 @@
+/**
+ * REPAIR_ALLOWED_SCOPES: the subscriptions and resource groups the app may touch. The app's identity may hold
+ * wider rights than the operators meant to delegate to an automatic repairer; this list is the operators' word.
+ */
+import { ParseResult } from './vmResourceId';
+
+export interface Scope {
+  subscriptionId: string;
+  resourceGroup?: string;
+  /** Lower-cased canonical prefix, e.g. /subscriptions/x/resourcegroups/rg */
+  key: string;
+}
+
+const SUBSCRIPTION_SCOPE = /^\/subscriptions\/([0-9a-f-]{36})$/i;
+const RESOURCE_GROUP_SCOPE = /^\/subscriptions\/([0-9a-f-]{36})\/resourceGroups\/([^/]+)$/i;
+
+export function parseScopes(setting: string | undefined): ParseResult<Scope[]> {
+  if (setting === undefined || setting.trim() === '') return { ok: true, value: [] };
+  const scopes: Scope[] = [];
+  for (const raw of setting.split(',')) {
+    const entry = raw.trim().replace(/\/+$/, '');
+    if (entry === '') continue;
+    const sub = SUBSCRIPTION_SCOPE.exec(entry);
+    const rg = RESOURCE_GROUP_SCOPE.exec(entry);
+    if (sub) {
+      scopes.push({ subscriptionId: sub[1].toLowerCase(), key: `/subscriptions/${sub[1]}`.toLowerCase() });
+    } else if (rg) {
+      scopes.push({
+        subscriptionId: rg[1].toLowerCase(),
+        resourceGroup: rg[2],
+        key: `/subscriptions/${rg[1]}/resourcegroups/${rg[2]}`.toLowerCase(),
+      });
+    } else {
+      return {
+        ok: false,
+        message: `REPAIR_ALLOWED_SCOPES entry '${entry}' is neither /subscriptions/{id} nor /subscriptions/{id}/resourceGroups/{name}`,
+      };
+    }
+  }
+  return { ok: true, value: scopes };
+}
+
+/** True when the VM (by its lower-cased key) lies inside one of the scopes. */
+export function isInScope(vmKey: string, scopes: readonly Scope[]): boolean {
+  return scopes.some((s) => vmKey.startsWith(`${s.key}/`));
+}

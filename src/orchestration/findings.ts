@@ -1,0 +1,66 @@
+/** Turning what the flow saw into findings an operator can act on (pure). */
+import { ProbeVerdict, RdpProbeResult } from '../domain/rdpProbe';
+import { Finding } from '../domain/repairStatus';
+import { RdpExposure } from './nsgAssessment';
+
+export function exposureFindings(exposure: RdpExposure, allowedSourceCidrs: readonly string[]): Finding[] {
+  const port = exposure.port;
+  const findings: Finding[] = [];
+  if (exposure.openToWorld) {
+    const rules = exposure.worldOpenings.map((o) => `${o.rule.name} (priority ${o.rule.priority}, ${o.level} NSG)`).join(', ');
+    findings.push({
+      code: 'RdpOpenToInternet',
+      severity: 'warning',
+      message: exposure.noNsgAtAll
+        ? `No network security group filters port ${port}: RDP is open to the whole Internet.`
+        : `RDP port ${port} is open to the whole Internet through ${rules}. Internet-wide RDP scanning can exhaust the RDP service (the article's "VM under attack").`,
+      advice: exposure.noNsgAtAll
+        ? 'Attach an NSG to the NIC or subnet that allows RDP only from your addresses (or use Azure Bastion / just-in-time access).'
+        : allowedSourceCidrs.length > 0
+          ? null
+          : `Pass allowedSourceCidrs (your own public addresses) to let the repair restrict ${rules}, or use Azure Bastion / just-in-time access.`,
+    });
+  }
+  if (exposure.blockedFromInternet) {
+    findings.push({
+      code: 'RdpBlockedByNsg',
+      severity: 'warning',
+      message: `No NSG rule admits RDP on port ${port} from any Internet address; only virtual-network sources can reach it.`,
+      advice: 'If you connect over the Internet, add an Allow rule for your own address on this port; this tool does not open blocked ports.',
+    });
+  }
+  return findings;
+}
+
+export function probeFinding(label: string, result: RdpProbeResult): Finding {
+  const severity: Record<ProbeVerdict, Finding['severity']> = { healthy: 'info', degraded: 'warning', broken: 'error', unreachable: 'error' };
+  return {
+    code: `Probe${label}${result.verdict[0].toUpperCase()}${result.verdict.slice(1)}`,
+    severity: severity[result.verdict],
+    message: `${label} RDP probe of ${result.host}:${result.port}: ${result.verdict} — ${result.reason}`,
+    advice: null,
+  };
+}
+
+/** What to look at next when RDP is still not healthy and this version has no more fixes to try. */
+export function adviceForProbe(result: RdpProbeResult): string[] {
+  if (result.negotiationFailure === 'SSL_CERT_NOT_ON_SERVER') {
+    return ['The RDP listener has no usable certificate: delete the certificate in Cert:\\LocalMachine\\Remote Desktop and restart SessionEnv and TermService (Windows creates a new one).'];
+  }
+  if (result.error === 'NOT_RDP') {
+    return ['Another program answers on the RDP port: find it with Get-NetTCPConnection -LocalPort <port> through Run Command, stop it and start TermService.'];
+  }
+  if (result.verdict === 'broken') {
+    return [
+      'The server accepts the connection but fails the security (TLS) handshake: the "internal error" signature.',
+      'Check, through Run Command or the serial console: the RDP certificate (Cert:\\LocalMachine\\Remote Desktop), access to C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys, and SCHANNEL TLS 1.2 Server Enabled=1 / DisabledByDefault=0.',
+    ];
+  }
+  if (result.verdict === 'degraded') {
+    return ['RDP works but not cleanly: renew the RDP certificate or enable TLS 1.2, as the reason says.'];
+  }
+  if (result.verdict === 'unreachable') {
+    return ['Check that the VM is running, that TermService is started, and that nothing between this app and the VM drops the port (NSG, firewall, route table).'];
+  }
+  return [];
+}

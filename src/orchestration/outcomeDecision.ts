@@ -1,0 +1,59 @@
+/** How a repair ends, given the probes before and after and what was changed (pure). */
+import { RdpProbeResult } from '../domain/rdpProbe';
+import { Outcome } from '../domain/repairStatus';
+import { adviceForProbe } from './findings';
+import { LevelVerdict } from './nsgAssessment';
+
+export interface VerifyFacts {
+  baseline: RdpProbeResult | null;
+  verify: RdpProbeResult | null;
+  /** Why no probe could run (no address), when that is the case. */
+  noProbeReason: string | null;
+  changesMade: number;
+  probeAdmittedAfter: LevelVerdict;
+  probeSourceConfigured: boolean;
+}
+
+export function decideOutcome(facts: VerifyFacts): Outcome {
+  const { verify, changesMade } = facts;
+  if (!verify) {
+    return {
+      kind: changesMade > 0 ? 'Unverified' : 'NotRepaired',
+      reason: `${changesMade > 0 ? `${changesMade} change(s) made, but the` : 'The'} result could not be checked: ${facts.noProbeReason ?? 'no probe ran'}`,
+      advice: ['Test Remote Desktop from a machine that can reach the VM.'],
+    };
+  }
+  if (verify.verdict === 'healthy') {
+    if (changesMade > 0) {
+      return {
+        kind: 'Repaired',
+        reason: facts.baseline?.verdict === 'healthy'
+          ? `Remote Desktop already worked; ${changesMade} requested change(s) made and RDP verified healthy afterwards.`
+          : `Remote Desktop verified healthy after ${changesMade} change(s): ${verify.reason}`,
+        advice: [],
+      };
+    }
+    return {
+      kind: 'AlreadyHealthy',
+      reason: facts.baseline && facts.baseline.verdict !== 'healthy'
+        ? `Remote Desktop answered healthy on a second probe without any change (the first said: ${facts.baseline.reason}); the fault looks intermittent.`
+        : `Remote Desktop is healthy: ${verify.reason}`,
+      advice: facts.baseline && facts.baseline.verdict !== 'healthy' ? ['If users still see the error, start a repair again while it happens.'] : [],
+    };
+  }
+  if (verify.verdict === 'unreachable' && (facts.probeAdmittedAfter === 'deny' || (changesMade > 0 && !facts.probeSourceConfigured))) {
+    const why = facts.probeAdmittedAfter === 'deny'
+      ? "the NSG does not admit this app's own address (PROBE_SOURCE_ADDRESSES)"
+      : "the NSG now admits only the allowed sources and this app's address is unknown (PROBE_SOURCE_ADDRESSES is unset)";
+    return {
+      kind: 'Unverified',
+      reason: `Could not verify from here: ${why}, so the probe was not let through. That says nothing about RDP itself.`,
+      advice: ['Test Remote Desktop from one of the allowed source addresses.', "Set PROBE_SOURCE_ADDRESSES to this app's outbound addresses so the next report can tell."],
+    };
+  }
+  return {
+    kind: 'NotRepaired',
+    reason: `Remote Desktop is still ${verify.verdict}: ${verify.reason}${changesMade > 0 ? ` (after ${changesMade} change(s), which were kept)` : ''}`,
+    advice: adviceForProbe(verify),
+  };
+}

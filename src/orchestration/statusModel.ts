@@ -1,0 +1,91 @@
+/**
+ * Building the operator-facing status as the orchestration goes. Pure functions over plain JSON; the
+ * orchestrator passes the replay-safe time (context.df.currentUtcDateTime) in.
+ */
+import { RdpProbeResult } from '../domain/rdpProbe';
+import { RepairRequest } from '../domain/repairRequest';
+import { Change, Finding, Outcome, ProbeSummary, RepairStatus, StepStatus } from '../domain/repairStatus';
+
+export function newRepairStatus(repairId: string, request: RepairRequest, rdpPort: number, at: string): RepairStatus {
+  return {
+    repairId,
+    vmResourceId: request.vm.id,
+    mode: request.mode,
+    source: request.source,
+    rdpPort,
+    startedAt: at,
+    currentStep: null,
+    timeline: [],
+    findings: [],
+    plannedChanges: [],
+    changes: [],
+    artifacts: { snapshotId: null, originalOsDiskId: null },
+    probes: { baseline: null, verify: null },
+    outcome: null,
+  };
+}
+
+export function beginStep(status: RepairStatus, step: string, at: string, detail = ''): void {
+  status.currentStep = step;
+  status.timeline.push({ step, status: 'running', startedAt: at, endedAt: null, detail });
+}
+
+/** Closes the most recent running entry of `step`. */
+export function endStep(status: RepairStatus, step: string, result: Exclude<StepStatus, 'running'>, at: string, detail: string): void {
+  for (let i = status.timeline.length - 1; i >= 0; i -= 1) {
+    const entry = status.timeline[i];
+    if (entry.step === step && entry.status === 'running') {
+      entry.status = result;
+      entry.endedAt = at;
+      entry.detail = detail;
+      break;
+    }
+  }
+  if (status.currentStep === step) status.currentStep = null;
+}
+
+export function skipStep(status: RepairStatus, step: string, at: string, detail: string): void {
+  status.timeline.push({ step, status: 'skipped', startedAt: at, endedAt: at, detail });
+}
+
+/** Marks whatever is still running as failed: used when the flow ends early. */
+export function failRunningSteps(status: RepairStatus, at: string, detail: string): void {
+  for (const entry of status.timeline) {
+    if (entry.status === 'running') {
+      entry.status = 'failed';
+      entry.endedAt = at;
+      entry.detail = entry.detail ? `${entry.detail}; ${detail}` : detail;
+    }
+  }
+  status.currentStep = null;
+}
+
+export function addFinding(status: RepairStatus, finding: Finding): void {
+  if (!status.findings.some((f) => f.code === finding.code && f.message === finding.message)) status.findings.push(finding);
+}
+
+export function recordChange(status: RepairStatus, change: Change): void {
+  status.changes.push(change);
+}
+
+export function finish(status: RepairStatus, outcome: Outcome, at: string): RepairStatus {
+  failRunningSteps(status, at, 'not finished');
+  status.outcome = outcome;
+  return status;
+}
+
+export function summarizeProbe(result: RdpProbeResult, at: string): ProbeSummary {
+  return {
+    target: `${result.host}:${result.port}`,
+    at,
+    verdict: result.verdict,
+    reason: result.reason,
+    stage: result.stage,
+    selectedProtocol: result.selectedProtocol,
+    negotiationFailure: result.negotiationFailure,
+    tlsVersion: result.tlsVersion,
+    error: result.error,
+    elapsedMs: result.elapsedMs,
+    certificateNotAfter: result.certificate?.notAfter ?? null,
+  };
+}
