@@ -26,8 +26,12 @@ function snapshotOf(nsgId: string, rule: SecurityRule): SecurityRuleSnapshot {
   };
 }
 
+// The effective-rules API spells `*` as 0.0.0.0/0; the rule resource keeps what its author wrote.
+const ANY_SOURCE = new Set(['*', '0.0.0.0/0', 'any']);
+
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const norm = (list: readonly string[]) => [...new Set(list.map((s) => s.trim().toLowerCase()))].sort().join(',');
+  const token = (s: string) => (ANY_SOURCE.has(s.trim().toLowerCase()) ? '*' : s.trim().toLowerCase());
+  const norm = (list: readonly string[]) => [...new Set(list.map(token))].sort().join(',');
   return norm(a) === norm(b);
 }
 

@@ -11,6 +11,7 @@ import { isInScope } from '../domain/scope';
 import { parseVmResourceId } from '../domain/vmResourceId';
 import { REPAIR_ORCHESTRATOR } from '../orchestration/names';
 import { RepairOrchestrationInput } from '../orchestration/orchestrationInput';
+import { getEnvironment } from './environment';
 import { errorResponse, jsonResponse } from './httpResponses';
 import { readJsonBody } from './readJsonBody';
 import { getRepairClient, isUnknownInstanceError, RepairClient } from './repairClient';
@@ -25,7 +26,7 @@ function statusUrlFor(request: HttpRequest, id: string): string {
 
 function loadConfig(): { ok: true; config: AppConfig } | { ok: false; response: HttpResponseInit } {
   try {
-    return { ok: true, config: readConfig(process.env) };
+    return { ok: true, config: readConfig(getEnvironment()) };
   } catch (err) {
     if (err instanceof ConfigurationError) {
       return { ok: false, response: errorResponse(500, 'ConfigurationError', `The app is misconfigured: ${err.message}`, { setting: err.setting }) };

@@ -1,0 +1,167 @@
+/**
+ * SIMULATED: Microsoft.Compute/disks get, list, create (empty, or `creationData.createOption: Copy` from a snapshot
+ * or disk) and delete. A copy provisions for the latency model's `diskCopyFromSnapshot` on the virtual clock.
+ */
+import { formatTypedResourceId, ResourceTypes } from '../../../azure/resourceId';
+import { ArmHttpError, badRequest, conflict } from '../http/armErrors';
+import type { Route, RouteContext } from '../http/router';
+import { ok, type HandlerResult } from '../http/responses';
+import { renderDisk } from '../render/compute';
+import { inResourceGroup } from '../world/store';
+import type { DiskState, HyperVGeneration, OsType } from '../world/types';
+import { requireBody, requireResource, requireResourceGroup, resourceIdFor, startOperation, stringAt, tagsFrom, type HandlerDeps } from './common';
+
+const TYPE = 'Microsoft.Compute/disks';
+const COLLECTION = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${TYPE}`;
+const ITEM = `${COLLECTION}/{diskName}`;
+/** An empty disk is provisioned in seconds (estimate; not in the latency model because the app never creates one). */
+const EMPTY_DISK_MS = 5_000;
+
+export function diskRoutes(deps: HandlerDeps): Route[] {
+  const { world } = deps;
+  return [
+    {
+      method: 'GET',
+      path: COLLECTION,
+      operation: 'disks.listByResourceGroup',
+      kind: 'read',
+      permission: `${TYPE}/read`,
+      handle: ({ params }) => {
+        const rg = requireResourceGroup(world, params);
+        const disks = world.store.disks.values().filter((d) => inResourceGroup(d, rg.subscriptionId, rg.name));
+        return ok({ value: disks.map((d) => renderDisk(world, d)) });
+      },
+    },
+    {
+      method: 'GET',
+      path: ITEM,
+      operation: 'disks.get',
+      kind: 'read',
+      permission: `${TYPE}/read`,
+      handle: (context) => ok(renderDisk(world, requireResource(world, world.store.disks, context.params, TYPE, 'diskName'))),
+    },
+    {
+      method: 'PUT',
+      path: ITEM,
+      operation: 'disks.createOrUpdate',
+      kind: 'write',
+      permission: `${TYPE}/write`,
+      handle: (context) => putDisk(deps, context),
+    },
+    {
+      method: 'DELETE',
+      path: ITEM,
+      operation: 'disks.delete',
+      kind: 'write',
+      permission: `${TYPE}/delete`,
+      handle: (context) => deleteDisk(deps, context),
+    },
+  ];
+}
+
+function putDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
+  const { world } = deps;
+  const rg = requireResourceGroup(world, context.params);
+  const name = context.params['diskName']!;
+  const body = requireBody(context);
+  const existing = world.store.disks.get(resourceIdFor(context.params, TYPE, name));
+  if (existing) {
+    // Re-running the activity that created it: only tags may change; the copy source may not.
+    const source = stringAt(body, 'properties', 'creationData', 'sourceResourceId');
+    if (source && source.toLowerCase() !== (existing.sourceResourceId ?? '').toLowerCase()) {
+      throw conflict('PropertyChangeNotAllowed', "Changing property 'sourceResourceId' is not allowed.", 'creationData.sourceResourceId');
+    }
+    const tags = tagsFrom(body);
+    if (tags) existing.tags = tags;
+    return ok(renderDisk(world, existing));
+  }
+
+  const location = stringAt(body, 'location');
+  if (!location) throw badRequest('LocationRequired', 'The location property is required for this definition.', 'location');
+  const createOption = stringAt(body, 'properties', 'creationData', 'createOption');
+  const id = formatTypedResourceId(ResourceTypes.disk, rg.subscriptionId, rg.name, name);
+  const zones = Array.isArray(body['zones']) ? (body['zones'] as unknown[]).filter((z): z is string => typeof z === 'string') : undefined;
+  const base = {
+    id,
+    subscriptionId: rg.subscriptionId,
+    resourceGroup: rg.name,
+    name,
+    location,
+    tags: tagsFrom(body) ?? {},
+    etag: world.newEtag(),
+    ...(zones?.length ? { zones } : {}),
+    skuName: stringAt(body, 'sku', 'name') ?? 'Premium_LRS',
+    provisioningState: 'Updating' as const,
+    timeCreated: world.clock.now().toISOString(),
+    uniqueId: world.guids.guid(),
+  };
+  const osTypeIn = stringAt(body, 'properties', 'osType') as OsType | undefined;
+  const generationIn = stringAt(body, 'properties', 'hyperVGeneration') as HyperVGeneration | undefined;
+
+  let disk: DiskState;
+  if (createOption === 'Copy') {
+    const sourceId = stringAt(body, 'properties', 'creationData', 'sourceResourceId');
+    const source = sourceId ? (world.store.snapshots.get(sourceId) ?? world.store.disks.get(sourceId)) : undefined;
+    if (!source) {
+      throw new ArmHttpError(404, 'NotFound', `Source resource '${sourceId ?? ''}' was not found.`, 'creationData.sourceResourceId');
+    }
+    const osType = osTypeIn ?? source.osType;
+    const generation = generationIn ?? source.hyperVGeneration;
+    disk = {
+      ...base,
+      ...(osType ? { osType } : {}),
+      ...(generation ? { hyperVGeneration: generation } : {}),
+      sizeGb: source.sizeGb,
+      createOption: 'Copy',
+      sourceResourceId: source.id,
+    };
+  } else if (createOption === 'Empty') {
+    const size = (body['properties'] as Record<string, unknown>)['diskSizeGB'];
+    if (typeof size !== 'number' || size <= 0) throw badRequest('InvalidParameter', 'diskSizeGB is required for an empty disk.', 'diskSizeGB');
+    disk = { ...base, ...(osTypeIn ? { osType: osTypeIn } : {}), sizeGb: size, createOption: 'Empty' };
+  } else {
+    throw badRequest('InvalidParameter', 'SIMULATED ARM supports creationData.createOption Copy and Empty.', 'creationData.createOption');
+  }
+
+  world.store.disks.set(id, disk);
+  world.emit({ kind: 'resourceCreated', at: world.clock.now(), resourceId: id, resourceType: TYPE });
+  const op = startOperation(deps, context, 'disks.createOrUpdate', {
+    resourceId: id,
+    subscriptionId: rg.subscriptionId,
+    location,
+    provider: 'disks',
+    latency: 'diskCopyFromSnapshot',
+    ...(createOption === 'Empty' ? { durationMs: EMPTY_DISK_MS } : {}),
+    onSucceeded: () => {
+      disk.provisioningState = 'Succeeded';
+    },
+    onFailed: () => {
+      disk.provisioningState = 'Failed';
+    },
+  });
+  return {
+    status: 202,
+    body: renderDisk(world, disk),
+    headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, true),
+  };
+}
+
+function deleteDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
+  const { world } = deps;
+  const rg = requireResourceGroup(world, context.params);
+  const disk = world.store.disks.get(resourceIdFor(context.params, TYPE, context.params['diskName']!));
+  if (!disk) return { status: 204 };
+  if (disk.managedBy) {
+    throw conflict('OperationNotAllowed', `Disk ${disk.name} is attached to VM ${disk.managedBy}.`);
+  }
+  world.store.disks.delete(disk.id);
+  world.emit({ kind: 'resourceDeleted', at: world.clock.now(), resourceId: disk.id, resourceType: TYPE });
+  const op = startOperation(deps, context, 'disks.delete', {
+    resourceId: disk.id,
+    subscriptionId: rg.subscriptionId,
+    location: disk.location,
+    provider: 'disks',
+    latency: 'resourceDelete',
+  });
+  return { status: 202, headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, true) };
+}

@@ -1,0 +1,83 @@
+/**
+ * SIMULATED: POST virtualMachines/{vm}/start|restart|deallocate|powerOff. Each answers 202 with polling headers;
+ * the VM shows the transitional power state (starting, deallocating, stopping) until the operation's finish
+ * time on the virtual clock, then the settled one. Restart needs a running VM, as in Azure; asking for the state
+ * a VM is already in is accepted and completes at once.
+ */
+import { ArmHttpError } from '../http/armErrors';
+import type { Route, RouteContext } from '../http/router';
+import type { HandlerResult } from '../http/responses';
+import type { LatencyOperation } from '../../latencyModel';
+import type { VirtualMachineState } from '../world/types';
+import { POWER_TRANSITIONS, type PowerAction } from '../world/vmStatus';
+import { refuseWhileBusy, requireResource, startOperation, type HandlerDeps } from './common';
+
+const VM_PATH = '/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/virtualMachines/{vmName}';
+
+const LATENCY: Record<PowerAction, LatencyOperation> = {
+  start: 'vmStart',
+  restart: 'vmRestart',
+  deallocate: 'vmDeallocate',
+  powerOff: 'vmPowerOff',
+};
+
+export function virtualMachineActionRoutes(deps: HandlerDeps): Route[] {
+  return (Object.keys(POWER_TRANSITIONS) as PowerAction[]).map((action) => ({
+    method: 'POST',
+    path: `${VM_PATH}/${action}`,
+    operation: `virtualMachines.${action}`,
+    kind: 'write',
+    permission: `Microsoft.Compute/virtualMachines/${action}/action`,
+    handle: (context) => powerAction(deps, context, action),
+  }));
+}
+
+function powerAction(deps: HandlerDeps, context: RouteContext, action: PowerAction): HandlerResult {
+  const { world } = deps;
+  const vm = requireResource(world, world.store.virtualMachines, context.params, 'Microsoft.Compute/virtualMachines', 'vmName');
+  refuseWhileBusy(deps, vm.id, action, vm.name);
+
+  if (action === 'restart' && vm.powerState !== 'running') {
+    throw new ArmHttpError(409, 'OperationNotAllowed', 'The operation requires the VM to be running (or set to run).');
+  }
+
+  const transition = POWER_TRANSITIONS[action];
+  // Deallocated is "more off" than stopped: powering off a deallocated VM changes nothing either.
+  const alreadyThere =
+    action !== 'restart' &&
+    (vm.powerState === transition.after || (action === 'powerOff' && vm.powerState === 'deallocated'));
+
+  const before = vm.powerState;
+  const op = startOperation(deps, context, `virtualMachines.${action}`, {
+    resourceId: vm.id,
+    subscriptionId: vm.subscriptionId,
+    location: vm.location,
+    provider: 'compute',
+    latency: LATENCY[action],
+    ...(alreadyThere ? { durationMs: 0 } : {}),
+    onSucceeded: (at) => settle(deps, vm, alreadyThere ? vm.powerState : transition.after, 'Succeeded', at),
+    onFailed: (at) => settle(deps, vm, before, 'Failed', at),
+  });
+
+  if (!alreadyThere) {
+    vm.activeOperationId = op.id;
+    world.setProvisioningState(vm, 'Updating');
+    world.setPowerState(vm, transition.during);
+  }
+  return {
+    status: 202,
+    headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, true),
+  };
+}
+
+function settle(
+  deps: HandlerDeps,
+  vm: VirtualMachineState,
+  powerState: VirtualMachineState['powerState'],
+  provisioning: 'Succeeded' | 'Failed',
+  atMs: number,
+): void {
+  delete vm.activeOperationId;
+  deps.world.setProvisioningState(vm, provisioning, atMs);
+  deps.world.setPowerState(vm, powerState, atMs);
+}

@@ -1,0 +1,141 @@
+/**
+ * SIMULATED: PUT of a VM that does not exist yet (an ephemeral rescue VM). Supports what a rescue VM needs:
+ * existing NICs, an OS disk from a marketplace image (`FromImage`) or an existing managed disk (`Attach`),
+ * existing data disks, a zone. The admin password in `osProfile` is read by nothing and stored nowhere.
+ */
+import { formatTypedResourceId, ResourceTypes } from '../../../azure/resourceId';
+import { badRequest, conflict, ArmHttpError } from '../http/armErrors';
+import type { RouteContext } from '../http/router';
+import type { HyperVGeneration, OsType, ResourceGroupState, VirtualMachineState } from '../world/types';
+import { objectAt, stringAt, tagsFrom, type HandlerDeps } from './common';
+import { applyVmUpdate } from './virtualMachineUpdate';
+
+export function createVirtualMachine(
+  deps: HandlerDeps,
+  context: RouteContext,
+  rg: ResourceGroupState,
+  name: string,
+  body: Record<string, unknown>,
+): VirtualMachineState {
+  const { world } = deps;
+  const location = stringAt(body, 'location');
+  if (!location) throw badRequest('LocationRequired', 'The location property is required for this definition.', 'location');
+  const id = formatTypedResourceId(ResourceTypes.virtualMachine, rg.subscriptionId, rg.name, name);
+  const zones = Array.isArray(body['zones']) ? (body['zones'] as unknown[]).filter((z): z is string => typeof z === 'string') : undefined;
+
+  const nicRefs = objectAt(body, 'properties', 'networkProfile')?.['networkInterfaces'];
+  if (!Array.isArray(nicRefs) || nicRefs.length === 0) {
+    throw badRequest('InvalidParameter', 'At least one network interface is required.', 'properties.networkProfile.networkInterfaces');
+  }
+  const nics = nicRefs.map((ref, i) => {
+    const nicId = stringAt(ref, 'id');
+    const nic = nicId ? world.store.networkInterfaces.get(nicId) : undefined;
+    if (!nic) throw new ArmHttpError(404, 'NotFound', `Network interface '${nicId ?? `#${i}`}' was not found.`, `networkInterfaces[${i}].id`);
+    if (nic.vmId) throw badRequest('NicInUse', `Network Interface ${nic.id} is used by existing resource ${nic.vmId}.`, `networkInterfaces[${i}].id`);
+    return nic;
+  });
+
+  const osDisk = objectAt(body, 'properties', 'storageProfile', 'osDisk');
+  const image = objectAt(body, 'properties', 'storageProfile', 'imageReference');
+  const createOption = stringAt(osDisk, 'createOption');
+  let osType: OsType;
+  let generation: HyperVGeneration;
+  let osDiskId: string;
+  let osDiskName: string;
+  // Nothing changes until every part of the request has been validated.
+  let commitOsDisk: () => void;
+  if (createOption === 'Attach') {
+    const diskId = stringAt(osDisk, 'managedDisk', 'id');
+    const disk = diskId ? world.store.disks.get(diskId) : undefined;
+    if (!disk) throw new ArmHttpError(404, 'NotFound', `Managed disk '${diskId ?? ''}' was not found.`, 'osDisk.managedDisk.id');
+    if (disk.managedBy) throw conflict('OperationNotAllowed', `Disk '${disk.name}' is already attached to VM '${disk.managedBy}'.`, 'osDisk');
+    osType = disk.osType ?? (stringAt(osDisk, 'osType') as OsType | undefined) ?? 'Windows';
+    generation = disk.hyperVGeneration ?? 'V1';
+    osDiskId = disk.id;
+    osDiskName = disk.name;
+    commitOsDisk = () => {
+      disk.managedBy = id;
+    };
+  } else if (createOption === 'FromImage') {
+    if (!image) throw badRequest('InvalidParameter', 'imageReference is required with createOption FromImage.', 'imageReference');
+    osType = stringAt(image, 'publisher') === 'MicrosoftWindowsServer' ? 'Windows' : ((stringAt(osDisk, 'osType') as OsType | undefined) ?? 'Linux');
+    generation = /gen1|-g1$|datacenter$/i.test(stringAt(image, 'sku') ?? '') ? 'V1' : 'V2';
+    osDiskName = stringAt(osDisk, 'name') ?? `${name}_OsDisk_1_${world.guids.guid().replace(/-/g, '')}`;
+    osDiskId = formatTypedResourceId(ResourceTypes.disk, rg.subscriptionId, rg.name, osDiskName);
+    if (world.store.disks.has(osDiskId)) throw conflict('ConflictingUserInput', `Disk '${osDiskName}' already exists.`, 'osDisk.name');
+    const newDiskId = osDiskId;
+    const newDiskName = osDiskName;
+    const diskOsType = osType;
+    const diskGeneration = generation;
+    commitOsDisk = () => {
+    world.store.disks.set(newDiskId, {
+      id: newDiskId,
+      subscriptionId: rg.subscriptionId,
+      resourceGroup: rg.name,
+      name: newDiskName,
+      location,
+      tags: {},
+      etag: world.newEtag(),
+      ...(zones?.length ? { zones } : {}),
+      skuName: stringAt(osDisk, 'managedDisk', 'storageAccountType') ?? 'Premium_LRS',
+      osType: diskOsType,
+      hyperVGeneration: diskGeneration,
+      sizeGb: typeof osDisk?.['diskSizeGB'] === 'number' ? (osDisk['diskSizeGB'] as number) : 127,
+      createOption: 'FromImage',
+      managedBy: id,
+      provisioningState: 'Succeeded',
+      timeCreated: world.clock.now().toISOString(),
+      uniqueId: world.guids.guid(),
+    });
+    world.emit({ kind: 'resourceCreated', at: world.clock.now(), resourceId: newDiskId, resourceType: 'Microsoft.Compute/disks' });
+    };
+  } else {
+    throw badRequest('InvalidParameter', 'storageProfile.osDisk.createOption must be FromImage or Attach.', 'osDisk.createOption');
+  }
+
+  const now = world.clock.now().toISOString();
+  const vm: VirtualMachineState = {
+    id,
+    subscriptionId: rg.subscriptionId,
+    resourceGroup: rg.name,
+    name,
+    location,
+    tags: tagsFrom(body) ?? {},
+    etag: world.newEtag(),
+    ...(zones?.length ? { zones } : {}),
+    vmSize: stringAt(body, 'properties', 'hardwareProfile', 'vmSize') ?? 'Standard_D2s_v5',
+    osType,
+    hyperVGeneration: generation,
+    computerName: stringAt(body, 'properties', 'osProfile', 'computerName') ?? name.slice(0, 15),
+    adminUsername: stringAt(body, 'properties', 'osProfile', 'adminUsername') ?? 'azureadmin',
+    imageReference: {
+      publisher: stringAt(image, 'publisher') ?? 'MicrosoftWindowsServer',
+      offer: stringAt(image, 'offer') ?? 'WindowsServer',
+      sku: stringAt(image, 'sku') ?? '2022-datacenter-azure-edition',
+      version: stringAt(image, 'version') ?? 'latest',
+    },
+    osDiskId,
+    osDiskName,
+    osDiskCreateOption: createOption,
+    dataDisks: [],
+    nicIds: nics.map((n) => n.id),
+    powerState: 'starting',
+    provisioningState: 'Creating',
+    agentHealth: 'Ready',
+    bootedAtMs: Number.POSITIVE_INFINITY,
+    provisioningChangedAt: now,
+    agentVersion: osType === 'Windows' ? '2.7.41491.1176' : '2.13.1.1',
+    osName: osType === 'Windows' ? 'Windows Server 2022 Datacenter Azure Edition' : 'ubuntu',
+    osVersion: osType === 'Windows' ? '10.0.20348.3091' : '24.04',
+    vmId: world.guids.guid(),
+    timeCreated: now,
+  };
+  // Data disks go through the same validation as an update (which validates before it changes anything).
+  const dataDisks = objectAt(body, 'properties', 'storageProfile')?.['dataDisks'];
+  if (dataDisks !== undefined) applyVmUpdate(world, vm, { properties: { storageProfile: { dataDisks } } });
+  commitOsDisk();
+  world.store.virtualMachines.set(id, vm);
+  for (const nic of nics) nic.vmId = id;
+  world.emit({ kind: 'resourceCreated', at: world.clock.now(), resourceId: id, resourceType: 'Microsoft.Compute/virtualMachines' });
+  return vm;
+}

@@ -1,0 +1,137 @@
+/**
+ * SIMULATED: Microsoft.Compute/virtualMachines reads (get with `$expand=instanceView`, instanceView, list) and
+ * writes (PUT create/update, PATCH update). Power actions live in virtualMachineActions.ts.
+ */
+import type { Route, RouteContext } from '../http/router';
+import { ok, type HandlerResult } from '../http/responses';
+import { renderInstanceView, renderVirtualMachine } from '../render/compute';
+import { inResourceGroup } from '../world/store';
+import type { VirtualMachineState } from '../world/types';
+import { refuseWhileBusy, requireBody, requireResource, requireResourceGroup, resourceIdFor, startOperation, type HandlerDeps } from './common';
+import { createVirtualMachine } from './virtualMachineCreate';
+import { applyVmUpdate } from './virtualMachineUpdate';
+
+const TYPE = 'Microsoft.Compute/virtualMachines';
+const COLLECTION = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${TYPE}`;
+const ITEM = `${COLLECTION}/{vmName}`;
+
+export function virtualMachineRoutes(deps: HandlerDeps): Route[] {
+  const { world } = deps;
+  const find = (context: RouteContext): VirtualMachineState =>
+    requireResource(world, world.store.virtualMachines, context.params, TYPE, 'vmName');
+  return [
+    {
+      method: 'GET',
+      path: COLLECTION,
+      operation: 'virtualMachines.list',
+      kind: 'read',
+      permission: `${TYPE}/read`,
+      handle: ({ params }) => {
+        const rg = requireResourceGroup(world, params);
+        const vms = world.store.virtualMachines.values().filter((vm) => inResourceGroup(vm, rg.subscriptionId, rg.name));
+        return ok({ value: vms.map((vm) => renderVirtualMachine(world, vm, false)) });
+      },
+    },
+    {
+      method: 'GET',
+      path: ITEM,
+      operation: 'virtualMachines.get',
+      kind: 'read',
+      permission: `${TYPE}/read`,
+      handle: (context) => {
+        const expand = context.query.get('$expand')?.toLowerCase();
+        return ok(renderVirtualMachine(world, find(context), expand === 'instanceview'));
+      },
+    },
+    {
+      method: 'GET',
+      path: `${ITEM}/instanceView`,
+      operation: 'virtualMachines.instanceView',
+      kind: 'read',
+      permission: `${TYPE}/instanceView/read`,
+      handle: (context) => ok(renderInstanceView(world, find(context))),
+    },
+    {
+      method: 'PUT',
+      path: ITEM,
+      operation: 'virtualMachines.createOrUpdate',
+      kind: 'write',
+      permission: `${TYPE}/write`,
+      handle: (context) => putVm(deps, context),
+    },
+    {
+      method: 'PATCH',
+      path: ITEM,
+      operation: 'virtualMachines.update',
+      kind: 'write',
+      permission: `${TYPE}/write`,
+      handle: (context) => updateVm(deps, context, find(context), 'virtualMachines.update'),
+    },
+  ];
+}
+
+function putVm(deps: HandlerDeps, context: RouteContext): HandlerResult {
+  const { world } = deps;
+  const rg = requireResourceGroup(world, context.params);
+  const name = context.params['vmName']!;
+  const existing = world.store.virtualMachines.get(resourceIdFor(context.params, TYPE, name));
+  if (existing) return updateVm(deps, context, existing, 'virtualMachines.createOrUpdate');
+
+  const vm = createVirtualMachine(deps, context, rg, name, requireBody(context));
+  const op = startOperation(deps, context, 'virtualMachines.createOrUpdate', {
+    resourceId: vm.id,
+    subscriptionId: vm.subscriptionId,
+    location: vm.location,
+    provider: 'compute',
+    latency: 'vmCreate',
+    onSucceeded: (at) => {
+      delete vm.activeOperationId;
+      world.setProvisioningState(vm, 'Succeeded', at);
+      world.setPowerState(vm, 'running', at);
+    },
+    onFailed: (at) => {
+      delete vm.activeOperationId;
+      world.setProvisioningState(vm, 'Failed', at);
+      world.setPowerState(vm, 'stopped', at);
+    },
+  });
+  vm.activeOperationId = op.id;
+  return {
+    status: 201,
+    body: renderVirtualMachine(world, vm, false),
+    headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, false),
+  };
+}
+
+/** PUT on an existing VM or PATCH: 200 with provisioningState Updating and an Azure-AsyncOperation to poll. */
+function updateVm(deps: HandlerDeps, context: RouteContext, vm: VirtualMachineState, operation: string): HandlerResult {
+  const { world } = deps;
+  refuseWhileBusy(deps, vm.id, 'update', vm.name);
+  const applied = applyVmUpdate(world, vm, requireBody(context));
+  const op = startOperation(deps, context, operation, {
+    resourceId: vm.id,
+    subscriptionId: vm.subscriptionId,
+    location: vm.location,
+    provider: 'compute',
+    latency: 'osDiskSwap',
+    // An update that changes nothing completes at once.
+    ...(applied.changed ? {} : { durationMs: 0 }),
+    onSucceeded: (at) => {
+      delete vm.activeOperationId;
+      world.setProvisioningState(vm, 'Succeeded', at);
+    },
+    onFailed: (at) => {
+      delete vm.activeOperationId;
+      applied.undo();
+      world.setProvisioningState(vm, 'Failed', at);
+    },
+  });
+  vm.activeOperationId = op.id;
+  world.setProvisioningState(vm, 'Updating');
+  vm.etag = world.newEtag();
+  return {
+    status: 200,
+    body: renderVirtualMachine(world, vm, false),
+    headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, false),
+  };
+}

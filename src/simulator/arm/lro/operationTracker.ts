@@ -1,0 +1,142 @@
+/**
+ * SIMULATED: asynchronous operations behind ARM's `Azure-AsyncOperation` / `Location` polling.
+ *
+ * Completion rule (the virtual clock never moves by itself, and the SDK polls in real time):
+ *  - SHORT operations, whose latency-model duration is under SHORT_OPERATION_THRESHOLD_MS (NSG rule writes,
+ *    effective NSG queries, OS disk swap, deletes), complete when first polled, or when the clock passes their
+ *    finish time, whichever comes first. An activity awaiting one with the SDK therefore finishes without anyone
+ *    advancing the clock, as if its few seconds were part of the activity's own duration.
+ *  - LONG operations (snapshot copy, VM start/restart/deallocate/power off/create, disk copy) complete only when
+ *    the virtual clock reaches their finish time. Polling them earlier reports `InProgress`, however often:
+ *    the orchestrator has to wait on durable timers, exactly as it must in Azure.
+ *
+ * Effects of a completed operation (power state, provisioning state, snapshot completion) are applied at the
+ * operation's finish instant, in finish order, the next time the simulator syncs with the clock.
+ */
+import type { VirtualClock } from '../../virtualClock';
+import { isShortOperation, SHORT_OPERATION_THRESHOLD_MS, type LatencyModel, type LatencyOperation } from '../../latencyModel';
+import type { GuidSource } from '../world/guids';
+
+export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed';
+/** Which resource provider's URL conventions the polling URLs follow. */
+export type OperationProvider = 'compute' | 'disks' | 'network';
+
+export interface OperationSpec {
+  /** Request operation name, e.g. `virtualMachines.restart`. */
+  operation: string;
+  resourceId: string;
+  subscriptionId: string;
+  location: string;
+  provider: OperationProvider;
+  latency: LatencyOperation;
+  /** Overrides the latency model's duration (e.g. 0 for a no-op such as starting a running VM). */
+  durationMs?: number;
+  /** Applies the operation's effect, at its finish instant. */
+  onSucceeded?: (atMs: number) => void;
+  /** Undoes whatever was done at the start, at its finish instant. */
+  onFailed?: (atMs: number, error: { code: string; message: string }) => void;
+  /** Body served by the `Location` URL once succeeded (effective NSGs); none for void actions. */
+  result?: () => unknown;
+  /** Planned failure (from `faults.failNextLro`). */
+  failWith?: { code: string; message: string };
+}
+
+export interface SimOperation extends OperationSpec {
+  id: string;
+  seq: number;
+  startedAtMs: number;
+  finishAtMs: number;
+  short: boolean;
+  status: OperationStatus;
+  endedAtMs?: number;
+  error?: { code: string; message: string };
+  resultBody?: unknown;
+}
+
+export class OperationTracker {
+  private readonly operations = new Map<string, SimOperation>();
+  private seq = 0;
+
+  constructor(
+    private readonly clock: VirtualClock,
+    private readonly latency: LatencyModel,
+    private readonly guids: GuidSource,
+  ) {}
+
+  start(spec: OperationSpec): SimOperation {
+    const startedAtMs = this.clock.nowMs();
+    const durationMs = spec.durationMs ?? this.latency[spec.latency].ms;
+    const operation: SimOperation = {
+      ...spec,
+      id: this.guids.guid(),
+      seq: ++this.seq,
+      startedAtMs,
+      finishAtMs: startedAtMs + durationMs,
+      short: spec.durationMs !== undefined ? durationMs < SHORT_OPERATION_THRESHOLD_MS : isShortOperation(spec.latency, this.latency),
+      status: 'InProgress',
+    };
+    this.operations.set(operation.id.toLowerCase(), operation);
+    return operation;
+  }
+
+  get(id: string): SimOperation | undefined {
+    return this.operations.get(id.toLowerCase());
+  }
+
+  /** Completes every in-progress operation whose finish time has passed, oldest finish first. */
+  settle(): void {
+    const now = this.clock.nowMs();
+    const due = [...this.operations.values()]
+      .filter((op) => op.status === 'InProgress' && op.finishAtMs <= now)
+      .sort((a, b) => a.finishAtMs - b.finishAtMs || a.seq - b.seq);
+    for (const op of due) this.complete(op, op.finishAtMs);
+  }
+
+  /** A client polled this operation: short ones complete now (see the rule above). */
+  observe(id: string): SimOperation | undefined {
+    this.settle();
+    const op = this.get(id);
+    if (op && op.status === 'InProgress' && op.short) this.complete(op, this.clock.nowMs());
+    return op;
+  }
+
+  /** In-progress operations on a resource (ARM refuses most actions on a VM while one runs). */
+  activeOn(resourceId: string): SimOperation[] {
+    const wanted = resourceId.toLowerCase();
+    return [...this.operations.values()].filter((op) => op.status === 'InProgress' && op.resourceId.toLowerCase() === wanted);
+  }
+
+  /** The polling headers the resource provider returns with its 201/202. */
+  pollingHeaders(op: SimOperation, origin: string, apiVersion: string, withLocation: boolean): Record<string, string> {
+    const base = `${origin}/subscriptions/${op.subscriptionId}/providers`;
+    const version = `api-version=${encodeURIComponent(apiVersion)}`;
+    switch (op.provider) {
+      case 'compute':
+      case 'disks': {
+        const collection = op.provider === 'disks' ? 'DiskOperations' : 'operations';
+        const url = `${base}/Microsoft.Compute/locations/${op.location}/${collection}/${op.id}?p=${op.id}&${version}`;
+        return { 'azure-asyncoperation': url, ...(withLocation ? { location: `${url}&monitor=true` } : {}) };
+      }
+      case 'network': {
+        const root = `${base}/Microsoft.Network/locations/${op.location}`;
+        return {
+          'azure-asyncoperation': `${root}/operations/${op.id}?${version}`,
+          ...(withLocation ? { location: `${root}/operationResults/${op.id}?${version}` } : {}),
+        };
+      }
+    }
+  }
+
+  private complete(op: SimOperation, atMs: number): void {
+    op.endedAtMs = atMs;
+    if (op.failWith) {
+      op.status = 'Failed';
+      op.error = { ...op.failWith };
+      op.onFailed?.(atMs, op.error);
+      return;
+    }
+    op.status = 'Succeeded';
+    op.onSucceeded?.(atMs);
+    if (op.result) op.resultBody = op.result();
+  }
+}

@@ -1,0 +1,208 @@
+/**
+ * SIMULATED: Azure Resource Manager for one or more simulated subscriptions, as a core-rest-pipeline `HttpClient`.
+ *
+ * Pass it as the `httpClient` option of the REAL ComputeManagementClient / NetworkManagementClient (see
+ * createSimulatedArmClients): the SDK serializes, authenticates, retries and polls exactly as against Azure, and
+ * every request ends here instead of on the network. Each request:
+ *  1. syncs with the virtual clock (operations whose finish time passed complete, in order);
+ *  2. is checked like ARM checks it (bearer token present, api-version present, JSON body parses);
+ *  3. is routed; an armed fault (faults.inject) answers instead of the handler if one matches;
+ *  4. is answered by its handler with ARM's JSON shapes, or with ARM's error body;
+ *  5. is recorded in the request log (read or write, virtual time, status).
+ */
+import { RestError, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
+import { LATENCY_MODEL, type LatencyModel } from '../latencyModel';
+import { VirtualClock } from '../virtualClock';
+import { ChangeFeed, type ArmChangeListener } from './changes';
+import { defaultCodeFor, FaultInjector, type FaultSpec } from './faults';
+import { diskRoutes } from './handlers/disks';
+import type { HandlerDeps } from './handlers/common';
+import { networkInterfaceRoutes } from './handlers/networkInterfaces';
+import { networkReadRoutes } from './handlers/networkReads';
+import { operationStatusRoutes } from './handlers/operationStatus';
+import { securityRuleRoutes } from './handlers/securityRules';
+import { snapshotRoutes } from './handlers/snapshots';
+import { virtualMachineActionRoutes } from './handlers/virtualMachineActions';
+import { virtualMachineRoutes } from './handlers/virtualMachines';
+import { ArmHttpError } from './http/armErrors';
+import { toPipelineResponse, type HandlerResult } from './http/responses';
+import { Router, type HttpMethod, type Route, type RouteContext } from './http/router';
+import { OperationTracker } from './lro/operationTracker';
+import { RequestLog, type ArmStats, type RequestLogEntry } from './requestLog';
+import { World } from './world/world';
+
+export interface SimulatedArmOptions {
+  /** Shared with the durable host emulator and the simulated guests; a fresh one if omitted. */
+  clock?: VirtualClock;
+  latency?: LatencyModel;
+  /** Seed for the deterministic GUIDs (vmId, uniqueId, operation ids). */
+  seed?: number;
+}
+
+/** Object id of the simulated caller, quoted in simulated AuthorizationFailed messages. */
+export const SIMULATED_PRINCIPAL_ID = '00000000-0000-0000-0000-00000000a11c';
+
+const METHODS: readonly HttpMethod[] = ['GET', 'PUT', 'PATCH', 'DELETE', 'POST'];
+
+export class SimulatedArm implements HttpClient {
+  readonly clock: VirtualClock;
+  readonly latency: LatencyModel;
+  readonly world: World;
+  readonly faults = new FaultInjector();
+  private readonly changes = new ChangeFeed();
+  private readonly operations: OperationTracker;
+  private readonly router = new Router();
+  private readonly log = new RequestLog();
+
+  constructor(options: SimulatedArmOptions = {}) {
+    this.clock = options.clock ?? new VirtualClock();
+    this.latency = options.latency ?? LATENCY_MODEL;
+    this.world = new World(this.clock, this.latency, this.changes, options.seed);
+    this.operations = new OperationTracker(this.clock, this.latency, this.world.guids);
+    this.world.syncHook = () => this.sync();
+    const deps: HandlerDeps = { world: this.world, operations: this.operations, latency: this.latency, faults: this.faults };
+    for (const routes of [
+      virtualMachineRoutes,
+      virtualMachineActionRoutes,
+      diskRoutes,
+      snapshotRoutes,
+      networkInterfaceRoutes,
+      securityRuleRoutes,
+      networkReadRoutes,
+      operationStatusRoutes,
+    ]) {
+      this.router.add(routes(deps));
+    }
+  }
+
+  /** Subscribe to changes (NSG rules, power state, agent status, disks); returns the unsubscribe function. */
+  onChange(listener: ArmChangeListener): () => void {
+    return this.changes.subscribe(listener);
+  }
+
+  /**
+   * Brings the simulation up to the virtual clock: completes operations whose finish time has passed and emits
+   * the resulting changes. Requests and world accessors do this themselves; call it after advancing the clock
+   * when something listens for changes.
+   */
+  sync(): void {
+    this.operations.settle();
+    this.world.refreshAgentStatuses();
+  }
+
+  requests(filter?: Parameters<RequestLog['entries']>[0]): RequestLogEntry[] {
+    return this.log.entries(filter);
+  }
+
+  stats(): ArmStats {
+    return this.log.stats();
+  }
+
+  clearRequestLog(): void {
+    this.log.clear();
+  }
+
+  /** The operations the simulator implements, for documentation. */
+  routes(): ReadonlyArray<Pick<Route, 'method' | 'path' | 'operation' | 'kind' | 'permission'>> {
+    return this.router.list().map(({ method, path, operation, kind, permission }) => ({ method, path, operation, kind, permission }));
+  }
+
+  async sendRequest(request: PipelineRequest): Promise<PipelineResponse> {
+    this.sync();
+    const url = new URL(request.url);
+    const method = request.method.toUpperCase();
+    const at = this.clock.now();
+    const requestId = this.world.guids.guid();
+    const apiVersion = url.searchParams.get('api-version') ?? '';
+
+    let route: Route | undefined;
+    let params: Record<string, string> = {};
+    let fault: FaultSpec | undefined;
+    let result: HandlerResult;
+    try {
+      checkAuthorizationHeader(request);
+      if (!apiVersion) {
+        throw new ArmHttpError(
+          400,
+          'MissingApiVersionParameter',
+          "The api-version query parameter (?api-version=) is required for all requests.",
+        );
+      }
+      if (!METHODS.includes(method as HttpMethod)) {
+        throw new ArmHttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`);
+      }
+      ({ route, params } = this.router.match(method, url.pathname, apiVersion));
+      fault = this.faults.takeFault({ method, path: url.pathname, operation: route.operation });
+      if (fault?.networkError) {
+        this.record(at, method, url.pathname, route, 0, fault.networkError);
+        throw new RestError(`SIMULATED ARM: connection failed (${fault.networkError})`, { code: fault.networkError, request });
+      }
+      result = fault ? faultResult(fault, route, url.pathname) : route.handle(this.context(method as HttpMethod, url, params, request, apiVersion));
+    } catch (err) {
+      if (err instanceof RestError) throw err;
+      if (!(err instanceof ArmHttpError)) throw err;
+      result = { status: err.status, body: err.body(), headers: err.headers };
+    }
+    this.record(at, method, url.pathname, route, result.status, fault ? (fault.code ?? defaultCodeFor(fault.status!)) : undefined);
+    // Time-driven changes caused by this request (e.g. a no-op action finishing at once) surface immediately.
+    this.world.refreshAgentStatuses();
+    return toPipelineResponse(request, result, requestId);
+  }
+
+  private context(method: HttpMethod, url: URL, params: Record<string, string>, request: PipelineRequest, apiVersion: string): RouteContext {
+    return { method, url, params, query: url.searchParams, body: parseBody(request), apiVersion };
+  }
+
+  private record(at: Date, method: string, path: string, route: Route | undefined, status: number, fault?: string): void {
+    this.log.record({
+      at,
+      method,
+      path,
+      operation: route?.operation ?? 'unknown',
+      kind: route?.kind ?? (method === 'GET' ? 'read' : 'write'),
+      status,
+      ...(fault ? { fault } : {}),
+    });
+  }
+}
+
+function checkAuthorizationHeader(request: PipelineRequest): void {
+  const header = request.headers.get('authorization');
+  if (!header || !/^Bearer \S+/.test(header)) {
+    throw new ArmHttpError(401, 'AuthenticationFailed', "Authentication failed. The 'Authorization' header is missing.");
+  }
+}
+
+function parseBody(request: PipelineRequest): unknown {
+  const body = request.body;
+  if (body === undefined || body === null || body === '') return undefined;
+  if (typeof body !== 'string') {
+    throw new ArmHttpError(400, 'InvalidRequestContent', 'SIMULATED ARM accepts JSON text bodies only.');
+  }
+  try {
+    return JSON.parse(body) as unknown;
+  } catch {
+    throw new ArmHttpError(400, 'InvalidRequestContent', 'The request content was invalid and could not be deserialized.');
+  }
+}
+
+/** The response an injected fault stands in for, shaped as ARM would send it. */
+function faultResult(fault: FaultSpec, route: Route, path: string): HandlerResult {
+  const status = fault.status!;
+  const code = fault.code ?? defaultCodeFor(status);
+  // Actions (POST .../restart) are authorized on the resource they act on.
+  const scope = route.method === 'POST' ? path.slice(0, path.lastIndexOf('/')) : path;
+  const message =
+    fault.message ??
+    (code === 'AuthorizationFailed'
+      ? `The client '${SIMULATED_PRINCIPAL_ID}' with object id '${SIMULATED_PRINCIPAL_ID}' does not have authorization to ` +
+        `perform action '${route.permission}' over scope '${scope}' or the scope is invalid. If access was recently ` +
+        'granted, please refresh your credentials.'
+      : status === 429
+        ? 'The request is being throttled. (SIMULATED ARM injected fault.) Retry after the time in the Retry-After header.'
+        : `SIMULATED ARM injected fault: HTTP ${status} ${code}.`);
+  const headers: Record<string, string> = {};
+  if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+  if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
+  return { status, body: new ArmHttpError(status, code, message).body(), headers };
+}

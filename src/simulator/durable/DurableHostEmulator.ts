@@ -1,0 +1,432 @@
+/**
+ * SIMULATED: a Durable Functions host in a box. It runs the app's REAL registered orchestrator through
+ * durable-functions' own replay code (history events in, actions out), plays the extension's part on the other
+ * side of that protocol (see hostReplay/episode), runs activities in-process through their registered handlers,
+ * fires durable timers on the shared VirtualClock (a 15-minute wait costs no real time), delivers external events
+ * and exposes a durable client surface to the app's HTTP/Event Grid handlers.
+ *
+ * Nothing runs by itself: starting an instance only enqueues work, and the caller decides the pace with step(),
+ * runUntilIdle() or runUntilComplete(), which is what lets a test assert mid-run and a demo print a timeline.
+ * Never registered as a function.
+ */
+import { randomUUID } from 'node:crypto';
+import * as df from 'durable-functions';
+import { FunctionRegistry } from '../functionsHost/FunctionRegistry';
+import { createInvocationContext, FunctionLogEntry } from '../functionsHost/invocationContext';
+import { VirtualClock } from '../virtualClock';
+import { activityInputFromToken, runActivityHandler, toCompletion } from './activityExecution';
+import { ClientHost, createEmulatorClient, DurableClientSurface } from './emulatorClient';
+import { EpisodeVerdict, runEpisode } from './episode';
+import { ActivityFault, FaultPlan } from './faultPlan';
+import { history } from './historyEvents';
+import { HostReplaySettings, ScheduledOp } from './hostReplay';
+import { InstanceRecord, InstanceStats, isTerminal, statsOf } from './instanceState';
+import { ProgressEmitter, ProgressListener } from './progress';
+import { toStatus } from './statusProjection';
+import { Delivery, ReadyWork, WorkQueue } from './workQueue';
+import { WireHistoryEvent, WireOrchestrationStatus } from './wire';
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export interface DurableHostEmulatorOptions {
+  registry: FunctionRegistry;
+  clock: VirtualClock;
+  /** Virtual time an activity takes before its result reaches the orchestrator (default 0). */
+  activityVirtualLatencyMs?: (activityName: string) => number;
+  /** Run every activity twice with the same input and deliver the second result (idempotence checks). */
+  executeActivitiesTwice?: boolean;
+  /** Receives every function log line; they are also kept in `logs`. Nothing goes to the console. */
+  logSink?: (entry: FunctionLogEntry) => void;
+  /** Instance ids for startNew without one (default: a GUID without dashes, like the extension). */
+  newInstanceId?: () => string;
+}
+
+export interface ActivityExecutionRecord {
+  instanceId: string;
+  name: string;
+  taskScheduledId: number;
+  /** 1, or 2 for the repeat under executeActivitiesTwice. */
+  run: number;
+  input: unknown;
+  invocationId: string;
+  injectedFault: boolean;
+  outcome: { ok: true; result: unknown } | { ok: false; error: string };
+  startedAt: Date;
+}
+
+export interface RunOptions {
+  maxSteps?: number;
+  /** Real milliseconds to wait between steps (demo pacing); 0 by default. */
+  realTimeDelayMs?: number;
+  /** false: never move the virtual clock; only work runnable now is done. */
+  advanceClock?: boolean;
+}
+
+const DEFAULT_MAX_STEPS = 10_000;
+
+export class DurableHostEmulator {
+  readonly client: DurableClientSurface;
+  readonly logs: FunctionLogEntry[] = [];
+  readonly activityExecutions: ActivityExecutionRecord[] = [];
+
+  private readonly registry: FunctionRegistry;
+  private readonly clock: VirtualClock;
+  private readonly instances = new Map<string, InstanceRecord>();
+  private readonly queue = new WorkQueue();
+  private readonly faults = new FaultPlan();
+  private readonly progress = new ProgressEmitter();
+  private readonly settings: HostReplaySettings = { maximumShortTimerMs: 6 * DAY_MS, longRunningTimerIntervalMs: 3 * DAY_MS };
+
+  constructor(private readonly options: DurableHostEmulatorOptions) {
+    this.registry = options.registry;
+    this.clock = options.clock;
+    this.client = createEmulatorClient(this.clientHost());
+  }
+
+  on(event: 'progress', listener: ProgressListener): () => void {
+    if (event !== 'progress') throw new Error(`Unknown emulator event '${String(event)}'.`);
+    return this.progress.subscribe(listener);
+  }
+
+  /** The next `times` executions of activity `name` throw `error` instead of running the handler. */
+  failActivity(name: string, fault: ActivityFault): void {
+    this.faults.failActivity(name, fault);
+  }
+
+  stats(instanceId: string): InstanceStats {
+    return statsOf(this.record(instanceId));
+  }
+
+  /** The current execution's raw history, as the orchestrator would receive it (copies). */
+  history(instanceId: string): WireHistoryEvent[] {
+    return JSON.parse(JSON.stringify(this.record(instanceId).history)) as WireHistoryEvent[];
+  }
+
+  waitingOn(instanceId: string): string[] {
+    return [...this.record(instanceId).waitingOn];
+  }
+
+  instanceIds(): string[] {
+    return [...this.instances.keys()];
+  }
+
+  /**
+   * One unit of work: deliver what the clock has made due, then run the next ready episode or activity; when
+   * nothing is ready, move the clock to the next timer (unless advanceClock is false). False when idle.
+   */
+  async step(options: { advanceClock?: boolean } = {}): Promise<boolean> {
+    this.deliverDue();
+    let work = this.queue.dequeue();
+    if (!work && options.advanceClock !== false) {
+      const next = this.queue.nextDueAt();
+      if (next !== undefined) {
+        const from = this.clock.now();
+        this.clock.advanceTo(next);
+        if (this.clock.nowMs() > from.getTime()) this.progress.emit({ type: 'clockAdvanced', at: this.clock.now(), from });
+        this.deliverDue();
+        work = this.queue.dequeue();
+        // Time passed even if every delivery turned out to be for a finished instance.
+        if (!work) return true;
+      }
+    }
+    if (!work) return false;
+    if (work.kind === 'episode') await this.runEpisodeWork(work);
+    else await this.runActivityWork(work);
+    return true;
+  }
+
+  /** Steps until idle; throws when maxSteps are used up (a loop that never settles must fail, not hang). */
+  async runUntilIdle(options: RunOptions = {}): Promise<number> {
+    const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+    for (let steps = 0; steps < maxSteps; steps++) {
+      if (!(await this.step({ advanceClock: options.advanceClock }))) return steps;
+      await pause(options.realTimeDelayMs);
+    }
+    if (!this.hasWork(options.advanceClock)) return maxSteps;
+    throw new Error(`runUntilIdle: still busy after ${maxSteps} steps. ${this.describePending()}`);
+  }
+
+  /**
+   * Steps until the instance is Completed, Failed or Terminated and returns its status. Throws when the budget
+   * runs out or when nothing more can happen (waiting for an event nobody raises, a hung retry).
+   */
+  async runUntilComplete(instanceId: string, options: RunOptions = {}): Promise<df.DurableOrchestrationStatus> {
+    const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
+    this.record(instanceId);
+    for (let steps = 0; ; steps++) {
+      const record = this.record(instanceId);
+      if (isTerminal(record)) return toStatus(record);
+      if (steps >= maxSteps) {
+        throw new Error(
+          `runUntilComplete(${instanceId}): budget of ${maxSteps} steps exhausted; the instance is still ${record.runtimeStatus}, ` +
+            `waiting on: ${record.waitingOn.join('; ') || 'nothing recorded'}. ${this.describePending()}`,
+        );
+      }
+      if (!(await this.step({ advanceClock: options.advanceClock }))) {
+        throw new Error(
+          `runUntilComplete(${instanceId}): stalled after ${steps} steps; the instance is ${record.runtimeStatus} and nothing ` +
+            `can make progress. Waiting on: ${record.waitingOn.join('; ') || 'nothing recorded'}.`,
+        );
+      }
+      await pause(options.realTimeDelayMs);
+    }
+  }
+
+  // ---- internals -------------------------------------------------------------------------------------------
+
+  private record(instanceId: string): InstanceRecord {
+    const record = this.instances.get(instanceId);
+    if (!record) throw new Error(`The emulator has no instance '${instanceId}'.`);
+    return record;
+  }
+
+  private hasWork(advanceClock: boolean | undefined): boolean {
+    if (this.queue.readyCount > 0) return true;
+    const next = this.queue.nextDueAt();
+    return next !== undefined && (advanceClock !== false || next <= this.clock.nowMs());
+  }
+
+  private describePending(): string {
+    return `Pending: ${this.queue.readyCount} ready work item(s), ${this.queue.delayedCount} timer/delayed delivery(ies).`;
+  }
+
+  private log(entry: FunctionLogEntry): void {
+    this.logs.push(entry);
+    this.options.logSink?.(entry);
+  }
+
+  private clientHost(): ClientHost {
+    return {
+      registry: this.registry,
+      now: () => this.clock.now(),
+      newInstanceId: this.options.newInstanceId ?? (() => randomUUID().replace(/-/g, '')),
+      getRecord: (id) => this.instances.get(id),
+      startInstance: (name, instanceId, input) => this.startInstance(name, instanceId, input),
+      post: (instanceId, message) => this.post(this.record(instanceId), message),
+      onEventRaised: (instanceId, name) => this.progress.emit({ type: 'eventRaised', at: this.clock.now(), instanceId, name }),
+    };
+  }
+
+  private startInstance(name: string, instanceId: string, input: unknown): void {
+    const now = this.clock.now();
+    const executionId = randomUUID().replace(/-/g, '');
+    const record: InstanceRecord = {
+      instanceId,
+      name,
+      executionId,
+      input,
+      createdTime: now,
+      lastUpdatedTime: now,
+      runtimeStatus: df.OrchestrationRuntimeStatus.Pending,
+      output: undefined,
+      customStatus: undefined,
+      history: [],
+      inbox: [],
+      episodeQueued: false,
+      waitingOn: ['the first episode (instance is Pending)'],
+      counters: { episodes: 0, activityExecutions: 0, timersFired: 0 },
+    };
+    // A replaced instance's queued work carries the old executionId and is dropped when it comes up.
+    const replaced = this.instances.get(instanceId);
+    if (replaced) this.queue.dropDeliveries(instanceId, replaced.executionId);
+    this.instances.set(instanceId, record);
+    this.post(record, history.executionStarted(now, name, instanceId, executionId, input));
+    this.progress.emit({ type: 'instanceStarted', at: now, instanceId, name });
+  }
+
+  private post(record: InstanceRecord, message: WireHistoryEvent): void {
+    record.inbox.push(message);
+    if (!record.episodeQueued) {
+      record.episodeQueued = true;
+      this.queue.enqueue({ kind: 'episode', instanceId: record.instanceId, executionId: record.executionId });
+    }
+  }
+
+  private current(instanceId: string, executionId: string): InstanceRecord | undefined {
+    const record = this.instances.get(instanceId);
+    return record && record.executionId === executionId ? record : undefined;
+  }
+
+  private deliverDue(): void {
+    for (const delivery of this.queue.takeDue(this.clock.nowMs())) this.deliver(delivery);
+  }
+
+  private deliver(delivery: Delivery): void {
+    const record = this.current(delivery.instanceId, delivery.executionId);
+    // Messages for a finished or replaced execution are dropped, as the task hub drops them.
+    if (!record || isTerminal(record)) return;
+    const event = delivery.makeEvent(this.clock.now());
+    if (delivery.kind === 'timerFired') {
+      record.counters.timersFired++;
+      this.progress.emit({ type: 'timerFired', at: this.clock.now(), instanceId: record.instanceId, timerId: event.TimerId as number, fireAt: new Date(String(event.FireAt)) });
+    }
+    this.post(record, event);
+  }
+
+  private async runEpisodeWork(work: Extract<ReadyWork, { kind: 'episode' }>): Promise<void> {
+    const record = this.current(work.instanceId, work.executionId);
+    if (!record) return;
+    record.episodeQueued = false;
+    const newMessages = record.inbox.splice(0);
+    if (newMessages.length === 0 || isTerminal(record)) return;
+    const now = this.clock.now();
+    const result = await runEpisode({
+      record,
+      newMessages,
+      now,
+      orchestrator: this.registry.get(record.name),
+      activityNames: this.registry.byTrigger('activityTrigger').map((f) => f.name),
+      createContext: (fn) => createInvocationContext(fn, { logSink: (e) => this.log(e), tags: { instanceId: record.instanceId } }),
+      settings: this.settings,
+    });
+    if (result.orchestratorInvoked) record.counters.episodes++;
+    if (result.customStatus && JSON.stringify(result.customStatus.value) !== JSON.stringify(record.customStatus ?? null)) {
+      record.customStatus = result.customStatus.value;
+      this.progress.emit({ type: 'customStatusChanged', at: now, instanceId: record.instanceId, customStatus: record.customStatus });
+    }
+    record.history.push(...result.newEvents);
+    record.lastUpdatedTime = now;
+    this.apply(record, result.verdict, now);
+    record.history.push(history.orchestratorCompleted(now));
+    const verdict = result.verdict;
+    const newOps = verdict.kind === 'running' ? verdict.newOps : [];
+    this.progress.emit({
+      type: 'episodeCompleted',
+      at: now,
+      instanceId: record.instanceId,
+      episode: record.counters.episodes,
+      runtimeStatus: record.runtimeStatus,
+      newActivities: newOps.flatMap((op) => (op.kind === 'activity' ? [op.name] : [])),
+      newTimers: newOps.flatMap((op) => (op.kind === 'timer' ? [op.fireAt] : [])),
+    });
+    if (isTerminal(record)) {
+      this.progress.emit({ type: 'instanceFinished', at: now, instanceId: record.instanceId, runtimeStatus: record.runtimeStatus, output: record.output });
+    }
+    if (verdict.kind === 'continuedAsNew') this.continueAsNew(record, verdict.input, verdict.carryOver);
+  }
+
+  private apply(record: InstanceRecord, verdict: EpisodeVerdict, now: Date): void {
+    switch (verdict.kind) {
+      case 'running':
+        record.runtimeStatus = df.OrchestrationRuntimeStatus.Running;
+        record.waitingOn = verdict.waitingOn;
+        for (const op of verdict.newOps) this.schedule(record, op, now);
+        return;
+      case 'completed':
+        this.finish(record, df.OrchestrationRuntimeStatus.Completed, WireOrchestrationStatus.Completed, verdict.output, now);
+        return;
+      case 'failed':
+        this.finish(record, df.OrchestrationRuntimeStatus.Failed, WireOrchestrationStatus.Failed, verdict.message, now);
+        return;
+      case 'terminated':
+        // The ExecutionTerminated message is already in this episode's events.
+        this.finish(record, df.OrchestrationRuntimeStatus.Terminated, WireOrchestrationStatus.Terminated, verdict.reason, now);
+        return;
+      case 'continuedAsNew':
+        record.history.push(history.executionCompleted(now, WireOrchestrationStatus.ContinuedAsNew, null));
+        record.runtimeStatus = df.OrchestrationRuntimeStatus.ContinuedAsNew;
+        record.waitingOn = ['the next execution (ContinueAsNew)'];
+        return;
+    }
+  }
+
+  private finish(record: InstanceRecord, status: df.OrchestrationRuntimeStatus, wireStatus: number, output: unknown, now: Date): void {
+    record.history.push(history.executionCompleted(now, wireStatus, output));
+    record.runtimeStatus = status;
+    record.output = output;
+    record.waitingOn = [];
+    this.queue.dropDeliveries(record.instanceId, record.executionId);
+  }
+
+  private continueAsNew(record: InstanceRecord, input: unknown, carryOver: WireHistoryEvent[]): void {
+    // A new execution of the same instance: fresh history, new input, unconsumed external events carried over.
+    this.queue.dropDeliveries(record.instanceId, record.executionId);
+    record.executionId = randomUUID().replace(/-/g, '');
+    record.input = input;
+    record.history = [];
+    record.inbox = [];
+    record.episodeQueued = false;
+    const now = this.clock.now();
+    this.post(record, history.executionStarted(now, record.name, record.instanceId, record.executionId, input));
+    for (const event of carryOver) this.post(record, { ...event, IsPlayed: false });
+  }
+
+  private schedule(record: InstanceRecord, op: ScheduledOp, now: Date): void {
+    const { instanceId, executionId } = record;
+    if (op.kind === 'activity') {
+      record.history.push(history.taskScheduled(now, op.id, op.name, op.inputToken));
+      this.queue.enqueue({ kind: 'activity', instanceId, executionId, taskScheduledId: op.id, name: op.name, inputToken: op.inputToken });
+      return;
+    }
+    record.history.push(history.timerCreated(now, op.id, op.fireAt));
+    this.queue.schedule({
+      dueAt: op.fireAt.getTime(),
+      instanceId,
+      executionId,
+      kind: 'timerFired',
+      makeEvent: (at) => history.timerFired(at, op.id, op.fireAt),
+    });
+    this.progress.emit({ type: 'timerCreated', at: now, instanceId, timerId: op.id, fireAt: op.fireAt });
+  }
+
+  private async runActivityWork(work: Extract<ReadyWork, { kind: 'activity' }>): Promise<void> {
+    const record = this.current(work.instanceId, work.executionId);
+    // The activity message is already in the work-item queue: it runs even if the instance finished meanwhile.
+    if (!record) return;
+    const fn = this.registry.getOrThrow(work.name);
+    const runs = this.options.executeActivitiesTwice ? 2 : 1;
+    let last;
+    for (let run = 1; run <= runs; run++) {
+      const startedAt = this.clock.now();
+      const input = activityInputFromToken(work.inputToken);
+      const injected = this.faults.take(work.name);
+      const context = createInvocationContext(fn, {
+        logSink: (e) => this.log(e),
+        tags: { instanceId: work.instanceId, taskScheduledId: String(work.taskScheduledId) },
+      });
+      this.progress.emit({ type: 'activityStarted', at: startedAt, instanceId: work.instanceId, name: fn.name, taskScheduledId: work.taskScheduledId, run });
+      last = await runActivityHandler(fn.handler, input, context, injected);
+      record.counters.activityExecutions++;
+      this.activityExecutions.push({
+        instanceId: work.instanceId,
+        name: fn.name,
+        taskScheduledId: work.taskScheduledId,
+        run,
+        input: activityInputFromToken(work.inputToken),
+        invocationId: context.invocationId,
+        injectedFault: injected !== undefined,
+        outcome: last.ok ? { ok: true, result: last.result } : { ok: false, error: last.error.message },
+        startedAt,
+      });
+    }
+    if (!last) return;
+    // The scheduled name is what the history knows the task by (names match case-insensitively).
+    const completion = toCompletion(work.name, last);
+    const latency = Math.max(0, this.options.activityVirtualLatencyMs?.(work.name) ?? 0);
+    const deliverAt = new Date(this.clock.nowMs() + latency);
+    this.progress.emit({
+      type: 'activityCompleted',
+      at: this.clock.now(),
+      instanceId: work.instanceId,
+      name: fn.name,
+      taskScheduledId: work.taskScheduledId,
+      ok: completion.ok,
+      error: last.ok ? undefined : last.error.message,
+      deliverAt,
+    });
+    this.queue.schedule({
+      dueAt: deliverAt.getTime(),
+      instanceId: work.instanceId,
+      executionId: work.executionId,
+      kind: 'activityResult',
+      makeEvent: (at) =>
+        completion.ok
+          ? history.taskCompleted(at, work.taskScheduledId, completion.resultText)
+          : history.taskFailed(at, work.taskScheduledId, completion.reason, completion.details),
+    });
+  }
+}
+
+function pause(ms: number | undefined): Promise<void> {
+  return ms && ms > 0 ? new Promise((resolve) => setTimeout(resolve, ms)) : Promise.resolve();
+}

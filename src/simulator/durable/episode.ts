@@ -1,0 +1,123 @@
+/**
+ * SIMULATED: one orchestration episode, decided the way the extension decides it. The registered orchestrator
+ * replays the whole history plus the new messages; the host-side replay (hostReplay) checks the actions against
+ * the history and finds the new work; then, exactly as OutOfProcOrchestrationShim does, the JS result (output,
+ * error, done) only takes effect once every action it returned has completed on the host side.
+ * Never registered as a function.
+ */
+import { InvocationContext } from '@azure/functions';
+import { RegisteredFunction } from '../functionsHost/FunctionRegistry';
+import { history } from './historyEvents';
+import { flattenActions, HostReplaySettings, replayOnHost, ScheduledOp } from './hostReplay';
+import { InstanceRecord } from './instanceState';
+import { invokeOrchestrator } from './orchestratorInvocation';
+import { ActionType, EventType, WireHistoryEvent } from './wire';
+
+export interface EpisodeInput {
+  record: InstanceRecord;
+  newMessages: WireHistoryEvent[];
+  now: Date;
+  orchestrator: RegisteredFunction | undefined;
+  activityNames: string[];
+  /** Makes the InvocationContext for the orchestrator's invocation (functionName, invocationId, log sink). */
+  createContext: (orchestrator: RegisteredFunction) => InvocationContext;
+  settings: HostReplaySettings;
+}
+
+export type EpisodeVerdict =
+  | { kind: 'running'; newOps: ScheduledOp[]; waitingOn: string[] }
+  | { kind: 'completed'; output: unknown }
+  | { kind: 'failed'; message: string }
+  | { kind: 'continuedAsNew'; input: unknown; carryOver: WireHistoryEvent[] }
+  | { kind: 'terminated'; reason: string };
+
+export interface EpisodeResult {
+  /** OrchestratorStarted followed by the messages this episode consumed. */
+  newEvents: WireHistoryEvent[];
+  verdict: EpisodeVerdict;
+  /** Present when the orchestrator ran: the custom status it reported (null when it set none). */
+  customStatus?: { value: unknown };
+  orchestratorInvoked: boolean;
+}
+
+function parseJsonText(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function missingActivity(ops: ScheduledOp[], known: string[]): string | undefined {
+  const lower = new Set(known.map((n) => n.toLowerCase()));
+  const missing = ops.find((op) => op.kind === 'activity' && !lower.has(op.name.toLowerCase()));
+  if (!missing || missing.kind !== 'activity') return undefined;
+  // The extension validates every activity name when the action is invoked (ThrowIfFunctionDoesNotExist).
+  return (
+    `The function '${missing.name}' doesn't exist, is disabled, or is not an activity function. ` +
+    `Additional info: the known activity functions are: ${known.map((n) => `'${n}'`).join(', ') || '(none)'}.`
+  );
+}
+
+export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
+  const { record, now, orchestrator } = input;
+  const newEvents = [history.orchestratorStarted(now), ...input.newMessages];
+  const terminate = input.newMessages.find((e) => e.EventType === EventType.ExecutionTerminated);
+  if (terminate) {
+    // A terminate message ends the instance without running orchestrator code.
+    const reason = parseJsonText(terminate.Input);
+    return { newEvents, verdict: { kind: 'terminated', reason: typeof reason === 'string' ? reason : String(reason ?? '') }, orchestratorInvoked: false };
+  }
+  if (!orchestrator || orchestrator.trigger.type !== 'orchestrationTrigger') {
+    const message = `The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.`;
+    return { newEvents, verdict: { kind: 'failed', message }, orchestratorInvoked: false };
+  }
+
+  const outcome = await invokeOrchestrator({
+    instanceId: record.instanceId,
+    input: record.input,
+    pastEvents: record.history,
+    newEvents,
+    handler: orchestrator.handler,
+    context: input.createContext(orchestrator),
+  });
+  if (outcome.kind === 'crashed') {
+    return { newEvents, verdict: { kind: 'failed', message: `Orchestrator function '${record.name}' failed: ${outcome.message}` }, orchestratorInvoked: true };
+  }
+
+  const { state } = outcome;
+  const customStatus = { value: state.customStatus === undefined ? null : state.customStatus };
+  const done = (verdict: EpisodeVerdict): EpisodeResult => ({ newEvents, verdict, customStatus, orchestratorInvoked: true });
+
+  let actions;
+  try {
+    actions = flattenActions(state.actions);
+  } catch (err) {
+    return done({ kind: 'failed', message: `Orchestrator function '${record.name}' failed: ${(err as Error).message}` });
+  }
+  const replay = replayOnHost([...record.history, ...newEvents], actions, input.settings);
+  if (replay.kind !== 'replayed') return done({ kind: 'failed', message: replay.message });
+
+  const missing = missingActivity(replay.newOps, input.activityNames);
+  if (missing) return done({ kind: 'failed', message: missing });
+
+  if (!replay.allActionsDone) {
+    // The shim is still awaiting an action: nothing the orchestrator returned (even an error) takes effect yet.
+    return done({ kind: 'running', newOps: replay.newOps, waitingOn: replay.waitingOn });
+  }
+  if (state.error) {
+    return done({ kind: 'failed', message: `Orchestrator function '${record.name}' failed: ${state.error}` });
+  }
+  if (state.isDone) {
+    const continueAsNew = actions.find((a) => a.actionType === ActionType.ContinueAsNew);
+    if (continueAsNew) return done({ kind: 'continuedAsNew', input: continueAsNew.input, carryOver: replay.unconsumedEvents });
+    return done({ kind: 'completed', output: state.output === undefined ? null : state.output });
+  }
+  // Not done, no error, nothing pending: the real shim would wait forever. Say so instead of hiding it.
+  return done({
+    kind: 'running',
+    newOps: replay.newOps,
+    waitingOn: ['nothing the host can deliver: the orchestrator reported "not done" but every action it returned has completed'],
+  });
+}

@@ -1,0 +1,354 @@
+/**
+ * SIMULATED: what the Durable Functions extension does with the actions the JS library returns, re-done from
+ * scratch every episode exactly like the real host does:
+ *
+ *  - OutOfProcOrchestrationShim (schema V2/V3) walks the action list in order, invoking each action on the .NET
+ *    orchestration context and awaiting it before invoking the next; WhenAll/WhenAny invoke all their children.
+ *  - Every scheduling call (activity attempt, timer) takes the next sequence number from DurableTask.Core.
+ *  - DurableTask.Core replays the history event by event: OrchestratorStarted moves CurrentUtcDateTime;
+ *    TaskScheduled/TimerCreated must match what the replay scheduled under that sequence number (otherwise
+ *    NonDeterministicOrchestrationException); TaskCompleted/TaskFailed/TimerFired/EventRaised resume awaiters.
+ *  - CallActivityWithRetry is DurableTask.Core's RetryInterceptor (attempt, timer, attempt, ... and one
+ *    immediately-due "back-compat" timer after the last failed attempt), CreateTimer beyond the provider's
+ *    maximum is the extension's long-timer loop.
+ *
+ * What the replay scheduled that the history does not hold yet is this episode's new work.
+ * Never registered as a function.
+ */
+import { nextRetryDelayMs, retryPolicyFrom } from './retryPolicy';
+import { ACTION_TYPE_NAMES, ActionType, EventType, WireAction, WireHistoryEvent } from './wire';
+
+export type ScheduledOp =
+  | { kind: 'activity'; id: number; name: string; inputToken: unknown }
+  | { kind: 'timer'; id: number; fireAt: Date };
+
+export interface HostReplaySettings {
+  maximumShortTimerMs: number;
+  longRunningTimerIntervalMs: number;
+}
+
+export type HostReplayResult =
+  | {
+      kind: 'replayed';
+      /** Scheduled by this replay but absent from the history, in sequence order. */
+      newOps: ScheduledOp[];
+      /** True when the shim got through every action (only then does the JS result take effect). */
+      allActionsDone: boolean;
+      /** What the orchestration is blocked on, for diagnostics. */
+      waitingOn: string[];
+      /** EventRaised events nobody consumed (carried over by ContinueAsNew). */
+      unconsumedEvents: WireHistoryEvent[];
+    }
+  | { kind: 'nonDeterministic'; message: string }
+  | { kind: 'unsupported'; message: string };
+
+class NonDeterminismError extends Error {}
+class UnsupportedActionError extends Error {}
+
+type Settle = () => void;
+type CompletionHandler = (event: WireHistoryEvent) => void;
+
+function describeOp(op: ScheduledOp): string {
+  return op.kind === 'activity' ? `activity '${op.name}'` : `a timer (fireAt ${op.fireAt.toISOString()})`;
+}
+
+/** The .NET side's per-episode state: sequence numbers, awaiters, buffered external events, the clock. */
+class ReplayContext {
+  currentUtc = new Date(0);
+  private nextId = 0;
+  /** Scheduled during this replay and not (yet) matched by a TaskScheduled/TimerCreated history event. */
+  readonly unmatched = new Map<number, ScheduledOp>();
+  private readonly awaiting = new Map<number, { op: ScheduledOp; onEvent: CompletionHandler }>();
+  private readonly eventWaiters: { name: string; onEvent: CompletionHandler }[] = [];
+  readonly bufferedEvents: WireHistoryEvent[] = [];
+
+  constructor(readonly settings: HostReplaySettings) {}
+
+  scheduleActivity(name: string, inputToken: unknown, onEvent: CompletionHandler): void {
+    const op: ScheduledOp = { kind: 'activity', id: this.nextId++, name, inputToken };
+    this.unmatched.set(op.id, op);
+    this.awaiting.set(op.id, { op, onEvent });
+  }
+
+  createTimer(fireAt: Date, onEvent: CompletionHandler | undefined): void {
+    const op: ScheduledOp = { kind: 'timer', id: this.nextId++, fireAt };
+    this.unmatched.set(op.id, op);
+    // A cancelled timer keeps its action (it is still recorded and still fires) but nobody awaits it.
+    if (onEvent) this.awaiting.set(op.id, { op, onEvent });
+  }
+
+  /** The extension keys external events case-insensitively; unclaimed events wait in a FIFO buffer. */
+  waitForEvent(name: string, onEvent: CompletionHandler): void {
+    const index = this.bufferedEvents.findIndex((e) => sameName(e.Name, name));
+    if (index >= 0) {
+      const [event] = this.bufferedEvents.splice(index, 1);
+      onEvent(event);
+      return;
+    }
+    this.eventWaiters.push({ name, onEvent });
+  }
+
+  matchScheduled(event: WireHistoryEvent): void {
+    const id = event.EventId;
+    const op = this.unmatched.get(id);
+    const recorded =
+      event.EventType === EventType.TaskScheduled ? `scheduled activity '${String(event.Name)}'` : 'created a timer';
+    if (!op) {
+      throw new NonDeterminismError(
+        `Non-Deterministic workflow detected: a previous execution of this orchestration ${recorded} with sequence number ${id}, ` +
+          `but the current replay has not scheduled anything with that sequence number. Was the orchestrator changed, ` +
+          `or does it branch on something that is not replay-safe (Math.random(), Date.now(), I/O)?`,
+      );
+    }
+    const wantsActivity = event.EventType === EventType.TaskScheduled;
+    const sameKind = wantsActivity ? op.kind === 'activity' : op.kind === 'timer';
+    const sameActivity = !wantsActivity || (op.kind === 'activity' && sameName(op.name, event.Name));
+    if (!sameKind || !sameActivity) {
+      throw new NonDeterminismError(
+        `Non-Deterministic workflow detected: a previous execution of this orchestration ${recorded} with sequence number ${id}, ` +
+          `but the current replay scheduled ${describeOp(op)} with that sequence number. Was the orchestrator changed, ` +
+          `or does it branch on something that is not replay-safe (Math.random(), Date.now(), I/O)?`,
+      );
+    }
+    this.unmatched.delete(id);
+  }
+
+  complete(id: unknown, event: WireHistoryEvent): void {
+    if (typeof id !== 'number') return;
+    const waiter = this.awaiting.get(id);
+    // A completion nobody awaits (cancelled timer, late result) is dropped, as DurableTask.Core does.
+    if (!waiter) return;
+    this.awaiting.delete(id);
+    waiter.onEvent(event);
+  }
+
+  raise(event: WireHistoryEvent): void {
+    const index = this.eventWaiters.findIndex((w) => sameName(w.name, event.Name));
+    if (index < 0) {
+      this.bufferedEvents.push(event);
+      return;
+    }
+    const [waiter] = this.eventWaiters.splice(index, 1);
+    waiter.onEvent(event);
+  }
+
+  waitingOn(): string[] {
+    const ops = [...this.awaiting.values()].map(({ op }) => `${describeOp(op)} (sequence number ${op.id})`);
+    return [...ops, ...this.eventWaiters.map((w) => `external event '${w.name}'`)];
+  }
+}
+
+function sameName(a: unknown, b: unknown): boolean {
+  return typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
+}
+
+function requireString(value: unknown, what: string): string {
+  if (typeof value !== 'string' || value.length === 0) throw new UnsupportedActionError(`Action without ${what}.`);
+  return value;
+}
+
+function parseFireAt(action: WireAction): Date {
+  const fireAt = new Date(requireString(action.fireAt, 'fireAt'));
+  if (Number.isNaN(fireAt.getTime())) throw new UnsupportedActionError(`CreateTimer action with invalid fireAt '${action.fireAt}'.`);
+  return fireAt;
+}
+
+/** DurableTask.Core's RetryInterceptor for one CallActivityWithRetry action. */
+function invokeRetriedActivity(action: WireAction, ctx: ReplayContext, settle: Settle): void {
+  const name = requireString(action.functionName, 'functionName');
+  let policy;
+  try {
+    policy = retryPolicyFrom(action.retryOptions);
+  } catch (err) {
+    throw new UnsupportedActionError((err as Error).message);
+  }
+  const firstAttemptAt = ctx.currentUtc;
+  let attemptIndex = 0;
+  if (policy.maxNumberOfAttempts <= 0) {
+    settle(); // The interceptor's loop never runs.
+    return;
+  }
+  const scheduleAttempt = (): void =>
+    ctx.scheduleActivity(name, action.input, (event) => {
+      if (event.EventType === EventType.TaskCompleted) return settle();
+      if (attemptIndex + 1 === policy.maxNumberOfAttempts) {
+        // The interceptor's back-compat timer: due immediately, after which the failure surfaces.
+        ctx.createTimer(ctx.currentUtc, () => settle());
+        return;
+      }
+      const delayMs = nextRetryDelayMs(policy, attemptIndex, firstAttemptAt, ctx.currentUtc);
+      if (delayMs === 0) return settle();
+      ctx.createTimer(new Date(ctx.currentUtc.getTime() + delayMs), () => {
+        attemptIndex++;
+        scheduleAttempt();
+      });
+    });
+  scheduleAttempt();
+}
+
+/** The extension's CreateTimer: one timer, or the long-timer loop beyond the provider's maximum delay. */
+function invokeTimer(action: WireAction, ctx: ReplayContext, settle: Settle): void {
+  const fireAt = parseFireAt(action);
+  const cancelled = action.isCanceled === true;
+  const { maximumShortTimerMs, longRunningTimerIntervalMs } = ctx.settings;
+  if (fireAt.getTime() - ctx.currentUtc.getTime() <= maximumShortTimerMs) {
+    ctx.createTimer(fireAt, cancelled ? undefined : () => settle());
+    if (cancelled) settle();
+    return;
+  }
+  let intervalFireAt = new Date(ctx.currentUtc.getTime() + longRunningTimerIntervalMs);
+  const loop = (): void => {
+    if (!(ctx.currentUtc < fireAt) || cancelled) return settle();
+    ctx.createTimer(intervalFireAt, () => {
+      const remaining = fireAt.getTime() - ctx.currentUtc.getTime();
+      if (remaining <= 0) return settle();
+      intervalFireAt = new Date(ctx.currentUtc.getTime() + Math.min(remaining, longRunningTimerIntervalMs));
+      loop();
+    });
+  };
+  loop();
+}
+
+function invokeCompound(action: WireAction, ctx: ReplayContext, settle: Settle, all: boolean): void {
+  const children = action.compoundActions ?? [];
+  let remaining = children.length;
+  let settled = false;
+  const onChild = (): void => {
+    remaining--;
+    if (settled) return;
+    if (!all || remaining === 0) {
+      settled = true;
+      settle();
+    }
+  };
+  if (children.length === 0) {
+    settled = true;
+    settle();
+    return;
+  }
+  for (const child of children) invokeAction(child, ctx, onChild);
+}
+
+function invokeAction(action: WireAction, ctx: ReplayContext, settle: Settle): void {
+  switch (action.actionType) {
+    case ActionType.CallActivity:
+      ctx.scheduleActivity(requireString(action.functionName, 'functionName'), action.input, () => settle());
+      return;
+    case ActionType.CallActivityWithRetry:
+      invokeRetriedActivity(action, ctx, settle);
+      return;
+    case ActionType.CreateTimer:
+      invokeTimer(action, ctx, settle);
+      return;
+    case ActionType.WaitForExternalEvent:
+      ctx.waitForEvent(requireString(action.externalEventName, 'externalEventName'), () => settle());
+      return;
+    case ActionType.ContinueAsNew:
+      settle(); // Fire-and-forget: the verdict acts on it once the orchestrator reports done.
+      return;
+    case ActionType.WhenAll:
+      invokeCompound(action, ctx, settle, true);
+      return;
+    case ActionType.WhenAny:
+      invokeCompound(action, ctx, settle, false);
+      return;
+    default: {
+      const name = ACTION_TYPE_NAMES[action.actionType] ?? 'unknown';
+      throw new UnsupportedActionError(
+        `The durable host emulator does not support the ${name} action (actionType ${action.actionType}); ` +
+          'it supports activities (with and without retry), timers, external events, WhenAll/WhenAny and ContinueAsNew.',
+      );
+    }
+  }
+}
+
+/** ProcessAsyncActionsV2: invoke action i, await it, then invoke action i+1. */
+class ShimRunner {
+  private index = 0;
+  finished = false;
+
+  constructor(
+    private readonly actions: WireAction[],
+    private readonly ctx: ReplayContext,
+  ) {}
+
+  run(): void {
+    while (this.index < this.actions.length) {
+      const mine = this.index;
+      let invoking = true;
+      let settledWhileInvoking = false;
+      invokeAction(this.actions[mine], this.ctx, () => {
+        if (invoking) {
+          settledWhileInvoking = true;
+          return;
+        }
+        // Settled later, while a history event was being replayed: continue right there, like an await.
+        this.index = mine + 1;
+        this.run();
+      });
+      invoking = false;
+      if (!settledWhileInvoking) return;
+      this.index = mine + 1;
+    }
+    this.finished = true;
+  }
+}
+
+/**
+ * Replays `events` (past events followed by this episode's new ones) against the JS library's `actions`.
+ */
+export function replayOnHost(events: WireHistoryEvent[], actions: WireAction[], settings: HostReplaySettings): HostReplayResult {
+  const ctx = new ReplayContext(settings);
+  const shim = new ShimRunner(actions, ctx);
+  try {
+    for (const event of events) {
+      switch (event.EventType) {
+        case EventType.OrchestratorStarted: {
+          const at = new Date(event.Timestamp);
+          if (at > ctx.currentUtc) ctx.currentUtc = at;
+          break;
+        }
+        case EventType.ExecutionStarted:
+          // The extension invokes the JS function here and starts walking its actions.
+          shim.run();
+          break;
+        case EventType.TaskScheduled:
+        case EventType.TimerCreated:
+          ctx.matchScheduled(event);
+          break;
+        case EventType.TaskCompleted:
+        case EventType.TaskFailed:
+          ctx.complete(event.TaskScheduledId, event);
+          break;
+        case EventType.TimerFired:
+          ctx.complete(event.TimerId, event);
+          break;
+        case EventType.EventRaised:
+          ctx.raise(event);
+          break;
+        default:
+          break;
+      }
+    }
+  } catch (err) {
+    if (err instanceof NonDeterminismError) return { kind: 'nonDeterministic', message: err.message };
+    if (err instanceof UnsupportedActionError) return { kind: 'unsupported', message: err.message };
+    throw err;
+  }
+  const newOps = [...ctx.unmatched.values()].sort((a, b) => a.id - b.id);
+  return {
+    kind: 'replayed',
+    newOps,
+    allActionsDone: shim.finished,
+    waitingOn: ctx.waitingOn(),
+    unconsumedEvents: [...ctx.bufferedEvents],
+  };
+}
+
+export function flattenActions(actions: WireAction[][] | undefined): WireAction[] {
+  // Schema V2/V3: one list in an outer list of length 1 (the extension insists on exactly that shape).
+  if (!Array.isArray(actions) || actions.length !== 1 || !Array.isArray(actions[0])) {
+    throw new Error(`Expected the V3 action shape [[...actions]] but got ${JSON.stringify(actions)}.`);
+  }
+  return actions[0];
+}

@@ -1,0 +1,21 @@
+/**
+ * SIMULATED: what a VM's RDP endpoint does, given the simulated Azure state and the guest's fault. Pure.
+ */
+import type { EndpointBehaviour } from './rdpEndpoint';
+import type { GuestFault } from './scenarios/scenario';
+import type { LevelVerdict } from '../orchestration/nsgAssessment';
+
+export interface EndpointFacts {
+  running: boolean;
+  /** Whether the NSGs let this app's probe through. */
+  probeAdmitted: LevelVerdict;
+  openToWorld: boolean;
+  guestFault: GuestFault;
+}
+
+export function endpointBehaviourFor(facts: EndpointFacts): EndpointBehaviour {
+  // A stopped VM and a dropping NSG look the same from outside: nothing answers the SYN.
+  if (!facts.running || facts.probeAdmitted === 'deny') return 'silent';
+  if (facts.guestFault === 'overwhelmed-while-open-to-world' && facts.openToWorld) return 'reset-after-client-hello';
+  return 'healthy';
+}

@@ -1,0 +1,209 @@
+/**
+ * SIMULATED: the whole app on simulated Azure, for the end-to-end tests, `npm run demo` and the benchmark.
+ * The app's REAL registrations are loaded through the functions-core stand-in; HTTP requests go to the real
+ * handlers; the real orchestrator is replayed by the durable host emulator on a virtual clock; activities call
+ * the simulated ARM through the real SDK clients; the real probe dials a loopback RDP endpoint per VM whose
+ * behaviour follows the simulated state. One instance at a time per process (it owns the app's injection points).
+ */
+import * as path from 'node:path';
+import { setActivityDeps } from '../activities/deps';
+import { ruleViewFromSecurityRule } from '../activities/networkFactsFromArm';
+import { setEnvironmentOverride } from '../api/environment';
+import { setRepairClientProvider } from '../api/repairClient';
+import type { NsgView } from '../domain/vmFacts';
+import { assessRdpExposure } from '../orchestration/nsgAssessment';
+import { probeRdp } from '../rdp/probe';
+import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
+import { DurableHostEmulator } from './durable';
+import { createInvocationContext, loadFunctionApp, type FunctionRegistry } from './functionsHost';
+import { endpointBehaviourFor } from './rdpEndpointPolicy';
+import { startSimulatedRdpEndpoint, type SimulatedRdpEndpoint } from './rdpEndpoint';
+import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_OPERATOR_CIDR, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from './scenarios/catalog';
+import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
+import { VirtualClock } from './virtualClock';
+
+const FUNCTION_MODULES = ['repairsHttp', 'repairOrchestrator', 'repairActivities'].map((m) => path.join(__dirname, '..', 'functions', m));
+
+export interface SimulatedAppOptions {
+  /** App settings on top of the simulation's defaults (REPAIR_ALLOWED_SCOPES = the simulated resource group, ...). */
+  settings?: Record<string, string | undefined>;
+  executeActivitiesTwice?: boolean;
+  /** This app's address as the simulated NSGs see it. */
+  appAddress?: string;
+}
+
+export interface SimHttpResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: any;
+}
+
+interface VmEndpoint {
+  vmId: string;
+  publicAddress: string;
+  guestFault: GuestFault;
+  endpoint: SimulatedRdpEndpoint;
+}
+
+export const SIM_DEFAULT_SETTINGS: Record<string, string> = {
+  REPAIR_ALLOWED_SCOPES: `/subscriptions/${SIM_SUBSCRIPTION_ID}/resourceGroups/${SIM_RESOURCE_GROUP}`,
+  PROBE_SOURCE_ADDRESSES: SIM_APP_ADDRESS,
+  // Loopback answers in microseconds; a short stage timeout keeps "silent" (dropped SYN) cases quick.
+  RDP_PROBE_TIMEOUT_MS: '1500',
+};
+
+export class SimulatedRepairApp {
+  readonly clock = new VirtualClock();
+  readonly arm = new SimulatedArm({ clock: this.clock, seed: 7 });
+  readonly registry: FunctionRegistry;
+  readonly emulator: DurableHostEmulator;
+  readonly resourceGroup;
+  private readonly endpoints = new Map<string, VmEndpoint>();
+  private readonly appAddress: string;
+  private readonly settings: Record<string, string | undefined>;
+  private unsubscribe: () => void = () => undefined;
+  private probes = 0;
+
+  private constructor(options: SimulatedAppOptions) {
+    this.registry = loadFunctionApp(FUNCTION_MODULES);
+    this.emulator = new DurableHostEmulator({ registry: this.registry, clock: this.clock, executeActivitiesTwice: options.executeActivitiesTwice ?? false });
+    this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
+    this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
+    this.resourceGroup = this.arm.world.addResourceGroup({ subscriptionId: SIM_SUBSCRIPTION_ID, name: SIM_RESOURCE_GROUP, location: SIM_LOCATION });
+  }
+
+  static async start(options: SimulatedAppOptions = {}): Promise<SimulatedRepairApp> {
+    const app = new SimulatedRepairApp(options);
+    setEnvironmentOverride(app.settings);
+    setRepairClientProvider(() => app.emulator.client);
+    setActivityDeps({
+      arm: createSimulatedArmClients(app.arm),
+      probe: async (probeOptions) => {
+        app.probes += 1;
+        await app.syncEndpoints();
+        return probeRdp(probeOptions);
+      },
+      dialTarget: (address, port) => app.dialTarget(address, port),
+      now: () => app.clock.now(),
+    });
+    app.unsubscribe = app.arm.onChange(() => {
+      void app.syncEndpoints();
+    });
+    return app;
+  }
+
+  /** Seeds one scenario's VM and gives it an RDP endpoint; returns its id and the request body to send. */
+  async addScenario(scenario: Scenario): Promise<SeededVm & { request: Record<string, unknown> }> {
+    const seeded = scenario.seed(this.arm.world, this.resourceGroup);
+    const vm = this.arm.world.vms().find((v) => v.id.toLowerCase() === seeded.vmId.toLowerCase());
+    const nic = vm?.nicIds[0] ? this.arm.world.nic(vm.nicIds[0]) : undefined;
+    const publicAddress = nic?.publicIpId ? this.arm.world.publicIp(nic.publicIpId).ipAddress : undefined;
+    if (vm && publicAddress) {
+      const endpoint = await startSimulatedRdpEndpoint('refused');
+      this.endpoints.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, endpoint });
+      await this.syncEndpoints();
+    }
+    return { ...seeded, request: scenario.request(seeded.vmId) };
+  }
+
+  /** Makes every endpoint behave as the simulated state says (called on every ARM change and before each probe). */
+  async syncEndpoints(): Promise<void> {
+    for (const entry of this.endpoints.values()) {
+      const vm = this.arm.world.vm(entry.vmId);
+      const exposure = assessRdpExposure({ nsgs: this.nsgViewsOf(entry.vmId) }, 3389, [this.appAddress]);
+      const behaviour = endpointBehaviourFor({
+        running: vm.powerState === 'running',
+        probeAdmitted: exposure.probeAdmitted,
+        openToWorld: exposure.openToWorld,
+        guestFault: entry.guestFault,
+      });
+      if (entry.endpoint.behaviour() !== behaviour) await entry.endpoint.setBehaviour(behaviour);
+    }
+  }
+
+  endpointOf(vmId: string): SimulatedRdpEndpoint | undefined {
+    return this.endpoints.get(vmId.toLowerCase())?.endpoint;
+  }
+
+  probeCount(): number {
+    return this.probes;
+  }
+
+  injectArmFault(spec: FaultSpec): void {
+    this.arm.faults.inject(spec);
+  }
+
+  /** Calls the real HTTP handler registered for this method and path, as the Functions host would. */
+  async http(method: string, pathAndQuery: string, body?: unknown, headers: Record<string, string> = {}): Promise<SimHttpResponse> {
+    const url = new URL(pathAndQuery, 'https://rdp-autorepair.simulated');
+    const route = url.pathname.replace(/^\/api\//, '');
+    const match = this.registry.matchHttp(route, method);
+    if (!match) return { status: 404, headers: {}, body: null };
+    // Loaded after the stand-in is installed (loadFunctionApp above), as in the Functions host.
+    const { HttpRequest } = await import('@azure/functions');
+    const text = body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body);
+    const request = new HttpRequest({
+      method,
+      url: url.toString(),
+      headers: { ...(text !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      query: Object.fromEntries(url.searchParams.entries()),
+      params: match.params,
+      ...(text !== undefined ? { body: { string: text } } : {}),
+    });
+    const context = createInvocationContext(match.fn);
+    const response = (await match.fn.handler(request, context)) as { status?: number; headers?: Record<string, string>; jsonBody?: unknown; body?: unknown };
+    return { status: response.status ?? 200, headers: { ...(response.headers ?? {}) }, body: response.jsonBody ?? response.body ?? null };
+  }
+
+  /** POST a repair, then drive the emulator and GET the status until the repair ends. */
+  async runRepair(body: unknown, onStatus?: (status: any) => void): Promise<{ start: SimHttpResponse; status: any }> {
+    const start = await this.http('POST', '/api/repairs', body);
+    if (start.status !== 202) return { start, status: null };
+    const statusPath = new URL(start.body.statusUrl).pathname;
+    for (let steps = 0; steps < 5000; steps += 1) {
+      const progressed = await this.emulator.step();
+      const current = await this.http('GET', statusPath);
+      onStatus?.(current.body);
+      if (['Completed', 'Failed', 'Terminated'].includes(current.body.runtimeStatus)) return { start, status: current.body };
+      if (!progressed) throw new Error(`the repair stalled: the emulator has no work left (waiting on ${this.emulator.waitingOn(start.body.id).join(', ')})`);
+    }
+    throw new Error('the repair did not finish within 5000 emulator steps');
+  }
+
+  async close(): Promise<void> {
+    this.unsubscribe();
+    await Promise.all([...this.endpoints.values()].map((e) => e.endpoint.close()));
+    this.endpoints.clear();
+    setActivityDeps(undefined);
+    setRepairClientProvider(undefined);
+    setEnvironmentOverride(undefined);
+  }
+
+  private dialTarget(address: string, port: number): { host: string; port: number } {
+    for (const entry of this.endpoints.values()) {
+      if (entry.publicAddress === address && port === 3389) return { host: entry.endpoint.host, port: entry.endpoint.port };
+    }
+    // An address with no simulated VM behind it: a port nothing listens on, so the probe says unreachable.
+    return { host: '127.0.0.1', port: 9 };
+  }
+
+  private nsgViewsOf(vmId: string): NsgView[] {
+    const vm = this.arm.world.vm(vmId);
+    const nic = this.arm.world.nic(vm.nicIds[0]);
+    const subnet = this.arm.world.subnet(nic.subnetId);
+    const views: NsgView[] = [];
+    for (const [level, nsgId, attachedTo] of [['subnet', subnet.nsgId, subnet.id], ['nic', nic.nsgId, nic.id]] as const) {
+      if (!nsgId) continue;
+      const nsg = this.arm.world.nsg(nsgId);
+      views.push({
+        level,
+        nsgId,
+        attachedTo,
+        rules: [...nsg.rules.map((r) => ruleViewFromSecurityRule(r, false)), ...nsg.defaultRules.map((r) => ruleViewFromSecurityRule(r, true))],
+      });
+    }
+    return views;
+  }
+}
+
+export { SIM_OPERATOR_CIDR };
