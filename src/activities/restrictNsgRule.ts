@@ -35,6 +35,30 @@ function sameSet(a: readonly string[], b: readonly string[]): boolean {
   return norm(a) === norm(b);
 }
 
+// NSG rule descriptions hold at most 140 characters; the audit marker wins over the old text.
+const MAX_DESCRIPTION = 140;
+
+function marker(repairId: string, sources: readonly string[]): string {
+  return `[rdp-autorepair ${repairId} was: ${sources.join(',')}]`;
+}
+
+function describeChange(existing: string | undefined, repairId: string, replaced: readonly string[]): string | undefined {
+  const note = marker(repairId, replaced);
+  if (note.length > MAX_DESCRIPTION) return existing;
+  const room = MAX_DESCRIPTION - note.length - 1;
+  const kept = existing && room > 0 ? `${existing.slice(0, room)} ` : '';
+  return `${kept}${note}`;
+}
+
+export function originalSourcesFrom(description: string | undefined, repairId: string): string[] | null {
+  const prefix = `[rdp-autorepair ${repairId} was: `;
+  const at = description?.indexOf(prefix) ?? -1;
+  if (!description || at < 0) return null;
+  const end = description.indexOf(']', at);
+  if (end < 0) return null;
+  return description.slice(at + prefix.length, end).split(',').filter(Boolean);
+}
+
 export async function restrictNsgRule(input: RestrictRuleInput, deps: ActivityDeps): Promise<ActivityResult<RestrictRuleResult>> {
   const ruleId = `${input.nsgId}/securityRules/${input.ruleName}`;
   try {
@@ -46,10 +70,12 @@ export async function restrictNsgRule(input: RestrictRuleInput, deps: ActivityDe
     const current = sourcesOf(rule);
     const before: SecurityRuleSnapshot = { ...snapshotOf(input.nsgId, rule) };
     if (sameSet(current, input.newSourcePrefixes)) {
-      // Already restricted (this activity ran before and its result was lost): report the original sources.
-      const original = input.expectedSourcePrefixes;
+      // Already restricted. If this repair did it (a re-run whose first result was lost), the rule's description
+      // carries the sources it replaced; otherwise someone else did, and there is nothing to report as replaced.
+      const original = originalSourcesFrom(rule.description, input.repairId) ?? current;
+      const single = original.length === 1;
       return ok({
-        before: { ...before, sourceAddressPrefix: original.length === 1 ? original[0] : null, sourceAddressPrefixes: original.length === 1 ? [] : original },
+        before: { ...before, sourceAddressPrefix: single ? original[0] : null, sourceAddressPrefixes: single ? [] : original },
         after: before,
         wrote: false,
       });
@@ -70,7 +96,7 @@ export async function restrictNsgRule(input: RestrictRuleInput, deps: ActivityDe
       ...rule,
       sourceAddressPrefix: single ? input.newSourcePrefixes[0] : undefined,
       sourceAddressPrefixes: single ? [] : [...input.newSourcePrefixes],
-      description: (rule.description ? `${rule.description} ` : '') + `[rdp-autorepair ${input.repairId}: was ${current.join(',')}]`.slice(0, 140),
+      description: describeChange(rule.description, input.repairId, current),
     };
     const written = await client.securityRules.createOrUpdate(rg, nsgName, input.ruleName, updated, { updateIntervalInMs: deps.arm.lroPollIntervalMs });
     return ok({ before, after: snapshotOf(input.nsgId, written), wrote: true });

@@ -101,7 +101,7 @@ export async function awaitShortLro<T>(poller: LroPoller<T>, options: ShortLroOp
   try {
     await poller.submitted();
     while (!poller.isDone) {
-      if (false) {
+      if (polls >= maxPolls) {
         throw new AzureOperationError(
           `${options.operation}${options.resourceId ? ` on ${options.resourceId}` : ''} was still running after ` +
             `${polls} polls; it is expected to take seconds. Check the resource in the portal or activity log.`,

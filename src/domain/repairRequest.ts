@@ -54,7 +54,7 @@ const cidrList = z
 
 const requestSchema = z.strictObject(
   {
-    vmResourceId: z.unknown(),
+    vmResourceId: z.unknown().optional(),
     mode: z.enum(['repair', 'diagnose'], { error: "must be 'repair' or 'diagnose'" }).optional(),
     allowedSourceCidrs: cidrList.optional(),
     rdpPort: z

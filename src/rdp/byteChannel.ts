@@ -29,18 +29,15 @@ export class ByteChannel {
     socket.on('error', (error: NodeJS.ErrnoException) => this.recordClose({ how: 'reset', error }));
   }
 
+  /** Delivers what arrived meanwhile first; a sink may detach itself while being fed (a frame completed). */
   attach(sink: ByteSink): void {
     this.sink = sink;
-    const pending = this.pending;
-    this.pending = [];
-    for (const chunk of pending) {
-      if (this.sink !== sink) {
-        this.pending.push(chunk);
-        continue;
-      }
-      sink.data(chunk);
+    while (this.sink === sink && this.pending.length > 0) {
+      const chunk = this.pending.shift();
+      if (chunk) sink.data(chunk);
     }
-    if (this.sink === sink && this.close) sink.closed(this.close);
+    if (this.sink !== sink) return;
+    if (this.close) sink.closed(this.close);
     if (this.sink === sink) this.socket.resume();
   }
 

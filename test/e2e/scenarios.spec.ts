@@ -1,19 +1,171 @@
-import { SCENARIOS, findScenario } from '../../src/simulator/scenarios/catalog';
-import { SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
+/**
+ * Every scenario end to end: the real HTTP handlers, the real orchestrator replayed by the durable host
+ * emulator, activities calling the simulated ARM through the real SDK clients, the real probe against a
+ * simulated RDP endpoint on 127.0.0.1. Then each again with every activity executed twice (idempotence), and
+ * with transient ARM faults injected (it must still end the same way).
+ */
+import { SCENARIOS, findScenario, SIM_OPERATOR_CIDR } from '../../src/simulator/scenarios/catalog';
+import { SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 
-describe('scenarios end to end (real handlers, real orchestrator replayed, simulated ARM, real probe)', () => {
-  let app: SimulatedRepairApp;
-  afterEach(async () => {
-    await app?.close();
-  });
+const names = SCENARIOS.map((s) => [s.name, s.expectedOutcome] as const);
+const WRITES_BY_SCENARIO: Record<string, number> = {
+  healthy: 0,
+  'nsg-open-to-world': 2, // the snapshot PUT, then the security rule PUT
+  'vm-stopped': 0,
+  'linux-vm': 0,
+  'opted-out': 0,
+  'missing-vm': 0,
+};
 
-  it.each(SCENARIOS.map((s) => [s.name, s.expectedOutcome]))('%s ends %s', async (name) => {
-    const scenario = findScenario(name)!;
-    app = await SimulatedRepairApp.start();
-    const seeded = await app.addScenario(scenario);
+async function run(name: string, options: SimulatedAppOptions = {}, prepare?: (app: SimulatedRepairApp) => void) {
+  const app = await SimulatedRepairApp.start(options);
+  try {
+    const seeded = await app.addScenario(findScenario(name)!);
+    prepare?.(app);
     const { start, status } = await app.runRepair(seeded.request);
+    return { app, seeded, start, status, arm: app.arm.stats(), stats: app.emulator.stats(start.body.id) };
+  } finally {
+    await app.close();
+  }
+}
+
+describe('scenarios end to end', () => {
+  it.each(names)('%s ends %s, with the expected writes', async (name, expected) => {
+    const { start, status, arm } = await run(name);
     expect(start.status).toBe(202);
     expect(status.runtimeStatus).toBe('Completed');
-    expect(status.outcome.kind).toBe(scenario.expectedOutcome);
+    expect(status.outcome.kind).toBe(expected);
+    expect(status.outcome.reason.length).toBeGreaterThan(10);
+    expect(arm.writes).toBe(WRITES_BY_SCENARIO[name]);
+    expect(status.timeline.every((t: { status: string }) => t.status !== 'running')).toBe(true);
+  });
+
+  it.each(names)('%s ends %s with every activity executed twice', async (name, expected) => {
+    const { status, app } = await run(name, { executeActivitiesTwice: true });
+    expect(status.outcome.kind).toBe(expected);
+    const reruns = app.emulator.activityExecutions.filter((e) => e.run === 2);
+    expect(reruns.length).toBeGreaterThan(0);
+    // A second run must answer like the first (same ok/failed, same value for read-only and idempotent writes).
+    for (const second of reruns) {
+      const first = app.emulator.activityExecutions.find((e) => e.instanceId === second.instanceId && e.taskScheduledId === second.taskScheduledId && e.run === 1)!;
+      if (second.name === 'probeRdp') continue; // elapsed times differ between two real probes
+      if (second.name === 'restrictNsgRule') {
+        // The re-run finds the rule already restricted and writes nothing, but reports the same change.
+        const value = (o: typeof first.outcome) => (o.ok ? (o.result as { value: { before: unknown; after: unknown } }).value : null);
+        expect({ before: value(second.outcome)?.before, after: value(second.outcome)?.after }).toEqual({ before: value(first.outcome)?.before, after: value(first.outcome)?.after });
+        continue;
+      }
+      expect(second.outcome).toEqual(first.outcome);
+    }
+    if (name === 'nsg-open-to-world') {
+      expect(app.arm.world.snapshots()).toHaveLength(1);
+      expect(status.changes).toHaveLength(1);
+      expect(status.changes[0].before).toEqual(['*']);
+    }
+  });
+
+  it.each(names)('%s ends %s despite transient ARM faults (500s beyond the SDK retries, then a 429)', async (name, expected) => {
+    const { status, app, stats } = await run(name, {}, (a) => {
+      a.injectArmFault({ status: 500, times: 5 });
+      a.injectArmFault({ status: 429, retryAfterMs: 5, times: 1 });
+    });
+    expect(status.outcome.kind).toBe(expected);
+    const failed = app.arm.requests().filter((r) => r.status >= 500 || r.status === 429);
+    if (name !== 'missing-vm' || failed.length > 0) expect(failed.length).toBeGreaterThan(0);
+    if (failed.length >= 5) expect(stats.activityExecutions).toBeGreaterThan(app.emulator.activityExecutions.filter((e) => e.run === 1 && !e.outcome.ok).length);
+  });
+});
+
+describe('repair details', () => {
+  it('keeps the snapshot, tags it, and records the rule it changed with its old value', async () => {
+    const { status, app, seeded } = await run('nsg-open-to-world');
+    const [snapshot] = app.arm.world.snapshots();
+    expect(status.artifacts.snapshotId.toLowerCase()).toBe(snapshot.id.toLowerCase());
+    expect(snapshot.tags['rdp-autorepair-vm']).toBe(seeded.vmId.toLowerCase());
+    expect(snapshot.tags['rdp-autorepair-repair-id']).toBe(status.repairId);
+    expect(status.artifacts.originalOsDiskId).toBeTruthy();
+    const snapshotStep = status.timeline.find((t: { step: string }) => t.step === 'snapshot');
+    const restrictStep = status.timeline.find((t: { step: string }) => t.step === 'restrictNsgRule');
+    // Nothing changed before the backup existed.
+    expect(Date.parse(restrictStep.startedAt)).toBeGreaterThanOrEqual(Date.parse(snapshotStep.endedAt));
+    const writes = app.arm.requests().filter((r) => r.kind === 'write');
+    expect(writes.map((w) => w.operation)).toEqual(['snapshots.createOrUpdate', 'securityRules.createOrUpdate']);
+    expect(status.changes[0]).toMatchObject({ property: 'sourceAddressPrefixes', before: ['*'], after: [SIM_OPERATOR_CIDR] });
+    expect(status.probes.baseline.verdict).toBe('broken');
+    expect(status.probes.verify.verdict).toBe('healthy');
+  });
+
+  it('diagnose mode reads only and says what a repair would change', async () => {
+    const app = await SimulatedRepairApp.start();
+    try {
+      const seeded = await app.addScenario(findScenario('nsg-open-to-world')!);
+      const { status } = await app.runRepair({ ...seeded.request, mode: 'diagnose' });
+      expect(status.outcome.kind).toBe('Diagnosed');
+      expect(app.arm.stats().writes).toBe(0);
+      expect(app.arm.requests().every((r) => r.kind === 'read')).toBe(true);
+      expect(status.plannedChanges).toHaveLength(1);
+      expect(status.plannedChanges[0].after).toEqual([SIM_OPERATOR_CIDR]);
+      expect(status.changes).toEqual([]);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('reports exposure without changing anything when no allowedSourceCidrs are given', async () => {
+    const app = await SimulatedRepairApp.start();
+    try {
+      const seeded = await app.addScenario(findScenario('nsg-open-to-world')!);
+      const { status } = await app.runRepair({ vmResourceId: seeded.vmId });
+      expect(status.outcome.kind).toBe('NotRepaired');
+      expect(app.arm.stats().writes).toBe(0);
+      expect(status.findings.find((f: { code: string }) => f.code === 'RdpOpenToInternet').advice).toContain('allowedSourceCidrs');
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('says "could not verify from here" when the restricted rule shuts this app out, instead of "broken"', async () => {
+    const app = await SimulatedRepairApp.start();
+    try {
+      const seeded = await app.addScenario(findScenario('nsg-open-to-world')!);
+      const { status } = await app.runRepair({ ...seeded.request, allowedSourceCidrs: ['198.51.100.0/24'] });
+      expect(status.outcome.kind).toBe('Unverified');
+      expect(status.outcome.reason).toContain('Could not verify from here');
+      expect(status.probes.verify.verdict).toBe('unreachable');
+      expect(status.changes).toHaveLength(1);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('ends with a reason, not a crash, when Azure refuses permission (403 is permanent: no retries)', async () => {
+    const { status, app } = await run('nsg-open-to-world', {}, (a) => a.injectArmFault({ method: 'PUT', pathPattern: /snapshots/, status: 403, times: 1 }));
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(status.outcome.kind).toBe('NotRepaired');
+    expect(status.outcome.reason).toContain('AuthorizationFailed');
+    expect(status.outcome.advice.join(' ')).toContain('rdp-autorepair role');
+    expect(app.arm.requests().filter((r) => r.method === 'PUT' && /snapshots/.test(r.path))).toHaveLength(1);
+    expect(status.changes).toEqual([]);
+  });
+
+  it('refuses to overwrite a rule someone changed after the assessment', async () => {
+    const app = await SimulatedRepairApp.start();
+    try {
+      const seeded = await app.addScenario(findScenario('nsg-open-to-world')!);
+      const start = await app.http('POST', '/api/repairs', seeded.request);
+      // Let the flow reach the snapshot wait, then change the rule behind its back.
+      while (!app.arm.world.snapshots().length) await app.emulator.step();
+      const nsgId = app.arm.world.vms()[0].nicIds[0].replace(/networkInterfaces\/.*$/, 'networkSecurityGroups/vm-exposed-nsg');
+      const pipeline = (await import('../../src/simulator/arm')).createSimulatedArmClients(app.arm).network(seeded.vmId.split('/')[2]);
+      const rule = await pipeline.securityRules.get('rg-rdp-sim', 'vm-exposed-nsg', 'RDP');
+      await pipeline.securityRules.createOrUpdate('rg-rdp-sim', 'vm-exposed-nsg', 'RDP', { ...rule, sourceAddressPrefix: '192.0.2.0/24' }, { updateIntervalInMs: 1 });
+      await app.emulator.runUntilComplete(start.body.id);
+      const status = (await app.http('GET', new URL(start.body.statusUrl).pathname)).body;
+      expect(status.outcome.kind).toBe('NotRepaired');
+      expect(status.outcome.reason).toContain('RuleChangedSinceAssessment');
+      expect(app.arm.world.nsg(nsgId).rules.find((r) => r.name === 'RDP')?.sourceAddressPrefix).toBe('192.0.2.0/24');
+    } finally {
+      await app.close();
+    }
   });
 });

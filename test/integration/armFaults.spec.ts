@@ -2,9 +2,6 @@
  * Injected faults as the REAL SDK pipeline sees them: its retry policy handles 429/503/5xx/socket errors, and
  * what it gives up on reaches classifyAzureError. The request log proves what was actually sent.
  */
-// Jest cannot load the ESM-only proxy agents the SDK pipeline requires (see test/fixtures/arm/proxyAgentStub.ts).
-jest.mock('https-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
-jest.mock('http-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
 
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
 import { classifyAzureError } from '../../src/azure/errors';

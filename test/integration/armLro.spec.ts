@@ -2,9 +2,6 @@
  * src/azure/lro.ts against the simulated ARM: start-and-return for long operations (resumed later from the
  * token with the SDK's own restorePoller), bounded awaiting of short ones.
  */
-// Jest cannot load the ESM-only proxy agents the SDK pipeline requires (see test/fixtures/arm/proxyAgentStub.ts).
-jest.mock('https-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
-jest.mock('http-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
 
 import { restorePoller as restoreComputePoller } from '@azure/arm-compute';
 import { AzureOperationError } from '../../src/azure/errors';

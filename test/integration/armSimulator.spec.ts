@@ -3,9 +3,6 @@
  * power transitions and snapshot progress on the virtual clock, effective NSGs, rule writes, OS disk swap rules,
  * and ARM's 404 forms.
  */
-// Jest cannot load the ESM-only proxy agents the SDK pipeline requires (see test/fixtures/arm/proxyAgentStub.ts).
-jest.mock('https-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
-jest.mock('http-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
 
 import { RestError } from '@azure/core-rest-pipeline';
 import { awaitShortLro } from '../../src/azure/lro';

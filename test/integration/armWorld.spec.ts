@@ -2,9 +2,6 @@
  * The scenario builder, the change feed and the offline-repair resources (rescue VM, data disk attach/detach,
  * cleanup deletes) of the simulated ARM, through the REAL SDK clients.
  */
-// Jest cannot load the ESM-only proxy agents the SDK pipeline requires (see test/fixtures/arm/proxyAgentStub.ts).
-jest.mock('https-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
-jest.mock('http-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
 
 import { RestError } from '@azure/core-rest-pipeline';
 import { SimulatedArm, createSimulatedArmClients, type ArmChange } from '../../src/simulator/arm';

@@ -6,13 +6,13 @@ import type { RdpProbeResult } from '../../src/domain/rdpProbe';
 import { probeRdp, type ProbeOptions } from '../../src/rdp/probe';
 import { INTERNAL_ERROR_SIGNATURE_ERRORS } from '../../src/rdp/verdict';
 import { fixturePath } from './support/fixtures';
-import { startXrdp, stopAllXrdp, xrdpBinary, type RunningXrdp, type XrdpConfig } from './support/xrdp';
+import { assertXrdpUsable, startXrdp, stopAllXrdp, type RunningXrdp, type XrdpConfig } from './support/xrdp';
 
 const NOW = () => new Date('2026-01-05T03:00:00Z');
 const valid = { certificate: fixturePath('valid-cert.pem'), keyFile: fixturePath('valid-key.pem') };
 
 beforeAll(() => {
-  xrdpBinary();
+  assertXrdpUsable();
 });
 
 afterAll(stopAllXrdp);

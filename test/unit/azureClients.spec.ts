@@ -1,6 +1,3 @@
-// Jest cannot load the ESM-only proxy agents the SDK pipeline requires (see test/fixtures/arm/proxyAgentStub.ts).
-jest.mock('https-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
-jest.mock('http-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
 
 import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';

@@ -1,6 +1,3 @@
-// Jest cannot load the ESM-only proxy agents the SDK pipeline requires (see test/fixtures/arm/proxyAgentStub.ts).
-jest.mock('https-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
-jest.mock('http-proxy-agent', () => jest.requireActual('../fixtures/arm/proxyAgentStub'));
 
 import { createHttpHeaders, RestError, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { AzureOperationError, classifyAzureError, isTransientAzureError, sanitize } from '../../src/azure/errors';

@@ -1,11 +1,11 @@
 /**
  * Starts a real xrdp (Debian package `xrdp`) on 127.0.0.1 for one test: no systemd, no daemon, a temp ini
  * and log, stopped by pid. xrdp 0.9 in `-n` mode writes no pid file, so several can run at once.
- * Standard RDP security still reads /etc/xrdp/rsakeys.ini (path compiled in), which the package's
- * postinst creates with xrdp-keygen.
+ * xrdp always reads /etc/xrdp/rsakeys.ini at start (path compiled in), which the package's postinst
+ * creates with xrdp-keygen.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -33,6 +33,23 @@ const started = new Set<() => Promise<void>>();
 
 export async function stopAllXrdp(): Promise<void> {
   await Promise.all([...started].map((stop) => stop()));
+}
+
+/** Compiled into xrdp 0.9 (no ini key moves it); xrdp refuses to start without it, whatever security_layer says. */
+const RSA_KEYS = '/etc/xrdp/rsakeys.ini';
+
+/** Fails loudly, with the fix, when the machine cannot run the real-server tests. */
+export function assertXrdpUsable(): string {
+  const binary = xrdpBinary();
+  try {
+    accessSync(RSA_KEYS, constants.R_OK);
+  } catch {
+    throw new Error(
+      `${RSA_KEYS} is missing or unreadable by this user: xrdp will not start. The xrdp package's postinst creates it ` +
+        `(xrdp-keygen xrdp auto ${RSA_KEYS}); run the tests as root or make it readable.`,
+    );
+  }
+  return binary;
 }
 
 export function xrdpBinary(): string {

@@ -5,14 +5,13 @@
  */
 import { formatTypedResourceId, ResourceTypes } from '../../../azure/resourceId';
 import { badRequest, conflict, ArmHttpError } from '../http/armErrors';
-import type { RouteContext } from '../http/router';
 import type { HyperVGeneration, OsType, ResourceGroupState, VirtualMachineState } from '../world/types';
+import type { World } from '../world/world';
 import { objectAt, stringAt, tagsFrom, type HandlerDeps } from './common';
 import { applyVmUpdate } from './virtualMachineUpdate';
 
 export function createVirtualMachine(
   deps: HandlerDeps,
-  context: RouteContext,
   rg: ResourceGroupState,
   name: string,
   body: Record<string, unknown>,
@@ -35,63 +34,10 @@ export function createVirtualMachine(
     return nic;
   });
 
-  const osDisk = objectAt(body, 'properties', 'storageProfile', 'osDisk');
   const image = objectAt(body, 'properties', 'storageProfile', 'imageReference');
-  const createOption = stringAt(osDisk, 'createOption');
-  let osType: OsType;
-  let generation: HyperVGeneration;
-  let osDiskId: string;
-  let osDiskName: string;
-  // Nothing changes until every part of the request has been validated.
-  let commitOsDisk: () => void;
-  if (createOption === 'Attach') {
-    const diskId = stringAt(osDisk, 'managedDisk', 'id');
-    const disk = diskId ? world.store.disks.get(diskId) : undefined;
-    if (!disk) throw new ArmHttpError(404, 'NotFound', `Managed disk '${diskId ?? ''}' was not found.`, 'osDisk.managedDisk.id');
-    if (disk.managedBy) throw conflict('OperationNotAllowed', `Disk '${disk.name}' is already attached to VM '${disk.managedBy}'.`, 'osDisk');
-    osType = disk.osType ?? (stringAt(osDisk, 'osType') as OsType | undefined) ?? 'Windows';
-    generation = disk.hyperVGeneration ?? 'V1';
-    osDiskId = disk.id;
-    osDiskName = disk.name;
-    commitOsDisk = () => {
-      disk.managedBy = id;
-    };
-  } else if (createOption === 'FromImage') {
-    if (!image) throw badRequest('InvalidParameter', 'imageReference is required with createOption FromImage.', 'imageReference');
-    osType = stringAt(image, 'publisher') === 'MicrosoftWindowsServer' ? 'Windows' : ((stringAt(osDisk, 'osType') as OsType | undefined) ?? 'Linux');
-    generation = /gen1|-g1$|datacenter$/i.test(stringAt(image, 'sku') ?? '') ? 'V1' : 'V2';
-    osDiskName = stringAt(osDisk, 'name') ?? `${name}_OsDisk_1_${world.guids.guid().replace(/-/g, '')}`;
-    osDiskId = formatTypedResourceId(ResourceTypes.disk, rg.subscriptionId, rg.name, osDiskName);
-    if (world.store.disks.has(osDiskId)) throw conflict('ConflictingUserInput', `Disk '${osDiskName}' already exists.`, 'osDisk.name');
-    const newDiskId = osDiskId;
-    const newDiskName = osDiskName;
-    const diskOsType = osType;
-    const diskGeneration = generation;
-    commitOsDisk = () => {
-    world.store.disks.set(newDiskId, {
-      id: newDiskId,
-      subscriptionId: rg.subscriptionId,
-      resourceGroup: rg.name,
-      name: newDiskName,
-      location,
-      tags: {},
-      etag: world.newEtag(),
-      ...(zones?.length ? { zones } : {}),
-      skuName: stringAt(osDisk, 'managedDisk', 'storageAccountType') ?? 'Premium_LRS',
-      osType: diskOsType,
-      hyperVGeneration: diskGeneration,
-      sizeGb: typeof osDisk?.['diskSizeGB'] === 'number' ? (osDisk['diskSizeGB'] as number) : 127,
-      createOption: 'FromImage',
-      managedBy: id,
-      provisioningState: 'Succeeded',
-      timeCreated: world.clock.now().toISOString(),
-      uniqueId: world.guids.guid(),
-    });
-    world.emit({ kind: 'resourceCreated', at: world.clock.now(), resourceId: newDiskId, resourceType: 'Microsoft.Compute/disks' });
-    };
-  } else {
-    throw badRequest('InvalidParameter', 'storageProfile.osDisk.createOption must be FromImage or Attach.', 'osDisk.createOption');
-  }
+  // Nothing changes until every part of the request has been validated: the OS disk is committed last.
+  const os = planOsDisk(world, rg, id, name, location, zones, body);
+  const { osType, generation, osDiskId, osDiskName, createOption } = os;
 
   const now = world.clock.now().toISOString();
   const vm: VirtualMachineState = {
@@ -133,9 +79,92 @@ export function createVirtualMachine(
   // Data disks go through the same validation as an update (which validates before it changes anything).
   const dataDisks = objectAt(body, 'properties', 'storageProfile')?.['dataDisks'];
   if (dataDisks !== undefined) applyVmUpdate(world, vm, { properties: { storageProfile: { dataDisks } } });
-  commitOsDisk();
+  os.commit();
   world.store.virtualMachines.set(id, vm);
   for (const nic of nics) nic.vmId = id;
   world.emit({ kind: 'resourceCreated', at: world.clock.now(), resourceId: id, resourceType: 'Microsoft.Compute/virtualMachines' });
   return vm;
+}
+
+interface OsDiskPlan {
+  createOption: 'FromImage' | 'Attach';
+  osType: OsType;
+  generation: HyperVGeneration;
+  osDiskId: string;
+  osDiskName: string;
+  /** Attaches the existing disk, or creates the one made from the image. */
+  commit: () => void;
+}
+
+function planOsDisk(
+  world: World,
+  rg: ResourceGroupState,
+  vmId: string,
+  vmName: string,
+  location: string,
+  zones: string[] | undefined,
+  body: Record<string, unknown>,
+): OsDiskPlan {
+  const osDisk = objectAt(body, 'properties', 'storageProfile', 'osDisk');
+  const image = objectAt(body, 'properties', 'storageProfile', 'imageReference');
+  const createOption = stringAt(osDisk, 'createOption');
+
+  if (createOption === 'Attach') {
+    const diskId = stringAt(osDisk, 'managedDisk', 'id');
+    const disk = diskId ? world.store.disks.get(diskId) : undefined;
+    if (!disk) throw new ArmHttpError(404, 'NotFound', `Managed disk '${diskId ?? ''}' was not found.`, 'osDisk.managedDisk.id');
+    if (disk.managedBy) throw conflict('OperationNotAllowed', `Disk '${disk.name}' is already attached to VM '${disk.managedBy}'.`, 'osDisk');
+    return {
+      createOption,
+      osType: disk.osType ?? (stringAt(osDisk, 'osType') as OsType | undefined) ?? 'Windows',
+      generation: disk.hyperVGeneration ?? 'V1',
+      osDiskId: disk.id,
+      osDiskName: disk.name,
+      commit: () => {
+        disk.managedBy = vmId;
+      },
+    };
+  }
+
+  if (createOption !== 'FromImage') {
+    throw badRequest('InvalidParameter', 'storageProfile.osDisk.createOption must be FromImage or Attach.', 'osDisk.createOption');
+  }
+  if (!image) throw badRequest('InvalidParameter', 'imageReference is required with createOption FromImage.', 'imageReference');
+  const osType: OsType =
+    stringAt(image, 'publisher') === 'MicrosoftWindowsServer' ? 'Windows' : ((stringAt(osDisk, 'osType') as OsType | undefined) ?? 'Linux');
+  // Marketplace convention: plain "2019-datacenter"-style and "gen1" SKUs are Generation 1 images, the rest Gen 2.
+  const generation: HyperVGeneration = /gen1|-g1$|datacenter$/i.test(stringAt(image, 'sku') ?? '') ? 'V1' : 'V2';
+  const osDiskName = stringAt(osDisk, 'name') ?? `${vmName}_OsDisk_1_${world.guids.guid().replace(/-/g, '')}`;
+  const osDiskId = formatTypedResourceId(ResourceTypes.disk, rg.subscriptionId, rg.name, osDiskName);
+  if (world.store.disks.has(osDiskId)) throw conflict('ConflictingUserInput', `Disk '${osDiskName}' already exists.`, 'osDisk.name');
+  const sizeGb = osDisk?.['diskSizeGB'];
+  return {
+    createOption,
+    osType,
+    generation,
+    osDiskId,
+    osDiskName,
+    commit: () => {
+      world.store.disks.set(osDiskId, {
+        id: osDiskId,
+        subscriptionId: rg.subscriptionId,
+        resourceGroup: rg.name,
+        name: osDiskName,
+        location,
+        tags: {},
+        etag: world.newEtag(),
+        ...(zones?.length ? { zones } : {}),
+        skuName: stringAt(osDisk, 'managedDisk', 'storageAccountType') ?? 'Premium_LRS',
+        osType,
+        hyperVGeneration: generation,
+        sizeGb: typeof sizeGb === 'number' ? sizeGb : 127,
+        createOption: 'FromImage',
+        managedBy: vmId,
+        provisioningState: 'Succeeded',
+        timeCreated: world.clock.now().toISOString(),
+        uniqueId: world.guids.guid(),
+      });
+      world.emit({ kind: 'resourceCreated', at: world.clock.now(), resourceId: osDiskId, resourceType: 'Microsoft.Compute/disks' });
+    },
+  };
 }

@@ -77,7 +77,7 @@ function putVm(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const existing = world.store.virtualMachines.get(resourceIdFor(context.params, TYPE, name));
   if (existing) return updateVm(deps, context, existing, 'virtualMachines.createOrUpdate');
 
-  const vm = createVirtualMachine(deps, context, rg, name, requireBody(context));
+  const vm = createVirtualMachine(deps, rg, name, requireBody(context));
   const op = startOperation(deps, context, 'virtualMachines.createOrUpdate', {
     resourceId: vm.id,
     subscriptionId: vm.subscriptionId,

@@ -1,0 +1,39 @@
+/** The app's registrations as the Functions host would receive them (captured by the functions-core stand-in). */
+import * as path from 'node:path';
+import { loadFunctionApp } from '../../src/simulator/functionsHost';
+import { Activities, REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
+
+const registry = loadFunctionApp(['repairsHttp', 'repairOrchestrator', 'repairActivities'].map((m) => path.join(__dirname, '../../src/functions', m)));
+
+function bindingTypes(name: string): string[] {
+  return Object.values(registry.getOrThrow(name).metadata.bindings).map((b) => `${b.type}:${b.direction}`).sort();
+}
+
+describe('function registrations', () => {
+  it.each([
+    ['startRepair', 'repairs', ['POST']],
+    ['getRepair', 'repairs/{id}', ['GET']],
+    ['findRepair', 'repairs', ['GET']],
+  ])('%s is an HTTP trigger on %s %j with function auth and a durable client input', (name, route, methods) => {
+    const fn = registry.getOrThrow(name);
+    expect(fn.trigger.type).toBe('httpTrigger');
+    expect(fn.trigger.route).toBe(route);
+    expect(fn.trigger.methods).toEqual(methods);
+    expect(fn.trigger.authLevel).toBe('function');
+    expect(bindingTypes(name)).toEqual(['durableClient:in', 'http:out', 'httpTrigger:in']);
+  });
+
+  it('routes requests to the right function', () => {
+    expect(registry.matchHttp('repairs', 'POST')?.fn.name).toBe('startRepair');
+    expect(registry.matchHttp('repairs', 'GET')?.fn.name).toBe('findRepair');
+    expect(registry.matchHttp('repairs/rdprepair-x-0123456789abcdef', 'GET')?.params).toEqual({ id: 'rdprepair-x-0123456789abcdef' });
+    expect(registry.matchHttp('repairs', 'DELETE')).toBeUndefined();
+  });
+
+  it('registers the orchestrator and every activity it calls', () => {
+    expect(registry.getOrThrow(REPAIR_ORCHESTRATOR).trigger.type).toBe('orchestrationTrigger');
+    for (const name of Object.values(Activities)) expect(registry.getOrThrow(name).trigger.type).toBe('activityTrigger');
+    const names = registry.all().map((f) => f.name).sort();
+    expect(names).toEqual([...Object.values(Activities), REPAIR_ORCHESTRATOR, 'findRepair', 'getRepair', 'startRepair'].sort());
+  });
+});
