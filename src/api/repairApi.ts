@@ -6,18 +6,15 @@ import { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functio
 import { AppConfig, readConfig } from '../domain/config';
 import { ConfigurationError } from '../domain/errors';
 import { isRepairInstanceId, repairInstanceId } from '../domain/instanceId';
+import { startRepairFor } from './repairStarter';
 import { describeProblems, validateRepairRequest } from '../domain/repairRequest';
-import { isInScope } from '../domain/scope';
 import { parseVmResourceId } from '../domain/vmResourceId';
-import { REPAIR_ORCHESTRATOR } from '../orchestration/names';
-import { RepairOrchestrationInput } from '../orchestration/orchestrationInput';
 import { getEnvironment } from './environment';
 import { errorResponse, jsonResponse } from './httpResponses';
 import { readJsonBody } from './readJsonBody';
 import { getRepairClient, isUnknownInstanceError, RepairClient } from './repairClient';
 import { toStatusView } from './statusView';
 
-const ACTIVE = new Set(['Pending', 'Running', 'ContinuedAsNew', 'Suspended']);
 
 function statusUrlFor(request: HttpRequest, id: string): string {
   const url = new URL(request.url);
@@ -31,16 +28,6 @@ function loadConfig(): { ok: true; config: AppConfig } | { ok: false; response: 
     if (err instanceof ConfigurationError) {
       return { ok: false, response: errorResponse(500, 'ConfigurationError', `The app is misconfigured: ${err.message}`, { setting: err.setting }) };
     }
-    throw err;
-  }
-}
-
-async function activeStatus(client: RepairClient, id: string) {
-  try {
-    const status = await client.getStatus(id);
-    return status && ACTIVE.has(String(status.runtimeStatus)) ? status : null;
-  } catch (err) {
-    if (isUnknownInstanceError(err)) return null;
     throw err;
   }
 }
@@ -61,26 +48,21 @@ export async function startRepair(request: HttpRequest, context: InvocationConte
     return errorResponse(400, 'InvalidRequest', `The repair request is invalid: ${describeProblems(validation.problems)}`, validation.problems);
   }
   const repair = validation.request;
-  if (config.scopesUnset) {
-    return errorResponse(403, 'ScopesNotConfigured',
-      'REPAIR_ALLOWED_SCOPES is not set, so every repair is refused. Set it to the subscriptions or resource groups this app may repair, e.g. /subscriptions/<id>/resourceGroups/<name>.',
-      { setting: 'REPAIR_ALLOWED_SCOPES' });
+  const decision = await startRepairFor(getRepairClient(context), config, repair);
+  switch (decision.kind) {
+    case 'scopesNotConfigured':
+      return errorResponse(403, 'ScopesNotConfigured',
+        'REPAIR_ALLOWED_SCOPES is not set, so every repair is refused. Set it to the subscriptions or resource groups this app may repair, e.g. /subscriptions/<id>/resourceGroups/<name>.',
+        { setting: 'REPAIR_ALLOWED_SCOPES' });
+    case 'outOfScope':
+      return errorResponse(403, 'OutOfScope', `${repair.vm.id} is outside REPAIR_ALLOWED_SCOPES; this app may repair only VMs in: ${decision.allowed.join(', ')}.`,
+        { setting: 'REPAIR_ALLOWED_SCOPES' });
+    case 'alreadyRunning':
+      return conflict(request, decision.id, repair.vm.id);
+    case 'started':
+      break;
   }
-  if (!isInScope(repair.vm.key, config.scopes)) {
-    return errorResponse(403, 'OutOfScope', `${repair.vm.id} is outside REPAIR_ALLOWED_SCOPES; this app may repair only VMs in: ${config.scopes.map((s) => s.key).join(', ')}.`,
-      { setting: 'REPAIR_ALLOWED_SCOPES' });
-  }
-  const client = getRepairClient(context);
-  const id = repairInstanceId(repair.vm.key);
-  if (await activeStatus(client, id)) return conflict(request, id, repair.vm.id);
-  const input: RepairOrchestrationInput = { repairId: id, request: repair, settings: config.settings };
-  try {
-    await client.startNew(REPAIR_ORCHESTRATOR, { instanceId: id, input });
-  } catch (err) {
-    // Two starts raced past the check above: the loser gets the same 409 as if it had come second.
-    if (await activeStatus(client, id)) return conflict(request, id, repair.vm.id);
-    throw err;
-  }
+  const id = decision.id;
   context.log(`repair ${id} started for ${repair.vm.id} (mode ${repair.mode}, source http)`);
   const statusUrl = statusUrlFor(request, id);
   return jsonResponse(202, { id, vmResourceId: repair.vm.id, mode: repair.mode, statusUrl }, { Location: statusUrl, 'Retry-After': '10' });
