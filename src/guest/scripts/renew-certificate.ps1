@@ -1,0 +1,309 @@
+<#
+.SYNOPSIS
+    rdp-autorepair: repair access to the RDP key container and make Windows issue a new RDP certificate.
+.DESCRIPTION
+    Playbook step 2. In order:
+      1. save the ACLs of the RDP key container files (icacls /save) into BackupDirectory, creating it;
+      2. add the grants RDP needs on those files only: SYSTEM (F), NETWORK SERVICE (R), Administrators (F);
+      3. remove the certificate(s) from Cert:\LocalMachine\Remote Desktop, and an SSLCertificateSHA1Hash pin
+         that names a certificate no longer present;
+      4. restart SessionEnv, then TermService: Windows issues a new self-signed certificate;
+      5. verify that a new certificate exists and its private key can be used.
+    Why only the f686aace* files (PLAYBOOK errata 9): the RDP self-signed certificate's key lives in the
+    container whose file name starts with f686aace. The article's "takeown /a /r" plus "icacls /t" over the
+    whole MachineKeys folder rewrites the owner and ACL of every machine key on the server (IIS, SQL Server,
+    other services' keys), which cannot be undone without the backup and can break those services. Grants are
+    add-only (/grant, not /grant:r, no /reset): entries other tools or admins put there stay untouched.
+    Runs through Azure Run Command as LocalSystem (Windows PowerShell 5.1). The LAST stdout line is the result
+    marker followed by compact JSON (RenewCertificateResult in src/guest/scriptContracts.ts).
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory = $true)]
+    [ValidatePattern('^[A-Za-z]:\\[^"''<>|?*:\x00-\x1f]{0,200}$')]
+    [string]$BackupDirectory
+)
+
+$ErrorActionPreference = 'Stop'
+# Progress records would be serialized into the captured output and eat into Run Command's 4 KB window.
+$ProgressPreference = 'SilentlyContinue'
+
+$RdpTcpPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
+$RdpCertificateStore = 'Cert:\LocalMachine\Remote Desktop'
+$PersonalCertificateStore = 'Cert:\LocalMachine\My'
+$MachineKeysDirectory = Join-Path $env:ProgramData 'Microsoft\Crypto\RSA\MachineKeys'
+$RdpKeyFilter = 'f686aace*'
+# Well-known SIDs instead of account names: names are localized, SIDs are not (icacls takes "*SID").
+$SidSystem = 'S-1-5-18'
+$SidNetworkService = 'S-1-5-20'
+$SidAdministrators = 'S-1-5-32-544'
+$FullControlMask = 2032127
+$ReadMask = 131209
+# At most this many per-file ACL records in the result: the result line must stay under 4 KB.
+$MaxRecordedKeyFiles = 4
+$StopTimeoutSeconds = 30
+$StartTimeoutSeconds = 45
+$NewCertificateTimeoutSeconds = 40
+
+$changes = [System.Collections.Generic.List[object]]::new()
+$actions = [System.Collections.Generic.List[string]]::new()
+$result = [ordered]@{
+    script            = 'renew-certificate'
+    ok                = $false
+    message           = ''
+    changes           = @()
+    actions           = @()
+    removedThumbprint = $null
+    aclBackupPath     = $null
+}
+
+function Limit-Text {
+    # Caps free text so the result line stays far below Run Command's 4 KB output window.
+    param([object]$Text, [int]$Max = 300)
+    if ($null -eq $Text) {
+        return $null
+    }
+    $value = [string]$Text
+    if ($value.Length -gt $Max) {
+        return $value.Substring(0, $Max)
+    }
+    return $value
+}
+
+function Add-Change {
+    param([string]$Path, [string]$Name, [object]$Before, [object]$After)
+    $changes.Add([ordered]@{ path = $Path; name = $Name; before = $Before; after = $After })
+}
+
+function Invoke-Native {
+    # Runs a native tool and returns its exit code and output. Windows PowerShell 5.1 turns redirected stderr
+    # lines into error records, which $ErrorActionPreference = 'Stop' would make fatal: relax it for this call
+    # only (the assignment is local to this function's scope) and judge the tool by its exit code.
+    param([scriptblock]$Command)
+    $ErrorActionPreference = 'Continue'
+    $output = @(& $Command 2>&1 | ForEach-Object { [string]$_ })
+    return [ordered]@{ exitCode = $LASTEXITCODE; output = Limit-Text -Text ($output -join ' ') -Max 200 }
+}
+
+function Get-GrantLetter {
+    # "F", "R" or "-" for one SID on one file, from the effective allow/deny entries.
+    param([object[]]$Rules, [string]$Sid)
+    $allowed = 0
+    $denied = 0
+    foreach ($rule in $Rules) {
+        if ($rule.IdentityReference.Value -ne $Sid) {
+            continue
+        }
+        $mask = [int]$rule.FileSystemRights
+        if ($mask -band 268435456) {
+            $mask = $mask -bor $FullControlMask
+        }
+        if ($mask -band -2147483648) {
+            $mask = $mask -bor $ReadMask
+        }
+        if ([string]$rule.AccessControlType -eq 'Allow') {
+            $allowed = $allowed -bor $mask
+        }
+        else {
+            $denied = $denied -bor $mask
+        }
+    }
+    $effective = $allowed -band (-bnot $denied)
+    if (($effective -band $FullControlMask) -eq $FullControlMask) {
+        return 'F'
+    }
+    if (($effective -band $ReadMask) -eq $ReadMask) {
+        return 'R'
+    }
+    return '-'
+}
+
+function Get-KeyAccessSummary {
+    # A short, comparable record of what the three principals RDP needs can do on a key file; the complete
+    # ACL is in the icacls backup.
+    param([string]$Path)
+    try {
+        $rules = @((Get-Acl -LiteralPath $Path).GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier]))
+    }
+    catch {
+        return 'unreadable'
+    }
+    return 'SYSTEM={0};NETWORK SERVICE={1};Administrators={2}' -f (Get-GrantLetter -Rules $rules -Sid $SidSystem), (Get-GrantLetter -Rules $rules -Sid $SidNetworkService), (Get-GrantLetter -Rules $rules -Sid $SidAdministrators)
+}
+
+function Test-PrivateKeyOpens {
+    # Signing a few bytes proves the new key is usable, not just present (SHA-1: a liveness probe that every
+    # CAPI RSA provider supports).
+    param([System.Security.Cryptography.X509Certificates.X509Certificate2]$Certificate)
+    if (-not $Certificate.HasPrivateKey) {
+        return $false
+    }
+    try {
+        $rsa = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
+        if ($null -eq $rsa) {
+            return $false
+        }
+        try {
+            $probe = [System.Text.Encoding]::ASCII.GetBytes('rdp-autorepair')
+            $null = $rsa.SignData($probe, [System.Security.Cryptography.HashAlgorithmName]::SHA1, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
+        }
+        finally {
+            $rsa.Dispose()
+        }
+        return $true
+    }
+    catch {
+        return $false
+    }
+}
+
+function Get-RdpCertificates {
+    if (-not (Test-Path -LiteralPath $RdpCertificateStore)) {
+        return @()
+    }
+    return @(Get-ChildItem -LiteralPath $RdpCertificateStore)
+}
+
+function Restart-ServiceBounded {
+    # Restart-Service waits without limit; stop with -NoWait and wait for each state with a timeout instead.
+    # Dependents that -Force stops (UmRdpService for TermService) are started again.
+    param([string]$Name)
+    $service = Get-Service -Name $Name
+    $dependents = @($service.DependentServices | Where-Object { $_.Status -eq 'Running' } | ForEach-Object { $_.Name })
+    if ($service.Status -ne 'Stopped') {
+        Stop-Service -Name $Name -Force -NoWait
+        $service.WaitForStatus([System.ServiceProcess.ServiceControllerStatus]::Stopped, [TimeSpan]::FromSeconds($StopTimeoutSeconds))
+    }
+    $service.Start()
+    $service.WaitForStatus([System.ServiceProcess.ServiceControllerStatus]::Running, [TimeSpan]::FromSeconds($StartTimeoutSeconds))
+    $actions.Add('restarted ' + $Name)
+    foreach ($dependentName in $dependents) {
+        $dependent = Get-Service -Name $dependentName
+        if ($dependent.Status -ne 'Running') {
+            $dependent.Start()
+            $dependent.WaitForStatus([System.ServiceProcess.ServiceControllerStatus]::Running, [TimeSpan]::FromSeconds($StartTimeoutSeconds))
+            $actions.Add('started ' + $dependentName)
+        }
+    }
+}
+
+try {
+    # 1 + 2: the key container's ACLs, saved first so that every change below can be reverted.
+    $rdpKeyFiles = @(Get-ChildItem -LiteralPath $MachineKeysDirectory -Filter $RdpKeyFilter -File -Force -ErrorAction SilentlyContinue)
+    if ($rdpKeyFiles.Count -eq 0) {
+        $actions.Add('no RDP key container (f686aace*) in MachineKeys: Windows creates one with the certificate')
+    }
+    else {
+        # The backup goes into the directory this script creates (errata 7: never a different, assumed one).
+        $null = [System.IO.Directory]::CreateDirectory($BackupDirectory)
+        $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMdd-HHmmss', [System.Globalization.CultureInfo]::InvariantCulture) + 'Z'
+        $aclBackupPath = Join-Path $BackupDirectory ('machinekeys-acl-{0}.txt' -f $stamp)
+        $keyPattern = Join-Path $MachineKeysDirectory $RdpKeyFilter
+        $save = Invoke-Native { icacls.exe $keyPattern /save $aclBackupPath }
+        if ($save.exitCode -ne 0 -or -not (Test-Path -LiteralPath $aclBackupPath)) {
+            # No backup, no change: the ACLs stay as they are and the certificate is left alone too.
+            throw ('icacls /save failed (exit {0}): {1}' -f $save.exitCode, $save.output)
+        }
+        $result.aclBackupPath = $aclBackupPath
+        $actions.Add('saved key ACLs; restore: icacls "' + $MachineKeysDirectory + '" /restore "' + $aclBackupPath + '"')
+
+        $recorded = 0
+        foreach ($keyFile in $rdpKeyFiles) {
+            $keyPath = $keyFile.FullName
+            $before = Get-KeyAccessSummary -Path $keyPath
+            $grant = Invoke-Native { icacls.exe $keyPath /grant '*S-1-5-18:(F)' '*S-1-5-20:(R)' '*S-1-5-32-544:(F)' }
+            if ($grant.exitCode -ne 0) {
+                throw ('icacls /grant failed on {0} (exit {1}): {2}' -f $keyFile.Name, $grant.exitCode, $grant.output)
+            }
+            $after = Get-KeyAccessSummary -Path $keyPath
+            if ($recorded -lt $MaxRecordedKeyFiles) {
+                Add-Change -Path $keyPath -Name 'ACL' -Before $before -After $after
+                $recorded += 1
+                if ($after -notmatch '^SYSTEM=F;NETWORK SERVICE=[RF];Administrators=F$') {
+                    # A deny entry outranks the grant; removing deny entries is not add-only: left to a person.
+                    $actions.Add('a deny entry still limits access to ' + $keyFile.Name + ': ' + $after)
+                }
+            }
+        }
+        if ($rdpKeyFiles.Count -gt $MaxRecordedKeyFiles) {
+            $actions.Add(('granted access on {0} key files; the first {1} are recorded' -f $rdpKeyFiles.Count, $MaxRecordedKeyFiles))
+        }
+    }
+
+    # 3: the certificate (its key container stays: Windows reuses or replaces it when it issues the new one).
+    $oldCertificates = @(Get-RdpCertificates)
+    $removedThumbprints = @()
+    foreach ($certificate in $oldCertificates) {
+        $thumbprint = [string]$certificate.Thumbprint
+        Remove-Item -LiteralPath $certificate.PSPath
+        $removedThumbprints += $thumbprint
+        Add-Change -Path $RdpCertificateStore -Name 'Certificate' -Before $thumbprint -After $null
+        if ($null -eq $result.removedThumbprint) {
+            $result.removedThumbprint = $thumbprint
+        }
+    }
+
+    $validPinPath = $null
+    $pin = (Get-Item -LiteralPath $RdpTcpPath).GetValue('SSLCertificateSHA1Hash', $null)
+    if ($pin -is [byte[]] -and $pin.Length -gt 0) {
+        $pinnedThumbprint = [System.BitConverter]::ToString($pin).Replace('-', '')
+        $pinnedFound = (Test-Path -LiteralPath (Join-Path $PersonalCertificateStore $pinnedThumbprint)) -or (Test-Path -LiteralPath (Join-Path $RdpCertificateStore $pinnedThumbprint))
+        if (-not $pinnedFound) {
+            # A pin to a missing certificate makes RDP fail the TLS handshake even with a fresh self-signed one.
+            Remove-ItemProperty -LiteralPath $RdpTcpPath -Name 'SSLCertificateSHA1Hash'
+            Add-Change -Path $RdpTcpPath -Name 'SSLCertificateSHA1Hash' -Before $pinnedThumbprint -After $null
+        }
+        else {
+            # A valid pin (usually a CA-issued certificate in LocalMachine\My) is what RDP serves; Windows may
+            # then issue no self-signed certificate, so the pinned one is what gets verified below.
+            $validPinPath = Join-Path $PersonalCertificateStore $pinnedThumbprint
+            if (-not (Test-Path -LiteralPath $validPinPath)) {
+                $validPinPath = Join-Path $RdpCertificateStore $pinnedThumbprint
+            }
+            $actions.Add('kept the pin to existing certificate ' + $pinnedThumbprint)
+        }
+    }
+
+    # 4: SessionEnv issues the self-signed certificate; TermService then loads it for its listener.
+    # A SessionEnv that will not restart is recorded, not fatal: TermService also issues a missing certificate.
+    try {
+        Restart-ServiceBounded -Name 'SessionEnv'
+    }
+    catch {
+        $actions.Add((Limit-Text -Text ('could not restart SessionEnv: ' + $_.Exception.Message) -Max 200))
+    }
+    Restart-ServiceBounded -Name 'TermService'
+
+    # 5: wait (bounded) for the new certificate (or take the pinned one) and check that its key works.
+    $deadline = (Get-Date).AddSeconds($NewCertificateTimeoutSeconds)
+    $newCertificate = $null
+    if ($null -ne $validPinPath) {
+        $newCertificate = Get-Item -LiteralPath $validPinPath
+    }
+    while ($null -eq $newCertificate) {
+        $newCertificate = Get-RdpCertificates | Where-Object { $removedThumbprints -notcontains $_.Thumbprint } | Select-Object -First 1
+        if ($null -ne $newCertificate -or (Get-Date) -ge $deadline) {
+            break
+        }
+        Start-Sleep -Seconds 2
+    }
+    if ($null -eq $newCertificate) {
+        throw 'no new certificate appeared in Cert:\LocalMachine\Remote Desktop after restarting SessionEnv and TermService'
+    }
+    if ($null -eq $validPinPath) {
+        Add-Change -Path $RdpCertificateStore -Name 'Certificate' -Before $null -After ([string]$newCertificate.Thumbprint)
+    }
+    if (-not (Test-PrivateKeyOpens -Certificate $newCertificate)) {
+        throw ('new certificate {0} exists but its private key cannot be used' -f $newCertificate.Thumbprint)
+    }
+    $result.ok = $true
+    $result.message = 'RDP certificate {0} in use, valid until {1}' -f $newCertificate.Thumbprint, $newCertificate.NotAfter.ToUniversalTime().ToString('s', [System.Globalization.CultureInfo]::InvariantCulture)
+}
+catch {
+    $result.ok = $false
+    $result.message = Limit-Text -Text ('renew-certificate failed: ' + $_.Exception.Message) -Max 500
+}
+
+$result.changes = $changes.ToArray()
+$result.actions = $actions.ToArray()
+Write-Output ('RDPAUTOREPAIR-RESULT:' + ($result | ConvertTo-Json -Compress -Depth 6))

@@ -1,0 +1,504 @@
+/**
+ * Static checks of the guest scripts: the result-line protocol, the parameter contract, PowerShell 5.1
+ * compatibility, read-only-ness of diagnose, and PLAYBOOK.md's errata. Each check takes script TEXT and returns
+ * violations, so the same function that passes the real scripts is shown (in the tests) to flag broken ones.
+ */
+import type { Node, Tree } from 'web-tree-sitter';
+import { z } from 'zod';
+import { RESULT_MARKER } from '../../../src/guest/resultProtocol';
+import { GUEST_SCRIPT_PARAMETERS, POWERSHELL_BINDINGS, isReadOnlyScript } from '../../../src/guest/scriptCatalog';
+import type { GuestScriptName } from '../../../src/guest/scriptContracts';
+import { PARAMETER_RULES, type ParameterRule } from '../../../src/guest/scriptParameters';
+import { GUEST_RESULT_SCHEMAS } from '../../../src/guest/scriptResults';
+import {
+  ancestors,
+  codeWithoutComments,
+  commandUses,
+  definedFunctions,
+  descendants,
+  methodCalls,
+  parsePowerShell,
+  scriptParamBlock,
+  stringLiterals,
+  syntaxProblems,
+  type CommandUse,
+} from './powershellSyntax';
+
+export interface Violation {
+  rule: string;
+  line: number;
+  detail: string;
+}
+
+/** Commands diagnose may run: readers, formatters and output. Its own functions are allowed too. */
+export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(
+  [
+    'ConvertTo-Json',
+    'ForEach-Object',
+    'Get-Acl',
+    'Get-ChildItem',
+    'Get-CimInstance',
+    'Get-Item',
+    'Get-NetFirewallPortFilter',
+    'Get-NetFirewallRule',
+    'Get-NetTCPConnection',
+    'Get-Process',
+    'Get-Service',
+    'Join-Path',
+    'Select-Object',
+    'Sort-Object',
+    'Test-Path',
+    'Where-Object',
+    'Write-Host',
+    'Write-Output',
+  ].map((c) => c.toLowerCase()),
+);
+
+/** .NET methods diagnose may call: getters, conversions, and the private-key probe (sign, then dispose). */
+export const READ_ONLY_METHODS: ReadonlySet<string> = new Set(
+  [
+    'Dispose',
+    'GetAccessRules',
+    'GetBytes',
+    'GetECDsaPrivateKey',
+    'GetRSAPrivateKey',
+    'GetValue',
+    'Min',
+    'Replace',
+    'SignData',
+    'Substring',
+    'ToString',
+    'ToUniversalTime',
+    'ToUpperInvariant',
+    'TryParse',
+  ].map((m) => m.toLowerCase()),
+);
+
+/** Tools and cmdlets whose name showing up as a bare ARGUMENT means two commands were glued together. */
+const COMMAND_WORDS = new Set(
+  ['sc', 'reg', 'icacls', 'takeown', 'bcdedit', 'netsh', 'gpupdate', 'netstat', 'net', 'cmd', 'powershell', 'wmic', 'certutil', 'shutdown'].flatMap(
+    (n) => [n, `${n}.exe`],
+  ),
+);
+const CMDLET_SHAPE = /^(add|clear|copy|disable|enable|export|get|import|invoke|move|new|remove|rename|reset|restart|resume|set|start|stop|suspend|test|write)-[a-z]+$/i;
+
+/** Commands no guest script may run: restarts belong to the orchestrator, text-to-code defeats typed params. */
+const FORBIDDEN_EVERYWHERE = new Map<string, string>([
+  ['restart-computer', 'the orchestrator restarts the VM once, after all fixes'],
+  ['stop-computer', 'the orchestrator owns the VM power state'],
+  ['shutdown', 'the orchestrator owns the VM power state'],
+  ['shutdown.exe', 'the orchestrator owns the VM power state'],
+  ['invoke-expression', 'values must stay parameters, never become code'],
+  ['iex', 'values must stay parameters, never become code'],
+  ['takeown', 'errata 9: no ownership rewrite of MachineKeys'],
+  ['takeown.exe', 'errata 9: no ownership rewrite of MachineKeys'],
+  ['bcdedit', 'errata 8: BCD edits are not part of the online scripts'],
+  ['bcdedit.exe', 'errata 8: BCD edits are not part of the online scripts'],
+]);
+
+/** icacls switches that replace or rewrite instead of adding (errata 9). */
+const ICACLS_FORBIDDEN_SWITCHES = /^\/(t|reset|setowner|grant:r|inheritance:r|remove(:[gd])?|deny)$/i;
+
+function lower(s: string): string {
+  return s.toLowerCase();
+}
+
+function isNamed(use: CommandUse, ...names: string[]): boolean {
+  return !use.dynamic && names.map(lower).includes(lower(use.name));
+}
+
+// ---------------------------------------------------------------- individual checks (tree-based)
+
+export function checkSyntax(tree: Tree): Violation[] {
+  return syntaxProblems(tree).map((p) => ({ rule: 'syntax', line: p.line, detail: `${p.kind} at column ${p.column}: ${p.text}` }));
+}
+
+/** Windows PowerShell 5.1 reads a BOM-less .ps1 in the ANSI code page: anything but ASCII may be mangled. */
+export function checkAscii(text: string): Violation[] {
+  const out: Violation[] = [];
+  text.split('\n').forEach((line, i) => {
+    const bad = [...line].find((ch) => ch.charCodeAt(0) > 0x7e || (ch.charCodeAt(0) < 0x20 && ch !== '\t' && ch !== '\r'));
+    if (bad !== undefined) out.push({ rule: 'ascii', line: i + 1, detail: `non-ASCII character U+${bad.charCodeAt(0).toString(16).padStart(4, '0')}` });
+  });
+  return out;
+}
+
+/** PowerShell 7-only syntax that the 5.1 on Windows Server 2016+ cannot run. */
+export function checkPowerShell51(tree: Tree): Violation[] {
+  const out: Violation[] = [];
+  for (const node of descendants(tree.rootNode)) {
+    if (node.type === 'pipeline_chain_tail') {
+      out.push({ rule: 'ps51', line: node.startPosition.row + 1, detail: `pipeline chain operator ${node.text.slice(0, 2)} is PowerShell 7 only` });
+    }
+  }
+  for (const use of commandUses(tree.rootNode)) {
+    for (const arg of use.args) {
+      if (arg.kind === 'parameter' && /^-(parallel|throttlelimit)$/i.test(arg.text) && isNamed(use, 'ForEach-Object', '%', 'foreach')) {
+        out.push({ rule: 'ps51', line: use.line, detail: 'ForEach-Object -Parallel is PowerShell 7 only' });
+      }
+    }
+  }
+  return out;
+}
+
+/** Two statements on one line, or a tool/cmdlet name passed as an argument (errata 5 and 6). */
+export function checkGluedCommands(tree: Tree): Violation[] {
+  const out: Violation[] = [];
+  for (const node of descendants(tree.rootNode)) {
+    if (node.type !== 'statement_list') continue;
+    const statements = node.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment');
+    for (let i = 1; i < statements.length; i += 1) {
+      const previous = statements[i - 1]!;
+      const current = statements[i]!;
+      if (previous.endPosition.row === current.startPosition.row) {
+        out.push({ rule: 'glued', line: current.startPosition.row + 1, detail: `two statements on one line: ${previous.text.slice(0, 40)} | ${current.text.slice(0, 40)}` });
+      }
+    }
+  }
+  for (const use of commandUses(tree.rootNode)) {
+    for (const arg of use.args) {
+      if (arg.kind !== 'bare') continue;
+      if (COMMAND_WORDS.has(lower(arg.text)) || CMDLET_SHAPE.test(arg.text)) {
+        out.push({ rule: 'glued', line: use.line, detail: `"${arg.text}" is a command, passed as an argument of ${use.name}: two commands glued together?` });
+      }
+    }
+  }
+  return out;
+}
+
+/** The last top-level statement prints the marker + compact JSON of depth 6, after a try/catch. */
+export function checkResultLine(tree: Tree): Violation[] {
+  const out: Violation[] = [];
+  const body = tree.rootNode.namedChildren.find((c) => c?.type === 'statement_list');
+  const statements = body ? body.namedChildren.filter((c): c is Node => c !== null && c.type !== 'comment') : [];
+  const last = statements[statements.length - 1];
+  if (!last) return [{ rule: 'result-line', line: 1, detail: 'the script has no statements' }];
+  const uses = commandUses(last);
+  const writer = uses.find((u) => isNamed(u, 'Write-Output'));
+  const json = uses.find((u) => isNamed(u, 'ConvertTo-Json'));
+  const marker = stringLiterals(last).find((s) => s.value === RESULT_MARKER);
+  const line = last.startPosition.row + 1;
+  if (!writer || uses[0] !== writer) out.push({ rule: 'result-line', line, detail: 'the last statement is not Write-Output' });
+  if (!marker) out.push({ rule: 'result-line', line, detail: `the last statement does not print the marker ${RESULT_MARKER}` });
+  if (!json) {
+    out.push({ rule: 'result-line', line, detail: 'the last statement does not use ConvertTo-Json' });
+  } else {
+    const args = json.args.map((a) => a.text.toLowerCase());
+    if (!args.includes('-compress')) out.push({ rule: 'result-line', line, detail: 'ConvertTo-Json without -Compress' });
+    const depthAt = args.indexOf('-depth');
+    if (depthAt < 0 || args[depthAt + 1] !== '6') out.push({ rule: 'result-line', line, detail: 'ConvertTo-Json without -Depth 6' });
+  }
+  const hasTry = statements.slice(0, -1).some((s) => s.type === 'try_statement' && s.namedChildren.some((c) => c?.type === 'catch_clauses'));
+  if (!hasTry) out.push({ rule: 'result-line', line, detail: 'no top-level try/catch before the result line: a failure would print no result' });
+  const stop = statements.some((s) => /^\$ErrorActionPreference\s*=\s*'Stop'$/i.test(s.text.trim()));
+  if (!stop) out.push({ rule: 'result-line', line: 1, detail: "no top-level $ErrorActionPreference = 'Stop'" });
+  return out;
+}
+
+function bindingFor(type: 'string' | 'int' | 'bool') {
+  return POWERSHELL_BINDINGS[type];
+}
+
+/** The param() block equals GUEST_SCRIPT_PARAMETERS (names, order, types) and repeats PARAMETER_RULES. */
+export function checkParamContract(name: GuestScriptName, tree: Tree): Violation[] {
+  const out: Violation[] = [];
+  const block = scriptParamBlock(tree);
+  if (!block) return [{ rule: 'params', line: 1, detail: 'no script-level param() block' }];
+  if (!block.cmdletBinding) out.push({ rule: 'params', line: 1, detail: 'param() without [CmdletBinding()]' });
+  const expected = GUEST_SCRIPT_PARAMETERS[name];
+  const declaredNames = block.parameters.map((p) => p.name);
+  const expectedNames = expected.map((p) => p.name);
+  if (JSON.stringify(declaredNames) !== JSON.stringify(expectedNames)) {
+    out.push({ rule: 'params', line: 1, detail: `declares [${declaredNames.join(', ')}], the contract says [${expectedNames.join(', ')}]` });
+  }
+  const rules = PARAMETER_RULES[name] as Readonly<Record<string, ParameterRule | undefined>>;
+  for (const spec of expected) {
+    const declared = block.parameters.find((p) => p.name === spec.name);
+    if (!declared) continue;
+    const binding = bindingFor(spec.type);
+    if (declared.typeName !== binding.typeName) {
+      out.push({ rule: 'params', line: 1, detail: `${spec.name} is [${declared.typeName ?? 'untyped'}], a ${spec.type} parameter must be [${binding.typeName}]` });
+    }
+    if (!declared.mandatory) out.push({ rule: 'params', line: 1, detail: `${spec.name} is not Mandatory` });
+    const wantSet = binding.validateSet ? [...binding.validateSet] : null;
+    if (JSON.stringify(declared.validateSet) !== JSON.stringify(wantSet)) {
+      out.push({ rule: 'params', line: 1, detail: `${spec.name} ValidateSet ${JSON.stringify(declared.validateSet)}, expected ${JSON.stringify(wantSet)}` });
+    }
+    const rule = rules[spec.name];
+    const wantPattern = rule?.kind === 'pattern' ? rule.pattern : null;
+    if (declared.validatePattern !== wantPattern) {
+      out.push({ rule: 'params', line: 1, detail: `${spec.name} ValidatePattern ${JSON.stringify(declared.validatePattern)}, expected ${JSON.stringify(wantPattern)}` });
+    }
+    const wantRange = rule?.kind === 'range' ? [rule.min, rule.max] : null;
+    if (JSON.stringify(declared.validateRange) !== JSON.stringify(wantRange)) {
+      out.push({ rule: 'params', line: 1, detail: `${spec.name} ValidateRange ${JSON.stringify(declared.validateRange)}, expected ${JSON.stringify(wantRange)}` });
+    }
+  }
+  return out;
+}
+
+/** diagnose: every command and method is on the read-only allow-lists; nothing is invoked dynamically. */
+export function checkReadOnly(tree: Tree): Violation[] {
+  const out: Violation[] = [];
+  const own = new Set(definedFunctions(tree.rootNode).map(lower));
+  for (const use of commandUses(tree.rootNode)) {
+    if (use.dynamic || use.viaOperator) {
+      out.push({ rule: 'read-only', line: use.line, detail: `dynamic invocation ${use.node.text.slice(0, 40)} cannot be checked` });
+    } else if (!READ_ONLY_COMMANDS.has(lower(use.name)) && !own.has(lower(use.name))) {
+      out.push({ rule: 'read-only', line: use.line, detail: `${use.name} is not on the read-only allow-list` });
+    }
+  }
+  for (const call of methodCalls(tree.rootNode)) {
+    if (!READ_ONLY_METHODS.has(lower(call.name))) {
+      out.push({ rule: 'read-only', line: call.line, detail: `method ${call.name}() is not on the read-only allow-list` });
+    }
+  }
+  return out;
+}
+
+function isUnderLegacyTlsBranch(node: Node): boolean {
+  // The literal must sit in the first block of an `if` whose condition tests $AllowLegacyTls (not an else).
+  let child: Node = node;
+  for (const parent of ancestors(node)) {
+    if (parent.type === 'if_statement') {
+      const condition = parent.childForFieldName('condition') ?? parent.namedChildren.find((c) => c?.type === 'pipeline') ?? null;
+      const firstBlock = parent.namedChildren.find((c) => c?.type === 'statement_block') ?? null;
+      const testsFlag = condition !== null && [...descendants(condition)].some((n) => n.type === 'variable' && n.text.toLowerCase() === '$allowlegacytls');
+      if (testsFlag && firstBlock !== null && child.id === firstBlock.id) return true;
+    }
+    child = parent;
+  }
+  return false;
+}
+
+/** Write scripts: "TLS 1.0" / "TLS 1.1" appear only inside `if (... $AllowLegacyTls ...) { }` (errata 10). */
+export function checkLegacyTls(tree: Tree): Violation[] {
+  return stringLiterals(tree.rootNode)
+    .filter((s) => /TLS\s*1\.[01]\b/i.test(s.value) && !isUnderLegacyTlsBranch(s.node))
+    .map((s) => ({ rule: 'legacy-tls', line: s.node.startPosition.row + 1, detail: `${s.value} outside an if on $AllowLegacyTls` }));
+}
+
+/** Errata 7, 8, 9, 11 and the forbidden commands, on the commands the script actually invokes. */
+export function checkCommandErrata(tree: Tree, name: GuestScriptName): Violation[] {
+  const out: Violation[] = [];
+  const uses = commandUses(tree.rootNode);
+  for (const use of uses) {
+    const reason = use.dynamic ? undefined : FORBIDDEN_EVERYWHERE.get(lower(use.name));
+    if (reason) out.push({ rule: 'forbidden-command', line: use.line, detail: `${use.name}: ${reason}` });
+    // restore-group-policy may ask the SCM once, after the registry write, as a documented fallback.
+    if (isNamed(use, 'Set-Service') && use.args.some((a) => /^-startuptype$/i.test(a.text)) && name !== 'restore-group-policy') {
+      out.push({ rule: 'errata-11', line: use.line, detail: 'service start type changed through the SCM: use the registry Start value' });
+    }
+    if (isNamed(use, 'sc', 'sc.exe') && use.args.some((a) => /^config$/i.test(a.text))) {
+      out.push({ rule: 'errata-11', line: use.line, detail: 'sc config may be refused on current Windows: use the registry Start value' });
+    }
+    if (isNamed(use, 'icacls', 'icacls.exe')) {
+      for (const arg of use.args) {
+        if (ICACLS_FORBIDDEN_SWITCHES.test(arg.text)) {
+          out.push({ rule: 'errata-9', line: use.line, detail: `icacls ${arg.text} rewrites instead of adding (errata 9)` });
+        }
+      }
+      const target = use.args[0];
+      if (target && target.kind !== 'variable') {
+        out.push({ rule: 'errata-9', line: use.line, detail: `icacls target ${target.text} is not the variable holding the f686aace* files` });
+      }
+    }
+  }
+  if (name === 'renew-certificate') out.push(...checkAclBackupTarget(tree, uses));
+  return out;
+}
+
+/** The variable a `$x = ...` statement assigns, and the text of its value. */
+function assignments(root: Node): { variable: string; value: string; line: number }[] {
+  return [...descendants(root)]
+    .filter((n) => n.type === 'assignment_expression')
+    .map((n) => {
+      const left = n.namedChildren.find((c) => c?.type === 'left_assignment_expression');
+      const value = n.namedChildren[n.namedChildren.length - 1];
+      return { variable: (left?.text ?? '').toLowerCase(), value: value?.text ?? '', line: n.startPosition.row + 1 };
+    });
+}
+
+/**
+ * Errata 7 and 9 for renew-certificate: the ACLs are saved (icacls /save) to a file built from
+ * $BackupDirectory, that directory is created by the script, the save comes before the first grant, and the
+ * grants target the RDP key container (f686aace*) only.
+ */
+function checkAclBackupTarget(tree: Tree, uses: CommandUse[]): Violation[] {
+  const out: Violation[] = [];
+  const icacls = uses.filter((u) => isNamed(u, 'icacls', 'icacls.exe'));
+  const save = icacls.find((u) => u.args.some((a) => a.text.toLowerCase() === '/save'));
+  const grant = icacls.find((u) => u.args.some((a) => a.text.toLowerCase() === '/grant'));
+  const all = assignments(tree.rootNode);
+  if (!save) {
+    out.push({ rule: 'errata-7', line: 1, detail: 'no icacls /save before changing ACLs' });
+  } else {
+    const saveArgs = save.args.map((a) => a.text);
+    const file = saveArgs[saveArgs.findIndex((a) => a.toLowerCase() === '/save') + 1] ?? '';
+    const built = all.find((a) => a.variable === file.toLowerCase());
+    if (!built || !/\$BackupDirectory\b/i.test(built.value)) {
+      out.push({ rule: 'errata-7', line: save.line, detail: `icacls /save writes to ${file}, which is not built from $BackupDirectory` });
+    }
+    if (grant && grant.node.startIndex < save.node.startIndex) {
+      out.push({ rule: 'errata-7', line: grant.line, detail: 'icacls /grant runs before the ACLs are saved' });
+    }
+  }
+  const creates = methodCalls(tree.rootNode).some((c) => c.name === 'CreateDirectory' && /\(\s*\$BackupDirectory\s*\)/i.test(c.node.text))
+    || uses.some((u) => isNamed(u, 'New-Item') && u.args.some((a) => /^\$BackupDirectory$/i.test(a.text)) && u.args.some((a) => /^directory$/i.test(a.text)));
+  if (!creates) out.push({ rule: 'errata-7', line: 1, detail: 'the script does not create $BackupDirectory before writing into it' });
+  const filtersRdpKey = uses.some((u) => isNamed(u, 'Get-ChildItem')) && stringLiterals(tree.rootNode).some((s) => s.value === 'f686aace*');
+  if (!filtersRdpKey) out.push({ rule: 'errata-9', line: 1, detail: "the key files are not selected with the 'f686aace*' filter" });
+  if (grant) {
+    const granted = grant.args.filter((a) => a.kind === 'string').map((a) => a.text);
+    const expected = ['*S-1-5-18:(F)', '*S-1-5-20:(R)', '*S-1-5-32-544:(F)'];
+    if (JSON.stringify(granted) !== JSON.stringify(expected)) {
+      out.push({ rule: 'errata-9', line: grant.line, detail: `grants ${granted.join(' ')}, expected exactly ${expected.join(' ')}` });
+    }
+  }
+  return out;
+}
+
+/** Text patterns from the errata, on code only (comments may explain what not to do). */
+export function checkErrataText(tree: Tree, text: string, name: GuestScriptName): Violation[] {
+  const code = codeWithoutComments(tree, text);
+  const patterns: [string, RegExp, string][] = [
+    ['errata-2', /SYSTEM\.hiv/i, 'the hive file has no .hiv extension'],
+    ['errata-1', /(?<![\d.])8080(?![\d.])/, 'port 8080: RDP uses PortNumber'],
+    ['errata-3', /ControlSet00\d/i, 'hard-coded ControlSet00x: use CurrentControlSet (or Select\\Current offline)'],
+    ['errata-6', /remove-module\s+psreadline/i, 'remove-module psreadline is a typo from the article'],
+    ['errata-7', /c:\\temp/i, 'a hard-coded c:\\temp: write where the script created its directory'],
+  ];
+  if (isReadOnlyScript(name)) patterns.push(['read-only', /\breg(\.exe)?\s+(add|delete|import|load|unload|restore|copy)\b/i, 'registry write in a read-only script']);
+  const out: Violation[] = [];
+  code.split('\n').forEach((line, i) => {
+    for (const [rule, pattern, detail] of patterns) {
+      if (pattern.test(line)) out.push({ rule, line: i + 1, detail });
+    }
+  });
+  return out;
+}
+
+// ---------------------------------------------------------------- result JSON keys vs the zod schemas
+
+interface HashLiteral {
+  keys: string[];
+  /** Entry values, by key, as nodes (to follow `key = $variable`). */
+  values: Map<string, Node>;
+  /** The variable the literal is assigned to (`$x = [ordered]@{...}`), lower-case, or null. */
+  assignedTo: string | null;
+  /** The literal's value for `script`, when it is a string literal. */
+  script: string | null;
+  line: number;
+}
+
+function hashLiterals(root: Node): HashLiteral[] {
+  const out: HashLiteral[] = [];
+  for (const node of descendants(root)) {
+    if (node.type !== 'hash_literal_expression') continue;
+    const body = node.namedChildren.find((c) => c?.type === 'hash_literal_body');
+    const keys: string[] = [];
+    const values = new Map<string, Node>();
+    for (const entry of body ? body.namedChildren : []) {
+      if (entry === null || entry.type !== 'hash_entry') continue;
+      const key = entry.namedChildren.find((c) => c?.type === 'key_expression');
+      const value = entry.namedChildren.find((c) => c?.type === 'pipeline' || c?.type === 'statement' || c?.type === 'command');
+      if (!key) continue;
+      // A quoted key ('TLS 1.0' = ...) is its string value.
+      const quoted = stringLiterals(key)[0];
+      const keyText = quoted && quoted.node.text === key.text.trim() ? quoted.value : key.text;
+      keys.push(keyText);
+      if (value) values.set(keyText, value);
+    }
+    const assignment = ancestors(node).find((a) => a.type === 'assignment_expression');
+    const left = assignment?.namedChildren.find((c) => c?.type === 'left_assignment_expression');
+    // Only a literal that IS the assigned value (possibly cast), not one nested deeper inside it.
+    const direct = assignment && ancestors(node).indexOf(assignment) <= 4 && left && /^\$[A-Za-z_]\w*$/.test(left.text);
+    const scriptValue = values.get('script');
+    const literal = scriptValue ? stringLiterals(scriptValue).find((l) => l.node.text === scriptValue.text || scriptValue.text.trim() === l.node.text) : undefined;
+    out.push({ keys, values, assignedTo: direct ? left!.text.toLowerCase() : null, script: literal ? literal.value : null, line: node.startPosition.row + 1 });
+  }
+  return out;
+}
+
+function objectShape(schema: unknown): Record<string, unknown> | null {
+  return schema instanceof z.ZodObject ? (schema.shape as Record<string, unknown>) : null;
+}
+
+function sameKeys(actual: string[], expected: string[]): boolean {
+  return JSON.stringify([...actual].sort()) === JSON.stringify([...expected].sort());
+}
+
+/**
+ * The `$result = [ordered]@{...}` literals carry exactly the contract's keys (case-sensitive: JSON keeps the
+ * case PowerShell ignores), `script` names the script, `$result.key = ...` only sets contract keys, the
+ * nested objects diagnose builds in variables match their schemas, and every recorded change has exactly
+ * path/name/before/after. Only diagnose may also print the bare failure shape { script, ok, message }.
+ */
+export function checkResultKeys(tree: Tree, name: GuestScriptName): Violation[] {
+  const out: Violation[] = [];
+  const shape = objectShape(GUEST_RESULT_SCHEMAS[name])!;
+  const expected = Object.keys(shape);
+  const literals = hashLiterals(tree.rootNode);
+  const results = literals.filter((h) => h.assignedTo === '$result');
+  if (results.length === 0) return [{ rule: 'result-keys', line: 1, detail: 'no $result = [ordered]@{...} literal' }];
+  let complete = 0;
+  for (const literal of results) {
+    if (literal.script !== name) out.push({ rule: 'result-keys', line: literal.line, detail: `script = ${JSON.stringify(literal.script)}, expected '${name}'` });
+    if (sameKeys(literal.keys, expected)) {
+      complete += 1;
+    } else if (!(isReadOnlyScript(name) && sameKeys(literal.keys, ['script', 'ok', 'message']))) {
+      out.push({ rule: 'result-keys', line: literal.line, detail: `$result keys [${literal.keys.join(', ')}] differ from the contract's [${expected.join(', ')}]` });
+    }
+  }
+  if (complete === 0) out.push({ rule: 'result-keys', line: 1, detail: 'no $result literal carries the complete contract' });
+
+  // $result.key = value: only contract keys.
+  for (const node of descendants(tree.rootNode)) {
+    if (node.type !== 'left_assignment_expression') continue;
+    const match = /^\$result\.([A-Za-z_]\w*)$/i.exec(node.text);
+    if (match && !expected.includes(match[1]!)) {
+      out.push({ rule: 'result-keys', line: node.startPosition.row + 1, detail: `$result.${match[1]} is not in the contract` });
+    }
+  }
+
+  // Nested objects built in variables (diagnose): `rdp = $rdp` and `$rdp = [ordered]@{...}` must agree.
+  for (const literal of results.filter((r) => sameKeys(r.keys, expected))) {
+    for (const [key, value] of literal.values) {
+      const nested = objectShape(shape[key]);
+      const variable = /^\$[A-Za-z_]\w*$/.test(value.text.trim()) ? value.text.trim().toLowerCase() : null;
+      if (!nested || !variable) continue;
+      for (const built of literals.filter((h) => h.assignedTo === variable)) {
+        if (!sameKeys(built.keys, Object.keys(nested))) {
+          out.push({ rule: 'result-keys', line: built.line, detail: `${variable} keys [${built.keys.join(', ')}] differ from ${key}'s [${Object.keys(nested).join(', ')}]` });
+        }
+      }
+    }
+  }
+
+  // Recorded changes.
+  for (const literal of literals.filter((h) => h.keys.includes('before') || h.keys.includes('after'))) {
+    if (!sameKeys(literal.keys, ['path', 'name', 'before', 'after'])) {
+      out.push({ rule: 'result-keys', line: literal.line, detail: `a change record has keys [${literal.keys.join(', ')}], expected path, name, before, after` });
+    }
+  }
+  return out;
+}
+
+/** Every check for one script. */
+export async function checkGuestScript(name: GuestScriptName, text: string): Promise<Violation[]> {
+  const tree = await parsePowerShell(text);
+  const out = [
+    ...checkSyntax(tree),
+    ...checkAscii(text),
+    ...checkPowerShell51(tree),
+    ...checkGluedCommands(tree),
+    ...checkResultLine(tree),
+    ...checkParamContract(name, tree),
+    ...checkCommandErrata(tree, name),
+    ...checkErrataText(tree, text, name),
+    ...checkResultKeys(tree, name),
+  ];
+  if (isReadOnlyScript(name)) out.push(...checkReadOnly(tree));
+  else out.push(...checkLegacyTls(tree));
+  return out;
+}
