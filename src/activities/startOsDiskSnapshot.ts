@@ -4,6 +4,7 @@
  * Idempotent: the snapshot name comes from the orchestrator, so a re-run finds the snapshot it started.
  */
 import type { Snapshot } from '@azure/arm-compute';
+import { startLro } from '../azure/lro';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
 import { ActivityResult } from '../domain/activityResult';
 import { SnapshotStartInput, SnapshotState } from '../domain/vmFacts';
@@ -41,8 +42,8 @@ export async function startOsDiskSnapshot(input: SnapshotStartInput, deps: Activ
       },
     };
     const poller = compute.snapshots.createOrUpdate(resourceGroup, input.snapshotName, snapshot, { updateIntervalInMs: deps.arm.lroPollIntervalMs });
-    // Sends the PUT and returns once ARM accepted it; the copy goes on in Azure while the orchestrator waits.
-    await poller.submitted();
+    // Returns once ARM accepted the PUT; the copy goes on in Azure while the orchestrator waits.
+    await startLro(poller, { operation: 'create OS disk snapshot', resourceId: input.osDiskId });
     const created = await compute.snapshots.get(resourceGroup, input.snapshotName);
     return ok(snapshotStateOf(created));
   } catch (err) {

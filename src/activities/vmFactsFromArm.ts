@@ -1,17 +1,17 @@
 /** Mapping ARM's VirtualMachine (with instanceView) to the facts the flow decides on. Pure. */
-import type { VirtualMachine } from '@azure/arm-compute';
-import { AgentStatus, PowerState, VmFacts } from '../domain/vmFacts';
+import type { VirtualMachine, VirtualMachineInstanceView } from '@azure/arm-compute';
+import { AgentStatus, PowerState, VmFacts, VmPowerReading } from '../domain/vmFacts';
 
 const POWER_STATES: ReadonlySet<string> = new Set(['running', 'starting', 'stopping', 'stopped', 'deallocating', 'deallocated']);
 
-function powerStateOf(vm: VirtualMachine): PowerState {
-  const code = vm.instanceView?.statuses?.find((s) => s.code?.toLowerCase().startsWith('powerstate/'))?.code;
+function powerStateOf(view: VirtualMachineInstanceView | undefined): PowerState {
+  const code = view?.statuses?.find((s) => s.code?.toLowerCase().startsWith('powerstate/'))?.code;
   const state = code?.slice('PowerState/'.length).toLowerCase();
   return state && POWER_STATES.has(state) ? (state as PowerState) : 'unknown';
 }
 
-function agentOf(vm: VirtualMachine): { status: AgentStatus; message: string | null } {
-  const statuses = vm.instanceView?.vmAgent?.statuses ?? [];
+function agentOf(view: VirtualMachineInstanceView | undefined): { status: AgentStatus; message: string | null } {
+  const statuses = view?.vmAgent?.statuses ?? [];
   const display = statuses.map((s) => s.displayStatus ?? '').find((d) => d !== '');
   const message = statuses.map((s) => s.message ?? '').find((m) => m !== '') ?? null;
   if (!display) return { status: 'Unknown', message };
@@ -25,7 +25,7 @@ export function vmFactsFromArm(vm: VirtualMachine): VmFacts {
   const generation = vm.instanceView?.hyperVGeneration;
   const nics = vm.networkProfile?.networkInterfaces ?? [];
   const primary = nics.find((n) => n.primary) ?? nics[0];
-  const agent = agentOf(vm);
+  const agent = agentOf(vm.instanceView);
   return {
     id: vm.id ?? '',
     name: vm.name ?? '',
@@ -34,7 +34,7 @@ export function vmFactsFromArm(vm: VirtualMachine): VmFacts {
     vmSize: vm.hardwareProfile?.vmSize ?? null,
     osType: osType === 'Windows' || osType === 'Linux' ? osType : 'Unknown',
     generation: generation === 'V1' || generation === 'V2' ? generation : 'Unknown',
-    powerState: powerStateOf(vm),
+    powerState: powerStateOf(vm.instanceView),
     agentStatus: agent.status,
     agentMessage: agent.message,
     osDisk: { name: osDisk?.name ?? '', managedDiskId: osDisk?.managedDisk?.id ?? null, sizeGb: osDisk?.diskSizeGB ?? null },
@@ -42,4 +42,9 @@ export function vmFactsFromArm(vm: VirtualMachine): VmFacts {
     primaryNicId: primary?.id ?? null,
     tags: { ...(vm.tags ?? {}) },
   };
+}
+
+export function powerReadingFromInstanceView(view: VirtualMachineInstanceView): VmPowerReading {
+  const agent = agentOf(view);
+  return { powerState: powerStateOf(view), agentStatus: agent.status, agentMessage: agent.message };
 }

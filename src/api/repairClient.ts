@@ -5,7 +5,8 @@
 import * as df from 'durable-functions';
 import { InvocationContext } from '@azure/functions';
 
-export type RepairClient = Pick<df.DurableClient, 'startNew' | 'getStatus' | 'raiseEvent' | 'terminate'>;
+// getStatusBy: the alert intake counts active repairs (MAX_CONCURRENT_REPAIRS) with a runtimeStatus filter.
+export type RepairClient = Pick<df.DurableClient, 'startNew' | 'getStatus' | 'getStatusBy' | 'raiseEvent' | 'terminate'>;
 
 export type RepairClientProvider = (context: InvocationContext) => RepairClient;
 

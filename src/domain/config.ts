@@ -18,6 +18,12 @@ export interface RepairSettings {
   snapshotTimeoutMinutes: number;
   activityRetryAttempts: number;
   activityRetryFirstIntervalSeconds: number;
+  /** How long a restarted VM may take to be running with its agent Ready before the repair gives up on it. */
+  restartTimeoutMinutes: number;
+  powerPollSeconds: number;
+  /** timeoutInSeconds given to each Run Command script. */
+  runCommandTimeoutSeconds: number;
+  runCommandPollSeconds: number;
 }
 
 export interface AppConfig {
@@ -64,6 +70,10 @@ export function readConfig(env: Env = process.env): AppConfig {
       snapshotTimeoutMinutes: integer(env, 'SNAPSHOT_TIMEOUT_MINUTES', 60, 5, 1440),
       activityRetryAttempts: integer(env, 'ACTIVITY_RETRY_ATTEMPTS', 4, 1, 10),
       activityRetryFirstIntervalSeconds: integer(env, 'ACTIVITY_RETRY_FIRST_INTERVAL_SECONDS', 5, 1, 300),
+      restartTimeoutMinutes: integer(env, 'RESTART_TIMEOUT_MINUTES', 15, 3, 120),
+      powerPollSeconds: integer(env, 'POWER_POLL_SECONDS', 15, 5, 300),
+      runCommandTimeoutSeconds: integer(env, 'RUN_COMMAND_TIMEOUT_SECONDS', 300, 60, 5400),
+      runCommandPollSeconds: integer(env, 'RUN_COMMAND_POLL_SECONDS', 10, 5, 300),
     },
   };
 }

@@ -17,6 +17,8 @@ export interface RepairRequest {
   allowedSourceCidrs: string[];
   /** The port the caller says RDP listens on; when absent the default 3389 is assumed and said so. */
   rdpPort?: number;
+  /** Also enable TLS 1.0/1.1 Server when TLS is repaired: a security regression, so only on explicit request. */
+  allowLegacyTls: boolean;
   source: RepairSource;
 }
 
@@ -25,7 +27,7 @@ export interface FieldProblem {
   message: string;
 }
 
-export const KNOWN_REQUEST_FIELDS = ['vmResourceId', 'mode', 'allowedSourceCidrs', 'rdpPort'] as const;
+export const KNOWN_REQUEST_FIELDS = ['vmResourceId', 'mode', 'allowedSourceCidrs', 'rdpPort', 'allowLegacyTls'] as const;
 
 const WORLD = new Set(['*', 'any', 'internet', '0.0.0.0/0', '::/0', '0.0.0.0']);
 
@@ -63,6 +65,7 @@ const requestSchema = z.strictObject(
       .min(1, { error: 'must be a whole number from 1 to 65535' })
       .max(65535, { error: 'must be a whole number from 1 to 65535' })
       .optional(),
+    allowLegacyTls: z.boolean({ error: 'must be true or false' }).optional(),
   },
   { error: 'the body must be a JSON object' },
 );
@@ -98,7 +101,7 @@ export function validateRepairRequest(body: unknown, source: RepairSource = { ki
   const cidrs = [...new Set((parsed.data.allowedSourceCidrs ?? []).map((c) => c.trim()))];
   return {
     ok: true,
-    request: { vm, mode: parsed.data.mode ?? 'repair', allowedSourceCidrs: cidrs, rdpPort: parsed.data.rdpPort, source },
+    request: { vm, mode: parsed.data.mode ?? 'repair', allowedSourceCidrs: cidrs, rdpPort: parsed.data.rdpPort, allowLegacyTls: parsed.data.allowLegacyTls ?? false, source },
   };
 }
 

@@ -79,5 +79,9 @@ export interface RepairStatus {
   changes: Change[];
   artifacts: Artifacts;
   probes: { baseline: ProbeSummary | null; verify: ProbeSummary | null };
+  /** VM restarts this repair asked for (each one costs the VM's users minutes). */
+  restarts: number;
+  /** Guest scripts run through Run Command, in order, with how each ended. */
+  guestRuns: Array<{ script: string; runName: string; ended: string; at: string }>;
   outcome: Outcome | null;
 }

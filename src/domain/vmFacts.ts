@@ -109,3 +109,50 @@ export interface ProbeInput {
   timeoutMs: number;
   certificateWarningDays: number;
 }
+
+export interface VmPowerReading {
+  powerState: PowerState;
+  agentStatus: AgentStatus;
+  agentMessage: string | null;
+}
+
+export interface OpenPortRuleInput {
+  repairId: string;
+  nsgId: string;
+  ruleName: string;
+  priority: number;
+  port: number;
+  sourcePrefixes: string[];
+}
+
+export interface OpenPortRuleResult {
+  ruleId: string;
+  /** False when the rule already existed as requested (a re-run). */
+  wrote: boolean;
+}
+
+/** A guest script run through Run Command, as the orchestrator asks for it. */
+export interface GuestRunInput {
+  repairId: string;
+  vmId: string;
+  script: import('./guestScriptContracts').GuestScriptName;
+  params: Record<string, string | number | boolean>;
+  /** Deterministic per repair and step, so a re-run finds the run it started. */
+  runName: string;
+  timeoutSeconds: number;
+}
+
+export type GuestRunFailure =
+  | 'agentUnavailable'
+  | 'vmNotRunning'
+  | 'timedOut'
+  | 'scriptFailed'
+  | 'missingResult'
+  | 'truncated'
+  | 'invalidResult'
+  | 'notFound';
+
+export type GuestRunState =
+  | { state: 'running' }
+  | { state: 'succeeded'; result: unknown }
+  | { state: 'failed'; failure: GuestRunFailure; detail: string };

@@ -8,6 +8,10 @@ import { readVm } from '../activities/readVm';
 import { readVmNetwork } from '../activities/readVmNetwork';
 import { restrictNsgRule } from '../activities/restrictNsgRule';
 import { startOsDiskSnapshot } from '../activities/startOsDiskSnapshot';
+import { openNsgPort } from '../activities/openNsgPort';
+import { readVmPower } from '../activities/readVmPower';
+import { restartVm } from '../activities/restartVm';
+import { deleteGuestScriptActivity, readGuestScriptActivity, startGuestScriptActivity } from '../activities/guestScript';
 import { Activities } from '../orchestration/names';
 
 function bind<I, O>(run: (input: I, deps: ReturnType<typeof getActivityDeps>) => Promise<O>): ActivityHandler {
@@ -20,3 +24,9 @@ df.app.activity(Activities.probeRdp, { handler: bind(probeRdpActivity) });
 df.app.activity(Activities.startOsDiskSnapshot, { handler: bind(startOsDiskSnapshot) });
 df.app.activity(Activities.getSnapshotState, { handler: bind(getSnapshotState) });
 df.app.activity(Activities.restrictNsgRule, { handler: bind(restrictNsgRule) });
+df.app.activity(Activities.openNsgPort, { handler: bind(openNsgPort) });
+df.app.activity(Activities.restartVm, { handler: bind(restartVm) });
+df.app.activity(Activities.readVmPower, { handler: bind(readVmPower) });
+df.app.activity(Activities.startGuestScript, { handler: bind(startGuestScriptActivity) });
+df.app.activity(Activities.readGuestScript, { handler: bind(readGuestScriptActivity) });
+df.app.activity(Activities.deleteGuestScript, { handler: bind(deleteGuestScriptActivity) });

@@ -8,6 +8,12 @@ export const Activities = {
   startOsDiskSnapshot: 'startOsDiskSnapshot',
   getSnapshotState: 'getSnapshotState',
   restrictNsgRule: 'restrictNsgRule',
+  openNsgPort: 'openNsgPort',
+  restartVm: 'restartVm',
+  readVmPower: 'readVmPower',
+  startGuestScript: 'startGuestScript',
+  readGuestScript: 'readGuestScript',
+  deleteGuestScript: 'deleteGuestScript',
 } as const;
 
 export type ActivityName = (typeof Activities)[keyof typeof Activities];

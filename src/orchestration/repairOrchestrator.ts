@@ -1,168 +1,108 @@
 /**
  * The repair flow (DESIGN.md "The flow"), this version's part of it:
- * preflight -> network read + exposure -> baseline probe -> [snapshot -> NSG restriction] -> verify -> outcome.
- * Decisions are the pure functions beside this file; this generator only sequences activities and timers and
- * keeps the status current. It must stay deterministic: time comes from context.df.currentUtcDateTime, input
- * from the orchestration input, and nothing here does I/O.
+ * preflight -> network check -> baseline probe -> online diagnosis (read-only) -> [snapshot -> NSG restriction
+ * -> online fixes (one restart at most) -> Group Policy given back] -> verify -> outcome.
+ * Decisions are the pure functions beside this file and the steps in steps/; this generator only sequences
+ * them. It must stay deterministic: time from context.df.currentUtcDateTime, input from the orchestration input.
  */
-import * as df from 'durable-functions';
-import { OrchestrationContext, OrchestrationHandler, Task } from 'durable-functions';
-import { ActivityResult, PermanentFailure } from '../domain/activityResult';
+import { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import { DiagnoseResult } from '../domain/guestScriptContracts';
 import { RdpProbeResult } from '../domain/rdpProbe';
 import { Outcome, RepairStatus } from '../domain/repairStatus';
-import { NetworkFacts, ProbeInput, ReadVmResult, RestrictRuleInput, RestrictRuleResult, SnapshotStartInput, SnapshotState, VmFacts } from '../domain/vmFacts';
-import { adviceForProbe, exposureFindings, probeFinding } from './findings';
-import { assessRdpExposure, RdpExposure, withRestrictedSources } from './nsgAssessment';
-import { Activities, ActivityName } from './names';
-import { DEFAULT_RDP_PORT, RepairOrchestrationInput, snapshotNameFor } from './orchestrationInput';
+import { NetworkFacts, ReadVmResult, RestrictRuleInput, RestrictRuleResult, VmFacts } from '../domain/vmFacts';
+import { adviceForProbe, exposureFindings } from './findings';
+import { Flow, FlowEnded, Gen } from './flow';
+import { assessRdpExposure, RdpExposure, WorldOpening, withRestrictedSources } from './nsgAssessment';
+import { Activities } from './names';
+import { OnlinePlan, planOnlineRepair } from './onlineRepairPlan';
+import { DEFAULT_RDP_PORT, RepairOrchestrationInput } from './orchestrationInput';
 import { decideOutcome } from './outcomeDecision';
 import { notRunningOutcome, rejectionFor } from './preflightDecision';
 import { chooseProbeTarget } from './probeTarget';
-import { addFinding, beginStep, endStep, finish, newRepairStatus, recordChange, skipStep, summarizeProbe } from './statusModel';
+import { finish, newRepairStatus } from './statusModel';
+import { guestScriptStep } from './steps/guestScriptStep';
+import { onlineRepairStep } from './steps/onlineRepairStep';
+import { probeStep } from './steps/probeStep';
+import { snapshotStep } from './steps/snapshotStep';
 
-/** Raised inside the flow to end it early with an outcome (a permanent Azure failure, a failed snapshot...). */
-class FlowEnded extends Error {
-  constructor(readonly outcome: Outcome) {
-    super(outcome.reason);
-  }
-}
-
-type Flow<T> = Generator<Task, T, any>;
-
-export const repairOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Flow<RepairStatus> {
-  const input = context.df.getInput<RepairOrchestrationInput>();
-  const { request, settings, repairId } = input;
-  const now = (): string => context.df.currentUtcDateTime.toISOString();
-  const rdpPort = request.rdpPort ?? DEFAULT_RDP_PORT;
-  const status = newRepairStatus(repairId, request, rdpPort, now());
-  const publish = (): void => context.df.setCustomStatus(status);
-  const retry = new df.RetryOptions(settings.activityRetryFirstIntervalSeconds * 1000, settings.activityRetryAttempts);
-  retry.backoffCoefficient = 2;
-
-  /** Runs an activity with durable retries for transient failures; a permanent failure ends the flow. */
-  function* call<T>(name: ActivityName, activityInput: unknown, step: string): Flow<T> {
-    let result: ActivityResult<T>;
-    try {
-      result = yield context.df.callActivityWithRetry(name, retry, activityInput);
-    } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
-      throw new FlowEnded({
-        kind: 'NotRepaired',
-        reason: `Azure kept failing during ${step} after ${settings.activityRetryAttempts} attempts: ${firstLine(message)}`,
-        advice: ['This looks transient (throttling or a service error): start the repair again in a few minutes.'],
-      });
-    }
-    if (!result.ok) throw new FlowEnded(permanentOutcome(step, result.failure));
-    return result.value;
-  }
-
-  function* probe(label: 'Baseline' | 'Verify', address: string): Flow<RdpProbeResult> {
-    const step = label === 'Baseline' ? 'baselineProbe' : 'verifyProbe';
-    beginStep(status, step, now(), `dialing ${address}:${rdpPort}`);
-    publish();
-    const probeInput: ProbeInput = { address, port: rdpPort, timeoutMs: settings.probeTimeoutMs, certificateWarningDays: settings.certificateWarningDays };
-    const result: RdpProbeResult = yield* call<RdpProbeResult>(Activities.probeRdp, probeInput, step);
-    const summary = summarizeProbe(result, now());
-    if (label === 'Baseline') status.probes.baseline = summary;
-    else status.probes.verify = summary;
-    addFinding(status, probeFinding(label, result));
-    endStep(status, step, 'succeeded', now(), `${result.verdict}: ${result.reason}`);
-    publish();
-    return result;
-  }
+export const repairOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Gen<RepairStatus> {
+  const { request, settings, repairId } = context.df.getInput<RepairOrchestrationInput>();
+  let port = request.rdpPort ?? DEFAULT_RDP_PORT;
+  const status = newRepairStatus(repairId, request, port, context.df.currentUtcDateTime.toISOString());
+  const flow = new Flow(context, status, request, settings, repairId);
 
   try {
-    // Preflight: read only. A VM we must not touch ends here with zero writes.
-    beginStep(status, 'preflight', now(), `reading ${request.vm.id}`);
-    publish();
-    const read: ReadVmResult = yield* call<ReadVmResult>(Activities.readVm, { vmResourceId: request.vm.id }, 'preflight');
-    if (!read.found) {
-      throw new FlowEnded({ kind: 'Rejected', reason: read.message, advice: ['Check the vmResourceId (subscription, resource group and VM name).'] });
-    }
-    const vm: VmFacts = read.facts;
-    status.artifacts.originalOsDiskId = vm.osDisk.managedDiskId;
-    const rejection = rejectionFor(vm) ?? notRunningOutcome(vm);
-    if (rejection) throw new FlowEnded(rejection);
-    endStep(status, 'preflight', 'succeeded', now(),
-      `${vm.osType} ${vm.generation === 'Unknown' ? '' : `Gen${vm.generation.slice(1)} `}VM in ${vm.location}${vm.zone ? ` zone ${vm.zone}` : ''}, ${vm.powerState}, VM agent ${vm.agentStatus}`);
-    if (request.rdpPort === undefined) {
-      addFinding(status, { code: 'RdpPortAssumed', severity: 'info', message: `RDP port assumed to be ${DEFAULT_RDP_PORT}; pass rdpPort if the VM listens elsewhere.`, advice: null });
-    }
-    publish();
-
-    // Network: which NSG rules decide RDP, read from the effective rules when the VM runs.
-    beginStep(status, 'networkCheck', now(), 'reading NIC, subnet and NSG rules');
-    publish();
-    const network: NetworkFacts = yield* call<NetworkFacts>(Activities.readVmNetwork, { vm }, 'networkCheck');
-    const exposure: RdpExposure = assessRdpExposure(network, rdpPort, settings.probeSourceCidrs);
-    for (const finding of exposureFindings(exposure, request.allowedSourceCidrs)) addFinding(status, finding);
-    const restrictions = exposure.openToWorld && request.allowedSourceCidrs.length > 0 ? exposure.worldOpenings : [];
-    for (const opening of restrictions) {
-      status.plannedChanges.push({
-        resourceId: `${opening.nsgId}/securityRules/${opening.rule.name}`,
-        property: 'sourceAddressPrefixes',
-        before: opening.rule.sourcePrefixes,
-        after: request.allowedSourceCidrs,
-        reason: `RDP port ${rdpPort} is open to the Internet; restrict it to the allowed sources.`,
-      });
-    }
-    endStep(status, 'networkCheck', 'succeeded', now(), describeExposure(exposure, network));
-    publish();
-
-    // Baseline probe: is RDP really broken, and how?
+    const vm = yield* preflight(flow);
+    const network: NetworkFacts = yield* readNetwork(flow, vm);
+    let exposure = assess(flow, network, port);
     const target = chooseProbeTarget(network, settings.probeAddress);
-    let baseline: RdpProbeResult | null = null;
-    if (target.ok) baseline = yield* probe('Baseline', target.address);
-    else {
-      skipStep(status, 'baselineProbe', now(), target.reason);
-      addFinding(status, { code: 'NoProbeAddress', severity: 'warning', message: target.reason, advice: null });
+    if (!target.ok) {
+      flow.skip('baselineProbe', target.reason);
+      flow.find({ code: 'NoProbeAddress', severity: 'warning', message: target.reason, advice: null });
+    }
+    let baseline: RdpProbeResult | null = target.ok ? yield* probeStep(flow, 'Baseline', target.address, port) : null;
+    if (baseline?.verdict === 'healthy' && restrictionsFor(flow, exposure).length === 0) {
+      return finish(status, { kind: 'AlreadyHealthy', reason: `Remote Desktop is healthy: ${baseline.reason}`, advice: [] }, flow.now());
     }
 
-    if (baseline?.verdict === 'healthy' && restrictions.length === 0) {
-      return finish(status, { kind: 'AlreadyHealthy', reason: `Remote Desktop is healthy: ${baseline.reason}`, advice: [] }, now());
-    }
-    if (request.mode === 'diagnose') {
-      return finish(status, diagnosedOutcome(status, baseline), now());
-    }
-
-    if (restrictions.length > 0) {
-      // Nothing changes before a backup of the OS disk exists.
-      const snapshotId: string = yield* takeSnapshot(vm);
-      status.artifacts.snapshotId = snapshotId;
-
-      for (const opening of restrictions) {
-        const resourceId = `${opening.nsgId}/securityRules/${opening.rule.name}`;
-        beginStep(status, 'restrictNsgRule', now(), `${opening.rule.name}: ${opening.rule.sourcePrefixes.join(',')} -> ${request.allowedSourceCidrs.join(',')}`);
-        publish();
-        const restrictInput: RestrictRuleInput = {
-          repairId,
-          nsgId: opening.nsgId,
-          ruleName: opening.rule.name,
-          expectedSourcePrefixes: opening.rule.sourcePrefixes,
-          newSourcePrefixes: request.allowedSourceCidrs,
-        };
-        const result: RestrictRuleResult = yield* call<RestrictRuleResult>(Activities.restrictNsgRule, restrictInput, 'restrictNsgRule');
-        recordChange(status, {
-          resourceId,
-          property: 'sourceAddressPrefixes',
-          before: ruleSources(result.before),
-          after: ruleSources(result.after),
-          at: now(),
-          reason: `RDP port ${rdpPort} was open to the Internet.`,
-        });
-        endStep(status, 'restrictNsgRule', 'succeeded', now(), `${opening.rule.name} now admits ${ruleSources(result.after).join(', ')}${result.wrote ? '' : ' (already so: nothing written)'}`);
-        publish();
+    // Online diagnosis: read-only, so it runs before the snapshot and also in diagnose mode.
+    const diagnosis = yield* diagnose(flow, vm);
+    const plan: OnlinePlan | null = diagnosis ? planOnlineRepair(diagnosis, { allowLegacyTls: request.allowLegacyTls, now: context.df.currentUtcDateTime }) : null;
+    if (diagnosis && request.rdpPort === undefined && diagnosis.rdp.portNumber !== port) {
+      flow.find({ code: 'RdpPortDetected', severity: 'info', message: `RDP is configured on port ${diagnosis.rdp.portNumber} (PortNumber), not ${port}; using it.`, advice: null });
+      port = diagnosis.rdp.portNumber;
+      status.rdpPort = port;
+      exposure = assess(flow, network, port);
+      if (target.ok) baseline = yield* probeStep(flow, 'Baseline', target.address, port, 'on the configured port');
+      if (baseline?.verdict === 'healthy' && restrictionsFor(flow, exposure).length === 0) {
+        return finish(status, { kind: 'AlreadyHealthy', reason: `Remote Desktop is healthy on port ${port}: ${baseline.reason}`, advice: [] }, flow.now());
       }
-    } else {
-      skipStep(status, 'snapshot', now(), 'nothing to change, so no backup needed');
+    }
+    for (const finding of plan?.findings ?? []) flow.find(finding);
+
+    const restrictions = restrictionsFor(flow, exposure);
+    const guestFixesPlanned = plan !== null && plan.steps.length > 0;
+    // The article's blind order only when nothing explains the failure: no guest finding and no open NSG.
+    const articleOrder = plan !== null && plan.steps.length === 0 && baseline?.verdict === 'broken' && !exposure.openToWorld;
+    planChanges(flow, vm, restrictions, plan, articleOrder);
+    status.currentStep = null;
+
+    if (request.mode === 'diagnose') return finish(status, diagnosedOutcome(status, baseline), flow.now());
+
+    if (restrictions.length === 0 && !guestFixesPlanned && !articleOrder) {
+      flow.skip('snapshot', 'nothing to change, so no backup needed');
+      const verify = target.ok ? yield* probeStep(flow, 'Verify', target.address, port, 'nothing to change') : null;
+      const outcome = decideOutcome({ baseline, verify, noProbeReason: target.ok ? null : target.reason, changesMade: 0, probeAdmittedAfter: exposure.probeAdmitted, probeSourceConfigured: settings.probeSourceCidrs.length > 0 });
+      return finish(status, withOnlineAdvice(outcome, diagnosis === null), flow.now());
     }
 
-    // Verify with a real handshake, and tell "blocked for us" apart from "broken".
-    const after = restrictions.length > 0 ? withRestrictedSources(network, restrictions, request.allowedSourceCidrs) : network;
-    const admittedAfter = assessRdpExposure(after, rdpPort, settings.probeSourceCidrs).probeAdmitted;
+    // Nothing changes before a backup of the OS disk exists.
+    status.artifacts.snapshotId = yield* snapshotStep(flow, vm);
+
+    let afterNetwork: Pick<NetworkFacts, 'nsgs'> = network;
     let verify: RdpProbeResult | null = null;
-    if (target.ok) verify = yield* probe('Verify', target.address);
-    else skipStep(status, 'verifyProbe', now(), target.reason);
+    if (restrictions.length > 0) {
+      yield* restrict(flow, restrictions);
+      afterNetwork = withRestrictedSources(network, restrictions, request.allowedSourceCidrs);
+      if (target.ok) verify = yield* probeStep(flow, 'Verify', target.address, port, 'after restricting the NSG');
+    }
+
+    let override: Outcome | null = null;
+    const current = verify ?? baseline;
+    // After the NSG change, the article's order is worth trying only if RDP is still broken for a reason no
+    // finding explains; a probe that cannot get through says nothing about the guest, so nothing is changed blind.
+    const articleOrderNow = plan !== null && plan.steps.length === 0 && current?.verdict === 'broken' && (articleOrder || restrictions.length > 0);
+    const guestStillBad = current === null || current.verdict === 'broken' || current.verdict === 'degraded';
+    if (plan && (guestFixesPlanned || articleOrderNow) && guestStillBad) {
+      const online = yield* onlineRepairStep(flow, vm, plan, port, { address: target.ok ? target.address : null }, afterNetwork);
+      port = online.port;
+      status.rdpPort = port;
+      verify = online.verify ?? verify;
+      override = online.overrideOutcome;
+    }
+    if (override) return finish(status, override, flow.now());
+
+    const admittedAfter = assessRdpExposure(afterNetwork, port, settings.probeSourceCidrs).probeAdmitted;
     const outcome = decideOutcome({
       baseline,
       verify,
@@ -171,73 +111,126 @@ export const repairOrchestrator: OrchestrationHandler = function* (context: Orch
       probeAdmittedAfter: admittedAfter,
       probeSourceConfigured: settings.probeSourceCidrs.length > 0,
     });
-    return finish(status, outcome, now());
+    return finish(status, withOnlineAdvice(outcome, diagnosis === null), flow.now());
   } catch (err) {
-    if (err instanceof FlowEnded) return finish(status, withChangesNote(err.outcome, status), now());
+    if (err instanceof FlowEnded) return finish(status, withChangesNote(err.outcome, status), flow.now());
     throw err;
   } finally {
-    publish();
-  }
-
-  function* takeSnapshot(vm: VmFacts): Flow<string> {
-    const startedAt = context.df.currentUtcDateTime;
-    beginStep(status, 'snapshot', now(), `incremental snapshot of ${vm.osDisk.name}`);
-    publish();
-    const startInput: SnapshotStartInput = {
-      repairId,
-      vmId: vm.id,
-      osDiskId: vm.osDisk.managedDiskId as string,
-      location: vm.location,
-      zone: vm.zone,
-      snapshotName: snapshotNameFor(vm.name, startedAt),
-    };
-    let state: SnapshotState = yield* call<SnapshotState>(Activities.startOsDiskSnapshot, startInput, 'snapshot');
-    status.artifacts.snapshotId = state.snapshotId;
-    const deadline = startedAt.getTime() + settings.snapshotTimeoutMinutes * 60_000;
-    for (;;) {
-      if (state.provisioningState === 'Succeeded' && (state.completionPercent === null || state.completionPercent >= 100)) break;
-      if (state.provisioningState === 'Failed' || state.provisioningState === 'Canceled') {
-        throw new FlowEnded({
-          kind: 'NotRepaired',
-          reason: `The OS disk snapshot ${state.snapshotId} ended ${state.provisioningState}; nothing was changed without a backup.`,
-          advice: ['Look at the snapshot in the portal (activity log) and start the repair again.'],
-        });
-      }
-      if (context.df.currentUtcDateTime.getTime() >= deadline) {
-        throw new FlowEnded({
-          kind: 'NotRepaired',
-          reason: `The OS disk snapshot did not complete within ${settings.snapshotTimeoutMinutes} minutes (last: ${state.provisioningState}, ${state.completionPercent ?? '?'}%); nothing was changed without a backup.`,
-          advice: ['Raise SNAPSHOT_TIMEOUT_MINUTES for large disks, or start the repair again later.'],
-        });
-      }
-      const timelineEntry = status.timeline[status.timeline.length - 1];
-      timelineEntry.detail = `${state.snapshotId.split('/').pop()}: ${state.provisioningState}, ${state.completionPercent ?? 0}% copied`;
-      publish();
-      yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + settings.snapshotPollSeconds * 1000));
-      state = yield* call<SnapshotState>(Activities.getSnapshotState, { snapshotId: state.snapshotId }, 'snapshot');
-    }
-    endStep(status, 'snapshot', 'succeeded', now(), `${state.snapshotId} complete (kept after the repair)`);
-    publish();
-    return state.snapshotId;
+    flow.publish();
   }
 };
 
-function firstLine(text: string): string {
-  const line = text.split('\n')[0];
-  return line.length > 300 ? `${line.slice(0, 300)}...` : line;
+function* preflight(flow: Flow): Gen<VmFacts> {
+  flow.begin('preflight', `reading ${flow.request.vm.id}`);
+  const read: ReadVmResult = yield* flow.call<ReadVmResult>(Activities.readVm, { vmResourceId: flow.request.vm.id }, 'preflight');
+  if (!read.found) {
+    throw new FlowEnded({ kind: 'Rejected', reason: read.message, advice: ['Check the vmResourceId (subscription, resource group and VM name).'] });
+  }
+  const vm = read.facts;
+  flow.status.artifacts.originalOsDiskId = vm.osDisk.managedDiskId;
+  const rejection = rejectionFor(vm) ?? notRunningOutcome(vm);
+  if (rejection) throw new FlowEnded(rejection);
+  const generation = vm.generation === 'Unknown' ? '' : `Gen${vm.generation.slice(1)} `;
+  flow.end('preflight', `${vm.osType} ${generation}VM in ${vm.location}${vm.zone ? ` zone ${vm.zone}` : ''}, ${vm.powerState}, VM agent ${vm.agentStatus}`);
+  if (flow.request.rdpPort === undefined) {
+    flow.find({ code: 'RdpPortAssumed', severity: 'info', message: `RDP port assumed to be ${DEFAULT_RDP_PORT} until the guest's PortNumber is read; pass rdpPort if the VM listens elsewhere.`, advice: null });
+  }
+  return vm;
 }
 
-function permanentOutcome(step: string, failure: PermanentFailure): Outcome {
-  const advice: string[] = [];
-  if (failure.statusCode === 403) {
-    advice.push("Grant the app's managed identity the rdp-autorepair role (see README, Permissions) on the VM's resource group.");
+function* readNetwork(flow: Flow, vm: VmFacts): Gen<NetworkFacts> {
+  flow.begin('networkCheck', 'reading NIC, subnet and NSG rules');
+  const network: NetworkFacts = yield* flow.call<NetworkFacts>(Activities.readVmNetwork, { vm }, 'networkCheck');
+  for (const note of network.notes) flow.find({ code: 'NetworkNote', severity: 'info', message: note, advice: null });
+  return network;
+}
+
+/** Assesses exposure for a port and (re)closes the networkCheck entry with what it found. */
+function assess(flow: Flow, network: NetworkFacts, port: number): RdpExposure {
+  const exposure = assessRdpExposure(network, port, flow.settings.probeSourceCidrs);
+  for (const finding of exposureFindings(exposure, flow.request.allowedSourceCidrs)) flow.find(finding);
+  const source = network.fromEffectiveRules ? 'effective rules' : 'NSG resources';
+  const levels = network.nsgs.map((n) => `${n.level} NSG ${n.nsgId.split('/').pop()}`).join(', ') || 'no NSG';
+  const state = exposure.openToWorld ? `port ${port} OPEN to the Internet` : exposure.blockedFromInternet ? `port ${port} blocked from the Internet` : `port ${port} restricted`;
+  const running = flow.status.timeline.some((t) => t.step === 'networkCheck' && t.status === 'running');
+  if (running) flow.end('networkCheck', `${state} (${levels}; ${source})`);
+  else flow.skip('networkCheck', `re-assessed for port ${port}: ${state}`);
+  return exposure;
+}
+
+function restrictionsFor(flow: Flow, exposure: RdpExposure): WorldOpening[] {
+  return exposure.openToWorld && flow.request.allowedSourceCidrs.length > 0 ? exposure.worldOpenings : [];
+}
+
+function* diagnose(flow: Flow, vm: VmFacts): Gen<DiagnoseResult | null> {
+  if (vm.agentStatus !== 'Ready') {
+    flow.skip('guest:diagnose', `VM agent ${vm.agentStatus}: Run Command cannot reach the guest`);
+    flow.find(onlineUnavailable(`the VM agent is ${vm.agentStatus}${vm.agentMessage ? ` (${vm.agentMessage})` : ''}`));
+    return null;
   }
-  if (failure.statusCode === 404) advice.push('The resource disappeared or the id is wrong; check it in the portal.');
+  const run = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'read-only diagnosis of the RDP configuration');
+  if (!run.ok) {
+    flow.find(onlineUnavailable(`${run.failure}: ${run.detail}`));
+    return null;
+  }
+  return run.result;
+}
+
+function onlineUnavailable(why: string) {
   return {
-    kind: failure.statusCode === 404 && step === 'preflight' ? 'Rejected' : 'NotRepaired',
-    reason: `${step} failed: ${failure.operation}: ${failure.code}: ${firstLine(failure.message)}`,
-    advice,
+    code: 'OnlineChannelUnavailable',
+    severity: 'error' as const,
+    message: `The guest cannot be reached through Run Command: ${why}. Online repair is not possible.`,
+    advice: 'Repair the OS disk offline (attach a copy to a rescue VM, PLAYBOOK section 3); this version does not do that automatically yet.',
   };
+}
+
+function planChanges(flow: Flow, vm: VmFacts, restrictions: WorldOpening[], plan: OnlinePlan | null, articleOrder: boolean): void {
+  for (const opening of restrictions) {
+    flow.status.plannedChanges.push({
+      resourceId: `${opening.nsgId}/securityRules/${opening.rule.name}`,
+      property: 'sourceAddressPrefixes',
+      before: opening.rule.sourcePrefixes,
+      after: flow.request.allowedSourceCidrs,
+      reason: `RDP port ${flow.status.rdpPort} is open to the Internet; restrict it to the allowed sources.`,
+    });
+  }
+  const steps = plan?.steps ?? [];
+  for (const step of steps) {
+    flow.status.plannedChanges.push({ resourceId: `${vm.id}/guest`, property: step.script, before: null, after: step.params, reason: step.reason });
+  }
+  if (articleOrder) {
+    flow.status.plannedChanges.push({ resourceId: `${vm.id}/guest`, property: 'article order', before: null, after: ['renew-certificate', 'restart', 'enable-tls', 'restart'], reason: 'diagnosis found nothing, yet RDP fails: the article\'s steps one at a time, with a restart and a probe between' });
+  }
+  if (plan?.restartVm) flow.status.plannedChanges.push({ resourceId: vm.id, property: 'restart', before: null, after: 'one restart', reason: 'certificate and TLS changes take effect after a restart' });
+}
+
+function* restrict(flow: Flow, restrictions: WorldOpening[]): Gen<void> {
+  for (const opening of restrictions) {
+    const resourceId = `${opening.nsgId}/securityRules/${opening.rule.name}`;
+    flow.begin('restrictNsgRule', `${opening.rule.name}: ${opening.rule.sourcePrefixes.join(',')} -> ${flow.request.allowedSourceCidrs.join(',')}`);
+    const input: RestrictRuleInput = {
+      repairId: flow.repairId,
+      nsgId: opening.nsgId,
+      ruleName: opening.rule.name,
+      expectedSourcePrefixes: opening.rule.sourcePrefixes,
+      newSourcePrefixes: flow.request.allowedSourceCidrs,
+    };
+    const result: RestrictRuleResult = yield* flow.call<RestrictRuleResult>(Activities.restrictNsgRule, input, 'restrictNsgRule');
+    flow.status.changes.push({
+      resourceId,
+      property: 'sourceAddressPrefixes',
+      before: ruleSources(result.before),
+      after: ruleSources(result.after),
+      at: flow.now(),
+      reason: `RDP port ${flow.status.rdpPort} was open to the Internet.`,
+    });
+    flow.end('restrictNsgRule', `${opening.rule.name} now admits ${ruleSources(result.after).join(', ')}${result.wrote ? '' : ' (already so: nothing written)'}`);
+  }
+}
+
+function ruleSources(rule: { sourceAddressPrefix: string | null; sourceAddressPrefixes: string[] }): string[] {
+  return rule.sourceAddressPrefixes.length > 0 ? rule.sourceAddressPrefixes : rule.sourceAddressPrefix ? [rule.sourceAddressPrefix] : [];
 }
 
 function withChangesNote(outcome: Outcome, status: RepairStatus): Outcome {
@@ -245,15 +238,13 @@ function withChangesNote(outcome: Outcome, status: RepairStatus): Outcome {
   return { ...outcome, reason: `${outcome.reason} (${status.changes.length} change(s) had been made before this; see changes)` };
 }
 
-function ruleSources(rule: { sourceAddressPrefix: string | null; sourceAddressPrefixes: string[] }): string[] {
-  return rule.sourceAddressPrefixes.length > 0 ? rule.sourceAddressPrefixes : rule.sourceAddressPrefix ? [rule.sourceAddressPrefix] : [];
-}
-
-function describeExposure(exposure: RdpExposure, network: NetworkFacts): string {
-  const source = network.fromEffectiveRules ? 'effective rules' : 'NSG resources';
-  const levels = network.nsgs.map((n) => `${n.level} NSG ${n.nsgId.split('/').pop()}`).join(', ') || 'no NSG';
-  const state = exposure.openToWorld ? `port ${exposure.port} OPEN to the Internet` : exposure.blockedFromInternet ? `port ${exposure.port} blocked from the Internet` : `port ${exposure.port} restricted`;
-  return `${state} (${levels}; ${source})`;
+function withOnlineAdvice(outcome: Outcome, onlineUnavailableFlag: boolean): Outcome {
+  if (!onlineUnavailableFlag || outcome.kind === 'Repaired' || outcome.kind === 'AlreadyHealthy') return outcome;
+  return {
+    ...outcome,
+    reason: `${outcome.reason} The guest could not be reached through Run Command, so no online repair was possible.`,
+    advice: [...outcome.advice, 'Next: the offline repair (OS disk copy on a rescue VM, PLAYBOOK section 3), not automated in this version.'],
+  };
 }
 
 function diagnosedOutcome(status: RepairStatus, baseline: RdpProbeResult | null): Outcome {

@@ -21,6 +21,8 @@ export function newRepairStatus(repairId: string, request: RepairRequest, rdpPor
     changes: [],
     artifacts: { snapshotId: null, originalOsDiskId: null },
     probes: { baseline: null, verify: null },
+    restarts: 0,
+    guestRuns: [],
     outcome: null,
   };
 }

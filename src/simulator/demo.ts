@@ -1,9 +1,13 @@
 /**
- * SIMULATED: `npm run demo -- [--scenario NAME] [--list] [--json]`.
+ * SIMULATED: `npm run demo -- [--scenario NAME] [--via http|alert] [--list] [--json]`.
  * One full repair on simulated Azure through the real HTTP handlers: POST /api/repairs, then GET the status
  * while the durable host emulator runs the real orchestrator, printing the timeline as it moves (times are
  * simulated), then the final report. With --json the last line is the final status, as GET returns it.
+ * With --via alert the repair is started instead by a sample Connection Monitor alert delivered through the real
+ * Event Grid trigger (src/simulator/alertDelivery.ts), then followed by GET the same way.
  */
+import { ALERT_DEMO_SETTINGS, enableAlerts, runRepairFromAlert } from './alertDelivery';
+import { sampleAlertEventFor } from './sampleAlerts';
 import { SCENARIOS, findScenario } from './scenarios/catalog';
 import { SimulatedRepairApp } from './simulatedRepairApp';
 
@@ -11,12 +15,13 @@ interface DemoArgs {
   scenario: string;
   list: boolean;
   json: boolean;
+  via: 'http' | 'alert';
 }
 
 const DEFAULT_SCENARIO = 'nsg-open-to-world';
 
 export function parseDemoArgs(argv: readonly string[]): { ok: true; args: DemoArgs } | { ok: false; message: string } {
-  const args: DemoArgs = { scenario: DEFAULT_SCENARIO, list: false, json: false };
+  const args: DemoArgs = { scenario: DEFAULT_SCENARIO, list: false, json: false, via: 'http' };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--list') args.list = true;
@@ -27,6 +32,11 @@ export function parseDemoArgs(argv: readonly string[]): { ok: true; args: DemoAr
       args.scenario = value;
       i += 1;
     } else if (arg.startsWith('--scenario=')) args.scenario = arg.slice('--scenario='.length);
+    else if (arg === '--via' || arg.startsWith('--via=')) {
+      const value = arg === '--via' ? argv[++i] : arg.slice('--via='.length);
+      if (value !== 'http' && value !== 'alert') return { ok: false, message: "--via needs 'http' or 'alert'" };
+      args.via = value;
+    }
     else return { ok: false, message: `unknown argument '${arg}'` };
   }
   return { ok: true, args };
@@ -42,7 +52,7 @@ export async function runDemo(argv: readonly string[], out: (line: string) => vo
   const parsed = parseDemoArgs(argv);
   if (!parsed.ok) {
     err(`demo: ${parsed.message}`);
-    err('usage: npm run demo -- [--scenario NAME] [--list] [--json]');
+    err('usage: npm run demo -- [--scenario NAME] [--via http|alert] [--list] [--json]');
     return 64;
   }
   const { args } = parsed;
@@ -56,17 +66,16 @@ export async function runDemo(argv: readonly string[], out: (line: string) => vo
     return 64;
   }
 
-  const app = await SimulatedRepairApp.start();
+  const app = await SimulatedRepairApp.start(args.via === 'alert' ? { settings: ALERT_DEMO_SETTINGS } : {});
+  const disableAlerts = args.via === 'alert' ? enableAlerts(app) : () => undefined;
   try {
     const seeded = await app.addScenario(scenario);
     const startMs = app.clock.nowMs();
     out(`SIMULATED Azure: no real resources are touched.`);
     out(`Scenario ${scenario.name}: ${scenario.title}`);
     out(`  ${scenario.story}`);
-    out(`POST /api/repairs ${JSON.stringify(seeded.request)}`);
-
     const printed = new Map<string, string>();
-    const { start, status } = await app.runRepair(seeded.request, (current) => {
+    const onStatus = (current: any) => {
       (current.timeline ?? []).forEach((entry: any, index: number) => {
         const at = entry.endedAt ?? app.clock.now().toISOString();
         const line = `${clockOffset(startMs, at)}  ${entry.step.padEnd(16)} ${entry.status.padEnd(9)} ${entry.detail}`;
@@ -76,15 +85,39 @@ export async function runDemo(argv: readonly string[], out: (line: string) => vo
           out(`  ${line}`);
         }
       });
-    });
-    if (start.status !== 202) {
-      out(`-> ${start.status} ${JSON.stringify(start.body)}`);
-      return 1;
+    };
+    let id: string;
+    let status: any;
+    if (args.via === 'alert') {
+      const event = sampleAlertEventFor(seeded.vmId, app.clock.now());
+      out(`Settings: ALERT_ALLOWED_SOURCE_CIDRS=${ALERT_DEMO_SETTINGS.ALERT_ALLOWED_SOURCE_CIDRS} (where the operators let RDP come from)`);
+      out(`Event Grid event ${String(event.eventType)}: Connection Monitor alert 'rdp-checks-failing' (Sev1, ChecksFailedPercent) for ${seeded.vmId}`);
+      const run = await runRepairFromAlert(app, event, seeded.vmId, {
+        onDelivered: (delivery) => delivery.logs.forEach((entry) => out(`  handler: ${entry.message}`)),
+        onStatus,
+      });
+      if (!run.id) {
+        out(`-> no repair started${run.delivery.error ? `: ${run.delivery.error}` : ''}`);
+        return 1;
+      }
+      out(`-> repair ${run.id} was started by the alert`);
+      id = run.id;
+      status = run.status;
+    } else {
+      out(`POST /api/repairs ${JSON.stringify(seeded.request)}`);
+      const { start, status: final } = await app.runRepair(seeded.request, onStatus);
+      if (start.status !== 202) {
+        out(`-> ${start.status} ${JSON.stringify(start.body)}`);
+        return 1;
+      }
+      out(`-> 202 Accepted, repair ${start.body.id}`);
+      id = start.body.id;
+      status = final;
     }
-    out(`-> 202 Accepted, repair ${start.body.id}`);
-    const stats = app.emulator.stats(start.body.id);
+    const stats = app.emulator.stats(id);
     const arm = app.arm.stats();
     out('');
+    if (status.source?.kind === 'alert') out(`Started by alert ${status.source.rule ?? ''} (${status.source.alertId})`);
     out(`Outcome: ${status.outcome.kind}: ${status.outcome.reason}`);
     for (const advice of status.outcome.advice) out(`  advice: ${advice}`);
     if (status.findings.length > 0) out('Findings:');
@@ -99,6 +132,7 @@ export async function runDemo(argv: readonly string[], out: (line: string) => vo
     if (args.json) out(JSON.stringify(status));
     return 0;
   } finally {
+    disableAlerts();
     await app.close();
   }
 }

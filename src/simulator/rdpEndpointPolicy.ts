@@ -11,11 +11,13 @@ export interface EndpointFacts {
   probeAdmitted: LevelVerdict;
   openToWorld: boolean;
   guestFault: GuestFault;
+  /** What the guest itself does on this port (from the simulated Windows guest). */
+  guest: EndpointBehaviour;
 }
 
 export function endpointBehaviourFor(facts: EndpointFacts): EndpointBehaviour {
   // A stopped VM and a dropping NSG look the same from outside: nothing answers the SYN.
   if (!facts.running || facts.probeAdmitted === 'deny') return 'silent';
-  if (facts.guestFault === 'overwhelmed-while-open-to-world' && facts.openToWorld) return 'reset-after-client-hello';
-  return 'healthy';
+  if (facts.guestFault === 'overwhelmed-while-open-to-world' && facts.openToWorld && facts.guest === 'healthy') return 'reset-after-client-hello';
+  return facts.guest;
 }

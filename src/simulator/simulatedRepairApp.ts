@@ -17,6 +17,7 @@ import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
 import { DurableHostEmulator } from './durable';
 import { createInvocationContext, loadFunctionApp, type FunctionRegistry } from './functionsHost';
 import { endpointBehaviourFor } from './rdpEndpointPolicy';
+import { attachSimulatedGuest, guestPortBehaviours, SimulatedWindowsGuest } from './guest';
 import { startSimulatedRdpEndpoint, type SimulatedRdpEndpoint } from './rdpEndpoint';
 import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_OPERATOR_CIDR, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from './scenarios/catalog';
 import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
@@ -38,11 +39,13 @@ export interface SimHttpResponse {
   body: any;
 }
 
-interface VmEndpoint {
+interface SimulatedVm {
   vmId: string;
   publicAddress: string;
   guestFault: GuestFault;
-  endpoint: SimulatedRdpEndpoint;
+  guest: SimulatedWindowsGuest | null;
+  /** One loopback endpoint per port the VM ever listened on (RDP can move to another port). */
+  endpoints: Map<number, SimulatedRdpEndpoint>;
 }
 
 export const SIM_DEFAULT_SETTINGS: Record<string, string> = {
@@ -58,7 +61,9 @@ export class SimulatedRepairApp {
   readonly registry: FunctionRegistry;
   readonly emulator: DurableHostEmulator;
   readonly resourceGroup;
-  private readonly endpoints = new Map<string, VmEndpoint>();
+  private readonly vms = new Map<string, SimulatedVm>();
+  private readonly detach: Array<() => void> = [];
+  private syncing: Promise<void> = Promise.resolve();
   private readonly appAddress: string;
   private readonly settings: Record<string, string | undefined>;
   private unsubscribe: () => void = () => undefined;
@@ -92,37 +97,65 @@ export class SimulatedRepairApp {
     return app;
   }
 
-  /** Seeds one scenario's VM and gives it an RDP endpoint; returns its id and the request body to send. */
+  /** Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. */
   async addScenario(scenario: Scenario): Promise<SeededVm & { request: Record<string, unknown> }> {
     const seeded = scenario.seed(this.arm.world, this.resourceGroup);
     const vm = this.arm.world.vms().find((v) => v.id.toLowerCase() === seeded.vmId.toLowerCase());
     const nic = vm?.nicIds[0] ? this.arm.world.nic(vm.nicIds[0]) : undefined;
     const publicAddress = nic?.publicIpId ? this.arm.world.publicIp(nic.publicIpId).ipAddress : undefined;
     if (vm && publicAddress) {
-      const endpoint = await startSimulatedRdpEndpoint('refused');
-      this.endpoints.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, endpoint });
+      let guest: SimulatedWindowsGuest | null = null;
+      if (vm.osType === 'Windows') {
+        guest = new SimulatedWindowsGuest(seeded.guest ?? {}, { nowMs: this.clock.nowMs() });
+        this.detach.push(attachSimulatedGuest(this.arm, vm.id, guest));
+        this.detach.push(guest.onChange(() => void this.syncEndpoints()));
+      }
+      this.vms.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, guest, endpoints: new Map() });
       await this.syncEndpoints();
     }
     return { ...seeded, request: scenario.request(seeded.vmId) };
   }
 
-  /** Makes every endpoint behave as the simulated state says (called on every ARM change and before each probe). */
-  async syncEndpoints(): Promise<void> {
-    for (const entry of this.endpoints.values()) {
+  /** Makes every endpoint behave as the simulated state says (on every ARM or guest change, and before each probe). */
+  syncEndpoints(): Promise<void> {
+    // One sync at a time: two overlapping ones could open the same port twice.
+    this.syncing = this.syncing.then(() => this.syncAll()).catch(() => undefined);
+    return this.syncing;
+  }
+
+  private async syncAll(): Promise<void> {
+    for (const entry of this.vms.values()) {
       const vm = this.arm.world.vm(entry.vmId);
-      const exposure = assessRdpExposure({ nsgs: this.nsgViewsOf(entry.vmId) }, 3389, [this.appAddress]);
-      const behaviour = endpointBehaviourFor({
-        running: vm.powerState === 'running',
-        probeAdmitted: exposure.probeAdmitted,
-        openToWorld: exposure.openToWorld,
-        guestFault: entry.guestFault,
-      });
-      if (entry.endpoint.behaviour() !== behaviour) await entry.endpoint.setBehaviour(behaviour);
+      const nsgs = this.nsgViewsOf(entry.vmId);
+      const listening = entry.guest ? guestPortBehaviours(entry.guest.read(), { nowMs: this.clock.nowMs() }) : [];
+      const ports = new Set<number>([...listening.map((l) => l.port), ...entry.endpoints.keys()]);
+      if (!entry.guest) ports.add(3389);
+      for (const port of ports) {
+        const exposure = assessRdpExposure({ nsgs }, port, [this.appAddress]);
+        const behaviour = endpointBehaviourFor({
+          running: vm.powerState === 'running',
+          probeAdmitted: exposure.probeAdmitted,
+          openToWorld: exposure.openToWorld,
+          guestFault: entry.guestFault,
+          guest: entry.guest ? (listening.find((l) => l.port === port)?.behaviour ?? 'refused') : 'healthy',
+        });
+        let endpoint = entry.endpoints.get(port);
+        if (!endpoint) {
+          endpoint = await startSimulatedRdpEndpoint(behaviour);
+          entry.endpoints.set(port, endpoint);
+        } else if (endpoint.behaviour() !== behaviour) {
+          await endpoint.setBehaviour(behaviour);
+        }
+      }
     }
   }
 
-  endpointOf(vmId: string): SimulatedRdpEndpoint | undefined {
-    return this.endpoints.get(vmId.toLowerCase())?.endpoint;
+  endpointOf(vmId: string, port = 3389): SimulatedRdpEndpoint | undefined {
+    return this.vms.get(vmId.toLowerCase())?.endpoints.get(port);
+  }
+
+  guestOf(vmId: string): SimulatedWindowsGuest | null {
+    return this.vms.get(vmId.toLowerCase())?.guest ?? null;
   }
 
   probeCount(): number {
@@ -172,16 +205,19 @@ export class SimulatedRepairApp {
 
   async close(): Promise<void> {
     this.unsubscribe();
-    await Promise.all([...this.endpoints.values()].map((e) => e.endpoint.close()));
-    this.endpoints.clear();
+    for (const undo of this.detach.splice(0)) undo();
+    await this.syncing;
+    await Promise.all([...this.vms.values()].flatMap((v) => [...v.endpoints.values()].map((e) => e.close())));
+    this.vms.clear();
     setActivityDeps(undefined);
     setRepairClientProvider(undefined);
     setEnvironmentOverride(undefined);
   }
 
   private dialTarget(address: string, port: number): { host: string; port: number } {
-    for (const entry of this.endpoints.values()) {
-      if (entry.publicAddress === address && port === 3389) return { host: entry.endpoint.host, port: entry.endpoint.port };
+    for (const entry of this.vms.values()) {
+      const endpoint = entry.publicAddress === address ? entry.endpoints.get(port) : undefined;
+      if (endpoint) return { host: endpoint.host, port: endpoint.port };
     }
     // An address with no simulated VM behind it: a port nothing listens on, so the probe says unreachable.
     return { host: '127.0.0.1', port: 9 };

@@ -8,9 +8,10 @@ import { SCENARIOS, findScenario, SIM_OPERATOR_CIDR } from '../../src/simulator/
 import { SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 
 const names = SCENARIOS.map((s) => [s.name, s.expectedOutcome] as const);
+/** ARM writes each scenario may make; the read-only diagnose script's Run Command create + delete count as two. */
 const WRITES_BY_SCENARIO: Record<string, number> = {
   healthy: 0,
-  'nsg-open-to-world': 2, // the snapshot PUT, then the security rule PUT
+  'nsg-open-to-world': 4, // diagnose run (create, delete), the snapshot PUT, the security rule PUT
   'vm-stopped': 0,
   'linux-vm': 0,
   'opted-out': 0,
@@ -89,7 +90,12 @@ describe('repair details', () => {
     // Nothing changed before the backup existed.
     expect(Date.parse(restrictStep.startedAt)).toBeGreaterThanOrEqual(Date.parse(snapshotStep.endedAt));
     const writes = app.arm.requests().filter((r) => r.kind === 'write');
-    expect(writes.map((w) => w.operation)).toEqual(['snapshots.createOrUpdate', 'securityRules.createOrUpdate']);
+    expect(writes.map((w) => w.operation)).toEqual([
+      'virtualMachineRunCommands.createOrUpdate', // diagnose.ps1, read-only inside the guest
+      'virtualMachineRunCommands.delete',
+      'snapshots.createOrUpdate',
+      'securityRules.createOrUpdate',
+    ]);
     expect(status.changes[0]).toMatchObject({ property: 'sourceAddressPrefixes', before: ['*'], after: [SIM_OPERATOR_CIDR] });
     expect(status.probes.baseline.verdict).toBe('broken');
     expect(status.probes.verify.verdict).toBe('healthy');
@@ -101,8 +107,10 @@ describe('repair details', () => {
       const seeded = await app.addScenario(findScenario('nsg-open-to-world')!);
       const { status } = await app.runRepair({ ...seeded.request, mode: 'diagnose' });
       expect(status.outcome.kind).toBe('Diagnosed');
-      expect(app.arm.stats().writes).toBe(0);
-      expect(app.arm.requests().every((r) => r.kind === 'read')).toBe(true);
+      // The only ARM writes are the Run Command resource of the read-only diagnose script, created and removed.
+      const writes = app.arm.requests().filter((r) => r.kind === 'write');
+      expect(writes.map((w) => w.operation)).toEqual(['virtualMachineRunCommands.createOrUpdate', 'virtualMachineRunCommands.delete']);
+      expect(status.guestRuns.map((g: { script: string }) => g.script)).toEqual(['diagnose']);
       expect(status.plannedChanges).toHaveLength(1);
       expect(status.plannedChanges[0].after).toEqual([SIM_OPERATOR_CIDR]);
       expect(status.changes).toEqual([]);
@@ -117,7 +125,10 @@ describe('repair details', () => {
       const seeded = await app.addScenario(findScenario('nsg-open-to-world')!);
       const { status } = await app.runRepair({ vmResourceId: seeded.vmId });
       expect(status.outcome.kind).toBe('NotRepaired');
-      expect(app.arm.stats().writes).toBe(0);
+      // Nothing written but the read-only diagnose run; no blind article-order fixes while an open NSG explains it.
+      expect(app.arm.requests().filter((r) => r.kind === 'write' && !r.operation.startsWith('virtualMachineRunCommands'))).toEqual([]);
+      expect(status.guestRuns.map((g: { script: string }) => g.script)).toEqual(['diagnose']);
+      expect(status.restarts).toBe(0);
       expect(status.findings.find((f: { code: string }) => f.code === 'RdpOpenToInternet').advice).toContain('allowedSourceCidrs');
     } finally {
       await app.close();

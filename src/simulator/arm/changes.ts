@@ -25,7 +25,9 @@ export type ArmChange =
   | { kind: 'resourceCreated'; at: Date; resourceId: string; resourceType: string }
   | { kind: 'resourceDeleted'; at: Date; resourceId: string; resourceType: string }
   | { kind: 'snapshotCompleted'; at: Date; snapshotId: string }
-  | { kind: 'tags'; at: Date; resourceId: string; before: Record<string, string>; after: Record<string, string> };
+  | { kind: 'tags'; at: Date; resourceId: string; before: Record<string, string>; after: Record<string, string> }
+  /** A managed run command's execution moved (Pending -> Running -> Succeeded/Failed/TimedOut), or it was deleted. */
+  | { kind: 'runCommand'; at: Date; vmId: string; runCommandName: string; executionState: string };
 
 export type ArmChangeListener = (change: ArmChange) => void;
 

@@ -29,6 +29,8 @@ import { toPipelineResponse, type HandlerResult } from './http/responses';
 import { Router, type HttpMethod, type Route, type RouteContext } from './http/router';
 import { OperationTracker } from './lro/operationTracker';
 import { RequestLog, type ArmStats, type RequestLogEntry } from './requestLog';
+import { runCommandRoutes } from './handlers/runCommands';
+import { RunCommandService, type RunCommandConcurrency } from './runCommand/runCommandService';
 import { World } from './world/world';
 
 export interface SimulatedArmOptions {
@@ -37,6 +39,8 @@ export interface SimulatedArmOptions {
   latency?: LatencyModel;
   /** Seed for the deterministic GUIDs (vmId, uniqueId, operation ids). */
   seed?: number;
+  /** Whether a VM runs one run command at a time (default, 409 Conflict for a second) or several at once. */
+  runCommandConcurrency?: RunCommandConcurrency;
 }
 
 /** Object id of the simulated caller, quoted in simulated AuthorizationFailed messages. */
@@ -49,6 +53,8 @@ export class SimulatedArm implements HttpClient {
   readonly latency: LatencyModel;
   readonly world: World;
   readonly faults = new FaultInjector();
+  /** Managed run commands and the simulated guests they run in (`runCommands.attachGuest`). */
+  readonly runCommands: RunCommandService;
   private readonly changes = new ChangeFeed();
   private readonly operations: OperationTracker;
   private readonly router = new Router();
@@ -59,11 +65,19 @@ export class SimulatedArm implements HttpClient {
     this.latency = options.latency ?? LATENCY_MODEL;
     this.world = new World(this.clock, this.latency, this.changes, options.seed);
     this.operations = new OperationTracker(this.clock, this.latency, this.world.guids);
+    this.runCommands = new RunCommandService(this.world, this.operations, this.latency, options.runCommandConcurrency ?? 'one-at-a-time');
     this.world.syncHook = () => this.sync();
-    const deps: HandlerDeps = { world: this.world, operations: this.operations, latency: this.latency, faults: this.faults };
+    const deps: HandlerDeps = {
+      world: this.world,
+      operations: this.operations,
+      latency: this.latency,
+      faults: this.faults,
+      runCommands: this.runCommands,
+    };
     for (const routes of [
       virtualMachineRoutes,
       virtualMachineActionRoutes,
+      runCommandRoutes,
       diskRoutes,
       snapshotRoutes,
       networkInterfaceRoutes,
@@ -86,8 +100,12 @@ export class SimulatedArm implements HttpClient {
    * when something listens for changes.
    */
   sync(): void {
+    this.runCommands.refresh();
     this.operations.settle();
     this.world.refreshAgentStatuses();
+    // An agent that became Ready in that refresh may let a pending run command start at an instant already past.
+    this.runCommands.refresh();
+    this.operations.settle();
   }
 
   requests(filter?: Parameters<RequestLog['entries']>[0]): RequestLogEntry[] {

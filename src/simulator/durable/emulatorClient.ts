@@ -9,6 +9,10 @@
  *    return undefined), with the library's exact message.
  *  - raiseEvent / terminate: unknown id rejects "No instance with ID '<id>' found." (404); an instance that is no
  *    longer running is accepted and ignored (410). Both are messages handled at the instance's next episode.
+ *  - getStatusBy: the extension's instance query (runtimeStatus any-of, createdTimeFrom/To inclusive). The real
+ *    client follows x-ms-continuation-token pages and resolves with the concatenated response bodies: plain JSON
+ *    objects (ISO date strings, not Date; not DurableOrchestrationStatus instances), input included. This answers
+ *    with the same, in one page.
  * Never registered as a function.
  */
 import * as df from 'durable-functions';
@@ -17,7 +21,7 @@ import { history } from './historyEvents';
 import { InstanceRecord, isActive, isTerminal } from './instanceState';
 import { toStatus } from './statusProjection';
 
-export type DurableClientSurface = Pick<df.DurableClient, 'startNew' | 'getStatus' | 'raiseEvent' | 'terminate'>;
+export type DurableClientSurface = Pick<df.DurableClient, 'startNew' | 'getStatus' | 'getStatusBy' | 'raiseEvent' | 'terminate'>;
 
 export interface ClientHost {
   readonly registry: FunctionRegistry;
@@ -50,7 +54,17 @@ function viaJson(value: unknown): unknown {
   return value === undefined ? undefined : JSON.parse(JSON.stringify(value));
 }
 
+function matchesFilter(record: InstanceRecord, filter: df.OrchestrationFilter): boolean {
+  if (filter.runtimeStatus && filter.runtimeStatus.length > 0 && !filter.runtimeStatus.includes(record.runtimeStatus)) return false;
+  if (filter.createdTimeFrom && record.createdTime.getTime() < filter.createdTimeFrom.getTime()) return false;
+  if (filter.createdTimeTo && record.createdTime.getTime() > filter.createdTimeTo.getTime()) return false;
+  return true;
+}
+
 export function createEmulatorClient(host: ClientHost): DurableClientSurface {
+  // Every instance of the emulator's task hub is created by this client's startNew (the emulator has no other
+  // way in), so the ids it started are the whole hub for getStatusBy; ContinueAsNew keeps an instance's id.
+  const started = new Set<string>();
   return {
     async startNew(orchestratorFunctionName: string, options?: df.StartNewOptions): Promise<string> {
       if (!orchestratorFunctionName) throw new Error('orchestratorFunctionName must be a valid string.');
@@ -71,7 +85,18 @@ export function createEmulatorClient(host: ClientHost): DurableClientSurface {
         });
       }
       host.startInstance(fn.name, instanceId, viaJson(options?.input));
+      started.add(instanceId);
       return instanceId;
+    },
+
+    async getStatusBy(filter: df.OrchestrationFilter): Promise<df.DurableOrchestrationStatus[]> {
+      const matches: unknown[] = [];
+      for (const instanceId of started) {
+        const record = host.getRecord(instanceId);
+        if (record && matchesFilter(record, filter ?? {})) matches.push(viaJson(toStatus(record)));
+      }
+      // The real client's value is the parsed response body, typed as statuses but holding plain objects.
+      return matches as df.DurableOrchestrationStatus[];
     },
 
     async getStatus(instanceId: string, options?: df.GetStatusOptions): Promise<df.DurableOrchestrationStatus> {

@@ -5,6 +5,7 @@
  */
 import type { OutcomeKind } from '../../domain/repairStatus';
 import type { ResourceGroupRef, World } from '../arm';
+import type { WindowsGuestSpec } from '../guest';
 
 /** What is wrong inside the simulated guest, as far as the RDP endpoint shows it. */
 export type GuestFault =
@@ -15,6 +16,8 @@ export type GuestFault =
 export interface SeededVm {
   vmId: string;
   guestFault: GuestFault;
+  /** The simulated Windows guest inside the VM (a healthy one when omitted for a Windows VM). */
+  guest?: WindowsGuestSpec;
 }
 
 export interface Scenario {

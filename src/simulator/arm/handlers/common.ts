@@ -7,6 +7,7 @@ import type { FaultInjector } from '../faults';
 import { ArmHttpError, badRequest, resourceGroupNotFound, resourceNotFound, subscriptionNotFound } from '../http/armErrors';
 import type { RouteContext } from '../http/router';
 import type { OperationSpec, OperationTracker, SimOperation } from '../lro/operationTracker';
+import type { RunCommandService } from '../runCommand/runCommandService';
 import type { IdMap } from '../world/store';
 import type { ResourceGroupState } from '../world/types';
 import type { World } from '../world/world';
@@ -16,6 +17,7 @@ export interface HandlerDeps {
   operations: OperationTracker;
   latency: LatencyModel;
   faults: FaultInjector;
+  runCommands: RunCommandService;
 }
 
 export function requireResourceGroup(world: World, params: Record<string, string>): ResourceGroupState {

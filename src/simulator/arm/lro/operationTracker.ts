@@ -12,6 +12,12 @@
  *
  * Effects of a completed operation (power state, provisioning state, snapshot completion) are applied at the
  * operation's finish instant, in finish order, the next time the simulator syncs with the clock.
+ *
+ * Some operations have no finish time when they start (a run command waits for the guest agent): they are
+ * started with an infinite duration and given one later with `finishAt` / `failAt`. Internal timers
+ * (`schedule`) run simulator callbacks at a virtual instant in the same time order as operation completions,
+ * so "the restart finished, then the agent came back, then the script started" happens in that order however
+ * far the clock jumped.
  */
 import type { VirtualClock } from '../../virtualClock';
 import { isShortOperation, SHORT_OPERATION_THRESHOLD_MS, type LatencyModel, type LatencyOperation } from '../../latencyModel';
@@ -53,8 +59,15 @@ export interface SimOperation extends OperationSpec {
   resultBody?: unknown;
 }
 
+interface SimTimer {
+  seq: number;
+  atMs: number;
+  run: (atMs: number) => void;
+}
+
 export class OperationTracker {
   private readonly operations = new Map<string, SimOperation>();
+  private timers: SimTimer[] = [];
   private seq = 0;
 
   constructor(
@@ -83,13 +96,40 @@ export class OperationTracker {
     return this.operations.get(id.toLowerCase());
   }
 
-  /** Completes every in-progress operation whose finish time has passed, oldest finish first. */
+  /**
+   * Completes every in-progress operation and runs every timer whose instant has passed, oldest first (ties in
+   * creation order). Completions may schedule further work that is itself already due; the loop picks it up.
+   */
   settle(): void {
     const now = this.clock.nowMs();
-    const due = [...this.operations.values()]
-      .filter((op) => op.status === 'InProgress' && op.finishAtMs <= now)
-      .sort((a, b) => a.finishAtMs - b.finishAtMs || a.seq - b.seq);
-    for (const op of due) this.complete(op, op.finishAtMs);
+    for (;;) {
+      const op = this.nextDueOperation(now);
+      const timer = this.nextDueTimer(now);
+      if (!op && !timer) return;
+      if (op && (!timer || op.finishAtMs < timer.atMs || (op.finishAtMs === timer.atMs && op.seq < timer.seq))) {
+        this.complete(op, op.finishAtMs);
+      } else if (timer) {
+        this.timers = this.timers.filter((t) => t !== timer);
+        timer.run(timer.atMs);
+      }
+    }
+  }
+
+  /** Runs `run` at the virtual instant `atMs` (or at the next sync if that instant has already passed). */
+  schedule(atMs: number, run: (atMs: number) => void): void {
+    this.timers.push({ seq: ++this.seq, atMs, run });
+  }
+
+  /** Gives an in-progress operation its finish instant (e.g. the moment a run command's script started). */
+  finishAt(op: SimOperation, atMs: number): void {
+    if (op.status === 'InProgress') op.finishAtMs = atMs;
+  }
+
+  /** Makes an in-progress operation end Failed with this error at `atMs`. */
+  failAt(op: SimOperation, atMs: number, error: { code: string; message: string }): void {
+    if (op.status !== 'InProgress') return;
+    op.failWith = { ...error };
+    op.finishAtMs = atMs;
   }
 
   /** A client polled this operation: short ones complete now (see the rule above). */
@@ -125,6 +165,24 @@ export class OperationTracker {
         };
       }
     }
+  }
+
+  private nextDueOperation(now: number): SimOperation | undefined {
+    let best: SimOperation | undefined;
+    for (const op of this.operations.values()) {
+      if (op.status !== 'InProgress' || op.finishAtMs > now) continue;
+      if (!best || op.finishAtMs < best.finishAtMs || (op.finishAtMs === best.finishAtMs && op.seq < best.seq)) best = op;
+    }
+    return best;
+  }
+
+  private nextDueTimer(now: number): SimTimer | undefined {
+    let best: SimTimer | undefined;
+    for (const timer of this.timers) {
+      if (timer.atMs > now) continue;
+      if (!best || timer.atMs < best.atMs || (timer.atMs === best.atMs && timer.seq < best.seq)) best = timer;
+    }
+    return best;
   }
 
   private complete(op: SimOperation, atMs: number): void {

@@ -156,6 +156,8 @@ export interface VirtualMachineState extends TrackedResource {
   provisioningState: ProvisioningState;
   /** Scenario-controlled agent health; the reported status also depends on power state and boot time. */
   agentHealth: AgentHealth;
+  /** Virtual instant the scenario last changed agentHealth (a healed agent is not Ready before it was healed). */
+  agentHealthSinceMs?: number;
   /** Virtual instant the VM last reached `running` (-Infinity for VMs seeded running). */
   bootedAtMs: number;
   /** Virtual instant of the last provisioning status change, shown in the instance view. */

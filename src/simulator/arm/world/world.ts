@@ -444,10 +444,21 @@ export class World {
   setAgentHealth(vmId: string, health: AgentHealth): void {
     const vm = this.must(this.store.virtualMachines.get(vmId), 'VM', vmId);
     vm.agentHealth = health;
+    vm.agentHealthSinceMs = this.clock.nowMs();
     this.refreshAgentStatuses();
   }
 
   // ---------------------------------------------------------------- used by handlers and operations
+
+  /**
+   * The virtual instant the guest agent is (or will be) Ready, for a running VM whose agent is healthy:
+   * `agentReadyAfterBoot` after the last boot, and never before the scenario healed it. Undefined when it
+   * cannot be foreseen (VM not running, agent broken).
+   */
+  agentReadyAtMs(vm: VirtualMachineState): number | undefined {
+    if (vm.powerState !== 'running' || vm.agentHealth !== 'Ready') return undefined;
+    return Math.max(vm.bootedAtMs + this.latency.agentReadyAfterBoot.ms, vm.agentHealthSinceMs ?? Number.NEGATIVE_INFINITY);
+  }
 
   agentStatusOf(vm: VirtualMachineState): AgentStatus | undefined {
     return reportedAgentStatus(vm, this.clock.nowMs(), this.latency.agentReadyAfterBoot.ms);

@@ -1,0 +1,86 @@
+/**
+ * Activities: run a guest script through Run Command (start, then read until it ends). The orchestrator waits
+ * between reads with durable timers. A finished run is deleted from the VM as soon as its result is read, so
+ * no Run Command resource outlives the repair. Values reach the script only as Run Command parameters.
+ */
+import { ActivityResult } from '../domain/activityResult';
+import { GuestRunInput, GuestRunState } from '../domain/vmFacts';
+import { deleteGuestScript, readGuestScript, startGuestScript } from '../guest/runCommandChannel';
+import { GuestScriptVmNotRunningError } from '../guest/runCommandErrors';
+import { GuestScriptState } from '../guest/runCommandState';
+import { loadGuestScript } from '../guest/scriptCatalog';
+import { GuestScriptParameterError, toRunCommandParameters } from '../guest/scriptParameters';
+import { parseGuestResult } from '../guest/scriptResults';
+import { ActivityDeps } from './deps';
+import { ok, settleAzureError } from './settle';
+
+export async function startGuestScriptActivity(input: GuestRunInput, deps: ActivityDeps): Promise<ActivityResult<GuestRunState>> {
+  let parameters;
+  try {
+    parameters = toRunCommandParameters(input.script, input.params as never);
+  } catch (err) {
+    if (err instanceof GuestScriptParameterError) {
+      return { ok: false, failure: { code: 'InvalidScriptParameter', message: err.message, statusCode: null, operation: `start ${input.script}` } };
+    }
+    throw err;
+  }
+  try {
+    await startGuestScript(deps.arm, input.vmId, {
+      runName: input.runName,
+      script: loadGuestScript(input.script),
+      parameters,
+      timeoutSeconds: input.timeoutSeconds,
+      submittedAt: deps.now(),
+    });
+    return ok({ state: 'running' });
+  } catch (err) {
+    if (err instanceof GuestScriptVmNotRunningError) return ok({ state: 'failed', failure: 'vmNotRunning', detail: err.message });
+    return settleAzureError(err, `start ${input.script}`, input.vmId);
+  }
+}
+
+export function runStateFrom(script: GuestRunInput['script'], state: GuestScriptState): GuestRunState {
+  switch (state.kind) {
+    case 'pending':
+    case 'running':
+      return { state: 'running' };
+    case 'succeeded': {
+      const parsed = parseGuestResult(script, state.stdout);
+      if (parsed.ok) return { state: 'succeeded', result: parsed.result };
+      const failure = parsed.reason === 'truncated' ? 'truncated' : parsed.reason === 'missing-marker' ? 'missingResult' : 'invalidResult';
+      return { state: 'failed', failure, detail: parsed.detail };
+    }
+    case 'failed': {
+      // A script that failed still prints its result line (ok=false, message) when it can: prefer that.
+      const parsed = parseGuestResult(script, state.stdout);
+      if (parsed.ok) return { state: 'succeeded', result: parsed.result };
+      return { state: 'failed', failure: 'scriptFailed', detail: `exit code ${state.exitCode ?? '?'}: ${state.stderrSummary}` };
+    }
+    case 'timedOut':
+      return { state: 'failed', failure: 'timedOut', detail: state.message || 'the script ran past its timeout' };
+    case 'agentUnavailable':
+      return { state: 'failed', failure: 'agentUnavailable', detail: state.message };
+    case 'notFound':
+      return { state: 'failed', failure: 'notFound', detail: 'the Run Command run is gone (deleted by someone else?)' };
+  }
+}
+
+export async function readGuestScriptActivity(input: GuestRunInput, deps: ActivityDeps): Promise<ActivityResult<GuestRunState>> {
+  try {
+    const state = await readGuestScript(deps.arm, input.vmId, input.runName);
+    return ok(runStateFrom(input.script, state));
+  } catch (err) {
+    if (err instanceof GuestScriptVmNotRunningError) return ok({ state: 'failed', failure: 'vmNotRunning', detail: err.message });
+    return settleAzureError(err, `read ${input.script}`, input.vmId);
+  }
+}
+
+/** Removes the finished run from the VM. Idempotent: a run already gone is fine. */
+export async function deleteGuestScriptActivity(input: GuestRunInput, deps: ActivityDeps): Promise<ActivityResult<{ deleted: boolean }>> {
+  try {
+    const result = await deleteGuestScript(deps.arm, input.vmId, input.runName);
+    return ok({ deleted: result.outcome === 'deleted' });
+  } catch (err) {
+    return settleAzureError(err, `delete ${input.script} run`, input.vmId);
+  }
+}

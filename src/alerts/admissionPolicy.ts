@@ -1,0 +1,48 @@
+/**
+ * The decisions that need what the durable client knows, as pure functions of what it reported:
+ *  - the VM's previous repair (its deterministic instance): still active -> the alert is acknowledged and dropped;
+ *    ended (any outcome) less than REPAIR_COOLDOWN_MINUTES ago -> not again yet, which breaks repair loops
+ *    (a repair that cannot fix the VM must not be restarted by the next alert every five minutes);
+ *  - how many repairs are active -> at MAX_CONCURRENT_REPAIRS the alert is dropped (a storm must not snapshot
+ *    hundreds of disks at once).
+ * Times come in as the client gives them: Date from getStatus, ISO strings from getStatusBy (plain JSON).
+ */
+import { isRepairInstanceId } from '../domain/instanceId';
+
+export interface InstanceStatusLike {
+  instanceId?: string;
+  runtimeStatus: string;
+  lastUpdatedTime: Date | string;
+}
+
+/** The extension's non-terminal states: an instance in one of them still holds its VM (and counts toward the limit). */
+export const ACTIVE_RUNTIME_STATUSES = ['Pending', 'Running', 'ContinuedAsNew', 'Suspended'] as const;
+const ACTIVE = new Set<string>(ACTIVE_RUNTIME_STATUSES);
+
+export type PreviousRepairVerdict =
+  | { kind: 'none' }
+  | { kind: 'active'; runtimeStatus: string }
+  | { kind: 'coolingDown'; endedAt: Date; until: Date; runtimeStatus: string }
+  | { kind: 'cooledDown'; endedAt: Date };
+
+export function previousRepairVerdict(previous: InstanceStatusLike | undefined, now: Date, cooldownMinutes: number): PreviousRepairVerdict {
+  if (!previous) return { kind: 'none' };
+  if (ACTIVE.has(previous.runtimeStatus)) return { kind: 'active', runtimeStatus: previous.runtimeStatus };
+  const endedAt = new Date(previous.lastUpdatedTime);
+  // An unreadable time cannot prove the window is over; treat it as just ended (the safe side for a loop breaker).
+  const endedMs = Number.isNaN(endedAt.getTime()) ? now.getTime() : endedAt.getTime();
+  const until = new Date(endedMs + cooldownMinutes * 60_000);
+  if (now.getTime() < until.getTime()) return { kind: 'coolingDown', endedAt: new Date(endedMs), until, runtimeStatus: previous.runtimeStatus };
+  return { kind: 'cooledDown', endedAt: new Date(endedMs) };
+}
+
+/** Active repairs among what getStatusBy returned (the task hub may hold other orchestrations). */
+export function countActiveRepairs(statuses: readonly InstanceStatusLike[]): number {
+  return statuses.filter((s) => typeof s.instanceId === 'string' && isRepairInstanceId(s.instanceId) && ACTIVE.has(s.runtimeStatus)).length;
+}
+
+export type ConcurrencyVerdict = { kind: 'admit' } | { kind: 'atLimit'; active: number; max: number };
+
+export function concurrencyVerdict(active: number, max: number): ConcurrencyVerdict {
+  return active >= max ? { kind: 'atLimit', active, max } : { kind: 'admit' };
+}

@@ -1,0 +1,53 @@
+/**
+ * What every inbound format (common alert schema, the project's ConnectionFailed event, a Resource Health event;
+ * bare or in an Event Grid / CloudEvents envelope) is reduced to before any policy runs. Policy code reads only
+ * this, so a new format is a new parser, never a new branch in the policy.
+ */
+
+/** How the signal arrived: a bare payload (the webhook) or wrapped in one of the two Event Grid envelopes. */
+export type EnvelopeFormat = 'none' | 'eventGrid' | 'cloudEvents';
+
+export type SignalKind = 'commonAlert' | 'connectionFailed' | 'healthEvent';
+
+export interface AlertTarget {
+  /** The VM's ARM id as found (often lower-cased by Azure Monitor); validated again as a repair request. */
+  vmResourceId: string;
+  /** The RDP port, when the signal names one (ConnectionFailed `port`, Connection Monitor `DestinationPort`). */
+  port?: number;
+  /** Where in the payload the VM was found, for the decision log. */
+  foundIn: string;
+}
+
+export interface AlertSignal {
+  kind: SignalKind;
+  envelope: EnvelopeFormat;
+  /** The alert instance id (common schema) or the event id: what the repair's `source.alertId` shows. */
+  alertId: string;
+  /** The alert rule, or the detector that published the event. */
+  rule?: string;
+  /**
+   * 0 (Sev0, most severe) .. 4 (Sev4). null: this kind of signal carries no severity (ConnectionFailed, health
+   * events), so the severity filter does not apply to it.
+   */
+  severity: number | null;
+  /** Resolved alert, or a health event back to Available: the problem is over, nothing to start. */
+  resolved: boolean;
+  /** Set when the signal is well-formed but says nothing a repair could act on (e.g. health state Unknown). */
+  notActionable?: string;
+  /** The VMs to repair; several only when one alert names several distinct VMs. */
+  targets: AlertTarget[];
+  /** Resource ids the signal names that are not VMs (a storage account, a Connection Monitor without dimensions). */
+  otherResources: string[];
+  /** What the detector saw (ConnectionFailed `observedError`), for the decision log. */
+  observedError?: string;
+}
+
+export type InboundParse =
+  | { kind: 'signal'; signal: AlertSignal }
+  /** A well-formed event of a type this app does not act on (Event Grid delivers whatever the subscription lets through). */
+  | { kind: 'unsupported'; eventId?: string; eventType: string; message: string }
+  | { kind: 'invalid'; eventId?: string; message: string; details: string[] };
+
+export function invalid(message: string, details: string[] = [], eventId?: string): InboundParse {
+  return { kind: 'invalid', message, details, eventId };
+}

@@ -1,0 +1,85 @@
+/**
+ * Settings of the alert intake (docs/alerts.md): which alerts may start a repair and how often. Read from the
+ * environment like config.ts, with the same ConfigurationError naming the bad setting, so a typo is reported
+ * instead of silently widening or narrowing what an unattended alert may do.
+ */
+import { ConfigurationError } from './errors';
+import { validateRepairRequest } from './repairRequest';
+
+export interface AlertPolicy {
+  /** Alerts of this severity or more severe (a lower number) may start a repair; Sev4 is the least severe. */
+  minSeverity: number;
+  /** A VM whose last repair ended less than this long ago is not repaired again (stops repair loops); 0 = off. */
+  cooldownMinutes: number;
+  /** At most this many repairs run at once; alerts beyond it are dropped (a storm must not snapshot hundreds of disks). */
+  maxConcurrentRepairs: number;
+  /** Resource Health availability events start repairs only when the operators opt in. */
+  repairOnHealthEvents: boolean;
+  /** allowedSourceCidrs for alert-started repairs; empty = a world-open RDP rule is only reported. */
+  allowedSourceCidrs: string[];
+}
+
+type Env = Record<string, string | undefined>;
+
+const SEVERITY = /^sev([0-4])$/i;
+
+/** 'Sev0'..'Sev4' (any case) to 0..4; anything else is undefined. */
+export function parseSeverity(text: unknown): number | undefined {
+  if (typeof text !== 'string') return undefined;
+  const match = SEVERITY.exec(text.trim());
+  return match ? Number(match[1]) : undefined;
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigurationError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`, name);
+  }
+  return value;
+}
+
+function flag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const text = raw.trim().toLowerCase();
+  if (text === 'true') return true;
+  if (text === 'false') return false;
+  throw new ConfigurationError(`${name} must be 'true' or 'false', got '${raw}'`, name);
+}
+
+// Any well-formed VM id: the CIDR list is checked by the very schema an HTTP request's allowedSourceCidrs goes
+// through, so the setting accepts exactly what a caller could have sent (no second, drifting copy of the rules).
+const PLACEHOLDER_VM = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm';
+
+function sourceCidrs(env: Env): string[] {
+  const raw = env.ALERT_ALLOWED_SOURCE_CIDRS;
+  if (raw === undefined || raw.trim() === '') return [];
+  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const checked = validateRepairRequest({ vmResourceId: PLACEHOLDER_VM, allowedSourceCidrs: list });
+  if (!checked.ok) {
+    const problems = checked.problems.map((p) => p.message).join('; ');
+    throw new ConfigurationError(`ALERT_ALLOWED_SOURCE_CIDRS: ${problems}`, 'ALERT_ALLOWED_SOURCE_CIDRS');
+  }
+  return checked.request.allowedSourceCidrs;
+}
+
+export function readAlertPolicy(env: Env = process.env): AlertPolicy {
+  const rawSeverity = env.ALERT_MIN_SEVERITY;
+  let minSeverity = 3;
+  if (rawSeverity !== undefined && rawSeverity.trim() !== '') {
+    const parsed = parseSeverity(rawSeverity);
+    if (parsed === undefined) {
+      throw new ConfigurationError(`ALERT_MIN_SEVERITY must be one of Sev0, Sev1, Sev2, Sev3, Sev4, got '${rawSeverity}'`, 'ALERT_MIN_SEVERITY');
+    }
+    minSeverity = parsed;
+  }
+  return {
+    minSeverity,
+    cooldownMinutes: integer(env, 'REPAIR_COOLDOWN_MINUTES', 360, 0, 43200),
+    maxConcurrentRepairs: integer(env, 'MAX_CONCURRENT_REPAIRS', 20, 1, 1000),
+    repairOnHealthEvents: flag(env, 'REPAIR_ON_HEALTH_EVENTS', false),
+    allowedSourceCidrs: sourceCidrs(env),
+  };
+}

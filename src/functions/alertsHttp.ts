@@ -1,0 +1,13 @@
+/** The alert webhook an action group calls (common alert schema). Thin: the handler lives in src/api/alertApi.ts. */
+import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { receiveAlertWebhook } from '../api/alertApi';
+import { withErrorBoundary } from '../api/httpResponses';
+
+app.http('receiveAlert', {
+  route: 'alerts',
+  methods: ['POST'],
+  authLevel: 'function',
+  extraInputs: [df.input.durableClient()],
+  handler: withErrorBoundary(receiveAlertWebhook),
+});

@@ -1,0 +1,59 @@
+/**
+ * Run one guest script through Run Command: start it, poll with durable timers, read its result. Every change
+ * the script reports (path, name, before, after) goes into the status, so an operator can undo it by hand.
+ */
+import { GuestScriptName, GuestScripts, RecordedChange } from '../../domain/guestScriptContracts';
+import { GuestRunInput, GuestRunState } from '../../domain/vmFacts';
+import { Flow, Gen } from '../flow';
+import { Activities } from '../names';
+
+export type GuestRunOutcome<N extends GuestScriptName> =
+  | { ok: true; result: GuestScripts[N]['result'] }
+  | { ok: false; failure: Extract<GuestRunState, { state: 'failed' }>['failure']; detail: string };
+
+export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: string, script: N, params: GuestScripts[N]['params'], why: string): Gen<GuestRunOutcome<N>> {
+  const step = `guest:${script}`;
+  const runName = `rdpautorepair-${flow.nextSequence()}-${script}`;
+  flow.begin(step, why);
+  const input: GuestRunInput = {
+    repairId: flow.repairId,
+    vmId,
+    script,
+    params: params as unknown as Record<string, string | number | boolean>,
+    runName,
+    timeoutSeconds: flow.settings.runCommandTimeoutSeconds,
+  };
+  let state: GuestRunState = yield* flow.call<GuestRunState>(Activities.startGuestScript, input, step);
+  // Run Command's own timeout ends the script; the extra minute covers queueing on the agent.
+  const deadline = flow.nowMs() + (flow.settings.runCommandTimeoutSeconds + 60) * 1000;
+  while (state.state === 'running') {
+    if (flow.nowMs() >= deadline) {
+      state = { state: 'failed', failure: 'timedOut', detail: `no result within ${flow.settings.runCommandTimeoutSeconds + 60} s` };
+      break;
+    }
+    yield flow.wait(flow.settings.runCommandPollSeconds);
+    state = yield* flow.call<GuestRunState>(Activities.readGuestScript, input, step);
+  }
+  flow.status.guestRuns.push({ script, runName, ended: state.state === 'succeeded' ? 'succeeded' : state.failure, at: flow.now() });
+  // The run's resource is removed from the VM once read, so none outlives the repair.
+  yield* flow.call(Activities.deleteGuestScript, input, step);
+  if (state.state === 'failed') {
+    flow.end(step, `${state.failure}: ${state.detail}`, 'failed');
+    return { ok: false, failure: state.failure, detail: state.detail };
+  }
+  const result = state.result as GuestScripts[N]['result'];
+  const changes = 'changes' in result ? (result.changes as RecordedChange[]) : [];
+  for (const change of changes) {
+    flow.status.changes.push({
+      resourceId: `${vmId}/guest`,
+      property: `${change.path}\\${change.name}`,
+      before: change.before,
+      after: change.after,
+      at: flow.now(),
+      reason: why,
+    });
+  }
+  const summary = 'message' in result ? String(result.message) : 'read the guest state';
+  flow.end(step, `${summary}${changes.length ? ` (${changes.length} value(s) changed)` : ''}`, 'ok' in result && result.ok === false ? 'failed' : 'succeeded');
+  return { ok: true, result };
+}

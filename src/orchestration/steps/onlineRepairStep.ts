@@ -1,0 +1,164 @@
+/**
+ * The online repair (playbook steps 1-3, done better than the article): run the planned guest fixes — the
+ * port conflict first (service restarts only), then certificate/keys and TLS together behind ONE VM restart —
+ * or, when diagnosis found nothing but RDP still fails, the article's order one step at a time with a restart
+ * and a probe between. After RDP works, Group Policy is given back and diagnosis runs again to catch a domain
+ * policy that turns TLS 1.2 off.
+ */
+import { DiagnoseResult } from '../../domain/guestScriptContracts';
+import { RdpProbeResult } from '../../domain/rdpProbe';
+import { Outcome } from '../../domain/repairStatus';
+import { NetworkFacts, OpenPortRuleInput, OpenPortRuleResult, VmFacts } from '../../domain/vmFacts';
+import { Flow, Gen } from '../flow';
+import { Activities } from '../names';
+import { articleOrderSteps, FixStep, OnlinePlan, tlsRevertedFinding } from '../onlineRepairPlan';
+import { planPortOpenings } from '../portOpening';
+import { guestScriptStep } from './guestScriptStep';
+import { probeStep } from './probeStep';
+import { restartStep } from './restartStep';
+
+export interface OnlineRepairResult {
+  port: number;
+  verify: RdpProbeResult | null;
+  /** Set when the repair must end NotRepaired for a reason the probe cannot see (a reverting domain policy, a VM that did not come back). */
+  overrideOutcome: Outcome | null;
+}
+
+interface Target {
+  address: string | null;
+}
+
+function* runFix(flow: Flow, vm: VmFacts, step: FixStep, state: { previousGpsvcStart: number | null; newPort: number | null }): Gen<boolean> {
+  switch (step.script) {
+    case 'fix-port-conflict': {
+      const run = yield* guestScriptStep(flow, vm.id, 'fix-port-conflict', step.params, step.reason);
+      if (!run.ok) return false;
+      if (run.result.newPort !== null) state.newPort = run.result.newPort;
+      return run.result.ok;
+    }
+    case 'renew-certificate': {
+      const run = yield* guestScriptStep(flow, vm.id, 'renew-certificate', step.params, step.reason);
+      return run.ok && run.result.ok;
+    }
+    case 'enable-tls': {
+      const run = yield* guestScriptStep(flow, vm.id, 'enable-tls', step.params, step.reason);
+      if (run.ok && state.previousGpsvcStart === null) state.previousGpsvcStart = run.result.previousGpsvcStart;
+      return run.ok && run.result.ok;
+    }
+  }
+}
+
+function* openMovedPort(flow: Flow, network: Pick<NetworkFacts, 'nsgs'>, oldPort: number, newPort: number): Gen<void> {
+  const { openings, problems } = planPortOpenings(network.nsgs, oldPort, newPort, flow.repairId);
+  for (const problem of problems) flow.find({ code: 'NsgPortNotOpened', severity: 'error', message: problem, advice: `Add an inbound rule for TCP ${newPort} by hand.` });
+  for (const opening of openings) {
+    const input: OpenPortRuleInput = opening;
+    flow.begin('openNsgPort', `${opening.ruleName} (priority ${opening.priority}) admits ${opening.sourcePrefixes.join(', ')} on TCP ${newPort}`);
+    const result: OpenPortRuleResult = yield* flow.call<OpenPortRuleResult>(Activities.openNsgPort, input, 'openNsgPort');
+    flow.status.changes.push({ resourceId: result.ruleId, property: 'securityRule', before: null, after: { port: newPort, sources: opening.sourcePrefixes, priority: opening.priority }, at: flow.now(), reason: `RDP moved from port ${oldPort} to ${newPort}` });
+    flow.end('openNsgPort', result.wrote ? 'created' : 'already there: nothing written');
+  }
+}
+
+export function* onlineRepairStep(
+  flow: Flow,
+  vm: VmFacts,
+  plan: OnlinePlan,
+  port: number,
+  target: Target,
+  networkAfterRestrictions: Pick<NetworkFacts, 'nsgs'>,
+): Gen<OnlineRepairResult> {
+  const state = { previousGpsvcStart: null as number | null, newPort: null as number | null };
+  let verify: RdpProbeResult | null = null;
+  const probe = function* (why: string): Gen<RdpProbeResult | null> {
+    if (!target.address) return null;
+    verify = yield* probeStep(flow, 'Verify', target.address, port, why);
+    return verify;
+  };
+
+  const noRestart = plan.steps.filter((s) => !s.needsVmRestart);
+  const withRestart = plan.steps.filter((s) => s.needsVmRestart);
+  // Certificate and TLS fixes first, behind ONE restart; the port fix after it, because a stopped port holder
+  // that starts automatically would take the port back during that restart.
+  if (withRestart.length > 0) {
+    let changed = false;
+    for (const step of withRestart) changed = (yield* runFix(flow, vm, step, state)) || changed;
+    if (changed) {
+      const restarted = yield* restartStep(flow, vm.id, `one restart for: ${withRestart.map((s) => s.script).join(', ')}`);
+      if (!restarted.ok) return { port, verify, overrideOutcome: restartOutcome(flow) };
+    }
+  }
+  for (const step of noRestart) {
+    const fixed = yield* runFix(flow, vm, step, state);
+    if (step.script === 'fix-port-conflict' && fixed && state.newPort === null) {
+      flow.find({
+        code: 'PortHolderStopped',
+        severity: 'warning',
+        message: `${step.params.ServiceName} was stopped to free port ${step.params.RdpPort}; its start type was not changed, so if it starts automatically it takes the port again at the next boot.`,
+        advice: `Give ${step.params.ServiceName} another port, or set it to Manual if it is not needed.`,
+      });
+    }
+    if (state.newPort !== null && state.newPort !== port) {
+      flow.find({
+        code: 'RdpPortMoved',
+        severity: 'warning',
+        message: `The program holding port ${port} could not be stopped, so RDP now listens on port ${state.newPort}. Connect with mstsc /v:<address>:${state.newPort}.`,
+        advice: `Find out why that program holds port ${port}; once it is gone you can set PortNumber back to ${port}.`,
+      });
+      yield* openMovedPort(flow, networkAfterRestrictions, port, state.newPort);
+      port = state.newPort;
+    }
+  }
+  if (plan.steps.length > 0) yield* probe(withRestart.length > 0 ? 'after the fixes and the restart' : 'after the service fixes');
+
+  if (plan.steps.length === 0) {
+    // Diagnosis saw nothing wrong, yet RDP fails: the article's order, one step at a time.
+    for (const step of articleOrderSteps({ allowLegacyTls: flow.request.allowLegacyTls })) {
+      const changed = yield* runFix(flow, vm, step, state);
+      if (!changed) continue;
+      const restarted = yield* restartStep(flow, vm.id, `after ${step.script} (article order)`);
+      if (!restarted.ok) return { port, verify, overrideOutcome: restartOutcome(flow) };
+      const result = yield* probe(`after ${step.script}`);
+      if (result?.verdict === 'healthy') break;
+    }
+  }
+
+  let override: Outcome | null = null;
+  const verified = verify as RdpProbeResult | null;
+  if (state.previousGpsvcStart !== null && verified?.verdict === 'healthy') {
+    override = yield* restoreGroupPolicy(flow, vm, state.previousGpsvcStart);
+  }
+  return { port, verify: verified, overrideOutcome: override };
+}
+
+function* restoreGroupPolicy(flow: Flow, vm: VmFacts, previousStart: number): Gen<Outcome | null> {
+  const restore = yield* guestScriptStep(flow, vm.id, 'restore-group-policy', { PreviousStart: previousStart }, 'RDP works: give Group Policy back and let it run once');
+  if (!restore.ok || !restore.result.ok) {
+    const why = restore.ok ? restore.result.message : restore.detail;
+    flow.find({
+      code: 'GroupPolicyResumesAtNextBoot',
+      severity: 'warning',
+      message: `Group Policy (gpsvc) is set back to start type ${previousStart} but could not run now (${why}); it runs at the next boot.`,
+      advice: 'After the next restart, check TLS 1.2 Server (Enabled=1, DisabledByDefault=0): a domain policy could turn it off again.',
+    });
+    return null;
+  }
+  const again = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'check that Group Policy did not turn TLS 1.2 off again');
+  if (!again.ok) return null;
+  const reverted = tlsRevertedFinding(again.result as DiagnoseResult);
+  if (!reverted) return null;
+  flow.find(reverted);
+  return {
+    kind: 'NotRepaired',
+    reason: `RDP worked after the repair, but Group Policy turned TLS 1.2 Server off again as soon as it ran: ${reverted.message}`,
+    advice: [reverted.advice ?? '', 'Until the policy is changed, every restart brings the "internal error" back.'].filter(Boolean),
+  };
+}
+
+function restartOutcome(flow: Flow): Outcome {
+  return {
+    kind: 'NotRepaired',
+    reason: `The VM did not come back (running, agent Ready) within ${flow.settings.restartTimeoutMinutes} minutes of the restart.`,
+    advice: ['Check boot diagnostics in the portal. The OS disk snapshot taken before any change is kept for a restore.'],
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * SIMULATED Windows guests: the state the RDP playbook touches (guestState.ts), a typed builder (guestSpec.ts),
+ * the guest with its boot/shutdown and service rules (windowsGuest.ts), a model of each guest script's effect
+ * keyed by name (scriptModels/), what the RDP endpoint does given the state (guestRdpBehaviour.ts), and the glue
+ * that puts a guest inside a simulated VM (attachGuest.ts).
+ */
+export { SimulatedWindowsGuest, type DeepReadonly, type GuestChangeListener, type ServiceResult } from './windowsGuest';
+export { buildGuestState, type CertificateCondition, type WindowsGuestSpec } from './guestSpec';
+export { REG, RDP_FIREWALL_RULES, TLS_VERSIONS, type FirewallRule, type GuestEvent, type GuestService, type WindowsGuestState } from './guestState';
+export { SCRIPT_MODELS, runGuestScript, isGuestScriptName } from './scriptModels';
+export type { ScriptModel, ScriptRun, ScriptContext } from './scriptModels/scriptModel';
+export { bindScriptParameters, ParameterBindingError } from './parameterBinding';
+export { appScriptTexts, identifyGuestScript, type GuestScriptTexts } from './scriptIdentity';
+export { attachSimulatedGuest, guestRunCommandPort, type AttachGuestOptions } from './attachGuest';
+export {
+  behaviourOnPort,
+  guestPortBehaviours,
+  rdpEndpoint,
+  rdpListenerBehaviour,
+  type GuestPortBehaviour,
+  type GuestRdpOptions,
+} from './guestRdpBehaviour';
