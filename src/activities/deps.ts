@@ -11,7 +11,7 @@ export interface ActivityDeps {
   arm: ArmClients;
   probe(options: ProbeOptions): Promise<RdpProbeResult>;
   /** Where the probe dials for a VM address. Identity in production; the simulator maps VM addresses to loopback listeners. */
-  dialTarget(address: string, port: number): { host: string; port: number };
+  dialTarget(address: string, port: number): Promise<{ host: string; port: number }>;
   /** Wall clock for certificate validity; the simulator passes its virtual clock. */
   now(): Date;
 }
@@ -23,7 +23,7 @@ export function getActivityDeps(): ActivityDeps {
     current = {
       arm: createProductionArmClients(),
       probe: probeRdp,
-      dialTarget: (address, port) => ({ host: address, port }),
+      dialTarget: async (address, port) => ({ host: address, port }),
       now: () => new Date(),
     };
   }

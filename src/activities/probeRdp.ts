@@ -4,7 +4,7 @@ import { ProbeInput } from '../domain/vmFacts';
 import { ActivityDeps } from './deps';
 
 export async function probeRdpActivity(input: ProbeInput, deps: ActivityDeps): Promise<{ ok: true; value: RdpProbeResult }> {
-  const target = deps.dialTarget(input.address, input.port);
+  const target = await deps.dialTarget(input.address, input.port);
   const result = await deps.probe({
     host: target.host,
     port: target.port,

@@ -1,7 +1,8 @@
 /**
  * Activity: ask Azure to restart the VM and return once the request is accepted; the orchestrator waits for
- * the VM and its agent with durable timers. A second run asks for another restart, which is safe (the VM
- * reboots again) but costs minutes: the orchestrator calls it once per planned restart.
+ * the VM and its agent with durable timers. Idempotent: if the instance view shows an operation in progress,
+ * or one that finished after the orchestrator decided to restart, that restart already happened (a re-run of
+ * this activity) and the VM is not rebooted twice.
  */
 import { startLro } from '../azure/lro';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
@@ -11,14 +12,22 @@ import { ok, settleAzureError } from './settle';
 
 export interface RestartVmInput {
   vmId: string;
+  /** When the orchestrator decided to restart (its replay-safe clock). */
+  decidedAt: string;
 }
 
-export async function restartVm(input: RestartVmInput, deps: ActivityDeps): Promise<ActivityResult<{ requestedAt: string }>> {
+export async function restartVm(input: RestartVmInput, deps: ActivityDeps): Promise<ActivityResult<{ alreadyRestarted: boolean }>> {
   try {
     const vm = parseResourceId(input.vmId, ResourceTypes.virtualMachine);
-    const poller = deps.arm.compute(vm.subscriptionId).virtualMachines.restart(vm.resourceGroup, vm.name, { updateIntervalInMs: deps.arm.lroPollIntervalMs });
+    const compute = deps.arm.compute(vm.subscriptionId);
+    const view = await compute.virtualMachines.instanceView(vm.resourceGroup, vm.name);
+    const provisioning = view.statuses?.find((s) => s.code?.toLowerCase().startsWith('provisioningstate/'));
+    const inProgress = provisioning?.code?.toLowerCase() === 'provisioningstate/updating';
+    const changedAt = provisioning?.time ? new Date(provisioning.time).getTime() : 0;
+    if (inProgress || changedAt >= Date.parse(input.decidedAt)) return ok({ alreadyRestarted: true });
+    const poller = compute.virtualMachines.restart(vm.resourceGroup, vm.name, { updateIntervalInMs: deps.arm.lroPollIntervalMs });
     await startLro(poller, { operation: 'restart VM', resourceId: input.vmId });
-    return ok({ requestedAt: deps.now().toISOString() });
+    return ok({ alreadyRestarted: false });
   } catch (err) {
     return settleAzureError(err, 'restart VM', input.vmId);
   }

@@ -2,7 +2,7 @@
  * When RDP had to move to another port (the holder of its port could not be stopped), the NSGs must admit the
  * new port exactly as they admitted the old one: same sources, at each level that filters. Pure.
  */
-import { NsgView, OpenPortRuleInput } from '../domain/vmFacts';
+import { NetworkFacts, NsgView, OpenPortRuleInput } from '../domain/vmFacts';
 import { portMatches } from './nsgAssessment';
 
 export function ruleNameForPort(port: number): string {
@@ -33,4 +33,29 @@ export function planPortOpenings(nsgs: readonly NsgView[], oldPort: number, newP
     openings.push({ repairId, nsgId: view.nsgId, ruleName: ruleNameForPort(newPort), priority, port: newPort, sourcePrefixes: [...admitting.sourcePrefixes] });
   }
   return { openings, problems };
+}
+
+/** The NSGs as they are after the rules for a moved RDP port were added: to predict whether the probe gets in. */
+export function withOpenedPorts(network: Pick<NetworkFacts, 'nsgs'>, opened: readonly OpenPortRuleInput[]): Pick<NetworkFacts, 'nsgs'> {
+  return {
+    nsgs: network.nsgs.map((view) => ({
+      ...view,
+      rules: [
+        ...view.rules,
+        ...opened
+          .filter((o) => o.nsgId === view.nsgId)
+          .map((o) => ({
+            name: o.ruleName,
+            priority: o.priority,
+            access: 'Allow' as const,
+            direction: 'Inbound' as const,
+            protocol: 'Tcp',
+            sourcePrefixes: [...o.sourcePrefixes],
+            destinationPorts: [String(o.port)],
+            isDefault: false,
+            usesApplicationSecurityGroups: false,
+          })),
+      ],
+    })),
+  };
 }

@@ -15,6 +15,7 @@ import { Flow, FlowEnded, Gen } from './flow';
 import { assessRdpExposure, RdpExposure, WorldOpening, withRestrictedSources } from './nsgAssessment';
 import { Activities } from './names';
 import { OnlinePlan, planOnlineRepair } from './onlineRepairPlan';
+import { withOpenedPorts } from './portOpening';
 import { DEFAULT_RDP_PORT, RepairOrchestrationInput } from './orchestrationInput';
 import { decideOutcome } from './outcomeDecision';
 import { notRunningOutcome, rejectionFor } from './preflightDecision';
@@ -97,6 +98,7 @@ export const repairOrchestrator: OrchestrationHandler = function* (context: Orch
       const online = yield* onlineRepairStep(flow, vm, plan, port, { address: target.ok ? target.address : null }, afterNetwork);
       port = online.port;
       status.rdpPort = port;
+      afterNetwork = withOpenedPorts(afterNetwork, online.openedRules);
       verify = online.verify ?? verify;
       override = online.overrideOutcome;
     }
@@ -242,7 +244,7 @@ function withOnlineAdvice(outcome: Outcome, onlineUnavailableFlag: boolean): Out
   if (!onlineUnavailableFlag || outcome.kind === 'Repaired' || outcome.kind === 'AlreadyHealthy') return outcome;
   return {
     ...outcome,
-    reason: `${outcome.reason} The guest could not be reached through Run Command, so no online repair was possible.`,
+    reason: `${outcome.reason.replace(/\.?$/, '.')} The guest could not be reached through Run Command, so no online repair was possible.`,
     advice: [...outcome.advice, 'Next: the offline repair (OS disk copy on a rescue VM, PLAYBOOK section 3), not automated in this version.'],
   };
 }

@@ -8,6 +8,7 @@
 import * as path from 'node:path';
 import { setActivityDeps } from '../activities/deps';
 import { ruleViewFromSecurityRule } from '../activities/networkFactsFromArm';
+import { setAlertClock } from '../api/alertClock';
 import { setEnvironmentOverride } from '../api/environment';
 import { setRepairClientProvider } from '../api/repairClient';
 import type { NsgView } from '../domain/vmFacts';
@@ -23,7 +24,7 @@ import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_OPERATOR_CIDR, SIM_RESOURCE_GROUP, S
 import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
 import { VirtualClock } from './virtualClock';
 
-const FUNCTION_MODULES = ['repairsHttp', 'repairOrchestrator', 'repairActivities'].map((m) => path.join(__dirname, '..', 'functions', m));
+const FUNCTION_MODULES = ['repairsHttp', 'repairOrchestrator', 'repairActivities', 'alertsHttp', 'alertsEventGrid'].map((m) => path.join(__dirname, '..', 'functions', m));
 
 export interface SimulatedAppOptions {
   /** App settings on top of the simulation's defaults (REPAIR_ALLOWED_SCOPES = the simulated resource group, ...). */
@@ -80,15 +81,19 @@ export class SimulatedRepairApp {
   static async start(options: SimulatedAppOptions = {}): Promise<SimulatedRepairApp> {
     const app = new SimulatedRepairApp(options);
     setEnvironmentOverride(app.settings);
+    setAlertClock(() => app.clock.now());
     setRepairClientProvider(() => app.emulator.client);
     setActivityDeps({
       arm: createSimulatedArmClients(app.arm),
       probe: async (probeOptions) => {
         app.probes += 1;
-        await app.syncEndpoints();
         return probeRdp(probeOptions);
       },
-      dialTarget: (address, port) => app.dialTarget(address, port),
+      // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
+      dialTarget: async (address, port) => {
+        await app.syncEndpoints();
+        return app.dialTarget(address, port);
+      },
       now: () => app.clock.now(),
     });
     app.unsubscribe = app.arm.onChange(() => {
@@ -212,6 +217,7 @@ export class SimulatedRepairApp {
     setActivityDeps(undefined);
     setRepairClientProvider(undefined);
     setEnvironmentOverride(undefined);
+    setAlertClock(undefined);
   }
 
   private dialTarget(address: string, port: number): { host: string; port: number } {

@@ -18,6 +18,13 @@ const WRITES_BY_SCENARIO: Record<string, number> = {
   'missing-vm': 0,
 };
 
+/** VM restarts per scenario: a port conflict needs none; certificate and TLS fixes share exactly one. */
+const RESTARTS_BY_SCENARIO: Record<string, number> = {
+  healthy: 0, 'nsg-open-to-world': 0, 'vm-stopped': 0, 'linux-vm': 0, 'opted-out': 0, 'missing-vm': 0,
+  'port-conflict': 0, 'port-conflict-unstoppable': 0, 'corrupt-certificate': 1, 'machinekeys-acl': 1, 'tls-disabled': 1,
+  'multiple-faults': 1, 'tls-reverted-by-domain-policy': 1, 'agent-down': 0, 'unknown-cause': 1, unrepairable: 1,
+};
+
 async function run(name: string, options: SimulatedAppOptions = {}, prepare?: (app: SimulatedRepairApp) => void) {
   const app = await SimulatedRepairApp.start(options);
   try {
@@ -31,13 +38,17 @@ async function run(name: string, options: SimulatedAppOptions = {}, prepare?: (a
 }
 
 describe('scenarios end to end', () => {
-  it.each(names)('%s ends %s, with the expected writes', async (name, expected) => {
-    const { start, status, arm } = await run(name);
+  it.each(names)('%s ends %s, with the expected writes and restarts', async (name, expected) => {
+    const { start, status, arm, app } = await run(name);
     expect(start.status).toBe(202);
     expect(status.runtimeStatus).toBe('Completed');
     expect(status.outcome.kind).toBe(expected);
     expect(status.outcome.reason.length).toBeGreaterThan(10);
-    expect(arm.writes).toBe(WRITES_BY_SCENARIO[name]);
+    if (name in WRITES_BY_SCENARIO) expect(arm.writes).toBe(WRITES_BY_SCENARIO[name]);
+    expect(status.restarts).toBe(RESTARTS_BY_SCENARIO[name]);
+    // No Run Command run is left on the VM.
+    expect(app.arm.requests().filter((r) => r.operation === 'virtualMachineRunCommands.createOrUpdate' && r.status < 300).length)
+      .toBe(app.arm.requests().filter((r) => r.operation === 'virtualMachineRunCommands.delete' && r.status < 300).length);
     expect(status.timeline.every((t: { status: string }) => t.status !== 'running')).toBe(true);
   });
 
@@ -46,17 +57,22 @@ describe('scenarios end to end', () => {
     expect(status.outcome.kind).toBe(expected);
     const reruns = app.emulator.activityExecutions.filter((e) => e.run === 2);
     expect(reruns.length).toBeGreaterThan(0);
-    // A second run must answer like the first (same ok/failed, same value for read-only and idempotent writes).
+    // A second run must answer like the first. Writes may say they found their work already done (wrote,
+    // alreadyRestarted, deleted); everything else must be identical.
+    const comparable = (name: string, o: (typeof reruns)[number]['outcome']): unknown => {
+      if (!o.ok) return o;
+      const value = (o.result as { ok: boolean; value?: Record<string, unknown> }).value;
+      if (!value || typeof value !== 'object') return o.result;
+      const { wrote: _w, alreadyRestarted: _a, deleted: _d, elapsedMs: _e, ...rest } = value as Record<string, unknown>;
+      if (name === 'probeRdp') {
+        const certificate = rest.certificate as Record<string, unknown> | null;
+        return { ...rest, certificate: certificate ? { ...certificate } : null };
+      }
+      return rest;
+    };
     for (const second of reruns) {
       const first = app.emulator.activityExecutions.find((e) => e.instanceId === second.instanceId && e.taskScheduledId === second.taskScheduledId && e.run === 1)!;
-      if (second.name === 'probeRdp') continue; // elapsed times differ between two real probes
-      if (second.name === 'restrictNsgRule') {
-        // The re-run finds the rule already restricted and writes nothing, but reports the same change.
-        const value = (o: typeof first.outcome) => (o.ok ? (o.result as { value: { before: unknown; after: unknown } }).value : null);
-        expect({ before: value(second.outcome)?.before, after: value(second.outcome)?.after }).toEqual({ before: value(first.outcome)?.before, after: value(first.outcome)?.after });
-        continue;
-      }
-      expect(second.outcome).toEqual(first.outcome);
+      expect(comparable(second.name, second.outcome)).toEqual(comparable(first.name, first.outcome));
     }
     if (name === 'nsg-open-to-world') {
       expect(app.arm.world.snapshots()).toHaveLength(1);
@@ -178,5 +194,64 @@ describe('repair details', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('online repair details', () => {
+  it('port-conflict: stops the holder and starts TermService without restarting the VM', async () => {
+    const { status } = await run('port-conflict');
+    expect(status.guestRuns.map((g: { script: string }) => g.script)).toEqual(['diagnose', 'fix-port-conflict']);
+    expect(status.changes.map((c: { after: unknown }) => c.after)).toEqual(expect.arrayContaining([expect.stringMatching(/W3SVC/)]));
+    expect(status.findings.map((f: { code: string }) => f.code)).toEqual(expect.arrayContaining(['RdpPortTaken', 'PortHolderStopped']));
+  });
+
+  it('port-conflict-unstoppable: moves RDP and opens the NSG for the new port with the old sources', async () => {
+    const { status, app } = await run('port-conflict-unstoppable');
+    expect(status.rdpPort).toBe(3390);
+    expect(status.probes.verify.target).toMatch(/:3390$/);
+    const nsg = app.arm.world.nsg(app.arm.world.vms()[0].nicIds[0].replace(/networkInterfaces\/vm-portstuck-nic$/, 'networkSecurityGroups/vm-portstuck-nsg'));
+    const added = nsg.rules.find((r) => r.name === 'rdp-autorepair-3390');
+    expect(added).toMatchObject({ access: 'Allow', destinationPortRange: '3390', sourceAddressPrefix: SIM_OPERATOR_CIDR, priority: 299 });
+    expect(status.findings.map((f: { code: string }) => f.code)).toContain('RdpPortMoved');
+  });
+
+  it('multiple-faults: certificate and TLS fixed behind one restart, the port freed after it, all verified', async () => {
+    const { status } = await run('multiple-faults');
+    expect(status.guestRuns.map((g: { script: string }) => g.script).slice(0, 4)).toEqual(['diagnose', 'renew-certificate', 'enable-tls', 'fix-port-conflict']);
+    const restartAt = status.timeline.findIndex((t: { step: string }) => t.step === 'restartVm');
+    const portFixAt = status.timeline.findIndex((t: { step: string }) => t.step === 'guest:fix-port-conflict');
+    expect(portFixAt).toBeGreaterThan(restartAt);
+    const tls = status.changes.find((c: { property: string }) => c.property.endsWith('TLS 1.2\\Server\\Enabled'));
+    expect(tls).toMatchObject({ after: 1 });
+  });
+
+  it('tls-disabled: enables TLS 1.2 only (not 1.0/1.1) and records every value it replaced', async () => {
+    const { status } = await run('tls-disabled');
+    const props = status.changes.map((c: { property: string }) => c.property);
+    expect(props.some((p: string) => p.includes('TLS 1.2\\Server\\Enabled'))).toBe(true);
+    expect(props.some((p: string) => /TLS 1\.[01]\\/.test(p))).toBe(false);
+    expect(status.changes.find((c: { property: string }) => c.property.endsWith('gpsvc\\Start'))).toMatchObject({ before: 2, after: 4 });
+  });
+
+  it('tls-reverted-by-domain-policy: explains that a domain policy must change, naming the values', async () => {
+    const { status } = await run('tls-reverted-by-domain-policy');
+    expect(status.outcome.kind).toBe('NotRepaired');
+    expect(status.outcome.reason).toContain('Enabled=0');
+    expect(status.outcome.reason).toContain('corp.contoso.com');
+    expect(status.outcome.advice.join(' ')).toMatch(/Group Policy/);
+    expect(status.probes.verify.verdict).toBe('healthy'); // the fix worked until the policy refreshed
+  });
+
+  it('agent-down: no Run Command at all, and the outcome names the offline repair as next step', async () => {
+    const { status, app } = await run('agent-down');
+    expect(app.arm.requests().some((r) => r.operation.startsWith('virtualMachineRunCommands'))).toBe(false);
+    expect(status.findings.map((f: { code: string }) => f.code)).toContain('OnlineChannelUnavailable');
+    expect(status.outcome.advice.join(' ')).toMatch(/offline repair/);
+  });
+
+  it('unknown-cause: runs the article order one step at a time and stops as soon as RDP is healthy', async () => {
+    const { status } = await run('unknown-cause');
+    expect(status.guestRuns.map((g: { script: string }) => g.script)).toEqual(['diagnose', 'renew-certificate']);
+    expect(status.plannedChanges.some((c: { property: string }) => c.property === 'article order')).toBe(true);
   });
 });

@@ -20,6 +20,8 @@ import { restartStep } from './restartStep';
 export interface OnlineRepairResult {
   port: number;
   verify: RdpProbeResult | null;
+  /** NSG rules added for a moved RDP port. */
+  openedRules: OpenPortRuleInput[];
   /** Set when the repair must end NotRepaired for a reason the probe cannot see (a reverting domain policy, a VM that did not come back). */
   overrideOutcome: Outcome | null;
 }
@@ -48,7 +50,7 @@ function* runFix(flow: Flow, vm: VmFacts, step: FixStep, state: { previousGpsvcS
   }
 }
 
-function* openMovedPort(flow: Flow, network: Pick<NetworkFacts, 'nsgs'>, oldPort: number, newPort: number): Gen<void> {
+function* openMovedPort(flow: Flow, network: Pick<NetworkFacts, 'nsgs'>, oldPort: number, newPort: number): Gen<OpenPortRuleInput[]> {
   const { openings, problems } = planPortOpenings(network.nsgs, oldPort, newPort, flow.repairId);
   for (const problem of problems) flow.find({ code: 'NsgPortNotOpened', severity: 'error', message: problem, advice: `Add an inbound rule for TCP ${newPort} by hand.` });
   for (const opening of openings) {
@@ -58,6 +60,7 @@ function* openMovedPort(flow: Flow, network: Pick<NetworkFacts, 'nsgs'>, oldPort
     flow.status.changes.push({ resourceId: result.ruleId, property: 'securityRule', before: null, after: { port: newPort, sources: opening.sourcePrefixes, priority: opening.priority }, at: flow.now(), reason: `RDP moved from port ${oldPort} to ${newPort}` });
     flow.end('openNsgPort', result.wrote ? 'created' : 'already there: nothing written');
   }
+  return openings;
 }
 
 export function* onlineRepairStep(
@@ -69,6 +72,7 @@ export function* onlineRepairStep(
   networkAfterRestrictions: Pick<NetworkFacts, 'nsgs'>,
 ): Gen<OnlineRepairResult> {
   const state = { previousGpsvcStart: null as number | null, newPort: null as number | null };
+  const openedRules: OpenPortRuleInput[] = [];
   let verify: RdpProbeResult | null = null;
   const probe = function* (why: string): Gen<RdpProbeResult | null> {
     if (!target.address) return null;
@@ -85,7 +89,7 @@ export function* onlineRepairStep(
     for (const step of withRestart) changed = (yield* runFix(flow, vm, step, state)) || changed;
     if (changed) {
       const restarted = yield* restartStep(flow, vm.id, `one restart for: ${withRestart.map((s) => s.script).join(', ')}`);
-      if (!restarted.ok) return { port, verify, overrideOutcome: restartOutcome(flow) };
+      if (!restarted.ok) return { port, verify, openedRules, overrideOutcome: restartOutcome(flow) };
     }
   }
   for (const step of noRestart) {
@@ -105,7 +109,7 @@ export function* onlineRepairStep(
         message: `The program holding port ${port} could not be stopped, so RDP now listens on port ${state.newPort}. Connect with mstsc /v:<address>:${state.newPort}.`,
         advice: `Find out why that program holds port ${port}; once it is gone you can set PortNumber back to ${port}.`,
       });
-      yield* openMovedPort(flow, networkAfterRestrictions, port, state.newPort);
+      openedRules.push(...(yield* openMovedPort(flow, networkAfterRestrictions, port, state.newPort)));
       port = state.newPort;
     }
   }
@@ -117,7 +121,7 @@ export function* onlineRepairStep(
       const changed = yield* runFix(flow, vm, step, state);
       if (!changed) continue;
       const restarted = yield* restartStep(flow, vm.id, `after ${step.script} (article order)`);
-      if (!restarted.ok) return { port, verify, overrideOutcome: restartOutcome(flow) };
+      if (!restarted.ok) return { port, verify, openedRules, overrideOutcome: restartOutcome(flow) };
       const result = yield* probe(`after ${step.script}`);
       if (result?.verdict === 'healthy') break;
     }
@@ -128,7 +132,7 @@ export function* onlineRepairStep(
   if (state.previousGpsvcStart !== null && verified?.verdict === 'healthy') {
     override = yield* restoreGroupPolicy(flow, vm, state.previousGpsvcStart);
   }
-  return { port, verify: verified, overrideOutcome: override };
+  return { port, verify: verified, openedRules, overrideOutcome: override };
 }
 
 function* restoreGroupPolicy(flow: Flow, vm: VmFacts, previousStart: number): Gen<Outcome | null> {

@@ -8,7 +8,7 @@ import { Activities } from '../names';
 
 export function* restartStep(flow: Flow, vmId: string, why: string): Gen<{ ok: boolean; reading: VmPowerReading | null }> {
   flow.begin('restartVm', why);
-  yield* flow.call(Activities.restartVm, { vmId }, 'restartVm');
+  yield* flow.call(Activities.restartVm, { vmId, decidedAt: flow.now() }, 'restartVm');
   flow.status.restarts += 1;
   const deadline = flow.nowMs() + flow.settings.restartTimeoutMinutes * 60_000;
   let reading: VmPowerReading | null = null;

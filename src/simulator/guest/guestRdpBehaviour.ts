@@ -65,7 +65,7 @@ export function rdpListenerBehaviour(state: GuestView, options: GuestRdpOptions)
   if (!cert || (pin !== null && pin !== cert.thumbprint)) return 'negotiation-failure-cert-not-on-server';
   if (!tlsUsable(state, options.clientAllowsLegacyTls ?? false)) return 'reset-after-client-hello';
   const keys = state.machineKeys;
-  const keyOpens = cert.keyIntact && keys.rdpContainerFound && keys.systemFullControl && keys.networkServiceRead;
+  const keyOpens = cert.keyIntact && cert.usableByTermService !== false && keys.rdpContainerFound && keys.systemFullControl && keys.networkServiceRead;
   if (!keyOpens) return 'reset-after-client-hello';
   if (Date.parse(cert.notAfter) <= options.nowMs) return 'expired-certificate';
   return 'healthy';

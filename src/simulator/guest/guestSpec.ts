@@ -11,7 +11,7 @@ import type { GuestScriptName, TlsServerState, TlsVersion } from '../../guest/sc
 import type { AgentHealth } from '../arm/world/types';
 import { RDP_FIREWALL_RULES, REG, TLS_VERSIONS, type GuestService, type RdpCertificate, type ServiceStart, type WindowsGuestState } from './guestState';
 
-export type CertificateCondition = 'ok' | 'corrupt-private-key' | 'expired' | 'missing';
+export type CertificateCondition = 'ok' | 'corrupt-private-key' | 'expired' | 'missing' | 'key-unusable-by-termservice';
 
 export interface WindowsGuestSpec {
   computerName?: string;
@@ -194,7 +194,9 @@ function certificateFor(computerName: string, condition: Exclude<CertificateCond
     return { ...newSelfSignedCertificate(computerName, 1, nowMs - 200 * DAY_MS), notAfter: new Date(nowMs - 18 * DAY_MS).toISOString() };
   }
   const issued = newSelfSignedCertificate(computerName, 1, nowMs - 30 * DAY_MS);
-  return condition === 'corrupt-private-key' ? { ...issued, keyIntact: false } : issued;
+  if (condition === 'corrupt-private-key') return { ...issued, keyIntact: false };
+  if (condition === 'key-unusable-by-termservice') return { ...issued, usableByTermService: false };
+  return issued;
 }
 
 /** The MachineGuid part of a machine key file name, deterministic per computer. */

@@ -60,6 +60,11 @@ export interface RdpCertificate {
   notAfter: string;
   /** false: the private key file is damaged (the key cannot be opened whatever the ACLs say). */
   keyIntact: boolean;
+  /**
+   * false: the key opens for an administrator (diagnose sees nothing wrong) but TermService's TLS stack cannot
+   * use it, e.g. a certificate someone imported with its key in a CNG provider. Only a new certificate helps.
+   */
+  usableByTermService?: boolean;
 }
 
 export interface MachineKeysAcl {
