@@ -53,10 +53,10 @@ export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: st
       reason: why,
     });
   }
-  // Service actions (stop/start) change the guest too, though no registry value records them.
+  // What the script did beyond registry values (service stops and starts, ACL backups), in its own words.
   const actions = 'actions' in result ? (result.actions as string[]) : [];
   for (const action of actions) {
-    flow.status.changes.push({ resourceId: `${vmId}/guest`, property: 'service action', before: null, after: action, at: flow.now(), reason: why });
+    flow.status.changes.push({ resourceId: `${vmId}/guest`, property: 'action', before: null, after: action, at: flow.now(), reason: why });
   }
   const summary = 'message' in result ? String(result.message) : 'read the guest state';
   flow.end(step, `${summary}${changes.length ? ` (${changes.length} value(s) changed)` : ''}`, 'ok' in result && result.ok === false ? 'failed' : 'succeeded');
