@@ -110,20 +110,96 @@ export class GuestScriptNotFoundError extends Error {
   }
 }
 
+/**
+ * The line each script carries, right after its param() block and preferences, where loadGuestScript inserts
+ * the shared helpers. PowerShell only accepts comments before param(), so the helpers cannot simply be put in
+ * front of the script text; and Run Command sends ONE script, so they cannot be dot-sourced from a file either.
+ */
+export const COMMON_HELPERS_MARKER = '# rdp-autorepair: common helpers go here';
+
+/**
+ * The helper files (in src/guest/scripts, without .ps1) inserted at the marker, in order. common-read holds
+ * read-only helpers only and goes into every script; common-write (change recording, registry writes, service
+ * starts) goes only into scripts that may change the guest, so a READ_ONLY_SCRIPTS script never carries it.
+ */
+export const COMMON_HELPER_FILES = ['common-read', 'common-write'] as const;
+export type CommonHelperFile = (typeof COMMON_HELPER_FILES)[number];
+
+export function commonHelpersFor(name: GuestScriptName): readonly CommonHelperFile[] {
+  return isReadOnlyScript(name) ? ['common-read'] : COMMON_HELPER_FILES;
+}
+
+export class GuestScriptCompositionError extends Error {
+  override readonly name = 'GuestScriptCompositionError';
+  constructor(
+    readonly script: string,
+    readonly problem: 'marker-missing' | 'marker-repeated' | 'marker-in-helper',
+    detail: string,
+  ) {
+    super(`guest script ${script}.ps1 cannot be composed: ${detail}`);
+  }
+}
+
+function isMarkerLine(line: string): boolean {
+  return line.replace(/\r$/, '') === COMMON_HELPERS_MARKER;
+}
+
+/**
+ * The script with its marker line replaced by the helpers' texts (each ending in a newline). The marker must
+ * stand alone on exactly one line of the script and on no line of a helper.
+ */
+export function composeGuestScript(name: string, scriptText: string, helpers: readonly { file: string; text: string }[]): string {
+  for (const helper of helpers) {
+    if (helper.text.split('\n').some(isMarkerLine)) {
+      throw new GuestScriptCompositionError(name, 'marker-in-helper', `${helper.file}.ps1 contains the marker line "${COMMON_HELPERS_MARKER}"`);
+    }
+  }
+  const lines = scriptText.split('\n');
+  const at = lines.flatMap((line, index) => (isMarkerLine(line) ? [index] : []));
+  if (at.length === 0) {
+    throw new GuestScriptCompositionError(name, 'marker-missing', `no line "${COMMON_HELPERS_MARKER}" (after the param() block) to insert the common helpers at`);
+  }
+  if (at.length > 1) {
+    throw new GuestScriptCompositionError(name, 'marker-repeated', `the line "${COMMON_HELPERS_MARKER}" appears ${at.length} times (lines ${at.map((i) => i + 1).join(', ')}); it must appear once`);
+  }
+  const eol = lines[at[0]!]!.endsWith('\r') ? '\r\n' : '\n';
+  // Lines keep the script's line ending; the last inserted line gets the `\r` the marker line had, if any.
+  const inserted = helpers.map((h) => h.text.replace(/\r?\n$/, '').split(/\r?\n/).join(eol)).join(eol + eol) + (eol === '\r\n' ? '\r' : '');
+  return [...lines.slice(0, at[0]!), inserted, ...lines.slice(at[0]! + 1)].join('\n');
+}
+
+function readScriptFile(file: string, directories: readonly string[]): string {
+  const candidates = directories.map((dir) => join(dir, `${file}.ps1`));
+  const found = candidates.find((candidate) => existsSync(candidate));
+  if (found === undefined) throw new GuestScriptNotFoundError(file, candidates);
+  return readFileSync(found, 'utf8').replace(/^\uFEFF/, '');
+}
+
 const scriptTextCache = new Map<GuestScriptName, string>();
 
-/** The script's text, exactly as it is on disk except for a leading byte-order mark. */
-export function loadGuestScript(name: GuestScriptName): string {
+export interface LoadGuestScriptOptions {
+  /** Where to look for the .ps1 files instead of guestScriptDirectories() (tests); such texts are not cached. */
+  readonly directories?: readonly string[];
+}
+
+/**
+ * The script's text as Run Command receives it: the file as it is on disk (less a leading byte-order mark),
+ * with its marker line replaced by the common helpers (commonHelpersFor). One self-contained text; values
+ * still travel only as parameters. Throws GuestScriptNotFoundError for a missing file and
+ * GuestScriptCompositionError for a missing or repeated marker.
+ */
+export function loadGuestScript(name: GuestScriptName, options: LoadGuestScriptOptions = {}): string {
   if (!isGuestScriptName(name)) {
     // The type already forbids this; the check protects callers that pass untyped input (e.g. from JSON).
     throw new GuestScriptNotFoundError(String(name), []);
   }
-  const cached = scriptTextCache.get(name);
+  const useCache = options.directories === undefined;
+  const cached = useCache ? scriptTextCache.get(name) : undefined;
   if (cached !== undefined) return cached;
-  const candidates = guestScriptDirectories().map((dir) => join(dir, `${name}.ps1`));
-  const found = candidates.find((file) => existsSync(file));
-  if (found === undefined) throw new GuestScriptNotFoundError(name, candidates);
-  const text = readFileSync(found, 'utf8').replace(/^\uFEFF/, '');
-  scriptTextCache.set(name, text);
+  const directories = options.directories ?? guestScriptDirectories();
+  const scriptText = readScriptFile(name, directories);
+  const helpers = commonHelpersFor(name).map((file) => ({ file, text: readScriptFile(file, directories) }));
+  const text = composeGuestScript(name, scriptText, helpers);
+  if (useCache) scriptTextCache.set(name, text);
   return text;
 }

@@ -81,7 +81,7 @@ const cases: Case[] = [
   ['JSON without -Compress', 'enable-tls', () => mutate('enable-tls', 'ConvertTo-Json -Compress -Depth 6', 'ConvertTo-Json -Depth 6'), 'result-line'],
   ['JSON at the default depth', 'fix-port-conflict', () => mutate('fix-port-conflict', 'ConvertTo-Json -Compress -Depth 6', 'ConvertTo-Json -Compress'), 'result-line'],
   ['a misspelt marker', 'diagnose', () => mutate('diagnose', "Write-Output ('RDPAUTOREPAIR-RESULT:'", "Write-Output ('RDPAUTOREPAIR_RESULT:'"), 'result-line'],
-  ['no try/catch around the work', 'restore-group-policy', () => mutate('restore-group-policy', '\ntry {\n    $key =', '\n$ok = $true\nif ($ok) {\n    $key =').replace(/\n}\ncatch \{\n    \$result\.ok = \$false\n    \$result\.message = Limit-Text -Text \('restore-group-policy failed: ' \+ \$_\.Exception\.Message\) -Max 500\n}\n/, '\n}\n'), 'result-line'],
+  ['no try/catch around the work', 'restore-group-policy', () => mutate('restore-group-policy', '\ntry {\n    $null = Set-RecordedDword', '\n$ok = $true\nif ($ok) {\n    $null = Set-RecordedDword').replace(/\n}\ncatch \{\n    \$result\.ok = \$false\n    \$result\.message = Limit-Text -Text \('restore-group-policy failed: ' \+ \$_\.Exception\.Message\) -Max 500\n}\n/, '\n}\n'), 'result-line'],
   ['no $ErrorActionPreference = Stop', 'enable-tls', () => mutate('enable-tls', STOP, "$ErrorActionPreference = 'Continue'\n"), 'result-line'],
 
   // The result JSON against the contract (zod schemas)

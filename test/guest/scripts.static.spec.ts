@@ -2,15 +2,27 @@
  * The five guest scripts under the real PowerShell grammar: zero syntax errors, the param() contract, the
  * result line, PowerShell 5.1 compatibility, diagnose's read-only-ness and PLAYBOOK.md's errata.
  */
-import { GUEST_SCRIPT_NAMES, GUEST_SCRIPT_PARAMETERS, loadGuestScript } from '../../src/guest/scriptCatalog';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMMON_HELPER_FILES, COMMON_HELPERS_MARKER, GUEST_SCRIPT_NAMES, GUEST_SCRIPT_PARAMETERS, loadGuestScript } from '../../src/guest/scriptCatalog';
 import type { GuestScriptName } from '../../src/guest/scriptContracts';
 import { commandUses, parsePowerShell, scriptParamBlock, syntaxProblems } from './support/powershellSyntax';
-import { checkGuestScript, READ_ONLY_COMMANDS } from './support/scriptChecks';
+import { checkAscii, checkGluedCommands, checkGuestScript, checkPowerShell51, READ_ONLY_COMMANDS } from './support/scriptChecks';
 
 const names: GuestScriptName[] = [...GUEST_SCRIPT_NAMES];
 
+// Every check below reads loadGuestScript's text: the script composed with its common helpers, exactly what
+// Run Command receives.
 describe.each(names)('%s.ps1', (name) => {
   const text = loadGuestScript(name);
+
+  it('is one self-contained text: no marker left, nothing dot-sourced or imported', async () => {
+    expect(text).not.toContain(COMMON_HELPERS_MARKER);
+    const used = commandUses((await parsePowerShell(text)).rootNode);
+    const loads = used.filter((u) => (u.viaOperator && u.node.text.trimStart().startsWith('.')) || /^(import-module|ipmo)$/i.test(u.name));
+    expect(loads.map((u) => u.node.text)).toEqual([]);
+    expect(text).not.toMatch(/^\s*using\s+module\b/im);
+  });
 
   it('parses with zero ERROR or MISSING nodes under the PowerShell grammar', async () => {
     const tree = await parsePowerShell(text);
@@ -44,5 +56,27 @@ describe('diagnose.ps1 reads the things DiagnoseResult reports', () => {
     expect(text).toContain("'f686aace*'");
     expect(text).toContain('GetRSAPrivateKey');
     expect(text).toContain('WinStations\\RDP-Tcp');
+  });
+});
+
+describe.each([...COMMON_HELPER_FILES])('%s.ps1 (a helper file, never sent alone)', (file) => {
+  const text = readFileSync(join(__dirname, '..', '..', 'src', 'guest', 'scripts', `${file}.ps1`), 'utf8');
+
+  it('parses on its own, declares no param() block, and is ASCII, PS 5.1 and one statement per line', async () => {
+    const tree = await parsePowerShell(text);
+    expect(syntaxProblems(tree)).toEqual([]);
+    expect(scriptParamBlock(tree)).toBeNull();
+    expect([...checkAscii(text), ...checkPowerShell51(tree), ...checkGluedCommands(tree)]).toEqual([]);
+  });
+
+  it('holds only function definitions, assignments and comments (no work runs while helpers load)', async () => {
+    const tree = await parsePowerShell(text);
+    const body = tree.rootNode.namedChildren.find((c) => c?.type === 'statement_list');
+    const kinds = new Set((body?.namedChildren ?? []).filter((c) => c !== null && c.type !== 'comment').map((c) => c!.type));
+    for (const kind of kinds) expect(['function_statement', 'pipeline']).toContain(kind);
+    const topLevelCommands = (body?.namedChildren ?? [])
+      .filter((c) => c !== null && c.type === 'pipeline')
+      .filter((c) => !/^\$[A-Za-z]\w*\s*=/.test(c!.text));
+    expect(topLevelCommands.map((c) => c!.text)).toEqual([]);
   });
 });

@@ -16,6 +16,8 @@ $ErrorActionPreference = 'Stop'
 # Progress records would be serialized into the captured output and eat into Run Command's 4 KB window.
 $ProgressPreference = 'SilentlyContinue'
 
+# rdp-autorepair: common helpers go here
+
 $RdpTcpPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 $TerminalServerPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server'
 $TerminalServicesPolicyPath = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
@@ -26,30 +28,9 @@ $RdpCertificateStore = 'Cert:\LocalMachine\Remote Desktop'
 $PersonalCertificateStore = 'Cert:\LocalMachine\My'
 $FirewallRuleName = 'RemoteDesktop-UserMode-In-TCP'
 
-# Well-known SIDs instead of account names: names are localized ("VORDEFINIERT\Administratoren").
-$SidSystem = 'S-1-5-18'
-$SidNetworkService = 'S-1-5-20'
-$SidAdministrators = 'S-1-5-32-544'
-# FILE_ALL_ACCESS and FILE_GENERIC_READ without SYNCHRONIZE: what "(F)" and "(R)" grant on a file.
-$FullControlMask = 2032127
-$ReadMask = 131209
-
 function Write-SectionFailure {
     param([string]$Section, [System.Management.Automation.ErrorRecord]$Failure)
     Write-Host ('diagnose: {0} unreadable: {1}' -f $Section, (Limit-Text -Text $Failure.Exception.Message -Max 160))
-}
-
-function Limit-Text {
-    # Caps free text (captions, process names, messages) so the result line stays small.
-    param([object]$Text, [int]$Max = 120)
-    if ($null -eq $Text) {
-        return $null
-    }
-    $value = [string]$Text
-    if ($value.Length -gt $Max) {
-        return $value.Substring(0, $Max)
-    }
-    return $value
 }
 
 function Get-RegistryRaw {
@@ -201,28 +182,8 @@ function Test-PrivateKeyOpens {
 function Test-FileGrant {
     # True when the SID is allowed every bit of $Needed and no deny entry for that SID takes any of them away.
     param([object[]]$Rules, [string]$Sid, [int]$Needed)
-    $allowed = 0
-    $denied = 0
-    foreach ($rule in $Rules) {
-        if ($rule.IdentityReference.Value -ne $Sid) {
-            continue
-        }
-        $mask = [int]$rule.FileSystemRights
-        # Generic rights can survive in ACEs written by tools; map them to the file rights they stand for.
-        if ($mask -band 268435456) {
-            $mask = $mask -bor $FullControlMask
-        }
-        if ($mask -band -2147483648) {
-            $mask = $mask -bor $ReadMask
-        }
-        if ([string]$rule.AccessControlType -eq 'Allow') {
-            $allowed = $allowed -bor $mask
-        }
-        else {
-            $denied = $denied -bor $mask
-        }
-    }
-    return ((($allowed -band $Needed) -eq $Needed) -and (($denied -band $Needed) -eq 0))
+    $rights = Get-SidFileRights -Rules $Rules -Sid $Sid
+    return ((($rights.allowed -band $Needed) -eq $Needed) -and (($rights.denied -band $Needed) -eq 0))
 }
 
 $result = [ordered]@{ script = 'diagnose'; ok = $false; message = '' }

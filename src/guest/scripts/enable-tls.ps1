@@ -25,6 +25,8 @@ $ErrorActionPreference = 'Stop'
 # Progress records would be serialized into the captured output and eat into Run Command's 4 KB window.
 $ProgressPreference = 'SilentlyContinue'
 
+# rdp-autorepair: common helpers go here
+
 # Sub-keys of HKEY_LOCAL_MACHINE, opened through the .NET registry API: CreateSubKey creates the missing
 # "TLS 1.x" and "Server" levels in one call.
 $SchannelProtocolsSubKey = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols'
@@ -35,8 +37,6 @@ $StashSubKey = 'SOFTWARE\rdp-autorepair'
 $StashValueName = 'GpsvcStartBeforeRepair'
 $GpsvcDisabled = 4
 
-$changes = [System.Collections.Generic.List[object]]::new()
-$actions = [System.Collections.Generic.List[string]]::new()
 $result = [ordered]@{
     script             = 'enable-tls'
     ok                 = $false
@@ -44,61 +44,6 @@ $result = [ordered]@{
     changes            = @()
     actions            = @()
     previousGpsvcStart = $null
-}
-
-function Limit-Text {
-    # Caps free text so the result line stays far below Run Command's 4 KB output window.
-    param([object]$Text, [int]$Max = 300)
-    if ($null -eq $Text) {
-        return $null
-    }
-    $value = [string]$Text
-    if ($value.Length -gt $Max) {
-        return $value.Substring(0, $Max)
-    }
-    return $value
-}
-
-function ConvertTo-RecordValue {
-    # RecordedChange values are numbers, strings or null; binary data becomes hex, lists become text.
-    param([object]$Value)
-    if ($null -eq $Value) {
-        return $null
-    }
-    if ($Value -is [int] -or $Value -is [long]) {
-        return $Value
-    }
-    if ($Value -is [byte[]]) {
-        return [System.BitConverter]::ToString($Value).Replace('-', '')
-    }
-    if ($Value -is [array]) {
-        return (Limit-Text -Text ($Value -join ',') -Max 100)
-    }
-    return (Limit-Text -Text $Value -Max 100)
-}
-
-function Set-RecordedDword {
-    # Writes one REG_DWORD under HKLM (creating the key when asked) and records the value it replaced.
-    param([string]$SubKey, [string]$Name, [int]$Value, [bool]$CreateKey)
-    if ($CreateKey) {
-        $key = [Microsoft.Win32.Registry]::LocalMachine.CreateSubKey($SubKey)
-    }
-    else {
-        $key = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($SubKey, $true)
-        if ($null -eq $key) {
-            throw ('registry key HKLM\{0} does not exist' -f $SubKey)
-        }
-    }
-    try {
-        $before = ConvertTo-RecordValue -Value ($key.GetValue($Name, $null))
-        $key.SetValue($Name, $Value, [Microsoft.Win32.RegistryValueKind]::DWord)
-        $after = ConvertTo-RecordValue -Value ($key.GetValue($Name, $null))
-    }
-    finally {
-        $key.Close()
-    }
-    $changes.Add([ordered]@{ path = 'HKLM:\' + $SubKey; name = $Name; before = $before; after = $after })
-    return $before
 }
 
 function Get-LocalMachineValue {

@@ -28,6 +28,8 @@ $ErrorActionPreference = 'Stop'
 # Progress records would be serialized into the captured output and eat into Run Command's 4 KB window.
 $ProgressPreference = 'SilentlyContinue'
 
+# rdp-autorepair: common helpers go here
+
 $RdpTcpPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 $FirewallRuleNames = @('RemoteDesktop-UserMode-In-TCP', 'RemoteDesktop-UserMode-In-UDP')
 # Bounds for every wait: the whole script must finish in a few minutes even when a service hangs.
@@ -35,8 +37,6 @@ $StopTimeoutSeconds = 30
 $StartTimeoutSeconds = 45
 $ListenTimeoutSeconds = 30
 
-$changes = [System.Collections.Generic.List[object]]::new()
-$actions = [System.Collections.Generic.List[string]]::new()
 $result = [ordered]@{
     script        = 'fix-port-conflict'
     ok            = $false
@@ -45,24 +45,6 @@ $result = [ordered]@{
     actions       = @()
     stoppedHolder = $false
     newPort       = $null
-}
-
-function Limit-Text {
-    # Caps free text so the result line stays far below Run Command's 4 KB output window.
-    param([object]$Text, [int]$Max = 300)
-    if ($null -eq $Text) {
-        return $null
-    }
-    $value = [string]$Text
-    if ($value.Length -gt $Max) {
-        return $value.Substring(0, $Max)
-    }
-    return $value
-}
-
-function Add-Change {
-    param([string]$Path, [string]$Name, [object]$Before, [object]$After)
-    $changes.Add([ordered]@{ path = $Path; name = $Name; before = $Before; after = $After })
 }
 
 function Get-PortHolderProcesses {
@@ -125,16 +107,6 @@ function Stop-ServiceBounded {
         }
     }
     return $dependents
-}
-
-function Start-ServiceBounded {
-    param([string]$Name, [int]$TimeoutSeconds)
-    $service = Get-Service -Name $Name
-    if ($service.Status -ne 'Running') {
-        $service.Start()
-        $service.WaitForStatus([System.ServiceProcess.ServiceControllerStatus]::Running, [TimeSpan]::FromSeconds($TimeoutSeconds))
-        $actions.Add('started ' + $Name)
-    }
 }
 
 function Restart-TermServiceBounded {

@@ -28,25 +28,20 @@ $ErrorActionPreference = 'Stop'
 # Progress records would be serialized into the captured output and eat into Run Command's 4 KB window.
 $ProgressPreference = 'SilentlyContinue'
 
+# rdp-autorepair: common helpers go here
+
 $RdpTcpPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 $RdpCertificateStore = 'Cert:\LocalMachine\Remote Desktop'
 $PersonalCertificateStore = 'Cert:\LocalMachine\My'
 $MachineKeysDirectory = Join-Path $env:ProgramData 'Microsoft\Crypto\RSA\MachineKeys'
 $RdpKeyFilter = 'f686aace*'
-# Well-known SIDs instead of account names: names are localized, SIDs are not (icacls takes "*SID").
-$SidSystem = 'S-1-5-18'
-$SidNetworkService = 'S-1-5-20'
-$SidAdministrators = 'S-1-5-32-544'
-$FullControlMask = 2032127
-$ReadMask = 131209
+# $SidSystem, $SidNetworkService, $SidAdministrators, $FullControlMask and $ReadMask: see common-read.ps1.
 # At most this many per-file ACL records in the result: the result line must stay under 4 KB.
 $MaxRecordedKeyFiles = 4
 $StopTimeoutSeconds = 30
 $StartTimeoutSeconds = 45
 $NewCertificateTimeoutSeconds = 40
 
-$changes = [System.Collections.Generic.List[object]]::new()
-$actions = [System.Collections.Generic.List[string]]::new()
 $result = [ordered]@{
     script            = 'renew-certificate'
     ok                = $false
@@ -55,24 +50,6 @@ $result = [ordered]@{
     actions           = @()
     removedThumbprint = $null
     aclBackupPath     = $null
-}
-
-function Limit-Text {
-    # Caps free text so the result line stays far below Run Command's 4 KB output window.
-    param([object]$Text, [int]$Max = 300)
-    if ($null -eq $Text) {
-        return $null
-    }
-    $value = [string]$Text
-    if ($value.Length -gt $Max) {
-        return $value.Substring(0, $Max)
-    }
-    return $value
-}
-
-function Add-Change {
-    param([string]$Path, [string]$Name, [object]$Before, [object]$After)
-    $changes.Add([ordered]@{ path = $Path; name = $Name; before = $Before; after = $After })
 }
 
 function Invoke-Native {
@@ -88,27 +65,8 @@ function Invoke-Native {
 function Get-GrantLetter {
     # "F", "R" or "-" for one SID on one file, from the effective allow/deny entries.
     param([object[]]$Rules, [string]$Sid)
-    $allowed = 0
-    $denied = 0
-    foreach ($rule in $Rules) {
-        if ($rule.IdentityReference.Value -ne $Sid) {
-            continue
-        }
-        $mask = [int]$rule.FileSystemRights
-        if ($mask -band 268435456) {
-            $mask = $mask -bor $FullControlMask
-        }
-        if ($mask -band -2147483648) {
-            $mask = $mask -bor $ReadMask
-        }
-        if ([string]$rule.AccessControlType -eq 'Allow') {
-            $allowed = $allowed -bor $mask
-        }
-        else {
-            $denied = $denied -bor $mask
-        }
-    }
-    $effective = $allowed -band (-bnot $denied)
+    $rights = Get-SidFileRights -Rules $Rules -Sid $Sid
+    $effective = $rights.allowed -band (-bnot $rights.denied)
     if (($effective -band $FullControlMask) -eq $FullControlMask) {
         return 'F'
     }
@@ -178,12 +136,7 @@ function Restart-ServiceBounded {
     $service.WaitForStatus([System.ServiceProcess.ServiceControllerStatus]::Running, [TimeSpan]::FromSeconds($StartTimeoutSeconds))
     $actions.Add('restarted ' + $Name)
     foreach ($dependentName in $dependents) {
-        $dependent = Get-Service -Name $dependentName
-        if ($dependent.Status -ne 'Running') {
-            $dependent.Start()
-            $dependent.WaitForStatus([System.ServiceProcess.ServiceControllerStatus]::Running, [TimeSpan]::FromSeconds($StartTimeoutSeconds))
-            $actions.Add('started ' + $dependentName)
-        }
+        Start-ServiceBounded -Name $dependentName -TimeoutSeconds $StartTimeoutSeconds
     }
 }
 

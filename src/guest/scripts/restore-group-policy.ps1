@@ -23,6 +23,8 @@ $ErrorActionPreference = 'Stop'
 # Progress records would be serialized into the captured output and eat into Run Command's 4 KB window.
 $ProgressPreference = 'SilentlyContinue'
 
+# rdp-autorepair: common helpers go here
+
 $GpsvcSubKey = 'SYSTEM\CurrentControlSet\Services\gpsvc'
 $StashSubKey = 'SOFTWARE\rdp-autorepair'
 $StashValueName = 'GpsvcStartBeforeRepair'
@@ -32,8 +34,6 @@ $StartTimeoutSeconds = 30
 $GpupdateWaitSeconds = 100
 $GpupdateTimeoutSeconds = 120
 
-$changes = [System.Collections.Generic.List[object]]::new()
-$actions = [System.Collections.Generic.List[string]]::new()
 $result = [ordered]@{
     script           = 'restore-group-policy'
     ok               = $false
@@ -41,39 +41,6 @@ $result = [ordered]@{
     changes          = @()
     actions          = @()
     gpupdateExitCode = $null
-}
-
-function Limit-Text {
-    # Caps free text so the result line stays far below Run Command's 4 KB output window.
-    param([object]$Text, [int]$Max = 300)
-    if ($null -eq $Text) {
-        return $null
-    }
-    $value = [string]$Text
-    if ($value.Length -gt $Max) {
-        return $value.Substring(0, $Max)
-    }
-    return $value
-}
-
-function ConvertTo-RecordValue {
-    param([object]$Value)
-    if ($null -eq $Value) {
-        return $null
-    }
-    if ($Value -is [int] -or $Value -is [long]) {
-        return $Value
-    }
-    return (Limit-Text -Text $Value -Max 100)
-}
-
-function Start-GpsvcBounded {
-    $service = Get-Service -Name 'gpsvc'
-    if ($service.Status -ne 'Running') {
-        $service.Start()
-        $service.WaitForStatus([System.ServiceProcess.ServiceControllerStatus]::Running, [TimeSpan]::FromSeconds($StartTimeoutSeconds))
-        $actions.Add('started gpsvc')
-    }
 }
 
 function Invoke-GpupdateBounded {
@@ -121,19 +88,7 @@ function Invoke-GpupdateBounded {
 }
 
 try {
-    $key = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($GpsvcSubKey, $true)
-    if ($null -eq $key) {
-        throw ('registry key HKLM\{0} does not exist' -f $GpsvcSubKey)
-    }
-    try {
-        $before = ConvertTo-RecordValue -Value ($key.GetValue('Start', $null))
-        $key.SetValue('Start', $PreviousStart, [Microsoft.Win32.RegistryValueKind]::DWord)
-        $after = ConvertTo-RecordValue -Value ($key.GetValue('Start', $null))
-    }
-    finally {
-        $key.Close()
-    }
-    $changes.Add([ordered]@{ path = 'HKLM:\' + $GpsvcSubKey; name = 'Start'; before = $before; after = $after })
+    $null = Set-RecordedDword -SubKey $GpsvcSubKey -Name 'Start' -Value $PreviousStart -CreateKey $false
 
     # enable-tls's note of the original start type has served its purpose once the value is back.
     $stash = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($StashSubKey, $true)
@@ -142,7 +97,7 @@ try {
             $stashed = ConvertTo-RecordValue -Value ($stash.GetValue($StashValueName, $null))
             if ($null -ne $stashed) {
                 $stash.DeleteValue($StashValueName)
-                $changes.Add([ordered]@{ path = 'HKLM:\' + $StashSubKey; name = $StashValueName; before = $stashed; after = $null })
+                Add-Change -Path ('HKLM:\' + $StashSubKey) -Name $StashValueName -Before $stashed -After $null
             }
         }
         finally {
@@ -158,7 +113,7 @@ try {
     else {
         $started = $false
         try {
-            Start-GpsvcBounded
+            Start-ServiceBounded -Name 'gpsvc' -TimeoutSeconds $StartTimeoutSeconds
             $started = $true
         }
         catch {
@@ -173,7 +128,7 @@ try {
             try {
                 Set-Service -Name 'gpsvc' -StartupType $startupType
                 $actions.Add('set gpsvc start type to ' + $startupType + ' through the SCM')
-                Start-GpsvcBounded
+                Start-ServiceBounded -Name 'gpsvc' -TimeoutSeconds $StartTimeoutSeconds
                 $started = $true
             }
             catch {
