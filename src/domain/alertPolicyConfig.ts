@@ -3,6 +3,7 @@
  * environment like config.ts, with the same ConfigurationError naming the bad setting, so a typo is reported
  * instead of silently widening or narrowing what an unattended alert may do.
  */
+import { Env, integerSetting } from './config';
 import { ConfigurationError } from './errors';
 import { validateRepairRequest } from './repairRequest';
 
@@ -19,7 +20,6 @@ export interface AlertPolicy {
   allowedSourceCidrs: string[];
 }
 
-type Env = Record<string, string | undefined>;
 
 const SEVERITY = /^sev([0-4])$/i;
 
@@ -28,16 +28,6 @@ export function parseSeverity(text: unknown): number | undefined {
   if (typeof text !== 'string') return undefined;
   const match = SEVERITY.exec(text.trim());
   return match ? Number(match[1]) : undefined;
-}
-
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) {
-    throw new ConfigurationError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`, name);
-  }
-  return value;
 }
 
 function flag(env: Env, name: string, fallback: boolean): boolean {
@@ -77,8 +67,8 @@ export function readAlertPolicy(env: Env = process.env): AlertPolicy {
   }
   return {
     minSeverity,
-    cooldownMinutes: integer(env, 'REPAIR_COOLDOWN_MINUTES', 360, 0, 43200),
-    maxConcurrentRepairs: integer(env, 'MAX_CONCURRENT_REPAIRS', 20, 1, 1000),
+    cooldownMinutes: integerSetting(env, 'REPAIR_COOLDOWN_MINUTES', 360, 0, 43200),
+    maxConcurrentRepairs: integerSetting(env, 'MAX_CONCURRENT_REPAIRS', 20, 1, 1000),
     repairOnHealthEvents: flag(env, 'REPAIR_ON_HEALTH_EVENTS', false),
     allowedSourceCidrs: sourceCidrs(env),
   };

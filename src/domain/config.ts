@@ -33,9 +33,10 @@ export interface AppConfig {
   settings: RepairSettings;
 }
 
-type Env = Record<string, string | undefined>;
+export type Env = Record<string, string | undefined>;
 
-function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+/** A whole-number setting within bounds; unset or blank gives the default, anything else is a ConfigurationError. */
+export function integerSetting(env: Env, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw.trim() === '') return fallback;
   const value = Number(raw);
@@ -64,16 +65,16 @@ export function readConfig(env: Env = process.env): AppConfig {
     settings: {
       probeAddress,
       probeSourceCidrs,
-      probeTimeoutMs: integer(env, 'RDP_PROBE_TIMEOUT_MS', 5000, 500, 60000),
-      certificateWarningDays: integer(env, 'CERT_EXPIRY_WARNING_DAYS', 14, 0, 365),
-      snapshotPollSeconds: integer(env, 'SNAPSHOT_POLL_SECONDS', 15, 5, 600),
-      snapshotTimeoutMinutes: integer(env, 'SNAPSHOT_TIMEOUT_MINUTES', 60, 5, 1440),
-      activityRetryAttempts: integer(env, 'ACTIVITY_RETRY_ATTEMPTS', 4, 1, 10),
-      activityRetryFirstIntervalSeconds: integer(env, 'ACTIVITY_RETRY_FIRST_INTERVAL_SECONDS', 5, 1, 300),
-      restartTimeoutMinutes: integer(env, 'RESTART_TIMEOUT_MINUTES', 15, 3, 120),
-      powerPollSeconds: integer(env, 'POWER_POLL_SECONDS', 15, 5, 300),
-      runCommandTimeoutSeconds: integer(env, 'RUN_COMMAND_TIMEOUT_SECONDS', 300, 60, 5400),
-      runCommandPollSeconds: integer(env, 'RUN_COMMAND_POLL_SECONDS', 10, 5, 300),
+      probeTimeoutMs: integerSetting(env, 'RDP_PROBE_TIMEOUT_MS', 5000, 500, 60000),
+      certificateWarningDays: integerSetting(env, 'CERT_EXPIRY_WARNING_DAYS', 14, 0, 365),
+      snapshotPollSeconds: integerSetting(env, 'SNAPSHOT_POLL_SECONDS', 15, 5, 600),
+      snapshotTimeoutMinutes: integerSetting(env, 'SNAPSHOT_TIMEOUT_MINUTES', 60, 5, 1440),
+      activityRetryAttempts: integerSetting(env, 'ACTIVITY_RETRY_ATTEMPTS', 4, 1, 10),
+      activityRetryFirstIntervalSeconds: integerSetting(env, 'ACTIVITY_RETRY_FIRST_INTERVAL_SECONDS', 5, 1, 300),
+      restartTimeoutMinutes: integerSetting(env, 'RESTART_TIMEOUT_MINUTES', 15, 3, 120),
+      powerPollSeconds: integerSetting(env, 'POWER_POLL_SECONDS', 15, 5, 300),
+      runCommandTimeoutSeconds: integerSetting(env, 'RUN_COMMAND_TIMEOUT_SECONDS', 300, 60, 5400),
+      runCommandPollSeconds: integerSetting(env, 'RUN_COMMAND_POLL_SECONDS', 10, 5, 300),
     },
   };
 }

@@ -4,28 +4,17 @@
  * InvocationContext), a webhook POST through the registered HTTP route. Used by `npm run demo -- --via alert`
  * and the alert tests. Never registered as a function.
  *
- * SimulatedRepairApp loads only the repair functions; enableAlerts() adds the alert registrations to the same
- * registry and points the alert intake's cooldown clock at the app's virtual clock (the durable emulator stamps
- * lastUpdatedTime with it). Call the function it returns before the app closes.
+ * SimulatedRepairApp loads the alert registrations with the repair ones and points the alert intake's cooldown
+ * clock at its virtual clock (the durable emulator stamps lastUpdatedTime with it).
  */
-import * as path from 'node:path';
-import { setAlertClock } from '../api/alertClock';
-import { createInvocationContext, loadFunctionApp, type FunctionLogEntry } from './functionsHost';
+import { createInvocationContext, type FunctionLogEntry } from './functionsHost';
 import { SIM_OPERATOR_CIDR } from './scenarios/catalog';
 import type { SimHttpResponse, SimulatedRepairApp } from './simulatedRepairApp';
 
-export const ALERT_FUNCTION_MODULES = ['alertsHttp', 'alertsEventGrid'].map((m) => path.join(__dirname, '..', 'functions', m));
 export const EVENT_GRID_FUNCTION = 'receiveAlertEvent';
 
 /** What the demo runs alert repairs with: the operators' range, so a world-open RDP rule can be restricted unattended. */
 export const ALERT_DEMO_SETTINGS: Record<string, string> = { ALERT_ALLOWED_SOURCE_CIDRS: SIM_OPERATOR_CIDR };
-
-export function enableAlerts(app: SimulatedRepairApp): () => void {
-  // require() caches the modules, so a second app in the same process finds the registrations already there.
-  if (!app.registry.get(EVENT_GRID_FUNCTION)) loadFunctionApp(ALERT_FUNCTION_MODULES);
-  setAlertClock(() => app.clock.now());
-  return () => setAlertClock(undefined);
-}
 
 export interface EventDelivery {
   logs: FunctionLogEntry[];
@@ -52,20 +41,8 @@ export function postAlertWebhook(app: SimulatedRepairApp, payload: unknown): Pro
   return app.http('POST', '/api/alerts', payload);
 }
 
-const TERMINAL = ['Completed', 'Failed', 'Terminated'];
 
 /** Drives the emulator and GETs the repair's status until it ends, as an operator polling the status URL would. */
-export async function followRepair(app: SimulatedRepairApp, id: string, onStatus?: (status: any) => void): Promise<any> {
-  for (let steps = 0; steps < 5000; steps += 1) {
-    const progressed = await app.emulator.step();
-    const current = await app.http('GET', `/api/repairs/${encodeURIComponent(id)}`);
-    onStatus?.(current.body);
-    if (TERMINAL.includes(current.body.runtimeStatus)) return current.body;
-    if (!progressed) throw new Error(`the repair stalled: the emulator has no work left (waiting on ${app.emulator.waitingOn(id).join(', ')})`);
-  }
-  throw new Error('the repair did not finish within 5000 emulator steps');
-}
-
 export interface AlertRun {
   delivery: EventDelivery;
   /** The repair the alert started; undefined when the policy dropped the alert (the logs say why). */
@@ -88,6 +65,6 @@ export async function runRepairFromAlert(
   if (delivery.error || !delivery.logs.some((l) => l.message.startsWith('AlertDecision decision=started'))) return { delivery };
   const found = await app.http('GET', `/api/repairs?vmResourceId=${encodeURIComponent(vmId)}`);
   if (found.status !== 200) return { delivery };
-  const status = await followRepair(app, found.body.id, listeners.onStatus);
+  const status = await app.followRepair(found.body.id, listeners.onStatus);
   return { delivery, id: found.body.id, status };
 }

@@ -6,7 +6,7 @@
  * With --via alert the repair is started instead by a sample Connection Monitor alert delivered through the real
  * Event Grid trigger (src/simulator/alertDelivery.ts), then followed by GET the same way.
  */
-import { ALERT_DEMO_SETTINGS, enableAlerts, runRepairFromAlert } from './alertDelivery';
+import { ALERT_DEMO_SETTINGS, runRepairFromAlert } from './alertDelivery';
 import { sampleAlertEventFor } from './sampleAlerts';
 import { SCENARIOS, findScenario } from './scenarios/catalog';
 import { SimulatedRepairApp } from './simulatedRepairApp';
@@ -67,7 +67,6 @@ export async function runDemo(argv: readonly string[], out: (line: string) => vo
   }
 
   const app = await SimulatedRepairApp.start(args.via === 'alert' ? { settings: ALERT_DEMO_SETTINGS } : {});
-  const disableAlerts = args.via === 'alert' ? enableAlerts(app) : () => undefined;
   try {
     const seeded = await app.addScenario(scenario);
     const startMs = app.clock.nowMs();
@@ -132,7 +131,6 @@ export async function runDemo(argv: readonly string[], out: (line: string) => vo
     if (args.json) out(JSON.stringify(status));
     return 0;
   } finally {
-    disableAlerts();
     await app.close();
   }
 }

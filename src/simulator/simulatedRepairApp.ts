@@ -197,13 +197,17 @@ export class SimulatedRepairApp {
   async runRepair(body: unknown, onStatus?: (status: any) => void): Promise<{ start: SimHttpResponse; status: any }> {
     const start = await this.http('POST', '/api/repairs', body);
     if (start.status !== 202) return { start, status: null };
-    const statusPath = new URL(start.body.statusUrl).pathname;
+    return { start, status: await this.followRepair(start.body.id, onStatus) };
+  }
+
+  /** Drives the emulator one step at a time and GETs the repair's status after each, until it ends. */
+  async followRepair(id: string, onStatus?: (status: any) => void): Promise<any> {
     for (let steps = 0; steps < 5000; steps += 1) {
       const progressed = await this.emulator.step();
-      const current = await this.http('GET', statusPath);
+      const current = await this.http('GET', `/api/repairs/${encodeURIComponent(id)}`);
       onStatus?.(current.body);
-      if (['Completed', 'Failed', 'Terminated'].includes(current.body.runtimeStatus)) return { start, status: current.body };
-      if (!progressed) throw new Error(`the repair stalled: the emulator has no work left (waiting on ${this.emulator.waitingOn(start.body.id).join(', ')})`);
+      if (['Completed', 'Failed', 'Terminated'].includes(current.body.runtimeStatus)) return current.body;
+      if (!progressed) throw new Error(`the repair stalled: the emulator has no work left (waiting on ${this.emulator.waitingOn(id).join(', ')})`);
     }
     throw new Error('the repair did not finish within 5000 emulator steps');
   }

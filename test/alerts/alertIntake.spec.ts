@@ -5,7 +5,7 @@
  */
 import { resetAlertDecisionCounts, alertDecisionCounts } from '../../src/api/alertMetrics';
 import { setRepairClientProvider } from '../../src/api/repairClient';
-import { deliverEventGridEvent, enableAlerts, postAlertWebhook } from '../../src/simulator/alertDelivery';
+import { deliverEventGridEvent, postAlertWebhook } from '../../src/simulator/alertDelivery';
 import { asEventGridEvent, connectionFailedEventFor, vmMetricAlert } from '../../src/simulator/sampleAlerts';
 import { SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from '../../src/simulator/scenarios/catalog';
 import { SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
@@ -14,16 +14,13 @@ const vm = (name: string) => `/subscriptions/${SIM_SUBSCRIPTION_ID}/resourceGrou
 const MINUTE = 60_000;
 
 let app: SimulatedRepairApp;
-let disable: () => void = () => undefined;
 
 async function start(settings: Record<string, string | undefined> = {}): Promise<void> {
   app = await SimulatedRepairApp.start({ settings });
-  disable = enableAlerts(app);
   resetAlertDecisionCounts();
 }
 
 afterEach(async () => {
-  disable();
   await app.close();
 });
 

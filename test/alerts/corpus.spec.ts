@@ -7,7 +7,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { alertDecisionCounts, resetAlertDecisionCounts } from '../../src/api/alertMetrics';
-import { deliverEventGridEvent, enableAlerts, postAlertWebhook } from '../../src/simulator/alertDelivery';
+import { deliverEventGridEvent, postAlertWebhook } from '../../src/simulator/alertDelivery';
 import { SIM_RESOURCE_GROUP } from '../../src/simulator/scenarios/catalog';
 import { SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 import { CORPUS, CorpusCase, fixtureText } from '../fixtures/alerts/corpus';
@@ -34,16 +34,13 @@ it(`the corpus uses every fixture file (${CORPUS.length} cases)`, () => {
 
 describe('alert corpus: each fixture yields its expected decision', () => {
   let app: SimulatedRepairApp;
-  let disable: () => void;
 
   afterEach(async () => {
-    disable();
     await app.close();
   });
 
   it.each(CORPUS.map((c) => [`${c.file} via ${c.via}${c.settings ? ` ${JSON.stringify(c.settings)}` : ''} -> ${c.expect.reason}`, c] as const))('%s', async (_name, c: CorpusCase) => {
     app = await SimulatedRepairApp.start({ settings: c.settings });
-    disable = enableAlerts(app);
     resetAlertDecisionCounts();
     const text = fixtureText(c.file);
 

@@ -7,7 +7,7 @@
  * not an assertion). Reproduce: npx jest test/alerts/storm.spec.ts
  */
 import { alertDecisionCounts, resetAlertDecisionCounts } from '../../src/api/alertMetrics';
-import { deliverEventGridEvent, enableAlerts } from '../../src/simulator/alertDelivery';
+import { deliverEventGridEvent } from '../../src/simulator/alertDelivery';
 import { asCloudEvent, asEventGridEvent, connectionMonitorAlert, RELAYED_ALERT_EVENT_TYPE } from '../../src/simulator/sampleAlerts';
 import { SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from '../../src/simulator/scenarios/catalog';
 import { SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
@@ -94,15 +94,12 @@ function nonZero(counts: Record<string, number>): Record<string, number> {
 
 describe('alert storm', () => {
   let app: SimulatedRepairApp;
-  let disable: () => void;
 
   beforeAll(async () => {
     app = await SimulatedRepairApp.start();
-    disable = enableAlerts(app);
   });
 
   afterAll(async () => {
-    disable();
     await app.close();
   });
 
