@@ -255,3 +255,41 @@ describe('online repair details', () => {
     expect(status.plannedChanges.some((c: { property: string }) => c.property === 'article order')).toBe(true);
   });
 });
+
+describe('online repair when things go wrong', () => {
+  it('waits out a Run Command "another command is running" 409 and still repairs', async () => {
+    const { status, app } = await run('corrupt-certificate', {}, (a) =>
+      a.injectArmFault({ method: 'PUT', pathPattern: /runCommands\/rdpautorepair-2-renew-certificate/, status: 409, code: 'Conflict', message: 'Run command extension execution is in progress. Please wait for completion before invoking a run command.', times: 1 }),
+    );
+    expect(status.outcome.kind).toBe('Repaired');
+    expect(app.arm.requests().filter((r) => r.method === 'PUT' && /renew-certificate/.test(r.path) && r.status === 409)).toHaveLength(1);
+  });
+
+  it('ends NotRepaired with a finding, not a hang, when the VM does not come back after the restart', async () => {
+    const { status } = await run('corrupt-certificate', { settings: { RESTART_TIMEOUT_MINUTES: '3' } }, (a) => {
+      // The agent breaks once the certificate fix has run: the restart then never reaches "agent Ready".
+      a.arm.onChange((change) => {
+        if (change.kind === 'powerState' && change.to === 'starting') a.arm.world.setAgentHealth(change.vmId, 'NotReady');
+      });
+    });
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(status.outcome.kind).toBe('NotRepaired');
+    expect(status.outcome.reason).toContain('did not come back');
+    expect(status.findings.map((f: { code: string }) => f.code)).toContain('RestartTimedOut');
+    expect(status.artifacts.snapshotId).toBeTruthy();
+  });
+
+  it('reports a guest script that times out and changes nothing blind after it', async () => {
+    const app = await SimulatedRepairApp.start({ settings: { RUN_COMMAND_TIMEOUT_SECONDS: '60' } });
+    try {
+      const scenario = findScenario('corrupt-certificate')!;
+      const seeded = await app.addScenario({ ...scenario, seed: (world, rg) => ({ ...scenario.seed(world, rg), guest: { certificate: 'corrupt-private-key', scriptDelaysMs: { 'renew-certificate': 600_000 } } }) });
+      const { status } = await app.runRepair(seeded.request);
+      expect(status.guestRuns.find((g: { script: string }) => g.script === 'renew-certificate')?.ended).toBe('timedOut');
+      expect(status.restarts).toBe(0);
+      expect(status.outcome.kind).toBe('NotRepaired');
+    } finally {
+      await app.close();
+    }
+  });
+});
