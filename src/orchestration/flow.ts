@@ -10,7 +10,7 @@ import { RepairSettings } from '../domain/config';
 import { RepairRequest } from '../domain/repairRequest';
 import { Finding, Outcome, RepairStatus } from '../domain/repairStatus';
 import { ActivityName } from './names';
-import { addFinding, beginStep, endStep, skipStep } from './statusModel';
+import { addFinding, beginStep, endStep, skipStep, statusForCustomStatus } from './statusModel';
 
 export type Gen<T> = Generator<Task, T, any>;
 
@@ -44,8 +44,9 @@ export class Flow {
     return this.context.df.currentUtcDateTime.getTime();
   }
 
+  /** The status while the repair runs (bounded to Durable Functions' custom-status limit); the output has it all. */
   publish(): void {
-    this.context.df.setCustomStatus(this.status);
+    this.context.df.setCustomStatus(statusForCustomStatus(this.status));
   }
 
   /** A number unique within this orchestration, stable across replays (names for Run Command runs). */

@@ -91,3 +91,39 @@ export function summarizeProbe(result: RdpProbeResult, at: string): ProbeSummary
     certificateNotAfter: result.certificate?.notAfter ?? null,
   };
 }
+
+/**
+ * Durable Functions keeps a custom status of at most 16 KB of UTF-16 text and fails the orchestration beyond
+ * it. The full status is the orchestration's output (no such limit); while it runs, the custom status is this
+ * view: whole when it fits, otherwise with long texts shortened and the oldest changes and findings folded into
+ * counts, never dropping the current step, the timeline's shape or the outcome.
+ */
+export const CUSTOM_STATUS_BUDGET = 14_000;
+
+function shorten(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 3)}...` : text;
+}
+
+export function statusForCustomStatus(status: RepairStatus, budget = CUSTOM_STATUS_BUDGET): RepairStatus & { omitted?: { changes: number; findings: number } } {
+  if (JSON.stringify(status).length <= budget) return status;
+  const compact = {
+    ...status,
+    timeline: status.timeline.map((t) => ({ ...t, detail: shorten(t.detail, 160) })),
+    findings: status.findings.map((f) => ({ ...f, message: shorten(f.message, 240), advice: f.advice === null ? null : shorten(f.advice, 160) })),
+    plannedChanges: status.plannedChanges.map((c) => ({ ...c, reason: shorten(c.reason, 120), after: typeof c.after === 'string' ? shorten(c.after, 120) : c.after })),
+    changes: status.changes.map((c) => ({ ...c, reason: shorten(c.reason, 80), after: typeof c.after === 'string' ? shorten(c.after, 160) : c.after })),
+  };
+  let omittedChanges = 0;
+  let omittedFindings = 0;
+  const view = () => ({ ...compact, omitted: { changes: omittedChanges, findings: omittedFindings } });
+  while (JSON.stringify(view()).length > budget && (compact.changes.length > 3 || compact.findings.length > 3)) {
+    if (compact.changes.length > 3) {
+      compact.changes = compact.changes.slice(1);
+      omittedChanges += 1;
+    } else {
+      compact.findings = compact.findings.slice(1);
+      omittedFindings += 1;
+    }
+  }
+  return view();
+}

@@ -30,3 +30,26 @@ describe('toStatusView', () => {
     expect(view.outcome).toBeUndefined();
   });
 });
+
+describe('statusForCustomStatus', () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { newRepairStatus, statusForCustomStatus, CUSTOM_STATUS_BUDGET } = require('../../src/orchestration/statusModel');
+  const request = { vm: { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1', key: 'k' }, mode: 'repair', allowedSourceCidrs: [], allowLegacyTls: false, source: { kind: 'http' } };
+
+  it('keeps a small status whole', () => {
+    const status = newRepairStatus('r', request, 3389, '2026-01-05T03:00:00.000Z');
+    expect(statusForCustomStatus(status)).toBe(status);
+  });
+
+  it('folds the oldest changes into a count to stay under the budget, keeping the newest', () => {
+    const status = newRepairStatus('r', request, 3389, '2026-01-05T03:00:00.000Z');
+    for (let i = 0; i < 200; i += 1) {
+      status.changes.push({ resourceId: `/vm/guest/${i}`, property: `HKLM:\\SOFTWARE\\Path\\${'x'.repeat(60)}\\${i}`, before: i, after: i + 1, at: '2026-01-05T03:00:00.000Z', reason: 'r'.repeat(200) });
+    }
+    const view = statusForCustomStatus(status);
+    expect(JSON.stringify(view).length).toBeLessThanOrEqual(CUSTOM_STATUS_BUDGET);
+    expect(view.omitted.changes).toBeGreaterThan(0);
+    expect(view.changes[view.changes.length - 1].resourceId).toBe('/vm/guest/199');
+    expect(view.changes.length + view.omitted.changes).toBe(200);
+  });
+});

@@ -13,6 +13,9 @@ import { InstanceRecord } from './instanceState';
 import { invokeOrchestrator } from './orchestratorInvocation';
 import { ActionType, EventType, WireHistoryEvent } from './wire';
 
+/** Durable Functions' limit on a custom status: 16 KB of UTF-16 text. */
+export const MAX_CUSTOM_STATUS_CHARS = 16 * 1024;
+
 export interface EpisodeInput {
   record: InstanceRecord;
   newMessages: WireHistoryEvent[];
@@ -89,6 +92,14 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const { state } = outcome;
   const customStatus = { value: state.customStatus === undefined ? null : state.customStatus };
   const done = (verdict: EpisodeVerdict): EpisodeResult => ({ newEvents, verdict, customStatus, orchestratorInvoked: true });
+  // The host refuses a custom status over 16 KB of UTF-16 text (16,384 UTF-16 code units), failing the instance.
+  const customStatusLength = state.customStatus === undefined ? 0 : JSON.stringify(state.customStatus).length;
+  if (customStatusLength > MAX_CUSTOM_STATUS_CHARS) {
+    return done({
+      kind: 'failed',
+      message: `Orchestrator function '${record.name}' failed: the custom status is ${customStatusLength} characters of JSON; Durable Functions accepts at most 16 KB of UTF-16 text (${MAX_CUSTOM_STATUS_CHARS} characters)`,
+    });
+  }
 
   let actions;
   try {
