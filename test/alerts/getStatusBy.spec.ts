@@ -5,12 +5,11 @@
  * not DurableOrchestrationStatus instances).
  */
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { DurableHostEmulator } from '../../src/simulator/durable';
 import { standInRegistry } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
+import { ExtensionStub, startExtensionStub } from '../support/durableExtensionStub';
 
 const registry = standInRegistry();
 df.app.orchestration('AlertParityWait', function* (context: df.OrchestrationContext) {
@@ -19,31 +18,16 @@ df.app.orchestration('AlertParityWait', function* (context: df.OrchestrationCont
 
 type Reply = { status: number; headers?: Record<string, string>; body?: unknown };
 let reply: (path: string, headers: http.IncomingHttpHeaders) => Reply;
-let server: http.Server;
 let realClient: df.DurableClient;
 
+let stub: ExtensionStub;
+
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    const { status, headers, body } = reply(req.url ?? '/', req.headers);
-    res.writeHead(status, { 'Content-Type': 'application/json', ...(headers ?? {}) });
-    res.end(body === undefined ? '' : JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const clientInput = df.input.durableClient();
-  const context = new InvocationContext({ options: { extraInputs: [clientInput] } });
-  context.extraInputs.set(clientInput, {
-    taskHubName: 'SimHub',
-    creationUrls: {},
-    managementUrls: {},
-    baseUrl: `http://127.0.0.1:${port}/runtime/webhooks/durabletask`,
-    requiredQueryStringParameters: '',
-    rpcBaseUrl: `http://127.0.0.1:${port}/durabletask/`,
-  });
-  realClient = df.getClient(context);
+  stub = await startExtensionStub(({ path, headers }) => reply(path, headers));
+  realClient = stub.client;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => stub.close());
 
 const ACTIVE = [df.OrchestrationRuntimeStatus.Pending, df.OrchestrationRuntimeStatus.Running];
 

@@ -4,13 +4,11 @@
  * uses (404 unknown instance, 410 instance no longer running, 500 start conflict, 200/202 status JSON), and the
  * two clients' results are compared. Needs jest's moduleNameMapper for '@azure/functions-core'.
  */
-import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
-import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 import { DurableHostEmulator } from '../../src/simulator/durable';
 import { standInRegistry } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
+import { ExtensionStub, startExtensionStub } from '../support/durableExtensionStub';
 
 const registry = standInRegistry();
 df.app.orchestration('ParityWait', function* (context: df.OrchestrationContext) {
@@ -23,34 +21,17 @@ interface Reply {
   body?: unknown;
 }
 
-let server: http.Server;
 let reply: (method: string, path: string) => Promise<Reply>;
 let realClient: df.DurableClient;
 
+let stub: ExtensionStub;
+
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
-    void reply(req.method ?? 'GET', req.url ?? '/').then(({ status, body }) => {
-      res.writeHead(status, { 'Content-Type': 'application/json' });
-      res.end(body === undefined ? '' : JSON.stringify(body));
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  // The durable client input binding data the extension gives a function (newer extensions: rpcBaseUrl).
-  const clientInput = df.input.durableClient();
-  const context = new InvocationContext({ options: { extraInputs: [clientInput] } });
-  context.extraInputs.set(clientInput, {
-    taskHubName: 'SimHub',
-    creationUrls: {},
-    managementUrls: {},
-    baseUrl: `http://127.0.0.1:${port}/runtime/webhooks/durabletask`,
-    requiredQueryStringParameters: '',
-    rpcBaseUrl: `http://127.0.0.1:${port}/durabletask/`,
-  });
-  realClient = df.getClient(context);
+  stub = await startExtensionStub(({ method, path }) => reply(method, path));
+  realClient = stub.client;
 });
 
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(() => stub.close());
 
 async function messageOf(p: Promise<unknown>): Promise<string> {
   try {
