@@ -15,7 +15,7 @@ import { ArmHttpError, badRequest } from '../http/armErrors';
 import type { Route, RouteContext } from '../http/router';
 import { ok, type HandlerResult } from '../http/responses';
 import { renderRunCommand, RUN_COMMAND_TYPE } from '../render/runCommand';
-import type { RunCommandRequest } from '../runCommand/runCommandService';
+import type { RunCommandRequest } from '../runCommand/runCommandState';
 import type { RunCommandParameter, RunCommandState } from '../runCommand/runCommandState';
 import { RUN_COMMAND_ERRORS } from '../runCommand/timing';
 import type { VirtualMachineState } from '../world/types';

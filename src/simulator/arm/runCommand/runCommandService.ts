@@ -28,22 +28,11 @@ import type { VirtualMachineState } from '../world/types';
 import type { World } from '../world/world';
 import { UNATTACHED_GUEST, type RunCommandExecution, type RunCommandGuest, type RunCommandOutcome } from './guestPort';
 import { lastBytes } from './outputWindow';
-import { isExecutionActive, type ExecutionState, type RunCommandParameter, type RunCommandState } from './runCommandState';
+import { isExecutionActive, type ExecutionState, type RunCommandParameter, type RunCommandRequest, type RunCommandState } from './runCommandState';
 import { DEFAULT_RUN_COMMAND_TIMEOUT_SECONDS, EXTENSION_AGENT_TIMEOUT_MS, RUN_COMMAND_ERRORS, RUN_COMMAND_PICKUP_MS } from './timing';
 
 export type RunCommandConcurrency = 'one-at-a-time' | 'parallel';
 
-/** What a PUT asks for (validated by the handler). */
-export interface RunCommandRequest {
-  location: string;
-  tags: Record<string, string>;
-  script: string;
-  parameters: RunCommandParameter[];
-  protectedParameters: RunCommandParameter[];
-  asyncExecution: boolean;
-  timeoutInSeconds: number;
-  treatFailureAsDeploymentFailure: boolean;
-}
 
 export interface LroCallbacks {
   onSucceeded: (atMs: number) => void;

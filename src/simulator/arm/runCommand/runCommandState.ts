@@ -35,12 +35,8 @@ export interface RunCommandInstanceViewState {
   statuses: RunCommandStatus[];
 }
 
-export interface RunCommandState {
-  id: string;
-  name: string;
-  vmId: string;
-  subscriptionId: string;
-  resourceGroup: string;
+/** What a PUT asks for (validated by the handler). */
+export interface RunCommandRequest {
   location: string;
   tags: Record<string, string>;
   script: string;
@@ -51,6 +47,15 @@ export interface RunCommandState {
   /** As the caller sent it; 0 means the service default (see timing.ts). */
   timeoutInSeconds: number;
   treatFailureAsDeploymentFailure: boolean;
+}
+
+/** A run command resource: the request it was created from, plus where it stands. */
+export interface RunCommandState extends RunCommandRequest {
+  id: string;
+  name: string;
+  vmId: string;
+  subscriptionId: string;
+  resourceGroup: string;
   provisioningState: RunCommandProvisioningState;
   instanceView: RunCommandInstanceViewState;
   /** Bumped when an execution is submitted, abandoned or deleted, so timers of an older one do nothing. */
