@@ -20,7 +20,7 @@ import { createInvocationContext, loadFunctionApp, type FunctionRegistry } from 
 import { endpointBehaviourFor } from './rdpEndpointPolicy';
 import { attachSimulatedGuest, guestPortBehaviours, SimulatedWindowsGuest } from './guest';
 import { startSimulatedRdpEndpoint, type SimulatedRdpEndpoint } from './rdpEndpoint';
-import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_OPERATOR_CIDR, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from './scenarios/catalog';
+import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from './scenarios/catalog';
 import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
 import { VirtualClock } from './virtualClock';
 
@@ -68,7 +68,6 @@ export class SimulatedRepairApp {
   private readonly appAddress: string;
   private readonly settings: Record<string, string | undefined>;
   private unsubscribe: () => void = () => undefined;
-  private probes = 0;
 
   private constructor(options: SimulatedAppOptions) {
     this.registry = loadFunctionApp(FUNCTION_MODULES);
@@ -85,10 +84,7 @@ export class SimulatedRepairApp {
     setRepairClientProvider(() => app.emulator.client);
     setActivityDeps({
       arm: createSimulatedArmClients(app.arm),
-      probe: async (probeOptions) => {
-        app.probes += 1;
-        return probeRdp(probeOptions);
-      },
+      probe: probeRdp,
       // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
       dialTarget: async (address, port) => {
         await app.syncEndpoints();
@@ -153,18 +149,6 @@ export class SimulatedRepairApp {
         }
       }
     }
-  }
-
-  endpointOf(vmId: string, port = 3389): SimulatedRdpEndpoint | undefined {
-    return this.vms.get(vmId.toLowerCase())?.endpoints.get(port);
-  }
-
-  guestOf(vmId: string): SimulatedWindowsGuest | null {
-    return this.vms.get(vmId.toLowerCase())?.guest ?? null;
-  }
-
-  probeCount(): number {
-    return this.probes;
   }
 
   injectArmFault(spec: FaultSpec): void {
@@ -252,4 +236,3 @@ export class SimulatedRepairApp {
   }
 }
 
-export { SIM_OPERATOR_CIDR };
