@@ -1,14 +1,11 @@
 /** Activity: read a snapshot's provisioning state and copy progress. Read-only. */
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
+import { GetSnapshotStateInput } from '../domain/activityContracts';
 import { ActivityResult } from '../domain/activityResult';
 import { SnapshotState } from '../domain/vmFacts';
 import { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 import { snapshotStateOf } from './startOsDiskSnapshot';
-
-export interface GetSnapshotStateInput {
-  snapshotId: string;
-}
 
 export async function getSnapshotState(input: GetSnapshotStateInput, deps: ActivityDeps): Promise<ActivityResult<SnapshotState>> {
   try {

@@ -1,4 +1,5 @@
 /** Activity: read the VM with its instance view. Read-only; a missing VM is an answer, not an error. */
+import { ReadVmInput } from '../domain/activityContracts';
 import { ActivityResult } from '../domain/activityResult';
 import { ReadVmResult } from '../domain/vmFacts';
 import { parseVmResourceId } from '../domain/vmResourceId';
@@ -6,10 +7,6 @@ import { classifyAzureError } from '../azure/errors';
 import { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 import { vmFactsFromArm } from './vmFactsFromArm';
-
-export interface ReadVmInput {
-  vmResourceId: string;
-}
 
 export async function readVm(input: ReadVmInput, deps: ActivityDeps): Promise<ActivityResult<ReadVmResult>> {
   const parsed = parseVmResourceId(input.vmResourceId);

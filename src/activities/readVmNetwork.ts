@@ -4,15 +4,12 @@
  */
 import type { NetworkManagementClient } from '@azure/arm-network';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
+import { ReadVmNetworkInput } from '../domain/activityContracts';
 import { ActivityResult } from '../domain/activityResult';
-import { NetworkFacts, NsgView, VmFacts } from '../domain/vmFacts';
+import { NetworkFacts, NsgView } from '../domain/vmFacts';
 import { ActivityDeps } from './deps';
 import { nsgViewFromEffective, nsgViewFromResource } from './networkFactsFromArm';
 import { ok, settleAzureError } from './settle';
-
-export interface ReadVmNetworkInput {
-  vm: VmFacts;
-}
 
 async function readNsg(client: NetworkManagementClient, level: 'subnet' | 'nic', nsgId: string, attachedTo: string): Promise<NsgView> {
   const id = parseResourceId(nsgId, ResourceTypes.networkSecurityGroup);

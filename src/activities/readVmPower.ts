@@ -1,12 +1,13 @@
 /** Activity: the VM's power state and guest agent status (instance view). Read-only. */
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
+import { ReadVmPowerInput } from '../domain/activityContracts';
 import { ActivityResult } from '../domain/activityResult';
 import { VmPowerReading } from '../domain/vmFacts';
 import { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 import { powerReadingFromInstanceView } from './vmFactsFromArm';
 
-export async function readVmPower(input: { vmId: string }, deps: ActivityDeps): Promise<ActivityResult<VmPowerReading>> {
+export async function readVmPower(input: ReadVmPowerInput, deps: ActivityDeps): Promise<ActivityResult<VmPowerReading>> {
   try {
     const vm = parseResourceId(input.vmId, ResourceTypes.virtualMachine);
     const view = await deps.arm.compute(vm.subscriptionId).virtualMachines.instanceView(vm.resourceGroup, vm.name);

@@ -6,15 +6,10 @@
  */
 import { startLro } from '../azure/lro';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
+import { RestartVmInput } from '../domain/activityContracts';
 import { ActivityResult } from '../domain/activityResult';
 import { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
-
-export interface RestartVmInput {
-  vmId: string;
-  /** When the orchestrator decided to restart (its replay-safe clock). */
-  decidedAt: string;
-}
 
 export async function restartVm(input: RestartVmInput, deps: ActivityDeps): Promise<ActivityResult<{ alreadyRestarted: boolean }>> {
   try {

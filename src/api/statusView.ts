@@ -53,6 +53,8 @@ export function toStatusView(status: DurableStatusLike, statusUrl: string): Repa
         ? `The repair was terminated${detail ? `: ${detail}` : ''}. Changes listed in "changes" were made before that.`
         : `The repair stopped on an unexpected error${detail ? `: ${detail}` : ''}. Changes listed in "changes" were made before that.`,
       advice: ['Check the VM, then start a new repair; the snapshot, if one was taken, is kept.'],
+      path: null,
+      caveats: [{ check: 'verification', reason: `the repair ${status.runtimeStatus === 'Terminated' ? 'was terminated' : 'stopped'} before it could verify anything` }],
     };
   }
   return view;

@@ -48,16 +48,59 @@ export interface Artifacts {
 }
 
 /**
- * Repaired / AlreadyHealthy / NotRepaired / Rejected as in DESIGN.md, plus two this tool needs to stay honest:
- * Diagnosed (mode diagnose: nothing was changed, plannedChanges says what a repair would do) and Unverified
- * (changes were made but this app cannot reach RDP to prove the result).
+ * How a repair ends: the one vocabulary every path uses (README "Outcomes").
+ * - Repaired: RDP verified healthy after this repair's changes.
+ * - AlreadyHealthy: RDP was (or became, without a change) healthy; nothing needed doing.
+ * - Diagnosed: mode diagnose; nothing was changed, plannedChanges says what a repair would do.
+ * - Unverified: a change was made, but this app cannot see the result from where it stands.
+ * - NotRepaired: RDP still fails, or the repair could not go on; the reason and advice say why and what next.
+ * - Rejected: the VM must not or cannot be touched by this tool (opted out, not Windows, not found).
+ * - RolledBack: an offline disk swap did not help and was undone.
+ * - Cancelled: an operator stopped the repair; what was undone and what was kept is listed.
  */
-export type OutcomeKind = 'Repaired' | 'AlreadyHealthy' | 'NotRepaired' | 'Rejected' | 'Diagnosed' | 'Unverified';
+export const OUTCOME_KINDS = ['Repaired', 'AlreadyHealthy', 'Diagnosed', 'Unverified', 'NotRepaired', 'Rejected', 'RolledBack', 'Cancelled'] as const;
+export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
+/** How the repair reached the guest: Run Command, the serial console, or the OS disk on a rescue VM. */
+export const REPAIR_PATHS = ['online', 'serial', 'offline'] as const;
+export type RepairPath = (typeof REPAIR_PATHS)[number];
+
+/** A check that could not run. An outcome that carries one is never an unqualified success. */
+export interface Caveat {
+  /** Stable name of the check, e.g. domainPolicyRecheck. */
+  check: string;
+  /** Why it could not run, in words. */
+  reason: string;
+}
+
+/** What a decision returns; the flow completes it (path, caveats) when the repair ends. */
 export interface Outcome {
   kind: OutcomeKind;
   reason: string;
   advice: string[];
+  caveats?: Caveat[];
+}
+
+/** The outcome as the status reports it: always with the path taken (null: nothing was changed) and its caveats. */
+export interface FinalOutcome extends Outcome {
+  path: RepairPath | null;
+  caveats: Caveat[];
+}
+
+/**
+ * One write the repair made and how it can be undone. Appended as the write happens, so whatever ends the repair
+ * can say what it left behind and what it undid.
+ */
+export type UndoKind = 'nsgSources' | 'nsgRule' | 'guestValue' | 'guestAction';
+
+export interface UndoRecord {
+  kind: UndoKind;
+  /** The resource written (an NSG rule, `<vm id>/guest`, a disk). */
+  resourceId: string;
+  /** What was written, in words. */
+  what: string;
+  /** How to put it back, in words an operator can follow. */
+  undo: string;
 }
 
 export type ProbeSummary = Pick<
@@ -83,5 +126,10 @@ export interface RepairStatus {
   restarts: number;
   /** Guest scripts run through Run Command, in order, with how each ended. */
   guestRuns: Array<{ script: string; runName: string; ended: string; at: string }>;
-  outcome: Outcome | null;
+  /** Every write this repair made, with how to undo it (see UndoRecord). */
+  undoLog: UndoRecord[];
+  /** Writes the repair undid itself, and the ones it deliberately kept, each with why. */
+  undone: Array<UndoRecord & { result: string }>;
+  kept: Array<UndoRecord & { why: string }>;
+  outcome: FinalOutcome | null;
 }

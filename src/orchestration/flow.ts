@@ -1,24 +1,41 @@
 /**
- * What every step of the repair flow shares: the durable context, the status being built, the settings, and
- * the one way to call an activity (durable retries for transient failures; a permanent failure ends the flow
- * with an outcome). Kept free of I/O: it only schedules work through the durable context.
+ * What every phase of the repair shares: the durable context, the status being built, the settings, the undo
+ * log, and the one typed way to call an activity. Kept free of I/O: it only schedules work through the durable
+ * context. Expected failures come back as values (`Ended`), never as exceptions, so whoever ends the repair can
+ * still settle the undo log and say what was left.
  */
 import * as df from 'durable-functions';
 import { OrchestrationContext, Task } from 'durable-functions';
+import { ActivityInput, ActivityName, ActivityOutput } from '../domain/activityContracts';
 import { ActivityResult, PermanentFailure } from '../domain/activityResult';
 import { RepairSettings } from '../domain/config';
 import { RepairRequest } from '../domain/repairRequest';
-import { Finding, Outcome, RepairStatus } from '../domain/repairStatus';
-import { ActivityName } from './names';
+import { Finding, Outcome, RepairStatus, UndoRecord } from '../domain/repairStatus';
+import { withChangesNote } from './decisions/outcome';
 import { addFinding, beginStep, endStep, skipStep, statusForCustomStatus } from './statusModel';
 
 export type Gen<T> = Generator<Task, T, any>;
 
-/** Raised inside the flow to end it early with an outcome. */
-export class FlowEnded extends Error {
-  constructor(readonly outcome: Outcome) {
-    super(outcome.reason);
-  }
+/** A phase or step that went on, with what it learned. */
+export interface Continue<T> {
+  readonly kind: 'continue';
+  readonly facts: T;
+}
+
+/** A phase or step that ends the repair, with the outcome it decided. */
+export interface Ended {
+  readonly kind: 'end';
+  readonly outcome: Outcome;
+}
+
+export type PhaseResult<T> = Continue<T> | Ended;
+
+export function proceed<T>(facts: T): Continue<T> {
+  return { kind: 'continue', facts };
+}
+
+export function end(outcome: Outcome): Ended {
+  return { kind: 'end', outcome };
 }
 
 export class Flow {
@@ -74,6 +91,11 @@ export class Flow {
     addFinding(this.status, finding);
   }
 
+  /** Appends to the undo log as a write happens (see UndoRecord). */
+  wrote(record: UndoRecord): void {
+    this.status.undoLog.push(record);
+  }
+
   /** Updates the detail of the running entry (progress such as "42% copied") without a new timeline row. */
   progress(detail: string): void {
     const entry = this.status.timeline[this.status.timeline.length - 1];
@@ -85,20 +107,24 @@ export class Flow {
     return this.context.df.createTimer(new Date(this.nowMs() + seconds * 1000));
   }
 
-  *call<T>(name: ActivityName, input: unknown, step: string): Gen<T> {
-    let result: ActivityResult<T>;
+  /**
+   * Calls an activity (durable retries for transient failures). A permanent failure, or transient ones past the
+   * retries, come back as `Ended` with an outcome that names the step.
+   */
+  *call<N extends ActivityName>(name: N, input: ActivityInput<N>, step: string): Gen<PhaseResult<ActivityOutput<N>>> {
+    let result: ActivityResult<ActivityOutput<N>>;
     try {
       result = yield this.context.df.callActivityWithRetry(name, this.retry, input);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      throw new FlowEnded({
+      return end(withChangesNote({
         kind: 'NotRepaired',
         reason: `Azure kept failing during ${step} after ${this.settings.activityRetryAttempts} attempts: ${firstLine(message)}`,
         advice: ['This looks transient (throttling or a service error): start the repair again in a few minutes.'],
-      });
+      }, this.status));
     }
-    if (!result.ok) throw new FlowEnded(permanentOutcome(step, result.failure));
-    return result.value;
+    if (!result.ok) return end(withChangesNote(permanentOutcome(step, result.failure), this.status));
+    return proceed(result.value);
   }
 }
 
@@ -109,6 +135,13 @@ export function firstLine(text: string): string {
 }
 
 function permanentOutcome(step: string, failure: PermanentFailure): Outcome {
+  if (failure.code === 'ActivityBug') {
+    return {
+      kind: 'NotRepaired',
+      reason: `${step} failed because of a bug in rdp-autorepair (${firstLine(failure.message)}); retrying would only repeat it.`,
+      advice: ['Report this to the maintainers of rdp-autorepair with the repair id; the status lists what was changed before it.'],
+    };
+  }
   const advice: string[] = [];
   if (failure.statusCode === 403) {
     advice.push("Grant the app's managed identity the rdp-autorepair role (see README, Permissions) on the VM's resource group.");

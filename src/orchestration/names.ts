@@ -1,19 +1,2 @@
-/** Function names shared by the registrations and the orchestrator: one place, so a rename cannot split them. */
+/** Orchestrator names shared by the registrations and the starters: one place, so a rename cannot split them. Activity names live in domain/activityContracts.ts. */
 export const REPAIR_ORCHESTRATOR = 'RepairOrchestrator';
-
-export const Activities = {
-  readVm: 'readVm',
-  readVmNetwork: 'readVmNetwork',
-  probeRdp: 'probeRdp',
-  startOsDiskSnapshot: 'startOsDiskSnapshot',
-  getSnapshotState: 'getSnapshotState',
-  restrictNsgRule: 'restrictNsgRule',
-  openNsgPort: 'openNsgPort',
-  restartVm: 'restartVm',
-  readVmPower: 'readVmPower',
-  startGuestScript: 'startGuestScript',
-  readGuestScript: 'readGuestScript',
-  deleteGuestScript: 'deleteGuestScript',
-} as const;
-
-export type ActivityName = (typeof Activities)[keyof typeof Activities];

@@ -4,7 +4,8 @@
  */
 import { RdpProbeResult } from '../domain/rdpProbe';
 import { RepairRequest } from '../domain/repairRequest';
-import { Change, Finding, Outcome, ProbeSummary, RepairStatus, StepStatus } from '../domain/repairStatus';
+import { Change, FinalOutcome, Finding, Outcome, ProbeSummary, RepairPath, RepairStatus, StepStatus } from '../domain/repairStatus';
+import { settleUndoLog } from './decisions/undo';
 
 export function newRepairStatus(repairId: string, request: RepairRequest, rdpPort: number, at: string): RepairStatus {
   return {
@@ -23,6 +24,9 @@ export function newRepairStatus(repairId: string, request: RepairRequest, rdpPor
     probes: { baseline: null, verify: null },
     restarts: 0,
     guestRuns: [],
+    undoLog: [],
+    undone: [],
+    kept: [],
     outcome: null,
   };
 }
@@ -70,9 +74,22 @@ export function recordChange(status: RepairStatus, change: Change): void {
   status.changes.push(change);
 }
 
-export function finish(status: RepairStatus, outcome: Outcome, at: string): RepairStatus {
+/**
+ * Ends the repair: marks what still runs as not finished, settles the undo log, and completes the outcome with the
+ * path taken (null when nothing was changed) and its caveats. An outcome with caveats says so in its reason, so it
+ * never reads as an unqualified success.
+ */
+export function finish(status: RepairStatus, outcome: Outcome, at: string, path: RepairPath = 'online'): RepairStatus {
   failRunningSteps(status, at, 'not finished');
-  status.outcome = outcome;
+  const caveats = outcome.caveats ?? [];
+  const settled = settleUndoLog(status.undoLog, outcome.kind);
+  status.kept = settled.kept;
+  let reason = outcome.reason;
+  if (caveats.length > 0) {
+    reason = `${reason.replace(/\.?$/, '.')} Not everything could be checked: ${caveats.map((c) => `${c.check} (${c.reason})`).join('; ')}`;
+  }
+  const final: FinalOutcome = { ...outcome, reason, caveats, path: status.changes.length > 0 ? path : null };
+  status.outcome = final;
   return status;
 }
 
@@ -108,6 +125,8 @@ export function statusForCustomStatus(status: RepairStatus, budget = CUSTOM_STAT
   if (JSON.stringify(status).length <= budget) return status;
   const compact = {
     ...status,
+    // The undo log restates the changes; while the repair runs, the changes carry the same facts.
+    undoLog: [],
     timeline: status.timeline.map((t) => ({ ...t, detail: shorten(t.detail, 160) })),
     findings: status.findings.map((f) => ({ ...f, message: shorten(f.message, 240), advice: f.advice === null ? null : shorten(f.advice, 160) })),
     plannedChanges: status.plannedChanges.map((c) => ({ ...c, reason: shorten(c.reason, 120), after: typeof c.after === 'string' ? shorten(c.after, 120) : c.after })),

@@ -1,7 +1,8 @@
 /** The app's registrations as the Functions host would receive them (captured by the functions-core stand-in). */
 import * as path from 'node:path';
 import { loadFunctionApp } from '../../src/simulator/functionsHost';
-import { Activities, REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
+import { ACTIVITY_NAMES } from '../../src/domain/activityContracts';
+import { REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
 
 const registry = loadFunctionApp(['repairsHttp', 'repairOrchestrator', 'repairActivities'].map((m) => path.join(__dirname, '../../src/functions', m)));
 
@@ -32,8 +33,8 @@ describe('function registrations', () => {
 
   it('registers the orchestrator and every activity it calls', () => {
     expect(registry.getOrThrow(REPAIR_ORCHESTRATOR).trigger.type).toBe('orchestrationTrigger');
-    for (const name of Object.values(Activities)) expect(registry.getOrThrow(name).trigger.type).toBe('activityTrigger');
+    for (const name of ACTIVITY_NAMES) expect(registry.getOrThrow(name).trigger.type).toBe('activityTrigger');
     const names = registry.all().map((f) => f.name).sort();
-    expect(names).toEqual([...Object.values(Activities), REPAIR_ORCHESTRATOR, 'findRepair', 'getRepair', 'startRepair'].sort());
+    expect(names).toEqual([...ACTIVITY_NAMES, REPAIR_ORCHESTRATOR, 'findRepair', 'getRepair', 'startRepair'].sort());
   });
 });

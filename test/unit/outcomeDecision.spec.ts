@@ -1,5 +1,5 @@
 import { RdpProbeResult } from '../../src/domain/rdpProbe';
-import { decideOutcome, VerifyFacts } from '../../src/orchestration/outcomeDecision';
+import { decideOutcome, VerifyFacts } from '../../src/orchestration/decisions/outcome';
 import { notRunningOutcome, rejectionFor } from '../../src/orchestration/preflightDecision';
 import { VmFacts } from '../../src/domain/vmFacts';
 

@@ -4,14 +4,13 @@
  */
 import { GuestScriptName, GuestScripts, RecordedChange } from '../../domain/guestScriptContracts';
 import { GuestRunInput, GuestRunState } from '../../domain/vmFacts';
-import { Flow, Gen } from '../flow';
-import { Activities } from '../names';
+import { Flow, Gen, PhaseResult, proceed } from '../flow';
 
 export type GuestRunOutcome<N extends GuestScriptName> =
   | { ok: true; result: GuestScripts[N]['result'] }
   | { ok: false; failure: Extract<GuestRunState, { state: 'failed' }>['failure']; detail: string };
 
-export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: string, script: N, params: GuestScripts[N]['params'], why: string): Gen<GuestRunOutcome<N>> {
+export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: string, script: N, params: GuestScripts[N]['params'], why: string): Gen<PhaseResult<GuestRunOutcome<N>>> {
   const step = `guest:${script}`;
   const runName = `rdpautorepair-${flow.nextSequence()}-${script}`;
   flow.begin(step, why);
@@ -23,7 +22,9 @@ export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: st
     runName,
     timeoutSeconds: flow.settings.runCommandTimeoutSeconds,
   };
-  let state: GuestRunState = yield* flow.call<GuestRunState>(Activities.startGuestScript, input, step);
+  const started = yield* flow.call('startGuestScript', input, step);
+  if (started.kind === 'end') return started;
+  let state: GuestRunState = started.facts;
   // Run Command's own timeout ends the script; the extra minute covers queueing on the agent.
   const deadline = flow.nowMs() + (flow.settings.runCommandTimeoutSeconds + 60) * 1000;
   while (state.state === 'running') {
@@ -32,14 +33,17 @@ export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: st
       break;
     }
     yield flow.wait(flow.settings.runCommandPollSeconds);
-    state = yield* flow.call<GuestRunState>(Activities.readGuestScript, input, step);
+    const read = yield* flow.call('readGuestScript', input, step);
+    if (read.kind === 'end') return read;
+    state = read.facts;
   }
   flow.status.guestRuns.push({ script, runName, ended: state.state === 'succeeded' ? 'succeeded' : state.failure, at: flow.now() });
   // The run's resource is removed from the VM once read, so none outlives the repair.
-  yield* flow.call(Activities.deleteGuestScript, input, step);
+  const deleted = yield* flow.call('deleteGuestScript', input, step);
+  if (deleted.kind === 'end') return deleted;
   if (state.state === 'failed') {
     flow.end(step, `${state.failure}: ${state.detail}`, 'failed');
-    return { ok: false, failure: state.failure, detail: state.detail };
+    return proceed({ ok: false, failure: state.failure, detail: state.detail });
   }
   const result = state.result as GuestScripts[N]['result'];
   const changes = 'changes' in result ? (result.changes as RecordedChange[]) : [];
@@ -52,13 +56,20 @@ export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: st
       at: flow.now(),
       reason: why,
     });
+    flow.wrote({
+      kind: 'guestValue',
+      resourceId: `${vmId}/guest`,
+      what: `${change.path}\\${change.name} = ${JSON.stringify(change.after)} (${script})`,
+      undo: change.before === null ? `delete the value ${change.name} under ${change.path}` : `set ${change.path}\\${change.name} back to ${JSON.stringify(change.before)}`,
+    });
   }
   // What the script did beyond registry values (service stops and starts, ACL backups), in its own words.
   const actions = 'actions' in result ? (result.actions as string[]) : [];
   for (const action of actions) {
     flow.status.changes.push({ resourceId: `${vmId}/guest`, property: 'action', before: null, after: action, at: flow.now(), reason: why });
+    flow.wrote({ kind: 'guestAction', resourceId: `${vmId}/guest`, what: `${action} (${script})`, undo: 'reverse the action by hand, or restore the OS disk from the snapshot' });
   }
   const summary = 'message' in result ? String(result.message) : 'read the guest state';
   flow.end(step, `${summary}${changes.length ? ` (${changes.length} value(s) changed)` : ''}`, 'ok' in result && result.ok === false ? 'failed' : 'succeeded');
-  return { ok: true, result };
+  return proceed({ ok: true, result });
 }

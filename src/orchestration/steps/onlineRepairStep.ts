@@ -7,10 +7,9 @@
  */
 import { DiagnoseResult } from '../../domain/guestScriptContracts';
 import { RdpProbeResult } from '../../domain/rdpProbe';
-import { Outcome } from '../../domain/repairStatus';
+import { Caveat, Outcome } from '../../domain/repairStatus';
 import { NetworkFacts, OpenPortRuleInput, OpenPortRuleResult, VmFacts } from '../../domain/vmFacts';
-import { Flow, Gen } from '../flow';
-import { Activities } from '../names';
+import { Flow, Gen, PhaseResult, proceed } from '../flow';
 import { articleOrderSteps, FixStep, OnlinePlan, tlsRevertedFinding } from '../onlineRepairPlan';
 import { planPortOpenings } from '../portOpening';
 import { guestScriptStep } from './guestScriptStep';
@@ -24,43 +23,53 @@ export interface OnlineRepairResult {
   openedRules: OpenPortRuleInput[];
   /** Set when the repair must end NotRepaired for a reason the probe cannot see (a reverting domain policy, a VM that did not come back). */
   overrideOutcome: Outcome | null;
+  /** Checks that could not run (e.g. the re-diagnosis after Group Policy was given back). */
+  caveats: Caveat[];
 }
 
 interface Target {
   address: string | null;
 }
 
-function* runFix(flow: Flow, vm: VmFacts, step: FixStep, state: { previousGpsvcStart: number | null; newPort: number | null }): Gen<boolean> {
+function* runFix(flow: Flow, vm: VmFacts, step: FixStep, state: { previousGpsvcStart: number | null; newPort: number | null }): Gen<PhaseResult<boolean>> {
   switch (step.script) {
     case 'fix-port-conflict': {
-      const run = yield* guestScriptStep(flow, vm.id, 'fix-port-conflict', step.params, step.reason);
-      if (!run.ok) return false;
+      const called = yield* guestScriptStep(flow, vm.id, 'fix-port-conflict', step.params, step.reason);
+      if (called.kind === 'end') return called;
+      const run = called.facts;
+      if (!run.ok) return proceed(false);
       if (run.result.newPort !== null) state.newPort = run.result.newPort;
-      return run.result.ok;
+      return proceed(run.result.ok);
     }
     case 'renew-certificate': {
-      const run = yield* guestScriptStep(flow, vm.id, 'renew-certificate', step.params, step.reason);
-      return run.ok && run.result.ok;
+      const called = yield* guestScriptStep(flow, vm.id, 'renew-certificate', step.params, step.reason);
+      if (called.kind === 'end') return called;
+      return proceed(called.facts.ok && called.facts.result.ok);
     }
     case 'enable-tls': {
-      const run = yield* guestScriptStep(flow, vm.id, 'enable-tls', step.params, step.reason);
+      const called = yield* guestScriptStep(flow, vm.id, 'enable-tls', step.params, step.reason);
+      if (called.kind === 'end') return called;
+      const run = called.facts;
       if (run.ok && state.previousGpsvcStart === null) state.previousGpsvcStart = run.result.previousGpsvcStart;
-      return run.ok && run.result.ok;
+      return proceed(run.ok && run.result.ok);
     }
   }
 }
 
-function* openMovedPort(flow: Flow, network: Pick<NetworkFacts, 'nsgs'>, oldPort: number, newPort: number): Gen<OpenPortRuleInput[]> {
+function* openMovedPort(flow: Flow, network: Pick<NetworkFacts, 'nsgs'>, oldPort: number, newPort: number): Gen<PhaseResult<OpenPortRuleInput[]>> {
   const { openings, problems } = planPortOpenings(network.nsgs, oldPort, newPort, flow.repairId);
   for (const problem of problems) flow.find({ code: 'NsgPortNotOpened', severity: 'error', message: problem, advice: `Add an inbound rule for TCP ${newPort} by hand.` });
   for (const opening of openings) {
     const input: OpenPortRuleInput = opening;
     flow.begin('openNsgPort', `${opening.ruleName} (priority ${opening.priority}) admits ${opening.sourcePrefixes.join(', ')} on TCP ${newPort}`);
-    const result: OpenPortRuleResult = yield* flow.call<OpenPortRuleResult>(Activities.openNsgPort, input, 'openNsgPort');
+    const called = yield* flow.call('openNsgPort', input, 'openNsgPort');
+    if (called.kind === 'end') return called;
+    const result: OpenPortRuleResult = called.facts;
+    flow.wrote({ kind: 'nsgRule', resourceId: result.ruleId, what: `created inbound rule ${opening.ruleName} for TCP ${newPort}`, undo: `delete the rule ${opening.ruleName} once RDP is back on port ${oldPort}` });
     flow.status.changes.push({ resourceId: result.ruleId, property: 'securityRule', before: null, after: { port: newPort, sources: opening.sourcePrefixes, priority: opening.priority }, at: flow.now(), reason: `RDP moved from port ${oldPort} to ${newPort}` });
     flow.end('openNsgPort', result.wrote ? 'created' : 'already there: nothing written');
   }
-  return openings;
+  return proceed(openings);
 }
 
 export function* onlineRepairStep(
@@ -70,14 +79,17 @@ export function* onlineRepairStep(
   port: number,
   target: Target,
   networkAfterRestrictions: Pick<NetworkFacts, 'nsgs'>,
-): Gen<OnlineRepairResult> {
+): Gen<PhaseResult<OnlineRepairResult>> {
   const state = { previousGpsvcStart: null as number | null, newPort: null as number | null };
   const openedRules: OpenPortRuleInput[] = [];
   let verify: RdpProbeResult | null = null;
-  const probe = function* (why: string): Gen<RdpProbeResult | null> {
-    if (!target.address) return null;
-    verify = yield* probeStep(flow, 'Verify', target.address, port, why);
-    return verify;
+  const caveats: Caveat[] = [];
+  const probe = function* (why: string): Gen<PhaseResult<RdpProbeResult | null>> {
+    if (!target.address) return proceed(null);
+    const probed = yield* probeStep(flow, 'Verify', target.address, port, why);
+    if (probed.kind === 'end') return probed;
+    verify = probed.facts;
+    return proceed(verify);
   };
 
   const noRestart = plan.steps.filter((s) => !s.needsVmRestart);
@@ -86,14 +98,21 @@ export function* onlineRepairStep(
   // that starts automatically would take the port back during that restart.
   if (withRestart.length > 0) {
     let changed = false;
-    for (const step of withRestart) changed = (yield* runFix(flow, vm, step, state)) || changed;
+    for (const step of withRestart) {
+      const fixed = yield* runFix(flow, vm, step, state);
+      if (fixed.kind === 'end') return fixed;
+      changed = fixed.facts || changed;
+    }
     if (changed) {
       const restarted = yield* restartStep(flow, vm.id, `one restart for: ${withRestart.map((s) => s.script).join(', ')}`);
-      if (!restarted.ok) return { port, verify, openedRules, overrideOutcome: restartOutcome(flow) };
+      if (restarted.kind === 'end') return restarted;
+      if (!restarted.facts.ok) return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow), caveats });
     }
   }
   for (const step of noRestart) {
-    const fixed = yield* runFix(flow, vm, step, state);
+    const ran = yield* runFix(flow, vm, step, state);
+    if (ran.kind === 'end') return ran;
+    const fixed = ran.facts;
     if (step.script === 'fix-port-conflict' && fixed && state.newPort === null) {
       flow.find({
         code: 'PortHolderStopped',
@@ -109,34 +128,50 @@ export function* onlineRepairStep(
         message: `The program holding port ${port} could not be stopped, so RDP now listens on port ${state.newPort}. Connect with mstsc /v:<address>:${state.newPort}.`,
         advice: `Find out why that program holds port ${port}; once it is gone you can set PortNumber back to ${port}.`,
       });
-      openedRules.push(...(yield* openMovedPort(flow, networkAfterRestrictions, port, state.newPort)));
+      const opened = yield* openMovedPort(flow, networkAfterRestrictions, port, state.newPort);
+      if (opened.kind === 'end') return opened;
+      openedRules.push(...opened.facts);
       port = state.newPort;
     }
   }
-  if (plan.steps.length > 0) yield* probe(withRestart.length > 0 ? 'after the fixes and the restart' : 'after the service fixes');
+  if (plan.steps.length > 0) {
+    const probed = yield* probe(withRestart.length > 0 ? 'after the fixes and the restart' : 'after the service fixes');
+    if (probed.kind === 'end') return probed;
+  }
 
   if (plan.steps.length === 0) {
     // Diagnosis saw nothing wrong, yet RDP fails: the article's order, one step at a time.
     for (const step of articleOrderSteps({ allowLegacyTls: flow.request.allowLegacyTls })) {
       const changed = yield* runFix(flow, vm, step, state);
-      if (!changed) continue;
+      if (changed.kind === 'end') return changed;
+      if (!changed.facts) continue;
       const restarted = yield* restartStep(flow, vm.id, `after ${step.script} (article order)`);
-      if (!restarted.ok) return { port, verify, openedRules, overrideOutcome: restartOutcome(flow) };
+      if (restarted.kind === 'end') return restarted;
+      if (!restarted.facts.ok) return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow), caveats });
       const result = yield* probe(`after ${step.script}`);
-      if (result?.verdict === 'healthy') break;
+      if (result.kind === 'end') return result;
+      if (result.facts?.verdict === 'healthy') break;
     }
   }
 
   let override: Outcome | null = null;
   const verified = verify as RdpProbeResult | null;
   if (state.previousGpsvcStart !== null && verified?.verdict === 'healthy') {
-    override = yield* restoreGroupPolicy(flow, vm, state.previousGpsvcStart);
+    const restored = yield* restoreGroupPolicy(flow, vm, state.previousGpsvcStart, caveats);
+    if (restored.kind === 'end') return restored;
+    override = restored.facts;
   }
-  return { port, verify: verified, openedRules, overrideOutcome: override };
+  return proceed({ port, verify: verified, openedRules, overrideOutcome: override, caveats });
 }
 
-function* restoreGroupPolicy(flow: Flow, vm: VmFacts, previousStart: number): Gen<Outcome | null> {
-  const restore = yield* guestScriptStep(flow, vm.id, 'restore-group-policy', { PreviousStart: previousStart }, 'RDP works: give Group Policy back and let it run once');
+/**
+ * Gives Group Policy back and diagnoses again. When either cannot run, the check for a domain policy that turns
+ * TLS off again did not happen: that is a caveat on the outcome, never a silent success.
+ */
+function* restoreGroupPolicy(flow: Flow, vm: VmFacts, previousStart: number, caveats: Caveat[]): Gen<PhaseResult<Outcome | null>> {
+  const called = yield* guestScriptStep(flow, vm.id, 'restore-group-policy', { PreviousStart: previousStart }, 'RDP works: give Group Policy back and let it run once');
+  if (called.kind === 'end') return called;
+  const restore = called.facts;
   if (!restore.ok || !restore.result.ok) {
     const why = restore.ok ? restore.result.message : restore.detail;
     flow.find({
@@ -145,18 +180,24 @@ function* restoreGroupPolicy(flow: Flow, vm: VmFacts, previousStart: number): Ge
       message: `Group Policy (gpsvc) is set back to start type ${previousStart} but could not run now (${why}); it runs at the next boot.`,
       advice: 'After the next restart, check TLS 1.2 Server (Enabled=1, DisabledByDefault=0): a domain policy could turn it off again.',
     });
-    return null;
+    caveats.push({ check: 'domainPolicyRecheck', reason: `Group Policy could not run after the repair (${why}), so whether a domain policy turns TLS 1.2 off again was not checked.` });
+    return proceed(null);
   }
-  const again = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'check that Group Policy did not turn TLS 1.2 off again');
-  if (!again.ok) return null;
+  const rediagnosed = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'check that Group Policy did not turn TLS 1.2 off again');
+  if (rediagnosed.kind === 'end') return rediagnosed;
+  const again = rediagnosed.facts;
+  if (!again.ok) {
+    caveats.push({ check: 'domainPolicyRecheck', reason: `The diagnosis after Group Policy ran failed (${again.failure}: ${again.detail}), so whether a domain policy turns TLS 1.2 off again was not checked.` });
+    return proceed(null);
+  }
   const reverted = tlsRevertedFinding(again.result as DiagnoseResult);
-  if (!reverted) return null;
+  if (!reverted) return proceed(null);
   flow.find(reverted);
-  return {
+  return proceed({
     kind: 'NotRepaired',
     reason: `RDP worked after the repair, but Group Policy turned TLS 1.2 Server off again as soon as it ran: ${reverted.message}`,
     advice: [reverted.advice ?? '', 'Until the policy is changed, every restart brings the "internal error" back.'].filter(Boolean),
-  };
+  });
 }
 
 function restartOutcome(flow: Flow): Outcome {

@@ -2,19 +2,20 @@
 import { RdpProbeResult } from '../../domain/rdpProbe';
 import { ProbeInput } from '../../domain/vmFacts';
 import { probeFinding } from '../findings';
-import { Flow, Gen } from '../flow';
-import { Activities } from '../names';
+import { Flow, Gen, PhaseResult, proceed } from '../flow';
 import { summarizeProbe } from '../statusModel';
 
-export function* probeStep(flow: Flow, kind: 'Baseline' | 'Verify', address: string, port: number, why = ''): Gen<RdpProbeResult> {
+export function* probeStep(flow: Flow, kind: 'Baseline' | 'Verify', address: string, port: number, why = ''): Gen<PhaseResult<RdpProbeResult>> {
   const step = kind === 'Baseline' ? 'baselineProbe' : 'verifyProbe';
   flow.begin(step, `dialing ${address}:${port}${why ? ` (${why})` : ''}`);
   const input: ProbeInput = { address, port, timeoutMs: flow.settings.probeTimeoutMs, certificateWarningDays: flow.settings.certificateWarningDays };
-  const result: RdpProbeResult = yield* flow.call<RdpProbeResult>(Activities.probeRdp, input, step);
+  const called = yield* flow.call('probeRdp', input, step);
+  if (called.kind === 'end') return called;
+  const result = called.facts;
   const summary = summarizeProbe(result, flow.now());
   if (kind === 'Baseline') flow.status.probes.baseline = summary;
   else flow.status.probes.verify = summary;
   flow.find(probeFinding(kind, result));
   flow.end(step, `${result.verdict}: ${result.reason}`);
-  return result;
+  return proceed(result);
 }

@@ -3,21 +3,23 @@
  * RESTART_TIMEOUT_MINUTES: a VM that does not come back is a finding and an outcome, never a hang.
  */
 import { VmPowerReading } from '../../domain/vmFacts';
-import { Flow, Gen } from '../flow';
-import { Activities } from '../names';
+import { Flow, Gen, PhaseResult, proceed } from '../flow';
 
-export function* restartStep(flow: Flow, vmId: string, why: string): Gen<{ ok: boolean; reading: VmPowerReading | null }> {
+export function* restartStep(flow: Flow, vmId: string, why: string): Gen<PhaseResult<{ ok: boolean; reading: VmPowerReading | null }>> {
   flow.begin('restartVm', why);
-  yield* flow.call(Activities.restartVm, { vmId, decidedAt: flow.now() }, 'restartVm');
+  const restarted = yield* flow.call('restartVm', { vmId, decidedAt: flow.now() }, 'restartVm');
+  if (restarted.kind === 'end') return restarted;
   flow.status.restarts += 1;
   const deadline = flow.nowMs() + flow.settings.restartTimeoutMinutes * 60_000;
   let reading: VmPowerReading | null = null;
   while (flow.nowMs() < deadline) {
     yield flow.wait(flow.settings.powerPollSeconds);
-    reading = yield* flow.call<VmPowerReading>(Activities.readVmPower, { vmId }, 'restartVm');
+    const read = yield* flow.call('readVmPower', { vmId }, 'restartVm');
+    if (read.kind === 'end') return read;
+    reading = read.facts;
     if (reading.powerState === 'running' && reading.agentStatus === 'Ready') {
       flow.end('restartVm', 'running, VM agent Ready');
-      return { ok: true, reading };
+      return proceed({ ok: true, reading });
     }
     flow.progress(`${why}: ${reading.powerState}, VM agent ${reading.agentStatus}`);
   }
@@ -28,5 +30,5 @@ export function* restartStep(flow: Flow, vmId: string, why: string): Gen<{ ok: b
     advice: 'Look at boot diagnostics (screenshot, serial log) in the portal; if Windows does not boot, the offline repair or a restore from the snapshot is next.',
   });
   flow.end('restartVm', `not back within ${flow.settings.restartTimeoutMinutes} minutes`, 'failed');
-  return { ok: false, reading };
+  return proceed({ ok: false, reading });
 }

@@ -4,11 +4,10 @@
  * fails or times out, the repair ends having changed nothing.
  */
 import { SnapshotStartInput, SnapshotState, VmFacts } from '../../domain/vmFacts';
-import { Flow, FlowEnded, Gen } from '../flow';
-import { Activities } from '../names';
+import { end, Flow, Gen, PhaseResult, proceed } from '../flow';
 import { snapshotNameFor } from '../orchestrationInput';
 
-export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<string> {
+export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<string>> {
   const startedAt = flow.context.df.currentUtcDateTime;
   flow.begin('snapshot', `incremental snapshot of ${vm.osDisk.name}`);
   const input: SnapshotStartInput = {
@@ -19,20 +18,22 @@ export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<string> {
     zone: vm.zone,
     snapshotName: snapshotNameFor(vm.name, startedAt),
   };
-  let state: SnapshotState = yield* flow.call<SnapshotState>(Activities.startOsDiskSnapshot, input, 'snapshot');
+  const started = yield* flow.call('startOsDiskSnapshot', input, 'snapshot');
+  if (started.kind === 'end') return started;
+  let state: SnapshotState = started.facts;
   flow.status.artifacts.snapshotId = state.snapshotId;
   const deadline = startedAt.getTime() + flow.settings.snapshotTimeoutMinutes * 60_000;
   for (;;) {
     if (state.provisioningState === 'Succeeded' && (state.completionPercent === null || state.completionPercent >= 100)) break;
     if (state.provisioningState === 'Failed' || state.provisioningState === 'Canceled') {
-      throw new FlowEnded({
+      return end({
         kind: 'NotRepaired',
         reason: `The OS disk snapshot ${state.snapshotId} ended ${state.provisioningState}; nothing was changed without a backup.`,
         advice: ['Look at the snapshot in the portal (activity log) and start the repair again.'],
       });
     }
     if (flow.nowMs() >= deadline) {
-      throw new FlowEnded({
+      return end({
         kind: 'NotRepaired',
         reason: `The OS disk snapshot did not complete within ${flow.settings.snapshotTimeoutMinutes} minutes (last: ${state.provisioningState}, ${state.completionPercent ?? '?'}%); nothing was changed without a backup.`,
         advice: ['Raise SNAPSHOT_TIMEOUT_MINUTES for large disks, or start the repair again later.'],
@@ -40,8 +41,10 @@ export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<string> {
     }
     flow.progress(`${state.snapshotId.split('/').pop()}: ${state.provisioningState}, ${state.completionPercent ?? 0}% copied`);
     yield flow.wait(flow.settings.snapshotPollSeconds);
-    state = yield* flow.call<SnapshotState>(Activities.getSnapshotState, { snapshotId: state.snapshotId }, 'snapshot');
+    const read = yield* flow.call('getSnapshotState', { snapshotId: state.snapshotId }, 'snapshot');
+    if (read.kind === 'end') return read;
+    state = read.facts;
   }
   flow.end('snapshot', `${state.snapshotId} complete (kept after the repair)`);
-  return state.snapshotId;
+  return proceed(state.snapshotId);
 }

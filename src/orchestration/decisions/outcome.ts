@@ -1,8 +1,8 @@
 /** How a repair ends, given the probes before and after and what was changed (pure). */
-import { RdpProbeResult } from '../domain/rdpProbe';
-import { Outcome } from '../domain/repairStatus';
-import { adviceForProbe } from './findings';
-import { LevelVerdict } from './nsgAssessment';
+import { RdpProbeResult } from '../../domain/rdpProbe';
+import { Outcome, RepairStatus } from '../../domain/repairStatus';
+import { adviceForProbe } from '../findings';
+import { LevelVerdict } from '../nsgAssessment';
 
 export interface VerifyFacts {
   baseline: RdpProbeResult | null;
@@ -55,5 +55,21 @@ export function decideOutcome(facts: VerifyFacts): Outcome {
     kind: 'NotRepaired',
     reason: `Remote Desktop is still ${verify.verdict}: ${verify.reason}${changesMade > 0 ? ` (after ${changesMade} change(s), which were kept)` : ''}`,
     advice: adviceForProbe(verify),
+  };
+}
+
+/** An early end after changes were made says so, so nobody reads "NotRepaired" as "nothing was touched". */
+export function withChangesNote(outcome: Outcome, status: Pick<RepairStatus, 'changes'>): Outcome {
+  if (status.changes.length === 0 || outcome.kind === 'Rejected') return outcome;
+  return { ...outcome, reason: `${outcome.reason} (${status.changes.length} change(s) had been made before this; see changes)` };
+}
+
+/** When Run Command could not reach the guest, an unsuccessful outcome names the offline repair as the next step. */
+export function withOnlineAdvice(outcome: Outcome, guestUnreachable: boolean): Outcome {
+  if (!guestUnreachable || outcome.kind === 'Repaired' || outcome.kind === 'AlreadyHealthy') return outcome;
+  return {
+    ...outcome,
+    reason: `${outcome.reason.replace(/\.?$/, '.')} The guest could not be reached through Run Command, so no online repair was possible.`,
+    advice: [...outcome.advice, 'Next: the offline repair (attach a copy of the OS disk to a rescue VM and repair it there; docs/procedure.md, "Offline repair"), not automated in this version.'],
   };
 }

@@ -1,0 +1,83 @@
+/**
+ * The activity boundary, typed once: every activity's name, input and output. The orchestrator calls
+ * activities only through this map (Flow.call), and the registrations loop over it, so an input of the wrong
+ * shape or a renamed activity is a compile error rather than a failure in Azure.
+ */
+import { RdpProbeResult } from './rdpProbe';
+import {
+  GuestRunInput,
+  GuestRunState,
+  NetworkFacts,
+  OpenPortRuleInput,
+  OpenPortRuleResult,
+  ProbeInput,
+  ReadVmResult,
+  RestrictRuleInput,
+  RestrictRuleResult,
+  SnapshotStartInput,
+  SnapshotState,
+  VmFacts,
+  VmPowerReading,
+} from './vmFacts';
+
+export interface ReadVmInput {
+  vmResourceId: string;
+}
+
+export interface ReadVmNetworkInput {
+  vm: VmFacts;
+}
+
+export interface GetSnapshotStateInput {
+  snapshotId: string;
+}
+
+export interface RestartVmInput {
+  vmId: string;
+  /** When the orchestrator decided to restart (its replay-safe clock). */
+  decidedAt: string;
+}
+
+export interface ReadVmPowerInput {
+  vmId: string;
+}
+
+export interface ActivityContracts {
+  readVm: { input: ReadVmInput; output: ReadVmResult };
+  readVmNetwork: { input: ReadVmNetworkInput; output: NetworkFacts };
+  probeRdp: { input: ProbeInput; output: RdpProbeResult };
+  startOsDiskSnapshot: { input: SnapshotStartInput; output: SnapshotState };
+  getSnapshotState: { input: GetSnapshotStateInput; output: SnapshotState };
+  restrictNsgRule: { input: RestrictRuleInput; output: RestrictRuleResult };
+  openNsgPort: { input: OpenPortRuleInput; output: OpenPortRuleResult };
+  restartVm: { input: RestartVmInput; output: { alreadyRestarted: boolean } };
+  readVmPower: { input: ReadVmPowerInput; output: VmPowerReading };
+  startGuestScript: { input: GuestRunInput; output: GuestRunState };
+  readGuestScript: { input: GuestRunInput; output: GuestRunState };
+  deleteGuestScript: { input: GuestRunInput; output: { deleted: boolean } };
+}
+
+export type ActivityName = keyof ActivityContracts;
+export type ActivityInput<N extends ActivityName> = ActivityContracts[N]['input'];
+export type ActivityOutput<N extends ActivityName> = ActivityContracts[N]['output'];
+
+/** Every activity name, in registration order; `satisfies` keeps the list and the map in step. */
+export const ACTIVITY_NAMES = [
+  'readVm',
+  'readVmNetwork',
+  'probeRdp',
+  'startOsDiskSnapshot',
+  'getSnapshotState',
+  'restrictNsgRule',
+  'openNsgPort',
+  'restartVm',
+  'readVmPower',
+  'startGuestScript',
+  'readGuestScript',
+  'deleteGuestScript',
+] as const satisfies readonly ActivityName[];
+
+// Compile-time proof that ACTIVITY_NAMES lists every key of the map (a missing one makes this `never`).
+type Missing = Exclude<ActivityName, (typeof ACTIVITY_NAMES)[number]>;
+const everyActivityListed: Missing extends never ? true : never = true;
+void everyActivityListed;

@@ -1,0 +1,23 @@
+/** Phase 3: choose where to dial and take the baseline probe (none when the VM has no address this app can use). */
+import { RdpProbeResult } from '../../domain/rdpProbe';
+import { NetworkFacts } from '../../domain/vmFacts';
+import { Flow, Gen, PhaseResult, proceed } from '../flow';
+import { chooseProbeTarget, ProbeTarget } from '../probeTarget';
+import { probeStep } from '../steps/probeStep';
+
+export interface BaselineFacts {
+  target: ProbeTarget;
+  baseline: RdpProbeResult | null;
+}
+
+export function* baselinePhase(flow: Flow, network: NetworkFacts, port: number): Gen<PhaseResult<BaselineFacts>> {
+  const target = chooseProbeTarget(network, flow.settings.probeAddress);
+  if (!target.ok) {
+    flow.skip('baselineProbe', target.reason);
+    flow.find({ code: 'NoProbeAddress', severity: 'warning', message: target.reason, advice: null });
+    return proceed({ target, baseline: null });
+  }
+  const probed = yield* probeStep(flow, 'Baseline', target.address, port);
+  if (probed.kind === 'end') return probed;
+  return proceed({ target, baseline: probed.facts });
+}

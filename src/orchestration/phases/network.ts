@@ -1,0 +1,34 @@
+/**
+ * Phase 2: read what decides inbound RDP (NIC and subnet NSGs, effective rules when running) and assess the
+ * exposure of the RDP port. Reads only; `assessExposure` runs again when the guest reveals another port.
+ */
+import { NetworkFacts, VmFacts } from '../../domain/vmFacts';
+import { exposureFindings } from '../findings';
+import { Flow, Gen, PhaseResult, proceed } from '../flow';
+import { assessRdpExposure, RdpExposure, WorldOpening } from '../nsgAssessment';
+
+export function* networkPhase(flow: Flow, vm: VmFacts): Gen<PhaseResult<NetworkFacts>> {
+  flow.begin('networkCheck', 'reading NIC, subnet and NSG rules');
+  const read = yield* flow.call('readVmNetwork', { vm }, 'networkCheck');
+  if (read.kind === 'end') return read;
+  for (const note of read.facts.notes) flow.find({ code: 'NetworkNote', severity: 'info', message: note, advice: null });
+  return proceed(read.facts);
+}
+
+/** Assesses exposure for a port and (re)closes the networkCheck entry with what it found. */
+export function assessExposure(flow: Flow, network: NetworkFacts, port: number): RdpExposure {
+  const exposure = assessRdpExposure(network, port, flow.settings.probeSourceCidrs);
+  for (const finding of exposureFindings(exposure, flow.request.allowedSourceCidrs)) flow.find(finding);
+  const source = network.fromEffectiveRules ? 'effective rules' : 'NSG resources';
+  const levels = network.nsgs.map((n) => `${n.level} NSG ${n.nsgId.split('/').pop()}`).join(', ') || 'no NSG';
+  const state = exposure.openToWorld ? `port ${port} OPEN to the Internet` : exposure.blockedFromInternet ? `port ${port} blocked from the Internet` : `port ${port} restricted`;
+  const running = flow.status.timeline.some((t) => t.step === 'networkCheck' && t.status === 'running');
+  if (running) flow.end('networkCheck', `${state} (${levels}; ${source})`);
+  else flow.skip('networkCheck', `re-assessed for port ${port}: ${state}`);
+  return exposure;
+}
+
+/** The world-open rules the repair will restrict: only when the caller said where RDP may come from. */
+export function restrictionsFor(flow: Flow, exposure: RdpExposure): WorldOpening[] {
+  return exposure.openToWorld && flow.request.allowedSourceCidrs.length > 0 ? exposure.worldOpenings : [];
+}

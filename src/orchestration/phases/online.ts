@@ -1,0 +1,204 @@
+/**
+ * The online phase: diagnose the guest through Run Command (read-only), plan only the fixes the findings call
+ * for, and — in repair mode, after a snapshot of the OS disk exists — restrict a world-open NSG rule and run the
+ * guest fixes (one restart at most, or the article's order when nothing explains the failure).
+ */
+import { DiagnoseResult } from '../../domain/guestScriptContracts';
+import { RdpProbeResult } from '../../domain/rdpProbe';
+import { Caveat, Finding, Outcome } from '../../domain/repairStatus';
+import { NetworkFacts, RestrictRuleInput, VmFacts } from '../../domain/vmFacts';
+import { alreadyHealthy, articleOrderApplies, guestStillNeedsFixes } from '../decisions/route';
+import { adviceForProbe } from '../findings';
+import { end, Flow, Gen, PhaseResult, proceed } from '../flow';
+import { RdpExposure, WorldOpening, withRestrictedSources } from '../nsgAssessment';
+import { OnlinePlan, planOnlineRepair } from '../onlineRepairPlan';
+import { withOpenedPorts } from '../portOpening';
+import { guestScriptStep } from '../steps/guestScriptStep';
+import { onlineRepairStep } from '../steps/onlineRepairStep';
+import { probeStep } from '../steps/probeStep';
+import { snapshotStep } from '../steps/snapshotStep';
+import { BaselineFacts } from './baseline';
+import { assessExposure, restrictionsFor } from './network';
+
+export interface OnlineInput {
+  vm: VmFacts;
+  network: NetworkFacts;
+  exposure: RdpExposure;
+  probe: BaselineFacts;
+  port: number;
+}
+
+/** What the verify and outcome phases need from the online phase. */
+export interface OnlineFacts {
+  baseline: RdpProbeResult | null;
+  verify: RdpProbeResult | null;
+  port: number;
+  /** The NSGs as they are after this repair's own changes (restricted sources, opened ports). */
+  networkAfter: Pick<NetworkFacts, 'nsgs'>;
+  /** True when Run Command could not reach the guest, so no online repair was possible. */
+  guestUnreachable: boolean;
+  caveats: Caveat[];
+}
+
+export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<OnlineFacts>> {
+  const { vm, network, probe } = input;
+  let { exposure, port } = input;
+  let baseline = probe.baseline;
+  const target = probe.target;
+
+  const diagnosed = yield* diagnose(flow, vm);
+  if (diagnosed.kind === 'end') return diagnosed;
+  const diagnosis = diagnosed.facts;
+  const plan: OnlinePlan | null = diagnosis ? planOnlineRepair(diagnosis, { allowLegacyTls: flow.request.allowLegacyTls, now: flow.context.df.currentUtcDateTime }) : null;
+  if (diagnosis && flow.request.rdpPort === undefined && diagnosis.rdp.portNumber !== port) {
+    flow.find({ code: 'RdpPortDetected', severity: 'info', message: `RDP is configured on port ${diagnosis.rdp.portNumber} (PortNumber), not ${port}; using it.`, advice: null });
+    port = diagnosis.rdp.portNumber;
+    flow.status.rdpPort = port;
+    exposure = assessExposure(flow, network, port);
+    if (target.ok) {
+      const probed = yield* probeStep(flow, 'Baseline', target.address, port, 'on the configured port');
+      if (probed.kind === 'end') return probed;
+      baseline = probed.facts;
+    }
+    const healthy = alreadyHealthy({ probe: baseline, restrictionsWanted: restrictionsFor(flow, exposure).length, detectedPort: port });
+    if (healthy) return end(healthy);
+  }
+  for (const finding of plan?.findings ?? []) flow.find(finding);
+
+  const restrictions = restrictionsFor(flow, exposure);
+  const plannedFixes = plan?.steps.length ?? 0;
+  const articleOrder = plan !== null && articleOrderApplies({ plannedFixes, baseline: baseline?.verdict ?? null, current: baseline?.verdict ?? null, openToWorld: exposure.openToWorld, restricted: false });
+  planChanges(flow, vm, restrictions, plan, articleOrder);
+  flow.status.currentStep = null;
+
+  if (flow.request.mode === 'diagnose') return end(diagnosedOutcome(flow, baseline));
+
+  const facts: OnlineFacts = { baseline, verify: null, port, networkAfter: network, guestUnreachable: diagnosis === null, caveats: [] };
+  if (restrictions.length === 0 && plannedFixes === 0 && !articleOrder) {
+    flow.skip('snapshot', 'nothing to change, so no backup needed');
+    if (target.ok) {
+      const probed = yield* probeStep(flow, 'Verify', target.address, port, 'nothing to change');
+      if (probed.kind === 'end') return probed;
+      facts.verify = probed.facts;
+    }
+    return proceed(facts);
+  }
+
+  // Nothing changes before a backup of the OS disk exists.
+  const snapshot = yield* snapshotStep(flow, vm);
+  if (snapshot.kind === 'end') return snapshot;
+  flow.status.artifacts.snapshotId = snapshot.facts;
+
+  if (restrictions.length > 0) {
+    const restricted = yield* restrict(flow, restrictions);
+    if (restricted.kind === 'end') return restricted;
+    facts.networkAfter = withRestrictedSources(network, restrictions, flow.request.allowedSourceCidrs);
+    if (target.ok) {
+      const probed = yield* probeStep(flow, 'Verify', target.address, port, 'after restricting the NSG');
+      if (probed.kind === 'end') return probed;
+      facts.verify = probed.facts;
+    }
+  }
+
+  const current = facts.verify ?? baseline;
+  // After the NSG change, the article's order is worth trying only if RDP is still broken for a reason no finding explains.
+  const articleOrderNow = plan !== null && articleOrderApplies({ plannedFixes, baseline: baseline?.verdict ?? null, current: current?.verdict ?? null, openToWorld: exposure.openToWorld, restricted: restrictions.length > 0 });
+  if (plan && (plannedFixes > 0 || articleOrderNow) && guestStillNeedsFixes(current?.verdict ?? null)) {
+    const fixed = yield* onlineRepairStep(flow, vm, plan, port, { address: target.ok ? target.address : null }, facts.networkAfter);
+    if (fixed.kind === 'end') return fixed;
+    const online = fixed.facts;
+    facts.port = online.port;
+    flow.status.rdpPort = online.port;
+    facts.networkAfter = withOpenedPorts(facts.networkAfter, online.openedRules);
+    facts.verify = online.verify ?? facts.verify;
+    facts.caveats.push(...online.caveats);
+    if (online.overrideOutcome) return end({ ...online.overrideOutcome, caveats: online.caveats });
+  }
+  return proceed(facts);
+}
+
+function* diagnose(flow: Flow, vm: VmFacts): Gen<PhaseResult<DiagnoseResult | null>> {
+  if (vm.agentStatus !== 'Ready') {
+    flow.skip('guest:diagnose', `VM agent ${vm.agentStatus}: Run Command cannot reach the guest`);
+    flow.find(onlineUnavailable(`the VM agent is ${vm.agentStatus}${vm.agentMessage ? ` (${vm.agentMessage})` : ''}`));
+    return proceed(null);
+  }
+  const called = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'read-only diagnosis of the RDP configuration');
+  if (called.kind === 'end') return called;
+  const run = called.facts;
+  if (!run.ok) {
+    flow.find(onlineUnavailable(`${run.failure}: ${run.detail}`));
+    return proceed(null);
+  }
+  return proceed(run.result);
+}
+
+function onlineUnavailable(why: string): Finding {
+  return {
+    code: 'OnlineChannelUnavailable',
+    severity: 'error',
+    message: `The guest cannot be reached through Run Command: ${why}. Online repair is not possible.`,
+    advice: 'Repair the OS disk offline: attach a copy of it to a rescue VM and fix it there (docs/procedure.md, "Offline repair"); this version does not do that automatically yet.',
+  };
+}
+
+function planChanges(flow: Flow, vm: VmFacts, restrictions: WorldOpening[], plan: OnlinePlan | null, articleOrder: boolean): void {
+  for (const opening of restrictions) {
+    flow.status.plannedChanges.push({
+      resourceId: `${opening.nsgId}/securityRules/${opening.rule.name}`,
+      property: 'sourceAddressPrefixes',
+      before: opening.rule.sourcePrefixes,
+      after: flow.request.allowedSourceCidrs,
+      reason: `RDP port ${flow.status.rdpPort} is open to the Internet; restrict it to the allowed sources.`,
+    });
+  }
+  for (const step of plan?.steps ?? []) {
+    flow.status.plannedChanges.push({ resourceId: `${vm.id}/guest`, property: step.script, before: null, after: step.params, reason: step.reason });
+  }
+  if (articleOrder) {
+    flow.status.plannedChanges.push({ resourceId: `${vm.id}/guest`, property: 'article order', before: null, after: ['renew-certificate', 'restart', 'enable-tls', 'restart'], reason: 'diagnosis found nothing, yet RDP fails: the article\'s steps one at a time, with a restart and a probe between' });
+  }
+  if (plan?.restartVm) flow.status.plannedChanges.push({ resourceId: vm.id, property: 'restart', before: null, after: 'one restart', reason: 'certificate and TLS changes take effect after a restart' });
+}
+
+function* restrict(flow: Flow, restrictions: WorldOpening[]): Gen<PhaseResult<void>> {
+  for (const opening of restrictions) {
+    const resourceId = `${opening.nsgId}/securityRules/${opening.rule.name}`;
+    flow.begin('restrictNsgRule', `${opening.rule.name}: ${opening.rule.sourcePrefixes.join(',')} -> ${flow.request.allowedSourceCidrs.join(',')}`);
+    const input: RestrictRuleInput = {
+      repairId: flow.repairId,
+      nsgId: opening.nsgId,
+      ruleName: opening.rule.name,
+      expectedSourcePrefixes: opening.rule.sourcePrefixes,
+      newSourcePrefixes: flow.request.allowedSourceCidrs,
+    };
+    const called = yield* flow.call('restrictNsgRule', input, 'restrictNsgRule');
+    if (called.kind === 'end') return called;
+    const result = called.facts;
+    const before = ruleSources(result.before);
+    flow.status.changes.push({
+      resourceId,
+      property: 'sourceAddressPrefixes',
+      before,
+      after: ruleSources(result.after),
+      at: flow.now(),
+      reason: `RDP port ${flow.status.rdpPort} was open to the Internet.`,
+    });
+    flow.wrote({ kind: 'nsgSources', resourceId, what: `sources restricted to ${ruleSources(result.after).join(', ')}`, undo: `set the rule's sources back to ${before.join(', ')}` });
+    flow.end('restrictNsgRule', `${opening.rule.name} now admits ${ruleSources(result.after).join(', ')}${result.wrote ? '' : ' (already so: nothing written)'}`);
+  }
+  return proceed(undefined);
+}
+
+function ruleSources(rule: { sourceAddressPrefix: string | null; sourceAddressPrefixes: string[] }): string[] {
+  return rule.sourceAddressPrefixes.length > 0 ? rule.sourceAddressPrefixes : rule.sourceAddressPrefix ? [rule.sourceAddressPrefix] : [];
+}
+
+function diagnosedOutcome(flow: Flow, baseline: RdpProbeResult | null): Outcome {
+  const planned = flow.status.plannedChanges.length;
+  const state = baseline ? `Remote Desktop is ${baseline.verdict}: ${baseline.reason}` : 'Remote Desktop could not be probed.';
+  const advice = planned > 0
+    ? [`A repair would snapshot the OS disk, then make the ${planned} change(s) listed in plannedChanges.`]
+    : baseline ? adviceForProbe(baseline) : [];
+  return { kind: 'Diagnosed', reason: `Diagnose mode, nothing changed. ${state}`, advice };
+}

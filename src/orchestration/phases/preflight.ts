@@ -1,0 +1,24 @@
+/** Phase 1: read the VM and decide whether this tool may touch it at all. Reads only. */
+import { VmFacts } from '../../domain/vmFacts';
+import { DEFAULT_RDP_PORT } from '../orchestrationInput';
+import { end, Flow, Gen, PhaseResult, proceed } from '../flow';
+import { notRunningOutcome, rejectionFor } from '../preflightDecision';
+
+export function* preflightPhase(flow: Flow): Gen<PhaseResult<VmFacts>> {
+  flow.begin('preflight', `reading ${flow.request.vm.id}`);
+  const read = yield* flow.call('readVm', { vmResourceId: flow.request.vm.id }, 'preflight');
+  if (read.kind === 'end') return read;
+  if (!read.facts.found) {
+    return end({ kind: 'Rejected', reason: read.facts.message, advice: ['Check the vmResourceId (subscription, resource group and VM name).'] });
+  }
+  const vm = read.facts.facts;
+  flow.status.artifacts.originalOsDiskId = vm.osDisk.managedDiskId;
+  const rejection = rejectionFor(vm) ?? notRunningOutcome(vm);
+  if (rejection) return end(rejection);
+  const generation = vm.generation === 'Unknown' ? '' : `Gen${vm.generation.slice(1)} `;
+  flow.end('preflight', `${vm.osType} ${generation}VM in ${vm.location}${vm.zone ? ` zone ${vm.zone}` : ''}, ${vm.powerState}, VM agent ${vm.agentStatus}`);
+  if (flow.request.rdpPort === undefined) {
+    flow.find({ code: 'RdpPortAssumed', severity: 'info', message: `RDP port assumed to be ${DEFAULT_RDP_PORT} until the guest's PortNumber is read; pass rdpPort if the VM listens elsewhere.`, advice: null });
+  }
+  return proceed(vm);
+}
