@@ -1,4 +1,7 @@
-/** Turning what the flow saw into findings an operator can act on (pure). */
+/**
+ * The catalogue of findings: every finding the flow reports is built here, so their codes and texts live in one
+ * place (pure). Each text must make sense to an operator who has only this app's README and docs.
+ */
 import { ProbeVerdict, RdpProbeResult } from '../domain/rdpProbe';
 import { Finding } from '../domain/repairStatus';
 import { RdpExposure } from './nsgAssessment';
@@ -64,3 +67,26 @@ export function adviceForProbe(result: RdpProbeResult): string[] {
   }
   return [];
 }
+
+export const Findings = {
+  rdpPortAssumed(port: number): Finding {
+    return { code: 'RdpPortAssumed', severity: 'info', message: `RDP port assumed to be ${port} until the guest's PortNumber is read; pass rdpPort if the VM listens elsewhere.`, advice: null };
+  },
+  rdpPortDetected(configured: number, assumed: number): Finding {
+    return { code: 'RdpPortDetected', severity: 'info', message: `RDP is configured on port ${configured} (PortNumber), not ${assumed}; using it.`, advice: null };
+  },
+  networkNote(note: string): Finding {
+    return { code: 'NetworkNote', severity: 'info', message: note, advice: null };
+  },
+  noProbeAddress(reason: string): Finding {
+    return { code: 'NoProbeAddress', severity: 'warning', message: reason, advice: null };
+  },
+  onlineChannelUnavailable(why: string): Finding {
+    return {
+      code: 'OnlineChannelUnavailable',
+      severity: 'error',
+      message: `The guest cannot be reached through Run Command: ${why}. Online repair is not possible.`,
+      advice: 'Repair the OS disk offline: attach a copy of it to a rescue VM and fix it there (docs/procedure.md, "Offline repair"); this version does not do that automatically yet.',
+    };
+  },
+} as const;

@@ -1,6 +1,7 @@
 /** Phase 3: choose where to dial and take the baseline probe (none when the VM has no address this app can use). */
 import { RdpProbeResult } from '../../domain/rdpProbe';
 import { NetworkFacts } from '../../domain/vmFacts';
+import { Findings } from '../findings';
 import { Flow, Gen, PhaseResult, proceed } from '../flow';
 import { chooseProbeTarget, ProbeTarget } from '../probeTarget';
 import { probeStep } from '../steps/probeStep';
@@ -14,7 +15,7 @@ export function* baselinePhase(flow: Flow, network: NetworkFacts, port: number):
   const target = chooseProbeTarget(network, flow.settings.probeAddress);
   if (!target.ok) {
     flow.skip('baselineProbe', target.reason);
-    flow.find({ code: 'NoProbeAddress', severity: 'warning', message: target.reason, advice: null });
+    flow.find(Findings.noProbeAddress(target.reason));
     return proceed({ target, baseline: null });
   }
   const probed = yield* probeStep(flow, 'Baseline', target.address, port);

@@ -3,7 +3,7 @@
  * exposure of the RDP port. Reads only; `assessExposure` runs again when the guest reveals another port.
  */
 import { NetworkFacts, VmFacts } from '../../domain/vmFacts';
-import { exposureFindings } from '../findings';
+import { exposureFindings, Findings } from '../findings';
 import { Flow, Gen, PhaseResult, proceed } from '../flow';
 import { assessRdpExposure, RdpExposure, WorldOpening } from '../nsgAssessment';
 
@@ -11,7 +11,7 @@ export function* networkPhase(flow: Flow, vm: VmFacts): Gen<PhaseResult<NetworkF
   flow.begin('networkCheck', 'reading NIC, subnet and NSG rules');
   const read = yield* flow.call('readVmNetwork', { vm }, 'networkCheck');
   if (read.kind === 'end') return read;
-  for (const note of read.facts.notes) flow.find({ code: 'NetworkNote', severity: 'info', message: note, advice: null });
+  for (const note of read.facts.notes) flow.find(Findings.networkNote(note));
   return proceed(read.facts);
 }
 

@@ -5,10 +5,10 @@
  */
 import { DiagnoseResult } from '../../domain/guestScriptContracts';
 import { RdpProbeResult } from '../../domain/rdpProbe';
-import { Caveat, Finding, Outcome } from '../../domain/repairStatus';
+import { Caveat, Outcome } from '../../domain/repairStatus';
 import { NetworkFacts, RestrictRuleInput, VmFacts } from '../../domain/vmFacts';
 import { alreadyHealthy, articleOrderApplies, guestStillNeedsFixes } from '../decisions/route';
-import { adviceForProbe } from '../findings';
+import { adviceForProbe, Findings } from '../findings';
 import { end, Flow, Gen, PhaseResult, proceed } from '../flow';
 import { RdpExposure, WorldOpening, withRestrictedSources } from '../nsgAssessment';
 import { OnlinePlan, planOnlineRepair } from '../onlineRepairPlan';
@@ -51,7 +51,7 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
   const diagnosis = diagnosed.facts;
   const plan: OnlinePlan | null = diagnosis ? planOnlineRepair(diagnosis, { allowLegacyTls: flow.request.allowLegacyTls, now: flow.context.df.currentUtcDateTime }) : null;
   if (diagnosis && flow.request.rdpPort === undefined && diagnosis.rdp.portNumber !== port) {
-    flow.find({ code: 'RdpPortDetected', severity: 'info', message: `RDP is configured on port ${diagnosis.rdp.portNumber} (PortNumber), not ${port}; using it.`, advice: null });
+    flow.find(Findings.rdpPortDetected(diagnosis.rdp.portNumber, port));
     port = diagnosis.rdp.portNumber;
     flow.status.rdpPort = port;
     exposure = assessExposure(flow, network, port);
@@ -120,26 +120,17 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
 function* diagnose(flow: Flow, vm: VmFacts): Gen<PhaseResult<DiagnoseResult | null>> {
   if (vm.agentStatus !== 'Ready') {
     flow.skip('guest:diagnose', `VM agent ${vm.agentStatus}: Run Command cannot reach the guest`);
-    flow.find(onlineUnavailable(`the VM agent is ${vm.agentStatus}${vm.agentMessage ? ` (${vm.agentMessage})` : ''}`));
+    flow.find(Findings.onlineChannelUnavailable(`the VM agent is ${vm.agentStatus}${vm.agentMessage ? ` (${vm.agentMessage})` : ''}`));
     return proceed(null);
   }
   const called = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'read-only diagnosis of the RDP configuration');
   if (called.kind === 'end') return called;
   const run = called.facts;
   if (!run.ok) {
-    flow.find(onlineUnavailable(`${run.failure}: ${run.detail}`));
+    flow.find(Findings.onlineChannelUnavailable(`${run.failure}: ${run.detail}`));
     return proceed(null);
   }
   return proceed(run.result);
-}
-
-function onlineUnavailable(why: string): Finding {
-  return {
-    code: 'OnlineChannelUnavailable',
-    severity: 'error',
-    message: `The guest cannot be reached through Run Command: ${why}. Online repair is not possible.`,
-    advice: 'Repair the OS disk offline: attach a copy of it to a rescue VM and fix it there (docs/procedure.md, "Offline repair"); this version does not do that automatically yet.',
-  };
 }
 
 function planChanges(flow: Flow, vm: VmFacts, restrictions: WorldOpening[], plan: OnlinePlan | null, articleOrder: boolean): void {

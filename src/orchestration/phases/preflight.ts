@@ -1,5 +1,6 @@
 /** Phase 1: read the VM and decide whether this tool may touch it at all. Reads only. */
 import { VmFacts } from '../../domain/vmFacts';
+import { Findings } from '../findings';
 import { DEFAULT_RDP_PORT } from '../orchestrationInput';
 import { end, Flow, Gen, PhaseResult, proceed } from '../flow';
 import { notRunningOutcome, rejectionFor } from '../preflightDecision';
@@ -18,7 +19,7 @@ export function* preflightPhase(flow: Flow): Gen<PhaseResult<VmFacts>> {
   const generation = vm.generation === 'Unknown' ? '' : `Gen${vm.generation.slice(1)} `;
   flow.end('preflight', `${vm.osType} ${generation}VM in ${vm.location}${vm.zone ? ` zone ${vm.zone}` : ''}, ${vm.powerState}, VM agent ${vm.agentStatus}`);
   if (flow.request.rdpPort === undefined) {
-    flow.find({ code: 'RdpPortAssumed', severity: 'info', message: `RDP port assumed to be ${DEFAULT_RDP_PORT} until the guest's PortNumber is read; pass rdpPort if the VM listens elsewhere.`, advice: null });
+    flow.find(Findings.rdpPortAssumed(DEFAULT_RDP_PORT));
   }
   return proceed(vm);
 }
