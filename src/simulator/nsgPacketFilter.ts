@@ -65,18 +65,20 @@ function inCidr(address: number, cidr: string): boolean {
   return address >= network && address < network + size;
 }
 
-/** Whether one prefix of a rule (`*`, an address, a CIDR or a service tag) covers `address`. */
-function prefixCovers(prefix: string, address: number, vnetPrefixes: readonly string[]): boolean {
-  if (prefix === '*' || prefix === '0.0.0.0/0') return true;
+type AddressTest = (address: number) => boolean;
+
+/** One prefix of a rule (`*`, an address, a CIDR or a service tag) as a test on an address. */
+function prefixTest(prefix: string, vnetPrefixes: readonly string[]): AddressTest {
+  if (prefix === '*' || prefix === '0.0.0.0/0') return () => true;
   if (isServiceTag(prefix)) {
     const expanded = expandServiceTag(prefix, vnetPrefixes);
     if (!expanded) {
       // Unknown to the simulation: refuse to guess which way the rule would go.
       throw new Error(`The simulated network does not know the service tag '${prefix}'; add it to serviceTags.ts with its source.`);
     }
-    return expanded.some((cidr) => inCidr(address, cidr));
+    return (address) => expanded.some((cidr) => inCidr(address, cidr));
   }
-  return inCidr(address, prefix);
+  return (address) => inCidr(address, prefix);
 }
 
 function portCovers(range: string, port: number): boolean {
@@ -85,49 +87,85 @@ function portCovers(range: string, port: number): boolean {
   return low !== undefined && port >= low && port <= high;
 }
 
-function ruleMatches(rule: SecurityRuleState, source: number, destination: number, sourcePort: number, port: number, vnetPrefixes: readonly string[]): boolean {
-  if (rule.direction !== 'Inbound') return false;
-  if (rule.protocol !== '*' && rule.protocol !== 'Tcp') return false;
-  if (!values(rule.sourcePortRange, rule.sourcePortRanges).some((r) => portCovers(r, sourcePort))) return false;
-  if (!values(rule.destinationPortRange, rule.destinationPortRanges).some((r) => portCovers(r, port))) return false;
-  if (!values(rule.sourceAddressPrefix, rule.sourceAddressPrefixes).some((p) => prefixCovers(p, source, vnetPrefixes))) return false;
-  return values(rule.destinationAddressPrefix, rule.destinationAddressPrefixes).some((p) => prefixCovers(p, destination, vnetPrefixes));
+interface CompiledRule {
+  name: string;
+  allow: boolean;
+  matches(source: number, destination: number, sourcePort: number, port: number): boolean;
 }
 
-function decideAtLevel(nsg: NetworkSecurityGroupState, source: number, destination: number, sourcePort: number, port: number, vnetPrefixes: readonly string[]): { rule: string; admitted: boolean } {
-  const rules = [...nsg.rules, ...defaultSecurityRules(nsg.etag)].sort((a, b) => a.priority - b.priority);
-  for (const rule of rules) {
-    if (ruleMatches(rule, source, destination, sourcePort, port, vnetPrefixes)) return { rule: rule.name, admitted: rule.access === 'Allow' };
+function compile(rule: SecurityRuleState, vnetPrefixes: readonly string[]): CompiledRule | null {
+  if (rule.direction !== 'Inbound' || (rule.protocol !== '*' && rule.protocol !== 'Tcp')) return null;
+  const sourcePorts = values(rule.sourcePortRange, rule.sourcePortRanges);
+  const ports = values(rule.destinationPortRange, rule.destinationPortRanges);
+  const sources = values(rule.sourceAddressPrefix, rule.sourceAddressPrefixes).map((p) => prefixTest(p, vnetPrefixes));
+  const destinations = values(rule.destinationAddressPrefix, rule.destinationAddressPrefixes).map((p) => prefixTest(p, vnetPrefixes));
+  return {
+    name: rule.name,
+    allow: rule.access === 'Allow',
+    matches: (source, destination, sourcePort, port) =>
+      sourcePorts.some((r) => portCovers(r, sourcePort)) &&
+      ports.some((r) => portCovers(r, port)) &&
+      sources.some((test) => test(source)) &&
+      destinations.some((test) => test(destination)),
+  };
+}
+
+interface CompiledLevel {
+  level: 'subnet' | 'nic';
+  nsgId: string | null;
+  /** Custom and default inbound rules by ascending priority; null for a level without an NSG. */
+  rules: CompiledRule[] | null;
+}
+
+function compileLevel(level: 'subnet' | 'nic', nsg: NetworkSecurityGroupState | undefined, vnetPrefixes: readonly string[]): CompiledLevel {
+  if (!nsg) return { level, nsgId: null, rules: null };
+  const rules = [...nsg.rules, ...defaultSecurityRules(nsg.etag)]
+    .sort((a, b) => a.priority - b.priority)
+    .map((r) => compile(r, vnetPrefixes))
+    .filter((r): r is CompiledRule => r !== null);
+  return { level, nsgId: nsg.id, rules };
+}
+
+function decide(levels: readonly CompiledLevel[], source: number, destination: number, sourcePort: number, port: number): PathDecision {
+  const decisions: LevelDecision[] = [];
+  for (const level of levels) {
+    if (!level.rules) {
+      decisions.push({ level: level.level, nsgId: null, rule: null, admitted: true });
+      continue;
+    }
+    const rule = level.rules.find((r) => r.matches(source, destination, sourcePort, port));
+    // No rule matching is impossible with the default rules present (DenyAllInBound matches all); deny then.
+    const decision = { level: level.level, nsgId: level.nsgId, rule: rule?.name ?? '(no rule matched)', admitted: rule?.allow ?? false };
+    decisions.push(decision);
+    // Traffic the subnet NSG drops never reaches the NIC NSG.
+    if (!decision.admitted) break;
   }
-  // Unreachable with the default rules present (DenyAllInBound matches everything); deny if it ever happens.
-  return { rule: '(no rule matched)', admitted: false };
+  return { admitted: decisions.every((d) => d.admitted), levels: decisions };
 }
 
-/** Does a connection to the VM's primary NIC get through the subnet NSG and then the NIC NSG? */
-export function admitsInbound(world: World, nicId: string, connection: InboundConnection): PathDecision {
+/** The NSGs on the path to a NIC, compiled once for many connections. */
+function pathTo(world: World, nicId: string): { levels: CompiledLevel[]; destination: number } {
   // world.nic() first brings the simulated state up to date (operations that finished meanwhile), then reads.
   const nic = world.nic(nicId);
   const subnet = world.store.subnets.get(nic.subnetId);
   const vnetPrefixes = (subnet ? world.store.virtualNetworks.get(subnet.vnetId)?.addressPrefixes : undefined) ?? [];
-  const source = ipv4(connection.sourceAddress);
   const destination = ipv4(nic.privateIpAddress);
-  if (source === null || destination === null) {
-    throw new Error(`The simulated network filters IPv4 only (source '${connection.sourceAddress}', destination '${nic.privateIpAddress}').`);
-  }
-  const sourcePort = connection.sourcePort ?? EPHEMERAL_SOURCE_PORT;
-  const levels: LevelDecision[] = [];
-  for (const [level, nsgId] of [['subnet', subnet?.nsgId], ['nic', nic.nsgId]] as const) {
-    const nsg = nsgId ? world.store.networkSecurityGroups.get(nsgId) : undefined;
-    if (!nsg) {
-      levels.push({ level, nsgId: null, rule: null, admitted: true });
-      continue;
-    }
-    const decision = decideAtLevel(nsg, source, destination, sourcePort, connection.port, vnetPrefixes);
-    levels.push({ level, nsgId: nsg.id, ...decision });
-    // Traffic the subnet NSG drops never reaches the NIC NSG.
-    if (!decision.admitted) break;
-  }
-  return { admitted: levels.every((l) => l.admitted), levels };
+  if (destination === null) throw new Error(`The simulated network filters IPv4 only (private address '${nic.privateIpAddress}').`);
+  const subnetNsg = subnet?.nsgId ? world.store.networkSecurityGroups.get(subnet.nsgId) : undefined;
+  const nicNsg = nic.nsgId ? world.store.networkSecurityGroups.get(nic.nsgId) : undefined;
+  return { levels: [compileLevel('subnet', subnetNsg, vnetPrefixes), compileLevel('nic', nicNsg, vnetPrefixes)], destination };
+}
+
+function sourceOf(connection: InboundConnection): number {
+  const source = ipv4(connection.sourceAddress);
+  if (source === null) throw new Error(`The simulated network filters IPv4 only (source '${connection.sourceAddress}').`);
+  return source;
+}
+
+/** Does a connection to the VM's NIC get through the subnet NSG and then the NIC NSG? */
+export function admitsInbound(world: World, nicId: string, connection: InboundConnection): PathDecision {
+  const path = pathTo(world, nicId);
+  return decide(path.levels, sourceOf(connection), path.destination, connection.sourcePort ?? EPHEMERAL_SOURCE_PORT, connection.port);
 }
 
 /**
@@ -147,5 +185,6 @@ export const WORLD_SOURCES: readonly string[] = (() => {
 })();
 
 export function openToWorld(world: World, nicId: string, port: number): boolean {
-  return WORLD_SOURCES.some((sourceAddress) => admitsInbound(world, nicId, { sourceAddress, port }).admitted);
+  const path = pathTo(world, nicId);
+  return WORLD_SOURCES.some((sourceAddress) => decide(path.levels, sourceOf({ sourceAddress, port }), path.destination, EPHEMERAL_SOURCE_PORT, port).admitted);
 }

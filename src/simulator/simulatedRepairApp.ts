@@ -111,6 +111,7 @@ export class SimulatedRepairApp {
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly detach: Array<() => void> = [];
   private syncing: Promise<void> = Promise.resolve();
+  private readonly syncErrors: Error[] = [];
   private readonly appAddress: string;
   private readonly settings: Record<string, string | undefined>;
   private unsubscribe: () => void = () => undefined;
@@ -201,7 +202,12 @@ export class SimulatedRepairApp {
   /** Makes every endpoint behave as the simulated state says (on every ARM or guest change, and before each probe). */
   syncEndpoints(): Promise<void> {
     // One sync at a time: two overlapping ones could open the same port twice.
-    this.syncing = this.syncing.then(() => this.syncAll()).catch(() => undefined);
+    this.syncing = this.syncing
+      .then(() => this.syncAll())
+      .catch((err: unknown) => {
+        // Kept, not swallowed: a simulation that cannot follow its own state must fail the test (at close()).
+        this.syncErrors.push(err instanceof Error ? err : new Error(String(err)));
+      });
     return this.syncing;
   }
 
@@ -287,6 +293,9 @@ export class SimulatedRepairApp {
     setRepairClientProvider(undefined);
     setEnvironmentOverride(undefined);
     setAlertClock(undefined);
+    if (this.syncErrors.length > 0) {
+      throw new Error(`The simulated endpoints could not follow the simulated state: ${this.syncErrors.map((e) => e.message).join('; ')}`);
+    }
   }
 
   private dialTarget(address: string, port: number): { host: string; port: number } {
