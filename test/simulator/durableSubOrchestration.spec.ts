@@ -268,6 +268,40 @@ describe('DurableHostEmulator sub-orchestrations', () => {
     expect(String(status.output)).toContain("started sub-orchestration 'SubChildFlakyFree'");
   });
 
+  it('lets a child run on when its parent is terminated (termination does not propagate), and drops its end', async () => {
+    const { emulator, client } = setup();
+    const id = await client.startNew('SubParent', { instanceId: 'p-terminated' });
+    const childId = `${id}:offline:1`;
+    await stepUntil(emulator, async () => (await client.getStatus(childId).catch(() => null))?.runtimeStatus === 'Running');
+    await client.terminate(id, 'operator stopped it');
+    expect((await emulator.runUntilComplete(id)).runtimeStatus).toBe('Terminated');
+    expect((await emulator.runUntilComplete(childId)).runtimeStatus).toBe('Completed');
+    await emulator.runUntilIdle();
+    expect(emulator.history(id).some((e) => e.EventType === 8)).toBe(false);
+  });
+
+  it('refuses to guess when a new parent reuses the id of a child that is still running', async () => {
+    const { emulator, client } = setup();
+    const id = await client.startNew('SubParent', { instanceId: 'p-reused' });
+    await stepUntil(emulator, async () => (await client.getStatus(`${id}:offline:1`).catch(() => null))?.runtimeStatus === 'Running');
+    await client.terminate(id, 'replaced by a new repair');
+    await stepUntil(emulator, async () => (await client.getStatus(id)).runtimeStatus === 'Terminated');
+    await client.startNew('SubParent', { instanceId: id });
+    await expect(emulator.runUntilComplete(id)).rejects.toThrow("asked for instance id 'p-reused:offline:1', which is already Running");
+  });
+
+  it("fails the parent's replay when a child is terminated (no Details to build the error from), as durable-functions does", async () => {
+    const { emulator, client } = setup();
+    const id = await client.startNew('SubParentCatches', { instanceId: 'p-child-terminated' });
+    const childId = `${id}:offline:1`;
+    await stepUntil(emulator, async () => (await client.getStatus(childId).catch(() => null))?.runtimeStatus === 'Running');
+    await client.terminate(childId, 'stopped by hand');
+    const status = await emulator.runUntilComplete(id);
+    expect(status.runtimeStatus).toBe('Failed');
+    expect(String(status.output)).toContain('could not parse its exception data');
+    expect(emulator.history(id).find((e) => e.EventType === 9)).toMatchObject({ Reason: 'stopped by hand', Details: null });
+  });
+
   it('replays parent and child on a fresh worker after a crash after every activity, running nothing twice', async () => {
     const restarts: FunctionRegistry[] = [];
     const { emulator, client } = setup({

@@ -2,8 +2,13 @@
  * SIMULATED: a Durable Functions host in a box. It runs the app's REAL registered orchestrator through
  * durable-functions' own replay code (history events in, actions out), plays the extension's part on the other
  * side of that protocol (see hostReplay/episode), runs activities in-process through their registered handlers,
- * fires durable timers on the shared VirtualClock (a 15-minute wait costs no real time), delivers external events
- * and exposes a durable client surface to the app's HTTP/Event Grid handlers.
+ * fires durable timers on the shared VirtualClock (a 15-minute wait costs no real time), delivers external events,
+ * runs sub-orchestrations as instances of their own (subOrchestration.ts) and exposes a durable client surface to
+ * the app's HTTP/Event Grid handlers.
+ *
+ * Worker faults for fault-matrix tests: crashAfterActivity kills the worker after an activity's result is recorded
+ * (restartWorker builds a new one, so module state is gone; the task hub survives); loseActivityResult drops a
+ * result so the activity runs again after the work-item visibility timeout.
  *
  * Nothing runs by itself: starting an instance only enqueues work, and the caller decides the pace with step(),
  * runUntilIdle() or runUntilComplete(), which is what lets a test assert mid-run and a demo print a timeline.
