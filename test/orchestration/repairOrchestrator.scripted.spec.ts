@@ -6,6 +6,7 @@ import { GuestRunInput, RestrictRuleInput, RestrictRuleResult, SnapshotState } f
 import { Activities } from '../../src/orchestration/names';
 import { throws } from '../../src/simulator/durable/scriptedActivities';
 import { healthyDiagnosis } from '../support/diagnoseFixtures';
+import { jestModuleIsolation } from '../support/moduleIsolation';
 import { network, ok, probe, RepairScript, runScriptedRepair, vmFacts } from '../support/scriptedRepair';
 
 const SNAPSHOT_ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-scripted/providers/Microsoft.Compute/snapshots/s1';
@@ -18,6 +19,22 @@ const diagnoseOnly: RepairScript = {
     return ok({ state: 'succeeded', result: healthyDiagnosis() });
   },
   [Activities.deleteGuestScript]: ok(null),
+};
+
+/** A world-open RDP rule, a healthy guest: the repair snapshots the disk, restricts the rule and verifies. */
+const restrictWorldOpenRdp: RepairScript = {
+  [Activities.readVm]: ok({ found: true, facts: vmFacts() }),
+  [Activities.readVmNetwork]: ok(network(['*'])),
+  [Activities.probeRdp]: ok(probe('healthy')),
+  // The incremental snapshot is still copying when it is first read back.
+  [Activities.startOsDiskSnapshot]: ok<SnapshotState>({ snapshotId: SNAPSHOT_ID, provisioningState: 'Succeeded', completionPercent: 40 }),
+  [Activities.getSnapshotState]: ok<SnapshotState>({ snapshotId: SNAPSHOT_ID, provisioningState: 'Succeeded', completionPercent: 100 }),
+  [Activities.restrictNsgRule]: (input: unknown) => {
+    const { nsgId, ruleName, newSourcePrefixes } = input as RestrictRuleInput;
+    const before = { nsgId, name: ruleName, priority: 300, sourceAddressPrefix: '*', sourceAddressPrefixes: [] };
+    return ok<RestrictRuleResult>({ before, after: { ...before, sourceAddressPrefix: null, sourceAddressPrefixes: newSourcePrefixes }, wrote: true });
+  },
+  ...diagnoseOnly,
 };
 
 describe('repair orchestrator with scripted activities', () => {
@@ -85,20 +102,7 @@ describe('repair orchestrator with scripted activities', () => {
   });
 
   it('takes a snapshot before it restricts a world-open NSG, and verifies afterwards', async () => {
-    const run = await runScriptedRepair({
-      [Activities.readVm]: ok({ found: true, facts: vmFacts() }),
-      [Activities.readVmNetwork]: ok(network(['*'])),
-      [Activities.probeRdp]: ok(probe('healthy')),
-      // The incremental snapshot is still copying when it is first read back.
-      [Activities.startOsDiskSnapshot]: ok<SnapshotState>({ snapshotId: SNAPSHOT_ID, provisioningState: 'Succeeded', completionPercent: 40 }),
-      [Activities.getSnapshotState]: ok<SnapshotState>({ snapshotId: SNAPSHOT_ID, provisioningState: 'Succeeded', completionPercent: 100 }),
-      [Activities.restrictNsgRule]: (input: unknown) => {
-        const { nsgId, ruleName, newSourcePrefixes } = input as RestrictRuleInput;
-        const before = { nsgId, name: ruleName, priority: 300, sourceAddressPrefix: '*', sourceAddressPrefixes: [] };
-        return ok<RestrictRuleResult>({ before, after: { ...before, sourceAddressPrefix: null, sourceAddressPrefixes: newSourcePrefixes }, wrote: true });
-      },
-      ...diagnoseOnly,
-    });
+    const run = await runScriptedRepair(restrictWorldOpenRdp);
     const snapshotAt = run.called.indexOf(Activities.startOsDiskSnapshot);
     const restrictAt = run.called.indexOf(Activities.restrictNsgRule);
     expect(snapshotAt).toBeGreaterThan(-1);
@@ -107,6 +111,14 @@ describe('repair orchestrator with scripted activities', () => {
     expect(run.called).not.toContain(Activities.restartVm);
     expect(run.activities.callsOf(Activities.getSnapshotState)).toHaveLength(1);
     expect(run.outcomeKind).toBe('Repaired');
+  });
+
+  it('ends the same, calling the same activities once each, when the worker dies after every activity', async () => {
+    const clean = await runScriptedRepair(restrictWorldOpenRdp);
+    const crashed = await runScriptedRepair(restrictWorldOpenRdp, { workerCrashes: { isolateModules: jestModuleIsolation } });
+    expect(crashed.crashes).toBe(crashed.called.length);
+    expect(crashed.outcomeKind).toBe(clean.outcomeKind);
+    expect(crashed.called).toEqual(clean.called);
   });
 
   it('fails loudly when the orchestrator calls an activity the script does not answer', async () => {

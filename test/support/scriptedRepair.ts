@@ -10,9 +10,9 @@ import { Outcome, OutcomeKind, RepairStatus } from '../../src/domain/repairStatu
 import { validateRepairRequest } from '../../src/domain/repairRequest';
 import { NetworkFacts, NsgRuleView, VmFacts } from '../../src/domain/vmFacts';
 import { Activities, ActivityName, REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
-import { DurableHostEmulator } from '../../src/simulator/durable';
+import { ActivityPoint, DurableHostEmulator } from '../../src/simulator/durable';
 import { ActivityScript, ScriptedActivities } from '../../src/simulator/durable/scriptedActivities';
-import { loadFunctionApp } from '../../src/simulator/functionsHost';
+import { loadFunctionApp, type ModuleIsolation } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
 
 export type RepairScript = ActivityScript<ActivityName>;
@@ -103,6 +103,11 @@ export interface ScriptedRepairOptions {
   body?: Record<string, unknown>;
   /** App settings on top of the defaults (probe source = the app address, 2 retry attempts). */
   env?: Record<string, string | undefined>;
+  /**
+   * Kill the worker after the activities `after` picks (every one by default): the orchestrator module is loaded
+   * again through `isolateModules`, so whatever it kept in module state is gone, and the history is replayed.
+   */
+  workerCrashes?: { isolateModules: ModuleIsolation; after?: (point: ActivityPoint) => boolean };
 }
 
 export interface ScriptedRepairRun {
@@ -115,19 +120,43 @@ export interface ScriptedRepairRun {
   wrote: string[];
   activities: ScriptedActivities<ActivityName>;
   settings: RepairSettings;
+  /** Simulated worker crashes during the run. */
+  crashes: number;
 }
 
+const ORCHESTRATOR_MODULE = path.join(__dirname, '..', '..', 'src', 'functions', 'repairOrchestrator');
 let orchestrator: ReturnType<ReturnType<typeof loadFunctionApp>['getOrThrow']> | undefined;
 
 function realOrchestrator() {
   // The registration module as the app has it; loaded once per jest module registry.
-  orchestrator ??= loadFunctionApp([path.join(__dirname, '..', '..', 'src', 'functions', 'repairOrchestrator')]).getOrThrow(REPAIR_ORCHESTRATOR);
+  orchestrator ??= loadFunctionApp([ORCHESTRATOR_MODULE]).getOrThrow(REPAIR_ORCHESTRATOR);
   return orchestrator;
+}
+
+/** The orchestrator as a freshly started worker has it: its module (and everything it imports) loaded anew. */
+function freshOrchestrator(isolateModules: ModuleIsolation) {
+  let fresh: ReturnType<typeof realOrchestrator> | undefined;
+  isolateModules(() => {
+    fresh = loadFunctionApp([ORCHESTRATOR_MODULE]).getOrThrow(REPAIR_ORCHESTRATOR);
+  });
+  if (!fresh) throw new Error('The module isolation did not load the orchestrator.');
+  return fresh;
 }
 
 export async function runScriptedRepair(script: RepairScript, options: ScriptedRepairOptions = {}): Promise<ScriptedRepairRun> {
   const activities = new ScriptedActivities(Object.values(Activities), script);
-  const emulator = new DurableHostEmulator({ registry: activities.registry([realOrchestrator()]), clock: new VirtualClock() });
+  const crashes = options.workerCrashes;
+  const emulator = new DurableHostEmulator({
+    registry: activities.registry([realOrchestrator()]),
+    clock: new VirtualClock(),
+    ...(crashes
+      ? {
+          // The script's answers and call log stand for Azure: they survive the crash; the orchestrator does not.
+          restartWorker: () => activities.registry([freshOrchestrator(crashes.isolateModules)]),
+          crashAfterActivity: crashes.after ?? (() => true),
+        }
+      : {}),
+  });
   const validation = validateRepairRequest({ vmResourceId: VM_ID, allowedSourceCidrs: [OFFICE_CIDR], ...options.body }, { kind: 'http' });
   if (!validation.ok) throw new Error(`The scripted request is invalid: ${JSON.stringify(validation.problems)}`);
   const { settings } = readConfig({ REPAIR_ALLOWED_SCOPES: VM_ID.split('/providers/')[0], PROBE_SOURCE_ADDRESSES: APP_ADDRESS, ACTIVITY_RETRY_ATTEMPTS: '2', ...options.env });
@@ -146,5 +175,6 @@ export async function runScriptedRepair(script: RepairScript, options: ScriptedR
     wrote: called.filter((name) => (WRITE_ACTIVITIES as readonly string[]).includes(name)),
     activities,
     settings,
+    crashes: emulator.workerCrashes.length,
   };
 }
