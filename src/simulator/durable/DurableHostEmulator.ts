@@ -256,12 +256,11 @@ export class DurableHostEmulator {
   }
 
   private clientHost(): ClientHost {
-    // eslint-disable-next-line @typescript-eslint/no-this-alias
-    const emulator = this;
+    const currentRegistry = (): FunctionRegistry => this.registry;
     return {
       // A getter: after a crash the client must see the new worker's registrations.
       get registry() {
-        return emulator.registry;
+        return currentRegistry();
       },
       now: () => this.clock.now(),
       newInstanceId: this.options.newInstanceId ?? (() => randomUUID().replace(/-/g, '')),
