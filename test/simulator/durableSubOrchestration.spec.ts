@@ -154,6 +154,11 @@ describe('DurableHostEmulator sub-orchestrations', () => {
     const child = await client.getStatus(childId);
     expect(child.runtimeStatus).toBe('Completed');
     expect(child.input).toEqual({ disk: 'osdisk-1' });
+    const projected = (await client.getStatus(id, { showHistory: true, showHistoryOutput: true })).history as Array<Record<string, unknown>>;
+    // The extension's projection folds the Created row into the completion, naming the child function.
+    expect(projected.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'SubOrchestrationInstanceCompleted', 'TaskCompleted', 'ExecutionCompleted']);
+    expect(projected[1]).toMatchObject({ FunctionName: 'SubChild', Result: { copied: { copied: 'osdisk-1' }, parent: id } });
+    expect(projected[1]).not.toHaveProperty('TaskScheduledId');
     const listed = await client.getStatusBy({});
     expect(listed.map((s) => s.instanceId).sort()).toEqual([id, childId].sort());
 

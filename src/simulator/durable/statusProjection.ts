@@ -54,6 +54,8 @@ export function projectHistory(history: WireHistoryEvent[], showHistoryOutput: b
     delete item.EventId;
     delete item.IsPlayed;
     if (SCHEDULING.has(event.EventType)) delete item.Version;
+    // The extension's DurableClient drops a SubOrchestrationInstanceCreated row's Input whatever is asked.
+    if (event.EventType === EventType.SubOrchestrationInstanceCreated) delete item.Input;
     if (event.EventType === EventType.ExecutionStarted) {
       item.FunctionName = event.Name;
       for (const key of ['Name', 'OrchestrationInstance', 'ParentInstance', 'Version', 'Tags']) delete item[key];
@@ -63,7 +65,7 @@ export function projectHistory(history: WireHistoryEvent[], showHistoryOutput: b
       if (origin) {
         item.FunctionName = origin.Name;
         item.ScheduledTime = origin.Timestamp;
-        if (showInput) item.Input = origin.Input;
+        if (showInput && origin.EventType === EventType.TaskScheduled) item.Input = origin.Input;
       }
       delete item.TaskScheduledId;
     }
