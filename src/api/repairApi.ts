@@ -14,6 +14,7 @@ import { errorResponse, jsonResponse } from './httpResponses';
 import { readJsonBody } from './readJsonBody';
 import { getRepairClient, isUnknownInstanceError, RepairClient } from './repairClient';
 import { toStatusView } from './statusView';
+import { lookUpRunningChild, withChildProgress } from './childProgress';
 
 
 function statusUrlFor(request: HttpRequest, id: string): string {
@@ -90,7 +91,8 @@ async function respondWithStatus(request: HttpRequest, client: RepairClient, id:
   try {
     const status = await client.getStatus(id, { showInput: true });
     if (!status) throw new Error('HTTP 404');
-    return jsonResponse(200, toStatusView(status, statusUrlFor(request, id)));
+    const view = toStatusView(status, statusUrlFor(request, id));
+    return jsonResponse(200, withChildProgress(view, await lookUpRunningChild(client, status)));
   } catch (err) {
     if (isUnknownInstanceError(err)) {
       return errorResponse(404, 'RepairNotFound', vmId ? `No repair has been run for ${vmId}.` : `No repair has the id '${id}'.`);

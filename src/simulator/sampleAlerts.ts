@@ -5,8 +5,15 @@
  * counter, not random, so runs repeat exactly. Never registered as a function.
  */
 import { createHash } from 'node:crypto';
-import { COMMON_ALERT_SCHEMA_ID } from '../alerts/commonAlertSchema';
-import { CONNECTION_FAILED_EVENT_TYPE } from '../alerts/connectionFailedEvent';
+
+/**
+ * Written out here rather than imported from the app, so a typo in the app's parser constants cannot be mirrored
+ * by the samples. The schema id is Azure Monitor's ("Common alert schema", learn.microsoft.com/azure/
+ * azure-monitor/alerts/alerts-common-schema: "schemaId": "azureMonitorCommonAlertSchema").
+ */
+const COMMON_ALERT_SCHEMA_ID = 'azureMonitorCommonAlertSchema';
+/** The project's published event type for detectors (docs/alerts.md, "RdpAutoRepair.ConnectionFailed"). */
+const CONNECTION_FAILED_EVENT_TYPE = 'RdpAutoRepair.ConnectionFailed';
 
 /** The event type docs/alerts.md suggests for common alert schema alerts relayed into the custom topic. */
 export const RELAYED_ALERT_EVENT_TYPE = 'RdpAutoRepair.AzureMonitorAlert';

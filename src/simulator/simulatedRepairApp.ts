@@ -3,20 +3,25 @@
  * The app's REAL registrations are loaded through the functions-core stand-in; HTTP requests go to the real
  * handlers; the real orchestrator is replayed by the durable host emulator on a virtual clock; activities call
  * the simulated ARM through the real SDK clients; the real probe dials a loopback RDP endpoint per VM whose
- * behaviour follows the simulated state. One instance at a time per process (it owns the app's injection points).
+ * behaviour follows the simulated state, and whether a probe gets through the NSGs is the simulated network's
+ * own decision (nsgPacketFilter), never the product's. One instance at a time per process (it owns the app's
+ * injection points).
+ *
+ * Worker faults (issue: every fault ends honest): with `workerFaults`, the emulator can kill the worker after an
+ * activity or lose an activity's result. A restarted worker is the app loaded again in a fresh module registry
+ * and wired again from the same composition inputs (settings, clock, simulated ARM, emulator client): nothing
+ * the previous worker kept in memory survives, as in a new Functions worker process.
  */
 import * as path from 'node:path';
 import { setActivityDeps } from '../activities/deps';
-import { ruleViewFromSecurityRule } from '../activities/networkFactsFromArm';
 import { setAlertClock } from '../api/alertClock';
 import { setEnvironmentOverride } from '../api/environment';
 import { setRepairClientProvider } from '../api/repairClient';
-import type { NsgView } from '../domain/vmFacts';
-import { assessRdpExposure } from '../orchestration/nsgAssessment';
 import { probeRdp } from '../rdp/probe';
 import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
-import { DurableHostEmulator } from './durable';
-import { createInvocationContext, loadFunctionApp, type FunctionRegistry } from './functionsHost';
+import { DurableHostEmulator, type ActivityPoint } from './durable';
+import { createInvocationContext, freshRequireCache, loadFunctionApp, type FunctionRegistry, type ModuleIsolation } from './functionsHost';
+import { admitsInbound, openToWorld } from './nsgPacketFilter';
 import { endpointBehaviourFor } from './rdpEndpointPolicy';
 import { attachSimulatedGuest, guestPortBehaviours, SimulatedWindowsGuest } from './guest';
 import { startSimulatedRdpEndpoint, type SimulatedRdpEndpoint } from './rdpEndpoint';
@@ -24,7 +29,43 @@ import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID 
 import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
 import { VirtualClock } from './virtualClock';
 
-const FUNCTION_MODULES = ['repairsHttp', 'repairOrchestrator', 'repairActivities', 'alertsHttp', 'alertsEventGrid'].map((m) => path.join(__dirname, '..', 'functions', m));
+const SRC = path.join(__dirname, '..');
+const FUNCTION_MODULES = ['repairsHttp', 'repairOrchestrator', 'repairActivities', 'alertsHttp', 'alertsEventGrid'].map((m) => path.join(SRC, 'functions', m));
+
+/** The app's injection points as one loaded copy of the app has them (the composition root, once it exists). */
+interface AppWiring {
+  setActivityDeps: typeof setActivityDeps;
+  setAlertClock: typeof setAlertClock;
+  setEnvironmentOverride: typeof setEnvironmentOverride;
+  setRepairClientProvider: typeof setRepairClientProvider;
+  probeRdp: typeof probeRdp;
+  createSimulatedArmClients: typeof createSimulatedArmClients;
+}
+
+const FIRST_WORKER_WIRING: AppWiring = { setActivityDeps, setAlertClock, setEnvironmentOverride, setRepairClientProvider, probeRdp, createSimulatedArmClients };
+
+/** The injection points of the copy of the app just loaded (call inside the isolation that loaded it). */
+function freshWiring(): AppWiring {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const load = <T>(relative: string): T => require(path.join(SRC, relative)) as T;
+  return {
+    setActivityDeps: load<typeof import('../activities/deps')>('activities/deps').setActivityDeps,
+    setAlertClock: load<typeof import('../api/alertClock')>('api/alertClock').setAlertClock,
+    setEnvironmentOverride: load<typeof import('../api/environment')>('api/environment').setEnvironmentOverride,
+    setRepairClientProvider: load<typeof import('../api/repairClient')>('api/repairClient').setRepairClientProvider,
+    probeRdp: load<typeof import('../rdp/probe')>('rdp/probe').probeRdp,
+    createSimulatedArmClients: load<typeof import('./arm/clients')>('simulator/arm/clients').createSimulatedArmClients,
+  };
+}
+
+/** Worker faults the emulator injects (see DurableHostEmulatorOptions for their exact meaning). */
+export interface SimulatedWorkerFaults {
+  /** True kills the worker after this activity's result was recorded; the app is loaded and wired again. */
+  crashAfterActivity?: (point: ActivityPoint) => boolean;
+  /** True loses this activity's result: it ran, the host never heard, it runs again later (on a new worker). */
+  loseActivityResult?: (point: ActivityPoint) => boolean;
+  lostResultRedeliveryMs?: number;
+}
 
 export interface SimulatedAppOptions {
   /** App settings on top of the simulation's defaults (REPAIR_ALLOWED_SCOPES = the simulated resource group, ...). */
@@ -32,6 +73,12 @@ export interface SimulatedAppOptions {
   executeActivitiesTwice?: boolean;
   /** This app's address as the simulated NSGs see it. */
   appAddress?: string;
+  workerFaults?: SimulatedWorkerFaults;
+  /**
+   * How a restarted worker gets fresh modules. Default: an emptied require cache (plain Node); under jest pass
+   * `(load) => jest.isolateModules(load)` (test/support/moduleIsolation.ts).
+   */
+  isolateModules?: ModuleIsolation;
 }
 
 export interface SimHttpResponse {
@@ -59,19 +106,33 @@ export const SIM_DEFAULT_SETTINGS: Record<string, string> = {
 export class SimulatedRepairApp {
   readonly clock = new VirtualClock();
   readonly arm = new SimulatedArm({ clock: this.clock, seed: 7 });
-  readonly registry: FunctionRegistry;
   readonly emulator: DurableHostEmulator;
   readonly resourceGroup;
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly detach: Array<() => void> = [];
   private syncing: Promise<void> = Promise.resolve();
+  private readonly syncErrors: Error[] = [];
   private readonly appAddress: string;
   private readonly settings: Record<string, string | undefined>;
   private unsubscribe: () => void = () => undefined;
+  private readonly isolateModules: ModuleIsolation;
 
   private constructor(options: SimulatedAppOptions) {
-    this.registry = loadFunctionApp(FUNCTION_MODULES);
-    this.emulator = new DurableHostEmulator({ registry: this.registry, clock: this.clock, executeActivitiesTwice: options.executeActivitiesTwice ?? false });
+    this.isolateModules = options.isolateModules ?? freshRequireCache;
+    const faults = options.workerFaults;
+    this.emulator = new DurableHostEmulator({
+      registry: loadFunctionApp(FUNCTION_MODULES),
+      clock: this.clock,
+      executeActivitiesTwice: options.executeActivitiesTwice ?? false,
+      ...(faults
+        ? {
+            restartWorker: () => this.restartWorker(),
+            ...(faults.crashAfterActivity ? { crashAfterActivity: faults.crashAfterActivity } : {}),
+            ...(faults.loseActivityResult ? { loseActivityResult: faults.loseActivityResult } : {}),
+            ...(faults.lostResultRedeliveryMs !== undefined ? { lostResultRedeliveryMs: faults.lostResultRedeliveryMs } : {}),
+          }
+        : {}),
+    });
     this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
     this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
     this.resourceGroup = this.arm.world.addResourceGroup({ subscriptionId: SIM_SUBSCRIPTION_ID, name: SIM_RESOURCE_GROUP, location: SIM_LOCATION });
@@ -79,23 +140,44 @@ export class SimulatedRepairApp {
 
   static async start(options: SimulatedAppOptions = {}): Promise<SimulatedRepairApp> {
     const app = new SimulatedRepairApp(options);
-    setEnvironmentOverride(app.settings);
-    setAlertClock(() => app.clock.now());
-    setRepairClientProvider(() => app.emulator.client);
-    setActivityDeps({
-      arm: createSimulatedArmClients(app.arm),
-      probe: probeRdp,
-      // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
-      dialTarget: async (address, port) => {
-        await app.syncEndpoints();
-        return app.dialTarget(address, port);
-      },
-      now: () => app.clock.now(),
-    });
+    app.wire(FIRST_WORKER_WIRING);
     app.unsubscribe = app.arm.onChange(() => {
       void app.syncEndpoints();
     });
     return app;
+  }
+
+  /** The registrations of the worker now running (a new set after each simulated worker crash). */
+  get registry(): FunctionRegistry {
+    return this.emulator.currentRegistry;
+  }
+
+  /** Wires one loaded copy of the app to this simulation: the same inputs for the first worker and every restart. */
+  private wire(wiring: AppWiring): void {
+    wiring.setEnvironmentOverride(this.settings);
+    wiring.setAlertClock(() => this.clock.now());
+    wiring.setRepairClientProvider(() => this.emulator.client);
+    wiring.setActivityDeps({
+      arm: wiring.createSimulatedArmClients(this.arm),
+      probe: wiring.probeRdp,
+      // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
+      dialTarget: async (address, port) => {
+        await this.syncEndpoints();
+        return this.dialTarget(address, port);
+      },
+      now: () => this.clock.now(),
+    });
+  }
+
+  /** A new worker: the app loaded again in fresh modules and wired again; the old worker's memory is gone. */
+  private restartWorker(): FunctionRegistry {
+    let loaded: { registry: FunctionRegistry; wiring: AppWiring } | undefined;
+    this.isolateModules(() => {
+      loaded = { registry: loadFunctionApp(FUNCTION_MODULES), wiring: freshWiring() };
+    });
+    if (!loaded) throw new Error('The module isolation did not run the worker load.');
+    this.wire(loaded.wiring);
+    return loaded.registry;
   }
 
   /** Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. */
@@ -120,23 +202,28 @@ export class SimulatedRepairApp {
   /** Makes every endpoint behave as the simulated state says (on every ARM or guest change, and before each probe). */
   syncEndpoints(): Promise<void> {
     // One sync at a time: two overlapping ones could open the same port twice.
-    this.syncing = this.syncing.then(() => this.syncAll()).catch(() => undefined);
+    this.syncing = this.syncing
+      .then(() => this.syncAll())
+      .catch((err: unknown) => {
+        // Kept, not swallowed: a simulation that cannot follow its own state must fail the test (at close()).
+        this.syncErrors.push(err instanceof Error ? err : new Error(String(err)));
+      });
     return this.syncing;
   }
 
   private async syncAll(): Promise<void> {
     for (const entry of this.vms.values()) {
       const vm = this.arm.world.vm(entry.vmId);
-      const nsgs = this.nsgViewsOf(entry.vmId);
+      const nicId = vm.nicIds[0];
       const listening = entry.guest ? guestPortBehaviours(entry.guest.read(), { nowMs: this.clock.nowMs() }) : [];
       const ports = new Set<number>([...listening.map((l) => l.port), ...entry.endpoints.keys()]);
       if (!entry.guest) ports.add(3389);
       for (const port of ports) {
-        const exposure = assessRdpExposure({ nsgs }, port, [this.appAddress]);
+        // The simulated network's own NSG evaluation, never the product's (a product bug must not be mirrored).
         const behaviour = endpointBehaviourFor({
           running: vm.powerState === 'running',
-          probeAdmitted: exposure.probeAdmitted,
-          openToWorld: exposure.openToWorld,
+          probeAdmitted: nicId ? admitsInbound(this.arm.world, nicId, { sourceAddress: this.appAddress, port }).admitted : false,
+          openToWorld: nicId ? openToWorld(this.arm.world, nicId, port) : false,
           guestFault: entry.guestFault,
           guest: entry.guest ? (listening.find((l) => l.port === port)?.behaviour ?? 'refused') : 'healthy',
         });
@@ -206,6 +293,9 @@ export class SimulatedRepairApp {
     setRepairClientProvider(undefined);
     setEnvironmentOverride(undefined);
     setAlertClock(undefined);
+    if (this.syncErrors.length > 0) {
+      throw new Error(`The simulated endpoints could not follow the simulated state: ${this.syncErrors.map((e) => e.message).join('; ')}`);
+    }
   }
 
   private dialTarget(address: string, port: number): { host: string; port: number } {
@@ -215,24 +305,6 @@ export class SimulatedRepairApp {
     }
     // An address with no simulated VM behind it: a port nothing listens on, so the probe says unreachable.
     return { host: '127.0.0.1', port: 9 };
-  }
-
-  private nsgViewsOf(vmId: string): NsgView[] {
-    const vm = this.arm.world.vm(vmId);
-    const nic = this.arm.world.nic(vm.nicIds[0]);
-    const subnet = this.arm.world.subnet(nic.subnetId);
-    const views: NsgView[] = [];
-    for (const [level, nsgId, attachedTo] of [['subnet', subnet.nsgId, subnet.id], ['nic', nic.nsgId, nic.id]] as const) {
-      if (!nsgId) continue;
-      const nsg = this.arm.world.nsg(nsgId);
-      views.push({
-        level,
-        nsgId,
-        attachedTo,
-        rules: [...nsg.rules.map((r) => ruleViewFromSecurityRule(r, false)), ...nsg.defaultRules.map((r) => ruleViewFromSecurityRule(r, true))],
-      });
-    }
-    return views;
   }
 }
 

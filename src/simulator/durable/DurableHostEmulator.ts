@@ -2,8 +2,13 @@
  * SIMULATED: a Durable Functions host in a box. It runs the app's REAL registered orchestrator through
  * durable-functions' own replay code (history events in, actions out), plays the extension's part on the other
  * side of that protocol (see hostReplay/episode), runs activities in-process through their registered handlers,
- * fires durable timers on the shared VirtualClock (a 15-minute wait costs no real time), delivers external events
- * and exposes a durable client surface to the app's HTTP/Event Grid handlers.
+ * fires durable timers on the shared VirtualClock (a 15-minute wait costs no real time), delivers external events,
+ * runs sub-orchestrations as instances of their own (subOrchestration.ts) and exposes a durable client surface to
+ * the app's HTTP/Event Grid handlers.
+ *
+ * Worker faults for fault-matrix tests: crashAfterActivity kills the worker after an activity's result is recorded
+ * (restartWorker builds a new one, so module state is gone; the task hub survives); loseActivityResult drops a
+ * result so the activity runs again after the work-item visibility timeout.
  *
  * Nothing runs by itself: starting an instance only enqueues work, and the caller decides the pace with step(),
  * runUntilIdle() or runUntilComplete(), which is what lets a test assert mid-run and a demo print a timeline.
@@ -18,11 +23,12 @@ import { activityInputFromToken, runActivityHandler, toCompletion } from './acti
 import { ClientHost, createEmulatorClient, DurableClientSurface } from './emulatorClient';
 import { EpisodeVerdict, runEpisode } from './episode';
 import { ActivityFault, FaultPlan } from './faultPlan';
-import { history } from './historyEvents';
+import { history, ParentLink } from './historyEvents';
 import { HostReplaySettings, ScheduledOp } from './hostReplay';
 import { InstanceRecord, InstanceStats, isTerminal, statsOf } from './instanceState';
 import { ProgressEmitter, ProgressListener } from './progress';
 import { toStatus } from './statusProjection';
+import { childEndEvent } from './subOrchestration';
 import { Delivery, ReadyWork, WorkQueue } from './workQueue';
 import { WireHistoryEvent, WireOrchestrationStatus } from './wire';
 
@@ -39,6 +45,45 @@ export interface DurableHostEmulatorOptions {
   logSink?: (entry: FunctionLogEntry) => void;
   /** Instance ids for startNew without one (default: a GUID without dashes, like the extension). */
   newInstanceId?: () => string;
+  /**
+   * Builds the worker afresh after a simulated crash: the registry of a newly loaded app, with none of the old
+   * module state (caches, counters, injected dependencies). Required by crashAfterActivity.
+   */
+  restartWorker?: () => FunctionRegistry;
+  /**
+   * Asked after each activity whose result was recorded (the result is durable in the task hub): true kills
+   * the worker there, before the next episode. The next episode then replays on the worker restartWorker built.
+   */
+  crashAfterActivity?: (point: ActivityPoint) => boolean;
+  /**
+   * Asked after each activity execution: true loses its result (the activity ran, with all its side effects,
+   * but its completion never reached the host). The work item is delivered again once its lease runs out, and
+   * the worker restarts as well when restartWorker is given (the usual cause of a lost result is a dying worker).
+   */
+  loseActivityResult?: (point: ActivityPoint) => boolean;
+  /**
+   * Virtual time before a lost activity runs again. Default 5 minutes: the Azure Storage provider's
+   * workItemQueueVisibilityTimeout default (host.json reference for Durable Functions, 00:05:00).
+   */
+  lostResultRedeliveryMs?: number;
+}
+
+/** Where a fault can strike: one activity execution. */
+export interface ActivityPoint {
+  instanceId: string;
+  name: string;
+  taskScheduledId: number;
+  /** 1-based count of activity executions in this emulator (repeats and redeliveries included). */
+  ordinal: number;
+  /** 1 for a work item's first delivery, 2 for its redelivery after a lost result, ... */
+  delivery: number;
+  ok: boolean;
+}
+
+export interface WorkerCrashRecord {
+  at: Date;
+  afterActivity: { instanceId: string; name: string; taskScheduledId: number; ordinal: number };
+  cause: 'crashAfterActivity' | 'lostResult';
 }
 
 export interface ActivityExecutionRecord {
@@ -47,6 +92,10 @@ export interface ActivityExecutionRecord {
   taskScheduledId: number;
   /** 1, or 2 for the repeat under executeActivitiesTwice. */
   run: number;
+  /** 1 for the work item's first delivery, 2 after a lost result, ... */
+  delivery: number;
+  /** True when this execution's result was lost (never recorded). */
+  resultLost: boolean;
   input: unknown;
   invocationId: string;
   injectedFault: boolean;
@@ -63,13 +112,16 @@ export interface RunOptions {
 }
 
 const DEFAULT_MAX_STEPS = 10_000;
+const LOST_RESULT_REDELIVERY_MS = 5 * 60 * 1000;
 
 export class DurableHostEmulator {
   readonly client: DurableClientSurface;
   readonly logs: FunctionLogEntry[] = [];
   readonly activityExecutions: ActivityExecutionRecord[] = [];
+  /** Every simulated worker crash, in order. */
+  readonly workerCrashes: WorkerCrashRecord[] = [];
 
-  private readonly registry: FunctionRegistry;
+  private registry: FunctionRegistry;
   private readonly clock: VirtualClock;
   private readonly instances = new Map<string, InstanceRecord>();
   private readonly queue = new WorkQueue();
@@ -80,7 +132,15 @@ export class DurableHostEmulator {
   constructor(private readonly options: DurableHostEmulatorOptions) {
     this.registry = options.registry;
     this.clock = options.clock;
+    if (options.crashAfterActivity && !options.restartWorker) {
+      throw new Error('crashAfterActivity needs restartWorker: a crash is only meaningful if the worker is built again.');
+    }
     this.client = createEmulatorClient(this.clientHost());
+  }
+
+  /** The registry of the worker now running (a new one after each simulated crash). */
+  get currentRegistry(): FunctionRegistry {
+    return this.registry;
   }
 
   on(event: 'progress', listener: ProgressListener): () => void {
@@ -196,18 +256,23 @@ export class DurableHostEmulator {
   }
 
   private clientHost(): ClientHost {
+    const currentRegistry = (): FunctionRegistry => this.registry;
     return {
-      registry: this.registry,
+      // A getter: after a crash the client must see the new worker's registrations.
+      get registry() {
+        return currentRegistry();
+      },
       now: () => this.clock.now(),
       newInstanceId: this.options.newInstanceId ?? (() => randomUUID().replace(/-/g, '')),
       getRecord: (id) => this.instances.get(id),
+      allRecords: () => [...this.instances.values()],
       startInstance: (name, instanceId, input) => this.startInstance(name, instanceId, input),
       post: (instanceId, message) => this.post(this.record(instanceId), message),
       onEventRaised: (instanceId, name) => this.progress.emit({ type: 'eventRaised', at: this.clock.now(), instanceId, name }),
     };
   }
 
-  private startInstance(name: string, instanceId: string, input: unknown): void {
+  private startInstance(name: string, instanceId: string, input: unknown, parent?: ParentLink): void {
     const now = this.clock.now();
     const executionId = randomUUID().replace(/-/g, '');
     const record: InstanceRecord = {
@@ -221,6 +286,7 @@ export class DurableHostEmulator {
       output: undefined,
       customStatus: undefined,
       history: [],
+      ...(parent ? { parent } : {}),
       inbox: [],
       episodeQueued: false,
       waitingOn: ['the first episode (instance is Pending)'],
@@ -230,8 +296,8 @@ export class DurableHostEmulator {
     const replaced = this.instances.get(instanceId);
     if (replaced) this.queue.dropDeliveries(instanceId, replaced.executionId);
     this.instances.set(instanceId, record);
-    this.post(record, history.executionStarted(now, name, instanceId, executionId, input));
-    this.progress.emit({ type: 'instanceStarted', at: now, instanceId, name });
+    this.post(record, history.executionStarted(now, name, instanceId, executionId, input, parent ?? null));
+    this.progress.emit({ type: 'instanceStarted', at: now, instanceId, name, ...(parent ? { parentInstanceId: parent.instanceId } : {}) });
   }
 
   private post(record: InstanceRecord, message: WireHistoryEvent): void {
@@ -252,6 +318,11 @@ export class DurableHostEmulator {
   }
 
   private deliver(delivery: Delivery): void {
+    if (delivery.kind === 'redelivery') {
+      // A work item visible again: it runs whatever became of its instance, like the first delivery.
+      this.queue.enqueue(delivery.work);
+      return;
+    }
     const record = this.current(delivery.instanceId, delivery.executionId);
     // Messages for a finished or replaced execution are dropped, as the task hub drops them.
     if (!record || isTerminal(record)) return;
@@ -276,6 +347,7 @@ export class DurableHostEmulator {
       now,
       orchestrator: this.registry.get(record.name),
       activityNames: this.registry.byTrigger('activityTrigger').map((f) => f.name),
+      orchestratorNames: this.registry.byTrigger('orchestrationTrigger').map((f) => f.name),
       createContext: (fn) => createInvocationContext(fn, { logSink: (e) => this.log(e), tags: { instanceId: record.instanceId } }),
       settings: this.settings,
     });
@@ -336,6 +408,16 @@ export class DurableHostEmulator {
     record.output = output;
     record.waitingOn = [];
     this.queue.dropDeliveries(record.instanceId, record.executionId);
+    if (record.parent) this.notifyParent(record, now);
+  }
+
+  /** A finished child's end goes to its parent's next episode; a parent that finished or was replaced drops it. */
+  private notifyParent(child: InstanceRecord, now: Date): void {
+    const link = child.parent;
+    if (!link) return;
+    const parent = this.current(link.instanceId, link.executionId);
+    if (!parent || isTerminal(parent)) return;
+    this.post(parent, childEndEvent(child, now));
   }
 
   private continueAsNew(record: InstanceRecord, input: unknown, carryOver: WireHistoryEvent[]): void {
@@ -347,15 +429,20 @@ export class DurableHostEmulator {
     record.inbox = [];
     record.episodeQueued = false;
     const now = this.clock.now();
-    this.post(record, history.executionStarted(now, record.name, record.instanceId, record.executionId, input));
+    this.post(record, history.executionStarted(now, record.name, record.instanceId, record.executionId, input, record.parent ?? null));
     for (const event of carryOver) this.post(record, { ...event, IsPlayed: false });
   }
 
   private schedule(record: InstanceRecord, op: ScheduledOp, now: Date): void {
     const { instanceId, executionId } = record;
+    if (op.kind === 'subOrchestration') {
+      record.history.push(history.subOrchestrationCreated(now, op.id, op.name, op.instanceId, op.inputToken));
+      this.startChild(record, op);
+      return;
+    }
     if (op.kind === 'activity') {
       record.history.push(history.taskScheduled(now, op.id, op.name, op.inputToken));
-      this.queue.enqueue({ kind: 'activity', instanceId, executionId, taskScheduledId: op.id, name: op.name, inputToken: op.inputToken });
+      this.queue.enqueue({ kind: 'activity', instanceId, executionId, taskScheduledId: op.id, name: op.name, inputToken: op.inputToken, delivery: 1 });
       return;
     }
     record.history.push(history.timerCreated(now, op.id, op.fireAt));
@@ -367,6 +454,23 @@ export class DurableHostEmulator {
       makeEvent: (at) => history.timerFired(at, op.id, op.fireAt),
     });
     this.progress.emit({ type: 'timerCreated', at: now, instanceId, timerId: op.id, fireAt: op.fireAt });
+  }
+
+  private startChild(parent: InstanceRecord, op: Extract<ScheduledOp, { kind: 'subOrchestration' }>): void {
+    const existing = this.instances.get(op.instanceId);
+    if (existing && !isTerminal(existing)) {
+      // What the Azure Storage provider does with an ExecutionStarted for a running instance is not documented;
+      // the emulator refuses to guess (a deterministic child id reused while its first run is alive is a bug).
+      throw new Error(
+        `Sub-orchestration '${op.name}' of '${parent.instanceId}' asked for instance id '${op.instanceId}', which is ` +
+          `already ${existing.runtimeStatus}. The emulator does not model a second start of a live instance.`,
+      );
+    }
+    const fn = this.registry.get(op.name);
+    const link: ParentLink = { name: parent.name, instanceId: parent.instanceId, executionId: parent.executionId, taskScheduledId: op.id };
+    // The child's input is the action's input token as JSON (no extra string encoding, unlike activities).
+    const input = op.inputToken === undefined ? undefined : JSON.parse(JSON.stringify(op.inputToken));
+    this.startInstance(fn?.name ?? op.name, op.instanceId, input, link);
   }
 
   private async runActivityWork(work: Extract<ReadyWork, { kind: 'activity' }>): Promise<void> {
@@ -392,6 +496,8 @@ export class DurableHostEmulator {
         name: fn.name,
         taskScheduledId: work.taskScheduledId,
         run,
+        delivery: work.delivery,
+        resultLost: false,
         input: activityInputFromToken(work.inputToken),
         invocationId: context.invocationId,
         injectedFault: injected !== undefined,
@@ -400,6 +506,18 @@ export class DurableHostEmulator {
       });
     }
     if (!last) return;
+    const point: ActivityPoint = {
+      instanceId: work.instanceId,
+      name: fn.name,
+      taskScheduledId: work.taskScheduledId,
+      ordinal: this.activityExecutions.length,
+      delivery: work.delivery,
+      ok: last.ok,
+    };
+    if (this.options.loseActivityResult?.(point)) {
+      this.loseResult(work, point);
+      return;
+    }
     // The scheduled name is what the history knows the task by (names match case-insensitively).
     const completion = toCompletion(work.name, last);
     const latency = Math.max(0, this.options.activityVirtualLatencyMs?.(work.name) ?? 0);
@@ -424,6 +542,37 @@ export class DurableHostEmulator {
           ? history.taskCompleted(at, work.taskScheduledId, completion.resultText)
           : history.taskFailed(at, work.taskScheduledId, completion.reason, completion.details),
     });
+    if (this.options.crashAfterActivity?.(point)) this.crashWorker(point, 'crashAfterActivity');
+  }
+
+  /** The result never reaches the host; the same work item (same sequence number, same input) comes back later. */
+  private loseResult(work: Extract<ReadyWork, { kind: 'activity' }>, point: ActivityPoint): void {
+    const last = this.activityExecutions[this.activityExecutions.length - 1];
+    if (last) last.resultLost = true;
+    const redeliverAt = this.clock.nowMs() + (this.options.lostResultRedeliveryMs ?? LOST_RESULT_REDELIVERY_MS);
+    this.progress.emit({ type: 'activityResultLost', at: this.clock.now(), instanceId: work.instanceId, name: point.name, taskScheduledId: work.taskScheduledId, redeliverAt: new Date(redeliverAt) });
+    this.queue.schedule({
+      dueAt: redeliverAt,
+      instanceId: work.instanceId,
+      executionId: work.executionId,
+      kind: 'redelivery',
+      work: { ...work, delivery: work.delivery + 1 },
+    });
+    if (this.options.restartWorker) this.crashWorker(point, 'lostResult');
+  }
+
+  /** The worker process dies: every module it loaded is gone; the task hub (history, queues) survives. */
+  private crashWorker(point: ActivityPoint, cause: WorkerCrashRecord['cause']): void {
+    const restart = this.options.restartWorker;
+    if (!restart) return;
+    const at = this.clock.now();
+    this.workerCrashes.push({
+      at,
+      afterActivity: { instanceId: point.instanceId, name: point.name, taskScheduledId: point.taskScheduledId, ordinal: point.ordinal },
+      cause,
+    });
+    this.registry = restart();
+    this.progress.emit({ type: 'workerRestarted', at, afterActivity: point.name, instanceId: point.instanceId, cause });
   }
 }
 

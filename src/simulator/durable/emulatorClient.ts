@@ -9,7 +9,8 @@
  *    return undefined), with the library's exact message.
  *  - raiseEvent / terminate: unknown id rejects "No instance with ID '<id>' found." (404); an instance that is no
  *    longer running is accepted and ignored (410). Both are messages handled at the instance's next episode.
- *  - getStatusBy: the extension's instance query (runtimeStatus any-of, createdTimeFrom/To inclusive). The real
+ *  - getStatusBy: the extension's instance query over the whole task hub, sub-orchestrations included
+ *    (runtimeStatus any-of, createdTimeFrom/To inclusive). The real
  *    client follows x-ms-continuation-token pages and resolves with the concatenated response bodies: plain JSON
  *    objects (ISO date strings, not Date; not DurableOrchestrationStatus instances), input included. This answers
  *    with the same, in one page.
@@ -28,6 +29,8 @@ export interface ClientHost {
   now(): Date;
   newInstanceId(): string;
   getRecord(instanceId: string): InstanceRecord | undefined;
+  /** Every instance of the task hub, sub-orchestrations included. */
+  allRecords(): InstanceRecord[];
   startInstance(name: string, instanceId: string, input: unknown): void;
   /** Queues a message for the instance's next episode. */
   post(instanceId: string, message: ReturnType<typeof history.eventRaised>): void;
@@ -62,9 +65,6 @@ function matchesFilter(record: InstanceRecord, filter: df.OrchestrationFilter): 
 }
 
 export function createEmulatorClient(host: ClientHost): DurableClientSurface {
-  // Every instance of the emulator's task hub is created by this client's startNew (the emulator has no other
-  // way in), so the ids it started are the whole hub for getStatusBy; ContinueAsNew keeps an instance's id.
-  const started = new Set<string>();
   return {
     async startNew(orchestratorFunctionName: string, options?: df.StartNewOptions): Promise<string> {
       if (!orchestratorFunctionName) throw new Error('orchestratorFunctionName must be a valid string.');
@@ -85,15 +85,14 @@ export function createEmulatorClient(host: ClientHost): DurableClientSurface {
         });
       }
       host.startInstance(fn.name, instanceId, viaJson(options?.input));
-      started.add(instanceId);
       return instanceId;
     },
 
     async getStatusBy(filter: df.OrchestrationFilter): Promise<df.DurableOrchestrationStatus[]> {
       const matches: unknown[] = [];
-      for (const instanceId of started) {
-        const record = host.getRecord(instanceId);
-        if (record && matchesFilter(record, filter ?? {})) matches.push(viaJson(toStatus(record)));
+      // The instance query lists the whole task hub: sub-orchestrations are instances like any other.
+      for (const record of host.allRecords()) {
+        if (matchesFilter(record, filter ?? {})) matches.push(viaJson(toStatus(record)));
       }
       // The real client's value is the parsed response body, typed as statuses but holding plain objects.
       return matches as df.DurableOrchestrationStatus[];

@@ -22,6 +22,8 @@ export interface EpisodeInput {
   now: Date;
   orchestrator: RegisteredFunction | undefined;
   activityNames: string[];
+  /** Registered orchestrator names: a sub-orchestration must name one. */
+  orchestratorNames: string[];
   /** Makes the InvocationContext for the orchestrator's invocation (functionName, invocationId, log sink). */
   createContext: (orchestrator: RegisteredFunction) => InvocationContext;
   settings: HostReplaySettings;
@@ -63,6 +65,30 @@ function missingActivity(ops: ScheduledOp[], known: string[]): string | undefine
   );
 }
 
+function invalidSubOrchestration(ops: ScheduledOp[], record: InstanceRecord, known: string[]): string | undefined {
+  const lower = new Set(known.map((n) => n.toLowerCase()));
+  for (const op of ops) {
+    if (op.kind !== 'subOrchestration') continue;
+    // Both checks are the extension's (ThrowIfFunctionDoesNotExist, and the parent-id check in CallDurableTaskFunctionAsync).
+    if (!lower.has(op.name.toLowerCase())) {
+      return (
+        `The function '${op.name}' doesn't exist, is disabled, or is not an orchestrator function. ` +
+        `Additional info: the known orchestrator functions are: ${known.map((n) => `'${n}'`).join(', ') || '(none)'}.`
+      );
+    }
+    const parentId = record.parent?.instanceId;
+    if (sameId(op.instanceId, record.instanceId) || (parentId !== undefined && sameId(op.instanceId, parentId))) {
+      return 'The instance ID of a sub-orchestration must be different than the instance ID of a parent orchestration.';
+    }
+    if (op.instanceId.startsWith('@')) return 'Orchestration instance ids must not start with @';
+  }
+  return undefined;
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
+}
+
 export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const { record, now, orchestrator } = input;
   const newEvents = [history.orchestratorStarted(now), ...input.newMessages];
@@ -79,6 +105,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
 
   const outcome = await invokeOrchestrator({
     instanceId: record.instanceId,
+    parentInstanceId: record.parent?.instanceId ?? null,
     input: record.input,
     pastEvents: record.history,
     newEvents,
@@ -107,10 +134,10 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   } catch (err) {
     return done({ kind: 'failed', message: `Orchestrator function '${record.name}' failed: ${(err as Error).message}` });
   }
-  const replay = replayOnHost([...record.history, ...newEvents], actions, input.settings);
+  const replay = replayOnHost([...record.history, ...newEvents], actions, input.settings, record.executionId);
   if (replay.kind !== 'replayed') return done({ kind: 'failed', message: replay.message });
 
-  const missing = missingActivity(replay.newOps, input.activityNames);
+  const missing = missingActivity(replay.newOps, input.activityNames) ?? invalidSubOrchestration(replay.newOps, record, input.orchestratorNames);
   if (missing) return done({ kind: 'failed', message: missing });
 
   if (!replay.allActionsDone) {

@@ -5,6 +5,14 @@
  */
 import { EventType, WireHistoryEvent } from './wire';
 
+/** The parent side of a sub-orchestration: where the child's end is reported. */
+export interface ParentLink {
+  name: string;
+  instanceId: string;
+  executionId: string;
+  taskScheduledId: number;
+}
+
 function base(type: number, at: Date, eventId = -1): WireHistoryEvent {
   return { EventType: type, EventId: eventId, IsPlayed: false, Timestamp: at.toISOString() };
 }
@@ -19,10 +27,25 @@ export const history = {
 
   orchestratorCompleted: (at: Date): WireHistoryEvent => base(EventType.OrchestratorCompleted, at),
 
-  executionStarted: (at: Date, name: string, instanceId: string, executionId: string, input: unknown): WireHistoryEvent => ({
+  executionStarted: (
+    at: Date,
+    name: string,
+    instanceId: string,
+    executionId: string,
+    input: unknown,
+    parent: ParentLink | null = null,
+  ): WireHistoryEvent => ({
     ...base(EventType.ExecutionStarted, at),
     OrchestrationInstance: { InstanceId: instanceId, ExecutionId: executionId },
-    ParentInstance: null,
+    // DurableTask.Core's ParentInstance: who started this child and under which sequence number it waits.
+    ParentInstance: parent
+      ? {
+          Name: parent.name,
+          Version: '',
+          TaskScheduleId: parent.taskScheduledId,
+          OrchestrationInstance: { InstanceId: parent.instanceId, ExecutionId: parent.executionId },
+        }
+      : null,
     Name: name,
     Version: '',
     Input: toJsonText(input),
@@ -61,6 +84,31 @@ export const history = {
     Reason: reason,
     Details: details,
     // The extension (non-isolated, default error propagation) sends no structured FailureDetails.
+    FailureDetails: null,
+  }),
+
+  /** The parent's record of starting a child; EventId is the sequence number the child's end answers to. */
+  subOrchestrationCreated: (at: Date, id: number, name: string, instanceId: string, inputToken: unknown): WireHistoryEvent => ({
+    ...base(EventType.SubOrchestrationInstanceCreated, at, id),
+    Name: name,
+    Version: '',
+    InstanceId: instanceId,
+    Input: toJsonText(inputToken),
+  }),
+
+  /** DurableTask.Core copies the child's ExecutionCompleted Result (JSON text of its output). */
+  subOrchestrationCompleted: (at: Date, taskScheduledId: number, resultText: string | null): WireHistoryEvent => ({
+    ...base(EventType.SubOrchestrationInstanceCompleted, at),
+    TaskScheduledId: taskScheduledId,
+    Result: resultText,
+  }),
+
+  /** Reason and Details of the child's failure (null Details for a terminated child, as DurableTask.Core sends). */
+  subOrchestrationFailed: (at: Date, taskScheduledId: number, reason: string, details: string | null): WireHistoryEvent => ({
+    ...base(EventType.SubOrchestrationInstanceFailed, at),
+    TaskScheduledId: taskScheduledId,
+    Reason: reason,
+    Details: details,
     FailureDetails: null,
   }),
 

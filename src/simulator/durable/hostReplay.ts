@@ -8,9 +8,14 @@
  *  - DurableTask.Core replays the history event by event: OrchestratorStarted moves CurrentUtcDateTime;
  *    TaskScheduled/TimerCreated must match what the replay scheduled under that sequence number (otherwise
  *    NonDeterministicOrchestrationException); TaskCompleted/TaskFailed/TimerFired/EventRaised resume awaiters.
- *  - CallActivityWithRetry is DurableTask.Core's RetryInterceptor (attempt, timer, attempt, ... and one
- *    immediately-due "back-compat" timer after the last failed attempt), CreateTimer beyond the provider's
- *    maximum is the extension's long-timer loop.
+ *  - CallActivityWithRetry and CallSubOrchestratorWithRetry are DurableTask.Core's RetryInterceptor (attempt,
+ *    timer, attempt, ... and one immediately-due "back-compat" timer after the last failed attempt), CreateTimer
+ *    beyond the provider's maximum is the extension's long-timer loop.
+ *  - CallSubOrchestrator is TaskOrchestrationContext.CreateSubOrchestrationInstanceCore: it takes a sequence
+ *    number like an activity; the history records SubOrchestrationInstanceCreated under it (EventId = sequence
+ *    number, with Name and InstanceId) and the child's end arrives as SubOrchestrationInstanceCompleted/Failed
+ *    with TaskScheduledId = that number. Without an instance id DurableTask.Core names the child
+ *    "<parent ExecutionId>:<sequence number>".
  *
  * What the replay scheduled that the history does not hold yet is this episode's new work.
  * Never registered as a function.
@@ -20,6 +25,7 @@ import { ACTION_TYPE_NAMES, ActionType, EventType, WireAction, WireHistoryEvent 
 
 export type ScheduledOp =
   | { kind: 'activity'; id: number; name: string; inputToken: unknown }
+  | { kind: 'subOrchestration'; id: number; name: string; instanceId: string; inputToken: unknown }
   | { kind: 'timer'; id: number; fireAt: Date };
 
 export interface HostReplaySettings {
@@ -49,7 +55,26 @@ type Settle = () => void;
 type CompletionHandler = (event: WireHistoryEvent) => void;
 
 function describeOp(op: ScheduledOp): string {
-  return op.kind === 'activity' ? `activity '${op.name}'` : `a timer (fireAt ${op.fireAt.toISOString()})`;
+  switch (op.kind) {
+    case 'activity':
+      return `activity '${op.name}'`;
+    case 'subOrchestration':
+      return `sub-orchestration '${op.name}' (instance '${op.instanceId}')`;
+    case 'timer':
+      return `a timer (fireAt ${op.fireAt.toISOString()})`;
+  }
+}
+
+function describeRecorded(event: WireHistoryEvent): string {
+  if (event.EventType === EventType.TaskScheduled) return `scheduled activity '${String(event.Name)}'`;
+  if (event.EventType === EventType.SubOrchestrationInstanceCreated) return `started sub-orchestration '${String(event.Name)}'`;
+  return 'created a timer';
+}
+
+function recordedKind(event: WireHistoryEvent): ScheduledOp['kind'] {
+  if (event.EventType === EventType.TaskScheduled) return 'activity';
+  if (event.EventType === EventType.SubOrchestrationInstanceCreated) return 'subOrchestration';
+  return 'timer';
 }
 
 /** The .NET side's per-episode state: sequence numbers, awaiters, buffered external events, the clock. */
@@ -62,10 +87,20 @@ class ReplayContext {
   private readonly eventWaiters: { name: string; onEvent: CompletionHandler }[] = [];
   readonly bufferedEvents: WireHistoryEvent[] = [];
 
-  constructor(readonly settings: HostReplaySettings) {}
+  constructor(
+    readonly settings: HostReplaySettings,
+    private readonly executionId: string,
+  ) {}
 
   scheduleActivity(name: string, inputToken: unknown, onEvent: CompletionHandler): void {
     const op: ScheduledOp = { kind: 'activity', id: this.nextId++, name, inputToken };
+    this.unmatched.set(op.id, op);
+    this.awaiting.set(op.id, { op, onEvent });
+  }
+
+  createSubOrchestration(name: string, instanceId: string | undefined, inputToken: unknown, onEvent: CompletionHandler): void {
+    const id = this.nextId++;
+    const op: ScheduledOp = { kind: 'subOrchestration', id, name, instanceId: instanceId || `${this.executionId}:${id}`, inputToken };
     this.unmatched.set(op.id, op);
     this.awaiting.set(op.id, { op, onEvent });
   }
@@ -91,8 +126,7 @@ class ReplayContext {
   matchScheduled(event: WireHistoryEvent): void {
     const id = event.EventId;
     const op = this.unmatched.get(id);
-    const recorded =
-      event.EventType === EventType.TaskScheduled ? `scheduled activity '${String(event.Name)}'` : 'created a timer';
+    const recorded = describeRecorded(event);
     if (!op) {
       throw new NonDeterminismError(
         `Non-Deterministic workflow detected: a previous execution of this orchestration ${recorded} with sequence number ${id}, ` +
@@ -100,10 +134,9 @@ class ReplayContext {
           `or does it branch on something that is not replay-safe (Math.random(), Date.now(), I/O)?`,
       );
     }
-    const wantsActivity = event.EventType === EventType.TaskScheduled;
-    const sameKind = wantsActivity ? op.kind === 'activity' : op.kind === 'timer';
-    const sameActivity = !wantsActivity || (op.kind === 'activity' && sameName(op.name, event.Name));
-    if (!sameKind || !sameActivity) {
+    const sameKind = op.kind === recordedKind(event);
+    const sameFunction = op.kind === 'timer' || sameName(op.name, event.Name);
+    if (!sameKind || !sameFunction) {
       throw new NonDeterminismError(
         `Non-Deterministic workflow detected: a previous execution of this orchestration ${recorded} with sequence number ${id}, ` +
           `but the current replay scheduled ${describeOp(op)} with that sequence number. Was the orchestrator changed, ` +
@@ -147,15 +180,23 @@ function requireString(value: unknown, what: string): string {
   return value;
 }
 
+function optionalInstanceId(action: WireAction): string | undefined {
+  if (action.instanceId === undefined || action.instanceId === null || action.instanceId === '') return undefined;
+  if (typeof action.instanceId !== 'string') throw new UnsupportedActionError('CallSubOrchestrator action with a non-string instanceId.');
+  return action.instanceId;
+}
+
 function parseFireAt(action: WireAction): Date {
   const fireAt = new Date(requireString(action.fireAt, 'fireAt'));
   if (Number.isNaN(fireAt.getTime())) throw new UnsupportedActionError(`CreateTimer action with invalid fireAt '${action.fireAt}'.`);
   return fireAt;
 }
 
-/** DurableTask.Core's RetryInterceptor for one CallActivityWithRetry action. */
-function invokeRetriedActivity(action: WireAction, ctx: ReplayContext, settle: Settle): void {
-  const name = requireString(action.functionName, 'functionName');
+type ScheduleAttempt = (onEvent: CompletionHandler) => void;
+
+/** DurableTask.Core's RetryInterceptor for one CallActivityWithRetry or CallSubOrchestratorWithRetry action. */
+function invokeRetried(action: WireAction, ctx: ReplayContext, settle: Settle, attempt: ScheduleAttempt): void {
+  const succeeded = new Set<number>([EventType.TaskCompleted, EventType.SubOrchestrationInstanceCompleted]);
   let policy;
   try {
     policy = retryPolicyFrom(action.retryOptions);
@@ -169,8 +210,8 @@ function invokeRetriedActivity(action: WireAction, ctx: ReplayContext, settle: S
     return;
   }
   const scheduleAttempt = (): void =>
-    ctx.scheduleActivity(name, action.input, (event) => {
-      if (event.EventType === EventType.TaskCompleted) return settle();
+    attempt((event) => {
+      if (succeeded.has(event.EventType)) return settle();
       if (attemptIndex + 1 === policy.maxNumberOfAttempts) {
         // The interceptor's back-compat timer: due immediately, after which the failure surfaces.
         ctx.createTimer(ctx.currentUtc, () => settle());
@@ -234,9 +275,20 @@ function invokeAction(action: WireAction, ctx: ReplayContext, settle: Settle): v
     case ActionType.CallActivity:
       ctx.scheduleActivity(requireString(action.functionName, 'functionName'), action.input, () => settle());
       return;
-    case ActionType.CallActivityWithRetry:
-      invokeRetriedActivity(action, ctx, settle);
+    case ActionType.CallActivityWithRetry: {
+      const name = requireString(action.functionName, 'functionName');
+      invokeRetried(action, ctx, settle, (onEvent) => ctx.scheduleActivity(name, action.input, onEvent));
       return;
+    }
+    case ActionType.CallSubOrchestrator:
+      ctx.createSubOrchestration(requireString(action.functionName, 'functionName'), optionalInstanceId(action), action.input, () => settle());
+      return;
+    case ActionType.CallSubOrchestratorWithRetry: {
+      const name = requireString(action.functionName, 'functionName');
+      // Every attempt is a new child under the same instance id (a finished instance id can be started again).
+      invokeRetried(action, ctx, settle, (onEvent) => ctx.createSubOrchestration(name, optionalInstanceId(action), action.input, onEvent));
+      return;
+    }
     case ActionType.CreateTimer:
       invokeTimer(action, ctx, settle);
       return;
@@ -256,7 +308,8 @@ function invokeAction(action: WireAction, ctx: ReplayContext, settle: Settle): v
       const name = ACTION_TYPE_NAMES[action.actionType] ?? 'unknown';
       throw new UnsupportedActionError(
         `The durable host emulator does not support the ${name} action (actionType ${action.actionType}); ` +
-          'it supports activities (with and without retry), timers, external events, WhenAll/WhenAny and ContinueAsNew.',
+          'it supports activities and sub-orchestrations (with and without retry), timers, external events, WhenAll/WhenAny ' +
+          'and ContinueAsNew.',
       );
     }
   }
@@ -297,8 +350,13 @@ class ShimRunner {
 /**
  * Replays `events` (past events followed by this episode's new ones) against the JS library's `actions`.
  */
-export function replayOnHost(events: WireHistoryEvent[], actions: WireAction[], settings: HostReplaySettings): HostReplayResult {
-  const ctx = new ReplayContext(settings);
+export function replayOnHost(
+  events: WireHistoryEvent[],
+  actions: WireAction[],
+  settings: HostReplaySettings,
+  executionId = '',
+): HostReplayResult {
+  const ctx = new ReplayContext(settings, executionId);
   const shim = new ShimRunner(actions, ctx);
   try {
     for (const event of events) {
@@ -313,11 +371,14 @@ export function replayOnHost(events: WireHistoryEvent[], actions: WireAction[], 
           shim.run();
           break;
         case EventType.TaskScheduled:
+        case EventType.SubOrchestrationInstanceCreated:
         case EventType.TimerCreated:
           ctx.matchScheduled(event);
           break;
         case EventType.TaskCompleted:
         case EventType.TaskFailed:
+        case EventType.SubOrchestrationInstanceCompleted:
+        case EventType.SubOrchestrationInstanceFailed:
           ctx.complete(event.TaskScheduledId, event);
           break;
         case EventType.TimerFired:

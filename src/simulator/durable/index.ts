@@ -2,7 +2,7 @@
  * SIMULATED: the durable host emulator's public surface. Never registered as a function.
  */
 export { DurableHostEmulator } from './DurableHostEmulator';
-export type { ActivityExecutionRecord, DurableHostEmulatorOptions, RunOptions } from './DurableHostEmulator';
+export type { ActivityExecutionRecord, ActivityPoint, DurableHostEmulatorOptions, RunOptions, WorkerCrashRecord } from './DurableHostEmulator';
 export type { DurableClientSurface } from './emulatorClient';
 export type { ActivityFault } from './faultPlan';
 export type { InstanceStats } from './instanceState';

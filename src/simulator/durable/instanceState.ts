@@ -4,6 +4,7 @@
  * assert on. Never registered as a function.
  */
 import * as df from 'durable-functions';
+import { ParentLink } from './historyEvents';
 import { WireHistoryEvent } from './wire';
 
 export interface InstanceStats {
@@ -27,6 +28,8 @@ export interface InstanceRecord {
   output: unknown;
   customStatus: unknown;
   history: WireHistoryEvent[];
+  /** Set for a sub-orchestration: the parent execution waiting for this one's end. */
+  parent?: ParentLink;
   /** Messages (ExecutionStarted, results, timers, raised events, terminate) for the next episode. */
   inbox: WireHistoryEvent[];
   episodeQueued: boolean;

@@ -21,6 +21,8 @@ const OUT_OF_PROC_DATA_LABEL = '\n\n$OutOfProcData$:';
 
 export interface OrchestratorCall {
   instanceId: string;
+  /** The parent's instance id for a sub-orchestration (context.df.parentInstanceId), null otherwise. */
+  parentInstanceId: string | null;
   input: unknown;
   pastEvents: WireHistoryEvent[];
   newEvents: WireHistoryEvent[];
@@ -41,7 +43,7 @@ export function buildTriggerPayload(call: Omit<OrchestratorCall, 'handler' | 'co
     instanceId: call.instanceId,
     // The context is "replaying" when the episode starts with history to replay.
     isReplaying: call.pastEvents.length > 0,
-    parentInstanceId: null,
+    parentInstanceId: call.parentInstanceId,
     upperSchemaVersion: UPPER_SCHEMA_VERSION,
     upperSchemaVersionNew: UPPER_SCHEMA_VERSION_NEW,
     longRunningTimerIntervalDuration: AZURE_STORAGE_LONG_RUNNING_TIMER_INTERVAL,

@@ -5,7 +5,7 @@
  */
 
 export type ProgressEvent =
-  | { type: 'instanceStarted'; at: Date; instanceId: string; name: string }
+  | { type: 'instanceStarted'; at: Date; instanceId: string; name: string; parentInstanceId?: string }
   | { type: 'episodeCompleted'; at: Date; instanceId: string; episode: number; runtimeStatus: string; newActivities: string[]; newTimers: Date[] }
   | { type: 'activityStarted'; at: Date; instanceId: string; name: string; taskScheduledId: number; run: number }
   | { type: 'activityCompleted'; at: Date; instanceId: string; name: string; taskScheduledId: number; ok: boolean; error?: string; deliverAt: Date }
@@ -14,7 +14,9 @@ export type ProgressEvent =
   | { type: 'eventRaised'; at: Date; instanceId: string; name: string }
   | { type: 'customStatusChanged'; at: Date; instanceId: string; customStatus: unknown }
   | { type: 'instanceFinished'; at: Date; instanceId: string; runtimeStatus: string; output: unknown }
-  | { type: 'clockAdvanced'; at: Date; from: Date };
+  | { type: 'clockAdvanced'; at: Date; from: Date }
+  | { type: 'activityResultLost'; at: Date; instanceId: string; name: string; taskScheduledId: number; redeliverAt: Date }
+  | { type: 'workerRestarted'; at: Date; instanceId: string; afterActivity: string; cause: 'crashAfterActivity' | 'lostResult' };
 
 export type ProgressListener = (event: ProgressEvent) => void;
 

@@ -29,33 +29,43 @@ function parseJsonText(text: unknown): unknown {
   }
 }
 
+const SCHEDULING = new Set<number>([EventType.TaskScheduled, EventType.SubOrchestrationInstanceCreated]);
+const ANSWERS = new Set<number>([
+  EventType.TaskCompleted,
+  EventType.TaskFailed,
+  EventType.SubOrchestrationInstanceCompleted,
+  EventType.SubOrchestrationInstanceFailed,
+]);
+
 export function projectHistory(history: WireHistoryEvent[], showHistoryOutput: boolean, showInput: boolean): unknown[] {
   const scheduled = new Map<number, WireHistoryEvent>();
-  for (const event of history) if (event.EventType === EventType.TaskScheduled) scheduled.set(event.EventId, event);
+  for (const event of history) if (SCHEDULING.has(event.EventType)) scheduled.set(event.EventId, event);
   const answered = new Set<number>();
   for (const event of history) {
     const id = event.TaskScheduledId;
-    if ((event.EventType === EventType.TaskCompleted || event.EventType === EventType.TaskFailed) && typeof id === 'number') answered.add(id);
+    if (ANSWERS.has(event.EventType) && typeof id === 'number') answered.add(id);
   }
   const projected: Record<string, unknown>[] = [];
   for (const event of history) {
     if (event.EventType === EventType.OrchestratorStarted || event.EventType === EventType.OrchestratorCompleted) continue;
-    // An answered TaskScheduled row is folded into its completion; one still in flight stays.
-    if (event.EventType === EventType.TaskScheduled && answered.has(event.EventId)) continue;
+    // An answered TaskScheduled / SubOrchestrationInstanceCreated row is folded into its completion; one still in flight stays.
+    if (SCHEDULING.has(event.EventType) && answered.has(event.EventId)) continue;
     const item: Record<string, unknown> = { ...event, EventType: EVENT_TYPE_NAMES[event.EventType] ?? String(event.EventType) };
     delete item.EventId;
     delete item.IsPlayed;
-    if (event.EventType === EventType.TaskScheduled) delete item.Version;
+    if (SCHEDULING.has(event.EventType)) delete item.Version;
+    // The extension's DurableClient drops a SubOrchestrationInstanceCreated row's Input whatever is asked.
+    if (event.EventType === EventType.SubOrchestrationInstanceCreated) delete item.Input;
     if (event.EventType === EventType.ExecutionStarted) {
       item.FunctionName = event.Name;
       for (const key of ['Name', 'OrchestrationInstance', 'ParentInstance', 'Version', 'Tags']) delete item[key];
     }
-    if (event.EventType === EventType.TaskCompleted || event.EventType === EventType.TaskFailed) {
+    if (ANSWERS.has(event.EventType)) {
       const origin = scheduled.get(event.TaskScheduledId as number);
       if (origin) {
         item.FunctionName = origin.Name;
         item.ScheduledTime = origin.Timestamp;
-        if (showInput) item.Input = origin.Input;
+        if (showInput && origin.EventType === EventType.TaskScheduled) item.Input = origin.Input;
       }
       delete item.TaskScheduledId;
     }

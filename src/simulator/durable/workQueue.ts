@@ -7,16 +7,34 @@ import { WireHistoryEvent } from './wire';
 
 export type ReadyWork =
   | { kind: 'episode'; instanceId: string; executionId: string }
-  | { kind: 'activity'; instanceId: string; executionId: string; taskScheduledId: number; name: string; inputToken: unknown };
+  | {
+      kind: 'activity';
+      instanceId: string;
+      executionId: string;
+      taskScheduledId: number;
+      name: string;
+      inputToken: unknown;
+      /** 1 for the first delivery of this work item, 2 after its result was lost once, ... */
+      delivery: number;
+    };
 
-export interface Delivery {
-  dueAt: number;
-  instanceId: string;
-  executionId: string;
-  kind: 'timerFired' | 'activityResult';
-  /** Builds the history event at delivery time (its Timestamp is when it arrived). */
-  makeEvent: (at: Date) => WireHistoryEvent;
-}
+export type Delivery =
+  | {
+      dueAt: number;
+      instanceId: string;
+      executionId: string;
+      kind: 'timerFired' | 'activityResult';
+      /** Builds the history event at delivery time (its Timestamp is when it arrived). */
+      makeEvent: (at: Date) => WireHistoryEvent;
+    }
+  | {
+      dueAt: number;
+      instanceId: string;
+      executionId: string;
+      /** A work item whose lease ran out (its result never reached the host): it becomes ready again. */
+      kind: 'redelivery';
+      work: ReadyWork;
+    };
 
 export class WorkQueue {
   private readonly ready: ReadyWork[] = [];
@@ -32,7 +50,7 @@ export class WorkQueue {
   }
 
   schedule(delivery: Delivery): void {
-    this.delayed.push({ ...delivery, seq: this.seq++ });
+    this.delayed.push(Object.assign({}, delivery, { seq: this.seq++ }));
   }
 
   nextDueAt(): number | undefined {

@@ -7,3 +7,5 @@ export { installFunctionsCoreStandIn, loadFunctionApp, standInRegistry } from '.
 export { createInvocationContext } from './invocationContext';
 export type { CreateInvocationContextOptions, FunctionLogEntry, FunctionLogSink } from './invocationContext';
 export { matchHttpRoute } from './httpRoute';
+export { freshRequireCache } from './moduleIsolation';
+export type { ModuleIsolation } from './moduleIsolation';

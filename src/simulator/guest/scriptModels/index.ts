@@ -1,10 +1,9 @@
 /**
  * SIMULATED: the guest scripts' models, keyed by script name (GuestScriptName), and the runner that turns a
- * model's result into what Run Command returns: progress lines, then RESULT_MARKER + compact JSON as the last
+ * model's result into what Run Command returns: progress lines, then SCRIPT_RESULT_MARKER + compact JSON as the last
  * stdout line, exit 0; PowerShell's parameter-binding errors on stderr with exit 1.
  */
 import type { GuestScriptName } from '../../../guest/scriptContracts';
-import { RESULT_MARKER } from '../../../guest/resultProtocol';
 import type { RunCommandParameter } from '../../arm/runCommand/runCommandState';
 import type { RunCommandOutcome } from '../../arm/runCommand/guestPort';
 import { bindScriptParameters, ParameterBindingError } from '../parameterBinding';
@@ -15,6 +14,13 @@ import { fixPortConflictModel } from './fixPortConflict';
 import { renewCertificateModel } from './renewCertificate';
 import { restoreGroupPolicyModel } from './restoreGroupPolicy';
 import type { ScriptModel } from './scriptModel';
+
+/**
+ * What every guest script writes before its result JSON, as the .ps1 files spell it (their last line is
+ * `Write-Output ('RDPAUTOREPAIR-RESULT:' + ...)`; test/simulator/honestSimulator.spec.ts checks each script).
+ * Not imported from the app's parser, so a parser and scripts that disagree cannot agree in the simulation.
+ */
+export const SCRIPT_RESULT_MARKER = 'RDPAUTOREPAIR-RESULT:';
 
 export const SCRIPT_MODELS: { readonly [N in GuestScriptName]: ScriptModel<N> } = Object.freeze({
   diagnose: diagnoseModel,
@@ -55,7 +61,7 @@ function runModel<N extends GuestScriptName>(
     return { exitCode: 1, stdout: '', stderr: powershellError(model.name, err) };
   }
   const { result, lines } = model.run(guest, params, { nowMs });
-  const stdout = [...lines, `${RESULT_MARKER}${JSON.stringify(result)}`].join('\n') + '\n';
+  const stdout = [...lines, `${SCRIPT_RESULT_MARKER}${JSON.stringify(result)}`].join('\n') + '\n';
   return { exitCode: 0, stdout, stderr: '' };
 }
 
