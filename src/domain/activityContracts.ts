@@ -81,3 +81,6 @@ export const ACTIVITY_NAMES = [
 type Missing = Exclude<ActivityName, (typeof ACTIVITY_NAMES)[number]>;
 const everyActivityListed: Missing extends never ? true : never = true;
 void everyActivityListed;
+
+/** Each activity's name as a constant (`Activities.readVm === 'readVm'`), for code that names activities as values. */
+export const Activities = Object.fromEntries(ACTIVITY_NAMES.map((name) => [name, name])) as { readonly [N in ActivityName]: N };

@@ -3,7 +3,7 @@
  * Each test asserts the outcome kind and which activities ran (never internal status text).
  */
 import { GuestRunInput, RestrictRuleInput, RestrictRuleResult, SnapshotState } from '../../src/domain/vmFacts';
-import { Activities } from '../../src/orchestration/names';
+import { Activities } from '../../src/domain/activityContracts';
 import { throws } from '../../src/simulator/durable/scriptedActivities';
 import { healthyDiagnosis } from '../support/diagnoseFixtures';
 import { jestModuleIsolation } from '../support/moduleIsolation';
