@@ -60,7 +60,11 @@ function sourceCidrs(env: Env, limits: SourcePrefixLimits): string[] {
 
 export function readAlertPolicy(env: Env = process.env): AlertPolicy {
   const rawSeverity = env.ALERT_MIN_SEVERITY;
-  let minSeverity = 3;
+  // Sev4 (every severity) by default: an operator who routes an alert to this app's action group asks for a
+  // repair, and severity is the rule author's urgency label, not evidence about RDP. What Sev3 used to filter by
+  // accident (Administrative activity-log alerts, Sev4 by default) is now dropped for what it means
+  // (alertScreening.ts); ALERT_MIN_SEVERITY stays for operators who share one action group across severities.
+  let minSeverity = 4;
   if (rawSeverity !== undefined && rawSeverity.trim() !== '') {
     const parsed = parseSeverity(rawSeverity);
     if (parsed === undefined) {
