@@ -98,6 +98,13 @@ function meaningOf(signalType: string | null | undefined, monitoringService: str
   return { kind: 'commonAlert', notConnectionSignal: `A ${quoteInput(service)} activity-log alert records an event, not a failed connection` };
 }
 
+/** An alert of a thousand bad targets gets a bounded answer. */
+const MAX_DETAIL_LINES = 20;
+
+function boundedLines(lines: string[]): string[] {
+  return lines.length <= MAX_DETAIL_LINES ? lines : [...lines.slice(0, MAX_DETAIL_LINES), `and ${lines.length - MAX_DETAIL_LINES} more`];
+}
+
 export function parseCommonAlert(payload: unknown, envelope: EnvelopeFormat, root = ''): InboundParse {
   const parsed = payloadSchema.safeParse(payload);
   if (!parsed.success) {
@@ -109,7 +116,7 @@ export function parseCommonAlert(payload: unknown, envelope: EnvelopeFormat, roo
     const at = [root, 'data.essentials'].filter(Boolean).join('.');
     return invalid(
       'The alert names a resource id that is not well-formed; it is rejected rather than read through its other fields.',
-      found.malformed.map((m) => (m.startsWith('alertTargetIDs') ? `${at}.${m}` : `${[root, 'data.alertContext'].filter(Boolean).join('.')} ${m}`)),
+      boundedLines(found.malformed.map((m) => (m.startsWith('alertTargetIDs') ? `${at}.${m}` : `${[root, 'data.alertContext'].filter(Boolean).join('.')} ${m}`))),
     );
   }
   const severity = parseSeverity(essentials.severity);

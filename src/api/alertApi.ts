@@ -52,7 +52,9 @@ function safely(parse: () => InboundParse, context: InvocationContext): InboundP
 
 function extraFields(parsed: InboundParse): Record<string, string | undefined> {
   if (parsed.kind !== 'signal') return {};
-  return { kind: parsed.signal.kind, envelope: parsed.signal.envelope, observedError: parsed.signal.observedError };
+  const { kind, envelope, observedError, severity } = parsed.signal;
+  // The severity goes into every line, so what the ALERT_MIN_SEVERITY default admits can be counted.
+  return { kind, envelope, severity: severity === null ? undefined : `Sev${severity}`, observedError };
 }
 
 async function decideAndRecord(parsed: InboundParse, channel: AlertChannel, settings: Extract<Settings, { ok: true }>, context: InvocationContext): Promise<AlertDecision[]> {

@@ -12,9 +12,11 @@
  * Sources that cannot be read as addresses (a service tag other than VirtualNetwork/AzureLoadBalancer) make the
  * level unverified: the repair must then not say the exposure is fixed.
  */
+import { sameIdentity } from '../domain/identity';
 import { Cidr, isPrivateBlock, parseCidr } from '../domain/ipAddress';
+import { Finding } from '../domain/repairStatus';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from '../domain/sourceCidrPolicy';
-import { NetworkFacts, NsgView } from '../domain/vmFacts';
+import { NetworkFacts, NsgView, SecurityRuleSnapshot } from '../domain/vmFacts';
 import { inboundRulesFor, isWorldPrefix } from './nsgAssessment';
 
 export type ExposureAfterRestriction =
@@ -70,4 +72,45 @@ export function reassessExposureAfterRestriction(
   if (readings.some((r) => r.kind === 'narrow')) return { kind: 'restricted' };
   const why = readings.flatMap((r) => (r.kind === 'narrow' ? [] : [r.why]));
   return readings.some((r) => r.kind === 'unknown') ? { kind: 'unverified', why } : { kind: 'stillOpen', why };
+}
+
+/** The sources a rule admits according to what restrictNsgRule returned (`after`, as ARM answered the write). */
+export function sourcesOfSnapshot(rule: Pick<SecurityRuleSnapshot, 'sourceAddressPrefix' | 'sourceAddressPrefixes'>): string[] {
+  if (rule.sourceAddressPrefixes.length > 0) return [...rule.sourceAddressPrefixes];
+  return rule.sourceAddressPrefix ? [rule.sourceAddressPrefix] : [];
+}
+
+/**
+ * The assessed NSGs with the edited rules' sources replaced by what the writes returned: the network to
+ * re-assess when it is not read again. (Reading it again with readVmNetwork also sees other people's changes.)
+ */
+export function withWrittenSources(network: Pick<NetworkFacts, 'nsgs'>, written: readonly SecurityRuleSnapshot[]): Pick<NetworkFacts, 'nsgs'> {
+  return {
+    nsgs: network.nsgs.map((view) => ({
+      ...view,
+      rules: view.rules.map((rule) => {
+        const after = written.find((w) => sameIdentity(w.nsgId, view.nsgId) && sameIdentity(w.name, rule.name));
+        return after ? { ...rule, sourcePrefixes: sourcesOfSnapshot(after) } : rule;
+      }),
+    })),
+  };
+}
+
+/** The finding that keeps a repair from calling the exposure fixed; null when it is. */
+export function exposureAfterRestrictionFinding(verdict: ExposureAfterRestriction, port: number): Finding | null {
+  if (verdict.kind === 'restricted') return null;
+  if (verdict.kind === 'stillOpen') {
+    return {
+      code: 'RdpStillOpenAfterRestriction',
+      severity: 'error',
+      message: `After the NSG change, RDP port ${port} is still open to the Internet: ${verdict.why.join('; ')}.`,
+      advice: 'Restrict the rules named above to your own addresses by hand (or use Azure Bastion / just-in-time access); this repair did not close the exposure.',
+    };
+  }
+  return {
+    code: 'RdpRestrictionUnverified',
+    severity: 'warning',
+    message: `After the NSG change, whether RDP port ${port} is closed to the Internet could not be verified: ${verdict.why.join('; ')}.`,
+    advice: 'Check the rules named above: this app cannot resolve their sources to addresses, so it does not call the exposure fixed.',
+  };
 }

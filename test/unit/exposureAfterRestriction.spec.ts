@@ -5,7 +5,12 @@
  * disagree, calling the exposure fixed from it would claim more than was checked (or flag a real fix as open).
  */
 import { NsgRuleView, NsgView } from '../../src/domain/vmFacts';
-import { ExposureAfterRestriction, reassessExposureAfterRestriction } from '../../src/orchestration/exposureAfterRestriction';
+import {
+  exposureAfterRestrictionFinding,
+  ExposureAfterRestriction,
+  reassessExposureAfterRestriction,
+  withWrittenSources,
+} from '../../src/orchestration/exposureAfterRestriction';
 import { assessRdpExposure } from '../../src/orchestration/nsgAssessment';
 
 function rule(partial: Partial<NsgRuleView> & Pick<NsgRuleView, 'name' | 'priority'>): NsgRuleView {
@@ -62,5 +67,22 @@ describe('reassessExposureAfterRestriction', () => {
 
   it('uses the defaults for inputs of repairs started before the limits travelled in the settings', () => {
     expect(reassessExposureAfterRestriction({ nsgs: [nsg('nic', [rdp(['64.0.0.0/4'])])] }, 3389, undefined).kind).toBe('stillOpen');
+  });
+});
+
+describe('wiring helpers', () => {
+  const open = nsg('nic', [rdp(['*'])]);
+
+  it('re-assesses the sources the write returned, not the ones the repair meant to write', () => {
+    const written = (sources: string[]) => ({ nsgId: open.nsgId.toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/'), name: 'allowrdp', priority: 300, sourceAddressPrefix: null, sourceAddressPrefixes: sources });
+    expect(reassessExposureAfterRestriction(withWrittenSources({ nsgs: [open] }, [written(['203.0.113.0/24'])]), 3389).kind).toBe('restricted');
+    expect(reassessExposureAfterRestriction(withWrittenSources({ nsgs: [open] }, [written(['0.0.0.0/1', '128.0.0.0/1'])]), 3389).kind).toBe('stillOpen');
+    expect(reassessExposureAfterRestriction(withWrittenSources({ nsgs: [open] }, []), 3389).kind).toBe('stillOpen');
+  });
+
+  it('turns a verdict into the finding that stops the repair from calling the exposure fixed', () => {
+    expect(exposureAfterRestrictionFinding({ kind: 'restricted' }, 3389)).toBeNull();
+    expect(exposureAfterRestrictionFinding({ kind: 'stillOpen', why: ['x'] }, 3389)).toMatchObject({ code: 'RdpStillOpenAfterRestriction', severity: 'error' });
+    expect(exposureAfterRestrictionFinding({ kind: 'unverified', why: ['y'] }, 3389)).toMatchObject({ code: 'RdpRestrictionUnverified', severity: 'warning' });
   });
 });
