@@ -5,8 +5,8 @@
  * WebHook-Allowed-Origin). The webhook route POST /api/alerts is for action groups and for detectors that POST
  * one event themselves. An Event Grid subscription pointed at it instead is refused plainly, with what to do,
  * rather than half-served: answering the validation would make Event Grid deliver batches (arrays) and retries
- * to an endpoint built for one alert per call, and the route takes no OPTIONS, so a CloudEvents subscription
- * cannot validate against it at all.
+ * to an endpoint built for one alert per call. The route's OPTIONS answers the CloudEvents handshake with the
+ * same refusal and never with WebHook-Allowed-Origin, so such a subscription cannot validate against it.
  *
  * Recognised by what Event Grid itself sends: the `aeg-event-type` header (SubscriptionValidation,
  * Notification) on every delivery, the SubscriptionValidationEvent type, or an array body (Event Grid schema

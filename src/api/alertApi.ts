@@ -102,6 +102,11 @@ function webhookResponse(request: HttpRequest, decisions: AlertDecision[]): Http
 }
 
 export async function receiveAlertWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  if (request.method.toUpperCase() === 'OPTIONS') {
+    // The CloudEvents webhook handshake: answered with a refusal, never WebHook-Allowed-Origin (eventGridDelivery.ts).
+    recordDecision(context, 'webhook', { decision: 'invalid', reason: 'invalid', message: EVENT_GRID_AT_WEBHOOK_MESSAGE, details: [] });
+    return errorResponse(400, 'EventGridNotAccepted', EVENT_GRID_AT_WEBHOOK_MESSAGE);
+  }
   const settings = loadSettings();
   if (!settings.ok) {
     return errorResponse(500, 'ConfigurationError', `The app is misconfigured: ${settings.error.message}`, { setting: settings.error.setting });

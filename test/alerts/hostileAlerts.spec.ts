@@ -43,6 +43,13 @@ describe('class 8: an Event Grid subscription pointed at the webhook is refused,
     expect(response.body.validationResponse).toBeUndefined();
     expect(app.emulator.instanceIds()).toEqual([]);
   });
+
+  it('the CloudEvents OPTIONS handshake is refused the same way, without WebHook-Allowed-Origin', async () => {
+    const response = await app.http('OPTIONS', '/api/alerts', undefined, { 'WebHook-Request-Origin': 'eventgrid.azure.net', 'WebHook-Request-Rate': '120' });
+    expect(response.status).toBe(400);
+    expect(response.body.error.code).toBe('EventGridNotAccepted');
+    expect(Object.keys(response.headers).map((h) => h.toLowerCase())).not.toContain('webhook-allowed-origin');
+  });
 });
 
 describe('class 3: alert free text is bounded where it is stored and echoed', () => {
