@@ -8,6 +8,8 @@ export const IGNORE_REASONS = [
   'unsupportedEventType',
   'healthEventsDisabled',
   'resolved',
+  'notConnectionSignal',
+  'plannedOrUserInitiated',
   'notActionable',
   'notVmTarget',
   'belowMinSeverity',

@@ -12,7 +12,7 @@ export type TargetRequest =
   | { ok: true; target: AlertTarget; request: RepairRequest }
   | { ok: false; target: AlertTarget; problems: FieldProblem[] };
 
-export function repairRequestsFor(signal: AlertSignal, policy: Pick<AlertPolicy, 'allowedSourceCidrs'>): TargetRequest[] {
+export function repairRequestsFor(signal: AlertSignal, policy: Pick<AlertPolicy, 'allowedSourceCidrs'> & Partial<Pick<AlertPolicy, 'sourcePrefixLimits'>>): TargetRequest[] {
   const source = { kind: 'alert' as const, alertId: signal.alertId, ...(signal.rule ? { rule: signal.rule } : {}) };
   return signal.targets.map((target) => {
     const body = {
@@ -20,7 +20,7 @@ export function repairRequestsFor(signal: AlertSignal, policy: Pick<AlertPolicy,
       ...(target.port !== undefined ? { rdpPort: target.port } : {}),
       ...(policy.allowedSourceCidrs.length > 0 ? { allowedSourceCidrs: policy.allowedSourceCidrs } : {}),
     };
-    const result = validateRepairRequest(body, source);
+    const result = validateRepairRequest(body, source, policy.sourcePrefixLimits);
     return result.ok ? { ok: true, target, request: result.request } : { ok: false, target, problems: result.problems };
   });
 }

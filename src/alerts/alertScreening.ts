@@ -1,8 +1,11 @@
 /**
- * The checks that need nothing but the alert and the settings, in the order the issue gives them: a resolved
- * alert, then no VM, then too low a severity. Health events first pass the operators' opt-in. Pure.
+ * The checks that need nothing but the alert and the settings: health events (from Event Grid or an action
+ * group) first pass the operators' opt-in; then a resolved alert; then what the signal means (not a connection
+ * failure at all; planned or user-initiated downtime; nothing to act on); then no VM; then too low a severity.
+ * Pure.
  */
 import { AlertPolicy } from '../domain/alertPolicyConfig';
+import { echoInput } from '../domain/echo';
 import { AlertSignal } from './alertSignal';
 import { IgnoreReason } from './alertDecision';
 
@@ -21,16 +24,20 @@ export function screenSignal(signal: AlertSignal, policy: Pick<AlertPolicy, 'min
       message: signal.kind === 'healthEvent' ? 'The VM is Available again; nothing to repair.' : 'The alert is Resolved; only a Fired alert starts a repair.',
     };
   }
+  if (signal.notConnectionSignal) return { kind: 'ignore', reason: 'notConnectionSignal', message: `${signal.notConnectionSignal}.` };
+  if (signal.plannedOrUserInitiated) return { kind: 'ignore', reason: 'plannedOrUserInitiated', message: `${signal.plannedOrUserInitiated}.` };
   if (signal.notActionable) return { kind: 'ignore', reason: 'notActionable', message: `${signal.notActionable}.` };
   if (signal.targets.length === 0) {
-    const named = signal.otherResources.length > 0 ? `it names ${signal.otherResources.join(', ')}` : 'it names no resource';
+    const shown = signal.otherResources.slice(0, 5).map((r) => echoInput(r, 200));
+    const more = signal.otherResources.length > shown.length ? ` and ${signal.otherResources.length - shown.length} more` : '';
+    const named = signal.otherResources.length > 0 ? `it names ${shown.join(', ')}${more}` : 'it names no resource';
     return { kind: 'ignore', reason: 'notVmTarget', message: `The alert is not about a virtual machine: ${named}.` };
   }
   if (signal.severity !== null && signal.severity > policy.minSeverity) {
     return {
       kind: 'ignore',
       reason: 'belowMinSeverity',
-      message: `The alert is ${sev(signal.severity)}; ALERT_MIN_SEVERITY lets ${sev(policy.minSeverity)} and more severe start repairs.`,
+      message: `The alert is ${sev(signal.severity)}; ALERT_MIN_SEVERITY=${sev(policy.minSeverity)} lets only ${sev(policy.minSeverity)} and more severe start repairs (set ALERT_MIN_SEVERITY=${sev(signal.severity)} to admit it).`,
     };
   }
   return { kind: 'proceed' };

@@ -7,7 +7,29 @@
 /** How the signal arrived: a bare payload (the webhook) or wrapped in one of the two Event Grid envelopes. */
 export type EnvelopeFormat = 'none' | 'eventGrid' | 'cloudEvents';
 
+import { truncateText } from '../domain/echo';
+
+/**
+ * healthEvent: a Resource Health availability change, from the Event Grid system topic or as a Resource Health
+ * activity-log alert through an action group; both follow REPAIR_ON_HEALTH_EVENTS.
+ */
 export type SignalKind = 'commonAlert' | 'connectionFailed' | 'healthEvent';
+
+/**
+ * Bounds on the free text an alert carries into the repair's input (source.alertId, source.rule) and the
+ * decision log. Alert instance ids are ~130 characters and Event Grid ids GUIDs; alert rule names are at most
+ * 260 characters in Azure Monitor. Longer text is cut, saying how much was left out.
+ */
+export const MAX_ALERT_ID_CHARS = 512;
+export const MAX_RULE_CHARS = 260;
+
+export function boundAlertId(text: string): string {
+  return truncateText(text, MAX_ALERT_ID_CHARS);
+}
+
+export function boundRule(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : truncateText(text, MAX_RULE_CHARS);
+}
 
 export interface AlertTarget {
   /** The VM's ARM id as found (often lower-cased by Azure Monitor); validated again as a repair request. */
@@ -34,6 +56,13 @@ export interface AlertSignal {
   resolved: boolean;
   /** Set when the signal is well-formed but says nothing a repair could act on (e.g. health state Unknown). */
   notActionable?: string;
+  /**
+   * Set when the signal is not about a failing connection at all: an Administrative activity-log alert (a
+   * restart, a deallocate, often this app's own repair), Service Health, Policy, Autoscale, Security.
+   */
+  notConnectionSignal?: string;
+  /** Set when the source says the downtime was user-initiated or planned: never a reason to repair. */
+  plannedOrUserInitiated?: string;
   /** The VMs to repair; several only when one alert names several distinct VMs. */
   targets: AlertTarget[];
   /** Resource ids the signal names that are not VMs (a storage account, a Connection Monitor without dimensions). */

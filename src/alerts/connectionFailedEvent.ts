@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { parseVmResourceId } from '../domain/vmResourceId';
-import { EnvelopeFormat, InboundParse, invalid } from './alertSignal';
+import { boundAlertId, EnvelopeFormat, InboundParse, invalid } from './alertSignal';
 import { issueLines } from './jsonValue';
 
 export const CONNECTION_FAILED_EVENT_TYPE = 'RdpAutoRepair.ConnectionFailed';
@@ -38,7 +38,7 @@ export function parseConnectionFailed(eventId: string, data: unknown, envelope: 
     signal: {
       kind: 'connectionFailed',
       envelope,
-      alertId: eventId,
+      alertId: boundAlertId(eventId),
       rule: source ?? CONNECTION_FAILED_EVENT_TYPE,
       severity: null,
       resolved: false,

@@ -5,7 +5,8 @@
  * Both are reduced to one shape. `data` may arrive as an object, as a JSON string (publishers that encode it
  * twice) or, in a CloudEvent, base64-encoded; all three are decoded here so the payload parsers see an object.
  */
-import { EnvelopeFormat, invalid, InboundParse } from './alertSignal';
+import { echoInput } from '../domain/echo';
+import { boundAlertId, EnvelopeFormat, invalid, InboundParse } from './alertSignal';
 import { isRecord } from './jsonValue';
 
 export interface UnwrappedEvent {
@@ -42,10 +43,10 @@ export function looksLikeEnvelope(value: unknown): boolean {
 
 export function unwrapEvent(event: unknown): { ok: true; event: UnwrappedEvent } | { ok: false; result: InboundParse } {
   if (!isRecord(event)) return { ok: false, result: invalid('The event is not a JSON object.') };
-  const id = nonEmptyString(event.id) ? event.id : undefined;
+  const id = nonEmptyString(event.id) ? boundAlertId(event.id) : undefined;
   if ('specversion' in event) {
     const problems: string[] = [];
-    if (event.specversion !== '1.0') problems.push(`specversion: must be "1.0", got ${JSON.stringify(event.specversion)}`);
+    if (event.specversion !== '1.0') problems.push(`specversion: must be "1.0", got ${echoInput(JSON.stringify(event.specversion) ?? 'nothing')}`);
     if (!id) problems.push('id: is required');
     if (!nonEmptyString(event.source)) problems.push('source: is required');
     if (!nonEmptyString(event.type)) problems.push('type: is required');

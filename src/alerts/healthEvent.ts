@@ -7,9 +7,10 @@
  * of anything. Whether these events may start repairs at all is the operators' choice (REPAIR_ON_HEALTH_EVENTS).
  */
 import { z } from 'zod';
-import { parseVmResourceId } from '../domain/vmResourceId';
-import { EnvelopeFormat, InboundParse, invalid } from './alertSignal';
+import { echoInput, quoteInput } from '../domain/echo';
+import { boundAlertId, boundRule, EnvelopeFormat, InboundParse, invalid } from './alertSignal';
 import { issueLines } from './jsonValue';
+import { classifyTargetId } from './targetIds';
 
 export const HEALTH_EVENT_TYPE = 'Microsoft.ResourceNotifications.HealthResources.AvailabilityStatusChanged';
 
@@ -38,20 +39,23 @@ export function parseHealthEvent(eventId: string, data: unknown, envelope: Envel
   if (!parsed.success) return invalid('The Resource Health event is invalid.', issueLines(parsed.error, 'data'), eventId);
   const { targetResourceId, availabilityState, previousAvailabilityState } = parsed.data.resourceInfo.properties;
   const state = availabilityState.trim().toLowerCase();
-  const isVm = parseVmResourceId(targetResourceId).ok;
-  const transition = `${previousAvailabilityState ?? '?'} -> ${availabilityState}`;
+  const target = classifyTargetId(targetResourceId);
+  // A target that is not a well-formed id rejects the event (targetIds.ts), like a malformed alert target.
+  if (target.kind === 'malformed') return invalid('The Resource Health event is invalid.', [`data.resourceInfo.properties.targetResourceId: ${target.message}`], eventId);
+  const isVm = target.kind === 'vm';
+  const transition = `${echoInput(previousAvailabilityState ?? '?', 40)} -> ${echoInput(availabilityState, 40)}`;
   return {
     kind: 'signal',
     signal: {
       kind: 'healthEvent',
       envelope,
-      alertId: eventId,
-      rule: `Resource Health ${transition}`,
+      alertId: boundAlertId(eventId),
+      rule: boundRule(`Resource Health ${transition}`),
       severity: null,
       resolved: state === 'available',
       ...(state === 'unavailable' || state === 'degraded' || state === 'available'
         ? {}
-        : { notActionable: `Resource Health reports '${availabilityState}', which says nothing about the guest` }),
+        : { notActionable: `Resource Health reports ${quoteInput(availabilityState)}, which says nothing about the guest` }),
       targets: isVm ? [{ vmResourceId: targetResourceId.trim(), foundIn: 'data.resourceInfo.properties.targetResourceId' }] : [],
       otherResources: isVm ? [] : [targetResourceId],
     },

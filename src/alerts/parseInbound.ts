@@ -3,6 +3,8 @@
  * group (or a detector) POSTs it to the webhook. Dispatch is by event type first and by the payload's schemaId
  * second, because alerts relayed into a custom topic have no standard event type of their own.
  */
+import { echoInput, quoteInput } from '../domain/echo';
+import { sameIdentity } from '../domain/identity';
 import { InboundParse, invalid } from './alertSignal';
 import { COMMON_ALERT_SCHEMA_ID, isCommonAlertPayload, parseCommonAlert } from './commonAlertSchema';
 import { CONNECTION_FAILED_EVENT_TYPE, parseConnectionFailed } from './connectionFailedEvent';
@@ -10,7 +12,8 @@ import { looksLikeEnvelope, unwrapEvent } from './eventEnvelope';
 import { HEALTH_EVENT_TYPE, parseHealthEvent } from './healthEvent';
 import { isRecord } from './jsonValue';
 
-const same = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+// Event types are names, compared like every other name this app reads (identity.ts).
+const same = sameIdentity;
 
 export function parseEventGridEvent(raw: unknown): InboundParse {
   const unwrapped = unwrapEvent(raw);
@@ -25,8 +28,8 @@ export function parseEventGridEvent(raw: unknown): InboundParse {
   return {
     kind: 'unsupported',
     eventId: id,
-    eventType: type,
-    message: `Event type '${type}' is not one this app acts on (${CONNECTION_FAILED_EVENT_TYPE}, ${HEALTH_EVENT_TYPE}, or any type whose data is a common alert schema alert).`,
+    eventType: echoInput(type),
+    message: `Event type ${quoteInput(type)} is not one this app acts on (${CONNECTION_FAILED_EVENT_TYPE}, ${HEALTH_EVENT_TYPE}, or any type whose data is a common alert schema alert).`,
   };
 }
 
@@ -37,7 +40,7 @@ export function parseWebhookPayload(body: unknown): InboundParse {
   const schemaId = isRecord(body) && typeof body.schemaId === 'string' ? body.schemaId : undefined;
   return invalid(
     schemaId
-      ? `The alert uses schema '${schemaId}'; this endpoint reads only the common alert schema. Turn on "Enable the common alert schema" (useCommonAlertSchema: true) on the action group's webhook.`
+      ? `The alert uses schema ${quoteInput(schemaId)}; this endpoint reads only the common alert schema. Turn on "Enable the common alert schema" (useCommonAlertSchema: true) on the action group's webhook.`
       : `The body is not a common alert schema alert (schemaId '${COMMON_ALERT_SCHEMA_ID}'). Turn on "Enable the common alert schema" (useCommonAlertSchema: true) on the action group's webhook.`,
   );
 }

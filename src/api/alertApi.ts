@@ -3,7 +3,8 @@
  *  - POST /api/alerts: an action group's webhook with the common alert schema. 202 + the repair's status URL when
  *    a repair starts, 200 {ignored: reason} when the policy drops the alert (so the action group does not retry),
  *    400 for a payload that cannot be read, never 500 for bad input; 503 when the durable client fails, the one
- *    answer (with 408, 429, 504) on which an action group retries.
+ *    answer (with 408, 429, 504) on which an action group retries. An Event Grid delivery (validation or
+ *    events) is refused with 400: Event Grid belongs on the trigger (alerts/eventGridDelivery.ts).
  *  - the Event Grid trigger: one event (Event Grid schema or CloudEvents) from the custom topic or the Resource
  *    Health system topic. A bad event is logged and dropped, never thrown: Event Grid would retry it for a day.
  *    Only a failure of the app itself (settings aside) is thrown, because then a retry can succeed.
@@ -11,6 +12,7 @@
 import { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { AlertDecision } from '../alerts/alertDecision';
 import { InboundParse } from '../alerts/alertSignal';
+import { EVENT_GRID_AT_WEBHOOK_MESSAGE, isEventGridDelivery } from '../alerts/eventGridDelivery';
 import { parseEventGridEvent, parseWebhookPayload } from '../alerts/parseInbound';
 import { AlertPolicy, readAlertPolicy } from '../domain/alertPolicyConfig';
 import { AppConfig, readConfig } from '../domain/config';
@@ -50,7 +52,9 @@ function safely(parse: () => InboundParse, context: InvocationContext): InboundP
 
 function extraFields(parsed: InboundParse): Record<string, string | undefined> {
   if (parsed.kind !== 'signal') return {};
-  return { kind: parsed.signal.kind, envelope: parsed.signal.envelope, observedError: parsed.signal.observedError };
+  const { kind, envelope, observedError, severity } = parsed.signal;
+  // The severity goes into every line, so what the ALERT_MIN_SEVERITY default admits can be counted.
+  return { kind, envelope, severity: severity === null ? undefined : `Sev${severity}`, observedError };
 }
 
 async function decideAndRecord(parsed: InboundParse, channel: AlertChannel, settings: Extract<Settings, { ok: true }>, context: InvocationContext): Promise<AlertDecision[]> {
@@ -98,6 +102,11 @@ function webhookResponse(request: HttpRequest, decisions: AlertDecision[]): Http
 }
 
 export async function receiveAlertWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+  if (request.method.toUpperCase() === 'OPTIONS') {
+    // The CloudEvents webhook handshake: answered with a refusal, never WebHook-Allowed-Origin (eventGridDelivery.ts).
+    recordDecision(context, 'webhook', { decision: 'invalid', reason: 'invalid', message: EVENT_GRID_AT_WEBHOOK_MESSAGE, details: [] });
+    return errorResponse(400, 'EventGridNotAccepted', EVENT_GRID_AT_WEBHOOK_MESSAGE);
+  }
   const settings = loadSettings();
   if (!settings.ok) {
     return errorResponse(500, 'ConfigurationError', `The app is misconfigured: ${settings.error.message}`, { setting: settings.error.setting });
@@ -106,6 +115,10 @@ export async function receiveAlertWebhook(request: HttpRequest, context: Invocat
   if (!body.ok) {
     recordDecision(context, 'webhook', { decision: 'invalid', reason: 'invalid', message: body.message, details: [] });
     return errorResponse(body.status, body.code, body.message);
+  }
+  if (isEventGridDelivery(request.headers.get('aeg-event-type'), body.value)) {
+    recordDecision(context, 'webhook', { decision: 'invalid', reason: 'invalid', message: EVENT_GRID_AT_WEBHOOK_MESSAGE, details: [] });
+    return errorResponse(400, 'EventGridNotAccepted', EVENT_GRID_AT_WEBHOOK_MESSAGE);
   }
   const parsed = safely(() => parseWebhookPayload(body.value), context);
   let decisions: AlertDecision[];

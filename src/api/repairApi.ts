@@ -4,6 +4,7 @@
  */
 import { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { AppConfig, readConfig } from '../domain/config';
+import { quoteInput } from '../domain/echo';
 import { ConfigurationError } from '../domain/errors';
 import { isRepairInstanceId, repairInstanceId } from '../domain/instanceId';
 import { startRepairFor } from './repairStarter';
@@ -44,7 +45,7 @@ export async function startRepair(request: HttpRequest, context: InvocationConte
   const { config } = loaded;
   const body = await readJsonBody(request);
   if (!body.ok) return errorResponse(body.status, body.code, body.message);
-  const validation = validateRepairRequest(body.value, { kind: 'http' });
+  const validation = validateRepairRequest(body.value, { kind: 'http' }, config.settings.sourcePrefixLimits);
   if (!validation.ok) {
     return errorResponse(400, 'InvalidRequest', `The repair request is invalid: ${describeProblems(validation.problems)}`, validation.problems);
   }
@@ -72,7 +73,7 @@ export async function startRepair(request: HttpRequest, context: InvocationConte
 export async function getRepair(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
   const id = request.params.id ?? '';
   if (!isRepairInstanceId(id)) {
-    return errorResponse(404, 'RepairNotFound', `No repair has the id '${id}'. Repair ids look like rdprepair-<vm name>-<16 hex digits>.`);
+    return errorResponse(404, 'RepairNotFound', `No repair has the id ${quoteInput(id)}. Repair ids look like rdprepair-<vm name>-<16 hex digits>.`);
   }
   return respondWithStatus(request, getRepairClient(context), id);
 }

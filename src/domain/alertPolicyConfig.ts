@@ -3,9 +3,10 @@
  * environment like config.ts, with the same ConfigurationError naming the bad setting, so a typo is reported
  * instead of silently widening or narrowing what an unattended alert may do.
  */
-import { Env, integerSetting } from './config';
+import { Env, integerSetting, readSourcePrefixLimits } from './config';
 import { ConfigurationError } from './errors';
 import { validateRepairRequest } from './repairRequest';
+import { SourcePrefixLimits } from './sourceCidrPolicy';
 
 export interface AlertPolicy {
   /** Alerts of this severity or more severe (a lower number) may start a repair; Sev4 is the least severe. */
@@ -18,6 +19,8 @@ export interface AlertPolicy {
   repairOnHealthEvents: boolean;
   /** allowedSourceCidrs for alert-started repairs; empty = a world-open RDP rule is only reported. */
   allowedSourceCidrs: string[];
+  /** MIN_SOURCE_PREFIX_V4 and co.: ALERT_ALLOWED_SOURCE_CIDRS and every alert request are held to them. */
+  sourcePrefixLimits: SourcePrefixLimits;
 }
 
 
@@ -43,11 +46,11 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 // through, so the setting accepts exactly what a caller could have sent (no second, drifting copy of the rules).
 const PLACEHOLDER_VM = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm';
 
-function sourceCidrs(env: Env): string[] {
+function sourceCidrs(env: Env, limits: SourcePrefixLimits): string[] {
   const raw = env.ALERT_ALLOWED_SOURCE_CIDRS;
   if (raw === undefined || raw.trim() === '') return [];
   const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  const checked = validateRepairRequest({ vmResourceId: PLACEHOLDER_VM, allowedSourceCidrs: list });
+  const checked = validateRepairRequest({ vmResourceId: PLACEHOLDER_VM, allowedSourceCidrs: list }, { kind: 'http' }, limits);
   if (!checked.ok) {
     const problems = checked.problems.map((p) => p.message).join('; ');
     throw new ConfigurationError(`ALERT_ALLOWED_SOURCE_CIDRS: ${problems}`, 'ALERT_ALLOWED_SOURCE_CIDRS');
@@ -57,7 +60,11 @@ function sourceCidrs(env: Env): string[] {
 
 export function readAlertPolicy(env: Env = process.env): AlertPolicy {
   const rawSeverity = env.ALERT_MIN_SEVERITY;
-  let minSeverity = 3;
+  // Sev4 (every severity) by default: an operator who routes an alert to this app's action group asks for a
+  // repair, and severity is the rule author's urgency label, not evidence about RDP. What Sev3 used to filter by
+  // accident (Administrative activity-log alerts, Sev4 by default) is now dropped for what it means
+  // (alertScreening.ts); ALERT_MIN_SEVERITY stays for operators who share one action group across severities.
+  let minSeverity = 4;
   if (rawSeverity !== undefined && rawSeverity.trim() !== '') {
     const parsed = parseSeverity(rawSeverity);
     if (parsed === undefined) {
@@ -65,11 +72,13 @@ export function readAlertPolicy(env: Env = process.env): AlertPolicy {
     }
     minSeverity = parsed;
   }
+  const sourcePrefixLimits = readSourcePrefixLimits(env);
   return {
     minSeverity,
     cooldownMinutes: integerSetting(env, 'REPAIR_COOLDOWN_MINUTES', 360, 0, 43200),
     maxConcurrentRepairs: integerSetting(env, 'MAX_CONCURRENT_REPAIRS', 20, 1, 1000),
     repairOnHealthEvents: flag(env, 'REPAIR_ON_HEALTH_EVENTS', false),
-    allowedSourceCidrs: sourceCidrs(env),
+    allowedSourceCidrs: sourceCidrs(env, sourcePrefixLimits),
+    sourcePrefixLimits,
   };
 }

@@ -5,6 +5,7 @@
 import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
 import { parseScopes, Scope } from './scope';
+import { DEFAULT_SOURCE_PREFIX_LIMITS, SourcePrefixLimits } from './sourceCidrPolicy';
 
 export type ProbeAddressKind = 'public' | 'private';
 
@@ -24,6 +25,12 @@ export interface RepairSettings {
   /** timeoutInSeconds given to each Run Command script. */
   runCommandTimeoutSeconds: number;
   runCommandPollSeconds: number;
+  /**
+   * How wide an allowed RDP source may be (MIN_SOURCE_PREFIX_V4): requests and ALERT_ALLOWED_SOURCE_CIDRS are
+   * validated against it, and the orchestration re-assesses its own NSG change against it. Optional only because
+   * inputs of repairs started before it existed lack it; the defaults apply then.
+   */
+  sourcePrefixLimits?: SourcePrefixLimits;
 }
 
 export interface AppConfig {
@@ -44,6 +51,14 @@ export function integerSetting(env: Env, name: string, fallback: number, min: nu
     throw new ConfigurationError(`${name} must be a whole number from ${min} to ${max}, got '${raw}'`, name);
   }
   return value;
+}
+
+export function readSourcePrefixLimits(env: Env): SourcePrefixLimits {
+  return {
+    minPrefixV4: integerSetting(env, 'MIN_SOURCE_PREFIX_V4', DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV4, 1, 32),
+    // Not a setting while IPv6 sources are refused (sourceCidrPolicy.ts): a knob that changes nothing would mislead.
+    minPrefixV6: DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV6,
+  };
 }
 
 export function readConfig(env: Env = process.env): AppConfig {
@@ -75,6 +90,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       powerPollSeconds: integerSetting(env, 'POWER_POLL_SECONDS', 15, 5, 300),
       runCommandTimeoutSeconds: integerSetting(env, 'RUN_COMMAND_TIMEOUT_SECONDS', 300, 60, 5400),
       runCommandPollSeconds: integerSetting(env, 'RUN_COMMAND_POLL_SECONDS', 10, 5, 300),
+      sourcePrefixLimits: readSourcePrefixLimits(env),
     },
   };
 }

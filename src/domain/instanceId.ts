@@ -1,5 +1,6 @@
 /**
- * One repair per VM: the orchestration instance id is derived from the lower-cased VM id, so two starts for the
+ * One repair per VM: the orchestration instance id is derived from the VM id's identity key (identity.ts: ARM's
+ * case-insensitive rule; for an ASCII id simply the lower-cased id, as it always was), so two starts for the
  * same VM (an operator and an alert, or two alerts) collide on the same instance instead of racing on one disk.
  * The VM name keeps it readable in logs; the hash keeps it unique across resource groups and subscriptions.
  */

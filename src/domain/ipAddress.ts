@@ -3,6 +3,7 @@
  * restricted to, and deciding whether an NSG rule's source covers an address. Pure, no node:net, so the
  * orchestration can use it.
  */
+import { quoteInput } from './echo';
 export interface Cidr {
   family: 4 | 6;
   base: bigint;
@@ -51,14 +52,14 @@ export function parseIp(text: string): { family: 4 | 6; value: bigint } | null {
 /** Parses "a.b.c.d/n", "x::/n" or a bare address (a /32 or /128). Returns a reason when it is not one. */
 export function parseCidr(text: string): { ok: true; value: Cidr } | { ok: false; message: string } {
   const [addr, prefixText, extra] = text.split('/');
-  if (extra !== undefined) return { ok: false, message: `'${text}' is not a CIDR block` };
+  if (extra !== undefined) return { ok: false, message: `${quoteInput(text)} is not a CIDR block` };
   const ip = parseIp(addr);
-  if (!ip) return { ok: false, message: `'${text}' is not an IPv4 or IPv6 address or CIDR block` };
+  if (!ip) return { ok: false, message: `${quoteInput(text)} is not an IPv4 or IPv6 address or CIDR block` };
   const bits = ip.family === 4 ? 32 : 128;
   let prefix = bits;
   if (prefixText !== undefined) {
     if (!/^\d{1,3}$/.test(prefixText) || Number(prefixText) > bits) {
-      return { ok: false, message: `'${text}' has a prefix length outside 0-${bits}` };
+      return { ok: false, message: `${quoteInput(text)} has a prefix length outside 0-${bits}` };
     }
     prefix = Number(prefixText);
   }
@@ -86,13 +87,21 @@ export function formatIp(family: 4 | 6, value: bigint): string {
   return groups.join(':');
 }
 
+const PRIVATE_RANGES: Record<4 | 6, string[]> = {
+  4: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10'],
+  6: ['fc00::/7', 'fe80::/10', '::1/128'],
+};
+
+function privateRanges(family: 4 | 6): Cidr[] {
+  return PRIVATE_RANGES[family].map((r) => parseCidr(r)).flatMap((p) => (p.ok ? [p.value] : []));
+}
+
 /** True for addresses outside the private, loopback, link-local and shared ranges: what ARM's "Internet" tag means. */
 export function isPublicAddress(address: { family: 4 | 6; value: bigint }): boolean {
-  const privateRanges4 = ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '127.0.0.0/8', '169.254.0.0/16', '100.64.0.0/10'];
-  const privateRanges6 = ['fc00::/7', 'fe80::/10', '::1/128'];
-  const ranges = address.family === 4 ? privateRanges4 : privateRanges6;
-  return !ranges.some((r) => {
-    const parsed = parseCidr(r);
-    return parsed.ok && cidrContains(parsed.value, address);
-  });
+  return !privateRanges(address.family).some((r) => cidrContains(r, address));
+}
+
+/** True when every address of the block lies in one private (non-Internet) range. */
+export function isPrivateBlock(cidr: Cidr): boolean {
+  return privateRanges(cidr.family).some((r) => r.prefix <= cidr.prefix && cidrContains(r, { family: cidr.family, value: cidr.base }));
 }

@@ -3,7 +3,9 @@
  * and normalized (canonical VM id, de-duplicated CIDRs) so the orchestration never re-checks input.
  */
 import { z } from 'zod';
-import { parseCidr } from './ipAddress';
+import { MAX_ECHO_CHARS, quoteInput, truncateText } from './echo';
+import { Cidr, parseCidr } from './ipAddress';
+import { DEFAULT_SOURCE_PREFIX_LIMITS, ipv6Refusal, SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from './sourceCidrPolicy';
 import { parseVmResourceId, VmResourceId } from './vmResourceId';
 
 export type RepairMode = 'repair' | 'diagnose';
@@ -31,55 +33,72 @@ export const KNOWN_REQUEST_FIELDS = ['vmResourceId', 'mode', 'allowedSourceCidrs
 
 const WORLD = new Set(['*', 'any', 'internet', '0.0.0.0/0', '::/0', '0.0.0.0']);
 
-const cidrList = z
-  .array(z.string({ error: 'each entry must be a string CIDR block, e.g. 203.0.113.0/24' }), {
-    error: 'must be an array of CIDR blocks, e.g. ["203.0.113.0/24"]',
-  })
-  .max(50, { error: 'at most 50 CIDR blocks (an NSG rule holds a limited number of prefixes)' })
-  .superRefine((list, ctx) => {
-    list.forEach((entry, index) => {
-      if (WORLD.has(entry.trim().toLowerCase())) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [index],
-          message: `'${entry}' is the whole Internet; restricting RDP to it would change nothing`,
-        });
-        return;
-      }
-      const parsed = parseCidr(entry.trim());
-      if (!parsed.ok) ctx.addIssue({ code: 'custom', path: [index], message: parsed.message });
-      else if (parsed.value.prefix === 0) {
-        ctx.addIssue({ code: 'custom', path: [index], message: `'${entry}' is a /0: the whole address family` });
-      }
-    });
-  });
+/** At most this many problems are listed; a body of a thousand unknown keys gets a bounded answer. */
+export const MAX_PROBLEMS = 20;
 
-const requestSchema = z.strictObject(
-  {
-    vmResourceId: z.unknown().optional(),
-    mode: z.enum(['repair', 'diagnose'], { error: "must be 'repair' or 'diagnose'" }).optional(),
-    allowedSourceCidrs: cidrList.optional(),
-    rdpPort: z
-      .number({ error: 'must be a whole number from 1 to 65535' })
-      .int({ error: 'must be a whole number from 1 to 65535' })
-      .min(1, { error: 'must be a whole number from 1 to 65535' })
-      .max(65535, { error: 'must be a whole number from 1 to 65535' })
-      .optional(),
-    allowLegacyTls: z.boolean({ error: 'must be true or false' }).optional(),
-  },
-  { error: 'the body must be a JSON object' },
-);
+function cidrListFor(limits: SourcePrefixLimits) {
+  return z
+    .array(z.string({ error: 'each entry must be a string CIDR block, e.g. 203.0.113.0/24' }), {
+      error: 'must be an array of CIDR blocks, e.g. ["203.0.113.0/24"]',
+    })
+    .max(50, { error: 'at most 50 CIDR blocks (an NSG rule holds a limited number of prefixes)' })
+    .superRefine((list, ctx) => {
+      const parsedBlocks: Cidr[] = [];
+      list.forEach((entry, index) => {
+        const problem = (message: string) => ctx.addIssue({ code: 'custom', path: [index], message });
+        if (WORLD.has(entry.trim().toLowerCase())) {
+          problem(`${quoteInput(entry)} is the whole Internet; restricting RDP to it would change nothing`);
+          return;
+        }
+        const parsed = parseCidr(entry.trim());
+        if (!parsed.ok) return problem(parsed.message);
+        if (parsed.value.prefix === 0) return problem(`${quoteInput(entry)} is a /0: the whole address family`);
+        const refusal = ipv6Refusal(parsed.value) ?? tooShortPrefix(parsed.value, limits);
+        if (refusal) return problem(refusal);
+        parsedBlocks.push(parsed.value);
+      });
+      const whole = wholeFamilyRefusal(parsedBlocks);
+      if (whole) ctx.addIssue({ code: 'custom', path: [], message: whole });
+    });
+}
+
+function requestSchemaFor(limits: SourcePrefixLimits) {
+  return z.strictObject(
+    {
+      vmResourceId: z.unknown().optional(),
+      mode: z.enum(['repair', 'diagnose'], { error: "must be 'repair' or 'diagnose'" }).optional(),
+      allowedSourceCidrs: cidrListFor(limits).optional(),
+      rdpPort: z
+        .number({ error: 'must be a whole number from 1 to 65535' })
+        .int({ error: 'must be a whole number from 1 to 65535' })
+        .min(1, { error: 'must be a whole number from 1 to 65535' })
+        .max(65535, { error: 'must be a whole number from 1 to 65535' })
+        .optional(),
+      allowLegacyTls: z.boolean({ error: 'must be true or false' }).optional(),
+    },
+    { error: 'the body must be a JSON object' },
+  );
+}
+
+function bounded(problems: FieldProblem[]): FieldProblem[] {
+  if (problems.length <= MAX_PROBLEMS) return problems;
+  return [...problems.slice(0, MAX_PROBLEMS), { field: '(body)', message: `and ${problems.length - MAX_PROBLEMS} more problems` }];
+}
 
 export type ValidationResult = { ok: true; request: RepairRequest } | { ok: false; problems: FieldProblem[] };
 
-export function validateRepairRequest(body: unknown, source: RepairSource = { kind: 'http' }): ValidationResult {
+export function validateRepairRequest(
+  body: unknown,
+  source: RepairSource = { kind: 'http' },
+  limits: SourcePrefixLimits = DEFAULT_SOURCE_PREFIX_LIMITS,
+): ValidationResult {
   const problems: FieldProblem[] = [];
-  const parsed = requestSchema.safeParse(body);
+  const parsed = requestSchemaFor(limits).safeParse(body);
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
-          problems.push({ field: key, message: `is not a known field (known: ${KNOWN_REQUEST_FIELDS.join(', ')})` });
+          problems.push({ field: truncateText(key, MAX_ECHO_CHARS), message: `is not a known field (known: ${KNOWN_REQUEST_FIELDS.join(', ')})` });
         }
       } else {
         problems.push({ field: issue.path.length ? issue.path.map(String).join('.') : '(body)', message: issue.message });
@@ -97,7 +116,7 @@ export function validateRepairRequest(body: unknown, source: RepairSource = { ki
       else problems.unshift({ field: 'vmResourceId', message: id.message });
     }
   }
-  if (problems.length > 0 || !parsed.success || !vm) return { ok: false, problems };
+  if (problems.length > 0 || !parsed.success || !vm) return { ok: false, problems: bounded(problems) };
   const cidrs = [...new Set((parsed.data.allowedSourceCidrs ?? []).map((c) => c.trim()))];
   return {
     ok: true,

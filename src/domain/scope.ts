@@ -2,12 +2,14 @@
  * REPAIR_ALLOWED_SCOPES: the subscriptions and resource groups the app may touch. The app's identity may hold
  * wider rights than the operators meant to delegate to an automatic repairer; this list is the operators' word.
  */
+import { quoteInput } from './echo';
+import { identityKey, isUnderKey } from './identity';
 import { ParseResult } from './vmResourceId';
 
 export interface Scope {
   subscriptionId: string;
   resourceGroup?: string;
-  /** Lower-cased canonical prefix, e.g. /subscriptions/x/resourcegroups/rg */
+  /** identityKey of the canonical prefix, e.g. /subscriptions/x/resourcegroups/rg (ARM's comparison, identity.ts). */
   key: string;
 }
 
@@ -23,24 +25,24 @@ export function parseScopes(setting: string | undefined): ParseResult<Scope[]> {
     const sub = SUBSCRIPTION_SCOPE.exec(entry);
     const rg = RESOURCE_GROUP_SCOPE.exec(entry);
     if (sub) {
-      scopes.push({ subscriptionId: sub[1].toLowerCase(), key: `/subscriptions/${sub[1]}`.toLowerCase() });
+      scopes.push({ subscriptionId: sub[1].toLowerCase(), key: identityKey(`/subscriptions/${sub[1]}`) });
     } else if (rg) {
       scopes.push({
         subscriptionId: rg[1].toLowerCase(),
         resourceGroup: rg[2],
-        key: `/subscriptions/${rg[1]}/resourcegroups/${rg[2]}`.toLowerCase(),
+        key: identityKey(`/subscriptions/${rg[1]}/resourcegroups/${rg[2]}`),
       });
     } else {
       return {
         ok: false,
-        message: `REPAIR_ALLOWED_SCOPES entry '${entry}' is neither /subscriptions/{id} nor /subscriptions/{id}/resourceGroups/{name}`,
+        message: `REPAIR_ALLOWED_SCOPES entry ${quoteInput(entry)} is neither /subscriptions/{id} nor /subscriptions/{id}/resourceGroups/{name}`,
       };
     }
   }
   return { ok: true, value: scopes };
 }
 
-/** True when the VM (by its lower-cased key) lies inside one of the scopes. */
+/** True when the VM (by its identityKey, VmResourceId.key) lies inside one of the scopes. */
 export function isInScope(vmKey: string, scopes: readonly Scope[]): boolean {
-  return scopes.some((s) => vmKey.startsWith(`${s.key}/`));
+  return scopes.some((s) => isUnderKey(vmKey, s.key));
 }

@@ -1,15 +1,17 @@
 /**
  * Parsing of the one resource id a caller gives us. It is the key of everything (instance id, scope check,
  * cooldown), so it is parsed strictly here, with messages that say what was expected, before anything runs.
- * ARM ids are case-insensitive: comparisons use `key`, never the raw string.
+ * ARM ids are case-insensitive: comparisons use `key` (identity.ts, ARM's own rule), never the raw string.
  */
+import { echoInput, quoteInput } from './echo';
+import { identityKey, sameIdentity } from './identity';
 export interface VmResourceId {
   subscriptionId: string;
   resourceGroup: string;
   name: string;
   /** Canonical spelling: provider and type in ARM's casing, names as given. */
   id: string;
-  /** Lower-cased id: the identity used for comparisons and the instance id. */
+  /** identityKey of the id (ASCII lower-cased): the identity used for comparisons and the instance id. */
   key: string;
 }
 
@@ -39,22 +41,22 @@ export function parseVmResourceId(raw: unknown): ParseResult<VmResourceId> {
     'must look like /subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/virtualMachines/{vmName}';
   if (segments.length < 8) return { ok: false, message: expected };
   const [subs, subscriptionId, rgs, resourceGroup, providers, namespace, type, name] = segments;
-  if (subs.toLowerCase() !== 'subscriptions' || rgs.toLowerCase() !== 'resourcegroups' || providers.toLowerCase() !== 'providers') {
+  if (!sameIdentity(subs, 'subscriptions') || !sameIdentity(rgs, 'resourceGroups') || !sameIdentity(providers, 'providers')) {
     return { ok: false, message: expected };
   }
-  if (namespace.toLowerCase() !== 'microsoft.compute' || type.toLowerCase() !== 'virtualmachines') {
-    return { ok: false, message: `must be a Microsoft.Compute/virtualMachines id, got a ${namespace}/${type} id` };
+  if (!sameIdentity(namespace, 'Microsoft.Compute') || !sameIdentity(type, 'virtualMachines')) {
+    return { ok: false, message: `must be a Microsoft.Compute/virtualMachines id, got a ${echoInput(`${namespace}/${type}`)} id` };
   }
   if (segments.length > 8) {
-    return { ok: false, message: `points below the virtual machine (/${segments.slice(8).join('/')}); give the VM's own id` };
+    return { ok: false, message: `points below the virtual machine (${echoInput(`/${segments.slice(8).join('/')}`)}); give the VM's own id` };
   }
-  if (!GUID.test(subscriptionId)) return { ok: false, message: `subscription id '${subscriptionId}' is not a GUID` };
+  if (!GUID.test(subscriptionId)) return { ok: false, message: `subscription id ${quoteInput(subscriptionId)} is not a GUID` };
   if (!RESOURCE_GROUP.test(resourceGroup) || resourceGroup.endsWith('.')) {
-    return { ok: false, message: `resource group name '${resourceGroup}' is not a valid Azure resource group name` };
+    return { ok: false, message: `resource group name ${quoteInput(resourceGroup)} is not a valid Azure resource group name` };
   }
   if (!VM_NAME.test(name) || name.endsWith('.') || name.endsWith('-')) {
-    return { ok: false, message: `virtual machine name '${name}' is not a valid Azure VM name` };
+    return { ok: false, message: `virtual machine name ${quoteInput(name)} is not a valid Azure VM name` };
   }
   const id = `/subscriptions/${subscriptionId.toLowerCase()}/resourceGroups/${resourceGroup}/providers/Microsoft.Compute/virtualMachines/${name}`;
-  return { ok: true, value: { subscriptionId: subscriptionId.toLowerCase(), resourceGroup, name, id, key: id.toLowerCase() } };
+  return { ok: true, value: { subscriptionId: subscriptionId.toLowerCase(), resourceGroup, name, id, key: identityKey(id) } };
 }

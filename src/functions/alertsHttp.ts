@@ -1,4 +1,7 @@
-/** The alert webhook an action group calls (common alert schema). Thin: the handler lives in src/api/alertApi.ts. */
+/**
+ * The alert webhook an action group calls (common alert schema). Thin: the handler lives in src/api/alertApi.ts.
+ * OPTIONS is registered only to refuse the CloudEvents webhook handshake plainly (Event Grid belongs on the trigger).
+ */
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { receiveAlertWebhook } from '../api/alertApi';
@@ -6,7 +9,7 @@ import { withErrorBoundary } from '../api/httpResponses';
 
 app.http('receiveAlert', {
   route: 'alerts',
-  methods: ['POST'],
+  methods: ['POST', 'OPTIONS'],
   authLevel: 'function',
   extraInputs: [df.input.durableClient()],
   handler: withErrorBoundary(receiveAlertWebhook),

@@ -28,7 +28,8 @@ function protocolCarriesRdp(protocol: string): boolean {
   return p === 'tcp' || p === '*' || p === 'all';
 }
 
-function inboundRulesFor(view: NsgView, port: number): NsgRuleView[] {
+/** The inbound rules that can carry RDP on `port`, in the order Azure evaluates them. */
+export function inboundRulesFor(view: NsgView, port: number): NsgRuleView[] {
   return view.rules
     .filter((r) => r.direction === 'Inbound' && protocolCarriesRdp(r.protocol) && portMatches(r.destinationPorts, port))
     .sort((a, b) => a.priority - b.priority);

@@ -1,12 +1,9 @@
 /** Whether a VM may be repaired at all, decided from what preflight read (pure). */
 import { Outcome } from '../domain/repairStatus';
+import { isOptedOut, OPT_OUT_TAG } from '../domain/optOutTag';
 import { VmFacts } from '../domain/vmFacts';
 
-export const OPT_OUT_TAG = 'rdp-autorepair';
-
-export function isOptedOut(tags: Record<string, string>): boolean {
-  return Object.entries(tags).some(([k, v]) => k.toLowerCase() === OPT_OUT_TAG && v.trim().toLowerCase() === 'off');
-}
+export { isOptedOut, OPT_OUT_TAG };
 
 /** A rejection (the tool must not touch this VM) or null when repair may go on. */
 export function rejectionFor(vm: VmFacts): Outcome | null {

@@ -9,9 +9,9 @@ const VM_B = VM.replace('vm-a', 'vm-b');
 
 describe('findVmTargets', () => {
   it('takes VMs from alertTargetIDs and ignores dimensions then', () => {
-    expect(findVmTargets([VM.toLowerCase(), '/subscriptions/x/resourcegroups/y/providers/microsoft.storage/storageaccounts/z'], {
+    expect(findVmTargets([VM.toLowerCase(), `/subscriptions/${SUB}/resourcegroups/y/providers/microsoft.storage/storageaccounts/z`], {
       condition: { allOf: [{ dimensions: [{ name: 'DestinationResourceId', value: VM_B }] }] },
-    })).toEqual({ targets: [{ vmResourceId: VM.toLowerCase(), foundIn: 'alertTargetIDs' }], otherResources: ['/subscriptions/x/resourcegroups/y/providers/microsoft.storage/storageaccounts/z'] });
+    })).toEqual({ targets: [{ vmResourceId: VM.toLowerCase(), foundIn: 'alertTargetIDs' }], otherResources: [`/subscriptions/${SUB}/resourcegroups/y/providers/microsoft.storage/storageaccounts/z`], malformed: [] });
   });
 
   it('never takes the Connection Monitor source, and takes a port only when it is a port', () => {

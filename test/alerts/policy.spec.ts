@@ -11,7 +11,8 @@ const VM = '/subscriptions/5f0c1a7e-3b2d-4c8e-9a61-7d2e4b9c0a11/resourcegroups/r
 
 describe('readAlertPolicy', () => {
   it('has the documented defaults', () => {
-    expect(readAlertPolicy({})).toEqual({ minSeverity: 3, cooldownMinutes: 360, maxConcurrentRepairs: 20, repairOnHealthEvents: false, allowedSourceCidrs: [] });
+    // Issue 9: every severity by default (docs/alerts.md "Severity"); sources no wider than a /8.
+    expect(readAlertPolicy({})).toEqual({ minSeverity: 4, cooldownMinutes: 360, maxConcurrentRepairs: 20, repairOnHealthEvents: false, allowedSourceCidrs: [], sourcePrefixLimits: { minPrefixV4: 8, minPrefixV6: 32 } });
   });
 
   it('reads every setting', () => {
@@ -22,8 +23,9 @@ describe('readAlertPolicy', () => {
         MAX_CONCURRENT_REPAIRS: '5',
         REPAIR_ON_HEALTH_EVENTS: 'TRUE',
         ALERT_ALLOWED_SOURCE_CIDRS: ' 203.0.113.0/24, 198.51.100.7 ,203.0.113.0/24',
+        MIN_SOURCE_PREFIX_V4: '16',
       }),
-    ).toEqual({ minSeverity: 1, cooldownMinutes: 0, maxConcurrentRepairs: 5, repairOnHealthEvents: true, allowedSourceCidrs: ['203.0.113.0/24', '198.51.100.7'] });
+    ).toEqual({ minSeverity: 1, cooldownMinutes: 0, maxConcurrentRepairs: 5, repairOnHealthEvents: true, allowedSourceCidrs: ['203.0.113.0/24', '198.51.100.7'], sourcePrefixLimits: { minPrefixV4: 16, minPrefixV6: 32 } });
   });
 
   it.each([
@@ -72,7 +74,7 @@ describe('screenSignal', () => {
     });
     expect(screenSignal(signal({ severity: 4 }), policy)).toMatchObject({
       reason: 'belowMinSeverity',
-      message: 'The alert is Sev4; ALERT_MIN_SEVERITY lets Sev3 and more severe start repairs.',
+      message: 'The alert is Sev4; ALERT_MIN_SEVERITY=Sev3 lets only Sev3 and more severe start repairs (set ALERT_MIN_SEVERITY=Sev4 to admit it).',
     });
   });
 

@@ -13,11 +13,11 @@ describe('alert function registrations', () => {
     expect(registry.all().map((f) => f.name).sort()).toEqual(['receiveAlert', 'receiveAlertEvent']);
   });
 
-  it('the webhook is POST /api/alerts with function auth and a durable client input', () => {
+  it('the webhook is POST /api/alerts (OPTIONS only to refuse the CloudEvents handshake) with function auth and a durable client input', () => {
     const fn = registry.getOrThrow('receiveAlert');
     expect(fn.trigger.type).toBe('httpTrigger');
     expect(fn.trigger.route).toBe('alerts');
-    expect(fn.trigger.methods).toEqual(['POST']);
+    expect(fn.trigger.methods).toEqual(['POST', 'OPTIONS']);
     expect(fn.trigger.authLevel).toBe('function');
     expect(bindingTypes('receiveAlert')).toEqual(['durableClient:in', 'http:out', 'httpTrigger:in']);
     expect(registry.matchHttp('alerts', 'POST')?.fn.name).toBe('receiveAlert');

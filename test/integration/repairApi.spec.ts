@@ -42,6 +42,13 @@ const cases: Case[] = [
   ['allowedSourceCidrs not a CIDR', { vmResourceId: VM, allowedSourceCidrs: ['203.0.113.0/24', 'office'] }, 400, 'InvalidRequest', invalid("allowedSourceCidrs.1: 'office' is not an IPv4 or IPv6 address or CIDR block")],
   ['allowedSourceCidrs with host bits', { vmResourceId: VM, allowedSourceCidrs: ['203.0.113.7/24'] }, 400, 'InvalidRequest', invalid("allowedSourceCidrs.0: '203.0.113.7/24' has host bits set; the network is 203.0.113.0/24")],
   ['unknown field', { vmResourceId: VM, offline: 'auto' }, 400, 'InvalidRequest', invalid(`offline: ${KNOWN}`)],
+  // Issue 9: the whole Internet in pieces, a slice of it, IPv6 (refused until the whole path handles it).
+  ['allowedSourceCidrs is the Internet in two halves', { vmResourceId: VM, allowedSourceCidrs: ['0.0.0.0/1', '128.0.0.0/1'] }, 400, 'InvalidRequest',
+    invalid(["allowedSourceCidrs.0: '0.0.0.0/1' is a /1", "allowedSourceCidrs.1: '128.0.0.0/1' is a /1"].map((p) => `${p}, wider than MIN_SOURCE_PREFIX_V4=8 allows; name your own addresses, not a slice of the Internet`).join('; '))],
+  ['allowedSourceCidrs an IPv6 block', { vmResourceId: VM, allowedSourceCidrs: ['2001:db8::/48'] }, 400, 'InvalidRequest',
+    invalid("allowedSourceCidrs.0: '2001:db8::/48' is IPv6; IPv6 sources are not accepted yet: the repair restricts the world-open rule in place, an NSG rule cannot mix IPv4 and IPv6 sources, and the exposure check and the probe cover IPv4 only. Give IPv4 blocks")],
+  ['a 10,000-character CIDR entry is quoted in part', { vmResourceId: VM, allowedSourceCidrs: ['9'.repeat(10_000)] }, 400, 'InvalidRequest',
+    invalid(`allowedSourceCidrs.0: '${'9'.repeat(80)}… (9920 more characters)' is not an IPv4 or IPv6 address or CIDR block`)],
   ['several problems at once', { vmResourceId: 'x', mode: 1, rdpPort: 0 }, 400, 'InvalidRequest',
     invalid("vmResourceId: must be an ARM id starting with /subscriptions/ (not a name or a portal URL); mode: must be 'repair' or 'diagnose'; rdpPort: must be a whole number from 1 to 65535")],
   ['oversize body', JSON.stringify({ vmResourceId: VM, pad: 'x'.repeat(70 * 1024) }), 413, 'PayloadTooLarge', `The body is ${JSON.stringify({ vmResourceId: VM, pad: 'x'.repeat(70 * 1024) }).length} bytes; the limit is 65536.`],
@@ -137,5 +144,9 @@ describe('repair API behaviour', () => {
     const unknownId = await app.http('GET', '/api/repairs/rdprepair-vm-x-0123456789abcdef');
     expect(unknownId.status).toBe(404);
     expect(unknownId.body.error.message).toBe("No repair has the id 'rdprepair-vm-x-0123456789abcdef'.");
+    // Issue 9: a 10,000-character id does not come back whole.
+    const longId = await app.http('GET', `/api/repairs/${'a'.repeat(10_000)}`);
+    expect(longId.status).toBe(404);
+    expect(longId.body.error.message).toBe(`No repair has the id '${'a'.repeat(80)}… (9920 more characters)'. Repair ids look like rdprepair-<vm name>-<16 hex digits>.`);
   });
 });
