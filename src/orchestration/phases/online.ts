@@ -6,8 +6,9 @@
 import { DiagnoseResult } from '../../domain/guestScriptContracts';
 import { RdpProbeResult } from '../../domain/rdpProbe';
 import { Caveat, Outcome } from '../../domain/repairStatus';
-import { NetworkFacts, RestrictRuleInput, VmFacts } from '../../domain/vmFacts';
+import { NetworkFacts, RestrictRuleInput, SecurityRuleSnapshot, VmFacts } from '../../domain/vmFacts';
 import { alreadyHealthy, articleOrderApplies, guestStillNeedsFixes } from '../decisions/route';
+import { exposureAfterRestrictionFinding, reassessExposureAfterRestriction, withWrittenSources } from '../exposureAfterRestriction';
 import { adviceForProbe, Findings } from '../findings';
 import { end, Flow, Gen, PhaseResult, proceed } from '../flow';
 import { RdpExposure, WorldOpening, withRestrictedSources } from '../nsgAssessment';
@@ -93,6 +94,13 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
     const restricted = yield* restrict(flow, restrictions);
     if (restricted.kind === 'end') return restricted;
     facts.networkAfter = withRestrictedSources(network, restrictions, flow.request.allowedSourceCidrs);
+    // Judge the exposure from the sources ARM returned, never from what the repair meant to write.
+    const after = reassessExposureAfterRestriction(withWrittenSources(network, restricted.facts), port, flow.settings.sourcePrefixLimits);
+    const stillExposed = exposureAfterRestrictionFinding(after, port);
+    if (stillExposed) {
+      flow.find(stillExposed);
+      facts.caveats.push({ check: 'exposureClosed', reason: stillExposed.message });
+    }
     if (target.ok) {
       const probed = yield* probeStep(flow, 'Verify', target.address, port, 'after restricting the NSG');
       if (probed.kind === 'end') return probed;
@@ -152,7 +160,8 @@ function planChanges(flow: Flow, vm: VmFacts, restrictions: WorldOpening[], plan
   if (plan?.restartVm) flow.status.plannedChanges.push({ resourceId: vm.id, property: 'restart', before: null, after: 'one restart', reason: 'certificate and TLS changes take effect after a restart' });
 }
 
-function* restrict(flow: Flow, restrictions: WorldOpening[]): Gen<PhaseResult<void>> {
+function* restrict(flow: Flow, restrictions: WorldOpening[]): Gen<PhaseResult<SecurityRuleSnapshot[]>> {
+  const written: SecurityRuleSnapshot[] = [];
   for (const opening of restrictions) {
     const resourceId = `${opening.nsgId}/securityRules/${opening.rule.name}`;
     flow.begin('restrictNsgRule', `${opening.rule.name}: ${opening.rule.sourcePrefixes.join(',')} -> ${flow.request.allowedSourceCidrs.join(',')}`);
@@ -166,6 +175,7 @@ function* restrict(flow: Flow, restrictions: WorldOpening[]): Gen<PhaseResult<vo
     const called = yield* flow.call('restrictNsgRule', input, 'restrictNsgRule');
     if (called.kind === 'end') return called;
     const result = called.facts;
+    written.push(result.after);
     const before = ruleSources(result.before);
     flow.status.changes.push({
       resourceId,
@@ -178,7 +188,7 @@ function* restrict(flow: Flow, restrictions: WorldOpening[]): Gen<PhaseResult<vo
     flow.wrote({ kind: 'nsgSources', resourceId, what: `sources restricted to ${ruleSources(result.after).join(', ')}`, undo: `set the rule's sources back to ${before.join(', ')}` });
     flow.end('restrictNsgRule', `${opening.rule.name} now admits ${ruleSources(result.after).join(', ')}${result.wrote ? '' : ' (already so: nothing written)'}`);
   }
-  return proceed(undefined);
+  return proceed(written);
 }
 
 function ruleSources(rule: { sourceAddressPrefix: string | null; sourceAddressPrefixes: string[] }): string[] {
