@@ -98,6 +98,14 @@ df.app.orchestration('SubParentChangesChild', function* (context: Ctx) {
   return yield context.df.callSubOrchestrator(pickChild, null, `${context.df.instanceId}:c:1`);
 });
 
+// Fan-out as the offline repair will do it: a child runs while an activity runs beside it.
+df.app.orchestration('SubParentFanOut', function* (context: Ctx) {
+  const child = context.df.callSubOrchestrator('SubChildFlakyFree', 'disk', `${context.df.instanceId}:copy:1`);
+  const boot = context.df.callActivity('SubCopy', 'rescue-vm');
+  const results: unknown[] = yield context.df.Task.all([child, boot]);
+  return results;
+});
+
 function setup(options: Partial<DurableHostEmulatorOptions> = {}) {
   const clock = new VirtualClock(new Date('2026-01-05T03:00:00.000Z'));
   const emulator = new DurableHostEmulator({ registry, clock, ...options });
@@ -271,6 +279,18 @@ describe('DurableHostEmulator sub-orchestrations', () => {
     expect(status.runtimeStatus).toBe('Failed');
     expect(String(status.output)).toContain('Non-Deterministic workflow detected');
     expect(String(status.output)).toContain("started sub-orchestration 'SubChildFlakyFree'");
+  });
+
+  it('runs a child and an activity side by side in Task.all and hands both results back in order', async () => {
+    const { emulator, client } = setup();
+    const id = await client.startNew('SubParentFanOut', { instanceId: 'p-fan' });
+    const status = await emulator.runUntilComplete(id);
+    expect(status.runtimeStatus).toBe('Completed');
+    expect(status.output).toEqual(['child of p-fan got disk', { copied: 'rescue-vm' }]);
+    const recorded = shape(emulator.history(id));
+    expect(recorded.slice(0, 3)).toEqual(['ExecutionStarted', 'SubOrchestrationInstanceCreated#0', 'TaskScheduled#1']);
+    expect(recorded).toContain('SubOrchestrationInstanceCompleted#0');
+    expect(recorded).toContain('TaskCompleted#1');
   });
 
   it('lets a child run on when its parent is terminated (termination does not propagate), and drops its end', async () => {
