@@ -1,7 +1,6 @@
 /**
- * What activities need from the outside world, injected so the same activity code runs against Azure in
- * production and against the simulator in tests and the demo. Production deps are built lazily on first use
- * (a managed identity is only asked for a token when an activity actually calls ARM).
+ * What activities need from the outside world, passed in by the composition root so the same activity code runs
+ * against Azure in production and against the simulator in tests and the demo.
  */
 import { ArmClients, createProductionArmClients } from '../azure/clients';
 import { RdpProbeResult } from '../domain/rdpProbe';
@@ -16,21 +15,19 @@ export interface ActivityDeps {
   now(): Date;
 }
 
-let current: ActivityDeps | undefined;
-
-export function getActivityDeps(): ActivityDeps {
-  if (!current) {
-    current = {
-      arm: createProductionArmClients(),
-      probe: probeRdp,
-      dialTarget: async (address, port) => ({ host: address, port }),
-      now: () => new Date(),
-    };
-  }
-  return current;
-}
-
-/** Used by the simulator (tests, demo) only: replaces every outside dependency. */
-export function setActivityDeps(deps: ActivityDeps | undefined): void {
-  current = deps;
+/**
+ * The production dependencies. The ARM clients are built on first use: a managed identity is asked for a token
+ * only when an activity actually calls ARM, and a worker that runs no activity never builds them.
+ */
+export function productionActivityDeps(): ActivityDeps {
+  let arm: ArmClients | undefined;
+  return {
+    get arm() {
+      arm ??= createProductionArmClients();
+      return arm;
+    },
+    probe: probeRdp,
+    dialTarget: async (address, port) => ({ host: address, port }),
+    now: () => new Date(),
+  };
 }

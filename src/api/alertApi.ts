@@ -17,22 +17,19 @@ import { parseEventGridEvent, parseWebhookPayload } from '../alerts/parseInbound
 import { AlertPolicy, readAlertPolicy } from '../domain/alertPolicyConfig';
 import { AppConfig, readConfig } from '../domain/config';
 import { ConfigurationError } from '../domain/errors';
-import { alertNow } from './alertClock';
+import { ApiDependencies } from './apiDependencies';
 import { AlertChannel, recordDecision } from './alertDecisionLog';
 import { decideAlert } from './alertIntake';
-import { getEnvironment } from './environment';
 import { errorResponse, jsonResponse } from './httpResponses';
 import { readJsonBody } from './readJsonBody';
-import { getRepairClient } from './repairClient';
 
 /** The common alert schema caps an alert at 256 KB (larger log alerts drop their search results to fit). */
 export const MAX_ALERT_BYTES = 256 * 1024;
 
 type Settings = { ok: true; config: AppConfig; policy: AlertPolicy } | { ok: false; error: ConfigurationError };
 
-function loadSettings(): Settings {
+function loadSettings(env: Record<string, string | undefined>): Settings {
   try {
-    const env = getEnvironment();
     return { ok: true, config: readConfig(env), policy: readAlertPolicy(env) };
   } catch (err) {
     if (err instanceof ConfigurationError) return { ok: false, error: err };
@@ -57,8 +54,8 @@ function extraFields(parsed: InboundParse): Record<string, string | undefined> {
   return { kind, envelope, severity: severity === null ? undefined : `Sev${severity}`, observedError };
 }
 
-async function decideAndRecord(parsed: InboundParse, channel: AlertChannel, settings: Extract<Settings, { ok: true }>, context: InvocationContext): Promise<AlertDecision[]> {
-  const decisions = await decideAlert(parsed, { client: getRepairClient(context), config: settings.config, policy: settings.policy, now: alertNow });
+async function decideAndRecord(parsed: InboundParse, channel: AlertChannel, settings: Extract<Settings, { ok: true }>, context: InvocationContext, deps: ApiDependencies): Promise<AlertDecision[]> {
+  const decisions = await decideAlert(parsed, { client: deps.client(context), config: settings.config, policy: settings.policy, now: deps.now });
   for (const decision of decisions) recordDecision(context, channel, decision, extraFields(parsed));
   return decisions;
 }
@@ -101,13 +98,13 @@ function webhookResponse(request: HttpRequest, decisions: AlertDecision[]): Http
   return jsonResponse(status, body, headers);
 }
 
-export async function receiveAlertWebhook(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function receiveAlertWebhook(request: HttpRequest, context: InvocationContext, deps: ApiDependencies): Promise<HttpResponseInit> {
   if (request.method.toUpperCase() === 'OPTIONS') {
     // The CloudEvents webhook handshake: answered with a refusal, never WebHook-Allowed-Origin (eventGridDelivery.ts).
     recordDecision(context, 'webhook', { decision: 'invalid', reason: 'invalid', message: EVENT_GRID_AT_WEBHOOK_MESSAGE, details: [] });
     return errorResponse(400, 'EventGridNotAccepted', EVENT_GRID_AT_WEBHOOK_MESSAGE);
   }
-  const settings = loadSettings();
+  const settings = loadSettings(deps.env());
   if (!settings.ok) {
     return errorResponse(500, 'ConfigurationError', `The app is misconfigured: ${settings.error.message}`, { setting: settings.error.setting });
   }
@@ -123,7 +120,7 @@ export async function receiveAlertWebhook(request: HttpRequest, context: Invocat
   const parsed = safely(() => parseWebhookPayload(body.value), context);
   let decisions: AlertDecision[];
   try {
-    decisions = await decideAndRecord(parsed, 'webhook', settings, context);
+    decisions = await decideAndRecord(parsed, 'webhook', settings, context, deps);
   } catch (err) {
     // Action groups retry a webhook only on 408, 429, 503 and 504 (not 500): 503 gives the alert another chance.
     context.error('alert not processed: the durable client failed', err);
@@ -134,8 +131,8 @@ export async function receiveAlertWebhook(request: HttpRequest, context: Invocat
 
 // ---- Event Grid ----------------------------------------------------------------------------------------------
 
-export async function receiveEventGridEvent(event: unknown, context: InvocationContext): Promise<AlertDecision[]> {
-  const settings = loadSettings();
+export async function receiveEventGridEvent(event: unknown, context: InvocationContext, deps: ApiDependencies): Promise<AlertDecision[]> {
+  const settings = loadSettings(deps.env());
   if (!settings.ok) {
     // Not retried: replaying hours-old alerts once someone fixes the setting would start surprising repairs.
     const decision: AlertDecision = {
@@ -147,5 +144,5 @@ export async function receiveEventGridEvent(event: unknown, context: InvocationC
     return [decision];
   }
   const parsed = safely(() => parseEventGridEvent(event), context);
-  return decideAndRecord(parsed, 'eventGrid', settings, context);
+  return decideAndRecord(parsed, 'eventGrid', settings, context, deps);
 }

@@ -10,10 +10,10 @@ import { isRepairInstanceId, repairInstanceId } from '../domain/instanceId';
 import { startRepairFor } from './repairStarter';
 import { describeProblems, validateRepairRequest } from '../domain/repairRequest';
 import { parseVmResourceId } from '../domain/vmResourceId';
-import { getEnvironment } from './environment';
+import { ApiDependencies } from './apiDependencies';
 import { errorResponse, jsonResponse } from './httpResponses';
 import { readJsonBody } from './readJsonBody';
-import { getRepairClient, isUnknownInstanceError, RepairClient } from './repairClient';
+import { isUnknownInstanceError, RepairClient } from './repairClient';
 import { toStatusView } from './statusView';
 import { lookUpRunningChild, withChildProgress } from './childProgress';
 
@@ -23,9 +23,9 @@ function statusUrlFor(request: HttpRequest, id: string): string {
   return `${url.origin}/api/repairs/${encodeURIComponent(id)}`;
 }
 
-function loadConfig(): { ok: true; config: AppConfig } | { ok: false; response: HttpResponseInit } {
+function loadConfig(env: Record<string, string | undefined>): { ok: true; config: AppConfig } | { ok: false; response: HttpResponseInit } {
   try {
-    return { ok: true, config: readConfig(getEnvironment()) };
+    return { ok: true, config: readConfig(env) };
   } catch (err) {
     if (err instanceof ConfigurationError) {
       return { ok: false, response: errorResponse(500, 'ConfigurationError', `The app is misconfigured: ${err.message}`, { setting: err.setting }) };
@@ -39,8 +39,8 @@ function conflict(request: HttpRequest, id: string, vmId: string): HttpResponseI
   return errorResponse(409, 'RepairAlreadyRunning', `A repair of ${vmId} is already running; only one repair per VM runs at a time.`, { id, statusUrl }, { Location: statusUrl });
 }
 
-export async function startRepair(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
-  const loaded = loadConfig();
+export async function startRepair(request: HttpRequest, context: InvocationContext, deps: ApiDependencies): Promise<HttpResponseInit> {
+  const loaded = loadConfig(deps.env());
   if (!loaded.ok) return loaded.response;
   const { config } = loaded;
   const body = await readJsonBody(request);
@@ -50,7 +50,7 @@ export async function startRepair(request: HttpRequest, context: InvocationConte
     return errorResponse(400, 'InvalidRequest', `The repair request is invalid: ${describeProblems(validation.problems)}`, validation.problems);
   }
   const repair = validation.request;
-  const decision = await startRepairFor(getRepairClient(context), config, repair);
+  const decision = await startRepairFor(deps.client(context), config, repair);
   switch (decision.kind) {
     case 'scopesNotConfigured':
       return errorResponse(403, 'ScopesNotConfigured',
@@ -70,22 +70,22 @@ export async function startRepair(request: HttpRequest, context: InvocationConte
   return jsonResponse(202, { id, vmResourceId: repair.vm.id, mode: repair.mode, statusUrl }, { Location: statusUrl, 'Retry-After': '10' });
 }
 
-export async function getRepair(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function getRepair(request: HttpRequest, context: InvocationContext, deps: ApiDependencies): Promise<HttpResponseInit> {
   const id = request.params.id ?? '';
   if (!isRepairInstanceId(id)) {
     return errorResponse(404, 'RepairNotFound', `No repair has the id ${quoteInput(id)}. Repair ids look like rdprepair-<vm name>-<16 hex digits>.`);
   }
-  return respondWithStatus(request, getRepairClient(context), id);
+  return respondWithStatus(request, deps.client(context), id);
 }
 
-export async function findRepair(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function findRepair(request: HttpRequest, context: InvocationContext, deps: ApiDependencies): Promise<HttpResponseInit> {
   const raw = request.query.get('vmResourceId');
   if (raw === null || raw.trim() === '') {
     return errorResponse(400, 'InvalidRequest', 'The query parameter vmResourceId is required: GET /api/repairs?vmResourceId=/subscriptions/.../virtualMachines/<name>.');
   }
   const vm = parseVmResourceId(raw);
   if (!vm.ok) return errorResponse(400, 'InvalidRequest', `vmResourceId ${vm.message}`, [{ field: 'vmResourceId', message: vm.message }]);
-  return respondWithStatus(request, getRepairClient(context), repairInstanceId(vm.value.key), vm.value.id);
+  return respondWithStatus(request, deps.client(context), repairInstanceId(vm.value.key), vm.value.id);
 }
 
 async function respondWithStatus(request: HttpRequest, client: RepairClient, id: string, vmId?: string): Promise<HttpResponseInit> {

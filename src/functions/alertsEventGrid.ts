@@ -6,11 +6,14 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { receiveEventGridEvent } from '../api/alertApi';
+import { ApiDependencies } from '../api/apiDependencies';
 
-app.eventGrid<unknown>('receiveAlertEvent', {
-  extraInputs: [df.input.durableClient()],
-  handler: async (event, context) => {
-    // The decisions are logged by the handler; an Event Grid trigger has no response to put them in.
-    await receiveEventGridEvent(event, context);
-  },
-});
+export function registerAlertsEventGrid(deps: ApiDependencies): void {
+  app.eventGrid<unknown>('receiveAlertEvent', {
+    extraInputs: [df.input.durableClient()],
+    handler: async (event, context) => {
+      // The decisions are logged by the handler; an Event Grid trigger has no response to put them in.
+      await receiveEventGridEvent(event, context, deps);
+    },
+  });
+}

@@ -5,12 +5,15 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { receiveAlertWebhook } from '../api/alertApi';
+import { ApiDependencies } from '../api/apiDependencies';
 import { withErrorBoundary } from '../api/httpResponses';
 
-app.http('receiveAlert', {
-  route: 'alerts',
-  methods: ['POST', 'OPTIONS'],
-  authLevel: 'function',
-  extraInputs: [df.input.durableClient()],
-  handler: withErrorBoundary(receiveAlertWebhook),
-});
+export function registerAlertsHttp(deps: ApiDependencies): void {
+  app.http('receiveAlert', {
+    route: 'alerts',
+    methods: ['POST', 'OPTIONS'],
+    authLevel: 'function',
+    extraInputs: [df.input.durableClient()],
+    handler: withErrorBoundary((request, context) => receiveAlertWebhook(request, context, deps)),
+  });
+}

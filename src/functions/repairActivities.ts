@@ -1,8 +1,10 @@
-/** Registers every repair activity from the contracts map; each runs against the dependencies the composition root built. */
+/** Registers every repair activity from the contracts map; each runs against the dependencies it is given. */
 import * as df from 'durable-functions';
 import { ACTIVITY_NAMES, runActivity } from '../activities';
-import { getActivityDeps } from '../activities/deps';
+import { ActivityDeps } from '../activities/deps';
 
-for (const name of ACTIVITY_NAMES) {
-  df.app.activity(name, { handler: (input: unknown) => runActivity(name, input as never, getActivityDeps()) });
+export function registerRepairActivities(deps: ActivityDeps): void {
+  for (const name of ACTIVITY_NAMES) {
+    df.app.activity(name, { handler: (input: unknown) => runActivity(name, input as never, deps) });
+  }
 }

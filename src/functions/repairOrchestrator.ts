@@ -1,6 +1,8 @@
-/** Registers the repair orchestration. */
+/** Registers the repair orchestration (it needs no dependencies: it only schedules activities). */
 import * as df from 'durable-functions';
 import { REPAIR_ORCHESTRATOR } from '../orchestration/names';
 import { repairOrchestrator } from '../orchestration/repairOrchestrator';
 
-df.app.orchestration(REPAIR_ORCHESTRATOR, repairOrchestrator);
+export function registerRepairOrchestrator(): void {
+  df.app.orchestration(REPAIR_ORCHESTRATOR, repairOrchestrator);
+}

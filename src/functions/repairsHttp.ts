@@ -1,29 +1,32 @@
 /** HTTP triggers of the repair API (routes under /api). Thin: the handlers live in src/api/. */
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
+import { ApiDependencies } from '../api/apiDependencies';
 import { withErrorBoundary } from '../api/httpResponses';
 import { findRepair, getRepair, startRepair } from '../api/repairApi';
 
-app.http('startRepair', {
-  route: 'repairs',
-  methods: ['POST'],
-  authLevel: 'function',
-  extraInputs: [df.input.durableClient()],
-  handler: withErrorBoundary(startRepair),
-});
+export function registerRepairsHttp(deps: ApiDependencies): void {
+  app.http('startRepair', {
+    route: 'repairs',
+    methods: ['POST'],
+    authLevel: 'function',
+    extraInputs: [df.input.durableClient()],
+    handler: withErrorBoundary((request, context) => startRepair(request, context, deps)),
+  });
 
-app.http('getRepair', {
-  route: 'repairs/{id}',
-  methods: ['GET'],
-  authLevel: 'function',
-  extraInputs: [df.input.durableClient()],
-  handler: withErrorBoundary(getRepair),
-});
+  app.http('getRepair', {
+    route: 'repairs/{id}',
+    methods: ['GET'],
+    authLevel: 'function',
+    extraInputs: [df.input.durableClient()],
+    handler: withErrorBoundary((request, context) => getRepair(request, context, deps)),
+  });
 
-app.http('findRepair', {
-  route: 'repairs',
-  methods: ['GET'],
-  authLevel: 'function',
-  extraInputs: [df.input.durableClient()],
-  handler: withErrorBoundary(findRepair),
-});
+  app.http('findRepair', {
+    route: 'repairs',
+    methods: ['GET'],
+    authLevel: 'function',
+    extraInputs: [df.input.durableClient()],
+    handler: withErrorBoundary((request, context) => findRepair(request, context, deps)),
+  });
+}

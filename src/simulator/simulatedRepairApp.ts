@@ -4,8 +4,8 @@
  * handlers; the real orchestrator is replayed by the durable host emulator on a virtual clock; activities call
  * the simulated ARM through the real SDK clients; the real probe dials a loopback RDP endpoint per VM whose
  * behaviour follows the simulated state, and whether a probe gets through the NSGs is the simulated network's
- * own decision (nsgPacketFilter), never the product's. One instance at a time per process (it owns the app's
- * injection points).
+ * own decision (nsgPacketFilter), never the product's. Each instance registers the app through its composition
+ * root with its own dependencies, so several can run in one process.
  *
  * Worker faults (issue: every fault ends honest): with `workerFaults`, the emulator can kill the worker after an
  * activity or lose an activity's result. A restarted worker is the app loaded again in a fresh module registry
@@ -13,14 +13,12 @@
  * the previous worker kept in memory survives, as in a new Functions worker process.
  */
 import * as path from 'node:path';
-import { setActivityDeps } from '../activities/deps';
-import { setAlertClock } from '../api/alertClock';
-import { setEnvironmentOverride } from '../api/environment';
-import { setRepairClientProvider } from '../api/repairClient';
 import { probeRdp } from '../rdp/probe';
+import type { RepairClient } from '../api/repairClient';
+import { registerApp } from '../functions/registerApp';
 import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
 import { DurableHostEmulator, type ActivityPoint } from './durable';
-import { createInvocationContext, freshRequireCache, loadFunctionApp, type FunctionRegistry, type ModuleIsolation } from './functionsHost';
+import { createInvocationContext, freshRequireCache, registerFunctionApp, type FunctionRegistry, type ModuleIsolation } from './functionsHost';
 import { admitsInbound, openToWorld } from './nsgPacketFilter';
 import { endpointBehaviourFor } from './rdpEndpointPolicy';
 import { attachSimulatedGuest, guestPortBehaviours, SimulatedWindowsGuest } from './guest';
@@ -30,29 +28,22 @@ import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
 import { VirtualClock } from './virtualClock';
 
 const SRC = path.join(__dirname, '..');
-const FUNCTION_MODULES = ['repairsHttp', 'repairOrchestrator', 'repairActivities', 'alertsHttp', 'alertsEventGrid'].map((m) => path.join(SRC, 'functions', m));
 
-/** The app's injection points as one loaded copy of the app has them (the composition root, once it exists). */
-interface AppWiring {
-  setActivityDeps: typeof setActivityDeps;
-  setAlertClock: typeof setAlertClock;
-  setEnvironmentOverride: typeof setEnvironmentOverride;
-  setRepairClientProvider: typeof setRepairClientProvider;
+/** What the simulation wires into one loaded copy of the app: its composition root and the parts it dials with. */
+interface AppModules {
+  registerApp: typeof registerApp;
   probeRdp: typeof probeRdp;
   createSimulatedArmClients: typeof createSimulatedArmClients;
 }
 
-const FIRST_WORKER_WIRING: AppWiring = { setActivityDeps, setAlertClock, setEnvironmentOverride, setRepairClientProvider, probeRdp, createSimulatedArmClients };
+const FIRST_WORKER_MODULES: AppModules = { registerApp, probeRdp, createSimulatedArmClients };
 
-/** The injection points of the copy of the app just loaded (call inside the isolation that loaded it). */
-function freshWiring(): AppWiring {
+/** The modules of the copy of the app just loaded (call inside the isolation that loaded it). */
+function freshModules(): AppModules {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const load = <T>(relative: string): T => require(path.join(SRC, relative)) as T;
   return {
-    setActivityDeps: load<typeof import('../activities/deps')>('activities/deps').setActivityDeps,
-    setAlertClock: load<typeof import('../api/alertClock')>('api/alertClock').setAlertClock,
-    setEnvironmentOverride: load<typeof import('../api/environment')>('api/environment').setEnvironmentOverride,
-    setRepairClientProvider: load<typeof import('../api/repairClient')>('api/repairClient').setRepairClientProvider,
+    registerApp: load<typeof import('../functions/registerApp')>('functions/registerApp').registerApp,
     probeRdp: load<typeof import('../rdp/probe')>('rdp/probe').probeRdp,
     createSimulatedArmClients: load<typeof import('./arm/clients')>('simulator/arm/clients').createSimulatedArmClients,
   };
@@ -79,6 +70,8 @@ export interface SimulatedAppOptions {
    * `(load) => jest.isolateModules(load)` (test/support/moduleIsolation.ts).
    */
   isolateModules?: ModuleIsolation;
+  /** Functions a test registers beside the app's own (e.g. a small orchestration), into this app's registry. */
+  extraRegistrations?: () => void;
 }
 
 export interface SimHttpResponse {
@@ -116,12 +109,17 @@ export class SimulatedRepairApp {
   private readonly settings: Record<string, string | undefined>;
   private unsubscribe: () => void = () => undefined;
   private readonly isolateModules: ModuleIsolation;
+  private durableClientOverride: RepairClient | undefined;
+  private readonly extraRegistrations: () => void;
 
   private constructor(options: SimulatedAppOptions) {
     this.isolateModules = options.isolateModules ?? freshRequireCache;
+    this.extraRegistrations = options.extraRegistrations ?? (() => undefined);
     const faults = options.workerFaults;
+    this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
+    this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
     this.emulator = new DurableHostEmulator({
-      registry: loadFunctionApp(FUNCTION_MODULES),
+      registry: this.register(FIRST_WORKER_MODULES),
       clock: this.clock,
       executeActivitiesTwice: options.executeActivitiesTwice ?? false,
       ...(faults
@@ -133,14 +131,11 @@ export class SimulatedRepairApp {
           }
         : {}),
     });
-    this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
-    this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
     this.resourceGroup = this.arm.world.addResourceGroup({ subscriptionId: SIM_SUBSCRIPTION_ID, name: SIM_RESOURCE_GROUP, location: SIM_LOCATION });
   }
 
   static async start(options: SimulatedAppOptions = {}): Promise<SimulatedRepairApp> {
     const app = new SimulatedRepairApp(options);
-    app.wire(FIRST_WORKER_WIRING);
     app.unsubscribe = app.arm.onChange(() => {
       void app.syncEndpoints();
     });
@@ -152,32 +147,42 @@ export class SimulatedRepairApp {
     return this.emulator.currentRegistry;
   }
 
-  /** Wires one loaded copy of the app to this simulation: the same inputs for the first worker and every restart. */
-  private wire(wiring: AppWiring): void {
-    wiring.setEnvironmentOverride(this.settings);
-    wiring.setAlertClock(() => this.clock.now());
-    wiring.setRepairClientProvider(() => this.emulator.client);
-    wiring.setActivityDeps({
-      arm: wiring.createSimulatedArmClients(this.arm),
-      probe: wiring.probeRdp,
-      // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
-      dialTarget: async (address, port) => {
-        await this.syncEndpoints();
-        return this.dialTarget(address, port);
-      },
-      now: () => this.clock.now(),
+  /**
+   * Registers one loaded copy of the app through its composition root, with this simulation's dependencies: the
+   * same inputs for the first worker and every restarted one. Each app gets a registry of its own.
+   */
+  private register(modules: AppModules): FunctionRegistry {
+    return registerFunctionApp(() => {
+      modules.registerApp({
+        api: { env: () => this.settings, now: () => this.clock.now(), client: () => this.durableClientOverride ?? this.emulator.client },
+        activities: {
+          arm: modules.createSimulatedArmClients(this.arm),
+          probe: modules.probeRdp,
+          // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
+          dialTarget: async (address, port) => {
+            await this.syncEndpoints();
+            return this.dialTarget(address, port);
+          },
+          now: () => this.clock.now(),
+        },
+      });
+      this.extraRegistrations();
     });
   }
 
-  /** A new worker: the app loaded again in fresh modules and wired again; the old worker's memory is gone. */
+  /** Hands the app's handlers another durable client (e.g. one that fails), or the emulator's again with undefined. */
+  useDurableClient(client: RepairClient | undefined): void {
+    this.durableClientOverride = client;
+  }
+
+  /** A new worker: the app loaded again in fresh modules and registered again; the old worker's memory is gone. */
   private restartWorker(): FunctionRegistry {
-    let loaded: { registry: FunctionRegistry; wiring: AppWiring } | undefined;
+    let registry: FunctionRegistry | undefined;
     this.isolateModules(() => {
-      loaded = { registry: loadFunctionApp(FUNCTION_MODULES), wiring: freshWiring() };
+      registry = this.register(freshModules());
     });
-    if (!loaded) throw new Error('The module isolation did not run the worker load.');
-    this.wire(loaded.wiring);
-    return loaded.registry;
+    if (!registry) throw new Error('The module isolation did not run the worker load.');
+    return registry;
   }
 
   /** Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. */
@@ -289,10 +294,6 @@ export class SimulatedRepairApp {
     await this.syncing;
     await Promise.all([...this.vms.values()].flatMap((v) => [...v.endpoints.values()].map((e) => e.close())));
     this.vms.clear();
-    setActivityDeps(undefined);
-    setRepairClientProvider(undefined);
-    setEnvironmentOverride(undefined);
-    setAlertClock(undefined);
     if (this.syncErrors.length > 0) {
       throw new Error(`The simulated endpoints could not follow the simulated state: ${this.syncErrors.map((e) => e.message).join('; ')}`);
     }

@@ -4,7 +4,6 @@
  * alert CIDR setting, alerts naming several VMs, bad settings and a failing durable client.
  */
 import { resetAlertDecisionCounts, alertDecisionCounts } from '../../src/api/alertMetrics';
-import { setRepairClientProvider } from '../../src/api/repairClient';
 import { deliverEventGridEvent, postAlertWebhook } from '../../src/simulator/alertDelivery';
 import { asEventGridEvent, connectionFailedEventFor, vmMetricAlert } from '../../src/simulator/sampleAlerts';
 import { SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from '../../src/simulator/scenarios/catalog';
@@ -172,7 +171,7 @@ describe('failures of the app itself', () => {
   it('a failing durable client: the webhook answers 503 (action groups retry it) without a stack; the Event Grid trigger throws so Event Grid retries', async () => {
     await start();
     const failing = { ...app.emulator.client, getStatus: async () => Promise.reject(new Error('The operation failed with an unexpected status code: 503. Details: "busy"')) };
-    setRepairClientProvider(() => failing);
+    app.useDurableClient(failing);
     const answer = await postAlertWebhook(app, vmMetricAlert(vm('vm-y')));
     expect(answer.status).toBe(503);
     expect(answer.headers['Retry-After']).toBe('10');

@@ -1,8 +1,13 @@
 /** The alert functions as the Functions host would receive them (captured by the functions-core stand-in). */
-import * as path from 'node:path';
-import { loadFunctionApp } from '../../src/simulator/functionsHost';
+import { registerAlertsEventGrid } from '../../src/functions/alertsEventGrid';
+import { registerAlertsHttp } from '../../src/functions/alertsHttp';
+import { registerFunctionApp } from '../../src/simulator/functionsHost';
+import { unusedApiDependencies } from '../support/unusedDependencies';
 
-const registry = loadFunctionApp(['alertsHttp', 'alertsEventGrid'].map((m) => path.join(__dirname, '../../src/functions', m)));
+const registry = registerFunctionApp(() => {
+  registerAlertsHttp(unusedApiDependencies);
+  registerAlertsEventGrid(unusedApiDependencies);
+});
 
 function bindingTypes(name: string): string[] {
   return Object.values(registry.getOrThrow(name).metadata.bindings).map((b) => `${b.type}:${b.direction}`).sort();

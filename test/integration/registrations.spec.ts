@@ -1,10 +1,17 @@
 /** The app's registrations as the Functions host would receive them (captured by the functions-core stand-in). */
-import * as path from 'node:path';
-import { loadFunctionApp } from '../../src/simulator/functionsHost';
+import { registerRepairActivities } from '../../src/functions/repairActivities';
+import { registerRepairOrchestrator } from '../../src/functions/repairOrchestrator';
+import { registerRepairsHttp } from '../../src/functions/repairsHttp';
+import { registerFunctionApp } from '../../src/simulator/functionsHost';
+import { unusedApiDependencies, unusedActivityDeps } from '../support/unusedDependencies';
 import { ACTIVITY_NAMES } from '../../src/domain/activityContracts';
 import { REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
 
-const registry = loadFunctionApp(['repairsHttp', 'repairOrchestrator', 'repairActivities'].map((m) => path.join(__dirname, '../../src/functions', m)));
+const registry = registerFunctionApp(() => {
+  registerRepairsHttp(unusedApiDependencies);
+  registerRepairOrchestrator();
+  registerRepairActivities(unusedActivityDeps);
+});
 
 function bindingTypes(name: string): string[] {
   return Object.values(registry.getOrThrow(name).metadata.bindings).map((b) => `${b.type}:${b.direction}`).sort();

@@ -11,8 +11,14 @@ const REPAIR_ID = 'rdprepair-vm-child-0123456789abcdef';
 describe('GET /api/repairs/{id} with a running sub-orchestration', () => {
   let app: SimulatedRepairApp;
   beforeAll(async () => {
-    app = await SimulatedRepairApp.start();
-    // Registered after the app's own registrations, into the same functions-core stand-in.
+    app = await SimulatedRepairApp.start({ extraRegistrations: registerTestOrchestrations });
+  });
+  afterAll(async () => {
+    await app.close();
+  });
+
+  // Registered beside the app's own registrations, into the same app's registry.
+  function registerTestOrchestrations(): void {
     df.app.orchestration('TestOfflineChild', function* (context: df.OrchestrationContext) {
       for (const percent of [10, 60]) {
         context.df.setCustomStatus({ currentStep: 'copying the OS disk', percent });
@@ -27,10 +33,7 @@ describe('GET /api/repairs/{id} with a running sub-orchestration', () => {
       context.df.setCustomStatus({ repairId: context.df.instanceId, timeline: [], currentStep: null });
       return { repairId: context.df.instanceId, timeline: [], child: result };
     });
-  });
-  afterAll(async () => {
-    await app.close();
-  });
+  }
 
   it("shows the child's progress while it runs and drops it once the parent moved on", async () => {
     await app.emulator.client.startNew('TestOfflineParent', { instanceId: REPAIR_ID });

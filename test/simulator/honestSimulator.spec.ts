@@ -21,10 +21,7 @@ const DECISION_ROOMS = ['orchestration', 'api', 'alerts', 'domain', 'activities'
  */
 const REVIEWED: Record<string, Record<string, string>> = {
   'simulatedRepairApp.ts': {
-    'activities/deps': 'wiring: hands the real activities their simulated dependencies (composition, not decision)',
-    'api/alertClock': 'wiring: points the real alert intake at the virtual clock',
-    'api/environment': 'wiring: the app settings of the simulated deployment',
-    'api/repairClient': 'wiring: the real HTTP handlers talk to the emulator client',
+    'functions/registerApp': "wiring: the app's composition root, handed the simulation's settings, clock, emulator client and activity dependencies",
     'rdp/probe': 'wiring: the real probe is what the activities run',
   },
   'arm/clients.ts': {
@@ -107,7 +104,7 @@ describe('the simulator is a witness, not a mirror', () => {
   const imports = productImports();
 
   it('finds the product imports it is meant to police (the scan itself works)', () => {
-    expect(imports.some((i) => i.importer === 'simulatedRepairApp.ts' && i.target === 'activities/deps')).toBe(true);
+    expect(imports.some((i) => i.importer === 'simulatedRepairApp.ts' && i.target === 'functions/registerApp')).toBe(true);
   });
 
   it('never imports a product decision at run time, not even in the harness', () => {

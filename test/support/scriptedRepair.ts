@@ -13,7 +13,7 @@ import { Activities, ActivityName } from '../../src/domain/activityContracts';
 import { REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
 import { ActivityPoint, DurableHostEmulator } from '../../src/simulator/durable';
 import { ActivityScript, ScriptedActivities } from '../../src/simulator/durable/scriptedActivities';
-import { loadFunctionApp, type ModuleIsolation } from '../../src/simulator/functionsHost';
+import { registerFunctionApp, type ModuleIsolation } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
 
 export type RepairScript = ActivityScript<ActivityName>;
@@ -126,11 +126,17 @@ export interface ScriptedRepairRun {
 }
 
 const ORCHESTRATOR_MODULE = path.join(__dirname, '..', '..', 'src', 'functions', 'repairOrchestrator');
-let orchestrator: ReturnType<ReturnType<typeof loadFunctionApp>['getOrThrow']> | undefined;
+let orchestrator: ReturnType<ReturnType<typeof registerFunctionApp>['getOrThrow']> | undefined;
+
+function registeredOrchestrator() {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { registerRepairOrchestrator } = require(ORCHESTRATOR_MODULE) as typeof import('../../src/functions/repairOrchestrator');
+  return registerFunctionApp(registerRepairOrchestrator).getOrThrow(REPAIR_ORCHESTRATOR);
+}
 
 function realOrchestrator() {
-  // The registration module as the app has it; loaded once per jest module registry.
-  orchestrator ??= loadFunctionApp([ORCHESTRATOR_MODULE]).getOrThrow(REPAIR_ORCHESTRATOR);
+  // The registration as the app makes it; once per jest module registry.
+  orchestrator ??= registeredOrchestrator();
   return orchestrator;
 }
 
@@ -138,7 +144,7 @@ function realOrchestrator() {
 function freshOrchestrator(isolateModules: ModuleIsolation) {
   let fresh: ReturnType<typeof realOrchestrator> | undefined;
   isolateModules(() => {
-    fresh = loadFunctionApp([ORCHESTRATOR_MODULE]).getOrThrow(REPAIR_ORCHESTRATOR);
+    fresh = registeredOrchestrator();
   });
   if (!fresh) throw new Error('The module isolation did not load the orchestrator.');
   return fresh;

@@ -12,8 +12,27 @@
  */
 import { CoreFunctionMetadata, FunctionRegistry, RegisteredHandler, RegisteredHook } from './FunctionRegistry';
 
-/** The one registry of this process (of this jest module registry under jest). */
+/** The registry of this process (of this jest module registry under jest) when no capture is active. */
 export const functionRegistry = new FunctionRegistry();
+
+// While a capture runs, registrations go to its registry instead: each simulated app gets its own, so two apps
+// (each with its own dependencies) can live in one process. @azure/functions registers synchronously.
+let capturing: FunctionRegistry | undefined;
+
+function target(): FunctionRegistry {
+  return capturing ?? functionRegistry;
+}
+
+/** Runs `register` with every registration it makes recorded into `into`. */
+export function captureRegistrations(into: FunctionRegistry, register: () => void): void {
+  const previous = capturing;
+  capturing = into;
+  try {
+    register();
+  } finally {
+    capturing = previous;
+  }
+}
 
 /** Mirrors the worker's version fields, which @azure/functions may log; the values say what this is. */
 export const version = 'simulated';
@@ -37,15 +56,18 @@ export class Disposable {
 }
 
 export function registerFunction(metadata: CoreFunctionMetadata, handler: RegisteredHandler): Disposable {
-  const entry = functionRegistry.register(metadata, handler);
+  const registry = target();
+  const entry = registry.register(metadata, handler);
   // The real worker lets an app unregister before startup completes; mirror that with the same Disposable shape.
   return new Disposable(() => {
-    if (functionRegistry.get(entry.name) === entry) functionRegistry.unregister(entry.name);
+    if (registry.get(entry.name) === entry) registry.unregister(entry.name);
   });
 }
 
 export function setProgrammingModel(model: unknown): void {
+  // @azure/functions sets it once per process; every capture after that inherits it (see registerFunctionApp).
   functionRegistry.setProgrammingModel(model);
+  capturing?.setProgrammingModel(model);
 }
 
 export function getProgrammingModel(): unknown {
@@ -54,8 +76,9 @@ export function getProgrammingModel(): unknown {
 
 export function registerHook(hookName: string, callback: (...args: unknown[]) => unknown): Disposable {
   const hook: RegisteredHook = { hookName, callback };
-  functionRegistry.addHook(hook);
-  return new Disposable(() => functionRegistry.removeHook(hook));
+  const registry = target();
+  registry.addHook(hook);
+  return new Disposable(() => registry.removeHook(hook));
 }
 
 /** The worker's system log; kept in memory so tests stay quiet and can still read it. */

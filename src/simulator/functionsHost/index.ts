@@ -3,7 +3,7 @@
  * Never registered as a function.
  */
 export * from './FunctionRegistry';
-export { installFunctionsCoreStandIn, loadFunctionApp, standInRegistry } from './installFunctionsCoreStandIn';
+export { installFunctionsCoreStandIn, loadFunctionApp, registerFunctionApp, standInRegistry } from './installFunctionsCoreStandIn';
 export { createInvocationContext } from './invocationContext';
 export type { CreateInvocationContextOptions, FunctionLogEntry, FunctionLogSink } from './invocationContext';
 export { matchHttpRoute } from './httpRoute';

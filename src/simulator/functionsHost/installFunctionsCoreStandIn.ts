@@ -35,6 +35,10 @@ export function installFunctionsCoreStandIn(): string {
 
 /** The registry the stand-in records into (the same module instance `@azure/functions` receives). */
 export function standInRegistry(): FunctionRegistry {
+  return standInCore().functionRegistry;
+}
+
+function standInCore(): typeof import('./functionsCoreModule') {
   installFunctionsCoreStandIn();
   let core: typeof import('./functionsCoreModule');
   try {
@@ -47,7 +51,27 @@ export function standInRegistry(): FunctionRegistry {
         `moduleNameMapper: '^@azure/functions-core$': '<rootDir>/src/simulator/functionsHost/functionsCoreModule.ts'.`,
     );
   }
-  return core.functionRegistry;
+  return core;
+}
+
+const TEST_MODE_MESSAGE =
+  '@azure/functions never reached the functions-core stand-in: it was used before installFunctionsCoreStandIn() ' +
+  'ran and is now in "test mode". Call loadFunctionApp/registerFunctionApp/installFunctionsCoreStandIn before anything registers functions.';
+
+/**
+ * Runs an app's registration function (e.g. registerApp with the simulator's dependencies) and returns a registry
+ * of its own holding exactly what it registered: the way the simulator loads the app through its composition root.
+ */
+export function registerFunctionApp(register: () => void): FunctionRegistry {
+  const core = standInCore();
+  const registry = new FunctionRegistry();
+  core.captureRegistrations(registry, register);
+  if (registry.programmingModel === undefined) {
+    const model = core.getProgrammingModel();
+    if (model === undefined) throw new Error(TEST_MODE_MESSAGE);
+    registry.setProgrammingModel(model);
+  }
+  return registry;
 }
 
 /**
@@ -63,10 +87,7 @@ export function loadFunctionApp(modulePaths: string[]): FunctionRegistry {
   if (modulePaths.length > 0 && registry.programmingModel === undefined) {
     // @azure/functions calls setProgrammingModel before its first registerFunction; if it never did, it found
     // no core module (it was first used before the stand-in was installed) and dropped every registration.
-    throw new Error(
-      '@azure/functions never reached the functions-core stand-in: it was used before installFunctionsCoreStandIn() ' +
-        'ran and is now in "test mode". Call loadFunctionApp/installFunctionsCoreStandIn before anything registers functions.',
-    );
+    throw new Error(TEST_MODE_MESSAGE);
   }
   return registry;
 }

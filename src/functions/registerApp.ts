@@ -1,0 +1,21 @@
+/** Every registration of the app, given its dependencies: what the production entry point and the simulator share. */
+import { ActivityDeps } from '../activities/deps';
+import { ApiDependencies } from '../api/apiDependencies';
+import { registerAlertsEventGrid } from './alertsEventGrid';
+import { registerAlertsHttp } from './alertsHttp';
+import { registerRepairActivities } from './repairActivities';
+import { registerRepairOrchestrator } from './repairOrchestrator';
+import { registerRepairsHttp } from './repairsHttp';
+
+export interface AppDependencies {
+  api: ApiDependencies;
+  activities: ActivityDeps;
+}
+
+export function registerApp(deps: AppDependencies): void {
+  registerRepairsHttp(deps.api);
+  registerAlertsHttp(deps.api);
+  registerAlertsEventGrid(deps.api);
+  registerRepairOrchestrator();
+  registerRepairActivities(deps.activities);
+}

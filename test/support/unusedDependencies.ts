@@ -1,0 +1,22 @@
+/** Dependencies for tests that only inspect registrations: any call into them is a test bug and says so. */
+import { ActivityDeps } from '../../src/activities/deps';
+import { ApiDependencies } from '../../src/api/apiDependencies';
+
+function unused(what: string): never {
+  throw new Error(`${what} was called, but this test only inspects registrations`);
+}
+
+export const unusedApiDependencies: ApiDependencies = {
+  env: () => unused('env'),
+  now: () => unused('now'),
+  client: () => unused('client'),
+};
+
+export const unusedActivityDeps: ActivityDeps = {
+  get arm(): never {
+    return unused('arm');
+  },
+  probe: async () => unused('probe'),
+  dialTarget: async () => unused('dialTarget'),
+  now: () => unused('now'),
+};
