@@ -98,8 +98,8 @@ export function* onlineRepairStep(
       flow.find({
         code: 'PortHolderStopped',
         severity: 'warning',
-        message: `${step.params.ServiceName} was stopped to free port ${step.params.RdpPort}; its start type was not changed, so if it starts automatically it takes the port again at the next boot.`,
-        advice: `Give ${step.params.ServiceName} another port, or set it to Manual if it is not needed.`,
+        message: `${step.params.ServiceName} was stopped to free port ${step.params.RdpPort} and set to Disabled, so it does not take the port again at the next boot (its previous start type is in the recorded changes).`,
+        advice: `Give ${step.params.ServiceName} another port, then set its start type back (Set-Service -Name ${step.params.ServiceName} -StartupType Automatic) and start it.`,
       });
     }
     if (state.newPort !== null && state.newPort !== port) {
@@ -115,7 +115,7 @@ export function* onlineRepairStep(
   }
   if (plan.steps.length > 0) yield* probe(withRestart.length > 0 ? 'after the fixes and the restart' : 'after the service fixes');
 
-  if (plan.steps.length === 0) {
+  if (plan.steps.length === 0 && !plan.explained) {
     // Diagnosis saw nothing wrong, yet RDP fails: the article's order, one step at a time.
     for (const step of articleOrderSteps({ allowLegacyTls: flow.request.allowLegacyTls })) {
       const changed = yield* runFix(flow, vm, step, state);
