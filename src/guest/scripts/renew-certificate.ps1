@@ -150,44 +150,57 @@ try {
         $actions.Add('no RDP key container (f686aace*) in MachineKeys: Windows creates one with the certificate')
     }
     else {
-        # 3: the key container's ACLs, saved first so that every change below can be reverted. The backup goes
-        # into the directory this script creates (errata 7: never a different, assumed one).
-        $null = [System.IO.Directory]::CreateDirectory($BackupDirectory)
-        $aclBackupPath = Join-Path $BackupDirectory ('machinekeys-acl-{0}.txt' -f $stamp)
-        $keyPattern = Join-Path $MachineKeysDirectory $RdpKeyFilter
-        $save = Invoke-Native { icacls.exe $keyPattern /save $aclBackupPath }
-        if ($save.exitCode -ne 0 -or -not (Test-Path -LiteralPath $aclBackupPath)) {
-            # No backup, no change: the ACLs stay as they are and the certificate is left alone too.
-            throw ('icacls /save failed (exit {0}): {1}' -f $save.exitCode, $save.output)
+        # 3: only containers that lack part of this build's set are touched; a complete one is left as it is.
+        if ($legacyEntry) {
+            $completeSet = '^SYSTEM=F;NETWORK SERVICE=[RF];Administrators=[RF]$'
         }
-        $result.aclBackupPath = $aclBackupPath
-        $actions.Add('saved key ACLs; restore: icacls "' + $MachineKeysDirectory + '" /restore "' + $aclBackupPath + '"')
+        else {
+            $completeSet = '^SYSTEM=F;NETWORK SERVICE=[RF];SessionEnv=F$'
+        }
+        $toGrant = @($rdpKeyFiles | Where-Object { (Get-KeyAccessSummary -Path $_.FullName -LegacyEntry $legacyEntry) -notmatch $completeSet })
+        if ($toGrant.Count -eq 0) {
+            $actions.Add('the RDP key container ACLs already carry build ' + $buildNumber + "'s entries: unchanged")
+        }
+        else {
+            # Their ACLs, saved first so that every change below can be reverted. The backup goes into the
+            # directory this script creates (errata 7: never a different, assumed one).
+            $null = [System.IO.Directory]::CreateDirectory($BackupDirectory)
+            $aclBackupPath = Join-Path $BackupDirectory ('machinekeys-acl-{0}.txt' -f $stamp)
+            $keyPattern = Join-Path $MachineKeysDirectory $RdpKeyFilter
+            $save = Invoke-Native { icacls.exe $keyPattern /save $aclBackupPath }
+            if ($save.exitCode -ne 0 -or -not (Test-Path -LiteralPath $aclBackupPath)) {
+                # No backup, no change: the ACLs stay as they are and the certificate is left alone too.
+                throw ('icacls /save failed (exit {0}): {1}' -f $save.exitCode, $save.output)
+            }
+            $result.aclBackupPath = $aclBackupPath
+            $actions.Add('saved key ACLs; restore: icacls "' + $MachineKeysDirectory + '" /restore "' + $aclBackupPath + '"')
 
-        $recorded = 0
-        foreach ($keyFile in $rdpKeyFiles) {
-            $keyPath = $keyFile.FullName
-            $before = Get-KeyAccessSummary -Path $keyPath -LegacyEntry $legacyEntry
-            if ($legacyEntry) {
-                $grant = Invoke-Native { icacls.exe $keyPath /grant '*S-1-5-18:(F)' '*S-1-5-20:(R)' '*S-1-5-32-544:(R)' }
-            }
-            else {
-                $grant = Invoke-Native { icacls.exe $keyPath /grant '*S-1-5-18:(F)' '*S-1-5-20:(R)' '*S-1-5-80-4022436659-1090538466-1613889075-870485073-3428993833:(F)' }
-            }
-            if ($grant.exitCode -ne 0) {
-                throw ('icacls /grant failed on {0} (exit {1}): {2}' -f $keyFile.Name, $grant.exitCode, $grant.output)
-            }
-            $after = Get-KeyAccessSummary -Path $keyPath -LegacyEntry $legacyEntry
-            if ($recorded -lt $MaxRecordedKeyFiles) {
-                Add-Change -Path $keyPath -Name 'ACL' -Before $before -After $after
-                $recorded += 1
-                if ($after -notmatch '^SYSTEM=F;NETWORK SERVICE=[RF];(Administrators=[RF]|SessionEnv=F)$') {
+            $recorded = 0
+            foreach ($keyFile in $toGrant) {
+                $keyPath = $keyFile.FullName
+                $before = Get-KeyAccessSummary -Path $keyPath -LegacyEntry $legacyEntry
+                if ($legacyEntry) {
+                    $grant = Invoke-Native { icacls.exe $keyPath /grant '*S-1-5-18:(F)' '*S-1-5-20:(R)' '*S-1-5-32-544:(R)' }
+                }
+                else {
+                    $grant = Invoke-Native { icacls.exe $keyPath /grant '*S-1-5-18:(F)' '*S-1-5-20:(R)' '*S-1-5-80-4022436659-1090538466-1613889075-870485073-3428993833:(F)' }
+                }
+                if ($grant.exitCode -ne 0) {
+                    throw ('icacls /grant failed on {0} (exit {1}): {2}' -f $keyFile.Name, $grant.exitCode, $grant.output)
+                }
+                $after = Get-KeyAccessSummary -Path $keyPath -LegacyEntry $legacyEntry
+                if ($recorded -lt $MaxRecordedKeyFiles) {
+                    Add-Change -Path $keyPath -Name 'ACL' -Before $before -After $after
+                    $recorded += 1
+                }
+                if ($after -notmatch $completeSet) {
                     # A deny entry outranks the grant; removing deny entries is not add-only: left to a person.
                     $actions.Add('a deny entry still limits access to ' + $keyFile.Name + ': ' + $after)
                 }
             }
-        }
-        if ($rdpKeyFiles.Count -gt $MaxRecordedKeyFiles) {
-            $actions.Add(('granted access on {0} key files; the first {1} are recorded' -f $rdpKeyFiles.Count, $MaxRecordedKeyFiles))
+            if ($toGrant.Count -gt $MaxRecordedKeyFiles) {
+                $actions.Add(('granted access on {0} key files; the first {1} are recorded' -f $toGrant.Count, $MaxRecordedKeyFiles))
+            }
         }
 
         # 4: access is right now; a key that still does not open is a damaged container, and Windows cannot

@@ -3,9 +3,10 @@
  *  1. the build decides the RDP key container's entries (windowsBuilds.ts [M]): SYSTEM F, NETWORK SERVICE R,
  *     and BUILTIN\Administrators R up to 14393 or NT SERVICE\SessionEnv F from 17763;
  *  2. a MachineKeys folder that refuses listing stops the script before any change;
- *  3. with an RDP key container (f686aace*): `icacls /save` of its ACLs into BackupDirectory, then add-only
- *     grants of the build's set on that file (recorded as SYSTEM=..;NETWORK SERVICE=..;<third>=..); a deny
- *     entry that still wins is reported in `actions`;
+ *  3. with an RDP key container (f686aace*) that lacks part of the build's set: `icacls /save` of its ACLs
+ *     into BackupDirectory, then add-only grants of the build's set on that file (recorded as
+ *     SYSTEM=..;NETWORK SERVICE=..;<third>=..); a deny entry that still wins is reported in `actions`; a
+ *     complete container is left alone;
  *  4. when the Remote Desktop certificate's key still does not open, the container is moved into
  *     BackupDirectory (recorded), so Windows can create a new key of that name;
  *  5. removes the certificate(s) from Cert:\LocalMachine\Remote Desktop, and a pin naming a certificate that
@@ -43,16 +44,19 @@ export const renewCertificateModel: ScriptModel<'renew-certificate'> = {
       if (!state.machineKeys.rdpContainerFound) {
         actions.push('no RDP key container (f686aace*) in MachineKeys: Windows creates one with the certificate');
       } else {
-        const aclBackupPath = `${backupDirectory}\\machinekeys-acl-${stamp}Z.txt`;
-        guest.writeFile(aclBackupPath);
-        result.aclBackupPath = aclBackupPath;
-        actions.push(`saved key ACLs; restore: icacls "${REG.machineKeysDirectory}" /restore "${aclBackupPath}"`);
+        const complete = legacyEntry ? /^SYSTEM=F;NETWORK SERVICE=[RF];Administrators=[RF]$/ : /^SYSTEM=F;NETWORK SERVICE=[RF];SessionEnv=F$/;
         const before = accessSummary(guest.read(), legacyEntry);
-        guest.grantMachineKeysAccess(legacyEntry ? { system: 'F', networkService: 'R', administrators: 'R' } : { system: 'F', networkService: 'R', sessionEnv: 'F' });
-        const after = accessSummary(guest.read(), legacyEntry);
-        changes.push({ path: keyFile, name: 'ACL', before, after });
-        if (!/^SYSTEM=F;NETWORK SERVICE=[RF];(Administrators=[RF]|SessionEnv=F)$/.test(after)) {
-          actions.push(`a deny entry still limits access to ${keyFile.split('\\').pop()}: ${after}`);
+        if (complete.test(before)) {
+          actions.push(`the RDP key container ACLs already carry build ${state.windowsBuild}'s entries: unchanged`);
+        } else {
+          const aclBackupPath = `${backupDirectory}\\machinekeys-acl-${stamp}Z.txt`;
+          guest.writeFile(aclBackupPath);
+          result.aclBackupPath = aclBackupPath;
+          actions.push(`saved key ACLs; restore: icacls "${REG.machineKeysDirectory}" /restore "${aclBackupPath}"`);
+          guest.grantMachineKeysAccess(legacyEntry ? { system: 'F', networkService: 'R', administrators: 'R' } : { system: 'F', networkService: 'R', sessionEnv: 'F' });
+          const after = accessSummary(guest.read(), legacyEntry);
+          changes.push({ path: keyFile, name: 'ACL', before, after });
+          if (!complete.test(after)) actions.push(`a deny entry still limits access to ${keyFile.split('\\').pop()}: ${after}`);
         }
         const current = guest.read().certificate;
         if (current && !keyOpensForSystem(guest.read())) {
