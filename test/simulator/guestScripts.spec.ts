@@ -10,6 +10,7 @@ import { toRunCommandParameters } from '../../src/guest/scriptParameters';
 import type { GuestScriptName, GuestScripts } from '../../src/guest/scriptContracts';
 import { RESULT_MARKER } from '../../src/guest/resultProtocol';
 import { appScriptTexts, identifyGuestScript, rdpEndpoint, runGuestScript, SCRIPT_MODELS, SimulatedWindowsGuest, type WindowsGuestSpec } from '../../src/simulator/guest';
+import { MAX_RESULT_BYTES, powershell51Json, resultJson } from '../../src/simulator/guest/scriptModels';
 
 const NOW = Date.UTC(2026, 0, 5, 3);
 const RDP_TCP = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp';
@@ -460,4 +461,25 @@ test('scripts are named by their text (line endings, BOM and outer whitespace as
 test('every contract script has a model, and only diagnose is read-only', () => {
   expect(Object.keys(SCRIPT_MODELS).sort()).toEqual(['diagnose', 'enable-tls', 'fix-port-conflict', 'renew-certificate', 'restore-group-policy']);
   expect(Object.values(SCRIPT_MODELS).filter((m) => m.readOnly).map((m) => m.name)).toEqual(['diagnose']);
+});
+
+describe('the result line as Windows PowerShell 5.1 writes it (issue 20, defect 8)', () => {
+  test("escapes ' < > & and non-ASCII as \\u00XX, which the app's parser reads back unchanged", () => {
+    const json = powershell51Json({ message: "it's <b> & é" });
+    expect(json).toBe('{"message":"it\\u0027s \\u003cb\\u003e \\u0026 \\u00e9"}');
+    expect(JSON.parse(json)).toEqual({ message: "it's <b> & é" });
+  });
+
+  test('is capped by its serialized size: action lines go first, with a note; changes stay', () => {
+    // 60 lines of apostrophes: 6 bytes each once escaped, so a cap on characters would let this overflow.
+    const actions = Array.from({ length: 60 }, (_, i) => `could not stop '${i}': ''''''''''''''''''''''''''''''`);
+    const changes = [{ path: RDP_TCP, name: 'PortNumber', before: 3389, after: 3390 }];
+    const json = resultJson({ script: 'fix-port-conflict', ok: true, message: 'm', changes, actions, stoppedHolder: false, newPort: 3390 });
+    expect(json.length).toBeLessThanOrEqual(MAX_RESULT_BYTES);
+    const parsed = parseGuestResult('fix-port-conflict', `${RESULT_MARKER}${json}\n`);
+    if (!parsed.ok) throw new Error(parsed.detail);
+    expect(parsed.result.changes).toEqual(changes);
+    expect(parsed.result.actions[parsed.result.actions.length - 1]).toMatch(/^\(\d+ action lines cut to fit the output window\)$/);
+    expect(parsed.result.actions.length).toBeLessThan(actions.length);
+  });
 });
