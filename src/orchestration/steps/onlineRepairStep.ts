@@ -99,7 +99,7 @@ export function* onlineRepairStep(
         code: 'PortHolderStopped',
         severity: 'warning',
         message: `${step.params.ServiceName} was stopped to free port ${step.params.RdpPort} and set to Disabled, so it does not take the port again at the next boot (its previous start type is in the recorded changes).`,
-        advice: `Give ${step.params.ServiceName} another port, then set its start type back (Set-Service -Name ${step.params.ServiceName} -StartupType Automatic) and start it.`,
+        advice: `Give ${step.params.ServiceName} another port, then put its start type back to the recorded value (HKLM\\SYSTEM\\CurrentControlSet\\Services\\${step.params.ServiceName}\\Start; 2 is Automatic, 3 Manual) and start it.`,
       });
     }
     if (state.newPort !== null && state.newPort !== port) {
