@@ -54,9 +54,10 @@ export interface DiagnoseResult {
     processName: string | null;
     processId: number | null;
     /**
-     * The service that owns the socket, only when that is certain: the one service the process hosts, or
-     * TermService when the process hosts it (a shared svchost on Server 2016). Null when the process hosts no
-     * service or several others (a shared svchost): stopping any of those could stop the wrong one.
+     * The service that owns the socket, only when that is certain: the one the socket's service tag names
+     * (GetOwnerModuleFromTcpEntry, checked against the process's services), else the one service the process
+     * hosts, else TermService when the process hosts it (a shared svchost on Server 2016). Null otherwise.
+     * Even a named owner is never stopped when `hostedServices` has others: they share its process.
      */
     serviceName: string | null;
     /** Every service the listening process hosts, sorted (at most 8): more than one is a shared process. */

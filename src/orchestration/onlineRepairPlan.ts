@@ -75,7 +75,8 @@ export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: b
   const holder = d.listener.serviceName ?? d.listener.processName;
   const termServiceHoldsPort = d.listener.serviceName?.toLowerCase() === 'termservice';
   const hosted = d.listener.hostedServices;
-  const sharedProcess = d.listener.serviceName === null && hosted.length > 1;
+  // Several services in the holder's process: stopping the owner would stop a process others run in.
+  const sharedProcess = hosted.length > 1;
   if (holder && !termServiceHoldsPort) {
     findings.push(finding('RdpPortTaken', 'error', `Port ${port} (the RDP PortNumber) is held by ${d.listener.serviceName ? `the service ${d.listener.serviceName}` : `the process ${d.listener.processName}`} (PID ${d.listener.processId ?? '?'}), not TermService.`));
     if (sharedProcess) {
@@ -84,8 +85,8 @@ export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: b
       findings.push(finding(
         'RdpPortTakenBySharedProcess',
         'error',
-        `The process holding port ${port} (${d.listener.processName ?? '?'}, PID ${d.listener.processId ?? '?'}) hosts several services (${hosted.join(', ')}), so the one that owns the socket is not certain and nothing is stopped: stopping one service of a shared process can stop the others with it.`,
-        `On the VM, find the owner (Resource Monitor > Network > Listening Ports, or netstat -anob run as administrator), then give that service another port or remove what made it listen on ${port} (for example a netsh interface portproxy rule); or move RDP to another port (PortNumber under WinStations\\RDP-Tcp, the RemoteDesktop-UserMode-In firewall rules and an NSG rule for it).`,
+        `The process holding port ${port} (${d.listener.processName ?? '?'}, PID ${d.listener.processId ?? '?'}) hosts several services (${hosted.join(', ')}); ${d.listener.serviceName ? `the socket belongs to ${d.listener.serviceName}` : 'which one owns the socket is not certain'}. Nothing is stopped: stopping a service of a shared process can stop the others with it.`,
+        `On the VM, ${d.listener.serviceName ? `reconfigure ${d.listener.serviceName}` : 'find the owner (Resource Monitor > Network > Listening Ports, or netstat -anob run as administrator) and reconfigure it'} so it no longer listens on ${port} (for IP Helper, a netsh interface portproxy rule for that port); or move RDP to another port (PortNumber under WinStations\\RDP-Tcp, the RemoteDesktop-UserMode-In firewall rules and an NSG rule for it).`,
       ));
     } else if (d.listener.serviceName) {
       steps.push({

@@ -59,6 +59,10 @@ describe('diagnose.ps1 reads the things DiagnoseResult reports', () => {
     // The certificate actually in use, as Remote Desktop's WMI provider names it (issue 20, defect 4).
     expect(text).toContain("'Win32_TSGeneralSetting'");
     expect(text).toContain("'root\\cimv2\\TerminalServices'");
+    // The socket's owning service (its service tag), not the first service of a shared svchost (defect 2).
+    expect(text).toContain('GetOwnerModuleFromTcpEntry');
+    expect(text).toContain('GetOwnerModuleFromTcp6Entry');
+    expect(text).toMatch(/\$owners = @\(Get-ListenerOwnerModules -Port \$Port\)/);
   });
 });
 

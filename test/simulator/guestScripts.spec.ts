@@ -105,9 +105,9 @@ describe('diagnose, per build and on what issue 20 found', () => {
     expect(result.listener.hostedServices.length > 1).toBe(build === 14393);
   });
 
-  test('a port held inside a shared svchost names no owner, and lists the services of that process', () => {
+  test('a port held inside a shared svchost: the socket\'s service tag names the owner, and every service of that process is listed', () => {
     const guest = new SimulatedWindowsGuest({ portHolder: { service: 'iphlpsvc', process: 'svchost', processId: 3100, sharedWith: ['Schedule', 'Winmgmt'] } }, { nowMs: NOW });
-    expect(run(guest, 'diagnose', {}).listener).toEqual({ processName: 'svchost', processId: 3100, serviceName: null, hostedServices: ['iphlpsvc', 'Schedule', 'Winmgmt'] });
+    expect(run(guest, 'diagnose', {}).listener).toEqual({ processName: 'svchost', processId: 3100, serviceName: 'iphlpsvc', hostedServices: ['iphlpsvc', 'Schedule', 'Winmgmt'] });
   });
 
   test('a MachineKeys folder that refuses listing is reported as such, not as "no container"', () => {

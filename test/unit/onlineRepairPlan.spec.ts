@@ -76,6 +76,14 @@ describe('planOnlineRepair: findings -> ordered fixes and whether the VM restart
     expect(shared?.advice).toMatch(/netstat -anob|Resource Monitor/);
   });
 
+  it('never stops the owner the service tag names either, when its process hosts other services', () => {
+    const p = plan(diagnosis({ listener: { processName: 'svchost', processId: 3100, serviceName: 'iphlpsvc', hostedServices: ['iphlpsvc', 'Schedule'] } }));
+    expect(p.steps).toEqual([]);
+    const shared = p.findings.find((f) => f.code === 'RdpPortTakenBySharedProcess');
+    expect(shared?.message).toContain('the socket belongs to iphlpsvc');
+    expect(shared?.advice).toContain('reconfigure iphlpsvc');
+  });
+
   // Issue 20, defect 4.
   it('treats an expired pin like a missing one', () => {
     const p = plan(diagnosis({ certificate: { store: 'personal', pinnedExpired: true, notAfter: '2026-01-01T00:00:00Z' }, rdp: { pinnedThumbprint: 'AB'.repeat(20) } }));

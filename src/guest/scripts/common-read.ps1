@@ -48,6 +48,137 @@ function Get-WindowsBuildNumber {
     }
 }
 
+# C# for the socket owner lookup (Get-ListenerOwnerModules): GetExtendedTcpTable(TCP_TABLE_OWNER_MODULE_LISTENER)
+# and GetOwnerModuleFromTcp(6)Entry from iphlpapi.dll, the documented calls behind "netstat -b". Row layouts
+# are MIB_TCPROW_OWNER_MODULE (160 bytes) and MIB_TCP6ROW_OWNER_MODULE (192 bytes); rows start at offset 8.
+$TcpOwnerSource = @'
+using System;
+using System.Collections.Generic;
+using System.Runtime.InteropServices;
+
+namespace RdpAutorepair
+{
+    public static class TcpOwner
+    {
+        [DllImport("iphlpapi.dll")]
+        private static extern uint GetExtendedTcpTable(IntPtr table, ref int size, bool sorted, int family, int tableClass, int reserved);
+
+        [DllImport("iphlpapi.dll")]
+        private static extern uint GetOwnerModuleFromTcpEntry(IntPtr row, int infoClass, IntPtr buffer, ref int size);
+
+        [DllImport("iphlpapi.dll")]
+        private static extern uint GetOwnerModuleFromTcp6Entry(IntPtr row, int infoClass, IntPtr buffer, ref int size);
+
+        private const int AfInet = 2;
+        private const int AfInet6 = 23;
+        private const int TcpTableOwnerModuleListener = 6;
+        private const int ErrorInsufficientBuffer = 122;
+        private const int Row4Size = 160;
+        private const int Row6Size = 192;
+        private const int Row4PortOffset = 8;
+        private const int Row4PidOffset = 20;
+        private const int Row6PortOffset = 20;
+        private const int Row6PidOffset = 52;
+
+        // "pid|module" for every listening socket on the port, IPv4 and IPv6. For a socket opened by a service
+        // hosted in svchost, the module is the service that owns it (the socket's service tag).
+        public static string[] ListenerOwners(int port)
+        {
+            List<string> owners = new List<string>();
+            Collect(AfInet, port, owners);
+            Collect(AfInet6, port, owners);
+            return owners.ToArray();
+        }
+
+        private static void Collect(int family, int port, List<string> owners)
+        {
+            int size = 0;
+            GetExtendedTcpTable(IntPtr.Zero, ref size, false, family, TcpTableOwnerModuleListener, 0);
+            if (size <= 0)
+            {
+                return;
+            }
+            IntPtr table = Marshal.AllocHGlobal(size);
+            try
+            {
+                if (GetExtendedTcpTable(table, ref size, false, family, TcpTableOwnerModuleListener, 0) != 0)
+                {
+                    return;
+                }
+                int count = Marshal.ReadInt32(table);
+                int rowSize = family == AfInet ? Row4Size : Row6Size;
+                int portOffset = family == AfInet ? Row4PortOffset : Row6PortOffset;
+                int pidOffset = family == AfInet ? Row4PidOffset : Row6PidOffset;
+                for (int i = 0; i < count; i++)
+                {
+                    // Rows start at offset 8: the DWORD count, then padding to the rows' 8-byte alignment.
+                    IntPtr row = new IntPtr(table.ToInt64() + 8 + (long)i * rowSize);
+                    int raw = Marshal.ReadInt32(row, portOffset);
+                    int rowPort = ((raw & 0xFF) << 8) | ((raw >> 8) & 0xFF);
+                    if (rowPort != port)
+                    {
+                        continue;
+                    }
+                    int pid = Marshal.ReadInt32(row, pidOffset);
+                    owners.Add(pid.ToString() + "|" + ModuleName(family, row));
+                }
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(table);
+            }
+        }
+
+        private static string ModuleName(int family, IntPtr row)
+        {
+            int size = 0;
+            uint status = family == AfInet
+                ? GetOwnerModuleFromTcpEntry(row, 0, IntPtr.Zero, ref size)
+                : GetOwnerModuleFromTcp6Entry(row, 0, IntPtr.Zero, ref size);
+            if (status != ErrorInsufficientBuffer || size <= 0)
+            {
+                return "";
+            }
+            IntPtr buffer = Marshal.AllocHGlobal(size);
+            try
+            {
+                status = family == AfInet
+                    ? GetOwnerModuleFromTcpEntry(row, 0, buffer, ref size)
+                    : GetOwnerModuleFromTcp6Entry(row, 0, buffer, ref size);
+                if (status != 0)
+                {
+                    return "";
+                }
+                string name = Marshal.PtrToStringUni(Marshal.ReadIntPtr(buffer));
+                return name == null ? "" : name;
+            }
+            finally
+            {
+                Marshal.FreeHGlobal(buffer);
+            }
+        }
+    }
+}
+'@
+
+function Get-ListenerOwnerModules {
+    # "pid|module" for each socket listening on the port. For a socket a svchost-hosted service opened, the
+    # module is that service (from the socket's service tag), which tells apart the services of one shared
+    # svchost. Empty when the lookup cannot run (no compiler, a locked TEMP): callers then know less, never
+    # something wrong. Add-Type only defines a type in this session; nothing on the guest changes.
+    param([int]$Port)
+    try {
+        if ($null -eq ('RdpAutorepair.TcpOwner' -as [type])) {
+            Add-Type -TypeDefinition $TcpOwnerSource -Language CSharp
+        }
+        return @([RdpAutorepair.TcpOwner]::ListenerOwners($Port))
+    }
+    catch {
+        Write-Host ('socket owner lookup unavailable: ' + (Limit-Text -Text $_.Exception.Message -Max 160))
+        return @()
+    }
+}
+
 function Test-PrivateKeyOpens {
     # Opening the key reads its container file; signing a few bytes proves the key material is usable, not
     # just present. RSA (CAPI or CNG) and ECDSA keys both count. SHA-1 for RSA because every CAPI RSA provider

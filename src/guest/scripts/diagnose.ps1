@@ -114,21 +114,28 @@ function Get-TlsServerState {
 function Get-ListenerInfo {
     # Who listens on the port: socket -> process -> the services that process hosts. A foreign holder wins over
     # TermService when both appear (e.g. one program on IPv4 and TermService on IPv6), because the foreign one
-    # is the conflict. The owning service is named only when it is certain: the one service of the process, or
-    # TermService when the process hosts it. A shared svchost hosting several other services gets no name:
-    # whichever one were named, stopping it could stop the wrong one (and the process's other services).
+    # is the conflict. The owning service is named only when it is certain: the service the socket's service
+    # tag names (checked against the services of its process), else the one service of the process, else
+    # TermService when the process hosts it (Server 2016 shares its svchost). Every hosted service is listed,
+    # so a shared process is visible whatever the name.
     param([int]$Port)
     $info = [ordered]@{ processName = $null; processId = $null; serviceName = $null; hostedServices = @() }
     $connections = @(Get-NetTCPConnection -LocalPort $Port -State Listen -ErrorAction SilentlyContinue)
     if ($connections.Count -eq 0) {
         return $info
     }
+    $owners = @(Get-ListenerOwnerModules -Port $Port)
     $chosen = $null
     foreach ($owningProcessId in @($connections | ForEach-Object { [int]$_.OwningProcess } | Sort-Object -Unique)) {
         $services = @(Get-CimInstance -ClassName Win32_Service -Filter ('ProcessId = {0}' -f $owningProcessId) -ErrorAction SilentlyContinue)
         $names = @($services | ForEach-Object { [string]$_.Name } | Sort-Object)
+        $prefix = [string]$owningProcessId + '|'
+        $tagged = @($owners | Where-Object { ([string]$_).StartsWith($prefix) } | ForEach-Object { ([string]$_).Substring($prefix.Length) } | Where-Object { $names -contains $_ } | Sort-Object -Unique)
         $serviceName = $null
-        if ($names -contains 'TermService') {
+        if ($tagged.Count -eq 1) {
+            $serviceName = @($names | Where-Object { $_ -eq $tagged[0] })[0]
+        }
+        elseif ($names -contains 'TermService') {
             $serviceName = 'TermService'
         }
         elseif ($names.Count -eq 1) {

@@ -30,9 +30,13 @@ export interface Violation {
   detail: string;
 }
 
-/** Commands diagnose may run: readers, formatters and output. Its own functions are allowed too. */
+/**
+ * Commands diagnose may run: readers, formatters and output. Its own functions are allowed too. Add-Type only
+ * defines a type in the session (the socket owner lookup in common-read.ps1); it changes nothing on the guest.
+ */
 export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(
   [
+    'Add-Type',
     'ConvertTo-Json',
     'ForEach-Object',
     'Get-Acl',
@@ -70,11 +74,13 @@ export const READ_ONLY_METHODS: ReadonlySet<string> = new Set(
     'GetRSAPrivateKey',
     'GetValue',
     'IsNullOrEmpty',
+    'ListenerOwners',
     'Min',
     'new',
     'OpenSubKey',
     'Replace',
     'SignData',
+    'StartsWith',
     'Substring',
     'ToString',
     'ToUniversalTime',

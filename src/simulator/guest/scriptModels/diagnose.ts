@@ -1,8 +1,8 @@
 /**
  * SIMULATED: diagnose.ps1. Reads what the real script reads and reports it the same way:
- *  - the listener: socket -> process -> services hosted in that process: TermService when among them, the
- *    one service when there is exactly one, else no name (a shared svchost: the owner is not certain), with
- *    every hosted name in `hostedServices`; a foreign holder wins over TermService;
+ *  - the listener: socket -> process -> services hosted in that process, every name in `hostedServices`; the
+ *    owner is the socket's service tag, which the simulated socket table always has (the real lookup can be
+ *    unavailable, and then falls back to the one service of the process, or TermService among several);
  *  - the REGISTRY values (a SCHANNEL change waiting for a restart shows as written), gpsvc's registry Start,
  *    service start types as the SCM reports them;
  *  - the certificate RDP serves (Win32_TSGeneralSetting): the pinned one, in LocalMachine\My or Remote Desktop,
@@ -68,7 +68,8 @@ function listenerOn(guest: GuestReader, port: number): DiagnoseResult['listener'
     .services.filter((svc) => svc.status === 'Running' && svc.processId === holder.processId)
     .map((svc) => svc.name)
     .sort((a, b) => (a.toLowerCase() < b.toLowerCase() ? -1 : a.toLowerCase() > b.toLowerCase() ? 1 : 0));
-  const serviceName = hosted.includes('TermService') ? 'TermService' : hosted.length === 1 ? hosted[0]! : null;
+  // The service tag names the service that opened the socket (GetOwnerModuleFromTcpEntry).
+  const serviceName = hosted.includes(holder.name) ? holder.name : null;
   return { processName: limitText(holder.processName, 64), processId: holder.processId, serviceName, hostedServices: hosted.slice(0, 8) };
 }
 
