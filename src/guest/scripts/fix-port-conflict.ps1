@@ -292,7 +292,15 @@ try {
 
         if ($listening) {
             $result.ok = $true
-            $result.message = 'stopped {0}; TermService listens on port {1}' -f $ServiceName, $RdpPort
+            try {
+                $startBefore = Disable-PortHolder -Name $ServiceName
+                $result.message = 'stopped {0} and set it to Disabled (Start was {1}); TermService listens on port {2}' -f $ServiceName, $startBefore, $RdpPort
+            }
+            catch {
+                # RDP works now; say plainly that the conflict can come back rather than fail the whole fix.
+                $actions.Add((Limit-Text -Text ('could not set ' + $ServiceName + ' to Disabled: ' + $_.Exception.Message) -Max 200))
+                $result.message = 'stopped {0}; TermService listens on port {1}; its start type is unchanged, so it may take the port again at the next boot' -f $ServiceName, $RdpPort
+            }
         }
         else {
             $result.stoppedHolder = $false
