@@ -139,6 +139,11 @@ describe('renew-certificate.ps1 does what issue 20 asks', () => {
     expect(text).toMatch(/if \(\$null -eq \$pinnedPath -or \$pinnedExpired\) \{\s*[^\n]*\n[^\n]*\n\s*Remove-ItemProperty -LiteralPath \$RdpTcpPath -Name 'SSLCertificateSHA1Hash'/);
   });
 
+  it('proves an ECDSA key as well as an RSA one, with the one shared probe (defect 8)', () => {
+    expect(text.split('function Test-PrivateKeyOpens {').length - 1).toBe(1);
+    expect(functionBody(text, 'Test-PrivateKeyOpens')).toContain('GetECDsaPrivateKey');
+  });
+
   it('stops when the MachineKeys folder refuses listing, instead of reading it as "no container" (defect 8)', () => {
     expect(text).toMatch(/Get-ChildItem -LiteralPath \$MachineKeysDirectory -Filter \$RdpKeyFilter -File -Force -ErrorAction Stop/);
   });
