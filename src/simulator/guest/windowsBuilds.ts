@@ -18,6 +18,10 @@
  *  [S] learn.microsoft.com/windows-server/security/tls/tls-ssl-schannel-ssp-overview ("Applies to: Windows
  *      Server 2022, 2019, 2016"): TLS 1.0/1.1 are deprecated "starting with Windows 11 September Insider
  *      Preview build and later releases"; with no SCHANNEL value set the OS default applies.
+ *  [T] techcommunity.microsoft.com, Windows IT Pro Blog, "TLS 1.0 and TLS 1.1 soon to be disabled in Windows"
+ *      (2023-08-01): disabled by default "starting with Windows 11 Insider Preview builds in September 2023 and
+ *      future Windows OS releases. This change applies to both client and server, but it will not impact any
+ *      in-market OS versions."
  *  [H] Microsoft's "Service Host service refactoring" note for Windows 10 1703 and later: on machines with more
  *      than 3.5 GB of memory most svchost-hosted services run in a process of their own; before 1703 (so on
  *      14393) they share one svchost per group. NOT retrievable with the search tool here: stated from the
@@ -112,7 +116,7 @@ const TABLE: Record<WindowsBuild, WindowsBuildDefaults> = {
     services: RDP_SERVICES,
     svchostSplit: false, // [H] the split came with 1703; 14393 is 1607
     groupSiblings: GROUP_SIBLINGS,
-    legacyTlsEnabledByDefault: true, // [S] 2016 is in "Applies to", before the deprecation
+    legacyTlsEnabledByDefault: true, // [S][T] in-market before the change, so TLS 1.0/1.1 stay on
     nla: NLA,
   },
   17763: {
@@ -148,8 +152,8 @@ const TABLE: Record<WindowsBuild, WindowsBuildDefaults> = {
     services: RDP_SERVICES,
     svchostSplit: true, // [H]
     groupSiblings: GROUP_SIBLINGS,
-    // [S][?]: 26100 comes after the Windows 11 deprecation of TLS 1.0/1.1; whether Server 2025 ships them off
-    // was not found. Pessimistic: off, so nothing relies on legacy TLS rescuing a disabled TLS 1.2.
+    // [T]: Server 2025 (November 2024) is a "future Windows OS release" after September 2023, so off; no page
+    // naming Server 2025 itself was found. Off is also the pessimistic choice (no legacy TLS to fall back on).
     legacyTlsEnabledByDefault: false,
     nla: NLA,
   },
