@@ -49,26 +49,59 @@ export interface DiagnoseResult {
     /** SSLCertificateSHA1Hash pinned on RDP-Tcp, upper-case hex, or null when none is pinned. */
     pinnedThumbprint: string | null;
   };
-  /** Who listens on rdp.portNumber (Get-NetTCPConnection -> process -> service). */
-  listener: { processName: string | null; processId: number | null; serviceName: string | null };
+  /** Who listens on rdp.portNumber (Get-NetTCPConnection -> process -> services hosted in that process). */
+  listener: {
+    processName: string | null;
+    processId: number | null;
+    /**
+     * The service that owns the socket, only when that is certain: the one the socket's service tag names
+     * (GetOwnerModuleFromTcpEntry, checked against the process's services), else the one service the process
+     * hosts, else TermService when the process hosts it (a shared svchost on Server 2016). Null otherwise.
+     * Even a named owner is never stopped when `hostedServices` has others: they share its process.
+     */
+    serviceName: string | null;
+    /** Every service the listening process hosts, sorted (at most 8): more than one is a shared process. */
+    hostedServices: string[];
+  };
   services: { TermService: ServiceState; SessionEnv: ServiceState; UmRdpService: ServiceState };
+  /**
+   * The certificate RDP serves: the one Win32_TSGeneralSetting (RDP-Tcp) names, looked up in LocalMachine\My
+   * and LocalMachine\Remote Desktop; without a usable answer from CIM, the pin or else the newest certificate
+   * in Remote Desktop.
+   */
   certificate: {
-    /** A certificate exists in Cert:\LocalMachine\Remote Desktop. */
+    /** That certificate was found. */
     present: boolean;
+    /** Where it was found: 'personal' (LocalMachine\My, usually CA-issued and pinned) or 'remote-desktop'. */
+    store: 'personal' | 'remote-desktop' | null;
     thumbprint: string | null;
     notAfter: string | null;
     hasPrivateKey: boolean | null;
-    /** The private key could be opened (false: corrupt key or unreadable MachineKeys file). */
+    /** The private key could be opened and used to sign, RSA or ECDSA (false: corrupt or unreadable key). */
     privateKeyOpens: boolean | null;
-    /** A pinned thumbprint names a certificate that is not in the store. */
+    /**
+     * NETWORK SERVICE (TermService's account) may read the key's file: a CAPI key under Crypto\RSA\MachineKeys,
+     * a CNG key under Crypto\Keys. Null when the file could not be found or its ACL read.
+     */
+    networkServiceKeyRead: boolean | null;
+    /** A pinned thumbprint names a certificate that is in neither store. */
     pinnedMissing: boolean;
+    /** The pinned certificate exists but has expired (treated like a missing one). */
+    pinnedExpired: boolean;
   };
   machineKeys: {
+    /** The MachineKeys folder could be listed; false: nothing below could be checked (a finding of its own). */
+    listable: boolean;
     /** The RDP key container (f686aace...) exists under C:\ProgramData\Microsoft\Crypto\RSA\MachineKeys. */
     rdpContainerFound: boolean;
     systemFullControl: boolean;
+    /** NETWORK SERVICE may read every RDP container, with no deny entry in the way: what TermService needs. */
     networkServiceRead: boolean;
-    administratorsFullControl: boolean;
+    /**
+     * The entry this build ships besides SYSTEM and NETWORK SERVICE: BUILTIN\Administrators Read up to build
+     * 14393, NT SERVICE\SessionEnv Full control from 17763. Restored by a repair, never a reason for one.
+     */
+    buildEntryPresent: boolean;
   };
   tls: Record<TlsVersion, TlsServerState>;
   /** HKLM\SYSTEM\CurrentControlSet\Services\gpsvc Start (2 automatic, 4 disabled). */

@@ -38,11 +38,13 @@ export type ParameterRule =
 /** A Windows service name as `sc`/Get-Service accept it, without wildcard or quoting characters. */
 const SERVICE_NAME_PATTERN = '^[A-Za-z0-9_.-]{1,256}$';
 /**
- * An absolute path on a drive (`C:\...`), at most 200 characters after the root so the backup file name still
- * fits MAX_PATH; no quotes (they would break native-command quoting), no wildcard, pipe or redirection
- * characters, no second colon (alternate data streams), no control characters (newlines included).
+ * An absolute directory on a drive (`C:\dir\sub`), at most 200 characters after the drive so the backup file
+ * names still fit MAX_PATH. Only what such a directory needs: letters, digits, `_ . -` and `\` between
+ * non-empty names that do not start with a dot. No space (Run Command hands parameters over a command line
+ * that splits them), no cmd.exe metacharacters (`& | < > ^ % ! ( ) "`), no wildcard, colon, quote or control
+ * character, no `..` (the directory must be the one named). The same text is the script's ValidatePattern.
  */
-const WINDOWS_DIRECTORY_PATTERN = '^[A-Za-z]:\\\\[^"\'<>|?*:\\x00-\\x1f]{0,200}$';
+const WINDOWS_DIRECTORY_PATTERN = '^(?=.{4,203}$)[A-Za-z]:(\\\\[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$';
 const PORT_RANGE: ParameterRule = { kind: 'range', min: 1, max: 65535 };
 
 /**
@@ -60,7 +62,7 @@ export const PARAMETER_RULES: { readonly [N in GuestScriptName]: { readonly [K i
     BackupDirectory: {
       kind: 'pattern',
       pattern: WINDOWS_DIRECTORY_PATTERN,
-      description: 'an absolute Windows directory (C:\\...) of at most 200 characters without quotes, wildcards, | < > : or control characters',
+      description: 'an absolute Windows directory (C:\\dir\\sub) of at most 200 characters: letters, digits, _ . - and \\ only, no name starting with a dot',
     },
   },
   'enable-tls': {},

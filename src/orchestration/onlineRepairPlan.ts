@@ -18,6 +18,11 @@ export interface OnlinePlan {
   restartVm: boolean;
   /** The port RDP is configured to listen on (PortNumber). */
   rdpPort: number;
+  /**
+   * An error finding explains the failure even though no fix is planned for it (e.g. a port held by a shared
+   * svchost): the article's blind order must not run then, it would change the guest for nothing.
+   */
+  explained: boolean;
 }
 
 /** Where renew-certificate saves the MachineKeys ACLs on the guest before changing anything. */
@@ -41,6 +46,8 @@ export function isTls12ServerDisabled(d: DiagnoseResult): boolean {
 function certificateProblem(d: DiagnoseResult, now: Date): string | null {
   const c = d.certificate;
   if (c.pinnedMissing) return `SSLCertificateSHA1Hash pins ${d.rdp.pinnedThumbprint ?? 'a certificate'} that is not in the store`;
+  // An expired pin is as unusable as a missing one: renew-certificate removes it so Windows serves its own.
+  if (c.pinnedExpired) return `SSLCertificateSHA1Hash pins ${c.thumbprint ?? d.rdp.pinnedThumbprint ?? 'a certificate'}, which expired on ${c.notAfter ?? '?'}`;
   if (!c.present) return 'there is no certificate in Cert:\\LocalMachine\\Remote Desktop';
   if (c.hasPrivateKey === false) return `the RDP certificate ${c.thumbprint} has no private key`;
   if (c.privateKeyOpens === false) return `the private key of the RDP certificate ${c.thumbprint} cannot be opened (corrupt key or unreadable MachineKeys file)`;
@@ -48,15 +55,16 @@ function certificateProblem(d: DiagnoseResult, now: Date): string | null {
   return null;
 }
 
+/**
+ * Only what TermService needs is evidence: it runs as NETWORK SERVICE and reads the key container on every
+ * handshake. The other entries differ by build (Administrators Read up to 14393, SessionEnv Full control from
+ * 17763) and their absence stops no connection, so they never trigger a repair; renew-certificate restores
+ * the build's whole set once a repair runs anyway.
+ */
 function machineKeysProblem(d: DiagnoseResult): string | null {
   const m = d.machineKeys;
-  if (!m.rdpContainerFound) return null;
-  const missing = [
-    m.systemFullControl ? null : 'SYSTEM full control',
-    m.networkServiceRead ? null : 'NETWORK SERVICE read',
-    m.administratorsFullControl ? null : 'Administrators full control',
-  ].filter((x): x is string => x !== null);
-  return missing.length > 0 ? `the RDP key container in MachineKeys lacks ${missing.join(', ')}` : null;
+  if (!m.listable || !m.rdpContainerFound) return null;
+  return m.networkServiceRead ? null : 'the RDP key container in MachineKeys does not let NETWORK SERVICE (TermService) read it, or a deny entry blocks it';
 }
 
 export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: boolean; now: Date }): OnlinePlan {
@@ -66,9 +74,21 @@ export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: b
 
   const holder = d.listener.serviceName ?? d.listener.processName;
   const termServiceHoldsPort = d.listener.serviceName?.toLowerCase() === 'termservice';
+  const hosted = d.listener.hostedServices;
+  // Several services in the holder's process: stopping the owner would stop a process others run in.
+  const sharedProcess = hosted.length > 1;
   if (holder && !termServiceHoldsPort) {
     findings.push(finding('RdpPortTaken', 'error', `Port ${port} (the RDP PortNumber) is held by ${d.listener.serviceName ? `the service ${d.listener.serviceName}` : `the process ${d.listener.processName}`} (PID ${d.listener.processId ?? '?'}), not TermService.`));
-    if (d.listener.serviceName) {
+    if (sharedProcess) {
+      // Which of the hosted services owns the socket is not certain, and stopping one stops a process others
+      // run in: nothing is stopped.
+      findings.push(finding(
+        'RdpPortTakenBySharedProcess',
+        'error',
+        `The process holding port ${port} (${d.listener.processName ?? '?'}, PID ${d.listener.processId ?? '?'}) hosts several services (${hosted.join(', ')}); ${d.listener.serviceName ? `the socket belongs to ${d.listener.serviceName}` : 'which one owns the socket is not certain'}. Nothing is stopped: stopping a service of a shared process can stop the others with it.`,
+        `On the VM, ${d.listener.serviceName ? `reconfigure ${d.listener.serviceName}` : 'find the owner (Resource Monitor > Network > Listening Ports, or netstat -anob run as administrator) and reconfigure it'} so it no longer listens on ${port} (for IP Helper, a netsh interface portproxy rule for that port); or move RDP to another port (PortNumber under WinStations\\RDP-Tcp, the RemoteDesktop-UserMode-In firewall rules and an NSG rule for it).`,
+      ));
+    } else if (d.listener.serviceName) {
       steps.push({
         script: 'fix-port-conflict',
         params: { ServiceName: d.listener.serviceName, RdpPort: port, FallbackPort: fallbackPortFor(port) },
@@ -84,6 +104,22 @@ export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: b
 
   const certificate = certificateProblem(d, options.now);
   const machineKeys = machineKeysProblem(d);
+  if (!d.machineKeys.listable) {
+    findings.push(finding(
+      'MachineKeysUnreadable',
+      'warning',
+      'The MachineKeys folder (C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys) refuses listing even to LocalSystem, so the RDP key container could not be checked.',
+      'Compare the folder\'s permissions with a healthy VM (Everyone: read and create files; Administrators: full control); a hardened folder also shapes the next RDP key Windows creates.',
+    ));
+  }
+  if (d.certificate.store === 'personal' && d.certificate.networkServiceKeyRead === false) {
+    findings.push(finding(
+      'PinnedCertificateKeyUnreadable',
+      'error',
+      `RDP serves the pinned certificate ${d.certificate.thumbprint ?? '?'} from LocalMachine\\My, but NETWORK SERVICE (TermService) cannot read its private key.`,
+      'Grant NETWORK SERVICE read on that key (certlm.msc > the certificate > All Tasks > Manage Private Keys), or remove the pin (SSLCertificateSHA1Hash) so Windows serves its own certificate.',
+    ));
+  }
   if (certificate) findings.push(finding('RdpCertificateUnusable', 'error', `RDP cannot use its certificate: ${certificate}.`));
   if (machineKeys) findings.push(finding('MachineKeysAccess', 'error', `RDP cannot read its private key: ${machineKeys}.`));
   if (certificate || machineKeys) {
@@ -116,7 +152,7 @@ export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: b
     findings.push(finding('DomainJoined', 'info', `The VM is joined to ${d.domain.name ?? 'a domain'}: a domain Group Policy may set SCHANNEL values again; the repair re-checks after Group Policy runs.`));
   }
 
-  return { findings, steps, restartVm: steps.some((s) => s.needsVmRestart), rdpPort: port };
+  return { findings, steps, restartVm: steps.some((s) => s.needsVmRestart), rdpPort: port, explained: findings.some((f) => f.severity === 'error') };
 }
 
 /**

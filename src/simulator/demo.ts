@@ -1,18 +1,22 @@
 /**
- * SIMULATED: `npm run demo -- [--scenario NAME] [--via http|alert] [--list] [--json]`.
+ * SIMULATED: `npm run demo -- [--scenario NAME] [--windows-build N] [--via http|alert] [--list] [--json]`.
  * One full repair on simulated Azure through the real HTTP handlers: POST /api/repairs, then GET the status
  * while the durable host emulator runs the real orchestrator, printing the timeline as it moves (times are
  * simulated), then the final report. With --json the last line is the final status, as GET returns it.
  * With --via alert the repair is started instead by a sample Connection Monitor alert delivered through the real
  * Event Grid trigger (src/simulator/alertDelivery.ts), then followed by GET the same way.
+ * --windows-build picks the simulated Windows Server build (src/simulator/guest/windowsBuilds.ts; 20348 by
+ * default): its key container ACLs, service grouping, SCHANNEL and NLA defaults.
  */
 import { ALERT_DEMO_SETTINGS, runRepairFromAlert } from './alertDelivery';
 import { sampleAlertEventFor } from './sampleAlerts';
-import { SCENARIOS, findScenario } from './scenarios/catalog';
+import { DEFAULT_WINDOWS_BUILD, isWindowsBuild, WINDOWS_BUILDS, type WindowsBuild } from './guest/windowsBuilds';
+import { SCENARIOS, findScenario, onWindowsBuild } from './scenarios/catalog';
 import { SimulatedRepairApp } from './simulatedRepairApp';
 
 interface DemoArgs {
   scenario: string;
+  windowsBuild: WindowsBuild;
   list: boolean;
   json: boolean;
   via: 'http' | 'alert';
@@ -21,7 +25,7 @@ interface DemoArgs {
 const DEFAULT_SCENARIO = 'nsg-open-to-world';
 
 export function parseDemoArgs(argv: readonly string[]): { ok: true; args: DemoArgs } | { ok: false; message: string } {
-  const args: DemoArgs = { scenario: DEFAULT_SCENARIO, list: false, json: false, via: 'http' };
+  const args: DemoArgs = { scenario: DEFAULT_SCENARIO, windowsBuild: DEFAULT_WINDOWS_BUILD, list: false, json: false, via: 'http' };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--list') args.list = true;
@@ -32,7 +36,12 @@ export function parseDemoArgs(argv: readonly string[]): { ok: true; args: DemoAr
       args.scenario = value;
       i += 1;
     } else if (arg.startsWith('--scenario=')) args.scenario = arg.slice('--scenario='.length);
-    else if (arg === '--via' || arg.startsWith('--via=')) {
+    else if (arg === '--windows-build' || arg.startsWith('--windows-build=')) {
+      const value = arg === '--windows-build' ? argv[++i] : arg.slice('--windows-build='.length);
+      const build = value !== undefined && /^\d+$/.test(value) ? Number(value) : Number.NaN;
+      if (!isWindowsBuild(build)) return { ok: false, message: `--windows-build needs one of ${WINDOWS_BUILDS.join(', ')}` };
+      args.windowsBuild = build;
+    } else if (arg === '--via' || arg.startsWith('--via=')) {
       const value = arg === '--via' ? argv[++i] : arg.slice('--via='.length);
       if (value !== 'http' && value !== 'alert') return { ok: false, message: "--via needs 'http' or 'alert'" };
       args.via = value;
@@ -52,7 +61,7 @@ export async function runDemo(argv: readonly string[], out: (line: string) => vo
   const parsed = parseDemoArgs(argv);
   if (!parsed.ok) {
     err(`demo: ${parsed.message}`);
-    err('usage: npm run demo -- [--scenario NAME] [--via http|alert] [--list] [--json]');
+    err('usage: npm run demo -- [--scenario NAME] [--windows-build N] [--via http|alert] [--list] [--json]');
     return 64;
   }
   const { args } = parsed;
@@ -60,18 +69,19 @@ export async function runDemo(argv: readonly string[], out: (line: string) => vo
     for (const s of SCENARIOS) out(`${s.name.padEnd(20)} ${s.expectedOutcome.padEnd(15)} ${s.title}`);
     return 0;
   }
-  const scenario = findScenario(args.scenario);
-  if (!scenario) {
+  const named = findScenario(args.scenario);
+  if (!named) {
     err(`demo: no scenario named '${args.scenario}'. Scenarios: ${SCENARIOS.map((s) => s.name).join(', ')}`);
     return 64;
   }
+  const scenario = onWindowsBuild(named, args.windowsBuild);
 
   const app = await SimulatedRepairApp.start(args.via === 'alert' ? { settings: ALERT_DEMO_SETTINGS } : {});
   try {
     const seeded = await app.addScenario(scenario);
     const startMs = app.clock.nowMs();
     out(`SIMULATED Azure: no real resources are touched.`);
-    out(`Scenario ${scenario.name}: ${scenario.title}`);
+    out(`Scenario ${scenario.name} on simulated Windows build ${args.windowsBuild}: ${scenario.title}`);
     out(`  ${scenario.story}`);
     const printed = new Map<string, string>();
     const onStatus = (current: any) => {

@@ -23,6 +23,7 @@ const RESTARTS_BY_SCENARIO: Record<string, number> = {
   healthy: 0, 'nsg-open-to-world': 0, 'vm-stopped': 0, 'linux-vm': 0, 'opted-out': 0, 'missing-vm': 0,
   'port-conflict': 0, 'port-conflict-unstoppable': 0, 'corrupt-certificate': 1, 'machinekeys-acl': 1, 'tls-disabled': 1,
   'multiple-faults': 1, 'tls-reverted-by-domain-policy': 1, 'agent-down': 0, 'unknown-cause': 1, unrepairable: 1,
+  'port-held-by-shared-svchost': 0, 'pinned-cert-expired': 1, 'corrupt-key-container': 1,
 };
 
 async function run(name: string, options: SimulatedAppOptions = {}, prepare?: (app: SimulatedRepairApp) => void) {

@@ -69,14 +69,18 @@ const cases: Case[] = [
   ['icacls /t over the folder (errata 9)', 'renew-certificate', () => mutate('renew-certificate', "/grant '*S-1-5-18:(F)'", "/t /grant '*S-1-5-18:(F)'"), 'errata-9'],
   ['icacls /grant:r replaces instead of adding (errata 9)', 'renew-certificate', () => mutate('renew-certificate', "/grant '*S-1-5-18:(F)'", "/grant:r '*S-1-5-18:(F)'"), 'errata-9'],
   ['icacls on the MachineKeys folder literal (errata 9)', 'renew-certificate', () => mutate('renew-certificate', 'icacls.exe $keyPath /grant', "icacls.exe 'C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys' /grant"), 'errata-9'],
-  ['a broader grant (Everyone) (errata 9)', 'renew-certificate', () => mutate('renew-certificate', "'*S-1-5-32-544:(F)' }", "'*S-1-5-32-544:(F)' '*S-1-1-0:(F)' }"), 'errata-9'],
+  ['a broader grant (Everyone) (errata 9)', 'renew-certificate', () => mutate('renew-certificate', "'*S-1-5-32-544:(R)' }", "'*S-1-5-32-544:(R)' '*S-1-1-0:(F)' }"), 'errata-9'],
+  // Issue 20, defect 1: Administrators full control ships on no build; the old script granted it on every VM.
+  ['Administrators full control, an entry no build ships', 'renew-certificate', () => mutate('renew-certificate', "'*S-1-5-32-544:(R)' }", "'*S-1-5-32-544:(F)' }"), 'errata-9'],
   ['ACLs saved somewhere else than BackupDirectory (errata 7)', 'renew-certificate', () => mutate('renew-certificate', "$aclBackupPath = Join-Path $BackupDirectory ('machinekeys-acl-{0}.txt' -f $stamp)", "$aclBackupPath = Join-Path $env:TEMP ('machinekeys-acl-{0}.txt' -f $stamp)"), 'errata-7'],
   ['BackupDirectory not created (errata 7)', 'renew-certificate', () => mutate('renew-certificate', '$null = [System.IO.Directory]::CreateDirectory($BackupDirectory)\n', ''), 'errata-7'],
   ['Restart-Computer inside a fix script', 'enable-tls', () => insertAfterStop('enable-tls', 'Restart-Computer -Force'), 'forbidden-command'],
   ['Invoke-Expression (values must not become code)', 'fix-port-conflict', () => insertAfterStop('fix-port-conflict', 'Invoke-Expression ("Stop-Service " + $ServiceName)'), 'forbidden-command'],
 
   // The result line
-  ['no result line at the end', 'restore-group-policy', () => mutate('restore-group-policy', "Write-Output ('RDPAUTOREPAIR-RESULT:' + ($result | ConvertTo-Json -Compress -Depth 6))", ''), 'result-line'],
+  ['no result line at the end', 'restore-group-policy', () => mutate('restore-group-policy', "Write-Output ('RDPAUTOREPAIR-RESULT:' + (ConvertTo-ResultJson -Result $result))", ''), 'result-line'],
+  // Issue 20, defect 8: a result line not capped by its serialized size (what every script printed before).
+  ['an uncapped result line', 'enable-tls', () => mutate('enable-tls', '(ConvertTo-ResultJson -Result $result)', '($result | ConvertTo-Json -Compress -Depth 6)'), 'result-line'],
   ['output after the result line', 'enable-tls', () => `${loadGuestScript('enable-tls')}Write-Host 'done'\n`, 'result-line'],
   ['JSON without -Compress', 'enable-tls', () => mutate('enable-tls', 'ConvertTo-Json -Compress -Depth 6', 'ConvertTo-Json -Depth 6'), 'result-line'],
   ['JSON at the default depth', 'fix-port-conflict', () => mutate('fix-port-conflict', 'ConvertTo-Json -Compress -Depth 6', 'ConvertTo-Json -Compress'), 'result-line'],
@@ -96,7 +100,7 @@ const cases: Case[] = [
   ['a [bool] flag (Run Command passes strings)', 'enable-tls', () => mutate('enable-tls', "[ValidateSet('true', 'false')]\n    [string]$AllowLegacyTls", '[bool]$AllowLegacyTls'), 'params'],
   ['a renamed parameter', 'restore-group-policy', () => mutate('restore-group-policy', '[int]$PreviousStart', '[int]$PreviousStartType'), 'params'],
   ['a missing ValidateRange', 'fix-port-conflict', () => mutate('fix-port-conflict', '[ValidateRange(1, 65535)]\n    [int]$FallbackPort', '[int]$FallbackPort'), 'params'],
-  ['a ValidatePattern that drifted from the TypeScript rule', 'renew-certificate', () => mutate('renew-certificate', '{0,200}$', '{0,260}$'), 'params'],
+  ['a ValidatePattern that drifted from the TypeScript rule', 'renew-certificate', () => mutate('renew-certificate', '{4,203}$', '{4,263}$'), 'params'],
   ['a parameter that is not Mandatory', 'renew-certificate', () => mutate('renew-certificate', '[Parameter(Mandatory = $true)]', '[Parameter()]'), 'params'],
   ['an extra parameter', 'diagnose', () => mutate('diagnose', 'param()', 'param([string]$Extra)'), 'params'],
   ['no [CmdletBinding()]', 'diagnose', () => mutate('diagnose', '[CmdletBinding()]\n', ''), 'params'],

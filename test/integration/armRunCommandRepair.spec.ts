@@ -56,17 +56,17 @@ function world(spec: WindowsGuestSpec) {
   return { arm, guest, script, restart, rdp };
 }
 
-test('port held by a stoppable service: diagnose names it, fix-port-conflict frees the port; the holder is back after a restart', async () => {
+test('port held by a stoppable service: diagnose names it, fix-port-conflict frees the port and disables the holder; RDP keeps it after a restart', async () => {
   const w = world({ portHolder: { service: 'W3SVC', process: 'w3wp', processId: 5120 } });
   expect(w.rdp()).toEqual({ port: 3389, behaviour: 'foreign-program' });
   const found = await w.script('diagnose', {});
-  expect(found.listener).toEqual({ processName: 'w3wp', processId: 5120, serviceName: 'W3SVC' });
+  expect(found.listener).toEqual({ processName: 'w3wp', processId: 5120, serviceName: 'W3SVC', hostedServices: ['W3SVC'] });
   const fixed = await w.script('fix-port-conflict', { ServiceName: found.listener.serviceName!, RdpPort: found.rdp.portNumber, FallbackPort: 3390 });
-  expect(fixed).toMatchObject({ ok: true, stoppedHolder: true, changes: [] });
+  expect(fixed).toMatchObject({ ok: true, stoppedHolder: true, changes: [{ name: 'Start', before: 2, after: 4 }] });
   expect(w.rdp()).toEqual({ port: 3389, behaviour: 'healthy' });
-  // The script stops the holder but leaves its start type: an automatic holder wins the port again at boot.
+  // The holder's Start is 4 now (recorded): the conflict does not come back at the next boot (issue 20).
   await w.restart();
-  expect(w.rdp()).toEqual({ port: 3389, behaviour: 'foreign-program' });
+  expect(w.rdp()).toEqual({ port: 3389, behaviour: 'healthy' });
 });
 
 test('port held by an unstoppable service: RDP moves, the old port keeps answering as the other program', async () => {
@@ -103,7 +103,9 @@ test('corrupt certificate key and broken MachineKeys ACL: renew-certificate make
   expect(w.rdp().behaviour).toBe('reset-after-client-hello');
   const renewed = await w.script('renew-certificate', { BackupDirectory: 'C:\\rdp-autorepair' });
   expect(renewed.ok).toBe(true);
-  expect(w.guest.read().files).toEqual([renewed.aclBackupPath]);
+  // The ACL backup, and the container moved aside because its key still did not open once access was right.
+  expect(w.guest.read().files[0]).toBe(renewed.aclBackupPath);
+  expect(w.guest.read().files[1]).toMatch(/^C:\\rdp-autorepair\\machinekeys-\d{8}-\d{6}Z\\f686aace/);
   expect(w.rdp().behaviour).toBe('healthy');
   await w.restart();
   expect(w.rdp().behaviour).toBe('healthy');

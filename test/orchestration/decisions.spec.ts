@@ -24,10 +24,11 @@ describe('route: already healthy', () => {
 });
 
 describe('route: the article order', () => {
-  const base = { plannedFixes: 0, baseline: 'broken' as ProbeVerdict, current: 'broken' as ProbeVerdict, openToWorld: false, restricted: false };
+  const base = { plannedFixes: 0, explained: false, baseline: 'broken' as ProbeVerdict, current: 'broken' as ProbeVerdict, openToWorld: false, restricted: false };
   it.each([
     ['nothing explains a broken RDP', {}, true],
     ['diagnosis planned a fix', { plannedFixes: 1 }, false],
+    ['a finding explains it but has no fix (shared svchost on the port)', { explained: true }, false],
     ['the NSG is open to the world and was not restricted (the scan may be the cause)', { openToWorld: true }, false],
     ['the NSG was restricted and RDP is still broken', { openToWorld: true, restricted: true }, true],
     ['the NSG was restricted and RDP is healthy now', { openToWorld: true, restricted: true, current: 'healthy' }, false],

@@ -10,12 +10,19 @@ test('the default guest is a healthy Windows Server 2022: RDP on 3389 held by Te
   const guest = new SimulatedWindowsGuest({}, { nowMs: NOW });
   const s = guest.read();
   expect(s.listeners).toEqual([{ port: 3389, service: 'TermService' }]);
-  expect(s.rdpTcp).toMatchObject({ portNumber: 3389, securityLayer: 2, userAuthentication: 1, pinnedThumbprint: null });
+  expect(s.rdpTcp).toMatchObject({ portNumber: 3389, securityLayer: 1, userAuthentication: 1, pinnedThumbprint: null });
   expect(s.certificate).toMatchObject({ subject: 'CN=WINSRV01', keyIntact: true });
   expect(Date.parse(s.certificate!.notAfter)).toBeGreaterThan(NOW);
   expect(s.schannel.configured['TLS 1.2']).toEqual({ enabled: null, disabledByDefault: null });
   expect(guest.service('gpsvc')).toMatchObject({ start: 2, status: 'Running', stoppable: false });
-  expect(s.machineKeys).toEqual({ rdpContainerFound: true, systemFullControl: true, networkServiceRead: true, administratorsFullControl: true, networkServiceDenied: false });
+  // windowsBuilds.ts [M]: the 20348 set.
+  expect(s.machineKeys).toEqual({
+    folderListable: true,
+    rdpContainerFound: true,
+    grants: { system: 'F', networkService: 'R', administrators: '-', sessionEnv: 'F' },
+    networkServiceDenied: false,
+    containerCorrupt: false,
+  });
   expect(s.firewallRules).toEqual([
     { name: 'RemoteDesktop-UserMode-In-TCP', enabled: true, localPorts: '3389' },
     { name: 'RemoteDesktop-UserMode-In-UDP', enabled: true, localPorts: '3389' },
@@ -131,10 +138,10 @@ test('with an empty store and no pin, a TermService or SessionEnv start creates 
 test('broken certificate and key conditions', () => {
   expect(new SimulatedWindowsGuest({ certificate: 'corrupt-private-key' }, { nowMs: NOW }).read().certificate?.keyIntact).toBe(false);
   expect(Date.parse(new SimulatedWindowsGuest({ certificate: 'expired' }, { nowMs: NOW }).read().certificate!.notAfter)).toBeLessThan(NOW);
-  expect(new SimulatedWindowsGuest({ machineKeysAcl: 'broken' }, { nowMs: NOW }).read().machineKeys).toMatchObject({ systemFullControl: false, networkServiceRead: false });
+  expect(new SimulatedWindowsGuest({ machineKeysAcl: 'broken' }, { nowMs: NOW }).read().machineKeys.grants).toMatchObject({ system: '-', networkService: '-' });
   const denied = new SimulatedWindowsGuest({ machineKeysAcl: 'deny-network-service' }, { nowMs: NOW });
-  denied.grantMachineKeysAccess();
-  expect(denied.read().machineKeys).toMatchObject({ systemFullControl: true, networkServiceRead: false, networkServiceDenied: true });
+  denied.grantMachineKeysAccess({ system: 'F', networkService: 'R', sessionEnv: 'F' });
+  expect(denied.read().machineKeys).toMatchObject({ grants: { system: 'F', networkService: 'R' }, networkServiceDenied: true });
 });
 
 test('listeners hear about boots, shutdowns and scripts', () => {

@@ -10,6 +10,7 @@ import { toRunCommandParameters } from '../../src/guest/scriptParameters';
 import type { GuestScriptName, GuestScripts } from '../../src/guest/scriptContracts';
 import { RESULT_MARKER } from '../../src/guest/resultProtocol';
 import { appScriptTexts, identifyGuestScript, rdpEndpoint, runGuestScript, SCRIPT_MODELS, SimulatedWindowsGuest, type WindowsGuestSpec } from '../../src/simulator/guest';
+import { MAX_RESULT_BYTES, powershell51Json, resultJson } from '../../src/simulator/guest/scriptModels';
 
 const NOW = Date.UTC(2026, 0, 5, 3);
 const RDP_TCP = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp';
@@ -57,11 +58,20 @@ describe('diagnose', () => {
     expect(result).toMatchObject({
       os: { caption: 'Microsoft Windows Server 2022 Datacenter Azure Edition', build: '20348.3091' },
       domain: { joined: false, name: null },
-      rdp: { portNumber: 3389, fDenyTSConnections: 0, securityLayer: 2, userAuthentication: 1, allowSecProtocolNegotiation: 1, pinnedThumbprint: null },
-      listener: { processName: 'svchost', serviceName: 'TermService' },
+      rdp: { portNumber: 3389, fDenyTSConnections: 0, securityLayer: 1, userAuthentication: 1, allowSecProtocolNegotiation: 1, pinnedThumbprint: null },
+      listener: { processName: 'svchost', serviceName: 'TermService', hostedServices: ['TermService'] },
       services: { TermService: { status: 'Running', startType: 'Manual' } },
-      certificate: { present: true, hasPrivateKey: true, privateKeyOpens: true, pinnedMissing: false, notAfter: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/) },
-      machineKeys: { rdpContainerFound: true, systemFullControl: true, networkServiceRead: true, administratorsFullControl: true },
+      certificate: {
+        present: true,
+        store: 'remote-desktop',
+        hasPrivateKey: true,
+        privateKeyOpens: true,
+        networkServiceKeyRead: true,
+        pinnedMissing: false,
+        pinnedExpired: false,
+        notAfter: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/),
+      },
+      machineKeys: { listable: true, rdpContainerFound: true, systemFullControl: true, networkServiceRead: true, buildEntryPresent: true },
       gpsvcStart: 2,
       firewall: { ruleName: 'RemoteDesktop-UserMode-In-TCP', enabled: true, localPorts: '3389' },
     });
@@ -71,7 +81,7 @@ describe('diagnose', () => {
     const guest = new SimulatedWindowsGuest({ portHolder: { service: 'W3SVC', process: 'w3wp', processId: 5120 }, certificate: 'corrupt-private-key' }, { nowMs: NOW });
     run(guest, 'enable-tls', { AllowLegacyTls: false }); // TLS 1.2 written, gpsvc Start=4 written, nothing applied yet
     const result = run(guest, 'diagnose', {});
-    expect(result.listener).toEqual({ processName: 'w3wp', processId: 5120, serviceName: 'W3SVC' });
+    expect(result.listener).toEqual({ processName: 'w3wp', processId: 5120, serviceName: 'W3SVC', hostedServices: ['W3SVC'] });
     expect(result.certificate).toMatchObject({ present: true, hasPrivateKey: true, privateKeyOpens: false });
     expect(result.tls['TLS 1.2']).toEqual({ enabled: 1, disabledByDefault: 0 });
     expect(result.gpsvcStart).toBe(4);
@@ -86,26 +96,74 @@ describe('diagnose', () => {
   });
 });
 
+describe('diagnose, per build and on what issue 20 found', () => {
+  test.each([14393, 17763, 20348, 26100] as const)('a healthy build %i: the build\'s own key container set reads as complete, and TermService owns its port', (build) => {
+    const result = run(new SimulatedWindowsGuest({ windowsBuild: build }, { nowMs: NOW }), 'diagnose', {});
+    expect(result.machineKeys).toEqual({ listable: true, rdpContainerFound: true, systemFullControl: true, networkServiceRead: true, buildEntryPresent: true });
+    expect(result.listener.serviceName).toBe('TermService');
+    // 14393 has no svchost split (windowsBuilds.ts [H]): TermService shares its process with its group.
+    expect(result.listener.hostedServices.length > 1).toBe(build === 14393);
+  });
+
+  test('a port held inside a shared svchost: the socket\'s service tag names the owner, and every service of that process is listed', () => {
+    const guest = new SimulatedWindowsGuest({ portHolder: { service: 'iphlpsvc', process: 'svchost', processId: 3100, sharedWith: ['Schedule', 'Winmgmt'] } }, { nowMs: NOW });
+    expect(run(guest, 'diagnose', {}).listener).toEqual({ processName: 'svchost', processId: 3100, serviceName: 'iphlpsvc', hostedServices: ['iphlpsvc', 'Schedule', 'Winmgmt'] });
+  });
+
+  test('a MachineKeys folder that refuses listing is reported as such, not as "no container"', () => {
+    const result = run(new SimulatedWindowsGuest({ machineKeysAcl: 'folder-unlistable' }, { nowMs: NOW }), 'diagnose', {});
+    expect(result.machineKeys.listable).toBe(false);
+  });
+
+  test('the pinned certificate in LocalMachine\\My is the one described, with its expiry', () => {
+    const valid = run(new SimulatedWindowsGuest({ pinnedCertificate: 'valid' }, { nowMs: NOW }), 'diagnose', {});
+    expect(valid.certificate).toMatchObject({ present: true, store: 'personal', thumbprint: valid.rdp.pinnedThumbprint, pinnedMissing: false, pinnedExpired: false, networkServiceKeyRead: true });
+    const expired = run(new SimulatedWindowsGuest({ pinnedCertificate: 'expired' }, { nowMs: NOW }), 'diagnose', {});
+    expect(expired.certificate).toMatchObject({ present: true, store: 'personal', pinnedMissing: false, pinnedExpired: true });
+  });
+});
+
 describe('fix-port-conflict', () => {
   const fix = { ServiceName: 'W3SVC', RdpPort: 3389, FallbackPort: 3390 };
 
-  test('stops the holder and restarts TermService (its dependent too); changes no registry value', () => {
+  test('stops the holder, restarts TermService (its dependent too) and disables the holder (recorded) so the next boot keeps RDP', () => {
     const guest = new SimulatedWindowsGuest({ portHolder: { service: 'W3SVC' } }, { nowMs: NOW });
     const result = run(guest, 'fix-port-conflict', fix);
     expect(result).toEqual({
       script: 'fix-port-conflict',
       ok: true,
-      message: 'stopped W3SVC; TermService listens on port 3389',
-      changes: [],
+      message: 'stopped W3SVC and set it to Disabled (Start was 2); TermService listens on port 3389',
+      changes: [{ path: 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\W3SVC', name: 'Start', before: 2, after: 4 }],
       actions: ['stopped W3SVC', 'stopped TermService', 'stopped UmRdpService (depends on TermService)', 'started TermService', 'started UmRdpService'],
       stoppedHolder: true,
       newPort: null,
     });
     expect(rdpEndpoint(guest.read(), { nowMs: NOW })).toEqual({ port: 3389, behaviour: 'healthy' });
-    // Stopped, not disabled (as the script does): an automatic holder wins the port again at the next boot.
+    // Issue 20, defect 3: the conflict must not come back at the next boot.
     guest.shutdown(NOW);
     guest.boot(NOW + 1);
-    expect(guest.holderOf(3389)?.name).toBe('W3SVC');
+    expect(guest.holderOf(3389)?.name).toBe('TermService');
+  });
+
+  test('never stops a service that shares its process with others (a shared svchost): nothing changed', () => {
+    const guest = new SimulatedWindowsGuest({ portHolder: { service: 'iphlpsvc', process: 'svchost', sharedWith: ['Schedule', 'Winmgmt'] } }, { nowMs: NOW });
+    const before = guest.snapshot();
+    const result = run(guest, 'fix-port-conflict', { ...fix, ServiceName: 'iphlpsvc' });
+    expect(result).toMatchObject({ ok: false, changes: [], actions: [], stoppedHolder: false, newPort: null });
+    expect(result.message).toBe('iphlpsvc shares process 4120 with Schedule, Winmgmt: stopping it could stop them too, and the socket may be theirs; nothing changed');
+    unchangedBut(guest, before);
+  });
+
+  test('a move that fails half-way is undone: PortNumber and the firewall rules back, each restore recorded', () => {
+    const guest = new SimulatedWindowsGuest({ portHolder: { service: 'AppSvc', stoppable: false }, termServiceStoppable: false }, { nowMs: NOW });
+    const result = run(guest, 'fix-port-conflict', { ...fix, ServiceName: 'AppSvc' });
+    expect(result.ok).toBe(false);
+    expect(result.newPort).toBeNull();
+    expect(result.message).toMatch(/PortNumber and the firewall rules were put back to 3389$/);
+    expect(guest.read().rdpTcp.portNumber).toBe(3389);
+    expect(guest.read().firewallRules.map((r) => r.localPorts)).toEqual(['3389', '3389']);
+    expect(result.changes).toContainEqual({ path: RDP_TCP, name: 'PortNumber', before: 3390, after: 3389 });
+    expect(result.changes).toContainEqual({ path: 'FirewallRule:RemoteDesktop-UserMode-In-TCP', name: 'LocalPort', before: '3390', after: '3389' });
   });
 
   test('moves RDP to the fallback port when the holder cannot be stopped: PortNumber and both firewall rules recorded', () => {
@@ -160,21 +218,27 @@ describe('renew-certificate', () => {
     const guest = new SimulatedWindowsGuest({ certificate: 'corrupt-private-key', machineKeysAcl: 'broken' }, { nowMs: NOW });
     const old = guest.read().certificate!.thumbprint;
     guest.setPinnedThumbprint(old);
-    const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\rdp-autorepair\\' });
+    const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\rdp-autorepair' });
     const fresh = guest.read().certificate!;
+    const keyFile = guest.read().rdpKeyFile;
+    const aside = `C:\\rdp-autorepair\\machinekeys-20260105-030000Z\\${keyFile.split('\\').pop()}`;
     expect(result.ok).toBe(true);
     expect(result.message).toBe(`RDP certificate ${fresh.thumbprint} in use, valid until ${fresh.notAfter.slice(0, 19)}`);
     expect(result.removedThumbprint).toBe(old);
     expect(result.aclBackupPath).toBe('C:\\rdp-autorepair\\machinekeys-acl-20260105-030000Z.txt');
-    expect(guest.read().files).toEqual([result.aclBackupPath]);
+    expect(guest.read().files).toEqual([result.aclBackupPath, aside]);
     expect(result.changes).toEqual([
-      { path: guest.read().rdpKeyFile, name: 'ACL', before: 'SYSTEM=-;NETWORK SERVICE=-;Administrators=F', after: 'SYSTEM=F;NETWORK SERVICE=R;Administrators=F' },
+      // The 20348 set (windowsBuilds.ts [M]): SessionEnv F, never Administrators F.
+      { path: keyFile, name: 'ACL', before: 'SYSTEM=-;NETWORK SERVICE=-;SessionEnv=F', after: 'SYSTEM=F;NETWORK SERVICE=R;SessionEnv=F' },
+      // The key still does not open with the access right: the container is moved aside (issue 20, defect 6).
+      { path: keyFile, name: 'KeyContainer', before: keyFile, after: aside },
       { path: 'Cert:\\LocalMachine\\Remote Desktop', name: 'Certificate', before: old, after: null },
       { path: RDP_TCP, name: 'SSLCertificateSHA1Hash', before: old, after: null },
       { path: 'Cert:\\LocalMachine\\Remote Desktop', name: 'Certificate', before: null, after: fresh.thumbprint },
     ]);
     expect(result.actions).toEqual([
       `saved key ACLs; restore: icacls "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys" /restore "${result.aclBackupPath}"`,
+      `moved the unreadable key container aside; undo: Move-Item "${aside}" "C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys"`,
       'restarted SessionEnv',
       'restarted TermService',
       'started UmRdpService',
@@ -195,8 +259,62 @@ describe('renew-certificate', () => {
     const guest = new SimulatedWindowsGuest({ machineKeysAcl: 'deny-network-service' }, { nowMs: NOW });
     const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\backup' });
     expect(result.ok).toBe(true);
-    expect(result.actions).toContain(`a deny entry still limits access to ${guest.read().rdpKeyFile.split('\\').pop()}: SYSTEM=F;NETWORK SERVICE=-;Administrators=F`);
+    expect(result.actions).toContain(`a deny entry still limits access to ${guest.read().rdpKeyFile.split('\\').pop()}: SYSTEM=F;NETWORK SERVICE=-;SessionEnv=F`);
     expect(rdpEndpoint(guest.read(), { nowMs: NOW }).behaviour).toBe('reset-after-client-hello');
+  });
+
+  test.each([
+    [14393, 'SYSTEM=F;NETWORK SERVICE=R;Administrators=R'],
+    [17763, 'SYSTEM=F;NETWORK SERVICE=R;SessionEnv=F'],
+    [20348, 'SYSTEM=F;NETWORK SERVICE=R;SessionEnv=F'],
+    [26100, 'SYSTEM=F;NETWORK SERVICE=R;SessionEnv=F'],
+  ] as const)('on build %i it restores that build\'s own set (%s), no entry the build does not ship', (build, after) => {
+    const guest = new SimulatedWindowsGuest({ windowsBuild: build, machineKeysAcl: 'broken' }, { nowMs: NOW });
+    const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\backup' });
+    expect(result.ok).toBe(true);
+    expect(result.changes.find((c) => c.name === 'ACL')?.after).toBe(after);
+    const grants = guest.read().machineKeys.grants;
+    expect(grants.administrators).toBe(build < 17763 ? 'R' : '-');
+    expect(grants.sessionEnv).toBe(build < 17763 ? '-' : 'F');
+    expect(rdpEndpoint(guest.read(), { nowMs: NOW }).behaviour).toBe('healthy');
+  });
+
+  test('a corrupt key container is moved aside (into the backup) so Windows can issue a new certificate', () => {
+    const guest = new SimulatedWindowsGuest({ certificate: 'corrupt-key-container' }, { nowMs: NOW });
+    const keyFile = guest.read().rdpKeyFile;
+    const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\backup' });
+    expect(result.ok).toBe(true);
+    expect(result.changes).toContainEqual({ path: keyFile, name: 'KeyContainer', before: keyFile, after: `C:\\backup\\machinekeys-20260105-030000Z\\${keyFile.split('\\').pop()}` });
+    expect(guest.read().machineKeys).toMatchObject({ rdpContainerFound: true, containerCorrupt: false });
+    expect(rdpEndpoint(guest.read(), { nowMs: NOW }).behaviour).toBe('healthy');
+  });
+
+  test('an expired pin goes like a missing one; the CA-issued certificate itself stays in LocalMachine\\My', () => {
+    const guest = new SimulatedWindowsGuest({ pinnedCertificate: 'expired' }, { nowMs: NOW });
+    const pin = guest.read().rdpTcp.pinnedThumbprint;
+    expect(rdpEndpoint(guest.read(), { nowMs: NOW }).behaviour).toBe('expired-certificate');
+    const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\backup' });
+    expect(result.ok).toBe(true);
+    expect(result.changes).toContainEqual({ path: RDP_TCP, name: 'SSLCertificateSHA1Hash', before: pin, after: null });
+    expect(guest.read().personalCertificates.map((c) => c.thumbprint)).toEqual([pin]);
+    expect(rdpEndpoint(guest.read(), { nowMs: NOW }).behaviour).toBe('healthy');
+  });
+
+  test('a valid pin is kept and verified', () => {
+    const guest = new SimulatedWindowsGuest({ pinnedCertificate: 'valid' }, { nowMs: NOW });
+    const pin = guest.read().rdpTcp.pinnedThumbprint;
+    const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\backup' });
+    expect(result).toMatchObject({ ok: true, message: expect.stringContaining(`RDP certificate ${pin} in use`) });
+    expect(result.actions).toContain(`kept the pin to existing certificate ${pin}`);
+    expect(guest.read().rdpTcp.pinnedThumbprint).toBe(pin);
+  });
+
+  test('a MachineKeys folder that refuses listing stops it before any change', () => {
+    const guest = new SimulatedWindowsGuest({ machineKeysAcl: 'folder-unlistable' }, { nowMs: NOW });
+    const before = guest.snapshot();
+    const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\backup' });
+    expect(result).toMatchObject({ ok: false, changes: [], message: expect.stringMatching(/refuses listing/) });
+    unchangedBut(guest, before);
   });
 });
 
@@ -343,4 +461,25 @@ test('scripts are named by their text (line endings, BOM and outer whitespace as
 test('every contract script has a model, and only diagnose is read-only', () => {
   expect(Object.keys(SCRIPT_MODELS).sort()).toEqual(['diagnose', 'enable-tls', 'fix-port-conflict', 'renew-certificate', 'restore-group-policy']);
   expect(Object.values(SCRIPT_MODELS).filter((m) => m.readOnly).map((m) => m.name)).toEqual(['diagnose']);
+});
+
+describe('the result line as Windows PowerShell 5.1 writes it (issue 20, defect 8)', () => {
+  test("escapes ' < > & and non-ASCII as \\u00XX, which the app's parser reads back unchanged", () => {
+    const json = powershell51Json({ message: "it's <b> & é" });
+    expect(json).toBe('{"message":"it\\u0027s \\u003cb\\u003e \\u0026 \\u00e9"}');
+    expect(JSON.parse(json)).toEqual({ message: "it's <b> & é" });
+  });
+
+  test('is capped by its serialized size: action lines go first, with a note; changes stay', () => {
+    // 60 lines of apostrophes: 6 bytes each once escaped, so a cap on characters would let this overflow.
+    const actions = Array.from({ length: 60 }, (_, i) => `could not stop '${i}': ''''''''''''''''''''''''''''''`);
+    const changes = [{ path: RDP_TCP, name: 'PortNumber', before: 3389, after: 3390 }];
+    const json = resultJson({ script: 'fix-port-conflict', ok: true, message: 'm', changes, actions, stoppedHolder: false, newPort: 3390 });
+    expect(json.length).toBeLessThanOrEqual(MAX_RESULT_BYTES);
+    const parsed = parseGuestResult('fix-port-conflict', `${RESULT_MARKER}${json}\n`);
+    if (!parsed.ok) throw new Error(parsed.detail);
+    expect(parsed.result.changes).toEqual(changes);
+    expect(parsed.result.actions[parsed.result.actions.length - 1]).toMatch(/^\(\d+ action lines cut to fit the output window\)$/);
+    expect(parsed.result.actions.length).toBeLessThan(actions.length);
+  });
 });

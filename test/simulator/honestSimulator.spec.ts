@@ -134,7 +134,7 @@ describe('the simulator is a witness, not a mirror', () => {
     expect(entryScripts.length).toBeGreaterThan(0);
     for (const script of entryScripts) {
       const text = fs.readFileSync(path.join(scripts, script), 'utf8');
-      const written = [...text.matchAll(/Write-Output \('([^']+)' \+ \(\$result/g)].map((m) => m[1]);
+      const written = [...text.matchAll(/Write-Output \('([^']+)' \+ \((?:\$result|ConvertTo-ResultJson -Result \$result)/g)].map((m) => m[1]);
       expect({ script, written }).toEqual({ script, written: [SCRIPT_RESULT_MARKER] });
     }
   });

@@ -50,6 +50,64 @@ describe('planOnlineRepair: findings -> ordered fixes and whether the VM restart
     expect(p.findings.map((f) => f.code)).toContain('RdpPortTakenByProcess');
   });
 
+  // Issue 20, defect 1: the third entry differs by build and stops no connection.
+  it.each<[string, ReturnType<typeof diagnosis>]>([
+    ['the build entry (Administrators / SessionEnv) missing alone', diagnosis({ machineKeys: { buildEntryPresent: false } })],
+    ['SYSTEM without full control, NETWORK SERVICE still reading', diagnosis({ machineKeys: { systemFullControl: false } })],
+  ])('plans no change for %s', (_name, d) => {
+    const p = plan(d);
+    expect(p.steps).toEqual([]);
+    expect(p.findings).toEqual([]);
+  });
+
+  it('raises the MachineKeys finding only on what TermService needs: NETWORK SERVICE read', () => {
+    const p = plan(diagnosis({ machineKeys: { networkServiceRead: false } }));
+    expect(p.findings.map((f) => f.code)).toEqual(['MachineKeysAccess']);
+    expect(p.findings[0]!.message).toContain('NETWORK SERVICE');
+  });
+
+  // Issue 20, defect 2.
+  it('never plans to stop a service of a shared svchost, and says how to find the owner', () => {
+    const p = plan(diagnosis({ listener: { processName: 'svchost', processId: 3100, serviceName: null, hostedServices: ['iphlpsvc', 'Schedule', 'Winmgmt'] } }));
+    expect(p.steps).toEqual([]);
+    expect(p.explained).toBe(true);
+    const shared = p.findings.find((f) => f.code === 'RdpPortTakenBySharedProcess');
+    expect(shared?.message).toContain('iphlpsvc, Schedule, Winmgmt');
+    expect(shared?.advice).toMatch(/netstat -anob|Resource Monitor/);
+  });
+
+  it('never stops the owner the service tag names either, when its process hosts other services', () => {
+    const p = plan(diagnosis({ listener: { processName: 'svchost', processId: 3100, serviceName: 'iphlpsvc', hostedServices: ['iphlpsvc', 'Schedule'] } }));
+    expect(p.steps).toEqual([]);
+    const shared = p.findings.find((f) => f.code === 'RdpPortTakenBySharedProcess');
+    expect(shared?.message).toContain('the socket belongs to iphlpsvc');
+    expect(shared?.advice).toContain('reconfigure iphlpsvc');
+  });
+
+  // Issue 20, defect 4.
+  it('treats an expired pin like a missing one', () => {
+    const p = plan(diagnosis({ certificate: { store: 'personal', pinnedExpired: true, notAfter: '2026-01-01T00:00:00Z' }, rdp: { pinnedThumbprint: 'AB'.repeat(20) } }));
+    expect(p.steps.map((s) => s.script)).toEqual(['renew-certificate']);
+    expect(p.findings[0]!.message).toContain('expired');
+  });
+
+  it('reports a pinned certificate whose key NETWORK SERVICE cannot read, without a blind change', () => {
+    const p = plan(diagnosis({ certificate: { store: 'personal', networkServiceKeyRead: false } }));
+    expect(p.steps).toEqual([]);
+    expect(p.findings.map((f) => f.code)).toEqual(['PinnedCertificateKeyUnreadable']);
+  });
+
+  // Issue 20, defect 8.
+  it('reports a MachineKeys folder that refuses listing as a check that could not run, not as "no container"', () => {
+    const p = plan(diagnosis({ machineKeys: { listable: false, rdpContainerFound: false, networkServiceRead: false } }));
+    expect(p.steps).toEqual([]);
+    expect(p.findings.map((f) => f.code)).toEqual(['MachineKeysUnreadable']);
+  });
+
+  it('a healthy plan explains nothing, so the article order stays possible', () => {
+    expect(plan().explained).toBe(false);
+  });
+
   it('falls back to the article order one step at a time', () => {
     expect(articleOrderSteps({ allowLegacyTls: false }).map((s) => s.script)).toEqual(['renew-certificate', 'enable-tls']);
   });

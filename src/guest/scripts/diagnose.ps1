@@ -3,11 +3,11 @@
     rdp-autorepair: read-only snapshot of everything the RDP "internal error" playbook looks at.
 .DESCRIPTION
     Runs through Azure Run Command as LocalSystem on Windows Server 2016+ (Windows PowerShell 5.1).
-    Strictly read-only: it only reads the registry, the certificate store, ACLs, services, sockets and CIM.
+    Strictly read-only: it only reads the registry, the certificate stores, ACLs, services, sockets and CIM.
     Every section fails soft (its fields stay null) so one unreadable area does not hide the others; a line
     naming the section goes to the progress output. The LAST stdout line is the result marker followed by
-    compact JSON (DiagnoseResult in src/guest/scriptContracts.ts), kept well under 3 KB because Run Command
-    returns only the last 4096 bytes of output.
+    compact ASCII JSON (DiagnoseResult in src/guest/scriptContracts.ts), capped by ConvertTo-ResultJson
+    because Run Command returns only the last 4096 bytes of output.
 #>
 [CmdletBinding()]
 param()
@@ -18,6 +18,8 @@ $ProgressPreference = 'SilentlyContinue'
 
 # rdp-autorepair: common helpers go here
 
+Set-Utf8Output
+
 $RdpTcpPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 $TerminalServerPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server'
 $TerminalServicesPolicyPath = 'HKLM:\SOFTWARE\Policies\Microsoft\Windows NT\Terminal Services'
@@ -27,6 +29,8 @@ $CurrentVersionPath = 'HKLM:\SOFTWARE\Microsoft\Windows NT\CurrentVersion'
 $RdpCertificateStore = 'Cert:\LocalMachine\Remote Desktop'
 $PersonalCertificateStore = 'Cert:\LocalMachine\My'
 $FirewallRuleName = 'RemoteDesktop-UserMode-In-TCP'
+# At most this many service names per listening process in the result.
+$MaxHostedServices = 8
 
 function Write-SectionFailure {
     param([string]$Section, [System.Management.Automation.ErrorRecord]$Failure)
@@ -108,34 +112,43 @@ function Get-TlsServerState {
 }
 
 function Get-ListenerInfo {
-    # Who listens on the port: socket -> process -> service. A foreign holder wins over TermService when both
-    # appear (e.g. one program on IPv4 and TermService on IPv6), because the foreign one is the conflict.
+    # Who listens on the port: socket -> process -> the services that process hosts. A foreign holder wins over
+    # TermService when both appear (e.g. one program on IPv4 and TermService on IPv6), because the foreign one
+    # is the conflict. The owning service is named only when it is certain: the service the socket's service
+    # tag names (checked against the services of its process), else the one service of the process, else
+    # TermService when the process hosts it (Server 2016 shares its svchost). Every hosted service is listed,
+    # so a shared process is visible whatever the name.
     param([int]$Port)
-    $info = [ordered]@{ processName = $null; processId = $null; serviceName = $null }
+    $info = [ordered]@{ processName = $null; processId = $null; serviceName = $null; hostedServices = @() }
     $connections = @(Get-NetTCPConnection -LocalPort $Port -State Listen -ErrorAction SilentlyContinue)
     if ($connections.Count -eq 0) {
         return $info
     }
+    $owners = @(Get-ListenerOwnerModules -Port $Port)
     $chosen = $null
     foreach ($owningProcessId in @($connections | ForEach-Object { [int]$_.OwningProcess } | Sort-Object -Unique)) {
         $services = @(Get-CimInstance -ClassName Win32_Service -Filter ('ProcessId = {0}' -f $owningProcessId) -ErrorAction SilentlyContinue)
         $names = @($services | ForEach-Object { [string]$_.Name } | Sort-Object)
-        # A shared svchost hosts several services; the socket belongs to TermService when it is among them.
-        # Otherwise the first name (sorted, so the answer is stable) is reported; fix-port-conflict re-checks.
+        $prefix = [string]$owningProcessId + '|'
+        $tagged = @($owners | Where-Object { ([string]$_).StartsWith($prefix) } | ForEach-Object { ([string]$_).Substring($prefix.Length) } | Where-Object { $names -contains $_ } | Sort-Object -Unique)
         $serviceName = $null
-        if ($names -contains 'TermService') {
+        if ($tagged.Count -eq 1) {
+            $serviceName = @($names | Where-Object { $_ -eq $tagged[0] })[0]
+        }
+        elseif ($names -contains 'TermService') {
             $serviceName = 'TermService'
         }
-        elseif ($names.Count -gt 0) {
+        elseif ($names.Count -eq 1) {
             $serviceName = $names[0]
         }
-        $candidate = [ordered]@{ processId = $owningProcessId; serviceName = $serviceName }
+        $candidate = [ordered]@{ processId = $owningProcessId; serviceName = $serviceName; names = $names }
         if ($null -eq $chosen -or $serviceName -ne 'TermService') {
             $chosen = $candidate
         }
     }
     $info.processId = $chosen.processId
     $info.serviceName = $chosen.serviceName
+    $info.hostedServices = @($chosen.names | Select-Object -First $MaxHostedServices | ForEach-Object { Limit-Text -Text $_ -Max 64 })
     $process = Get-Process -Id $chosen.processId -ErrorAction SilentlyContinue
     if ($null -ne $process) {
         $info.processName = Limit-Text -Text $process.ProcessName -Max 64
@@ -143,40 +156,20 @@ function Get-ListenerInfo {
     return $info
 }
 
-function Test-PrivateKeyOpens {
-    # Opening the key reads the MachineKeys container file; signing a few bytes proves the key material is
-    # usable, not just present. SHA-1 because every CAPI RSA provider supports it: this is a liveness probe.
-    param([System.Security.Cryptography.X509Certificates.X509Certificate2]$Certificate)
-    if (-not $Certificate.HasPrivateKey) {
-        return $false
-    }
-    $probe = [System.Text.Encoding]::ASCII.GetBytes('rdp-autorepair')
+function Get-ThumbprintInUse {
+    # The certificate the RDP-Tcp listener serves, as Remote Desktop's own WMI provider reports it; null when
+    # the provider does not answer (the caller then falls back to the pin or the Remote Desktop store).
     try {
-        $rsa = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
-        if ($null -ne $rsa) {
-            try {
-                $null = $rsa.SignData($probe, [System.Security.Cryptography.HashAlgorithmName]::SHA1, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
-            }
-            finally {
-                $rsa.Dispose()
-            }
-            return $true
+        $setting = Get-CimInstance -Namespace 'root\cimv2\TerminalServices' -ClassName 'Win32_TSGeneralSetting' -Filter "TerminalName = 'RDP-Tcp'" -ErrorAction Stop
+        $hash = [string]$setting.SSLCertificateSHA1Hash
+        if ($hash -match '^[0-9A-Fa-f]{40}$') {
+            return $hash.ToUpperInvariant()
         }
-        $ecdsa = [System.Security.Cryptography.X509Certificates.ECDsaCertificateExtensions]::GetECDsaPrivateKey($Certificate)
-        if ($null -ne $ecdsa) {
-            try {
-                $null = $ecdsa.SignData($probe, [System.Security.Cryptography.HashAlgorithmName]::SHA256)
-            }
-            finally {
-                $ecdsa.Dispose()
-            }
-            return $true
-        }
-        return $false
     }
     catch {
-        return $false
+        Write-SectionFailure -Section 'Win32_TSGeneralSetting' -Failure $_
     }
+    return $null
 }
 
 function Test-FileGrant {
@@ -232,7 +225,7 @@ try {
         pinnedThumbprint            = $pinnedThumbprint
     }
 
-    $listener = [ordered]@{ processName = $null; processId = $null; serviceName = $null }
+    $listener = [ordered]@{ processName = $null; processId = $null; serviceName = $null; hostedServices = @() }
     try {
         $listener = Get-ListenerInfo -Port $portNumber
     }
@@ -247,67 +240,105 @@ try {
     }
 
     $certificate = [ordered]@{
-        present         = $false
-        thumbprint      = $null
-        notAfter        = $null
-        hasPrivateKey   = $null
-        privateKeyOpens = $null
-        pinnedMissing   = $false
+        present               = $false
+        store                 = $null
+        thumbprint            = $null
+        notAfter              = $null
+        hasPrivateKey         = $null
+        privateKeyOpens       = $null
+        networkServiceKeyRead = $null
+        pinnedMissing         = $false
+        pinnedExpired         = $false
     }
     try {
-        $rdpCertificates = @()
-        if (Test-Path -LiteralPath $RdpCertificateStore) {
-            $rdpCertificates = @(Get-ChildItem -LiteralPath $RdpCertificateStore)
+        # The certificate actually in use: what Win32_TSGeneralSetting names, else the pin, else the newest
+        # certificate in Remote Desktop (the self-signed one). A pin usually names a CA-issued certificate in
+        # LocalMachine\My, sometimes the self-signed one.
+        $inUse = Get-ThumbprintInUse
+        if ($null -eq $inUse) {
+            $inUse = $pinnedThumbprint
         }
-        if ($rdpCertificates.Count -gt 0) {
-            # The pinned certificate is the one RDP serves when it is in this store; otherwise the newest.
-            $chosenCertificate = $rdpCertificates | Where-Object { $_.Thumbprint -eq $pinnedThumbprint } | Select-Object -First 1
-            if ($null -eq $chosenCertificate) {
-                $chosenCertificate = $rdpCertificates | Sort-Object -Property NotAfter -Descending | Select-Object -First 1
+        $chosenCertificate = $null
+        if ($null -ne $inUse) {
+            foreach ($store in @(@('personal', $PersonalCertificateStore), @('remote-desktop', $RdpCertificateStore))) {
+                $path = Join-Path $store[1] $inUse
+                if ($null -eq $chosenCertificate -and (Test-Path -LiteralPath $path)) {
+                    $chosenCertificate = Get-Item -LiteralPath $path
+                    $certificate.store = $store[0]
+                }
             }
+        }
+        if ($null -eq $chosenCertificate -and $null -eq $pinnedThumbprint -and (Test-Path -LiteralPath $RdpCertificateStore)) {
+            $chosenCertificate = @(Get-ChildItem -LiteralPath $RdpCertificateStore) | Sort-Object -Property NotAfter -Descending | Select-Object -First 1
+            if ($null -ne $chosenCertificate) {
+                $certificate.store = 'remote-desktop'
+            }
+        }
+        if ($null -ne $chosenCertificate) {
             $certificate.present = $true
             $certificate.thumbprint = [string]$chosenCertificate.Thumbprint
             # 's' is culture-invariant (a custom ':' would become the culture's time separator).
             $certificate.notAfter = $chosenCertificate.NotAfter.ToUniversalTime().ToString('s', [System.Globalization.CultureInfo]::InvariantCulture) + 'Z'
             $certificate.hasPrivateKey = [bool]$chosenCertificate.HasPrivateKey
             $certificate.privateKeyOpens = Test-PrivateKeyOpens -Certificate $chosenCertificate
+            $keyFile = Get-PrivateKeyFile -Certificate $chosenCertificate
+            if ($null -ne $keyFile) {
+                try {
+                    $certificate.networkServiceKeyRead = Test-FileGrant -Rules (Get-FileAccessRules -Path $keyFile) -Sid $SidNetworkService -Needed $ReadMask
+                }
+                catch {
+                    Write-SectionFailure -Section 'acl of the certificate key' -Failure $_
+                }
+            }
+            if ($null -ne $pinnedThumbprint -and $chosenCertificate.NotAfter.ToUniversalTime() -lt [DateTime]::UtcNow) {
+                $certificate.pinnedExpired = $true
+            }
         }
-        if ($null -ne $pinnedThumbprint) {
-            # A pin usually names a certificate in LocalMachine\My (CA-issued), sometimes the self-signed one.
-            $pinnedFound = (Test-Path -LiteralPath (Join-Path $PersonalCertificateStore $pinnedThumbprint)) -or (Test-Path -LiteralPath (Join-Path $RdpCertificateStore $pinnedThumbprint))
-            $certificate.pinnedMissing = -not $pinnedFound
-        }
+        $certificate.pinnedMissing = ($null -ne $pinnedThumbprint -and $null -eq $chosenCertificate)
     }
     catch {
         Write-SectionFailure -Section 'certificate' -Failure $_
     }
 
     $machineKeys = [ordered]@{
-        rdpContainerFound        = $false
-        systemFullControl        = $false
-        networkServiceRead       = $false
-        administratorsFullControl = $false
+        listable          = $false
+        rdpContainerFound = $false
+        systemFullControl = $false
+        networkServiceRead = $false
+        buildEntryPresent = $false
     }
     try {
-        $machineKeysDirectory = Join-Path $env:ProgramData 'Microsoft\Crypto\RSA\MachineKeys'
-        $rdpKeyFiles = @(Get-ChildItem -LiteralPath $machineKeysDirectory -Filter 'f686aace*' -File -Force -ErrorAction SilentlyContinue)
+        # A folder that refuses listing is a finding of its own, never "no container": -ErrorAction Stop.
+        $rdpKeyFiles = @(Get-ChildItem -LiteralPath $MachineKeysDirectory -Filter 'f686aace*' -File -Force -ErrorAction Stop)
+        $machineKeys.listable = $true
+        $buildNumber = Get-WindowsBuildNumber
         if ($rdpKeyFiles.Count -gt 0) {
             $machineKeys.rdpContainerFound = $true
             $machineKeys.systemFullControl = $true
             $machineKeys.networkServiceRead = $true
-            $machineKeys.administratorsFullControl = $true
+            $machineKeys.buildEntryPresent = $true
             # Every matching container must pass: any of them may be the one TermService opens.
             foreach ($keyFile in $rdpKeyFiles) {
                 $rules = @()
                 try {
-                    $rules = @((Get-Acl -LiteralPath $keyFile.FullName).GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier]))
+                    $rules = Get-FileAccessRules -Path $keyFile.FullName
                 }
                 catch {
                     Write-SectionFailure -Section ('acl of ' + $keyFile.Name) -Failure $_
                 }
                 $machineKeys.systemFullControl = $machineKeys.systemFullControl -and (Test-FileGrant -Rules $rules -Sid $SidSystem -Needed $FullControlMask)
                 $machineKeys.networkServiceRead = $machineKeys.networkServiceRead -and (Test-FileGrant -Rules $rules -Sid $SidNetworkService -Needed $ReadMask)
-                $machineKeys.administratorsFullControl = $machineKeys.administratorsFullControl -and (Test-FileGrant -Rules $rules -Sid $SidAdministrators -Needed $FullControlMask)
+                # The third entry a healthy container of this build carries; an unknown build counts as missing.
+                if ($null -eq $buildNumber) {
+                    $entryPresent = $false
+                }
+                elseif ($buildNumber -ge $SessionEnvEntryBuild) {
+                    $entryPresent = Test-FileGrant -Rules $rules -Sid $SidSessionEnv -Needed $FullControlMask
+                }
+                else {
+                    $entryPresent = Test-FileGrant -Rules $rules -Sid $SidAdministrators -Needed $ReadMask
+                }
+                $machineKeys.buildEntryPresent = $machineKeys.buildEntryPresent -and $entryPresent
             }
         }
     }
@@ -355,4 +386,4 @@ catch {
     $result = [ordered]@{ script = 'diagnose'; ok = $false; message = Limit-Text -Text ('diagnose failed: ' + $_.Exception.Message) -Max 500 }
 }
 
-Write-Output ('RDPAUTOREPAIR-RESULT:' + ($result | ConvertTo-Json -Compress -Depth 6))
+Write-Output ('RDPAUTOREPAIR-RESULT:' + (ConvertTo-ResultJson -Result $result))

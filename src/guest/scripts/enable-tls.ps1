@@ -27,6 +27,8 @@ $ProgressPreference = 'SilentlyContinue'
 
 # rdp-autorepair: common helpers go here
 
+Set-Utf8Output
+
 # Sub-keys of HKEY_LOCAL_MACHINE, opened through the .NET registry API: CreateSubKey creates the missing
 # "TLS 1.x" and "Server" levels in one call.
 $SchannelProtocolsSubKey = 'SYSTEM\CurrentControlSet\Control\SecurityProviders\SCHANNEL\Protocols'
@@ -103,4 +105,4 @@ catch {
 
 $result.changes = $changes.ToArray()
 $result.actions = $actions.ToArray()
-Write-Output ('RDPAUTOREPAIR-RESULT:' + ($result | ConvertTo-Json -Compress -Depth 6))
+Write-Output ('RDPAUTOREPAIR-RESULT:' + (ConvertTo-ResultJson -Result $result))

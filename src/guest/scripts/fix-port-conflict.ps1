@@ -3,9 +3,13 @@
     rdp-autorepair: free the RDP port from another service, or move RDP to a fallback port.
 .DESCRIPTION
     Playbook step 1. Re-checks that ServiceName still listens on RdpPort (diagnose may be minutes old) and
-    changes nothing when it does not. Otherwise it stops that service (bounded wait) and restarts TermService
-    on RdpPort. When the holder cannot be stopped, or comes back, RDP moves to FallbackPort: PortNumber and the
-    RemoteDesktop-UserMode-In firewall rules are updated (each old value recorded) and TermService restarted.
+    changes nothing when it does not, or when its process hosts any other service (a shared svchost: stopping
+    the service stops its siblings' process or frees nothing, and the socket may be a sibling's). Otherwise it
+    stops that service (bounded wait), restarts TermService on RdpPort and, once TermService listens, sets the
+    holder's registry Start to 4 (Disabled, old value recorded) so it does not take the port again at the next
+    boot. When the holder cannot be stopped, or comes back, RDP moves to FallbackPort: PortNumber and the
+    RemoteDesktop-UserMode-In firewall rules are updated (each old value recorded) and TermService restarted;
+    if any of that fails, every value written is put back (recorded too) before the script reports failure.
     Runs through Azure Run Command as LocalSystem (Windows PowerShell 5.1). The LAST stdout line is the result
     marker followed by compact JSON (FixPortConflictResult in src/guest/scriptContracts.ts).
 #>
@@ -29,6 +33,8 @@ $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
 
 # rdp-autorepair: common helpers go here
+
+Set-Utf8Output
 
 $RdpTcpPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 $FirewallRuleNames = @('RemoteDesktop-UserMode-In-TCP', 'RemoteDesktop-UserMode-In-UDP')
@@ -127,6 +133,44 @@ function Get-FirewallLocalPorts {
     return (@(($rule | Get-NetFirewallPortFilter).LocalPort) -join ',')
 }
 
+function Set-FirewallRulePorts {
+    param([string]$RuleName, [string]$LocalPort, [string]$Enabled)
+    Set-NetFirewallRule -Name $RuleName -LocalPort $LocalPort
+    if ($Enabled -eq 'True') {
+        Enable-NetFirewallRule -Name $RuleName
+    }
+    else {
+        Disable-NetFirewallRule -Name $RuleName
+    }
+}
+
+function Undo-PortMove {
+    # Puts back what Move-RdpToFallbackPort wrote, each restore recorded: a PortNumber left at the fallback
+    # would move RDP at the next boot to a port no NSG rule opens. Best effort: a restore that fails is said.
+    param([object]$PortBefore, [object[]]$RulesBefore)
+    try {
+        if ($null -eq $PortBefore) {
+            Remove-ItemProperty -LiteralPath $RdpTcpPath -Name 'PortNumber'
+        }
+        else {
+            Set-ItemProperty -LiteralPath $RdpTcpPath -Name 'PortNumber' -Value $PortBefore -Type DWord
+        }
+        Add-Change -Path $RdpTcpPath -Name 'PortNumber' -Before $FallbackPort -After $PortBefore
+    }
+    catch {
+        $actions.Add((Limit-Text -Text ('could not put PortNumber back to ' + $PortBefore + ': ' + $_.Exception.Message) -Max 200))
+    }
+    foreach ($rule in $RulesBefore) {
+        try {
+            Set-FirewallRulePorts -RuleName $rule.Name -LocalPort $rule.LocalPorts -Enabled $rule.Enabled
+            Add-Change -Path ('FirewallRule:' + $rule.Name) -Name 'LocalPort' -Before ([string]$FallbackPort) -After $rule.LocalPorts
+        }
+        catch {
+            $actions.Add((Limit-Text -Text ('could not put firewall rule ' + $rule.Name + ' back: ' + $_.Exception.Message) -Max 200))
+        }
+    }
+}
+
 function Move-RdpToFallbackPort {
     # Playbook: change PortNumber, open the firewall rule for the new port, restart TermService. The NSG rule
     # for the new port is the orchestrator's job (it owns Azure-side changes).
@@ -136,29 +180,66 @@ function Move-RdpToFallbackPort {
     }
 
     $portBefore = (Get-Item -LiteralPath $RdpTcpPath).GetValue('PortNumber', $null)
-    Set-ItemProperty -LiteralPath $RdpTcpPath -Name 'PortNumber' -Value $FallbackPort -Type DWord
-    Add-Change -Path $RdpTcpPath -Name 'PortNumber' -Before $portBefore -After $FallbackPort
+    $rulesBefore = @()
+    try {
+        Set-ItemProperty -LiteralPath $RdpTcpPath -Name 'PortNumber' -Value $FallbackPort -Type DWord
+        Add-Change -Path $RdpTcpPath -Name 'PortNumber' -Before $portBefore -After $FallbackPort
 
-    foreach ($ruleName in $FirewallRuleNames) {
-        $portsBefore = Get-FirewallLocalPorts -RuleName $ruleName
-        if ($null -eq $portsBefore) {
-            $actions.Add('firewall rule ' + $ruleName + ' not found')
-            continue
+        foreach ($ruleName in $FirewallRuleNames) {
+            $portsBefore = Get-FirewallLocalPorts -RuleName $ruleName
+            if ($null -eq $portsBefore) {
+                $actions.Add('firewall rule ' + $ruleName + ' not found')
+                continue
+            }
+            $enabledBefore = [string](Get-NetFirewallRule -Name $ruleName).Enabled
+            $rulesBefore += [pscustomobject]@{ Name = $ruleName; LocalPorts = $portsBefore; Enabled = $enabledBefore }
+            Set-FirewallRulePorts -RuleName $ruleName -LocalPort ([string]$FallbackPort) -Enabled 'True'
+            Add-Change -Path ('FirewallRule:' + $ruleName) -Name 'LocalPort' -Before $portsBefore -After ([string]$FallbackPort)
+            if ($enabledBefore -ne 'True') {
+                Add-Change -Path ('FirewallRule:' + $ruleName) -Name 'Enabled' -Before $enabledBefore -After 'True'
+            }
         }
-        Set-NetFirewallRule -Name $ruleName -LocalPort $FallbackPort
-        Add-Change -Path ('FirewallRule:' + $ruleName) -Name 'LocalPort' -Before $portsBefore -After ([string]$FallbackPort)
-        $enabledBefore = [string](Get-NetFirewallRule -Name $ruleName).Enabled
-        if ($enabledBefore -ne 'True') {
-            Enable-NetFirewallRule -Name $ruleName
-            Add-Change -Path ('FirewallRule:' + $ruleName) -Name 'Enabled' -Before $enabledBefore -After 'True'
+
+        Restart-TermServiceBounded
+        if (-not (Wait-TermServiceListening -Port $FallbackPort -TimeoutSeconds $ListenTimeoutSeconds)) {
+            throw ('TermService does not listen on fallback port {0} after its restart' -f $FallbackPort)
         }
     }
-
-    Restart-TermServiceBounded
-    if (-not (Wait-TermServiceListening -Port $FallbackPort -TimeoutSeconds $ListenTimeoutSeconds)) {
-        throw ('TermService does not listen on fallback port {0} after its restart' -f $FallbackPort)
+    catch {
+        $failure = $_.Exception.Message
+        Undo-PortMove -PortBefore $portBefore -RulesBefore $rulesBefore
+        # TermService may have been restarted on the fallback port: once more, so it binds the old one.
+        try {
+            Restart-TermServiceBounded
+        }
+        catch {
+            $actions.Add((Limit-Text -Text ('could not restart TermService after the undo: ' + $_.Exception.Message) -Max 200))
+        }
+        throw ('{0}; PortNumber and the firewall rules were put back to {1}' -f $failure, $portBefore)
     }
     $result.newPort = $FallbackPort
+}
+
+function Disable-PortHolder {
+    # The SCM reads Start at boot: without this an automatic holder takes the port again at the next restart.
+    # The registry value, not Set-Service (PLAYBOOK errata 11); the old value is recorded so it can be put back.
+    param([string]$Name)
+    $subKey = 'SYSTEM\CurrentControlSet\Services\' + $Name
+    $key = [Microsoft.Win32.Registry]::LocalMachine.OpenSubKey($subKey)
+    if ($null -eq $key) {
+        throw ('registry key HKLM\{0} does not exist' -f $subKey)
+    }
+    try {
+        $start = $key.GetValue('Start', $null)
+    }
+    finally {
+        $key.Close()
+    }
+    if ($start -eq 4) {
+        return $start
+    }
+    $null = Set-RecordedDword -SubKey $subKey -Name 'Start' -Value 4 -CreateKey $false
+    return $start
 }
 
 try {
@@ -178,6 +259,11 @@ try {
     elseif ($holderProcess.Services -contains 'TermService') {
         # Same shared svchost as TermService: the socket is TermService's, and stopping a sibling frees nothing.
         $result.message = '{0} shares process {1} with TermService, which owns port {2}; nothing changed' -f $ServiceName, $holderProcess.ProcessId, $RdpPort
+    }
+    elseif (@($holderProcess.Services).Count -gt 1) {
+        # A shared svchost: the socket may be a sibling's, and the process hosts services nothing asked to stop.
+        $others = @($holderProcess.Services | Where-Object { $_ -ne $ServiceName })
+        $result.message = Limit-Text -Text ('{0} shares process {1} with {2}: stopping it could stop them too, and the socket may be theirs; nothing changed' -f $ServiceName, $holderProcess.ProcessId, ($others -join ', ')) -Max 300
     }
     else {
         $holderStopped = $false
@@ -206,7 +292,15 @@ try {
 
         if ($listening) {
             $result.ok = $true
-            $result.message = 'stopped {0}; TermService listens on port {1}' -f $ServiceName, $RdpPort
+            try {
+                $startBefore = Disable-PortHolder -Name $ServiceName
+                $result.message = 'stopped {0} and set it to Disabled (Start was {1}); TermService listens on port {2}' -f $ServiceName, $startBefore, $RdpPort
+            }
+            catch {
+                # RDP works now; say plainly that the conflict can come back rather than fail the whole fix.
+                $actions.Add((Limit-Text -Text ('could not set ' + $ServiceName + ' to Disabled: ' + $_.Exception.Message) -Max 200))
+                $result.message = 'stopped {0}; TermService listens on port {1}; its start type is unchanged, so it may take the port again at the next boot' -f $ServiceName, $RdpPort
+            }
         }
         else {
             $result.stoppedHolder = $false
@@ -223,4 +317,4 @@ catch {
 
 $result.changes = $changes.ToArray()
 $result.actions = $actions.ToArray()
-Write-Output ('RDPAUTOREPAIR-RESULT:' + ($result | ConvertTo-Json -Compress -Depth 6))
+Write-Output ('RDPAUTOREPAIR-RESULT:' + (ConvertTo-ResultJson -Result $result))

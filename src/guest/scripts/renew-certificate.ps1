@@ -3,24 +3,31 @@
     rdp-autorepair: repair access to the RDP key container and make Windows issue a new RDP certificate.
 .DESCRIPTION
     Playbook step 2. In order:
-      1. save the ACLs of the RDP key container files (icacls /save) into BackupDirectory, creating it;
-      2. add the grants RDP needs on those files only: SYSTEM (F), NETWORK SERVICE (R), Administrators (F);
-      3. remove the certificate(s) from Cert:\LocalMachine\Remote Desktop, and an SSLCertificateSHA1Hash pin
-         that names a certificate no longer present;
-      4. restart SessionEnv, then TermService: Windows issues a new self-signed certificate;
-      5. verify that a new certificate exists and its private key can be used.
+      1. read the build: a healthy RDP key container carries SYSTEM (F), NETWORK SERVICE (R) and, up to build
+         14393, BUILTIN\Administrators (R), from 17763 on NT SERVICE\SessionEnv (F) instead (measured on
+         marketplace images, see src/simulator/guest/windowsBuilds.ts [M]); an unreadable build changes nothing;
+      2. list the RDP key container files (f686aace*); a MachineKeys folder that refuses listing changes nothing;
+      3. save their ACLs (icacls /save) into BackupDirectory, creating it, then add this build's entries on those
+         files only;
+      4. when the Remote Desktop certificate's key still does not open, move the container file(s) into
+         BackupDirectory (recorded), so Windows can create a new key of that name;
+      5. remove the certificate(s) from Cert:\LocalMachine\Remote Desktop, and an SSLCertificateSHA1Hash pin
+         that names a certificate no longer present or expired;
+      6. restart SessionEnv, then TermService: Windows issues a new self-signed certificate;
+      7. verify that a new certificate exists and its private key (RSA or ECDSA) can be used.
     Why only the f686aace* files (PLAYBOOK errata 9): the RDP self-signed certificate's key lives in the
     container whose file name starts with f686aace. The article's "takeown /a /r" plus "icacls /t" over the
     whole MachineKeys folder rewrites the owner and ACL of every machine key on the server (IIS, SQL Server,
     other services' keys), which cannot be undone without the backup and can break those services. Grants are
-    add-only (/grant, not /grant:r, no /reset): entries other tools or admins put there stay untouched.
+    add-only (/grant, not /grant:r, no /reset): entries other tools or admins put there stay untouched; an entry
+    no build ships (Administrators full control) is never added.
     Runs through Azure Run Command as LocalSystem (Windows PowerShell 5.1). The LAST stdout line is the result
     marker followed by compact JSON (RenewCertificateResult in src/guest/scriptContracts.ts).
 #>
 [CmdletBinding()]
 param(
     [Parameter(Mandatory = $true)]
-    [ValidatePattern('^[A-Za-z]:\\[^"''<>|?*:\x00-\x1f]{0,200}$')]
+    [ValidatePattern('^(?=.{4,203}$)[A-Za-z]:(\\[A-Za-z0-9_-][A-Za-z0-9_.-]*)+$')]
     [string]$BackupDirectory
 )
 
@@ -30,12 +37,14 @@ $ProgressPreference = 'SilentlyContinue'
 
 # rdp-autorepair: common helpers go here
 
+Set-Utf8Output
+
 $RdpTcpPath = 'HKLM:\SYSTEM\CurrentControlSet\Control\Terminal Server\WinStations\RDP-Tcp'
 $RdpCertificateStore = 'Cert:\LocalMachine\Remote Desktop'
 $PersonalCertificateStore = 'Cert:\LocalMachine\My'
-$MachineKeysDirectory = Join-Path $env:ProgramData 'Microsoft\Crypto\RSA\MachineKeys'
 $RdpKeyFilter = 'f686aace*'
-# $SidSystem, $SidNetworkService, $SidAdministrators, $FullControlMask and $ReadMask: see common-read.ps1.
+# $SidSystem, $SidNetworkService, $SidAdministrators, $SidSessionEnv, $FullControlMask, $ReadMask and
+# $MachineKeysDirectory: see common-read.ps1.
 # At most this many per-file ACL records in the result: the result line must stay under 4 KB.
 $MaxRecordedKeyFiles = 4
 $StopTimeoutSeconds = 30
@@ -77,42 +86,22 @@ function Get-GrantLetter {
 }
 
 function Get-KeyAccessSummary {
-    # A short, comparable record of what the three principals RDP needs can do on a key file; the complete
-    # ACL is in the icacls backup.
-    param([string]$Path)
+    # A short, comparable record of what the three principals of this build's set can do on a key file; the
+    # complete ACL is in the icacls backup.
+    param([string]$Path, [bool]$LegacyEntry)
     try {
-        $rules = @((Get-Acl -LiteralPath $Path).GetAccessRules($true, $true, [System.Security.Principal.SecurityIdentifier]))
+        $rules = Get-FileAccessRules -Path $Path
     }
     catch {
         return 'unreadable'
     }
-    return 'SYSTEM={0};NETWORK SERVICE={1};Administrators={2}' -f (Get-GrantLetter -Rules $rules -Sid $SidSystem), (Get-GrantLetter -Rules $rules -Sid $SidNetworkService), (Get-GrantLetter -Rules $rules -Sid $SidAdministrators)
-}
-
-function Test-PrivateKeyOpens {
-    # Signing a few bytes proves the new key is usable, not just present (SHA-1: a liveness probe that every
-    # CAPI RSA provider supports).
-    param([System.Security.Cryptography.X509Certificates.X509Certificate2]$Certificate)
-    if (-not $Certificate.HasPrivateKey) {
-        return $false
+    if ($LegacyEntry) {
+        $third = 'Administrators=' + (Get-GrantLetter -Rules $rules -Sid $SidAdministrators)
     }
-    try {
-        $rsa = [System.Security.Cryptography.X509Certificates.RSACertificateExtensions]::GetRSAPrivateKey($Certificate)
-        if ($null -eq $rsa) {
-            return $false
-        }
-        try {
-            $probe = [System.Text.Encoding]::ASCII.GetBytes('rdp-autorepair')
-            $null = $rsa.SignData($probe, [System.Security.Cryptography.HashAlgorithmName]::SHA1, [System.Security.Cryptography.RSASignaturePadding]::Pkcs1)
-        }
-        finally {
-            $rsa.Dispose()
-        }
-        return $true
+    else {
+        $third = 'SessionEnv=' + (Get-GrantLetter -Rules $rules -Sid $SidSessionEnv)
     }
-    catch {
-        return $false
-    }
+    return 'SYSTEM={0};NETWORK SERVICE={1};{2}' -f (Get-GrantLetter -Rules $rules -Sid $SidSystem), (Get-GrantLetter -Rules $rules -Sid $SidNetworkService), $third
 }
 
 function Get-RdpCertificates {
@@ -141,49 +130,95 @@ function Restart-ServiceBounded {
 }
 
 try {
-    # 1 + 2: the key container's ACLs, saved first so that every change below can be reverted.
-    $rdpKeyFiles = @(Get-ChildItem -LiteralPath $MachineKeysDirectory -Filter $RdpKeyFilter -File -Force -ErrorAction SilentlyContinue)
+    # 1: the build decides the set; guessing would write an entry this build does not ship.
+    $buildNumber = Get-WindowsBuildNumber
+    if ($null -eq $buildNumber) {
+        throw 'the Windows build (CurrentBuildNumber) is unreadable: nothing changed'
+    }
+    $legacyEntry = ($buildNumber -lt $SessionEnvEntryBuild)
+
+    # 2: a folder that refuses listing is reported, never taken for "no container".
+    try {
+        $rdpKeyFiles = @(Get-ChildItem -LiteralPath $MachineKeysDirectory -Filter $RdpKeyFilter -File -Force -ErrorAction Stop)
+    }
+    catch {
+        throw ('{0} cannot be listed ({1}): nothing changed' -f $MachineKeysDirectory, $_.Exception.Message)
+    }
+
+    $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMdd-HHmmss', [System.Globalization.CultureInfo]::InvariantCulture) + 'Z'
     if ($rdpKeyFiles.Count -eq 0) {
         $actions.Add('no RDP key container (f686aace*) in MachineKeys: Windows creates one with the certificate')
     }
     else {
-        # The backup goes into the directory this script creates (errata 7: never a different, assumed one).
-        $null = [System.IO.Directory]::CreateDirectory($BackupDirectory)
-        $stamp = (Get-Date).ToUniversalTime().ToString('yyyyMMdd-HHmmss', [System.Globalization.CultureInfo]::InvariantCulture) + 'Z'
-        $aclBackupPath = Join-Path $BackupDirectory ('machinekeys-acl-{0}.txt' -f $stamp)
-        $keyPattern = Join-Path $MachineKeysDirectory $RdpKeyFilter
-        $save = Invoke-Native { icacls.exe $keyPattern /save $aclBackupPath }
-        if ($save.exitCode -ne 0 -or -not (Test-Path -LiteralPath $aclBackupPath)) {
-            # No backup, no change: the ACLs stay as they are and the certificate is left alone too.
-            throw ('icacls /save failed (exit {0}): {1}' -f $save.exitCode, $save.output)
+        # 3: only containers that lack part of this build's set are touched; a complete one is left as it is.
+        if ($legacyEntry) {
+            $completeSet = '^SYSTEM=F;NETWORK SERVICE=[RF];Administrators=[RF]$'
         }
-        $result.aclBackupPath = $aclBackupPath
-        $actions.Add('saved key ACLs; restore: icacls "' + $MachineKeysDirectory + '" /restore "' + $aclBackupPath + '"')
-
-        $recorded = 0
-        foreach ($keyFile in $rdpKeyFiles) {
-            $keyPath = $keyFile.FullName
-            $before = Get-KeyAccessSummary -Path $keyPath
-            $grant = Invoke-Native { icacls.exe $keyPath /grant '*S-1-5-18:(F)' '*S-1-5-20:(R)' '*S-1-5-32-544:(F)' }
-            if ($grant.exitCode -ne 0) {
-                throw ('icacls /grant failed on {0} (exit {1}): {2}' -f $keyFile.Name, $grant.exitCode, $grant.output)
+        else {
+            $completeSet = '^SYSTEM=F;NETWORK SERVICE=[RF];SessionEnv=F$'
+        }
+        $toGrant = @($rdpKeyFiles | Where-Object { (Get-KeyAccessSummary -Path $_.FullName -LegacyEntry $legacyEntry) -notmatch $completeSet })
+        if ($toGrant.Count -eq 0) {
+            $actions.Add('the RDP key container ACLs already carry build ' + $buildNumber + "'s entries: unchanged")
+        }
+        else {
+            # Their ACLs, saved first so that every change below can be reverted. The backup goes into the
+            # directory this script creates (errata 7: never a different, assumed one).
+            $null = [System.IO.Directory]::CreateDirectory($BackupDirectory)
+            $aclBackupPath = Join-Path $BackupDirectory ('machinekeys-acl-{0}.txt' -f $stamp)
+            $keyPattern = Join-Path $MachineKeysDirectory $RdpKeyFilter
+            $save = Invoke-Native { icacls.exe $keyPattern /save $aclBackupPath }
+            if ($save.exitCode -ne 0 -or -not (Test-Path -LiteralPath $aclBackupPath)) {
+                # No backup, no change: the ACLs stay as they are and the certificate is left alone too.
+                throw ('icacls /save failed (exit {0}): {1}' -f $save.exitCode, $save.output)
             }
-            $after = Get-KeyAccessSummary -Path $keyPath
-            if ($recorded -lt $MaxRecordedKeyFiles) {
-                Add-Change -Path $keyPath -Name 'ACL' -Before $before -After $after
-                $recorded += 1
-                if ($after -notmatch '^SYSTEM=F;NETWORK SERVICE=[RF];Administrators=F$') {
+            $result.aclBackupPath = $aclBackupPath
+            $actions.Add('saved key ACLs; restore: icacls "' + $MachineKeysDirectory + '" /restore "' + $aclBackupPath + '"')
+
+            $recorded = 0
+            foreach ($keyFile in $toGrant) {
+                $keyPath = $keyFile.FullName
+                $before = Get-KeyAccessSummary -Path $keyPath -LegacyEntry $legacyEntry
+                if ($legacyEntry) {
+                    $grant = Invoke-Native { icacls.exe $keyPath /grant '*S-1-5-18:(F)' '*S-1-5-20:(R)' '*S-1-5-32-544:(R)' }
+                }
+                else {
+                    $grant = Invoke-Native { icacls.exe $keyPath /grant '*S-1-5-18:(F)' '*S-1-5-20:(R)' '*S-1-5-80-4022436659-1090538466-1613889075-870485073-3428993833:(F)' }
+                }
+                if ($grant.exitCode -ne 0) {
+                    throw ('icacls /grant failed on {0} (exit {1}): {2}' -f $keyFile.Name, $grant.exitCode, $grant.output)
+                }
+                $after = Get-KeyAccessSummary -Path $keyPath -LegacyEntry $legacyEntry
+                if ($recorded -lt $MaxRecordedKeyFiles) {
+                    Add-Change -Path $keyPath -Name 'ACL' -Before $before -After $after
+                    $recorded += 1
+                }
+                if ($after -notmatch $completeSet) {
                     # A deny entry outranks the grant; removing deny entries is not add-only: left to a person.
                     $actions.Add('a deny entry still limits access to ' + $keyFile.Name + ': ' + $after)
                 }
             }
+            if ($toGrant.Count -gt $MaxRecordedKeyFiles) {
+                $actions.Add(('granted access on {0} key files; the first {1} are recorded' -f $toGrant.Count, $MaxRecordedKeyFiles))
+            }
         }
-        if ($rdpKeyFiles.Count -gt $MaxRecordedKeyFiles) {
-            $actions.Add(('granted access on {0} key files; the first {1} are recorded' -f $rdpKeyFiles.Count, $MaxRecordedKeyFiles))
+
+        # 4: access is right now; a key that still does not open is a damaged container, and Windows cannot
+        # create the RDP key of that name while the file is there. Moved (not deleted) into the backup.
+        $unusable = @(Get-RdpCertificates | Where-Object { -not (Test-PrivateKeyOpens -Certificate $_) })
+        if ($unusable.Count -gt 0) {
+            $asideDirectory = Join-Path $BackupDirectory ('machinekeys-{0}' -f $stamp)
+            $null = [System.IO.Directory]::CreateDirectory($asideDirectory)
+            foreach ($keyFile in $rdpKeyFiles) {
+                $aside = Join-Path $asideDirectory $keyFile.Name
+                Move-Item -LiteralPath $keyFile.FullName -Destination $aside
+                Add-Change -Path $keyFile.FullName -Name 'KeyContainer' -Before $keyFile.FullName -After $aside
+                $actions.Add('moved the unreadable key container aside; undo: Move-Item "' + $aside + '" "' + $MachineKeysDirectory + '"')
+            }
         }
     }
 
-    # 3: the certificate (its key container stays: Windows reuses or replaces it when it issues the new one).
+    # 5: the certificate(s) in Remote Desktop.
     $oldCertificates = @(Get-RdpCertificates)
     $removedThumbprints = @()
     foreach ($certificate in $oldCertificates) {
@@ -200,24 +235,32 @@ try {
     $pin = (Get-Item -LiteralPath $RdpTcpPath).GetValue('SSLCertificateSHA1Hash', $null)
     if ($pin -is [byte[]] -and $pin.Length -gt 0) {
         $pinnedThumbprint = [System.BitConverter]::ToString($pin).Replace('-', '')
-        $pinnedFound = (Test-Path -LiteralPath (Join-Path $PersonalCertificateStore $pinnedThumbprint)) -or (Test-Path -LiteralPath (Join-Path $RdpCertificateStore $pinnedThumbprint))
-        if (-not $pinnedFound) {
-            # A pin to a missing certificate makes RDP fail the TLS handshake even with a fresh self-signed one.
+        $pinnedPath = $null
+        foreach ($store in @($PersonalCertificateStore, $RdpCertificateStore)) {
+            $candidate = Join-Path $store $pinnedThumbprint
+            if ($null -eq $pinnedPath -and (Test-Path -LiteralPath $candidate)) {
+                $pinnedPath = $candidate
+            }
+        }
+        $pinnedExpired = $false
+        if ($null -ne $pinnedPath) {
+            $pinnedExpired = ((Get-Item -LiteralPath $pinnedPath).NotAfter.ToUniversalTime() -lt [DateTime]::UtcNow)
+        }
+        if ($null -eq $pinnedPath -or $pinnedExpired) {
+            # A pin to a missing or expired certificate makes RDP fail the TLS handshake, and Windows issues no
+            # self-signed certificate while it is there.
             Remove-ItemProperty -LiteralPath $RdpTcpPath -Name 'SSLCertificateSHA1Hash'
             Add-Change -Path $RdpTcpPath -Name 'SSLCertificateSHA1Hash' -Before $pinnedThumbprint -After $null
         }
         else {
-            # A valid pin (usually a CA-issued certificate in LocalMachine\My) is what RDP serves; Windows may
-            # then issue no self-signed certificate, so the pinned one is what gets verified below.
-            $validPinPath = Join-Path $PersonalCertificateStore $pinnedThumbprint
-            if (-not (Test-Path -LiteralPath $validPinPath)) {
-                $validPinPath = Join-Path $RdpCertificateStore $pinnedThumbprint
-            }
+            # A valid pin (usually a CA-issued certificate in LocalMachine\My) is what RDP serves; Windows then
+            # issues no self-signed certificate, so the pinned one is what gets verified below.
+            $validPinPath = $pinnedPath
             $actions.Add('kept the pin to existing certificate ' + $pinnedThumbprint)
         }
     }
 
-    # 4: SessionEnv issues the self-signed certificate; TermService then loads it for its listener.
+    # 6: SessionEnv issues the self-signed certificate; TermService then loads it for its listener.
     # A SessionEnv that will not restart is recorded, not fatal: TermService also issues a missing certificate.
     try {
         Restart-ServiceBounded -Name 'SessionEnv'
@@ -227,7 +270,7 @@ try {
     }
     Restart-ServiceBounded -Name 'TermService'
 
-    # 5: wait (bounded) for the new certificate (or take the pinned one) and check that its key works.
+    # 7: wait (bounded) for the new certificate (or take the pinned one) and check that its key works.
     $deadline = (Get-Date).AddSeconds($NewCertificateTimeoutSeconds)
     $newCertificate = $null
     if ($null -ne $validPinPath) {
@@ -259,4 +302,4 @@ catch {
 
 $result.changes = $changes.ToArray()
 $result.actions = $actions.ToArray()
-Write-Output ('RDPAUTOREPAIR-RESULT:' + ($result | ConvertTo-Json -Compress -Depth 6))
+Write-Output ('RDPAUTOREPAIR-RESULT:' + (ConvertTo-ResultJson -Result $result))

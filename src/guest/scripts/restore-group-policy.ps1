@@ -25,6 +25,8 @@ $ProgressPreference = 'SilentlyContinue'
 
 # rdp-autorepair: common helpers go here
 
+Set-Utf8Output
+
 $GpsvcSubKey = 'SYSTEM\CurrentControlSet\Services\gpsvc'
 $StashSubKey = 'SOFTWARE\rdp-autorepair'
 $StashValueName = 'GpsvcStartBeforeRepair'
@@ -158,4 +160,4 @@ catch {
 
 $result.changes = $changes.ToArray()
 $result.actions = $actions.ToArray()
-Write-Output ('RDPAUTOREPAIR-RESULT:' + ($result | ConvertTo-Json -Compress -Depth 6))
+Write-Output ('RDPAUTOREPAIR-RESULT:' + (ConvertTo-ResultJson -Result $result))

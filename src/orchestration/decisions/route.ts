@@ -23,6 +23,8 @@ export function alreadyHealthy(facts: HealthFacts): Outcome | null {
 export interface ArticleOrderFacts {
   /** Fix steps the diagnosis called for; the article's order is only for when it found nothing. */
   plannedFixes: number;
+  /** A diagnosis finding explains the failure even though no fix is planned for it (e.g. a shared svchost holds the port). */
+  explained: boolean;
   baseline: ProbeVerdict | null;
   /** The latest verdict (after an NSG change, if one was made). */
   current: ProbeVerdict | null;
@@ -33,12 +35,12 @@ export interface ArticleOrderFacts {
 
 /**
  * The article's order (certificate, restart, TLS, restart), one step at a time, runs only when nothing explains
- * the failure: no guest finding, RDP broken, and either no open NSG or an NSG restriction that did not help. A
+ * the failure: no guest finding (fixable or not), RDP broken, and either no open NSG or an NSG restriction that did not help. A
  * probe that could not get through (unreachable) or could not judge says nothing about the guest, so nothing is
  * changed blind on it.
  */
 export function articleOrderApplies(facts: ArticleOrderFacts): boolean {
-  if (facts.plannedFixes > 0 || facts.current !== 'broken') return false;
+  if (facts.plannedFixes > 0 || facts.explained || facts.current !== 'broken') return false;
   return (facts.baseline === 'broken' && !facts.openToWorld) || facts.restricted;
 }
 

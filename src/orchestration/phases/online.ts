@@ -68,7 +68,7 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
 
   const restrictions = restrictionsFor(flow, exposure);
   const plannedFixes = plan?.steps.length ?? 0;
-  const articleOrder = plan !== null && articleOrderApplies({ plannedFixes, baseline: baseline?.verdict ?? null, current: baseline?.verdict ?? null, openToWorld: exposure.openToWorld, restricted: false });
+  const articleOrder = plan !== null && articleOrderApplies({ plannedFixes, explained: plan?.explained ?? false, baseline: baseline?.verdict ?? null, current: baseline?.verdict ?? null, openToWorld: exposure.openToWorld, restricted: false });
   planChanges(flow, vm, restrictions, plan, articleOrder);
   flow.status.currentStep = null;
 
@@ -110,7 +110,7 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
 
   const current = facts.verify ?? baseline;
   // After the NSG change, the article's order is worth trying only if RDP is still broken for a reason no finding explains.
-  const articleOrderNow = plan !== null && articleOrderApplies({ plannedFixes, baseline: baseline?.verdict ?? null, current: current?.verdict ?? null, openToWorld: exposure.openToWorld, restricted: restrictions.length > 0 });
+  const articleOrderNow = plan !== null && articleOrderApplies({ plannedFixes, explained: plan?.explained ?? false, baseline: baseline?.verdict ?? null, current: current?.verdict ?? null, openToWorld: exposure.openToWorld, restricted: restrictions.length > 0 });
   if (plan && (plannedFixes > 0 || articleOrderNow) && guestStillNeedsFixes(current?.verdict ?? null)) {
     const fixed = yield* onlineRepairStep(flow, vm, plan, port, { address: target.ok ? target.address : null }, facts.networkAfter);
     if (fixed.kind === 'end') return fixed;

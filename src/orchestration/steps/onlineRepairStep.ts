@@ -117,8 +117,8 @@ export function* onlineRepairStep(
       flow.find({
         code: 'PortHolderStopped',
         severity: 'warning',
-        message: `${step.params.ServiceName} was stopped to free port ${step.params.RdpPort}; its start type was not changed, so if it starts automatically it takes the port again at the next boot.`,
-        advice: `Give ${step.params.ServiceName} another port, or set it to Manual if it is not needed.`,
+        message: `${step.params.ServiceName} was stopped to free port ${step.params.RdpPort} and set to Disabled, so it does not take the port again at the next boot (its previous start type is in the recorded changes).`,
+        advice: `Give ${step.params.ServiceName} another port, then put its start type back to the recorded value (HKLM\\SYSTEM\\CurrentControlSet\\Services\\${step.params.ServiceName}\\Start; 2 is Automatic, 3 Manual) and start it.`,
       });
     }
     if (state.newPort !== null && state.newPort !== port) {
@@ -139,7 +139,7 @@ export function* onlineRepairStep(
     if (probed.kind === 'end') return probed;
   }
 
-  if (plan.steps.length === 0) {
+  if (plan.steps.length === 0 && !plan.explained) {
     // Diagnosis saw nothing wrong, yet RDP fails: the article's order, one step at a time.
     for (const step of articleOrderSteps({ allowLegacyTls: flow.request.allowLegacyTls })) {
       const changed = yield* runFix(flow, vm, step, state);

@@ -7,11 +7,12 @@
  *  - a port held by anything but TermService: 'foreign-program';
  *  - TermService's port, decided in the order a client meets the failures:
  *      SecurityLayer 0 (RDP security only)           -> 'standard-rdp-only'
- *      pinned certificate not in the store           -> 'negotiation-failure-cert-not-on-server' (X.224 stage)
+ *      the certificate in use: the pinned one (LocalMachine\My or Remote Desktop), else the self-signed one
+ *      none of them there                            -> 'negotiation-failure-cert-not-on-server' (X.224 stage)
  *      TLS 1.2 Server off IN EFFECT (not merely written) and no legacy version both on and acceptable to the
  *      client                                        -> 'reset-after-client-hello'
- *      private key corrupt, or MachineKeys ACL denies SYSTEM / NETWORK SERVICE
- *                                                    -> 'reset-after-client-hello' (the "internal error")
+ *      private key corrupt, or NETWORK SERVICE (TermService's account) cannot read it (the RDP container's
+ *      ACL, or a pinned certificate's own key)       -> 'reset-after-client-hello' (the "internal error")
  *      certificate expired                           -> 'expired-certificate'
  *      otherwise                                     -> 'healthy'
  * Any other port is not listened on: 'refused'. `rdpEndpoint` answers for the port RDP is configured on
@@ -60,12 +61,16 @@ export function behaviourOnPort(state: GuestView, port: number, options: GuestRd
 /** What TermService's listener does with a client, whatever port it is on. */
 export function rdpListenerBehaviour(state: GuestView, options: GuestRdpOptions): EndpointBehaviour {
   if (state.rdpTcp.securityLayer === 0) return 'standard-rdp-only';
-  const cert = state.certificate;
   const pin = state.rdpTcp.pinnedThumbprint;
-  if (!cert || (pin !== null && pin !== cert.thumbprint)) return 'negotiation-failure-cert-not-on-server';
+  const pinned = pin === null ? undefined : [state.certificate, ...state.personalCertificates].find((c) => c?.thumbprint === pin);
+  const cert = pin === null ? state.certificate : pinned;
+  if (!cert) return 'negotiation-failure-cert-not-on-server';
   if (!tlsUsable(state, options.clientAllowsLegacyTls ?? false)) return 'reset-after-client-hello';
   const keys = state.machineKeys;
-  const keyOpens = cert.keyIntact && cert.usableByTermService !== false && keys.rdpContainerFound && keys.systemFullControl && keys.networkServiceRead;
+  const inRdpStore = cert === state.certificate;
+  const keyOpens = inRdpStore
+    ? cert.keyIntact && cert.usableByTermService !== false && keys.rdpContainerFound && !keys.containerCorrupt && keys.grants.networkService !== '-' && !keys.networkServiceDenied
+    : cert.keyIntact && cert.keyReadableByNetworkService !== false;
   if (!keyOpens) return 'reset-after-client-hello';
   if (Date.parse(cert.notAfter) <= options.nowMs) return 'expired-certificate';
   return 'healthy';

@@ -9,6 +9,7 @@
  *    says which port the running service actually holds.
  */
 import type { TlsServerState, TlsVersion } from '../../guest/scriptContracts';
+import type { KeyContainerAcl, WindowsBuild } from './windowsBuilds';
 
 export const TLS_VERSIONS: readonly TlsVersion[] = ['TLS 1.0', 'TLS 1.1', 'TLS 1.2'];
 
@@ -65,15 +66,24 @@ export interface RdpCertificate {
    * use it, e.g. a certificate someone imported with its key in a CNG provider. Only a new certificate helps.
    */
   usableByTermService?: boolean;
+  /** A certificate with its own key (LocalMachine\My): whether NETWORK SERVICE may read that key (default true). */
+  keyReadableByNetworkService?: boolean;
 }
 
 export interface MachineKeysAcl {
+  /** The MachineKeys folder lists for SYSTEM (false: a hardened folder; nothing in it can be checked). */
+  folderListable: boolean;
   rdpContainerFound: boolean;
-  systemFullControl: boolean;
-  networkServiceRead: boolean;
-  administratorsFullControl: boolean;
+  /** Entries on the RDP key container (f686aace...), per principal. */
+  grants: KeyContainerAcl;
   /** A deny entry for NETWORK SERVICE: add-only grants (what renew-certificate does) cannot lift it. */
   networkServiceDenied: boolean;
+  /**
+   * The container file is damaged: its key never opens, and Windows cannot create the RDP key of that name
+   * while the file is there (TerminalServices-RemoteConnectionManager events 1057/1058, per [M] in
+   * windowsBuilds.ts), so a new self-signed certificate is not issued until the file is moved away.
+   */
+  containerCorrupt: boolean;
 }
 
 export interface FirewallRule {
@@ -87,10 +97,13 @@ export type GuestEvent =
   | { kind: 'shutdown'; atMs: number }
   | { kind: 'gp-refresh'; atMs: number; trigger: 'boot' | 'gpupdate'; revertedTls12: boolean }
   | { kind: 'certificate-created'; atMs: number; thumbprint: string }
+  | { kind: 'certificate-creation-failed'; atMs: number; reason: string }
   | { kind: 'script'; atMs: number; script: string; exitCode: number };
 
 export interface WindowsGuestState {
   computerName: string;
+  /** The build the defaults came from (windowsBuilds.ts). */
+  windowsBuild: WindowsBuild;
   os: { caption: string; build: string };
   /** SCHANNEL protocol default when no Enabled value is set (Windows Server 2022 still enables TLS 1.0/1.1). */
   osDefaultEnabled: Record<TlsVersion, boolean>;
@@ -112,6 +125,8 @@ export interface WindowsGuestState {
   firewallRules: FirewallRule[];
   /** Cert:\LocalMachine\Remote Desktop (null: empty). */
   certificate: RdpCertificate | null;
+  /** Cert:\LocalMachine\My: certificates an administrator installed (the usual target of a pin). */
+  personalCertificates: RdpCertificate[];
   machineKeys: MachineKeysAcl;
   /** The RDP key container file (f686aace...) under MachineKeys. */
   rdpKeyFile: string;

@@ -8,7 +8,9 @@
  *    unless gpsvc is disabled, Group Policy refreshes, and a domain policy that disables TLS 1.2 writes the
  *    registry again (in effect from the following boot);
  *  - a TermService or SessionEnv start with an empty certificate store and nothing pinned creates a new
- *    self-signed certificate, as Windows does (which is why "delete the certificate, restart SessionEnv" works);
+ *    self-signed certificate, as Windows does (which is why "delete the certificate, restart SessionEnv" works):
+ *    in the existing RDP key container, or in a new one with the build's own ACL when there is none; a corrupt
+ *    container makes the creation fail (windowsBuilds.ts [M]: events 1057/1058) until it is moved away;
  *  - the Service Control Manager reads start types at boot: a registry `Start` write changes what the SCM does
  *    only after a restart (or through Set-Service, which gpsvc refuses);
  *  - not modelled: the background Group Policy refresh (every 90 minutes or so), automatic renewal of an expired
@@ -18,6 +20,7 @@ import type { GuestScriptName, TlsServerState, TlsVersion } from '../../guest/sc
 import type { AgentHealth } from '../arm/world/types';
 import { newSelfSignedCertificate, buildGuestState, type WindowsGuestSpec } from './guestSpec';
 import { RDP_SERVICES, type GuestEvent, type GuestService, type ServiceStart, type WindowsGuestState } from './guestState';
+import { windowsBuildDefaults, type FileGrant, type KeyContainerAcl } from './windowsBuilds';
 
 export type DeepReadonly<T> = T extends (infer U)[]
   ? ReadonlyArray<DeepReadonly<U>>
@@ -179,10 +182,19 @@ export class SimulatedWindowsGuest {
     this.state.certificate = null;
   }
 
-  /** icacls /grant (add-only) of SYSTEM F, NETWORK SERVICE R, Administrators F: a deny entry still wins. */
-  grantMachineKeysAccess(): void {
-    const acl = this.state.machineKeys;
-    this.state.machineKeys = { ...acl, systemFullControl: true, networkServiceRead: !acl.networkServiceDenied, administratorsFullControl: true };
+  /** icacls /grant (add-only) on the RDP key container: each entry only ever gains; a deny entry is untouched. */
+  grantMachineKeysAccess(granted: Partial<KeyContainerAcl>): void {
+    const grants = this.state.machineKeys.grants;
+    for (const [who, grant] of Object.entries(granted) as [keyof KeyContainerAcl, FileGrant][]) grants[who] = strongest(grants[who], grant);
+  }
+
+  /** Move-Item of the RDP key container file to `to` (the backup): Windows creates a new one when it needs it. */
+  moveKeyContainerAside(to: string): void {
+    const keys = this.state.machineKeys;
+    keys.rdpContainerFound = false;
+    keys.containerCorrupt = false;
+    keys.networkServiceDenied = false;
+    this.writeFile(to);
   }
 
   writeFile(path: string): void {
@@ -239,6 +251,16 @@ export class SimulatedWindowsGuest {
 
   private ensureCertificate(nowMs: number): void {
     if (this.state.certificate !== null || this.state.rdpTcp.pinnedThumbprint !== null) return;
+    const keys = this.state.machineKeys;
+    if (keys.rdpContainerFound && keys.containerCorrupt) {
+      this.record({ kind: 'certificate-creation-failed', atMs: nowMs, reason: 'the RDP key container exists but cannot be opened' });
+      return;
+    }
+    if (!keys.rdpContainerFound) {
+      // A new container gets the build's own entries (windowsBuilds.ts [M]: "Windows mints a brand new key
+      // container with correct permissions").
+      this.state.machineKeys = { ...keys, rdpContainerFound: true, grants: { ...windowsBuildDefaults(this.state.windowsBuild).keyContainerAcl }, networkServiceDenied: false, containerCorrupt: false };
+    }
     this.state.certificatesIssued += 1;
     this.state.certificate = newSelfSignedCertificate(this.state.computerName, this.state.certificatesIssued, nowMs);
     this.record({ kind: 'certificate-created', atMs: nowMs, thumbprint: this.state.certificate.thumbprint });
@@ -258,4 +280,10 @@ export class SimulatedWindowsGuest {
     this.state.events.push(event);
     for (const listener of [...this.listeners]) listener(event);
   }
+}
+
+const GRANT_ORDER: readonly FileGrant[] = ['-', 'R', 'F'];
+
+function strongest(a: FileGrant, b: FileGrant): FileGrant {
+  return GRANT_ORDER.indexOf(a) >= GRANT_ORDER.indexOf(b) ? a : b;
 }

@@ -1,5 +1,9 @@
-/** SIMULATED: the scenarios of this version (names are part of the contract: tests, demo, bench). */
+/**
+ * SIMULATED: the scenarios of this version (names are part of the contract: tests, demo, bench). Each runs on
+ * any simulated Windows build (`onWindowsBuild`); the guest defaults come from windowsBuilds.ts.
+ */
 import { SecurityRuleInput } from '../arm';
+import { DEFAULT_WINDOWS_BUILD, type WindowsBuild } from '../guest/windowsBuilds';
 import { Scenario } from './scenario';
 
 export const SIM_SUBSCRIPTION_ID = '5f0c1a7e-3b2d-4c8e-9a61-7d2e4b9c0a11';
@@ -192,6 +196,42 @@ export const SCENARIOS: readonly Scenario[] = [
     request: (vmId) => ({ vmResourceId: vmId }),
   },
   {
+    name: 'port-held-by-shared-svchost',
+    title: 'The RDP port is held inside a shared svchost',
+    story: 'A netsh portproxy rule makes IP Helper listen on 3389, in a svchost it shares with other services (Server 2016, or a VM size under 3.5 GB). Which service owns the socket is not certain and stopping one would stop the process the others run in: nothing is stopped, and the outcome says how to find the owner.',
+    expectedOutcome: 'NotRepaired',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-sharedport', nicNsgRules: restrictedRdp }).vm.id,
+      guestFault: 'none',
+      guest: { portHolder: { service: 'iphlpsvc', process: 'svchost', processId: 3100, sharedWith: ['Schedule', 'Winmgmt', 'ProfSvc'] } },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId }),
+  },
+  {
+    name: 'pinned-cert-expired',
+    title: 'The pinned CA certificate has expired',
+    story: 'SSLCertificateSHA1Hash pins a CA-issued certificate in LocalMachine\\My that expired: clients refuse it. The expired pin goes like a missing one and RDP serves Windows\' own certificate; one restart.',
+    expectedOutcome: 'Repaired',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-oldpin', nicNsgRules: restrictedRdp }).vm.id,
+      guestFault: 'none',
+      guest: { pinnedCertificate: 'expired' },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId }),
+  },
+  {
+    name: 'corrupt-key-container',
+    title: 'The RDP key container file is corrupt',
+    story: 'The f686aace key container under MachineKeys is damaged: the key does not open whatever its ACL, and Windows cannot create a new RDP key while the file is there. The container is moved into the backup, the certificate removed, Windows issues a new one; one restart.',
+    expectedOutcome: 'Repaired',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-badkey', nicNsgRules: restrictedRdp }).vm.id,
+      guestFault: 'none',
+      guest: { certificate: 'corrupt-key-container' },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId }),
+  },
+  {
     name: 'unrepairable',
     title: 'A Deny entry no repair can lift',
     story: 'A Deny entry for NETWORK SERVICE on the RDP key container outranks every grant. Diagnosis sees it; the add-only repair cannot remove a deny (by design: it never rewrites ACLs wholesale), so the outcome is NotRepaired with the ACL to fix.',
@@ -207,4 +247,15 @@ export const SCENARIOS: readonly Scenario[] = [
 
 export function findScenario(name: string): Scenario | undefined {
   return SCENARIOS.find((s) => s.name === name);
+}
+
+/** The same scenario with its Windows guest on `build` (the scenario's own faults unchanged). */
+export function onWindowsBuild(scenario: Scenario, build: WindowsBuild = DEFAULT_WINDOWS_BUILD): Scenario {
+  return {
+    ...scenario,
+    seed: (world, rg) => {
+      const seeded = scenario.seed(world, rg);
+      return { ...seeded, guest: { ...seeded.guest, windowsBuild: build } };
+    },
+  };
 }

@@ -30,9 +30,13 @@ export interface Violation {
   detail: string;
 }
 
-/** Commands diagnose may run: readers, formatters and output. Its own functions are allowed too. */
+/**
+ * Commands diagnose may run: readers, formatters and output. Its own functions are allowed too. Add-Type only
+ * defines a type in the session (the socket owner lookup in common-read.ps1); it changes nothing on the guest.
+ */
 export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(
   [
+    'Add-Type',
     'ConvertTo-Json',
     'ForEach-Object',
     'Get-Acl',
@@ -54,18 +58,29 @@ export const READ_ONLY_COMMANDS: ReadonlySet<string> = new Set(
   ].map((c) => c.toLowerCase()),
 );
 
-/** .NET methods diagnose may call: getters, conversions, and the private-key probe (sign, then dispose). */
+/**
+ * .NET methods diagnose may call: getters, conversions, the private-key probe (sign, then dispose), and
+ * OpenSubKey/Close for a registry read (checkReadOnly holds OpenSubKey to its one-argument, read-only form).
+ */
 export const READ_ONLY_METHODS: ReadonlySet<string> = new Set(
   [
+    'Close',
+    'Contains',
     'Dispose',
+    'GetAccessControl',
     'GetAccessRules',
     'GetBytes',
     'GetECDsaPrivateKey',
     'GetRSAPrivateKey',
     'GetValue',
+    'IsNullOrEmpty',
+    'ListenerOwners',
     'Min',
+    'new',
+    'OpenSubKey',
     'Replace',
     'SignData',
+    'StartsWith',
     'Substring',
     'ToString',
     'ToUniversalTime',
@@ -166,7 +181,11 @@ export function checkGluedCommands(tree: Tree): Violation[] {
   return out;
 }
 
-/** The last top-level statement prints the marker + compact JSON of depth 6, after a try/catch. */
+/**
+ * The last top-level statement prints the marker + ConvertTo-ResultJson of the result (common-read.ps1: compact
+ * ASCII JSON, capped by serialized size), after a try/catch; the composed script's ConvertTo-Json is compact,
+ * of depth 6.
+ */
 export function checkResultLine(tree: Tree): Violation[] {
   const out: Violation[] = [];
   const body = tree.rootNode.namedChildren.find((c) => c?.type === 'statement_list');
@@ -175,13 +194,17 @@ export function checkResultLine(tree: Tree): Violation[] {
   if (!last) return [{ rule: 'result-line', line: 1, detail: 'the script has no statements' }];
   const uses = commandUses(last);
   const writer = uses.find((u) => isNamed(u, 'Write-Output'));
-  const json = uses.find((u) => isNamed(u, 'ConvertTo-Json'));
+  const capped = uses.find((u) => isNamed(u, 'ConvertTo-ResultJson'));
+  const json = commandUses(tree.rootNode).find((u) => isNamed(u, 'ConvertTo-Json'));
   const marker = stringLiterals(last).find((s) => s.value === RESULT_MARKER);
   const line = last.startPosition.row + 1;
   if (!writer || uses[0] !== writer) out.push({ rule: 'result-line', line, detail: 'the last statement is not Write-Output' });
   if (!marker) out.push({ rule: 'result-line', line, detail: `the last statement does not print the marker ${RESULT_MARKER}` });
+  if (!capped || !capped.args.some((a) => /^\$result$/i.test(a.text))) {
+    out.push({ rule: 'result-line', line, detail: 'the last statement does not print ConvertTo-ResultJson -Result $result (the size-capped, ASCII result)' });
+  }
   if (!json) {
-    out.push({ rule: 'result-line', line, detail: 'the last statement does not use ConvertTo-Json' });
+    out.push({ rule: 'result-line', line, detail: 'the script does not use ConvertTo-Json' });
   } else {
     const args = json.args.map((a) => a.text.toLowerCase());
     if (!args.includes('-compress')) out.push({ rule: 'result-line', line, detail: 'ConvertTo-Json without -Compress' });
@@ -251,6 +274,8 @@ export function checkReadOnly(tree: Tree): Violation[] {
   for (const call of methodCalls(tree.rootNode)) {
     if (!READ_ONLY_METHODS.has(lower(call.name))) {
       out.push({ rule: 'read-only', line: call.line, detail: `method ${call.name}() is not on the read-only allow-list` });
+    } else if (lower(call.name) === 'opensubkey' && /,/.test(call.node.text.slice(call.node.text.indexOf('(')))) {
+      out.push({ rule: 'read-only', line: call.line, detail: 'OpenSubKey with a second argument may open the key writable' });
     }
   }
   return out;
@@ -348,11 +373,16 @@ function checkAclBackupTarget(tree: Tree, uses: CommandUse[]): Violation[] {
   if (!creates) out.push({ rule: 'errata-7', line: 1, detail: 'the script does not create $BackupDirectory before writing into it' });
   const filtersRdpKey = uses.some((u) => isNamed(u, 'Get-ChildItem')) && stringLiterals(tree.rootNode).some((s) => s.value === 'f686aace*');
   if (!filtersRdpKey) out.push({ rule: 'errata-9', line: 1, detail: "the key files are not selected with the 'f686aace*' filter" });
-  if (grant) {
-    const granted = grant.args.filter((a) => a.kind === 'string').map((a) => a.text);
-    const expected = ['*S-1-5-18:(F)', '*S-1-5-20:(R)', '*S-1-5-32-544:(F)'];
-    if (JSON.stringify(granted) !== JSON.stringify(expected)) {
-      out.push({ rule: 'errata-9', line: grant.line, detail: `grants ${granted.join(' ')}, expected exactly ${expected.join(' ')}` });
+  // Each build's own set (src/simulator/guest/windowsBuilds.ts [M]): SYSTEM F, NETWORK SERVICE R, and
+  // Administrators R up to 14393 or NT SERVICE\SessionEnv F from 17763. Administrators F ships on no build.
+  const allowed = [
+    ['*S-1-5-18:(F)', '*S-1-5-20:(R)', '*S-1-5-32-544:(R)'],
+    ['*S-1-5-18:(F)', '*S-1-5-20:(R)', '*S-1-5-80-4022436659-1090538466-1613889075-870485073-3428993833:(F)'],
+  ].map((set) => JSON.stringify(set));
+  for (const use of icacls.filter((u) => u.args.some((a) => a.text.toLowerCase() === '/grant'))) {
+    const granted = use.args.filter((a) => a.kind === 'string').map((a) => a.text);
+    if (!allowed.includes(JSON.stringify(granted))) {
+      out.push({ rule: 'errata-9', line: use.line, detail: `grants ${granted.join(' ')}, expected exactly one build's set: ${allowed.join(' or ')}` });
     }
   }
   return out;

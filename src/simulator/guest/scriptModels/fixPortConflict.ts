@@ -1,13 +1,13 @@
 /**
  * SIMULATED: fix-port-conflict.ps1, step by step:
  *  1. refuses FallbackPort = RdpPort and ServiceName = TermService (ok=false, "fix-port-conflict failed: ...");
- *  2. re-checks that ServiceName's process still listens on RdpPort; if not, or if that process also hosts
- *     TermService, changes nothing (ok=false);
- *  3. stops the holder (Stop-Service -Force); if that works, restarts TermService and checks it listens;
+ *  2. re-checks that ServiceName's process still listens on RdpPort; if not, or if that process hosts any
+ *     other service (TermService or a sibling in a shared svchost), changes nothing (ok=false);
+ *  3. stops the holder (Stop-Service -Force); if that works, restarts TermService and checks it listens, then
+ *     sets the holder's registry Start to 4 (recorded) so it does not take the port again at the next boot;
  *  4. if the holder could not be stopped (or the port was taken again), moves RDP: PortNumber and the
- *     RemoteDesktop-UserMode-In-TCP/UDP rules to FallbackPort (each old value recorded), TermService restarted.
- * The holder is stopped, not disabled: at the next boot an automatic holder takes the port again, as it would
- * on the real VM.
+ *     RemoteDesktop-UserMode-In-TCP/UDP rules to FallbackPort (each old value recorded), TermService restarted;
+ *     a failure part-way puts every value back (recorded too) and says so.
  */
 import type { FixPortConflictResult, RecordedChange } from '../../../guest/scriptContracts';
 import { RDP_FIREWALL_RULES, REG } from '../guestState';
@@ -35,6 +35,9 @@ export const fixPortConflictModel: ScriptModel<'fix-port-conflict'> = {
         result.message = `${ServiceName} no longer listens on port ${RdpPort} (holders: ${limitText(holders, 100)}); nothing changed`;
       } else if (holder.services.includes('TermService')) {
         result.message = `${ServiceName} shares process ${holder.processId} with TermService, which owns port ${RdpPort}; nothing changed`;
+      } else if (holder.services.length > 1) {
+        const others = holder.services.filter((svc) => svc.toLowerCase() !== ServiceName.toLowerCase());
+        result.message = limitText(`${ServiceName} shares process ${holder.processId} with ${others.join(', ')}: stopping it could stop them too, and the socket may be theirs; nothing changed`, 300);
       } else {
         let holderStopped = false;
         try {
@@ -53,8 +56,14 @@ export const fixPortConflictModel: ScriptModel<'fix-port-conflict'> = {
           if (!listening) actions.push(`port ${RdpPort} taken again by ${stillHeld.join(', ')}`);
         }
         if (listening) {
+          const start = guest.service(ServiceName)?.start ?? null;
+          if (start !== null && start !== 4) {
+            // The SCM reads Start at boot: without this the holder takes the port again at the next restart.
+            guest.setServiceStart(ServiceName, 4);
+            changes.push({ path: REG.service(guest.service(ServiceName)!.name), name: 'Start', before: start, after: 4 });
+          }
           result.ok = true;
-          result.message = `stopped ${ServiceName}; TermService listens on port ${RdpPort}`;
+          result.message = `stopped ${ServiceName} and set it to Disabled (Start was ${start ?? '?'}); TermService listens on port ${RdpPort}`;
         } else {
           result.stoppedHolder = false;
           moveRdpToFallbackPort(guest, FallbackPort, changes, actions, context.nowMs);
@@ -75,24 +84,40 @@ export const fixPortConflictModel: ScriptModel<'fix-port-conflict'> = {
 function moveRdpToFallbackPort(guest: SimulatedWindowsGuest, fallbackPort: number, changes: RecordedChange[], actions: string[], nowMs: number): void {
   const occupants = holderNames(guest, fallbackPort).filter((n) => n !== 'TermService');
   if (occupants.length > 0) throw new ScriptFailure(`fallback port ${fallbackPort} is already in use by ${occupants.join(', ')}`);
-  changes.push({ path: REG.rdpTcp, name: 'PortNumber', before: guest.read().rdpTcp.portNumber, after: fallbackPort });
-  guest.setPortNumber(fallbackPort);
-  for (const ruleName of RDP_FIREWALL_RULES) {
-    const rule = guest.read().firewallRules.find((r) => r.name === ruleName);
-    if (!rule) {
-      actions.push(`firewall rule ${ruleName} not found`);
-      continue;
+  const portBefore = guest.read().rdpTcp.portNumber;
+  const rulesBefore: Array<{ name: string; localPorts: string; enabled: boolean }> = [];
+  try {
+    changes.push({ path: REG.rdpTcp, name: 'PortNumber', before: portBefore, after: fallbackPort });
+    guest.setPortNumber(fallbackPort);
+    for (const ruleName of RDP_FIREWALL_RULES) {
+      const rule = guest.read().firewallRules.find((r) => r.name === ruleName);
+      if (!rule) {
+        actions.push(`firewall rule ${ruleName} not found`);
+        continue;
+      }
+      rulesBefore.push({ name: ruleName, localPorts: rule.localPorts, enabled: rule.enabled });
+      changes.push({ path: REG.firewallRule(ruleName), name: 'LocalPort', before: rule.localPorts, after: String(fallbackPort) });
+      const wasEnabled = rule.enabled;
+      guest.setFirewallRule(ruleName, { localPorts: String(fallbackPort) });
+      if (!wasEnabled) {
+        guest.setFirewallRule(ruleName, { enabled: true });
+        changes.push({ path: REG.firewallRule(ruleName), name: 'Enabled', before: 'False', after: 'True' });
+      }
     }
-    changes.push({ path: REG.firewallRule(ruleName), name: 'LocalPort', before: rule.localPorts, after: String(fallbackPort) });
-    const wasEnabled = rule.enabled;
-    guest.setFirewallRule(ruleName, { localPorts: String(fallbackPort) });
-    if (!wasEnabled) {
-      guest.setFirewallRule(ruleName, { enabled: true });
-      changes.push({ path: REG.firewallRule(ruleName), name: 'Enabled', before: 'False', after: 'True' });
+    restartTermServiceBounded(guest, actions, nowMs);
+    if (guest.rdpListenerPort() !== fallbackPort) throw new ScriptFailure(`TermService does not listen on fallback port ${fallbackPort} after its restart`);
+  } catch (err) {
+    if (!(err instanceof ScriptFailure)) throw err;
+    // Undo: a PortNumber left at the fallback would move RDP at the next boot to a port no NSG rule opens.
+    changes.push({ path: REG.rdpTcp, name: 'PortNumber', before: fallbackPort, after: portBefore });
+    guest.setPortNumber(portBefore);
+    for (const rule of rulesBefore) {
+      guest.setFirewallRule(rule.name, { localPorts: rule.localPorts, enabled: rule.enabled });
+      changes.push({ path: REG.firewallRule(rule.name), name: 'LocalPort', before: String(fallbackPort), after: rule.localPorts });
+      if (!rule.enabled) changes.push({ path: REG.firewallRule(rule.name), name: 'Enabled', before: 'True', after: 'False' });
     }
+    throw new ScriptFailure(`${err.message}; PortNumber and the firewall rules were put back to ${portBefore}`);
   }
-  restartTermServiceBounded(guest, actions, nowMs);
-  if (guest.rdpListenerPort() !== fallbackPort) throw new ScriptFailure(`TermService does not listen on fallback port ${fallbackPort} after its restart`);
 }
 
 /** Get-PortHolderProcesses: each process listening on the port with the services it hosts. */

@@ -1,7 +1,10 @@
 /**
  * SIMULATED: the guest scripts' models, keyed by script name (GuestScriptName), and the runner that turns a
  * model's result into what Run Command returns: progress lines, then SCRIPT_RESULT_MARKER + compact JSON as the last
- * stdout line, exit 0; PowerShell's parameter-binding errors on stderr with exit 1.
+ * stdout line, exit 0; PowerShell's parameter-binding errors on stderr with exit 1. The JSON is written the way
+ * the scripts' ConvertTo-ResultJson writes it (common-read.ps1): Windows PowerShell 5.1's ConvertTo-Json
+ * escapes ' < > & as \u0027 \u003c \u003e \u0026, non-ASCII is escaped too, and the line is capped at
+ * MAX_RESULT_BYTES by cutting action lines (with a note), then the message.
  */
 import type { GuestScriptName } from '../../../guest/scriptContracts';
 import type { RunCommandParameter } from '../../arm/runCommand/runCommandState';
@@ -61,7 +64,7 @@ function runModel<N extends GuestScriptName>(
     return { exitCode: 1, stdout: '', stderr: powershellError(model.name, err) };
   }
   const { result, lines } = model.run(guest, params, { nowMs });
-  const stdout = [...lines, `${SCRIPT_RESULT_MARKER}${JSON.stringify(result)}`].join('\n') + '\n';
+  const stdout = [...lines, `${SCRIPT_RESULT_MARKER}${resultJson(result as unknown as Record<string, unknown>)}`].join('\n') + '\n';
   return { exitCode: 0, stdout, stderr: '' };
 }
 
@@ -83,4 +86,37 @@ function powershellError(script: string, err: ParameterBindingError): string {
     '    + CategoryInfo          : InvalidArgument: (:) [script.ps1], ParameterBindingException',
     `    + FullyQualifiedErrorId : ${err.errorId},script.ps1`,
   ].join('\n');
+}
+
+/** common-read.ps1's $MaxResultBytes. */
+export const MAX_RESULT_BYTES = 3500;
+
+/** ConvertTo-AsciiJson: compact JSON as Windows PowerShell 5.1 escapes it, non-ASCII escaped as well. */
+export function powershell51Json(value: unknown): string {
+  return JSON.stringify(value).replace(/['<>&]|[^\x00-\x7f]/g, (ch) => `\\u${ch.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
+
+/** ConvertTo-ResultJson: the result line's JSON, at most MAX_RESULT_BYTES. */
+export function resultJson(result: Record<string, unknown>): string {
+  let json = powershell51Json(result);
+  if (json.length <= MAX_RESULT_BYTES) return json;
+  const copy = { ...result };
+  if (Array.isArray(copy.actions)) {
+    const lines = copy.actions as unknown[];
+    let kept = lines.length;
+    while (kept > 0 && json.length > MAX_RESULT_BYTES - 80) {
+      kept -= 1;
+      copy.actions = lines.slice(0, kept);
+      json = powershell51Json(copy);
+    }
+    if (kept < lines.length) {
+      copy.actions = [...lines.slice(0, kept), `(${lines.length - kept} action lines cut to fit the output window)`];
+      json = powershell51Json(copy);
+    }
+  }
+  if (json.length > MAX_RESULT_BYTES && typeof copy.message === 'string') {
+    copy.message = copy.message.slice(0, 120);
+    json = powershell51Json(copy);
+  }
+  return json;
 }

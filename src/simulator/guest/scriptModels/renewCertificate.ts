@@ -1,18 +1,25 @@
 /**
  * SIMULATED: renew-certificate.ps1, step by step:
- *  1. with an RDP key container (f686aace*): `icacls /save` of its ACLs into BackupDirectory, then add-only
- *     grants SYSTEM F, NETWORK SERVICE R, Administrators F on that file (recorded as SYSTEM=..;NETWORK
- *     SERVICE=..;Administrators=..); a deny entry that still wins is reported in `actions`;
- *  2. removes the certificate(s) from Cert:\LocalMachine\Remote Desktop, and a pin naming a certificate that is
- *     no longer present;
- *  3. restarts SessionEnv (a failure is noted, not fatal) and TermService: Windows issues a new certificate;
- *  4. checks the new certificate's key by signing with it, as LocalSystem.
+ *  1. the build decides the RDP key container's entries (windowsBuilds.ts [M]): SYSTEM F, NETWORK SERVICE R,
+ *     and BUILTIN\Administrators R up to 14393 or NT SERVICE\SessionEnv F from 17763;
+ *  2. a MachineKeys folder that refuses listing stops the script before any change;
+ *  3. with an RDP key container (f686aace*) that lacks part of the build's set: `icacls /save` of its ACLs
+ *     into BackupDirectory, then add-only grants of the build's set on that file (recorded as
+ *     SYSTEM=..;NETWORK SERVICE=..;<third>=..); a deny entry that still wins is reported in `actions`; a
+ *     complete container is left alone;
+ *  4. when the Remote Desktop certificate's key still does not open, the container is moved into
+ *     BackupDirectory (recorded), so Windows can create a new key of that name;
+ *  5. removes the certificate(s) from Cert:\LocalMachine\Remote Desktop, and a pin naming a certificate that
+ *     is no longer present or has expired;
+ *  6. restarts SessionEnv (a failure is noted, not fatal) and TermService: Windows issues a new certificate;
+ *  7. checks the new certificate's key by signing with it, as LocalSystem.
  * The check runs as SYSTEM, so a NETWORK SERVICE deny entry leaves ok=true while RDP (which runs as NETWORK
  * SERVICE) still cannot use the key: the `actions` line and the orchestrator's probe are what catch it.
  */
 import type { RecordedChange, RenewCertificateResult } from '../../../guest/scriptContracts';
-import { REG, type MachineKeysAcl } from '../guestState';
+import { REG, type WindowsGuestState } from '../guestState';
 import type { DeepReadonly } from '../windowsGuest';
+import type { KeyContainerAcl } from '../windowsBuilds';
 import { limitText, ScriptFailure, sortableUtc, type ScriptModel } from './scriptModel';
 import { restartServiceBounded } from './serviceSteps';
 
@@ -26,21 +33,38 @@ export const renewCertificateModel: ScriptModel<'renew-certificate'> = {
     const actions: string[] = [];
     const result: RenewCertificateResult = { script: 'renew-certificate', ok: false, message: '', changes, actions, removedThumbprint: null, aclBackupPath: null };
     try {
-      const keyFile = guest.read().rdpKeyFile;
-      if (!guest.read().machineKeys.rdpContainerFound) {
+      const state = guest.read();
+      const keyFile = state.rdpKeyFile;
+      const legacyEntry = state.windowsBuild < 17763;
+      if (!state.machineKeys.folderListable) {
+        throw new ScriptFailure(`${REG.machineKeysDirectory} refuses listing (Access to the path is denied): nothing changed`);
+      }
+      const stamp = new Date(context.nowMs).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+      const backupDirectory = params.BackupDirectory.replace(/\\+$/, '');
+      if (!state.machineKeys.rdpContainerFound) {
         actions.push('no RDP key container (f686aace*) in MachineKeys: Windows creates one with the certificate');
       } else {
-        const stamp = new Date(context.nowMs).toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-        const aclBackupPath = `${params.BackupDirectory.replace(/\\+$/, '')}\\machinekeys-acl-${stamp}Z.txt`;
-        guest.writeFile(aclBackupPath);
-        result.aclBackupPath = aclBackupPath;
-        actions.push(`saved key ACLs; restore: icacls "${REG.machineKeysDirectory}" /restore "${aclBackupPath}"`);
-        const before = accessSummary(guest.read().machineKeys);
-        guest.grantMachineKeysAccess();
-        const after = accessSummary(guest.read().machineKeys);
-        changes.push({ path: keyFile, name: 'ACL', before, after });
-        if (!/^SYSTEM=F;NETWORK SERVICE=[RF];Administrators=F$/.test(after)) {
-          actions.push(`a deny entry still limits access to ${keyFile.split('\\').pop()}: ${after}`);
+        const complete = legacyEntry ? /^SYSTEM=F;NETWORK SERVICE=[RF];Administrators=[RF]$/ : /^SYSTEM=F;NETWORK SERVICE=[RF];SessionEnv=F$/;
+        const before = accessSummary(guest.read(), legacyEntry);
+        if (complete.test(before)) {
+          actions.push(`the RDP key container ACLs already carry build ${state.windowsBuild}'s entries: unchanged`);
+        } else {
+          const aclBackupPath = `${backupDirectory}\\machinekeys-acl-${stamp}Z.txt`;
+          guest.writeFile(aclBackupPath);
+          result.aclBackupPath = aclBackupPath;
+          actions.push(`saved key ACLs; restore: icacls "${REG.machineKeysDirectory}" /restore "${aclBackupPath}"`);
+          guest.grantMachineKeysAccess(legacyEntry ? { system: 'F', networkService: 'R', administrators: 'R' } : { system: 'F', networkService: 'R', sessionEnv: 'F' });
+          const after = accessSummary(guest.read(), legacyEntry);
+          changes.push({ path: keyFile, name: 'ACL', before, after });
+          if (!complete.test(after)) actions.push(`a deny entry still limits access to ${keyFile.split('\\').pop()}: ${after}`);
+        }
+        const current = guest.read().certificate;
+        if (current && !keyOpensForSystem(guest.read())) {
+          // The access is now right and the key still does not open: the container itself is damaged.
+          const aside = `${backupDirectory}\\machinekeys-${stamp}Z\\${keyFile.split('\\').pop()}`;
+          guest.moveKeyContainerAside(aside);
+          changes.push({ path: keyFile, name: 'KeyContainer', before: keyFile, after: aside });
+          actions.push(`moved the unreadable key container aside; undo: Move-Item "${aside}" "${REG.machineKeysDirectory}"`);
         }
       }
 
@@ -53,11 +77,17 @@ export const renewCertificateModel: ScriptModel<'renew-certificate'> = {
         result.removedThumbprint = old.thumbprint;
       }
       const pin = guest.read().rdpTcp.pinnedThumbprint;
+      let keptPin: DeepReadonly<WindowsGuestState>['personalCertificates'][number] | null = null;
       if (pin !== null) {
-        // The pinned certificate would have to be in LocalMachine\My or the RDP store; the simulated guest keeps
-        // only the RDP store, just emptied: the pin names a missing certificate and goes.
-        guest.setPinnedThumbprint(null);
-        changes.push({ path: REG.rdpTcp, name: 'SSLCertificateSHA1Hash', before: pin, after: null });
+        const pinned = guest.read().personalCertificates.find((c) => c.thumbprint === pin);
+        if (!pinned || Date.parse(pinned.notAfter) <= context.nowMs) {
+          // Missing or expired: either way RDP cannot serve it, and Windows issues no certificate while it is pinned.
+          guest.setPinnedThumbprint(null);
+          changes.push({ path: REG.rdpTcp, name: 'SSLCertificateSHA1Hash', before: pin, after: null });
+        } else {
+          keptPin = pinned;
+          actions.push(`kept the pin to existing certificate ${pin}`);
+        }
       }
 
       try {
@@ -67,13 +97,18 @@ export const renewCertificateModel: ScriptModel<'renew-certificate'> = {
       }
       restartServiceBounded(guest, 'TermService', actions, context.nowMs);
 
+      if (keptPin) {
+        if (!keptPin.keyIntact) throw new ScriptFailure(`new certificate ${keptPin.thumbprint} exists but its private key cannot be used`);
+        result.ok = true;
+        result.message = `RDP certificate ${keptPin.thumbprint} in use, valid until ${sortableUtc(keptPin.notAfter)}`;
+        return { result, lines: [] };
+      }
       const fresh = guest.read().certificate;
       if (!fresh || removed.includes(fresh.thumbprint)) {
         throw new ScriptFailure('no new certificate appeared in Cert:\\LocalMachine\\Remote Desktop after restarting SessionEnv and TermService');
       }
       changes.push({ path: REG.rdpCertificateStore, name: 'Certificate', before: null, after: fresh.thumbprint });
-      const keys = guest.read().machineKeys;
-      if (!(fresh.keyIntact && keys.rdpContainerFound && keys.systemFullControl)) {
+      if (!keyOpensForSystem(guest.read())) {
         throw new ScriptFailure(`new certificate ${fresh.thumbprint} exists but its private key cannot be used`);
       }
       result.ok = true;
@@ -87,8 +122,18 @@ export const renewCertificateModel: ScriptModel<'renew-certificate'> = {
   },
 };
 
-/** Get-KeyAccessSummary: what the three principals RDP needs can do on the key file. */
-function accessSummary(acl: DeepReadonly<MachineKeysAcl>): string {
-  const networkService = acl.networkServiceRead && !acl.networkServiceDenied ? 'R' : '-';
-  return `SYSTEM=${acl.systemFullControl ? 'F' : '-'};NETWORK SERVICE=${networkService};Administrators=${acl.administratorsFullControl ? 'F' : '-'}`;
+/** Test-PrivateKeyOpens on the Remote Desktop certificate, as LocalSystem (which is also in Administrators). */
+function keyOpensForSystem(s: DeepReadonly<WindowsGuestState>): boolean {
+  const keys = s.machineKeys;
+  const grants: DeepReadonly<KeyContainerAcl> = keys.grants;
+  return s.certificate !== null && s.certificate.keyIntact && keys.rdpContainerFound && !keys.containerCorrupt && (grants.system !== '-' || grants.administrators !== '-');
 }
+
+/** Get-KeyAccessSummary: what the three principals of this build's set can do on the key file. */
+function accessSummary(s: DeepReadonly<WindowsGuestState>, legacyEntry: boolean): string {
+  const g = s.machineKeys.grants;
+  const networkService = g.networkService !== '-' && !s.machineKeys.networkServiceDenied ? g.networkService : '-';
+  const third = legacyEntry ? `Administrators=${g.administrators}` : `SessionEnv=${g.sessionEnv}`;
+  return `SYSTEM=${g.system};NETWORK SERVICE=${networkService};${third}`;
+}
+
