@@ -204,7 +204,16 @@ export function renderSnapshot(world: World, snapshot: SnapshotState): Record<st
       timeCreated: snapshot.timeCreated,
       provisioningState: snapshot.provisioningState,
       diskState: 'Unattached',
-      completionPercent: world.completionPercent(snapshot),
+      // Microsoft docs ("Create an incremental snapshot for managed disks", "Copy an incremental snapshot to a new
+      // region"): CompletionPercent (and the snapshot's access state) tell when a snapshot of a Premium SSD v2 or
+      // Ultra disk, or a cross-region copy, becomes usable. Whether Azure also reports them for other snapshots is
+      // not documented: they are left out here, so a client has to proceed on provisioningState alone.
+      ...(snapshot.backgroundCopy
+        ? {
+            completionPercent: world.completionPercent(snapshot),
+            snapshotAccessState: world.completionPercent(snapshot) >= 100 ? 'Available' : 'Pending',
+          }
+        : {}),
     },
   };
 }

@@ -125,7 +125,12 @@ export interface SnapshotState extends TrackedResource {
   provisioningState: ProvisioningState;
   timeCreated: string;
   uniqueId: string;
-  /** Virtual instants of the background copy, from which completionPercent is derived. */
+  /**
+   * True for a snapshot that is not usable until a background copy completes (source disk Premium SSD v2 or Ultra,
+   * or a copy to another region); only those report completionPercent and snapshotAccessState.
+   */
+  backgroundCopy: boolean;
+  /** Virtual instants of the background copy, from which completionPercent is derived (0 duration without one). */
   copyStartedAtMs: number;
   copyDurationMs: number;
 }

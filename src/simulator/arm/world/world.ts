@@ -464,12 +464,12 @@ export class World {
     return reportedAgentStatus(vm, this.clock.nowMs(), this.latency.agentReadyAfterBoot.ms);
   }
 
+  /** How much of the snapshot is usable: 100 once its operation succeeded and any background copy has finished. */
   completionPercent(snapshot: SnapshotState): number {
-    if (snapshot.provisioningState === 'Succeeded') return 100;
-    if (snapshot.copyDurationMs <= 0) return 0;
+    if (snapshot.provisioningState !== 'Succeeded') return 0;
+    if (!snapshot.backgroundCopy || snapshot.copyDurationMs <= 0) return 100;
     const fraction = (this.clock.nowMs() - snapshot.copyStartedAtMs) / snapshot.copyDurationMs;
-    // 100 only once the operation has actually completed (provisioningState Succeeded).
-    return Math.max(0, Math.min(99, Math.floor(fraction * 100)));
+    return fraction >= 1 ? 100 : Math.max(0, Math.min(99, Math.floor(fraction * 100)));
   }
 
   setPowerState(vm: VirtualMachineState, to: PowerState, atMs: number = this.clock.nowMs()): void {
