@@ -203,3 +203,17 @@ test('the Run Command 404 names the resource path as ARM does', async () => {
   expect(response.status).toBe(404);
   expect(json.error.message).toContain(`The Resource 'Microsoft.Compute/virtualMachines/web01/runCommands/missing' under resource group '${RG}' was not found.`);
 });
+
+test('the product matches a rule read back as /32 in the effective rules with its bare address in the rule resource', async () => {
+  const { restrictNsgRule } = await import('../../src/activities/restrictNsgRule');
+  await send('PUT', rulePath('AllowRDP'), NETWORK_VERSION, rule({ priority: 300, sourceAddressPrefixes: ['Internet', '203.0.113.9'] }));
+  const network = createSimulatedArmClients(w.arm).network(SUB);
+  const effective = await network.networkInterfaces.listEffectiveNetworkSecurityGroups(RG, 'web01-nic', { updateIntervalInMs: 1 });
+  const seen = effective.value!.flatMap((g) => g.effectiveSecurityRules ?? []).find((r) => r.name === 'securityRules/AllowRDP')!;
+  expect(seen.sourceAddressPrefixes).toEqual(['Internet', '203.0.113.9/32']);
+  const result = await restrictNsgRule(
+    { repairId: 'r1', nsgId: w.web01.nicNsg!.id, ruleName: 'AllowRDP', expectedSourcePrefixes: seen.sourceAddressPrefixes!, newSourcePrefixes: ['198.51.100.0/24'] },
+    deps(w.arm),
+  );
+  expect(result).toMatchObject({ ok: true, value: { wrote: true } });
+});
