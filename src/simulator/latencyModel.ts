@@ -87,6 +87,12 @@ export const LATENCY_MODEL = Object.freeze({
       'maximum time a script can run is 90 minutes". 30 s models a short read-only diagnose script: the documented ~20 s floor ' +
       'plus a few seconds of script work (the extra 10 s is an estimate).',
   ),
+  dataDiskAttachDetach: figure(
+    15_000,
+    'estimate',
+    'Estimate: attaching or detaching a managed data disk (VM update or attachDetachDataDisks) typically completes in ' +
+      'seconds to tens of seconds. No documented duration.',
+  ),
   nsgRuleWrite: figure(
     8_000,
     'estimate',

@@ -25,6 +25,7 @@ import { operationStatusRoutes } from './handlers/operationStatus';
 import { securityRuleRoutes } from './handlers/securityRules';
 import { snapshotRoutes } from './handlers/snapshots';
 import { virtualMachineActionRoutes } from './handlers/virtualMachineActions';
+import { virtualMachineDataDiskRoutes } from './handlers/virtualMachineDataDisks';
 import { virtualMachineRoutes } from './handlers/virtualMachines';
 import { apiVersionsFor } from './http/apiVersions';
 import { ARM_LOOKUP_CODES, ArmHttpError, unsupportedApiVersion } from './http/armErrors';
@@ -90,6 +91,7 @@ export class SimulatedArm implements HttpClient {
     for (const routes of [
       virtualMachineRoutes,
       virtualMachineActionRoutes,
+      virtualMachineDataDiskRoutes,
       runCommandRoutes,
       diskRoutes,
       snapshotRoutes,

@@ -17,6 +17,7 @@ import { ok, type HandlerResult } from '../http/responses';
 import { renderSnapshot } from '../render/compute';
 import { inResourceGroup } from '../world/store';
 import type { SnapshotState } from '../world/types';
+import { traitsOf } from '../world/diskTraits';
 import { requireBody, requireResource, requireResourceGroup, resourceIdFor, startOperation, stringAt, tagsFrom, type HandlerDeps } from './common';
 
 const TYPE = 'Microsoft.Compute/snapshots';
@@ -129,6 +130,7 @@ function putSnapshot(deps: HandlerDeps, context: RouteContext): HandlerResult {
     sourceUniqueId: disk.uniqueId,
     ...(disk.osType ? { osType: disk.osType } : {}),
     ...(disk.hyperVGeneration ? { hyperVGeneration: disk.hyperVGeneration } : {}),
+    ...traitsOf(disk),
     sizeGb: disk.sizeGb,
     // Incremental snapshots always use standard storage (Microsoft docs); full ones default to it here too.
     skuName: stringAt(body, 'sku', 'name') ?? 'Standard_ZRS',

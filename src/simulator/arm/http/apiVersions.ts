@@ -53,6 +53,7 @@ export const API_VERSIONS: Readonly<Record<string, ApiVersionEntry>> = Object.fr
   'virtualMachines.update': vm('VirtualMachine_Update_DetachDataDiskUsingToBeDetachedProperty.json'),
   'virtualMachines.start': { versions: VM_VERSIONS, spec: `${COMPUTE}/examples/virtualMachineExamples (VirtualMachines_Start)` },
   'virtualMachines.restart': vm('VirtualMachine_Restart_MaximumSet_Gen.json'),
+  'virtualMachines.attachDetachDataDisks': vm('VirtualMachine_AttachDetachDataDisks_MaximumSet_Gen.json'),
   'virtualMachines.deallocate': { versions: VM_VERSIONS, spec: `${COMPUTE}/examples/virtualMachineExamples (VirtualMachines_Deallocate)` },
   'virtualMachines.powerOff': { versions: VM_VERSIONS, spec: `${COMPUTE}/examples/virtualMachineExamples (VirtualMachines_PowerOff)` },
   'virtualMachineRunCommands.listByVirtualMachine': {
@@ -64,7 +65,8 @@ export const API_VERSIONS: Readonly<Record<string, ApiVersionEntry>> = Object.fr
   'virtualMachineRunCommands.delete': runCommand('VirtualMachineRunCommand_Delete.json'),
   'disks.listByResourceGroup': disk('diskExamples/Disk_ListByResourceGroup.json'),
   'disks.get': disk('diskExamples/Disk_Get.json'),
-  'disks.createOrUpdate': disk('diskExamples/Disk_Create_ByCopyingASnapshot.json'),
+  'disks.createOrUpdate': disk('diskExamples/Disk_Create_FromAnExistingManagedDisk.json'),
+  'disks.update': disk('diskExamples/Disk_Update_ChangeTier.json'),
   'disks.delete': disk('diskExamples/Disk_Delete.json'),
   'snapshots.list': disk('snapshotExamples/Snapshot_ListBySubscription.json'),
   'snapshots.listByResourceGroup': disk('snapshotExamples/Snapshot_ListByResourceGroup.json'),
