@@ -49,6 +49,12 @@ export const LATENCY_MODEL = Object.freeze({
     'Estimate: creating a Windows VM from a marketplace image (used for an ephemeral rescue VM) typically takes 2-5 minutes ' +
       'until provisioning succeeds. No documented duration.',
   ),
+  vmDelete: figure(
+    60_000,
+    'estimate',
+    'Estimate: deleting a VM (shutdown, release of the allocation, removal of the resource) typically takes about a minute; ' +
+      'disks and NICs with deleteOption Delete go with it. No documented duration.',
+  ),
   osDiskSwap: figure(
     20_000,
     'estimate',

@@ -301,6 +301,19 @@ const OFFLINE_CASES: Record<string, Case> = {
         .submitted()),
     reads: ['id', 'name', 'properties.provisioningState', 'properties.creationData.sourceResourceId'],
   },
+  'virtualMachines.delete': {
+    fixture: 'compute/VirtualMachine_Delete_Force.json',
+    run: async ({ compute }) => void (await compute.virtualMachines.delete(RG, 'app02', { updateIntervalInMs: 1 }).submitted()),
+    reads: [],
+  },
+  'networkInterfaces.createOrUpdate': {
+    fixture: 'network/NetworkInterfaceCreate.json',
+    run: async ({ network, w }) =>
+      void (await network.networkInterfaces
+        .createOrUpdate(RG, 'rescue-nic', { location: w.rg.location, ipConfigurations: [{ name: 'ipconfig1', subnet: { id: w.web01.subnet.id } }] }, { updateIntervalInMs: 1 })
+        .submitted()),
+    reads: ['id', 'name', 'properties.ipConfigurations.0.properties.privateIPAddress', 'properties.ipConfigurations.0.properties.subnet.id'],
+  },
   'disks.get': {
     fixture: 'compute/Disk_Get.json',
     run: async ({ compute, w }) => void (await compute.disks.get(RG, w.web01.vm.osDiskId!.split('/').pop()!)),

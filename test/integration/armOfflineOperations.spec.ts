@@ -200,3 +200,32 @@ describe('disk copies keep what their source carries', () => {
     expect((await compute.disks.get(RG, 'source')).tags).toEqual({ 'rdp-autorepair-original-of': 'web01' });
   });
 });
+
+describe('an ephemeral rescue VM comes and goes without leaving anything behind', () => {
+  test('NIC create, VM create with deleteOption Delete, VM delete: VM, OS disk and NIC gone; an attached copy detached and kept', async () => {
+    const network = w.clients.network(SUB);
+    const before = w.arm.world.store.disks.values().length + w.arm.world.store.networkInterfaces.values().length;
+    await network.networkInterfaces
+      .createOrUpdate(RG, 'rescue-nic', { location: 'westeurope', tags: { 'rdp-autorepair-repair-id': 'r1' }, ipConfigurations: [{ name: 'ipconfig1', subnet: { id: w.web01.subnet.id } }] }, fast)
+      .submitted();
+    const nicId = (await network.networkInterfaces.get(RG, 'rescue-nic')).id!;
+    const body = rescueVm({ nicId });
+    body.storageProfile!.osDisk!.deleteOption = 'Delete';
+    body.networkProfile!.networkInterfaces![0]!.deleteOption = 'Delete';
+    await compute.virtualMachines.createOrUpdate(RG, 'rescue', body, fast).submitted();
+    w.arm.clock.advanceBy(LATENCY_MODEL.vmCreate.ms);
+    const copy = w.arm.world.addDisk({ resourceGroup: w.rg, name: 'web01-copy', osType: 'Windows', generation: 'V2', zone: '1' });
+    await compute.virtualMachines.attachDetachDataDisks(RG, 'rescue', { dataDisksToAttach: [{ diskId: copy.id }] }, fast);
+
+    expect(await failure(network.networkInterfaces.delete(RG, 'rescue-nic', fast).submitted())).toMatchObject({ statusCode: 400, code: 'NicInUse' });
+    await compute.virtualMachines.delete(RG, 'rescue', fast).submitted();
+    w.arm.clock.advanceBy(LATENCY_MODEL.vmDelete.ms);
+    w.arm.sync();
+    expect(w.arm.world.store.virtualMachines.values().map((v) => v.name)).not.toContain('rescue');
+    expect(w.arm.world.store.disks.values().map((d) => d.name)).not.toContain('rescue-os');
+    expect(w.arm.world.store.networkInterfaces.get(nicId)).toBeUndefined();
+    expect(w.arm.world.disk(copy.id).managedBy).toBeUndefined();
+    // Only the copy is left of what was made.
+    expect(w.arm.world.store.disks.values().length + w.arm.world.store.networkInterfaces.values().length).toBe(before + 1);
+  });
+});

@@ -88,6 +88,10 @@ export function createVirtualMachine(
     osDiskCreateOption: createOption,
     dataDisks: [],
     nicIds: nics.map((n) => n.id),
+    ...(stringAt(body, 'properties', 'storageProfile', 'osDisk', 'deleteOption') === 'Delete' ? { osDiskDeleteOption: 'Delete' as const } : {}),
+    nicIdsDeletedWithVm: nics
+      .filter((_, i) => stringAt(nicRefs[i], 'properties', 'deleteOption') === 'Delete' || stringAt(nicRefs[i], 'deleteOption') === 'Delete')
+      .map((n) => n.id),
     powerState: 'starting',
     provisioningState: 'Creating',
     agentHealth: 'Ready',

@@ -47,7 +47,7 @@ export function renderVirtualMachine(world: World, vm: VirtualMachineState, with
           ...(vm.osDiskId
             ? { managedDisk: { id: vm.osDiskId, storageAccountType: osDisk?.skuName ?? 'Premium_LRS' } }
             : { vhd: { uri: vm.unmanagedOsDiskUri } }),
-          deleteOption: 'Detach',
+          deleteOption: vm.osDiskDeleteOption ?? 'Detach',
           diskSizeGB: osDisk?.sizeGb ?? 127,
         },
         dataDisks: vm.dataDisks.map((d) => {

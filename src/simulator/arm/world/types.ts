@@ -174,6 +174,10 @@ export interface VirtualMachineState extends TrackedResource {
   /** Managed OS disk id, or undefined for a VM on an unmanaged (VHD in a storage account) OS disk. */
   osDiskId?: string;
   osDiskName: string;
+  /** storageProfile.osDisk.deleteOption: whether deleting the VM deletes its OS disk (Azure's default: Detach). */
+  osDiskDeleteOption?: 'Delete' | 'Detach';
+  /** NICs created with networkProfile deleteOption Delete, deleted with the VM. */
+  nicIdsDeletedWithVm?: string[];
   /** How the VM got its OS disk; Azure keeps reporting it after a swap and refuses requests that change it. */
   osDiskCreateOption: 'FromImage' | 'Attach';
   unmanagedOsDiskUri?: string;
