@@ -229,3 +229,15 @@ describe('an ephemeral rescue VM comes and goes without leaving anything behind'
     expect(w.arm.world.store.disks.values().length + w.arm.world.store.networkInterfaces.values().length).toBe(before + 1);
   });
 });
+
+test('starting a deallocated VM whose size is no longer offered in its zone ends Failed with ZonalAllocationFailed; the VM stays deallocated', async () => {
+  await compute.virtualMachines.deallocate(RG, 'web01', fast).submitted();
+  w.arm.clock.advanceBy(LATENCY_MODEL.vmDeallocate.ms);
+  w.arm.world.capacity.restrictSize({ location: 'westeurope', size: 'Standard_D2s_v5', zones: ['1'] });
+  const poller = compute.virtualMachines.start(RG, 'web01', fast);
+  await poller.submitted();
+  w.arm.clock.advanceBy(LATENCY_MODEL.vmStart.ms);
+  const err = await failure(poller.pollUntilDone());
+  expect(err).toMatchObject({ code: 'ZonalAllocationFailed', kind: 'transient', details: { longRunningOperationFailed: true } });
+  expect(w.arm.world.vm(w.web01.vm.id).powerState).toBe('deallocated');
+});

@@ -167,17 +167,22 @@ export class ComputeCapacity {
     return { image, version };
   }
 
-  /** Refuses a size the location or zone does not offer (unknown sizes included: pessimistic). */
-  checkSizeOffered(placement: VmPlacement): VmSizeSpec {
-    const spec = this.size(placement.size);
+  /** True when a scenario made the size unavailable in this location or zone. */
+  isRestricted(placement: VmPlacement): boolean {
     const zones = placement.zones ?? [];
-    const restricted = this.restrictions.some(
+    return this.restrictions.some(
       (r) =>
         norm(r.location) === norm(placement.location) &&
         r.size.toLowerCase() === placement.size.toLowerCase() &&
         (r.zones === undefined || zones.some((z) => r.zones!.includes(z))),
     );
-    if (!spec || restricted) {
+  }
+
+  /** Refuses a size the location or zone does not offer (unknown sizes included: pessimistic). */
+  checkSizeOffered(placement: VmPlacement): VmSizeSpec {
+    const spec = this.size(placement.size);
+    const zones = placement.zones ?? [];
+    if (!spec || this.isRestricted(placement)) {
       throw conflict(
         'SkuNotAvailable',
         `The requested size for resource '${placement.vmId}' is currently not available in location '${norm(placement.location)}' ` +
