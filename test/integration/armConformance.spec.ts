@@ -301,6 +301,29 @@ const OFFLINE_CASES: Record<string, Case> = {
         .submitted()),
     reads: ['id', 'name', 'properties.provisioningState', 'properties.creationData.sourceResourceId'],
   },
+  'virtualMachines.deallocate': {
+    fixture: 'compute/VirtualMachine_Deallocate_MaximumSet_Gen.json',
+    run: async ({ compute }) => void (await compute.virtualMachines.deallocate(RG, 'web01', { updateIntervalInMs: 1 }).submitted()),
+    reads: [],
+  },
+  'virtualMachines.start': {
+    fixture: 'compute/VirtualMachine_Start_MaximumSet_Gen.json',
+    run: async ({ compute }) => void (await compute.virtualMachines.start(RG, 'app02', { updateIntervalInMs: 1 }).submitted()),
+    reads: [],
+  },
+  'virtualMachines.update': {
+    fixture: 'compute/VirtualMachine_Update_DetachDataDiskUsingToBeDetachedProperty.json',
+    run: async ({ compute, w }) => {
+      // The OS disk swap: the VM deallocated, a disk of the same generation and zone.
+      await compute.virtualMachines.deallocate(RG, 'web01', { updateIntervalInMs: 1 }).submitted();
+      w.arm.clock.advanceBy(LATENCY_MODEL.vmDeallocate.ms);
+      const repaired = w.arm.world.addDisk({ resourceGroup: w.rg, name: 'web01-repaired', osType: 'Windows', generation: 'V2', zone: '1' });
+      await compute.virtualMachines
+        .update(RG, 'web01', { storageProfile: { osDisk: { createOption: 'FromImage', managedDisk: { id: repaired.id } } } }, { updateIntervalInMs: 1 })
+        .submitted();
+    },
+    reads: ['id', 'properties.provisioningState', 'properties.storageProfile.osDisk.managedDisk.id', 'properties.storageProfile.osDisk.name'],
+  },
   'virtualMachines.delete': {
     fixture: 'compute/VirtualMachine_Delete_Force.json',
     run: async ({ compute }) => void (await compute.virtualMachines.delete(RG, 'app02', { updateIntervalInMs: 1 }).submitted()),

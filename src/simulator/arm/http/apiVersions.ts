@@ -56,10 +56,18 @@ export const API_VERSIONS: Readonly<Record<string, ApiVersionEntry>> = Object.fr
     spec: `${COMPUTE_2024}/examples/virtualMachineExamples/VirtualMachine_Delete_Force.json`,
     note: 'Example read at 2024-11-01 (the stored index has no VM delete example at 2026-04-01); the shape is unchanged.',
   },
-  'virtualMachines.start': { versions: VM_VERSIONS, spec: `${COMPUTE}/examples/virtualMachineExamples (VirtualMachines_Start)` },
+  'virtualMachines.start': {
+    versions: ['2026-04-01', '2024-11-01'],
+    spec: `${COMPUTE_2024}/examples/virtualMachineExamples/VirtualMachine_Start_MaximumSet_Gen.json`,
+    note: 'Example read at 2024-11-01 (none at 2026-04-01 in the stored index).',
+  },
   'virtualMachines.restart': vm('VirtualMachine_Restart_MaximumSet_Gen.json'),
   'virtualMachines.attachDetachDataDisks': vm('VirtualMachine_AttachDetachDataDisks_MaximumSet_Gen.json'),
-  'virtualMachines.deallocate': { versions: VM_VERSIONS, spec: `${COMPUTE}/examples/virtualMachineExamples (VirtualMachines_Deallocate)` },
+  'virtualMachines.deallocate': {
+    versions: ['2026-04-01', '2024-11-01'],
+    spec: `${COMPUTE_2024}/examples/virtualMachineExamples/VirtualMachine_Deallocate_MaximumSet_Gen.json`,
+    note: 'Example read at 2024-11-01 (none at 2026-04-01 in the stored index).',
+  },
   'virtualMachines.powerOff': { versions: VM_VERSIONS, spec: `${COMPUTE}/examples/virtualMachineExamples (VirtualMachines_PowerOff)` },
   'virtualMachineRunCommands.listByVirtualMachine': {
     versions: RUN_COMMAND_VERSIONS,
