@@ -1,5 +1,6 @@
 /** Mapping ARM network resources (NSG rules, effective rules) to the rule view the assessment decides on. Pure. */
 import type { EffectiveNetworkSecurityGroup, EffectiveNetworkSecurityRule, SecurityRule } from '@azure/arm-network';
+import { sameResourceId } from '../azure/resourceId';
 import { NsgRuleView, NsgView } from '../domain/vmFacts';
 
 function list(single: string | undefined, many: string[] | undefined): string[] {
@@ -42,17 +43,36 @@ export function ruleViewFromEffectiveRule(rule: EffectiveNetworkSecurityRule): N
   };
 }
 
-export function nsgViewFromEffective(group: EffectiveNetworkSecurityGroup): NsgView | null {
+/** Where the NIC's and its subnet's NSGs are attached, as read from the NIC and subnet resources. */
+export interface NsgAttachments {
+  nicId: string;
+  nicNsgId: string | null;
+  subnetId: string | null;
+  subnetNsgId: string | null;
+}
+
+/**
+ * The NSG views of one effective-rules entry. The level comes from the entry's NSG id compared with the NSGs the
+ * NIC and its subnet name, not from which `association` keys are present: Azure documents entries carrying
+ * several keys at once (NetworkInterfaceEffectiveNSGList example: `networkInterface`, `subnet`, `networkManager`),
+ * and one NSG attached at both levels is one entry that applies twice, so it gives two views. Only an NSG that
+ * neither resource names (changed between the reads) falls back to the association keys.
+ */
+export function nsgViewsFromEffective(group: EffectiveNetworkSecurityGroup, attached: NsgAttachments): NsgView[] {
   const nsgId = group.networkSecurityGroup?.id;
-  if (!nsgId) return null;
-  const subnet = group.association?.subnet?.id;
+  if (!nsgId) return [];
+  const rules = (group.effectiveSecurityRules ?? []).map(ruleViewFromEffectiveRule);
+  const views: NsgView[] = [];
+  if (attached.subnetId && sameResourceId(nsgId, attached.subnetNsgId)) {
+    views.push({ level: 'subnet', nsgId, attachedTo: attached.subnetId, rules });
+  }
+  if (sameResourceId(nsgId, attached.nicNsgId)) views.push({ level: 'nic', nsgId, attachedTo: attached.nicId, rules });
+  if (views.length > 0) return views;
   const nic = group.association?.networkInterface?.id;
-  return {
-    level: subnet ? 'subnet' : 'nic',
-    nsgId,
-    attachedTo: subnet ?? nic ?? '',
-    rules: (group.effectiveSecurityRules ?? []).map(ruleViewFromEffectiveRule),
-  };
+  const subnet = group.association?.subnet?.id;
+  if (nic) return [{ level: 'nic', nsgId, attachedTo: nic, rules }];
+  if (subnet) return [{ level: 'subnet', nsgId, attachedTo: subnet, rules }];
+  return [];
 }
 
 export function nsgViewFromResource(level: 'subnet' | 'nic', nsgId: string, attachedTo: string, rules: SecurityRule[], defaults: SecurityRule[]): NsgView {

@@ -8,7 +8,7 @@ import { ReadVmNetworkInput } from '../domain/activityContracts';
 import { ActivityResult } from '../domain/activityResult';
 import { NetworkFacts, NsgView } from '../domain/vmFacts';
 import { ActivityDeps } from './deps';
-import { nsgViewFromEffective, nsgViewFromResource } from './networkFactsFromArm';
+import { nsgViewFromResource, nsgViewsFromEffective } from './networkFactsFromArm';
 import { ok, settleAzureError } from './settle';
 
 async function readNsg(client: NetworkManagementClient, level: 'subnet' | 'nic', nsgId: string, attachedTo: string): Promise<NsgView> {
@@ -67,7 +67,8 @@ export async function readVmNetwork(input: ReadVmNetworkInput, deps: ActivityDep
           nicRef.name,
           { updateIntervalInMs: deps.arm.lroPollIntervalMs },
         );
-        nsgs = (effective.value ?? []).map(nsgViewFromEffective).filter((v): v is NsgView => v !== null);
+        const attached = { nicId, nicNsgId, subnetId, subnetNsgId };
+        nsgs = (effective.value ?? []).flatMap((group) => nsgViewsFromEffective(group, attached));
         fromEffectiveRules = true;
       } catch (err) {
         // Effective rules are a refinement: when Azure cannot compute them, the NSG resources still decide.

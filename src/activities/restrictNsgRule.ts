@@ -4,6 +4,7 @@
  * their change; if it already has the new sources (a re-run), it writes nothing. Everything but the sources
  * is kept as it was.
  */
+import { isIP } from 'node:net';
 import type { SecurityRule } from '@azure/arm-network';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
 import { ActivityResult } from '../domain/activityResult';
@@ -26,11 +27,20 @@ function snapshotOf(nsgId: string, rule: SecurityRule): SecurityRuleSnapshot {
   };
 }
 
-// The effective-rules API spells `*` as 0.0.0.0/0; the rule resource keeps what its author wrote.
+// The effective-rules API spells `*` as 0.0.0.0/0 and a bare address as a host prefix (1.1.1.1/32, as in the
+// NetworkInterfaceEffectiveNSGList example); the rule resource keeps what its author wrote.
 const ANY_SOURCE = new Set(['*', '0.0.0.0/0', 'any']);
 
+function sourceToken(source: string): string {
+  const text = source.trim().toLowerCase();
+  if (ANY_SOURCE.has(text)) return '*';
+  if (isIP(text) === 4) return `${text}/32`;
+  if (isIP(text) === 6) return `${text}/128`;
+  return text;
+}
+
 function sameSet(a: readonly string[], b: readonly string[]): boolean {
-  const token = (s: string) => (ANY_SOURCE.has(s.trim().toLowerCase()) ? '*' : s.trim().toLowerCase());
+  const token = sourceToken;
   const norm = (list: readonly string[]) => [...new Set(list.map(token))].sort().join(',');
   return norm(a) === norm(b);
 }

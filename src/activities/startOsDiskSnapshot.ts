@@ -16,7 +16,8 @@ export function snapshotStateOf(snapshot: Snapshot): SnapshotState {
   return {
     snapshotId: snapshot.id ?? '',
     provisioningState: snapshot.provisioningState ?? 'Unknown',
-    completionPercent: snapshot.completionPercent ?? null,
+    // Reported only for snapshots that need a background copy (Premium SSD v2, Ultra, cross-region); read defensively.
+    completionPercent: typeof snapshot.completionPercent === 'number' && Number.isFinite(snapshot.completionPercent) ? snapshot.completionPercent : null,
   };
 }
 

@@ -49,6 +49,12 @@ export const LATENCY_MODEL = Object.freeze({
     'Estimate: creating a Windows VM from a marketplace image (used for an ephemeral rescue VM) typically takes 2-5 minutes ' +
       'until provisioning succeeds. No documented duration.',
   ),
+  vmDelete: figure(
+    60_000,
+    'estimate',
+    'Estimate: deleting a VM (shutdown, release of the allocation, removal of the resource) typically takes about a minute; ' +
+      'disks and NICs with deleteOption Delete go with it. No documented duration.',
+  ),
   osDiskSwap: figure(
     20_000,
     'estimate',
@@ -58,10 +64,19 @@ export const LATENCY_MODEL = Object.freeze({
   incrementalSnapshot127GiB: figure(
     180_000,
     'estimate',
-    'Estimate for the first incremental snapshot of a 127 GiB OS disk, i.e. a full copy. Microsoft docs ("Create an incremental ' +
-      'snapshot for managed disks") state the first incremental snapshot is a full copy of the disk, and ("Instant access ' +
-      'snapshots") that after a snapshot is created "Azure automatically initiates a background data copy from the source disk ' +
-      'to snapshot", reported by the snapshot\'s completionPercent. No duration is documented; 3 minutes is an assumption.',
+    'Estimate for the background copy of a first incremental snapshot of a 127 GiB Premium SSD v2 or Ultra disk (a full copy), ' +
+      'or of a snapshot copied to another region. Microsoft docs ("Create an incremental snapshot for managed disks") say such ' +
+      'snapshots cannot be used until the background copy completes, reported by CompletionPercent; snapshots of other disk ' +
+      'types are usable at once (see snapshotCreate). Premium SSD v2 and Ultra disks are data disks only, so an OS disk snapshot ' +
+      'never waits for this. No duration is documented; 3 minutes is an assumption.',
+  ),
+  snapshotCreate: figure(
+    15_000,
+    'estimate',
+    'Estimate: the operation of an incremental snapshot of a Standard HDD, Standard SSD or Premium SSD disk typically succeeds ' +
+      'within seconds. Microsoft docs ("Create an incremental snapshot for managed disks"): "Both full snapshots and incremental ' +
+      'snapshots can be used immediately after being taken", so the snapshot is usable once its operation has succeeded. ' +
+      'No duration is documented.',
   ),
   diskCopyFromSnapshot: figure(
     45_000,
@@ -77,6 +92,12 @@ export const LATENCY_MODEL = Object.freeze({
       'script is about 20 seconds", output "is limited to the last 4,096 bytes", "One script at a time can run", and "The ' +
       'maximum time a script can run is 90 minutes". 30 s models a short read-only diagnose script: the documented ~20 s floor ' +
       'plus a few seconds of script work (the extra 10 s is an estimate).',
+  ),
+  dataDiskAttachDetach: figure(
+    15_000,
+    'estimate',
+    'Estimate: attaching or detaching a managed data disk (VM update or attachDetachDataDisks) typically completes in ' +
+      'seconds to tens of seconds. No documented duration.',
   ),
   nsgRuleWrite: figure(
     8_000,
@@ -104,6 +125,50 @@ export const LATENCY_MODEL = Object.freeze({
 } satisfies Record<string, LatencyFigure>);
 
 export type LatencyOperation = keyof typeof LATENCY_MODEL;
+
+/**
+ * `Retry-After` (whole seconds) each resource provider sends with its 201/202 and with every in-progress poll, which
+ * the SDK's poller honours instead of its own interval; and the one an injected 429 carries.
+ */
+export const RETRY_AFTER = Object.freeze({
+  network: figure(
+    10_000,
+    'documented',
+    'Recorded sessions of real traffic: the network resource provider answers long-running PUT/DELETE/POST requests and their ' +
+      'Azure-AsyncOperation polls with "Retry-After: 10". Microsoft docs ("Track asynchronous Azure operations"): Retry-After is ' +
+      '"the number of seconds to wait before checking the status of the asynchronous operation".',
+  ),
+  compute: figure(
+    10_000,
+    'estimate',
+    'Estimate (pessimistic, unknown): no recorded compute (virtual machines, run commands) session was at hand; assumed to ' +
+      'send the same 10 s as the network provider. The app never awaits a compute operation inside an activity.',
+  ),
+  disks: figure(
+    10_000,
+    'estimate',
+    'Estimate (pessimistic, unknown): disks and snapshots (DiskOperations) assumed to send 10 s like the network provider.',
+  ),
+  throttled: figure(
+    30_000,
+    'estimate',
+    'Estimate: Microsoft docs ("Understand how Azure Resource Manager throttles requests") say a 429 "includes a Retry-After ' +
+      'value, which specifies the number of seconds your application should wait" without a typical value; the compute ' +
+      'throttling docs ("Troubleshooting API throttling errors") show 1200 s for a 20-minute HighCostGet window. 30 s is an ' +
+      'assumption for a short subscription-level window.',
+  ),
+} satisfies Record<string, LatencyFigure>);
+
+export type RetryAfterModel = Readonly<Record<keyof typeof RETRY_AFTER, LatencyFigure>>;
+
+/** A Retry-After model with every provider's value replaced, e.g. the real 10 s in a budget test. */
+export function withRetryAfter(overrides: Partial<Record<keyof typeof RETRY_AFTER, number>>): RetryAfterModel {
+  const entries = Object.entries(RETRY_AFTER).map(([key, value]) => {
+    const ms = overrides[key as keyof typeof RETRY_AFTER];
+    return [key, ms === undefined ? value : figure(ms, value.basis, `${value.source} (overridden: ${ms} ms)`)];
+  });
+  return Object.freeze(Object.fromEntries(entries)) as RetryAfterModel;
+}
 export type LatencyModel = Readonly<Record<LatencyOperation, LatencyFigure>>;
 
 /**

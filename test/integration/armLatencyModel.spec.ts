@@ -27,7 +27,7 @@ test('documented figures quote Microsoft; estimates say they are estimates', () 
 
 test('the short/long split the simulator and the orchestrator rely on', () => {
   const short = (Object.keys(LATENCY_MODEL) as LatencyOperation[]).filter((op) => isShortOperation(op));
-  expect(short.sort()).toEqual(['effectiveNsgQuery', 'nsgRuleWrite', 'osDiskSwap', 'resourceDelete']);
+  expect(short.sort()).toEqual(['dataDiskAttachDetach', 'effectiveNsgQuery', 'nsgRuleWrite', 'osDiskSwap', 'resourceDelete', 'snapshotCreate']);
   expect(SHORT_OPERATION_THRESHOLD_MS).toBe(30_000);
 });
 

@@ -27,31 +27,24 @@ async function caught(promise: Promise<unknown>): Promise<unknown> {
 
 test('startLro returns after the initial response; a later "activity" resumes from the token and polls once', async () => {
   const client = compute();
-  const started = await startLro(
-    client.snapshots.createOrUpdate(RG, 'web01-snap', {
-      location: 'westeurope',
-      incremental: true,
-      creationData: { createOption: 'Copy', sourceResourceId: w.web01.vm.osDiskId! },
-    }),
-    { operation: 'create snapshot' },
-  );
+  const started = await startLro(client.virtualMachines.deallocate(RG, 'web01'), { operation: 'deallocate VM' });
   expect(started.status).toBe('running');
-  expect(JSON.parse(started.resumeToken).state.config.operationLocation).toContain('/DiskOperations/');
-  expect(w.arm.stats().byOperation['snapshots.createOrUpdate']?.count).toBe(1);
+  expect(JSON.parse(started.resumeToken).state.config.operationLocation).toContain('/operations/');
+  expect(w.arm.stats().byOperation['virtualMachines.deallocate']?.count).toBe(1);
 
   // Next activity, after a durable timer that is too short: still running.
-  w.arm.clock.advanceBy(60_000);
-  const early = await pollLroOnce(restoreComputePoller(client, started.resumeToken, client.snapshots.createOrUpdate, { updateIntervalInMs: 1 }), {
-    operation: 'create snapshot',
+  w.arm.clock.advanceBy(LATENCY_MODEL.vmDeallocate.ms / 2);
+  const early = await pollLroOnce(restoreComputePoller(client, started.resumeToken, client.virtualMachines.deallocate, { updateIntervalInMs: 1 }), {
+    operation: 'deallocate VM',
   });
   expect(early).toEqual({ status: 'running' });
 
-  // After the rest of the copy time: succeeded, with the snapshot as the result.
-  w.arm.clock.advanceBy(LATENCY_MODEL.incrementalSnapshot127GiB.ms);
-  const done = await pollLroOnce(restoreComputePoller(client, started.resumeToken, client.snapshots.createOrUpdate), { operation: 'create snapshot' });
+  // After the rest of the time: succeeded.
+  w.arm.clock.advanceBy(LATENCY_MODEL.vmDeallocate.ms);
+  const done = await pollLroOnce(restoreComputePoller(client, started.resumeToken, client.virtualMachines.deallocate), { operation: 'deallocate VM' });
   expect(done.status).toBe('succeeded');
-  expect(done.result).toMatchObject({ name: 'web01-snap', provisioningState: 'Succeeded', completionPercent: 100 });
-  expect(w.arm.stats().byOperation['snapshots.createOrUpdate']?.count).toBe(1); // never re-sent
+  expect(w.arm.world.vm(w.web01.vm.id).powerState).toBe('deallocated');
+  expect(w.arm.stats().byOperation['virtualMachines.deallocate']?.count).toBe(1); // never re-sent
 });
 
 test('a restart resumed from its token reports success once the VM is back', async () => {

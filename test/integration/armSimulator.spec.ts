@@ -160,15 +160,15 @@ describe('snapshots', () => {
     tags: { 'rdp-autorepair': 'pre-repair' },
   });
 
-  test('the initial response returns before completion; Creating with completionPercent until the clock passes', async () => {
+  test('the initial response returns before completion; a Premium SSD snapshot is usable once its operation succeeds', async () => {
     const poller = compute().snapshots.createOrUpdate(RG, 'web01-pre-repair', snapshotBody(), fast);
     await poller.submitted();
     expect(poller.isDone).toBe(false);
 
+    // A Premium SSD OS disk: usable as soon as the operation succeeds, no completionPercent (Microsoft docs).
     let snapshot = await compute().snapshots.get(RG, 'web01-pre-repair');
     expect(snapshot).toMatchObject({
       provisioningState: 'Creating',
-      completionPercent: 0,
       incremental: true,
       creationData: { createOption: 'Copy', sourceResourceId: w.web01.vm.osDiskId },
       tags: { 'rdp-autorepair': 'pre-repair' },
@@ -176,21 +176,35 @@ describe('snapshots', () => {
       osType: 'Windows',
       hyperVGeneration: 'V2',
     });
+    expect(snapshot.completionPercent).toBeUndefined();
 
-    w.arm.clock.advanceBy(LATENCY_MODEL.incrementalSnapshot127GiB.ms / 2);
+    w.arm.clock.advanceBy(LATENCY_MODEL.snapshotCreate.ms);
     snapshot = await compute().snapshots.get(RG, 'web01-pre-repair');
-    expect(snapshot.provisioningState).toBe('Creating');
-    expect(snapshot.completionPercent).toBe(50);
-
-    w.arm.clock.advanceBy(LATENCY_MODEL.incrementalSnapshot127GiB.ms / 2);
-    expect(await compute().snapshots.get(RG, 'web01-pre-repair')).toMatchObject({ provisioningState: 'Succeeded', completionPercent: 100 });
+    expect(snapshot.provisioningState).toBe('Succeeded');
+    expect(snapshot.completionPercent).toBeUndefined();
     const done = await poller.pollUntilDone();
-    expect(done).toMatchObject({ provisioningState: 'Succeeded', completionPercent: 100 });
+    expect(done).toMatchObject({ provisioningState: 'Succeeded' });
     expect(w.arm.world.snapshots()).toEqual([expect.objectContaining({ name: 'web01-pre-repair', completionPercent: 100 })]);
 
     const listed: string[] = [];
     for await (const s of compute().snapshots.listByResourceGroup(RG)) listed.push(s.name!);
     expect(listed).toEqual(['web01-pre-repair']);
+  });
+
+  test('a Premium SSD v2 data disk snapshot reports its background copy (completionPercent, snapshotAccessState)', async () => {
+    const data = w.arm.world.addDisk({ resourceGroup: w.rg, name: 'web01-data-v2', sku: 'PremiumV2_LRS', sizeGb: 127, zone: '1' });
+    await compute()
+      .snapshots.createOrUpdate(RG, 'data-snap', { location: 'westeurope', incremental: true, creationData: { createOption: 'Copy', sourceResourceId: data.id } }, fast)
+      .submitted();
+    w.arm.clock.advanceBy(LATENCY_MODEL.snapshotCreate.ms);
+    let snapshot = await compute().snapshots.get(RG, 'data-snap');
+    expect(snapshot).toMatchObject({ provisioningState: 'Succeeded', snapshotAccessState: 'Pending' });
+    expect(snapshot.completionPercent).toBeLessThan(100);
+    w.arm.clock.advanceBy(LATENCY_MODEL.incrementalSnapshot127GiB.ms / 2 - LATENCY_MODEL.snapshotCreate.ms);
+    expect((await compute().snapshots.get(RG, 'data-snap')).completionPercent).toBe(50);
+    w.arm.clock.advanceBy(LATENCY_MODEL.incrementalSnapshot127GiB.ms / 2);
+    snapshot = await compute().snapshots.get(RG, 'data-snap');
+    expect(snapshot).toMatchObject({ provisioningState: 'Succeeded', completionPercent: 100, snapshotAccessState: 'Available' });
   });
 
   test('re-running the same PUT is idempotent; a different source is refused', async () => {
@@ -306,7 +320,7 @@ describe('security rules', () => {
     const badPort = await rejection(
       network().securityRules.createOrUpdate(RG, 'web01-nsg', 'third', { ...base, priority: 401, destinationPortRange: '70000' }, fast).submitted(),
     );
-    expect(badPort.code).toBe('InvalidRequestFormat');
+    expect(badPort.code).toBe('SecurityRuleInvalidPortRange');
   });
 });
 

@@ -1,11 +1,12 @@
 /**
- * The backup before any change: an incremental snapshot of the OS disk, polled with durable timers until it
- * is complete (provisioningState Succeeded and completionPercent 100). Nothing changes until then; if it
- * fails or times out, the repair ends having changed nothing.
+ * The backup before any change: an incremental snapshot of the OS disk, polled with durable timers until it is
+ * usable (decisions/snapshotReadiness.ts: its operation succeeded, and completionPercent, if Azure reports one,
+ * is 100). Nothing changes until then; if it fails or times out, the repair ends having changed nothing.
  */
 import { SnapshotStartInput, SnapshotState, VmFacts } from '../../domain/vmFacts';
 import { end, Flow, Gen, PhaseResult, proceed } from '../flow';
 import { snapshotNameFor } from '../orchestrationInput';
+import { snapshotProgress, snapshotReadiness } from '../decisions/snapshotReadiness';
 
 export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<string>> {
   const startedAt = flow.context.df.currentUtcDateTime;
@@ -24,8 +25,9 @@ export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<string>>
   flow.status.artifacts.snapshotId = state.snapshotId;
   const deadline = startedAt.getTime() + flow.settings.snapshotTimeoutMinutes * 60_000;
   for (;;) {
-    if (state.provisioningState === 'Succeeded' && (state.completionPercent === null || state.completionPercent >= 100)) break;
-    if (state.provisioningState === 'Failed' || state.provisioningState === 'Canceled') {
+    const readiness = snapshotReadiness(state);
+    if (readiness === 'usable') break;
+    if (readiness === 'failed') {
       return end({
         kind: 'NotRepaired',
         reason: `The OS disk snapshot ${state.snapshotId} ended ${state.provisioningState}; nothing was changed without a backup.`,
@@ -35,16 +37,16 @@ export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<string>>
     if (flow.nowMs() >= deadline) {
       return end({
         kind: 'NotRepaired',
-        reason: `The OS disk snapshot did not complete within ${flow.settings.snapshotTimeoutMinutes} minutes (last: ${state.provisioningState}, ${state.completionPercent ?? '?'}%); nothing was changed without a backup.`,
+        reason: `The OS disk snapshot was not usable within ${flow.settings.snapshotTimeoutMinutes} minutes (last: ${state.provisioningState}, ${state.completionPercent ?? '?'}%); nothing was changed without a backup.`,
         advice: ['Raise SNAPSHOT_TIMEOUT_MINUTES for large disks, or start the repair again later.'],
       });
     }
-    flow.progress(`${state.snapshotId.split('/').pop()}: ${state.provisioningState}, ${state.completionPercent ?? 0}% copied`);
+    flow.progress(snapshotProgress(state));
     yield flow.wait(flow.settings.snapshotPollSeconds);
     const read = yield* flow.call('getSnapshotState', { snapshotId: state.snapshotId }, 'snapshot');
     if (read.kind === 'end') return read;
     state = read.facts;
   }
-  flow.end('snapshot', `${state.snapshotId} complete (kept after the repair)`);
+  flow.end('snapshot', `${state.snapshotId} ready (kept after the repair)`);
   return proceed(state.snapshotId);
 }

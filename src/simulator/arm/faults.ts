@@ -23,9 +23,15 @@ export interface FaultSpec {
   message?: string;
   /** How many matching requests fail (default 1; `Infinity` for all). */
   times?: number;
-  /** Adds `Retry-After` (seconds), which the SDK's throttling policy honours for 429 and 503. */
-  retryAfterSeconds?: number;
-  /** Adds `retry-after-ms`, also honoured by the SDK, for fast tests of the same path. */
+  /**
+   * `Retry-After` (seconds), which the SDK's throttling policy honours for 429 and 503. A 429 carries one by default
+   * (RETRY_AFTER.throttled in the latency model), as ARM's always does; `null` leaves it out.
+   */
+  retryAfterSeconds?: number | null;
+  /**
+   * Adds `retry-after-ms`, which the SDK prefers over `Retry-After`: a fast test takes the same throttling path
+   * without waiting the real seconds (ARM itself does not send it).
+   */
   retryAfterMs?: number;
   /** Throw this socket error instead of answering (no HTTP response at all). */
   networkError?: NetworkErrorCode;

@@ -6,12 +6,14 @@
  * every request ends here instead of on the network. Each request:
  *  1. syncs with the virtual clock (operations whose finish time passed complete, in order);
  *  2. is checked like ARM checks it (bearer token present, api-version present, JSON body parses);
- *  3. is routed; an armed fault (faults.inject) answers instead of the handler if one matches;
- *  4. is answered by its handler with ARM's JSON shapes, or with ARM's error body;
+ *  3. is routed, and its api-version checked against the operation's table (http/apiVersions.ts); an armed fault
+ *     (faults.inject) answers instead of the handler if one matches;
+ *  4. is answered by its handler with ARM's JSON shapes, or with the error body its resource provider sends
+ *     (network: `details: []`; compute throttling nests `TooManyRequests`);
  *  5. is recorded in the request log (read or write, virtual time, status).
  */
 import { RestError, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
-import { LATENCY_MODEL, type LatencyModel } from '../latencyModel';
+import { LATENCY_MODEL, RETRY_AFTER, type LatencyModel, type RetryAfterModel } from '../latencyModel';
 import { VirtualClock } from '../virtualClock';
 import { ChangeFeed, type ArmChangeListener } from './changes';
 import { defaultCodeFor, FaultInjector, type FaultSpec } from './faults';
@@ -23,8 +25,10 @@ import { operationStatusRoutes } from './handlers/operationStatus';
 import { securityRuleRoutes } from './handlers/securityRules';
 import { snapshotRoutes } from './handlers/snapshots';
 import { virtualMachineActionRoutes } from './handlers/virtualMachineActions';
+import { virtualMachineDataDiskRoutes } from './handlers/virtualMachineDataDisks';
 import { virtualMachineRoutes } from './handlers/virtualMachines';
-import { ArmHttpError } from './http/armErrors';
+import { apiVersionsFor } from './http/apiVersions';
+import { ARM_LOOKUP_CODES, ArmHttpError, unsupportedApiVersion } from './http/armErrors';
 import { toPipelineResponse, type HandlerResult } from './http/responses';
 import { Router, type HttpMethod, type Route, type RouteContext } from './http/router';
 import { OperationTracker } from './lro/operationTracker';
@@ -37,6 +41,14 @@ export interface SimulatedArmOptions {
   /** Shared with the durable host emulator and the simulated guests; a fresh one if omitted. */
   clock?: VirtualClock;
   latency?: LatencyModel;
+  /** `Retry-After` per resource provider (default RETRY_AFTER from the latency model). */
+  retryAfter?: RetryAfterModel;
+  /**
+   * The caller's wall clock (e.g. `() => Date.now()` under jest fake timers): short operations then complete only
+   * once it shows their duration has passed, so a test measures how long an activity really waits on Retry-After.
+   * Default: they complete at the first poll.
+   */
+  wallClock?: () => number;
   /** Seed for the deterministic GUIDs (vmId, uniqueId, operation ids). */
   seed?: number;
   /** Whether a VM runs one run command at a time (default, 409 Conflict for a second) or several at once. */
@@ -51,6 +63,7 @@ const METHODS: readonly HttpMethod[] = ['GET', 'PUT', 'PATCH', 'DELETE', 'POST']
 export class SimulatedArm implements HttpClient {
   readonly clock: VirtualClock;
   readonly latency: LatencyModel;
+  readonly retryAfter: RetryAfterModel;
   readonly world: World;
   readonly faults = new FaultInjector();
   /** Managed run commands and the simulated guests they run in (`runCommands.attachGuest`). */
@@ -64,7 +77,8 @@ export class SimulatedArm implements HttpClient {
     this.clock = options.clock ?? new VirtualClock();
     this.latency = options.latency ?? LATENCY_MODEL;
     this.world = new World(this.clock, this.latency, this.changes, options.seed);
-    this.operations = new OperationTracker(this.clock, this.latency, this.world.guids);
+    this.retryAfter = options.retryAfter ?? RETRY_AFTER;
+    this.operations = new OperationTracker(this.clock, this.latency, this.world.guids, this.retryAfter, options.wallClock);
     this.runCommands = new RunCommandService(this.world, this.operations, this.latency, options.runCommandConcurrency ?? 'one-at-a-time');
     this.world.syncHook = () => this.sync();
     const deps: HandlerDeps = {
@@ -77,6 +91,7 @@ export class SimulatedArm implements HttpClient {
     for (const routes of [
       virtualMachineRoutes,
       virtualMachineActionRoutes,
+      virtualMachineDataDiskRoutes,
       runCommandRoutes,
       diskRoutes,
       snapshotRoutes,
@@ -150,12 +165,22 @@ export class SimulatedArm implements HttpClient {
         throw new ArmHttpError(405, 'MethodNotAllowed', `The requested resource does not support http method '${method}'.`);
       }
       ({ route, params } = this.router.match(method, url.pathname, apiVersion));
+      checkApiVersion(route, url.pathname, apiVersion, this.world);
       fault = this.faults.takeFault({ method, path: url.pathname, operation: route.operation });
       if (fault?.networkError) {
         this.record(at, method, url.pathname, route, 0, fault.networkError);
         throw new RestError(`SIMULATED ARM: connection failed (${fault.networkError})`, { code: fault.networkError, request });
       }
-      result = fault ? faultResult(fault, route, url.pathname) : route.handle(this.context(method as HttpMethod, url, params, request, apiVersion));
+      if (fault) {
+        result = faultResult(fault, route, url.pathname, this.retryAfter, at);
+      } else {
+        const context = this.context(method as HttpMethod, url, params, request, apiVersion);
+        try {
+          result = route.handle(context);
+        } catch (err) {
+          throw asProviderError(err, route);
+        }
+      }
     } catch (err) {
       if (err instanceof RestError) throw err;
       if (!(err instanceof ArmHttpError)) throw err;
@@ -204,9 +229,34 @@ function parseBody(request: PipelineRequest): unknown {
   }
 }
 
+/** Refuses an api-version the operation's table does not list, as ARM does. */
+function checkApiVersion(route: Route, path: string, apiVersion: string, world: World): void {
+  const entry = apiVersionsFor(route.operation);
+  if (entry?.versions.includes(apiVersion)) return;
+  const parts = path.split('/').filter(Boolean);
+  const providers = parts.findIndex((p) => p.toLowerCase() === 'providers');
+  const namespace = providers >= 0 ? (parts[providers + 1] ?? '') : '';
+  const type = parts.slice(providers + 2).filter((_, i) => i % 2 === 0).join('/');
+  const rg = parts[1] && parts[3] ? world.store.resourceGroup(parts[1], parts[3]) : undefined;
+  throw unsupportedApiVersion(namespace, type, rg?.location ?? 'unknown', apiVersion, entry?.versions ?? []);
+}
+
+function providerOf(route: Route): 'Microsoft.Network' | 'Microsoft.Compute' {
+  return /\/providers\/Microsoft\.Network\//i.test(route.path) ? 'Microsoft.Network' : 'Microsoft.Compute';
+}
+
+/** A handler's error as its resource provider sends it: the network provider always adds `details: []`. */
+function asProviderError(err: unknown, route: Route): unknown {
+  if (!(err instanceof ArmHttpError) || ARM_LOOKUP_CODES.has(err.code) || err.details) return err;
+  if (providerOf(route) === 'Microsoft.Network') err.details = [];
+  return err;
+}
+
 /** The response an injected fault stands in for, shaped as ARM would send it. */
-function faultResult(fault: FaultSpec, route: Route, path: string): HandlerResult {
+function faultResult(fault: FaultSpec, route: Route, path: string, retryAfter: RetryAfterModel, at: Date): HandlerResult {
   const status = fault.status!;
+  const network = providerOf(route) === 'Microsoft.Network';
+  if (status === 429 && !fault.code && !network) return computeThrottled(fault, retryAfter, at);
   const code = fault.code ?? defaultCodeFor(status);
   // Actions (POST .../restart) are authorized on the resource they act on.
   const scope = route.method === 'POST' ? path.slice(0, path.lastIndexOf('/')) : path;
@@ -219,8 +269,39 @@ function faultResult(fault: FaultSpec, route: Route, path: string): HandlerResul
       : status === 429
         ? 'The request is being throttled. (SIMULATED ARM injected fault.) Retry after the time in the Retry-After header.'
         : `SIMULATED ARM injected fault: HTTP ${status} ${code}.`);
+  const details = network && code !== 'AuthorizationFailed' ? [] : undefined;
+  return { status, body: new ArmHttpError(status, code, message, undefined, {}, details).body(), headers: faultHeaders(fault, retryAfter) };
+}
+
+function faultHeaders(fault: FaultSpec, retryAfter: RetryAfterModel): Record<string, string> {
   const headers: Record<string, string> = {};
-  if (fault.retryAfterSeconds !== undefined) headers['retry-after'] = String(fault.retryAfterSeconds);
+  const seconds = fault.retryAfterSeconds === undefined && fault.status === 429 ? Math.ceil(retryAfter.throttled.ms / 1000) : fault.retryAfterSeconds;
+  if (seconds !== undefined && seconds !== null) headers['retry-after'] = String(seconds);
   if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
-  return { status, body: new ArmHttpError(status, code, message).body(), headers };
+  return headers;
+}
+
+/**
+ * Compute's throttling answer, from Microsoft docs ("Troubleshooting API throttling errors"): HTTP 429, outer code
+ * OperationNotAllowed, the cause nested as `details[0].code` TooManyRequests with the operation group as target and
+ * the throttling window as a JSON string message. The docs' example names the HighCostGet group; the names of the
+ * other groups are not documented there, so every request is attributed to it here.
+ */
+function computeThrottled(fault: FaultSpec, retryAfter: RetryAfterModel, at: Date): HandlerResult {
+  const window = JSON.stringify({
+    operationGroup: 'HighCostGet',
+    startTime: new Date(at.getTime() - 180_000).toISOString(),
+    endTime: at.toISOString(),
+    allowedRequestCount: 300,
+    measuredRequestCount: 301,
+  });
+  const error = new ArmHttpError(
+    429,
+    'OperationNotAllowed',
+    fault.message ?? 'The server rejected the request because too many requests have been received for this subscription.',
+    undefined,
+    {},
+    [{ code: 'TooManyRequests', target: 'HighCostGet', message: window }],
+  );
+  return { status: 429, body: error.body(), headers: faultHeaders(fault, retryAfter) };
 }

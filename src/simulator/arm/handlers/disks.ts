@@ -8,6 +8,7 @@ import type { Route, RouteContext } from '../http/router';
 import { ok, type HandlerResult } from '../http/responses';
 import { renderDisk } from '../render/compute';
 import { inResourceGroup } from '../world/store';
+import { traitsOf } from '../world/diskTraits';
 import type { DiskState, HyperVGeneration, OsType } from '../world/types';
 import { requireBody, requireResource, requireResourceGroup, resourceIdFor, startOperation, stringAt, tagsFrom, type HandlerDeps } from './common';
 
@@ -47,6 +48,14 @@ export function diskRoutes(deps: HandlerDeps): Route[] {
       kind: 'write',
       permission: `${TYPE}/write`,
       handle: (context) => putDisk(deps, context),
+    },
+    {
+      method: 'PATCH',
+      path: ITEM,
+      operation: 'disks.update',
+      kind: 'write',
+      permission: `${TYPE}/write`,
+      handle: (context) => patchDisk(deps, context),
     },
     {
       method: 'DELETE',
@@ -105,10 +114,23 @@ function putDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
     if (!source) {
       throw new ArmHttpError(404, 'NotFound', `Source resource '${sourceId ?? ''}' was not found.`, 'creationData.sourceResourceId');
     }
+    if ('backgroundCopy' in source && world.completionPercent(source) < 100) {
+      // Microsoft docs (incremental snapshots): a Premium SSD v2 / Ultra snapshot cannot be used before its
+      // background copy completes. The exact code Azure answers with is not documented here; refused pessimistically.
+      throw conflict(
+        'OperationNotAllowed',
+        `Snapshot '${source.name}' cannot be used yet: its background copy is ${world.completionPercent(source)}% complete.`,
+        'creationData.sourceResourceId',
+      );
+    }
     const osType = osTypeIn ?? source.osType;
     const generation = generationIn ?? source.hyperVGeneration;
+    const policy = stringAt(body, 'properties', 'networkAccessPolicy') as DiskState['networkAccessPolicy'] | undefined;
     disk = {
       ...base,
+      // A copy keeps what its source carries (security type, controller types, architecture, ADE, access policy).
+      ...traitsOf(source),
+      ...(policy ? { networkAccessPolicy: policy } : {}),
       ...(osType ? { osType } : {}),
       ...(generation ? { hyperVGeneration: generation } : {}),
       sizeGb: source.sizeGb,
@@ -164,4 +186,35 @@ function deleteDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
     latency: 'resourceDelete',
   });
   return { status: 202, headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, true) };
+}
+
+/**
+ * PATCH: tags (e.g. marking the original OS disk of an offline repair) and networkAccessPolicy. A long-running
+ * operation like every disk write (202 with DiskOperations polling URLs); other properties are refused with a 400
+ * saying the simulator does not model them.
+ */
+function patchDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
+  const { world } = deps;
+  const disk = requireResource(world, world.store.disks, context.params, TYPE, 'diskName');
+  const body = requireBody(context);
+  const properties = (body['properties'] ?? {}) as Record<string, unknown>;
+  const unsupported = Object.keys(properties).filter((k) => k !== 'networkAccessPolicy');
+  if (unsupported.length > 0) {
+    throw badRequest('InvalidParameter', `SIMULATED ARM updates only tags and networkAccessPolicy of a disk, not ${unsupported.join(', ')}.`, 'properties');
+  }
+  const tags = tagsFrom(body);
+  if (tags) disk.tags = tags;
+  const policy = stringAt(body, 'properties', 'networkAccessPolicy');
+  if (policy) disk.networkAccessPolicy = policy as DiskState['networkAccessPolicy'];
+  disk.etag = world.newEtag();
+  const op = startOperation(deps, context, 'disks.update', {
+    resourceId: disk.id,
+    subscriptionId: disk.subscriptionId,
+    location: disk.location,
+    provider: 'disks',
+    latency: 'resourceDelete',
+    durationMs: EMPTY_DISK_MS,
+    result: () => renderDisk(world, disk),
+  });
+  return { status: 202, body: renderDisk(world, disk), headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, true) };
 }

@@ -1,14 +1,16 @@
 /**
- * SIMULATED: Microsoft.Network/networkInterfaces get, and POST effectiveNetworkSecurityGroups: a read-only
+ * SIMULATED: Microsoft.Network/networkInterfaces get, create (one IP configuration on an existing subnet, optional
+ * public IP and NSG: what an ephemeral rescue VM needs; NetworkInterfaceCreate example), delete (refused with
+ * NicInUse while a VM uses it), and POST effectiveNetworkSecurityGroups: a read-only
  * long-running operation (202, then the result from the Location URL). As in Azure it is refused with 400
  * NicMustBeAttachedToRunningVmToGetEffectiveSecurityGroups unless the NIC belongs to a running VM.
  */
-import { badRequest } from '../http/armErrors';
-import type { Route } from '../http/router';
-import { ok } from '../http/responses';
+import { ArmHttpError, badRequest } from '../http/armErrors';
+import type { Route, RouteContext } from '../http/router';
+import { ok, type HandlerResult } from '../http/responses';
 import { effectiveNetworkSecurityGroups } from '../network/effectiveRules';
 import { renderNetworkInterface } from '../render/network';
-import { requireResource, startOperation, type HandlerDeps } from './common';
+import { objectAt, requireBody, requireResource, requireResourceGroup, resourceIdFor, startOperation, stringAt, tagsFrom, type HandlerDeps } from './common';
 
 const TYPE = 'Microsoft.Network/networkInterfaces';
 const ITEM = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${TYPE}/{nicName}`;
@@ -24,6 +26,22 @@ export function networkInterfaceRoutes(deps: HandlerDeps): Route[] {
       permission: `${TYPE}/read`,
       handle: (context) =>
         ok(renderNetworkInterface(world, requireResource(world, world.store.networkInterfaces, context.params, TYPE, 'nicName'))),
+    },
+    {
+      method: 'PUT',
+      path: ITEM,
+      operation: 'networkInterfaces.createOrUpdate',
+      kind: 'write',
+      permission: `${TYPE}/write`,
+      handle: (context) => putNic(deps, context),
+    },
+    {
+      method: 'DELETE',
+      path: ITEM,
+      operation: 'networkInterfaces.delete',
+      kind: 'write',
+      permission: `${TYPE}/delete`,
+      handle: (context) => deleteNic(deps, context),
     },
     {
       method: 'POST',
@@ -56,4 +74,83 @@ export function networkInterfaceRoutes(deps: HandlerDeps): Route[] {
       },
     },
   ];
+}
+
+function putNic(deps: HandlerDeps, context: RouteContext): HandlerResult {
+  const { world } = deps;
+  const rg = requireResourceGroup(world, context.params);
+  const name = context.params['nicName']!;
+  const body = requireBody(context);
+  const configs = objectAt(body, 'properties')?.['ipConfigurations'];
+  const firstConfig: unknown = Array.isArray(configs) ? configs[0] : undefined;
+  const existing = world.store.networkInterfaces.get(resourceIdFor(context.params, TYPE, name));
+  if (existing) {
+    // A re-run of the activity that created it: tags may change, the rest must not (not modelled: refused).
+    const subnet = stringAt(firstConfig, 'properties', 'subnet', 'id');
+    if (subnet && subnet.toLowerCase() !== existing.subnetId.toLowerCase()) {
+      throw badRequest('InvalidParameter', 'SIMULATED ARM does not model moving a network interface to another subnet.', 'ipConfigurations');
+    }
+    const tags = tagsFrom(body);
+    if (tags) existing.tags = tags;
+    return ok(renderNetworkInterface(world, existing));
+  }
+  const location = stringAt(body, 'location');
+  if (!location) throw badRequest('LocationRequired', 'The location property is required for this definition.', 'location');
+  if (!Array.isArray(configs) || configs.length !== 1) {
+    throw badRequest('InvalidParameter', 'SIMULATED ARM creates network interfaces with exactly one IP configuration.', 'properties.ipConfigurations');
+  }
+  const subnetId = stringAt(firstConfig, 'properties', 'subnet', 'id');
+  const subnet = subnetId ? world.store.subnets.get(subnetId) : undefined;
+  if (!subnet) throw new ArmHttpError(400, 'InvalidResourceReference', `Resource ${subnetId ?? '(none)'} referenced by resource ${resourceIdFor(context.params, TYPE, name)} was not found.`);
+  const publicIpId = stringAt(firstConfig, 'properties', 'publicIPAddress', 'id');
+  const nsgId = stringAt(body, 'properties', 'networkSecurityGroup', 'id');
+  for (const ref of [publicIpId, nsgId]) {
+    const found = ref && (world.store.publicIps.get(ref) ?? world.store.networkSecurityGroups.get(ref));
+    if (ref && !found) throw new ArmHttpError(400, 'InvalidResourceReference', `Resource ${ref} referenced by resource ${resourceIdFor(context.params, TYPE, name)} was not found.`);
+  }
+  const rgRef = { id: `/subscriptions/${rg.subscriptionId}/resourceGroups/${rg.name}`, subscriptionId: rg.subscriptionId, name: rg.name, location: rg.location };
+  const tags = tagsFrom(body);
+  const ref = world.addNic({
+    resourceGroup: rgRef,
+    name,
+    location,
+    subnet: subnet.id,
+    ...(tags ? { tags } : {}),
+    ...(publicIpId ? { publicIp: publicIpId } : {}),
+    ...(nsgId ? { nsg: nsgId } : {}),
+  });
+  const nic = world.store.networkInterfaces.get(ref.id)!;
+  world.emit({ kind: 'resourceCreated', at: world.clock.now(), resourceId: nic.id, resourceType: TYPE });
+  const op = startOperation(deps, context, 'networkInterfaces.createOrUpdate', {
+    resourceId: nic.id,
+    subscriptionId: nic.subscriptionId,
+    location: nic.location,
+    provider: 'network',
+    latency: 'resourceDelete',
+  });
+  return { status: 201, body: renderNetworkInterface(world, nic), headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, false) };
+}
+
+function deleteNic(deps: HandlerDeps, context: RouteContext): HandlerResult {
+  const { world } = deps;
+  requireResourceGroup(world, context.params);
+  const nic = world.store.networkInterfaces.get(resourceIdFor(context.params, TYPE, context.params['nicName']!));
+  if (!nic) return { status: 204 };
+  if (nic.vmId) {
+    // Azure's refusal, as quoted in SDK error reports (e.g. "NicInUse ... must be dissociated from the resource").
+    throw badRequest(
+      'NicInUse',
+      `Network Interface ${nic.id} is used by existing resource ${nic.vmId}. In order to delete the network interface, it must be dissociated from the resource. To learn more, see aka.ms/deletenic.`,
+    );
+  }
+  world.store.networkInterfaces.delete(nic.id);
+  world.emit({ kind: 'resourceDeleted', at: world.clock.now(), resourceId: nic.id, resourceType: TYPE });
+  const op = startOperation(deps, context, 'networkInterfaces.delete', {
+    resourceId: nic.id,
+    subscriptionId: nic.subscriptionId,
+    location: nic.location,
+    provider: 'network',
+    latency: 'resourceDelete',
+  });
+  return { status: 202, headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, true) };
 }

@@ -2,7 +2,7 @@
  * SIMULATED: the polling endpoints named in `Azure-AsyncOperation` and `Location` headers.
  *  - status (Azure-AsyncOperation): 200 `{ name, status: InProgress|Succeeded|Failed, startTime, endTime?, error? }`;
  *  - result (Location): 202 while in progress, then 200 with the operation's result (or no body), or the error.
- * Both count as reads. Polling is what completes short operations (see operationTracker.ts).
+ * In-progress answers carry the provider's `Retry-After`. Both count as reads. Polling is what completes short operations (see operationTracker.ts).
  */
 import { ArmHttpError } from '../http/armErrors';
 import type { Route, RouteContext } from '../http/router';
@@ -25,7 +25,9 @@ export function operationStatusRoutes(deps: HandlerDeps): Route[] {
       if (!op || op.subscriptionId.toLowerCase() !== context.params['subscriptionId']!.toLowerCase()) {
         throw new ArmHttpError(404, 'NotFound', `Operation ${context.params['operationId']} was not found.`);
       }
-      return result(context) ? resultResponse(op, context) : statusResponse(op);
+      const response = result(context) ? resultResponse(op, context) : statusResponse(op);
+      // ARM repeats Retry-After on every poll of an operation still running.
+      return op.status === 'InProgress' ? { ...response, headers: { ...response.headers, ...deps.operations.retryAfterHeader(op) } } : response;
     },
   });
   const monitor = (context: RouteContext): boolean => context.query.get('monitor') === 'true';

@@ -118,7 +118,8 @@ function requireRunCommand(deps: HandlerDeps, context: RouteContext, vm: Virtual
     throw new ArmHttpError(
       404,
       'ResourceNotFound',
-      `The Resource '${RUN_COMMAND_TYPE}/${vm.name}/${name}' under resource group '${vm.resourceGroup}' was not found. ` +
+      // ARM names a child resource by its path under the namespace: type/name/childType/childName.
+      `The Resource 'Microsoft.Compute/virtualMachines/${vm.name}/runCommands/${name}' under resource group '${vm.resourceGroup}' was not found. ` +
         'For more details please go to https://aka.ms/ARMResourceNotFoundFix',
     );
   }

@@ -88,7 +88,7 @@ function putRule(deps: HandlerDeps, context: RouteContext, nsg: NetworkSecurityG
 
   const rule = ruleFromWire(name, properties, world.newEtag());
   const before = findRule(nsg, name);
-  const problem = validateRule(rule, nsg.rules.filter((r) => r !== before));
+  const problem = validateRule(rule, nsg.rules.filter((r) => r !== before), `${nsg.id}/securityRules/${name}`);
   if (problem) throw badRequest(problem.code, problem.message);
 
   rule.provisioningState = 'Updating';

@@ -2,8 +2,12 @@
  * SIMULATED: Microsoft.Compute/snapshots get, list, create (`creationData: { createOption: 'Copy',
  * sourceResourceId }`, `incremental`) and delete.
  *
- * A new snapshot is `Creating` with `completionPercent` rising from 0 while its background copy runs for the
- * latency model's `incrementalSnapshot127GiB` (scaled by disk size) on the virtual clock; then `Succeeded`/100.
+ * Following Microsoft docs ("Create an incremental snapshot for managed disks": "Both full snapshots and incremental
+ * snapshots can be used immediately after being taken"), a snapshot of a Standard HDD/SSD or Premium SSD disk is
+ * `Creating` for the latency model's `snapshotCreate` and then `Succeeded` and usable, with no completionPercent.
+ * A snapshot of a Premium SSD v2 or Ultra disk, or one placed in another region than its disk, is `Succeeded` after
+ * the same time but has a background copy to finish (`incrementalSnapshot127GiB`, scaled by disk size):
+ * completionPercent rises to 100 and snapshotAccessState goes from Pending to Available.
  * The initial PUT returns 202 at once, so the app can start the snapshot in one activity and poll later.
  */
 import { formatTypedResourceId, ResourceTypes } from '../../../azure/resourceId';
@@ -13,12 +17,19 @@ import { ok, type HandlerResult } from '../http/responses';
 import { renderSnapshot } from '../render/compute';
 import { inResourceGroup } from '../world/store';
 import type { SnapshotState } from '../world/types';
+import { traitsOf } from '../world/diskTraits';
 import { requireBody, requireResource, requireResourceGroup, resourceIdFor, startOperation, stringAt, tagsFrom, type HandlerDeps } from './common';
 
 const TYPE = 'Microsoft.Compute/snapshots';
 const COLLECTION = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${TYPE}`;
 const ITEM = `${COLLECTION}/{snapshotName}`;
 const REFERENCE_DISK_GB = 127;
+/** Disk types whose snapshots need a background copy before use (Microsoft docs, incremental snapshots). */
+const BACKGROUND_COPY_SKUS = new Set(['premiumv2_lrs', 'ultrassd_lrs']);
+
+function normalizedLocation(location: string): string {
+  return location.toLowerCase().replace(/\s+/g, '');
+}
 
 export function snapshotRoutes(deps: HandlerDeps): Route[] {
   const { world } = deps;
@@ -103,7 +114,9 @@ function putSnapshot(deps: HandlerDeps, context: RouteContext): HandlerResult {
 
   const id = formatTypedResourceId(ResourceTypes.snapshot, rg.subscriptionId, rg.name, name);
   const now = world.clock.nowMs();
-  const copyDurationMs = Math.round(deps.latency.incrementalSnapshot127GiB.ms * (disk.sizeGb / REFERENCE_DISK_GB));
+  const backgroundCopy =
+    BACKGROUND_COPY_SKUS.has(disk.skuName.toLowerCase()) || normalizedLocation(location) !== normalizedLocation(disk.location);
+  const copyDurationMs = backgroundCopy ? Math.round(deps.latency.incrementalSnapshot127GiB.ms * (disk.sizeGb / REFERENCE_DISK_GB)) : 0;
   const snapshot: SnapshotState = {
     id,
     subscriptionId: rg.subscriptionId,
@@ -117,12 +130,14 @@ function putSnapshot(deps: HandlerDeps, context: RouteContext): HandlerResult {
     sourceUniqueId: disk.uniqueId,
     ...(disk.osType ? { osType: disk.osType } : {}),
     ...(disk.hyperVGeneration ? { hyperVGeneration: disk.hyperVGeneration } : {}),
+    ...traitsOf(disk),
     sizeGb: disk.sizeGb,
     // Incremental snapshots always use standard storage (Microsoft docs); full ones default to it here too.
     skuName: stringAt(body, 'sku', 'name') ?? 'Standard_ZRS',
     provisioningState: 'Creating',
     timeCreated: new Date(now).toISOString(),
     uniqueId: world.guids.guid(),
+    backgroundCopy,
     copyStartedAtMs: now,
     copyDurationMs,
   };
@@ -133,11 +148,12 @@ function putSnapshot(deps: HandlerDeps, context: RouteContext): HandlerResult {
     subscriptionId: rg.subscriptionId,
     location,
     provider: 'disks',
-    latency: 'incrementalSnapshot127GiB',
-    durationMs: copyDurationMs,
+    latency: 'snapshotCreate',
     onSucceeded: (at) => {
       snapshot.provisioningState = 'Succeeded';
-      world.emit({ kind: 'snapshotCompleted', at: new Date(at), snapshotId: id });
+      const usableAt = Math.max(at, snapshot.copyStartedAtMs + snapshot.copyDurationMs);
+      if (usableAt <= at) world.emit({ kind: 'snapshotCompleted', at: new Date(at), snapshotId: id });
+      else deps.operations.schedule(usableAt, (when) => world.emit({ kind: 'snapshotCompleted', at: new Date(when), snapshotId: id }));
     },
     onFailed: () => {
       snapshot.provisioningState = 'Failed';

@@ -48,7 +48,9 @@ function powerAction(deps: HandlerDeps, context: RouteContext, action: PowerActi
     (vm.powerState === transition.after || (action === 'powerOff' && vm.powerState === 'deallocated'));
 
   const before = vm.powerState;
+  const allocationFailure = action === 'start' && vm.powerState === 'deallocated' && !alreadyThere ? allocationFailureFor(deps, vm) : undefined;
   const op = startOperation(deps, context, `virtualMachines.${action}`, {
+    ...(allocationFailure ? { failWith: allocationFailure } : {}),
     resourceId: vm.id,
     subscriptionId: vm.subscriptionId,
     location: vm.location,
@@ -80,4 +82,23 @@ function settle(
   delete vm.activeOperationId;
   deps.world.setProvisioningState(vm, provisioning, atMs);
   deps.world.setPowerState(vm, powerState, atMs);
+}
+
+/**
+ * Starting a deallocated VM needs a new allocation: when its size is no longer offered in its zone (or region) the
+ * start is accepted and then ends Failed with ZonalAllocationFailed / AllocationFailed and Microsoft's message
+ * ("Troubleshoot allocation failures when you create, restart, or resize VMs in Azure").
+ */
+function allocationFailureFor(deps: HandlerDeps, vm: VirtualMachineState): { code: string; message: string } | undefined {
+  const placement = { vmId: vm.id, subscriptionId: vm.subscriptionId, location: vm.location, ...(vm.zones ? { zones: vm.zones } : {}), size: vm.vmSize };
+  if (!deps.world.capacity.isRestricted(placement)) return undefined;
+  {
+    const zonal = (vm.zones?.length ?? 0) > 0;
+    return {
+      code: zonal ? 'ZonalAllocationFailed' : 'AllocationFailed',
+      message:
+        `Allocation failed. We do not have sufficient capacity for the requested VM size in this ${zonal ? 'zone' : 'region'}. ` +
+        'Read more about improving likelihood of allocation success at http://aka.ms/allocation-guidance',
+    };
+  }
 }

@@ -1,11 +1,13 @@
 /**
  * SIMULATED: PUT of a VM that does not exist yet (an ephemeral rescue VM). Supports what a rescue VM needs:
  * existing NICs, an OS disk from a marketplace image (`FromImage`) or an existing managed disk (`Attach`),
- * existing data disks, a zone. The admin password in `osProfile` is read by nothing and stored nowhere.
+ * existing data disks, a zone. The image, the size in that location and zone, and the vCPU quota are checked
+ * as Azure checks them (world/computeCapacity.ts). The admin password in `osProfile` is read by nothing and
+ * stored nowhere.
  */
 import { formatTypedResourceId, ResourceTypes } from '../../../azure/resourceId';
 import { badRequest, conflict, ArmHttpError } from '../http/armErrors';
-import type { HyperVGeneration, OsType, ResourceGroupState, VirtualMachineState } from '../world/types';
+import type { DiskState, HyperVGeneration, OsType, ResourceGroupState, SecurityType, VirtualMachineState } from '../world/types';
 import type { World } from '../world/world';
 import { objectAt, stringAt, tagsFrom, type HandlerDeps } from './common';
 import { applyVmUpdate } from './virtualMachineUpdate';
@@ -38,6 +40,25 @@ export function createVirtualMachine(
   // Nothing changes until every part of the request has been validated: the OS disk is committed last.
   const os = planOsDisk(world, rg, id, name, location, zones, body);
   const { osType, generation, osDiskId, osDiskName, createOption } = os;
+  const vmSize = stringAt(body, 'properties', 'hardwareProfile', 'vmSize') ?? 'Standard_D2s_v5';
+  const securityType = stringAt(body, 'properties', 'securityProfile', 'securityType') as SecurityType | undefined;
+  if (securityType && !['Standard', 'TrustedLaunch', 'ConfidentialVM'].includes(securityType)) {
+    throw badRequest('InvalidParameter', `securityProfile.securityType '${securityType}' is not valid.`, 'securityProfile.securityType');
+  }
+  if (os.attachedDisk && (os.attachedDisk.securityType ?? 'Standard') !== (securityType ?? 'Standard')) {
+    // An attached OS disk must have the VM's security type (code assumed, as for the OS disk swap).
+    throw conflict(
+      'PropertyChangeNotAllowed',
+      `The security type of disk '${os.attachedDisk.name}' (${os.attachedDisk.securityType ?? 'Standard'}) does not match the VM's (${securityType ?? 'Standard'}).`,
+      'securityProfile.securityType',
+    );
+  }
+  const placement = { vmId: id, subscriptionId: rg.subscriptionId, location, ...(zones?.length ? { zones } : {}), size: vmSize };
+  world.capacity.checkSizeOffered(placement);
+  world.capacity.checkQuota(
+    placement,
+    world.store.virtualMachines.values().map((v) => ({ size: v.vmSize, subscriptionId: v.subscriptionId, location: v.location })),
+  );
 
   const now = world.clock.now().toISOString();
   const vm: VirtualMachineState = {
@@ -49,7 +70,8 @@ export function createVirtualMachine(
     tags: tagsFrom(body) ?? {},
     etag: world.newEtag(),
     ...(zones?.length ? { zones } : {}),
-    vmSize: stringAt(body, 'properties', 'hardwareProfile', 'vmSize') ?? 'Standard_D2s_v5',
+    vmSize,
+    ...(securityType && securityType !== 'Standard' ? { securityType } : {}),
     osType,
     hyperVGeneration: generation,
     computerName: stringAt(body, 'properties', 'osProfile', 'computerName') ?? name.slice(0, 15),
@@ -60,11 +82,16 @@ export function createVirtualMachine(
       sku: stringAt(image, 'sku') ?? '2022-datacenter-azure-edition',
       version: stringAt(image, 'version') ?? 'latest',
     },
+    ...(os.imageVersion ? { imageExactVersion: os.imageVersion } : {}),
     osDiskId,
     osDiskName,
     osDiskCreateOption: createOption,
     dataDisks: [],
     nicIds: nics.map((n) => n.id),
+    ...(stringAt(body, 'properties', 'storageProfile', 'osDisk', 'deleteOption') === 'Delete' ? { osDiskDeleteOption: 'Delete' as const } : {}),
+    nicIdsDeletedWithVm: nics
+      .filter((_, i) => stringAt(nicRefs[i], 'properties', 'deleteOption') === 'Delete' || stringAt(nicRefs[i], 'deleteOption') === 'Delete')
+      .map((n) => n.id),
     powerState: 'starting',
     provisioningState: 'Creating',
     agentHealth: 'Ready',
@@ -80,6 +107,8 @@ export function createVirtualMachine(
   const dataDisks = objectAt(body, 'properties', 'storageProfile')?.['dataDisks'];
   if (dataDisks !== undefined) applyVmUpdate(world, vm, { properties: { storageProfile: { dataDisks } } });
   os.commit();
+  const madeOsDisk = createOption === 'FromImage' ? world.store.disks.get(osDiskId) : undefined;
+  if (madeOsDisk && vm.securityType) madeOsDisk.securityType = vm.securityType;
   world.store.virtualMachines.set(id, vm);
   for (const nic of nics) nic.vmId = id;
   world.emit({ kind: 'resourceCreated', at: world.clock.now(), resourceId: id, resourceType: 'Microsoft.Compute/virtualMachines' });
@@ -88,6 +117,10 @@ export function createVirtualMachine(
 
 interface OsDiskPlan {
   createOption: 'FromImage' | 'Attach';
+  /** The concrete image version for FromImage. */
+  imageVersion?: string;
+  /** The existing disk for Attach. */
+  attachedDisk?: DiskState;
   osType: OsType;
   generation: HyperVGeneration;
   osDiskId: string;
@@ -116,6 +149,7 @@ function planOsDisk(
     if (disk.managedBy) throw conflict('OperationNotAllowed', `Disk '${disk.name}' is already attached to VM '${disk.managedBy}'.`, 'osDisk');
     return {
       createOption,
+      attachedDisk: disk,
       osType: disk.osType ?? (stringAt(osDisk, 'osType') as OsType | undefined) ?? 'Windows',
       generation: disk.hyperVGeneration ?? 'V1',
       osDiskId: disk.id,
@@ -130,16 +164,22 @@ function planOsDisk(
     throw badRequest('InvalidParameter', 'storageProfile.osDisk.createOption must be FromImage or Attach.', 'osDisk.createOption');
   }
   if (!image) throw badRequest('InvalidParameter', 'imageReference is required with createOption FromImage.', 'imageReference');
+  const resolved = world.capacity.resolveImage({
+    publisher: stringAt(image, 'publisher'),
+    offer: stringAt(image, 'offer'),
+    sku: stringAt(image, 'sku'),
+    version: stringAt(image, 'version'),
+  });
   const osType: OsType =
-    stringAt(image, 'publisher') === 'MicrosoftWindowsServer' ? 'Windows' : ((stringAt(osDisk, 'osType') as OsType | undefined) ?? 'Linux');
-  // Marketplace convention: plain "2019-datacenter"-style and "gen1" SKUs are Generation 1 images, the rest Gen 2.
-  const generation: HyperVGeneration = /gen1|-g1$|datacenter$/i.test(stringAt(image, 'sku') ?? '') ? 'V1' : 'V2';
+    resolved.image.publisher === 'MicrosoftWindowsServer' ? 'Windows' : ((stringAt(osDisk, 'osType') as OsType | undefined) ?? 'Linux');
+  const generation: HyperVGeneration = resolved.image.generation;
   const osDiskName = stringAt(osDisk, 'name') ?? `${vmName}_OsDisk_1_${world.guids.guid().replace(/-/g, '')}`;
   const osDiskId = formatTypedResourceId(ResourceTypes.disk, rg.subscriptionId, rg.name, osDiskName);
   if (world.store.disks.has(osDiskId)) throw conflict('ConflictingUserInput', `Disk '${osDiskName}' already exists.`, 'osDisk.name');
   const sizeGb = osDisk?.['diskSizeGB'];
   return {
     createOption,
+    imageVersion: resolved.version,
     osType,
     generation,
     osDiskId,

@@ -65,15 +65,41 @@ function validateSwap(world: World, vm: VirtualMachineState, diskId: string): Di
   if (disk.managedBy && !sameId(disk.managedBy, vm.id)) {
     throw conflict('OperationNotAllowed', `Disk '${disk.name}' is already attached to VM '${disk.managedBy}'.`, target);
   }
+  const current = world.store.disks.get(vm.osDiskId);
+  if (current?.adeEncrypted || disk.adeEncrypted) {
+    // Code from Microsoft's OS disk swap docs (MicrosoftDocs/azure-docs#56181); the message is not documented.
+    throw conflict(
+      'OSDiskSwapNotSupportedForVMsUsingDiskEncryption',
+      `Swapping the OS disk of VM '${vm.name}' is not supported because it uses Azure Disk Encryption.`,
+      target,
+    );
+  }
   if (disk.osType && disk.osType !== vm.osType) {
     throw badRequest('InvalidParameter', `The OS type of disk '${disk.name}' (${disk.osType}) does not match the VM's (${vm.osType}).`, target);
   }
   if (disk.hyperVGeneration && disk.hyperVGeneration !== vm.hyperVGeneration) {
-    throw badRequest(
-      'InvalidParameter',
-      `The Hyper-V generation of disk '${disk.name}' (${disk.hyperVGeneration}) does not match the VM's (${vm.hyperVGeneration}).`,
+    // Azure's answer, as `az vm repair` reports it (MicrosoftDocs/SupportArticles-docs#214).
+    throw conflict(
+      'PropertyChangeNotAllowed',
+      'Swapping OS Disk is not supported since HyperVisor property on the OSDisk and VM do not match. Please make sure the ' +
+        `HyperVisor property on the OSDisk is HyperVisor Generation '${vm.hyperVGeneration}'`,
       target,
     );
+  }
+  // Not documented with their codes; refused (pessimistically) in the same form as the generation mismatch.
+  const vmSecurity = vm.securityType ?? 'Standard';
+  if ((disk.securityType ?? 'Standard') !== vmSecurity) {
+    throw conflict(
+      'PropertyChangeNotAllowed',
+      `Swapping OS Disk is not supported since the security type of the OSDisk (${disk.securityType ?? 'Standard'}) and the VM (${vmSecurity}) do not match.`,
+      target,
+    );
+  }
+  if (disk.diskControllerTypes && !disk.diskControllerTypes.split(',').map((t) => t.trim().toUpperCase()).includes('SCSI')) {
+    throw conflict('PropertyChangeNotAllowed', `Swapping OS Disk is not supported since the OSDisk does not support the VM's disk controller (SCSI).`, target);
+  }
+  if ((disk.architecture ?? 'x64') !== (current?.architecture ?? 'x64')) {
+    throw conflict('PropertyChangeNotAllowed', `Swapping OS Disk is not supported since the architecture of the OSDisk and the VM do not match.`, target);
   }
   if (!sameZones(disk.zones, vm.zones)) {
     throw badRequest(
@@ -103,13 +129,13 @@ function swapOsDisk(world: World, vm: VirtualMachineState, disk: DiskState): () 
   };
 }
 
-interface DataDiskPlan {
+export interface DataDiskPlan {
   desired: DataDiskState[];
   attached: string[];
   detached: string[];
 }
 
-function planDataDisks(world: World, vm: VirtualMachineState, value: unknown): DataDiskPlan {
+export function planDataDisks(world: World, vm: VirtualMachineState, value: unknown): DataDiskPlan {
   if (!Array.isArray(value)) throw badRequest('InvalidParameter', 'storageProfile.dataDisks must be an array.', 'dataDisks');
   const desired: DataDiskState[] = [];
   for (const [index, entry] of value.entries()) {
@@ -131,15 +157,28 @@ function planDataDisks(world: World, vm: VirtualMachineState, value: unknown): D
       throw conflict('OperationNotAllowed', `Disk '${disk.name}' is already attached to VM '${disk.managedBy}'.`, target);
     }
     if (sameId(disk.id, vm.osDiskId)) throw badRequest('InvalidParameter', `Disk '${disk.name}' is the VM's OS disk.`, target);
+    if (disk.zones?.length && !sameZones(disk.zones, vm.zones)) {
+      // A zonal disk attaches only to a VM in its zone; the exact code is not documented here (pessimistic refusal).
+      throw badRequest(
+        'InvalidParameter',
+        `Disk '${disk.name}' is in zone ${disk.zones.join(',')} but VM '${vm.name}' is in zone ${vm.zones?.join(',') ?? '(none)'}.`,
+        target,
+      );
+    }
     if (desired.some((d) => d.lun === lun)) throw badRequest('InvalidParameter', `LUN ${lun} is used twice.`, `${target}.lun`);
     desired.push({ lun, name: disk.name, diskId: disk.id });
+  }
+  const maxDataDisks = world.capacity.size(vm.vmSize)?.maxDataDisks;
+  if (maxDataDisks !== undefined && desired.length > maxDataDisks) {
+    // Azure's message for a size's data disk limit (Microsoft docs size pages give "Max data disks").
+    throw conflict('OperationNotAllowed', `The maximum number of data disks allowed to be attached to a VM of this size is ${maxDataDisks}.`, 'dataDisks');
   }
   const attached = desired.filter((d) => !vm.dataDisks.some((c) => sameId(c.diskId, d.diskId))).map((d) => d.diskId);
   const detached = vm.dataDisks.filter((c) => !desired.some((d) => sameId(c.diskId, d.diskId))).map((c) => c.diskId);
   return { desired, attached, detached };
 }
 
-function applyDataDisks(world: World, vm: VirtualMachineState, plan: DataDiskPlan): () => void {
+export function applyDataDisks(world: World, vm: VirtualMachineState, plan: DataDiskPlan): () => void {
   const previous = vm.dataDisks;
   const apply = (list: DataDiskState[], attach: string[], detach: string[]): void => {
     for (const id of detach) {

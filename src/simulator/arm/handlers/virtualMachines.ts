@@ -60,6 +60,14 @@ export function virtualMachineRoutes(deps: HandlerDeps): Route[] {
       handle: (context) => putVm(deps, context),
     },
     {
+      method: 'DELETE',
+      path: ITEM,
+      operation: 'virtualMachines.delete',
+      kind: 'write',
+      permission: `${TYPE}/delete`,
+      handle: (context) => deleteVm(deps, context),
+    },
+    {
       method: 'PATCH',
       path: ITEM,
       operation: 'virtualMachines.update',
@@ -134,4 +142,67 @@ function updateVm(deps: HandlerDeps, context: RouteContext, vm: VirtualMachineSt
     body: renderVirtualMachine(world, vm, false),
     headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, false),
   };
+}
+
+/**
+ * DELETE (VirtualMachine_Delete_Force example: 202 with Location, 204 when absent). The VM shows Deleting until the
+ * operation finishes; then it is gone, its NICs are free again, its data disks and (unless osDisk.deleteOption is
+ * Delete) its OS disk are detached and kept, as Azure's default deleteOption Detach does.
+ */
+function deleteVm(deps: HandlerDeps, context: RouteContext): HandlerResult {
+  const { world } = deps;
+  requireResourceGroup(world, context.params);
+  const vm = world.store.virtualMachines.get(resourceIdFor(context.params, TYPE, context.params['vmName']!));
+  if (!vm) return { status: 204 };
+  const deleting = vm.activeOperationId ? deps.operations.get(vm.activeOperationId) : undefined;
+  if (deleting?.operation === 'virtualMachines.delete' && deleting.status === 'InProgress') {
+    return { status: 202, headers: deps.operations.pollingHeaders(deleting, context.url.origin, context.apiVersion, true) };
+  }
+  refuseWhileBusy(deps, vm.id, 'delete', vm.name);
+  const before = { power: vm.powerState };
+  const op = startOperation(deps, context, 'virtualMachines.delete', {
+    resourceId: vm.id,
+    subscriptionId: vm.subscriptionId,
+    location: vm.location,
+    provider: 'compute',
+    latency: 'vmDelete',
+    onSucceeded: (at) => removeVm(deps, vm, at),
+    onFailed: (at) => {
+      delete vm.activeOperationId;
+      world.setProvisioningState(vm, 'Failed', at);
+      world.setPowerState(vm, before.power, at);
+    },
+  });
+  vm.activeOperationId = op.id;
+  world.setProvisioningState(vm, 'Deleting');
+  if (vm.powerState !== 'deallocated') world.setPowerState(vm, 'deallocating');
+  return { status: 202, headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, true) };
+}
+
+function removeVm(deps: HandlerDeps, vm: VirtualMachineState, atMs: number): void {
+  const { world } = deps;
+  const at = new Date(atMs);
+  for (const data of vm.dataDisks) {
+    const disk = world.store.disks.get(data.diskId);
+    if (disk) delete disk.managedBy;
+  }
+  const osDisk = vm.osDiskId ? world.store.disks.get(vm.osDiskId) : undefined;
+  if (osDisk) {
+    delete osDisk.managedBy;
+    if (vm.osDiskDeleteOption === 'Delete') {
+      world.store.disks.delete(osDisk.id);
+      world.emit({ kind: 'resourceDeleted', at, resourceId: osDisk.id, resourceType: 'Microsoft.Compute/disks' });
+    }
+  }
+  for (const nicId of vm.nicIds) {
+    const nic = world.store.networkInterfaces.get(nicId);
+    if (!nic) continue;
+    delete nic.vmId;
+    if (vm.nicIdsDeletedWithVm?.some((id) => id.toLowerCase() === nicId.toLowerCase())) {
+      world.store.networkInterfaces.delete(nic.id);
+      world.emit({ kind: 'resourceDeleted', at, resourceId: nic.id, resourceType: 'Microsoft.Network/networkInterfaces' });
+    }
+  }
+  world.store.virtualMachines.delete(vm.id);
+  world.emit({ kind: 'resourceDeleted', at, resourceId: vm.id, resourceType: TYPE });
 }

@@ -17,14 +17,45 @@ export class ArmHttpError extends Error {
     message: string,
     readonly target?: string,
     readonly headers: Record<string, string> = {},
+    /** `error.details`: the network provider sends `[]`, compute nests the real cause (e.g. TooManyRequests). */
+    public details?: ArmErrorBody[],
   ) {
     super(message);
     this.name = 'ArmHttpError';
   }
 
   body(): { error: ArmErrorBody } {
-    return { error: { code: this.code, message: this.message, ...(this.target ? { target: this.target } : {}) } };
+    return {
+      error: {
+        code: this.code,
+        message: this.message,
+        ...(this.target ? { target: this.target } : {}),
+        ...(this.details ? { details: this.details.map((d) => ({ ...d })) } : {}),
+      },
+    };
   }
+}
+
+/**
+ * Codes with which ARM itself answers a handler's lookup (the resource group or a top-level resource is not
+ * there): their bodies carry no `details`. Every other error a handler raises comes from the resource provider,
+ * and the network provider always adds `details: []` (e.g. the recorded
+ * `Code="SecurityRuleInvalidAddressPrefix" ... Details=[]` in SDK error reports).
+ */
+export const ARM_LOOKUP_CODES: ReadonlySet<string> = new Set(['ResourceGroupNotFound', 'SubscriptionNotFound', 'ResourceNotFound']);
+
+/**
+ * ARM's answer to an api-version the resource type does not support (400 NoRegisteredProviderFound), naming the
+ * supported versions as ARM does.
+ */
+export function unsupportedApiVersion(namespace: string, type: string, location: string, apiVersion: string, supported: readonly string[]): ArmHttpError {
+  return new ArmHttpError(
+    400,
+    'NoRegisteredProviderFound',
+    `No registered resource provider found for location '${location}' and API version '${apiVersion}' for type '${type}'. ` +
+      `The supported api-versions are '${supported.join(', ')}'. (SIMULATED ARM: namespace ${namespace}; versions from ` +
+      'src/simulator/arm/http/apiVersions.ts.)',
+  );
 }
 
 export function resourceGroupNotFound(resourceGroup: string): ArmHttpError {

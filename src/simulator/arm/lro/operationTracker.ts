@@ -13,6 +13,12 @@
  * Effects of a completed operation (power state, provisioning state, snapshot completion) are applied at the
  * operation's finish instant, in finish order, the next time the simulator syncs with the clock.
  *
+ * Every 201/202 and every in-progress poll carries `Retry-After` (per resource provider, RETRY_AFTER in the latency
+ * model), as ARM sends it; the SDK's poller waits that long between polls, whatever `updateIntervalInMs` says. With
+ * `wallClock` set (a budget test under fake timers), a short operation completes only once that clock shows its
+ * duration has passed since it started, so the caller really waits out the Retry-After values, poll by poll, as it
+ * would in Azure.
+ *
  * Some operations have no finish time when they start (a run command waits for the guest agent): they are
  * started with an infinite duration and given one later with `finishAt` / `failAt`. Internal timers
  * (`schedule`) run simulator callbacks at a virtual instant in the same time order as operation completions,
@@ -20,7 +26,13 @@
  * far the clock jumped.
  */
 import type { VirtualClock } from '../../virtualClock';
-import { isShortOperation, SHORT_OPERATION_THRESHOLD_MS, type LatencyModel, type LatencyOperation } from '../../latencyModel';
+import {
+  isShortOperation,
+  SHORT_OPERATION_THRESHOLD_MS,
+  type LatencyModel,
+  type LatencyOperation,
+  type RetryAfterModel,
+} from '../../latencyModel';
 import type { GuidSource } from '../world/guids';
 
 export type OperationStatus = 'InProgress' | 'Succeeded' | 'Failed';
@@ -53,6 +65,9 @@ export interface SimOperation extends OperationSpec {
   startedAtMs: number;
   finishAtMs: number;
   short: boolean;
+  /** `wallClock` reading at the start, when one is given. */
+  startedAtWallMs?: number;
+  durationMs: number;
   status: OperationStatus;
   endedAtMs?: number;
   error?: { code: string; message: string };
@@ -74,6 +89,9 @@ export class OperationTracker {
     private readonly clock: VirtualClock,
     private readonly latency: LatencyModel,
     private readonly guids: GuidSource,
+    private readonly retryAfter: RetryAfterModel,
+    /** The caller's own clock (Date.now under fake timers); short operations then complete by it instead of at the first poll. */
+    private readonly wallClock?: () => number,
   ) {}
 
   start(spec: OperationSpec): SimOperation {
@@ -85,6 +103,8 @@ export class OperationTracker {
       seq: ++this.seq,
       startedAtMs,
       finishAtMs: startedAtMs + durationMs,
+      durationMs,
+      ...(this.wallClock ? { startedAtWallMs: this.wallClock() } : {}),
       short: spec.durationMs !== undefined ? durationMs < SHORT_OPERATION_THRESHOLD_MS : isShortOperation(spec.latency, this.latency),
       status: 'InProgress',
     };
@@ -136,8 +156,18 @@ export class OperationTracker {
   observe(id: string): SimOperation | undefined {
     this.settle();
     const op = this.get(id);
-    if (op && op.status === 'InProgress' && op.short) this.complete(op, this.clock.nowMs());
+    if (op && op.status === 'InProgress' && op.short && this.shortOperationDue(op)) this.complete(op, this.clock.nowMs());
     return op;
+  }
+
+  /** `Retry-After` for this operation's provider, in whole seconds as ARM sends it. */
+  retryAfterHeader(op: Pick<SimOperation, 'provider'>): Record<string, string> {
+    return { 'retry-after': String(Math.ceil(this.retryAfter[op.provider].ms / 1000)) };
+  }
+
+  private shortOperationDue(op: SimOperation): boolean {
+    if (!this.wallClock || op.startedAtWallMs === undefined) return true;
+    return this.wallClock() - op.startedAtWallMs >= op.durationMs;
   }
 
   /** In-progress operations on a resource (ARM refuses most actions on a VM while one runs). */
@@ -155,13 +185,14 @@ export class OperationTracker {
       case 'disks': {
         const collection = op.provider === 'disks' ? 'DiskOperations' : 'operations';
         const url = `${base}/Microsoft.Compute/locations/${op.location}/${collection}/${op.id}?p=${op.id}&${version}`;
-        return { 'azure-asyncoperation': url, ...(withLocation ? { location: `${url}&monitor=true` } : {}) };
+        return { 'azure-asyncoperation': url, ...(withLocation ? { location: `${url}&monitor=true` } : {}), ...this.retryAfterHeader(op) };
       }
       case 'network': {
         const root = `${base}/Microsoft.Network/locations/${op.location}`;
         return {
           'azure-asyncoperation': `${root}/operations/${op.id}?${version}`,
           ...(withLocation ? { location: `${root}/operationResults/${op.id}?${version}` } : {}),
+          ...this.retryAfterHeader(op),
         };
       }
     }

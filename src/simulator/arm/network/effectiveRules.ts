@@ -2,10 +2,16 @@
  * SIMULATED: the answer of POST networkInterfaces/{nic}/effectiveNetworkSecurityGroups: one entry per NSG that
  * applies to the NIC (the NIC's own, then its subnet's), each with its rules in the normalised "effective" form
  * Azure reports: names prefixed `securityRules/` or `defaultSecurityRules/`, protocol `All` for `*`, port `*` as
- * `0-65535` and single ports as `3389-3389`, address `*` as `0.0.0.0/0`, service tags expanded.
+ * `0-65535` and single ports as `3389-3389`, address `*` as `0.0.0.0/0`, a bare address as a host prefix
+ * (`1.1.1.1/32`), service tags expanded (azure-rest-api-specs NetworkInterfaceEffectiveNSGList.json).
+ *
+ * `association` follows the same example, where one entry carries several keys (`networkInterface`, `subnet`,
+ * `networkManager`): an NSG associated with both the NIC and its subnet is one entry naming both. How Azure
+ * groups entries beyond that example is not documented; a client must not infer the level from which key is
+ * present.
  */
 import { defaultSecurityRules } from '../world/defaultSecurityRules';
-import { values } from '../world/securityRules';
+import { addressFamily, values } from '../world/securityRules';
 import type { NetworkInterfaceState, NetworkSecurityGroupState, SecurityRuleState } from '../world/types';
 import type { World } from '../world/world';
 import { expandServiceTag, isServiceTag } from './serviceTags';
@@ -17,9 +23,13 @@ export function effectiveNetworkSecurityGroups(world: World, nic: NetworkInterfa
   const entries: unknown[] = [];
 
   const nicNsg = world.store.networkSecurityGroups.get(nic.nsgId);
-  if (nicNsg) entries.push(entry(nicNsg, { networkInterface: { id: nic.id } }, vnetPrefixes));
-  const subnetNsg = world.store.networkSecurityGroups.get(subnet?.nsgId);
-  if (subnetNsg && subnet) entries.push(entry(subnetNsg, { subnet: { id: subnet.id } }, vnetPrefixes));
+  const subnetNsg = subnet ? world.store.networkSecurityGroups.get(subnet.nsgId) : undefined;
+  const same = nicNsg && subnetNsg && nicNsg.id.toLowerCase() === subnetNsg.id.toLowerCase();
+  if (nicNsg) {
+    const association = { networkInterface: { id: nic.id }, ...(same && subnet ? { subnet: { id: subnet.id } } : {}) };
+    entries.push(entry(nicNsg, association, vnetPrefixes));
+  }
+  if (subnetNsg && subnet && !same) entries.push(entry(subnetNsg, { subnet: { id: subnet.id } }, vnetPrefixes));
 
   return { value: entries };
 }
@@ -94,7 +104,10 @@ function portRange(value: string): string {
 }
 
 function addressPrefix(value: string): string {
-  return value === '*' ? '0.0.0.0/0' : value;
+  if (value === '*') return '0.0.0.0/0';
+  const family = addressFamily(value);
+  if (value.includes('/') || (family !== 'IPv4' && family !== 'IPv6')) return value;
+  return `${value}/${family === 'IPv4' ? 32 : 128}`;
 }
 
 function expand(prefixes: string[], vnetPrefixes: string[], tags: Map<string, string[]>): string[] | undefined {

@@ -2,6 +2,7 @@
  * SIMULATED: building and validating NSG security rules, shared by the scenario builder and the securityRules
  * PUT handler so that a rule seeded by a scenario obeys the same rules as one written through the API.
  */
+import { isIPv4, isIPv6 } from 'node:net';
 import type { RuleAccess, RuleDirection, RuleProtocol, SecurityRuleState } from './types';
 
 /** Scenario-friendly rule input: single values or lists, defaults for the usual inbound TCP allow rule. */
@@ -25,7 +26,6 @@ export interface RuleProblem {
 
 const PROTOCOLS: readonly RuleProtocol[] = ['Tcp', 'Udp', 'Icmp', 'Esp', 'Ah', '*'];
 const PORT_RANGE = /^(\*|\d{1,5}(-\d{1,5})?)$/;
-const IPV4_PREFIX = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})(\/(\d{1,2}))?$/;
 const SERVICE_TAG = /^[A-Za-z][A-Za-z0-9.]*$/;
 
 export function ruleFromInput(input: SecurityRuleInput, etag: string): SecurityRuleState {
@@ -62,9 +62,16 @@ export function values(single: string | undefined, list: string[]): string[] {
 
 /**
  * Checks a rule the way the network resource provider does (the codes are the ones it returns where known;
- * `InvalidRequestFormat` otherwise). `others` are the NSG's other user rules.
+ * `InvalidRequestFormat` otherwise). `others` are the NSG's other user rules; `ruleId` is named in messages as the
+ * provider names it.
+ *
+ * Address prefixes: IPv4 and IPv6 addresses and CIDR prefixes, `*` and service tags are accepted, as Azure accepts
+ * them; a malformed one is SecurityRuleInvalidAddressPrefix, and a rule whose literal prefixes (source and
+ * destination together) mix IPv4 and IPv6 is ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies, with
+ * the message Azure sends (quoted in provider error reports, e.g. hashicorp/terraform-provider-azurerm#12534 and
+ * gardener/gardener-extension-provider-azure#397).
  */
-export function validateRule(rule: SecurityRuleState, others: readonly SecurityRuleState[]): RuleProblem | undefined {
+export function validateRule(rule: SecurityRuleState, others: readonly SecurityRuleState[], ruleId: string = rule.name): RuleProblem | undefined {
   if (!Number.isInteger(rule.priority) || rule.priority < 100 || rule.priority > 4096) {
     return {
       code: 'SecurityRuleInvalidPriority',
@@ -80,20 +87,39 @@ export function validateRule(rule: SecurityRuleState, others: readonly SecurityR
   if (rule.direction !== 'Inbound' && rule.direction !== 'Outbound') {
     return invalid(`Security rule ${rule.name} has invalid direction '${String(rule.direction)}'. Allowed: Inbound, Outbound.`);
   }
-  const fields: Array<[string, string | undefined, string[], (v: string) => boolean]> = [
-    ['sourcePortRange', rule.sourcePortRange, rule.sourcePortRanges, isPortRange],
-    ['destinationPortRange', rule.destinationPortRange, rule.destinationPortRanges, isPortRange],
-    ['sourceAddressPrefix', rule.sourceAddressPrefix, rule.sourceAddressPrefixes, isAddressPrefix],
-    ['destinationAddressPrefix', rule.destinationAddressPrefix, rule.destinationAddressPrefixes, isAddressPrefix],
+  const fields: Array<[string, string | undefined, string[], 'port' | 'address']> = [
+    ['sourcePortRange', rule.sourcePortRange, rule.sourcePortRanges, 'port'],
+    ['destinationPortRange', rule.destinationPortRange, rule.destinationPortRanges, 'port'],
+    ['sourceAddressPrefix', rule.sourceAddressPrefix, rule.sourceAddressPrefixes, 'address'],
+    ['destinationAddressPrefix', rule.destinationAddressPrefix, rule.destinationAddressPrefixes, 'address'],
   ];
-  for (const [field, single, list, check] of fields) {
+  for (const [field, single, list, kind] of fields) {
     if (single !== undefined && list.length > 0) {
       return invalid(`Security rule ${rule.name} sets both ${field} and ${field.replace(/(Range|Prefix)$/, '$1')}s; use one.`);
     }
     const all = values(single, list);
     if (all.length === 0) return invalid(`Security rule ${rule.name} has no ${field}.`);
-    const bad = all.find((v) => !check(v));
-    if (bad !== undefined) return invalid(`Security rule ${rule.name} has invalid ${field} '${bad}'.`);
+    const bad = all.find((v) => (kind === 'port' ? !isPortRange(v) : addressFamily(v) === 'invalid'));
+    if (bad === undefined) continue;
+    return kind === 'port'
+      ? {
+          code: 'SecurityRuleInvalidPortRange',
+          message: `Security rule has invalid Port range. Value provided: ${bad}. Value should be an integer OR integer range with '-' delimiter. Valid range 0-65535.`,
+        }
+      : { code: 'SecurityRuleInvalidAddressPrefix', message: `Security rule ${ruleId} has invalid Address prefix. Value provided: ${bad}.` };
+  }
+  const families = new Set(
+    [...values(rule.sourceAddressPrefix, rule.sourceAddressPrefixes), ...values(rule.destinationAddressPrefix, rule.destinationAddressPrefixes)]
+      .map(addressFamily)
+      .filter((f) => f === 'IPv4' || f === 'IPv6'),
+  );
+  if (families.size > 1) {
+    return {
+      code: 'ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies',
+      message:
+        `Resource ${ruleId} contains IP addresses or prefixes that belong to different address families. ` +
+        'All IP addresses or prefixes in the resource should belong to the same address family.',
+    };
   }
   const clash = others.find(
     (o) => o.name.toLowerCase() !== rule.name.toLowerCase() && o.priority === rule.priority && o.direction === rule.direction,
@@ -118,12 +144,15 @@ function isPortRange(value: string): boolean {
   return low >= 0 && high <= 65535 && low <= high!;
 }
 
-function isAddressPrefix(value: string): boolean {
-  if (value === '*') return true;
-  const ip = IPV4_PREFIX.exec(value);
-  if (ip) {
-    const octetsOk = ip.slice(1, 5).every((o) => Number(o) <= 255);
-    return octetsOk && (ip[6] === undefined || Number(ip[6]) <= 32);
-  }
-  return SERVICE_TAG.test(value);
+/** IPv4/IPv6 for literal addresses and prefixes, `none` for `*` and service tags, `invalid` for anything else. */
+export function addressFamily(value: string): 'IPv4' | 'IPv6' | 'none' | 'invalid' {
+  if (value === '*') return 'none';
+  const slash = value.indexOf('/');
+  const address = slash >= 0 ? value.slice(0, slash) : value;
+  const length = slash >= 0 ? value.slice(slash + 1) : undefined;
+  const family = isIPv4(address) ? 'IPv4' : isIPv6(address) ? 'IPv6' : undefined;
+  if (!family) return slash < 0 && SERVICE_TAG.test(value) ? 'none' : 'invalid';
+  if (length === undefined) return family;
+  if (!/^\d{1,3}$/.test(length) || Number(length) > (family === 'IPv4' ? 32 : 128)) return 'invalid';
+  return family;
 }

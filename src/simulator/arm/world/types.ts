@@ -99,7 +99,25 @@ export interface NetworkInterfaceState extends TrackedResource {
   resourceGuid: string;
 }
 
-export interface DiskState extends TrackedResource {
+export type SecurityType = 'Standard' | 'TrustedLaunch' | 'ConfidentialVM';
+
+/**
+ * What a disk carries beyond size and type, and what a copy of it (createOption Copy, from the disk or from a
+ * snapshot of it) keeps: securityProfile.securityType, supportedCapabilities (diskControllerTypes, architecture),
+ * networkAccessPolicy, and Azure Disk Encryption settings (encryptionSettingsCollection), as in the Disk_Get and
+ * Snapshot_GetIncrementalSnapshot examples. Absent means Azure's default (Standard, SCSI, x64, AllowAll, no ADE).
+ */
+export interface DiskTraits {
+  securityType?: SecurityType;
+  /** e.g. `SCSI` or `SCSI, NVMe`. */
+  diskControllerTypes?: string;
+  architecture?: 'x64' | 'Arm64';
+  networkAccessPolicy?: 'AllowAll' | 'AllowPrivate' | 'DenyAll';
+  /** Azure Disk Encryption (BitLocker with keys in a key vault). */
+  adeEncrypted?: boolean;
+}
+
+export interface DiskState extends TrackedResource, DiskTraits {
   zones?: string[];
   skuName: string;
   osType?: OsType;
@@ -114,7 +132,7 @@ export interface DiskState extends TrackedResource {
   uniqueId: string;
 }
 
-export interface SnapshotState extends TrackedResource {
+export interface SnapshotState extends TrackedResource, DiskTraits {
   incremental: boolean;
   sourceResourceId: string;
   sourceUniqueId: string;
@@ -125,7 +143,12 @@ export interface SnapshotState extends TrackedResource {
   provisioningState: ProvisioningState;
   timeCreated: string;
   uniqueId: string;
-  /** Virtual instants of the background copy, from which completionPercent is derived. */
+  /**
+   * True for a snapshot that is not usable until a background copy completes (source disk Premium SSD v2 or Ultra,
+   * or a copy to another region); only those report completionPercent and snapshotAccessState.
+   */
+  backgroundCopy: boolean;
+  /** Virtual instants of the background copy, from which completionPercent is derived (0 duration without one). */
   copyStartedAtMs: number;
   copyDurationMs: number;
 }
@@ -138,15 +161,23 @@ export interface DataDiskState {
 
 export interface VirtualMachineState extends TrackedResource {
   zones?: string[];
+  /** securityProfile.securityType; absent: Standard. */
+  securityType?: SecurityType;
   vmSize: string;
   osType: OsType;
   hyperVGeneration: HyperVGeneration;
   computerName: string;
   adminUsername: string;
   imageReference: { publisher: string; offer: string; sku: string; version: string };
+  /** The image version the VM was created from (`latest` resolved); defaults to the OS version for seeded VMs. */
+  imageExactVersion?: string;
   /** Managed OS disk id, or undefined for a VM on an unmanaged (VHD in a storage account) OS disk. */
   osDiskId?: string;
   osDiskName: string;
+  /** storageProfile.osDisk.deleteOption: whether deleting the VM deletes its OS disk (Azure's default: Detach). */
+  osDiskDeleteOption?: 'Delete' | 'Detach';
+  /** NICs created with networkProfile deleteOption Delete, deleted with the VM. */
+  nicIdsDeletedWithVm?: string[];
   /** How the VM got its OS disk; Azure keeps reporting it after a swap and refuses requests that change it. */
   osDiskCreateOption: 'FromImage' | 'Attach';
   unmanagedOsDiskUri?: string;

@@ -19,6 +19,7 @@ import type {
   AgentHealth,
   AgentStatus,
   DiskState,
+  DiskTraits,
   HyperVGeneration,
   NetworkInterfaceState,
   NetworkSecurityGroupState,
@@ -26,6 +27,7 @@ import type {
   PowerState,
   PublicIpState,
   SecurityRuleState,
+  SecurityType,
   SettledPowerState,
   SnapshotState,
   SubnetState,
@@ -33,6 +35,7 @@ import type {
   VirtualNetworkState,
 } from './types';
 import { reportedAgentStatus } from './vmStatus';
+import { ComputeCapacity } from './computeCapacity';
 
 export interface ResourceGroupRef {
   id: string;
@@ -90,6 +93,7 @@ export interface DiskInput extends PlacedInput {
   generation?: HyperVGeneration;
   zone?: string;
   sku?: string;
+  traits?: DiskTraits;
 }
 
 export interface VmInput extends PlacedInput {
@@ -101,6 +105,10 @@ export interface VmInput extends PlacedInput {
   agentStatus?: AgentHealth;
   /** false: the OS disk is an unmanaged VHD in a storage account (no disk resource). */
   managedOsDisk?: boolean;
+  /** Security type of the VM and its OS disk (default Standard). */
+  securityType?: SecurityType;
+  /** Traits of the managed OS disk beyond the security type (controller types, ADE, network access policy). */
+  osDiskTraits?: DiskTraits;
   nics: Ref[];
   vmSize?: string;
   computerName?: string;
@@ -156,6 +164,8 @@ const LINUX_IMAGE = { publisher: 'Canonical', offer: 'ubuntu-24_04-lts', version
 export class World {
   readonly store = new Store();
   readonly guids: GuidSource;
+  /** Images, VM sizes per location and zone, vCPU quotas: what VM create checks (computeCapacity.ts). */
+  readonly capacity = new ComputeCapacity();
   /** Set by SimulatedArm: settles operations that finished by the current virtual time before any read. */
   syncHook: () => void = () => undefined;
   private readonly lastAgentStatus = new Map<string, AgentStatus | undefined>();
@@ -267,6 +277,7 @@ export class World {
       ...this.tracked(id, input),
       ...(input.zone ? { zones: [input.zone] } : {}),
       skuName: input.sku ?? 'Premium_LRS',
+      ...input.traits,
       ...(input.osType ? { osType: input.osType } : {}),
       ...(input.generation ? { hyperVGeneration: input.generation } : {}),
       sizeGb: input.sizeGb ?? 127,
@@ -298,6 +309,8 @@ export class World {
         ...this.tracked(osDiskId, { ...input, name: osDiskName, tags: {} }),
         ...(input.zone ? { zones: [input.zone] } : {}),
         skuName: input.osDiskSku ?? 'Premium_LRS',
+        ...input.osDiskTraits,
+        ...(input.securityType ? { securityType: input.securityType } : {}),
         osType,
         hyperVGeneration: generation,
         sizeGb: input.osDiskSizeGb ?? 127,
@@ -326,6 +339,7 @@ export class World {
       ...(osDiskId ? { osDiskId } : { unmanagedOsDiskUri: `https://${storageAccountName(input.name)}.blob.core.windows.net/vhds/${osDiskName}.vhd` }),
       osDiskName,
       osDiskCreateOption: 'FromImage',
+      ...(input.securityType ? { securityType: input.securityType } : {}),
       dataDisks: [],
       nicIds: nics.map((n) => n.id),
       powerState,
@@ -464,12 +478,12 @@ export class World {
     return reportedAgentStatus(vm, this.clock.nowMs(), this.latency.agentReadyAfterBoot.ms);
   }
 
+  /** How much of the snapshot is usable: 100 once its operation succeeded and any background copy has finished. */
   completionPercent(snapshot: SnapshotState): number {
-    if (snapshot.provisioningState === 'Succeeded') return 100;
-    if (snapshot.copyDurationMs <= 0) return 0;
+    if (snapshot.provisioningState !== 'Succeeded') return 0;
+    if (!snapshot.backgroundCopy || snapshot.copyDurationMs <= 0) return 100;
     const fraction = (this.clock.nowMs() - snapshot.copyStartedAtMs) / snapshot.copyDurationMs;
-    // 100 only once the operation has actually completed (provisioningState Succeeded).
-    return Math.max(0, Math.min(99, Math.floor(fraction * 100)));
+    return fraction >= 1 ? 100 : Math.max(0, Math.min(99, Math.floor(fraction * 100)));
   }
 
   setPowerState(vm: VirtualMachineState, to: PowerState, atMs: number = this.clock.nowMs()): void {
