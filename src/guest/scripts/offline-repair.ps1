@@ -127,7 +127,11 @@ function Invoke-Native {
 }
 
 function Add-Finding {
-    param([string]$Check, [string]$Verdict, [string]$Detail)
+    # [object], not [string]: a [string] parameter turns $null into '' and the result says "no detail" as null.
+    param([string]$Check, [string]$Verdict, [object]$Detail)
+    if ([string]::IsNullOrEmpty([string]$Detail)) {
+        $Detail = $null
+    }
     $findings.Add([ordered]@{ check = $Check; verdict = $Verdict; detail = (Limit-Text -Text $Detail -Max 160) })
 }
 
@@ -152,6 +156,10 @@ function Get-HiveValue {
         }
     }
     $valuesRead.Add([ordered]@{ key = $SubKey; name = $Name; value = (ConvertTo-RecordValue -Value $value) })
+    if ($value -is [array]) {
+        # The comma keeps a REG_BINARY byte[] (or REG_MULTI_SZ) whole: a returned array is otherwise unrolled.
+        return , $value
+    }
     return $value
 }
 
@@ -162,7 +170,8 @@ function Get-HiveSubKeyNames {
         return $null
     }
     try {
-        return @($key.GetSubKeyNames())
+        # The comma keeps an empty list an empty list ($null means: no such key).
+        return , @($key.GetSubKeyNames())
     }
     finally {
         $key.Close()
@@ -452,10 +461,11 @@ function Set-BcdInteger {
 function Add-TemporaryDriveLetter {
     # A letter for a partition that has none, remembered so the finally block removes it again.
     param([object]$Partition)
-    if ($Partition.DriveLetter -match '^[A-Za-z]$') {
-        return [string]$Partition.DriveLetter
+    $current = Get-Partition -DiskNumber $Partition.DiskNumber -PartitionNumber $Partition.PartitionNumber
+    if ([string]$current.DriveLetter -match '^[A-Za-z]$') {
+        return [string]$current.DriveLetter
     }
-    Add-PartitionAccessPath -DiskNumber $Partition.DiskNumber -PartitionNumber $Partition.PartitionNumber -AssignDriveLetter
+    $null = Add-PartitionAccessPath -DiskNumber $Partition.DiskNumber -PartitionNumber $Partition.PartitionNumber -AssignDriveLetter
     $letter = [string](Get-Partition -DiskNumber $Partition.DiskNumber -PartitionNumber $Partition.PartitionNumber).DriveLetter
     if ($letter -notmatch '^[A-Za-z]$') {
         throw ('no drive letter could be given to partition {0}' -f $Partition.PartitionNumber)
@@ -891,13 +901,24 @@ try {
             while ($taken -contains [long]$temporary) {
                 $temporary = [uint32]$random.Next(1, [int]::MaxValue)
             }
-            Set-Disk -Number $diskNumber -Signature $temporary
         }
         else {
             $originalGuid = [string]$disk.Guid
-            Set-Disk -Number $diskNumber -Guid ([guid]::NewGuid().ToString('B'))
         }
         $result.disk.signatureRestored = $false
+        try {
+            if ($style -eq 'MBR') {
+                Set-Disk -Number $diskNumber -Signature $temporary
+            }
+            else {
+                Set-Disk -Number $diskNumber -Guid ([guid]::NewGuid().ToString('B'))
+            }
+        }
+        catch {
+            # Some builds refuse a new identity on an offline disk; bringing it online then gives it one
+            # (Windows resolves the collision itself). Either way the original goes back in the finally block.
+            $valuesRead.Add([ordered]@{ key = 'disk'; name = 'temporary signature'; value = 'left to Windows: ' + (Limit-Text -Text $_.Exception.Message -Max 100) })
+        }
     }
     if ([bool](Get-Disk -Number $diskNumber).IsOffline) {
         Set-Disk -Number $diskNumber -IsOffline $false
@@ -927,7 +948,7 @@ try {
             $unreadable += ('partition {0} is BitLocker-locked' -f $partition.PartitionNumber)
             continue
         }
-        if ([string]$volume.FileSystemType -notin @('NTFS', 'ReFS', 'FAT32', 'FAT')) {
+        if ([string]$volume.FileSystem -notin @('NTFS', 'ReFS', 'FAT32', 'FAT')) {
             # A basic data partition without a readable file system: locked without the BitLocker provider, or damaged.
             if ($partition.Size -gt $OneGiB) {
                 $unreadable += ('partition {0} has no readable file system (BitLocker-locked or damaged)' -f $partition.PartitionNumber)

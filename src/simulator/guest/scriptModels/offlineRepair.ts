@@ -261,7 +261,7 @@ function checkMachineKeys(run: Run, build: number | null): void {
   const wanted = healthyKeyAcl(build ?? 0);
   const grants = ['*S-1-5-18:(F)', '*S-1-5-20:(R)'];
   if (build !== null && build <= 14393) grants.push('*S-1-5-32-544:(R)');
-  if (build !== null && build >= 17763) grants.push('*S-1-5-80-SessionEnv:(F)');
+  if (build !== null && build >= 17763) grants.push('*S-1-5-80-4022436659-1090538466-1613889075-870485073-3428993833:(F)');
   const relative = '\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys';
   if (run.params.DetectOnly) {
     for (const file of needing) run.planned.push({ path: `${relative}\\${file.name}`, name: 'ACL', before: accessSummary(file.acl), after: grants.join(' ') });
