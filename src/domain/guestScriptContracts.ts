@@ -189,7 +189,10 @@ export interface OfflineFinding {
 
 export interface OfflineRepairResult {
   script: 'offline-repair';
-  /** Every check ran, every planned write took, every hive was unloaded and the disk signature is as it was. */
+  /**
+   * No write failed, every hive was unloaded, every temporary drive letter removed and the disk signature is as
+   * it was. It does not mean everything is healthy: `findings` say what is still broken or was not checked.
+   */
   ok: boolean;
   message: string;
   detectOnly: boolean;
