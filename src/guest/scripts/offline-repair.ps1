@@ -396,7 +396,13 @@ function Get-KeyAccess {
 function Get-BcdElement {
     # The value of one BCD element ($null when absent), read through the BCD WMI provider.
     param([object]$BcdObject, [int]$Type, [string]$Property)
-    $read = $BcdObject.GetElement($Type)
+    try {
+        $read = $BcdObject.GetElement($Type)
+    }
+    catch {
+        # The provider reports an absent element as a failed call on some builds, as an exception on others.
+        return $null
+    }
     if (-not $read.ReturnValue) {
         return $null
     }
@@ -841,6 +847,23 @@ function Test-BootEms {
     Add-CheckFinding -Check 'boot-ems' -Broken $enabledNow -Enablement $true
 }
 
+function Invoke-Check {
+    # One check in isolation: a write that fails half-way makes that check 'failed' (its before-values are in
+    # the changes and its keys in the .reg exports) and the other checks still run; the run is then not ok, so
+    # the copy is never swapped in as it is.
+    param([string]$Check, [scriptblock]$Body)
+    $recordedBefore = $findings.Count
+    try {
+        & $Body
+    }
+    catch {
+        while ($findings.Count -gt $recordedBefore) {
+            $findings.RemoveAt($findings.Count - 1)
+        }
+        Add-Finding -Check $Check -Verdict 'failed' -Detail ('stopped: ' + $_.Exception.Message)
+    }
+}
+
 # ---------------------------------------------------------------- the run
 
 try {
@@ -854,7 +877,8 @@ try {
 
     # 1. The disk at the LUN, of the expected size, that is not the rescue VM's own system or boot disk.
     $candidates = @()
-    foreach ($drive in @(Get-CimInstance -ClassName 'Win32_DiskDrive' | Where-Object { [int]$_.SCSILogicalUnit -eq $Lun })) {
+    # A disk without a SCSI address (NVMe) never matches: [int]$null would be LUN 0.
+    foreach ($drive in @(Get-CimInstance -ClassName 'Win32_DiskDrive' | Where-Object { $null -ne $_.SCSILogicalUnit -and [int]$_.SCSILogicalUnit -eq $Lun })) {
         $candidate = Get-Disk -Number ([int]$drive.Index)
         if ($candidate.IsBoot -or $candidate.IsSystem) {
             continue
@@ -1031,19 +1055,19 @@ try {
 
     # 8. The checks, in the article's order; each reads, then writes only what is broken.
     $machineKeysDirectory = Join-Path $volumeRoot 'ProgramData\Microsoft\Crypto\RSA\MachineKeys'
-    Test-Tls -ControlSets $controlSets
-    Test-RdpListener -ControlSets $controlSets
-    Test-CertificatePin -ControlSets $controlSets
-    Test-DenyConnections -ControlSets $controlSets
-    Test-ServiceStarts -ControlSets $controlSets
-    Test-RdpCertificate -MachineKeysDirectory $machineKeysDirectory
-    Test-MachineKeys -MachineKeysDirectory $machineKeysDirectory -Build $build
-    Test-CrashDump -ControlSets $controlSets
+    Invoke-Check -Check 'tls' -Body { Test-Tls -ControlSets $controlSets }
+    Invoke-Check -Check 'rdp-listener' -Body { Test-RdpListener -ControlSets $controlSets }
+    Invoke-Check -Check 'rdp-certificate-pin' -Body { Test-CertificatePin -ControlSets $controlSets }
+    Invoke-Check -Check 'deny-ts-connections' -Body { Test-DenyConnections -ControlSets $controlSets }
+    Invoke-Check -Check 'services' -Body { Test-ServiceStarts -ControlSets $controlSets }
+    Invoke-Check -Check 'rdp-certificate' -Body { Test-RdpCertificate -MachineKeysDirectory $machineKeysDirectory }
+    Invoke-Check -Check 'machinekeys-acl' -Body { Test-MachineKeys -MachineKeysDirectory $machineKeysDirectory -Build $build }
+    Invoke-Check -Check 'crash-dump' -Body { Test-CrashDump -ControlSets $controlSets }
     if ($null -eq $bcdPath) {
         Add-Finding -Check 'boot-ems' -Verdict 'not-checked' -Detail ('expected one system partition, found {0}' -f $systemPartitions.Count)
     }
     else {
-        Test-BootEms -StorePath $bcdPath
+        Invoke-Check -Check 'boot-ems' -Body { Test-BootEms -StorePath $bcdPath }
     }
 
     $failedChecks = @($findings | Where-Object { $_.verdict -eq 'failed' })
