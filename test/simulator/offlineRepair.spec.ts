@@ -197,6 +197,25 @@ describe('offline-repair: the attached disk', () => {
     expect(files).toEqual(expect.arrayContaining(['\\rdp-autorepair\\run-1\\report.json', '\\rdp-autorepair\\run-1\\machinekeys.acl', '\\rdp-autorepair\\run-1\\01.reg']));
   });
 
+  it('a detect-only run changes nothing but its report; a second fix run changes no value, only writes its report and BCD copy', () => {
+    const all = FAULTS.map(([fault]) => fault);
+    const { rescue, disk } = rescueWith({ faults: all });
+    const withoutFiles = (d: OfflineDisk) => ({ ...d, partitions: d.partitions.map((p) => ({ ...p, files: {} })) });
+    const pristine = structuredClone(disk);
+    const detected = run(rescue, { DetectOnly: true });
+    expect(detected.planned.length + detected.omitted).toBeGreaterThan(10);
+    expect(withoutFiles(disk)).toEqual(withoutFiles(pristine));
+    expect(Object.keys(windowsOf(disk).files)).toEqual(['\\rdp-autorepair\\run-1\\report.json']);
+
+    expect(run(rescue, { RunId: 'run-2' }).changes.length).toBeGreaterThan(0);
+    const afterFirst = structuredClone(disk);
+    const second = run(rescue, { RunId: 'run-3' });
+    expect(second.changes).toEqual([]);
+    expect(withoutFiles(disk)).toEqual(withoutFiles(afterFirst));
+    // The BCD store is copied before the WMI provider opens it, whether or not an element then changes.
+    expect(Object.keys(windowsOf(disk).files).filter((f) => f.startsWith('\\rdp-autorepair\\run-3\\')).sort()).toEqual(['\\rdp-autorepair\\run-3\\BCD.backup', '\\rdp-autorepair\\run-3\\report.json']);
+  });
+
   it('never lowers a valid stricter value (SecurityLayer 2 stays)', () => {
     const { rescue, disk } = rescueWith({});
     const result = run(rescue);
