@@ -20,8 +20,8 @@
     Each check reads first and writes only what is broken; DetectOnly = 'true' stops after reading. Every write
     is recorded { path, name, before, after }; each registry key is exported (.reg) before its first change
     and the BCD store copied before it is opened, into <offline volume>\rdp-autorepair\<RunId>, with the full
-    report. A second run
-    finds everything healthy and changes no value, ACL or BCD element (it writes its report and BCD copy only).
+    report. A second run finds everything healthy and changes no value, ACL or BCD element (it writes its
+    report and BCD copy only).
     Values arrive only as parameters. The LAST stdout line is the result marker followed by compact ASCII JSON
     under 3 KB (OfflineRepairResult in src/domain/guestScriptContracts.ts).
 #>
