@@ -10,6 +10,8 @@ import { SimulatedWindowsGuest, runGuestScript } from '../../src/simulator/guest
 import {
   attachOfflineDisk,
   buildOfflineDisk,
+  guestViewOfDisk,
+  offlineDiskFromGuest,
   readDword,
   readValue,
   RDP_CERT_THUMBPRINT,
@@ -250,5 +252,35 @@ describe('offline-repair: the attached disk', () => {
     const outcome = runGuestScript(rescue, 'offline-repair', [{ name: 'Lun', value: '64' }, { name: 'DiskSizeGiB', value: '127' }, { name: 'Generation', value: '2' }, { name: 'RunId', value: 'r' }, { name: 'DetectOnly', value: 'false' }, { name: 'AllowLegacyTls', value: 'false' }], NOW);
     expect(outcome.exitCode).toBe(1);
     expect(disk).toEqual(before);
+  });
+});
+
+describe('offline-repair on a copy of a simulated guest\'s OS disk', () => {
+  it('the copy carries the guest\'s faults, the script repairs them, and a VM booting from it would find them repaired', () => {
+    const broken = new SimulatedWindowsGuest(
+      { tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } }, certificate: 'corrupt-private-key', machineKeysAcl: 'broken', nla: { securityLayer: 2 } },
+      { nowMs: NOW },
+    );
+    const copy = offlineDiskFromGuest(broken.read(), { generation: 2, sizeGiB: 127, nowMs: NOW });
+    const rescue = new SimulatedWindowsGuest({}, { nowMs: NOW });
+    attachOfflineDisk(rescue.disks, LUN, copy);
+
+    const before = guestViewOfDisk(copy, ['TermService']);
+    expect(before.tls['TLS 1.2']).toEqual({ enabled: 0, disabledByDefault: 1 });
+    expect(before.certificate).not.toBeNull();
+
+    const result = run(rescue);
+    expect(result.ok).toBe(true);
+    expect(verdictOf(result, 'tls')).toBe('fixed');
+    expect(verdictOf(result, 'rdp-certificate')).toBe('fixed');
+    expect(verdictOf(result, 'machinekeys-acl')).toBe('fixed');
+
+    const booted = guestViewOfDisk(copy, ['TermService']);
+    expect(booted.tls['TLS 1.2']).toEqual({ enabled: 1, disabledByDefault: 0 });
+    expect(booted.certificate).toBeNull();
+    expect(booted.machineKeys).toMatchObject({ systemFullControl: true, networkServiceRead: true });
+    expect(booted.rdpTcp.securityLayer).toBe(2);
+    // The broken guest itself is untouched: the repair worked on the copy.
+    expect(broken.read().schannel.configured['TLS 1.2']).toEqual({ enabled: 0, disabledByDefault: 1 });
   });
 });

@@ -2,3 +2,4 @@
 export * from './disk';
 export * from './hive';
 export { attachOfflineDisk, buildOfflineDisk, healthyKeyAcl, MACHINE_GUID, RDP_CERT_THUMBPRINT, RDP_KEY_FILE, type OfflineDiskSpec, type OfflineFault } from './buildOfflineDisk';
+export { guestViewOfDisk, offlineDiskFromGuest, type BootedDiskView, type DiskCopyOptions } from './fromGuest';
