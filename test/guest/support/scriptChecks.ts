@@ -92,8 +92,8 @@ const FORBIDDEN_EVERYWHERE = new Map<string, string>([
   ['iex', 'values must stay parameters, never become code'],
   ['takeown', 'errata 9: no ownership rewrite of MachineKeys'],
   ['takeown.exe', 'errata 9: no ownership rewrite of MachineKeys'],
-  ['bcdedit', 'errata 8: BCD edits are not part of the online scripts'],
-  ['bcdedit.exe', 'errata 8: BCD edits are not part of the online scripts'],
+  ['bcdedit', 'errata 8: no BCD edits online; offline, the BCD WMI provider (its output is not localized text)'],
+  ['bcdedit.exe', 'errata 8: no BCD edits online; offline, the BCD WMI provider (its output is not localized text)'],
 ]);
 
 /** icacls switches that replace or rewrite instead of adding (errata 9). */
