@@ -4,7 +4,7 @@
  * mismatch is a compile error rather than a surprise on a broken VM at 3 a.m.
  */
 
-export type GuestScriptName = 'diagnose' | 'fix-port-conflict' | 'renew-certificate' | 'enable-tls' | 'restore-group-policy';
+export type GuestScriptName = 'diagnose' | 'fix-port-conflict' | 'renew-certificate' | 'enable-tls' | 'restore-group-policy' | 'offline-repair';
 
 /** One registry (or other) value a write script replaced. */
 export interface RecordedChange {
@@ -174,4 +174,84 @@ export interface GuestScripts {
   'renew-certificate': { params: RenewCertificateParams; result: RenewCertificateResult };
   'enable-tls': { params: EnableTlsParams; result: EnableTlsResult };
   'restore-group-policy': { params: RestoreGroupPolicyParams; result: RestoreGroupPolicyResult };
+  'offline-repair': { params: OfflineRepairParams; result: OfflineRepairResult };
+}
+
+// ---------------------------------------------------------------- offline repair (runs on a rescue VM)
+
+export interface OfflineRepairParams {
+  /** The LUN at which the copy of the broken VM's OS disk is attached to the rescue VM. */
+  Lun: number;
+  /** The copy's size in GiB: a second identity check, so a wrong LUN never edits another disk. */
+  DiskSizeGiB: number;
+  /** The broken VM's Hyper-V generation (1: BIOS/MBR, \Boot\BCD; 2: UEFI/GPT, \EFI\Microsoft\Boot\BCD). */
+  Generation: number;
+  /** Names the hives this run loads and the restore folder it writes on the offline volume. */
+  RunId: string;
+  /** Read and judge only: no write to the disk's Windows (the report file is still written). */
+  DetectOnly: boolean;
+  /** Also enable TLS 1.0/1.1 Server: only on the caller's explicit request (a security regression). */
+  AllowLegacyTls: boolean;
+}
+
+/** One thing the offline script checks, in the order it checks them. */
+export type OfflineCheck =
+  | 'tls'
+  | 'rdp-listener'
+  | 'rdp-certificate-pin'
+  | 'deny-ts-connections'
+  | 'services'
+  | 'rdp-certificate'
+  | 'machinekeys-acl'
+  | 'crash-dump'
+  | 'boot-ems';
+
+/**
+ * healthy: nothing to do; broken: found broken, not changed (detectOnly, or no safe write exists: detail says
+ * why); fixed: repaired here; enabled: a diagnostic aid switched on (crash dump, EMS), not a repair; failed: a
+ * write was attempted and did not take; not-checked: the check could not run (detail says why).
+ */
+export type OfflineVerdict = 'healthy' | 'broken' | 'fixed' | 'enabled' | 'failed' | 'not-checked';
+
+export interface OfflineFinding {
+  check: OfflineCheck;
+  verdict: OfflineVerdict;
+  /** Short evidence, e.g. "SecurityLayer=7"; the full values read are in the report file. */
+  detail: string | null;
+}
+
+export interface OfflineRepairResult {
+  script: 'offline-repair';
+  /**
+   * No write failed, every hive was unloaded, every temporary drive letter removed and the disk signature is as
+   * it was. It does not mean everything is healthy: `findings` say what is still broken or was not checked.
+   */
+  ok: boolean;
+  message: string;
+  detectOnly: boolean;
+  disk: {
+    /** Windows' disk number on the rescue VM, or null when no disk was found at the LUN. */
+    number: number | null;
+    partitionStyle: 'MBR' | 'GPT' | null;
+    /** Another disk of the rescue VM had the same signature (MBR) or GUID (GPT): erratum 13. */
+    signatureCollision: boolean;
+    /** The original signature or GUID is back (null when it never had to change). */
+    signatureRestored: boolean | null;
+  };
+  windows: {
+    /** CurrentBuildNumber from the offline SOFTWARE hive. */
+    build: number | null;
+    /** The control sets edited: the one Select\Current names, and Select\Default when it differs. */
+    controlSets: string[];
+  };
+  findings: OfflineFinding[];
+  /** The writes made (fix mode), each with the value it replaced. */
+  changes: RecordedChange[];
+  /** The writes a fix run would make (detectOnly), with the value now there. */
+  planned: RecordedChange[];
+  /** Changes (or planned writes) left out of this line to keep it under 3 KB; all of them are in the report. */
+  omitted: number;
+  /** The folder on the offline volume with the .reg exports, the ACL backup and the report. */
+  restorePath: string | null;
+  reportPath: string | null;
 }

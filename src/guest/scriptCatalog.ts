@@ -16,6 +16,8 @@ export const GUEST_SCRIPT_NAMES = [
   'renew-certificate',
   'enable-tls',
   'restore-group-policy',
+  // Runs on a rescue VM against the attached copy of a broken VM's OS disk, not on the broken VM itself.
+  'offline-repair',
 ] as const satisfies readonly GuestScriptName[];
 
 // A name missing from GUEST_SCRIPT_NAMES makes this type `false` and the assignment below a compile error.
@@ -25,6 +27,16 @@ void coversAllNames;
 
 /** Scripts that must never change the guest (statically checked by test/guest). */
 export const READ_ONLY_SCRIPTS = ['diagnose'] as const satisfies readonly GuestScriptName[];
+
+/**
+ * Scripts that run on a rescue VM against an attached copy of a broken VM's OS disk (statically held to the
+ * offline rules by test/guest: no fixed drive letter or control set, hives unloaded in finally, ...).
+ */
+export const OFFLINE_SCRIPTS = ['offline-repair'] as const satisfies readonly GuestScriptName[];
+
+export function isOfflineScript(name: GuestScriptName): boolean {
+  return (OFFLINE_SCRIPTS as readonly GuestScriptName[]).includes(name);
+}
 
 export function isReadOnlyScript(name: GuestScriptName): boolean {
   return (READ_ONLY_SCRIPTS as readonly GuestScriptName[]).includes(name);
@@ -76,6 +88,7 @@ const PARAMETER_KINDS = {
   'renew-certificate': { BackupDirectory: 'string' },
   'enable-tls': { AllowLegacyTls: 'bool' },
   'restore-group-policy': { PreviousStart: 'int' },
+  'offline-repair': { Lun: 'int', DiskSizeGiB: 'int', Generation: 'int', RunId: 'string', DetectOnly: 'bool', AllowLegacyTls: 'bool' },
 } as const satisfies { readonly [N in GuestScriptName]: ParameterKinds<GuestScripts[N]['params']> };
 
 function toParameterList(kinds: Readonly<Record<string, GuestParameterType>>): readonly GuestScriptParameter[] {
@@ -89,6 +102,7 @@ export const GUEST_SCRIPT_PARAMETERS: Readonly<Record<GuestScriptName, readonly 
   'renew-certificate': toParameterList(PARAMETER_KINDS['renew-certificate']),
   'enable-tls': toParameterList(PARAMETER_KINDS['enable-tls']),
   'restore-group-policy': toParameterList(PARAMETER_KINDS['restore-group-policy']),
+  'offline-repair': toParameterList(PARAMETER_KINDS['offline-repair']),
 });
 
 /**

@@ -68,6 +68,15 @@ export const PARAMETER_RULES: { readonly [N in GuestScriptName]: { readonly [K i
   'enable-tls': {},
   // Service start types: 2 automatic, 3 manual, 4 disabled (0 and 1 are for drivers, never gpsvc).
   'restore-group-policy': { PreviousStart: { kind: 'range', min: 2, max: 4 } },
+  'offline-repair': {
+    // Azure data disk LUNs are 0-63 (the largest sizes allow 64 data disks).
+    Lun: { kind: 'range', min: 0, max: 63 },
+    // Managed disks are at most 32,767 GiB.
+    DiskSizeGiB: { kind: 'range', min: 1, max: 32767 },
+    Generation: { kind: 'range', min: 1, max: 2 },
+    // It becomes part of a registry key name (the loaded hives) and of a folder name: letters, digits, dash.
+    RunId: { kind: 'pattern', pattern: '^[A-Za-z0-9-]{1,36}$', description: 'letters, digits and dashes (1-36 characters)' },
+  },
 };
 
 function fail(script: GuestScriptName, parameter: string | null, message: string): never {

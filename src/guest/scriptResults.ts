@@ -13,6 +13,7 @@ import type {
   FixPortConflictResult,
   GuestScriptName,
   GuestScripts,
+  OfflineRepairResult,
   RenewCertificateResult,
   RestoreGroupPolicyResult,
 } from './scriptContracts';
@@ -101,6 +102,32 @@ export const restoreGroupPolicyResultSchema = z.object({
   gpupdateExitCode: nullableInt,
 });
 
+const offlineFindingSchema = z.object({
+  check: z.enum(['tls', 'rdp-listener', 'rdp-certificate-pin', 'deny-ts-connections', 'services', 'rdp-certificate', 'machinekeys-acl', 'crash-dump', 'boot-ems']),
+  verdict: z.enum(['healthy', 'broken', 'fixed', 'enabled', 'failed', 'not-checked']),
+  detail: nullableString,
+});
+
+export const offlineRepairResultSchema = z.object({
+  script: z.literal('offline-repair'),
+  ok: z.boolean(),
+  message: z.string(),
+  detectOnly: z.boolean(),
+  disk: z.object({
+    number: nullableInt,
+    partitionStyle: z.enum(['MBR', 'GPT']).nullable(),
+    signatureCollision: z.boolean(),
+    signatureRestored: z.boolean().nullable(),
+  }),
+  windows: z.object({ build: nullableInt, controlSets: z.array(z.string()) }),
+  findings: z.array(offlineFindingSchema),
+  changes: z.array(recordedChangeSchema),
+  planned: z.array(recordedChangeSchema),
+  omitted: z.number().int().min(0),
+  restorePath: nullableString,
+  reportPath: nullableString,
+});
+
 // Each schema's output type must be exactly the contract's type: a field added to, removed from or retyped in
 // scriptContracts.ts without the schema following (or the other way round) is a compile error here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -110,7 +137,8 @@ const schemasMatchContracts: [
   Same<z.infer<typeof renewCertificateResultSchema>, RenewCertificateResult>,
   Same<z.infer<typeof enableTlsResultSchema>, EnableTlsResult>,
   Same<z.infer<typeof restoreGroupPolicyResultSchema>, RestoreGroupPolicyResult>,
-] = [true, true, true, true, true];
+  Same<z.infer<typeof offlineRepairResultSchema>, OfflineRepairResult>,
+] = [true, true, true, true, true, true];
 void schemasMatchContracts;
 
 export const GUEST_RESULT_SCHEMAS: { readonly [N in GuestScriptName]: z.ZodType<GuestScripts[N]['result']> } = {
@@ -119,6 +147,7 @@ export const GUEST_RESULT_SCHEMAS: { readonly [N in GuestScriptName]: z.ZodType<
   'renew-certificate': renewCertificateResultSchema,
   'enable-tls': enableTlsResultSchema,
   'restore-group-policy': restoreGroupPolicyResultSchema,
+  'offline-repair': offlineRepairResultSchema,
 };
 
 /**

@@ -13,8 +13,10 @@ import {
   guestScriptDirectories,
   commonHelpersFor,
   composeGuestScript,
+  isOfflineScript,
   isReadOnlyScript,
   loadGuestScript,
+  OFFLINE_SCRIPTS,
 } from '../../src/guest/scriptCatalog';
 import type { GuestScriptName } from '../../src/guest/scriptContracts';
 
@@ -140,6 +142,14 @@ describe('GUEST_SCRIPT_PARAMETERS', () => {
       'renew-certificate': [{ name: 'BackupDirectory', type: 'string' }],
       'enable-tls': [{ name: 'AllowLegacyTls', type: 'bool' }],
       'restore-group-policy': [{ name: 'PreviousStart', type: 'int' }],
+      'offline-repair': [
+        { name: 'Lun', type: 'int' },
+        { name: 'DiskSizeGiB', type: 'int' },
+        { name: 'Generation', type: 'int' },
+        { name: 'RunId', type: 'string' },
+        { name: 'DetectOnly', type: 'bool' },
+        { name: 'AllowLegacyTls', type: 'bool' },
+      ],
     });
     expect(Object.isFrozen(GUEST_SCRIPT_PARAMETERS['fix-port-conflict'])).toBe(true);
   });
@@ -147,5 +157,10 @@ describe('GUEST_SCRIPT_PARAMETERS', () => {
   it('marks only diagnose as read-only', () => {
     expect(READ_ONLY_SCRIPTS).toEqual(['diagnose']);
     expect(GUEST_SCRIPT_NAMES.filter(isReadOnlyScript)).toEqual(['diagnose']);
+  });
+
+  it('marks only offline-repair as running on a rescue VM', () => {
+    expect(OFFLINE_SCRIPTS).toEqual(['offline-repair']);
+    expect(GUEST_SCRIPT_NAMES.filter(isOfflineScript)).toEqual(['offline-repair']);
   });
 });

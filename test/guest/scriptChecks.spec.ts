@@ -104,6 +104,31 @@ const cases: Case[] = [
   ['a parameter that is not Mandatory', 'renew-certificate', () => mutate('renew-certificate', '[Parameter(Mandatory = $true)]', '[Parameter()]'), 'params'],
   ['an extra parameter', 'diagnose', () => mutate('diagnose', 'param()', 'param([string]$Extra)'), 'params'],
   ['no [CmdletBinding()]', 'diagnose', () => mutate('diagnose', '[CmdletBinding()]\n', ''), 'params'],
+
+  // The offline script (runs on a rescue VM against the attached copy)
+  ['offline: a parse error', 'offline-repair', () => mutate('offline-repair', "    foreach ($selector in @('Current', 'Default')) {", "    foreach ($selector in @('Current', 'Default') {"), 'syntax'],
+  ['offline: a parameter the catalogue lacks', 'offline-repair', () => mutate('offline-repair', '[int]$Generation', '[int]$HyperVGeneration'), 'params'],
+  ['offline: a Lun range that drifted', 'offline-repair', () => mutate('offline-repair', '[ValidateRange(0, 63)]', '[ValidateRange(0, 15)]'), 'params'],
+  ['offline: a hard-coded ControlSet001 (errata 3)', 'offline-repair', () => mutate('offline-repair', "$name = 'ControlSet{0:d3}' -f [int]$number", "$name = 'ControlSet001'"), 'errata-3'],
+  ['offline: CurrentControlSet in an offline hive (errata 3)', 'offline-repair', () => mutate('offline-repair', "$subKey = $controlSet + '\\Control\\Terminal Server'\n", "$subKey = 'CurrentControlSet\\Control\\Terminal Server'\n"), 'errata-3'],
+  ['offline: a hard-coded drive letter for the broken disk', 'offline-repair', () => mutate('offline-repair', "$volumeRoot = $windowsVolumes[0].letter + ':\\'", "$volumeRoot = 'F:\\'"), 'drive-letter'],
+  ['offline: the article\'s F:\\temp', 'offline-repair', () => mutate('offline-repair', "$restoreDir = Join-Path $volumeRoot ('rdp-autorepair\\' + $RunId)", "$restoreDir = 'F:\\temp'"), 'drive-letter'],
+  ['offline: a SYSTEM.hiv hive file (errata 2)', 'offline-repair', () => mutate('offline-repair', "foreach ($hiveFile in @('SYSTEM', 'SOFTWARE'))", "foreach ($hiveFile in @('SYSTEM.hiv', 'SOFTWARE'))"), 'errata-2'],
+  ['offline: bcdedit output parsed (errata 8)', 'offline-repair', () => insertAfterStop('offline-repair', "$loader = (bcdedit.exe /enum | Select-String 'identifier')"), 'localized-output'],
+  ['offline: reg query output matched', 'offline-repair', () => insertAfterStop('offline-repair', "$query = Invoke-Native { reg.exe query 'HKLM\\X' }\n$found = ($query.output -match 'REG_DWORD')"), 'localized-output'],
+  ['offline: diskpart', 'offline-repair', () => insertAfterStop('offline-repair', '$null = diskpart.exe /s $scriptFile'), 'localized-output'],
+  ['offline: reg add (no typed read first)', 'offline-repair', () => insertAfterStop('offline-repair', "$add = Invoke-Native { reg.exe add $key /v Enabled /t REG_DWORD /d 1 /f }"), 'read-before-write'],
+  ['offline: a registry write without reading the old value', 'offline-repair', () => mutate('offline-repair', "            $before = ConvertTo-RecordValue -Value ($key.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames))\n", '            $before = $null\n').replace("        $after = ConvertTo-RecordValue -Value ($writable.GetValue($Name, $null, [Microsoft.Win32.RegistryValueOptions]::DoNotExpandEnvironmentNames))", '        $after = $Value'), 'read-before-write'],
+  ['offline: a BCD write without reading the element', 'offline-repair', () => mutate('offline-repair', "    $before = Get-BcdElement -BcdObject $BcdObject -Type $Type -Property 'Boolean'\n", '    $before = $null\n').replace("    $after = Get-BcdElement -BcdObject $BcdObject -Type $Type -Property 'Boolean'\n", '    $after = $true\n'), 'read-before-write'],
+  ['offline: hives not unloaded in finally', 'offline-repair', () => mutate('offline-repair', "            $unload = Invoke-Native { reg.exe unload ('HKLM\\' + $hiveName) }", '            $unload = [ordered]@{ exitCode = 0 }'), 'hive-unload'],
+  ['offline: unload without garbage collection', 'offline-repair', () => mutate('offline-repair', '            [System.GC]::Collect()\n            [System.GC]::WaitForPendingFinalizers()\n', ''), 'hive-unload'],
+  ['offline: a fixed hive name', 'offline-repair', () => mutate('offline-repair', "reg.exe load ('HKLM\\' + $hiveName) $hivePath", 'reg.exe load HKLM\\BROKENSYSTEM $hivePath'), 'hive-name'],
+  ['offline: ACL backup outside the folder it created (errata 7)', 'offline-repair', () => mutate('offline-repair', "$aclBackupPath = Join-Path $restoreDir 'machinekeys.acl'", "$aclBackupPath = Join-Path $env:TEMP 'machinekeys.acl'"), 'errata-7'],
+  ['offline: Administrators granted Full control (errata 9, issue 20)', 'offline-repair', () => mutate('offline-repair', "$grants += ('*' + $SidAdministrators + ':(R)')", "$grants += '*S-1-5-32-544:(F)'"), 'errata-9'],
+  ['offline: icacls /t over MachineKeys (errata 9)', 'offline-repair', () => mutate('offline-repair', 'icacls.exe $keyPath /grant $grants', 'icacls.exe $keyPath /t /grant $grants'), 'errata-9'],
+  ['offline: TLS 1.0 enabled unconditionally (errata 10)', 'offline-repair', () => mutate('offline-repair', "    $versions = @('TLS 1.2')\n", "    $versions = @('TLS 1.2', 'TLS 1.0')\n"), 'legacy-tls'],
+  ['offline: a result key the contract lacks', 'offline-repair', () => mutate('offline-repair', '    omitted     = 0', '    dropped     = 0'), 'result-keys'],
+  ['offline: a disk field the contract lacks', 'offline-repair', () => mutate('offline-repair', 'signatureRestored = $null }', 'signatureRestored = $null; letter = $null }'), 'result-keys'],
 ];
 
 describe('the static checks flag deliberately broken scripts', () => {

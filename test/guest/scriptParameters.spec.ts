@@ -32,6 +32,17 @@ describe('toRunCommandParameters: valid values become Run Command string pairs',
     [['enable-tls', { AllowLegacyTls: true }], [{ name: 'AllowLegacyTls', value: 'true' }]],
     [['restore-group-policy', { PreviousStart: 2 }], [{ name: 'PreviousStart', value: '2' }]],
     [['restore-group-policy', { PreviousStart: 4 }], [{ name: 'PreviousStart', value: '4' }]],
+    [
+      ['offline-repair', { Lun: 0, DiskSizeGiB: 127, Generation: 2, RunId: 'rep-2026-01-05-a1b2', DetectOnly: true, AllowLegacyTls: false }],
+      [
+        { name: 'Lun', value: '0' },
+        { name: 'DiskSizeGiB', value: '127' },
+        { name: 'Generation', value: '2' },
+        { name: 'RunId', value: 'rep-2026-01-05-a1b2' },
+        { name: 'DetectOnly', value: 'true' },
+        { name: 'AllowLegacyTls', value: 'false' },
+      ],
+    ],
   ];
   it.each(valid)('%j', ([name, params], expected) => {
     expect(callUntyped(name, params)).toEqual(expected);
@@ -40,6 +51,7 @@ describe('toRunCommandParameters: valid values become Run Command string pairs',
 
 describe('toRunCommandParameters: invalid values throw GuestScriptParameterError naming the parameter', () => {
   const good = { ServiceName: 'W3SVC', RdpPort: 3389, FallbackPort: 3390 };
+  const offline = { Lun: 2, DiskSizeGiB: 127, Generation: 1, RunId: 'r1', DetectOnly: false, AllowLegacyTls: false };
   const invalid: [string, GuestScriptName, unknown, string | null][] = [
     ['a service name with a command after it', 'fix-port-conflict', { ...good, ServiceName: 'W3SVC; Stop-Computer' }, 'ServiceName'],
     ['a service name with a space', 'fix-port-conflict', { ...good, ServiceName: 'World Wide Web' }, 'ServiceName'],
@@ -57,6 +69,13 @@ describe('toRunCommandParameters: invalid values throw GuestScriptParameterError
     ['a missing parameter', 'fix-port-conflict', { ServiceName: 'W3SVC', RdpPort: 3389 }, 'FallbackPort'],
     ['an unknown parameter', 'fix-port-conflict', { ...good, Force: true }, 'Force'],
     ['any parameter for diagnose', 'diagnose', { Verbose: true }, 'Verbose'],
+    ['LUN 64', 'offline-repair', { ...offline, Lun: 64 }, 'Lun'],
+    ['generation 3', 'offline-repair', { ...offline, Generation: 3 }, 'Generation'],
+    ['a 0 GiB disk', 'offline-repair', { ...offline, DiskSizeGiB: 0 }, 'DiskSizeGiB'],
+    ['a run id with a backslash (it becomes a hive and folder name)', 'offline-repair', { ...offline, RunId: 'a\\b' }, 'RunId'],
+    ['a run id with a space', 'offline-repair', { ...offline, RunId: 'a b' }, 'RunId'],
+    ['a 37-character run id', 'offline-repair', { ...offline, RunId: 'a'.repeat(37) }, 'RunId'],
+    ['detect-only as a string', 'offline-repair', { ...offline, DetectOnly: 'true' }, 'DetectOnly'],
     ['a relative backup directory', 'renew-certificate', { BackupDirectory: 'backup\\acl' }, 'BackupDirectory'],
     ['a UNC backup directory', 'renew-certificate', { BackupDirectory: '\\\\server\\share' }, 'BackupDirectory'],
     ['a drive-relative backup directory', 'renew-certificate', { BackupDirectory: 'C:backup' }, 'BackupDirectory'],

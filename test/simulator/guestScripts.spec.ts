@@ -450,7 +450,7 @@ test('a script the simulator has no model for exits non-zero with stderr', () =>
 
 test('scripts are named by their text (line endings, BOM and outer whitespace aside); the app\'s own .ps1 files by default', () => {
   const texts = appScriptTexts();
-  expect(Object.keys(texts).sort()).toEqual(['diagnose', 'enable-tls', 'fix-port-conflict', 'renew-certificate', 'restore-group-policy']);
+  expect(Object.keys(texts).sort()).toEqual(['diagnose', 'enable-tls', 'fix-port-conflict', 'offline-repair', 'renew-certificate', 'restore-group-policy']);
   for (const name of Object.keys(SCRIPT_MODELS) as GuestScriptName[]) {
     expect(identifyGuestScript(loadGuestScript(name), texts)).toBe(name);
     expect(identifyGuestScript(`\uFEFF${loadGuestScript(name).replace(/\n/g, '\r\n')}\r\n`, texts)).toBe(name);
@@ -459,7 +459,7 @@ test('scripts are named by their text (line endings, BOM and outer whitespace as
 });
 
 test('every contract script has a model, and only diagnose is read-only', () => {
-  expect(Object.keys(SCRIPT_MODELS).sort()).toEqual(['diagnose', 'enable-tls', 'fix-port-conflict', 'renew-certificate', 'restore-group-policy']);
+  expect(Object.keys(SCRIPT_MODELS).sort()).toEqual(['diagnose', 'enable-tls', 'fix-port-conflict', 'offline-repair', 'renew-certificate', 'restore-group-policy']);
   expect(Object.values(SCRIPT_MODELS).filter((m) => m.readOnly).map((m) => m.name)).toEqual(['diagnose']);
 });
 

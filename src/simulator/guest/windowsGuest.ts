@@ -19,6 +19,7 @@
 import type { GuestScriptName, TlsServerState, TlsVersion } from '../../guest/scriptContracts';
 import type { AgentHealth } from '../arm/world/types';
 import { newSelfSignedCertificate, buildGuestState, type WindowsGuestSpec } from './guestSpec';
+import { emptyDiskBay, type DiskBay } from './offlineDisk/disk';
 import { RDP_SERVICES, type GuestEvent, type GuestService, type ServiceStart, type WindowsGuestState } from './guestState';
 import { windowsBuildDefaults, type FileGrant, type KeyContainerAcl } from './windowsBuilds';
 
@@ -37,6 +38,8 @@ export class SimulatedWindowsGuest {
   readonly agentHealth: AgentHealth;
   private readonly delays: Partial<Record<GuestScriptName, number>>;
   private readonly listeners = new Set<GuestChangeListener>();
+  /** Its own OS disk and its data disks by LUN (a rescue VM's attached copy of a broken VM's OS disk). */
+  readonly disks: DiskBay = emptyDiskBay();
 
   constructor(spec: WindowsGuestSpec = {}, options: { nowMs?: number } = {}) {
     this.state = buildGuestState(spec, options.nowMs ?? Date.UTC(2026, 0, 5, 3));

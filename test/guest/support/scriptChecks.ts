@@ -6,7 +6,7 @@
 import type { Node, Tree } from 'web-tree-sitter';
 import { z } from 'zod';
 import { RESULT_MARKER } from '../../../src/guest/resultProtocol';
-import { GUEST_SCRIPT_PARAMETERS, POWERSHELL_BINDINGS, isReadOnlyScript } from '../../../src/guest/scriptCatalog';
+import { GUEST_SCRIPT_PARAMETERS, POWERSHELL_BINDINGS, isOfflineScript, isReadOnlyScript } from '../../../src/guest/scriptCatalog';
 import type { GuestScriptName } from '../../../src/guest/scriptContracts';
 import { PARAMETER_RULES, type ParameterRule } from '../../../src/guest/scriptParameters';
 import { GUEST_RESULT_SCHEMAS } from '../../../src/guest/scriptResults';
@@ -107,8 +107,8 @@ const FORBIDDEN_EVERYWHERE = new Map<string, string>([
   ['iex', 'values must stay parameters, never become code'],
   ['takeown', 'errata 9: no ownership rewrite of MachineKeys'],
   ['takeown.exe', 'errata 9: no ownership rewrite of MachineKeys'],
-  ['bcdedit', 'errata 8: BCD edits are not part of the online scripts'],
-  ['bcdedit.exe', 'errata 8: BCD edits are not part of the online scripts'],
+  ['bcdedit', 'errata 8: no BCD edits online; offline, the BCD WMI provider (its output is not localized text)'],
+  ['bcdedit.exe', 'errata 8: no BCD edits online; offline, the BCD WMI provider (its output is not localized text)'],
 ]);
 
 /** icacls switches that replace or rewrite instead of adding (errata 9). */
@@ -330,6 +330,7 @@ export function checkCommandErrata(tree: Tree, name: GuestScriptName): Violation
     }
   }
   if (name === 'renew-certificate') out.push(...checkAclBackupTarget(tree, uses));
+  if (isOfflineScript(name)) out.push(...checkOfflineAclBackup(tree, uses));
   return out;
 }
 
@@ -392,7 +393,7 @@ function checkAclBackupTarget(tree: Tree, uses: CommandUse[]): Violation[] {
 export function checkErrataText(tree: Tree, text: string, name: GuestScriptName): Violation[] {
   const code = codeWithoutComments(tree, text);
   const patterns: [string, RegExp, string][] = [
-    ['errata-2', /SYSTEM\.hiv/i, 'the hive file has no .hiv extension'],
+    ['errata-2', /\.hiv\b/i, 'the hive file has no .hiv extension'],
     ['errata-1', /(?<![\d.])8080(?![\d.])/, 'port 8080: RDP uses PortNumber'],
     ['errata-3', /ControlSet00\d/i, 'hard-coded ControlSet00x: use CurrentControlSet (or Select\\Current offline)'],
     ['errata-6', /remove-module\s+psreadline/i, 'remove-module psreadline is a typo from the article'],
@@ -530,5 +531,159 @@ export async function checkGuestScript(name: GuestScriptName, text: string): Pro
   ];
   if (isReadOnlyScript(name)) out.push(...checkReadOnly(tree));
   else out.push(...checkLegacyTls(tree));
+  if (isOfflineScript(name)) out.push(...checkOfflineRules(tree, text));
+  return out;
+}
+
+// ---------------------------------------------------------------- offline scripts (run on a rescue VM)
+
+/** Tools whose output is localized text: judged by exit code only, never parsed (diskpart not at all). */
+const LOCALIZED_OUTPUT_TOOLS = new Set(['reg', 'reg.exe', 'bcdedit', 'bcdedit.exe', 'diskpart', 'diskpart.exe']);
+/** Methods and commands that change the registry or the BCD store. */
+const REGISTRY_WRITE_METHODS = new Set(['setvalue', 'deletevalue', 'deletesubkey', 'deletesubkeytree', 'setbooleanelement', 'setintegerelement', 'setstringelement', 'deleteelement']);
+const REGISTRY_WRITE_COMMANDS = new Set(['set-itemproperty', 'new-itemproperty', 'remove-itemproperty']);
+/** What counts as reading the old value first, in the same function. */
+const REGISTRY_READ_METHODS = new Set(['getvalue', 'getelement']);
+const REGISTRY_READ_COMMANDS = new Set(['get-itemproperty', 'get-itempropertyvalue', 'get-hivevalue', 'get-bcdelement']);
+
+function enclosingFunction(node: Node): Node | null {
+  return ancestors(node).find((a) => a.type === 'function_statement') ?? null;
+}
+
+/** Whether `use` is the whole body of a script block given to Invoke-Native (its output only becomes message text). */
+function isInvokeNativeBlock(use: CommandUse): boolean {
+  const block = ancestors(use.node).find((a) => a.type === 'script_block_expression');
+  if (!block) return false;
+  const caller = ancestors(block).find((a) => a.type === 'command');
+  if (!caller) return false;
+  const callerUse = commandUses(caller).find((u) => u.node.id === caller.id);
+  return callerUse !== undefined && isNamed(callerUse, 'Invoke-Native');
+}
+
+/**
+ * The offline rules: no fixed drive letter (the broken disk's letter is discovered), no CurrentControlSet (an
+ * offline hive has none; Select\Current names the set), reg/bcdedit only by exit code and diskpart never,
+ * every registry or BCD write preceded in its function by a read of the old value, and every `reg load` in the
+ * try block of a top-level try whose finally unloads with garbage collection and retries.
+ */
+export function checkOfflineRules(tree: Tree, text: string): Violation[] {
+  const out: Violation[] = [];
+  for (const literal of stringLiterals(tree.rootNode)) {
+    if (/(^|[^A-Za-z0-9.\\])[A-Za-z]:(\\|$)/.test(literal.value)) {
+      out.push({ rule: 'drive-letter', line: literal.node.startPosition.row + 1, detail: `${literal.value}: a fixed drive letter; discover the volume instead` });
+    }
+  }
+  const code = codeWithoutComments(tree, text);
+  code.split('\n').forEach((line, i) => {
+    if (/CurrentControlSet/i.test(line)) out.push({ rule: 'errata-3', line: i + 1, detail: 'an offline SYSTEM hive has no CurrentControlSet: use the set Select\\Current names' });
+    if (/BROKENSYSTEM/i.test(line)) out.push({ rule: 'hive-name', line: i + 1, detail: 'a fixed hive name collides with an earlier run that left it loaded: use a name unique to the run' });
+  });
+
+  const uses = commandUses(tree.rootNode);
+  for (const use of uses) {
+    if (use.dynamic || !LOCALIZED_OUTPUT_TOOLS.has(lower(use.name))) continue;
+    if (/^diskpart/i.test(use.name)) {
+      out.push({ rule: 'localized-output', line: use.line, detail: 'diskpart speaks localized text only: use the Storage cmdlets' });
+    } else if (!isInvokeNativeBlock(use)) {
+      out.push({ rule: 'localized-output', line: use.line, detail: `${use.name} outside Invoke-Native: its localized output could be parsed` });
+    }
+    const verb = use.args[0]?.text.toLowerCase();
+    if (/^reg/i.test(use.name) && verb !== undefined && ['add', 'delete', 'import', 'copy', 'restore'].includes(verb)) {
+      out.push({ rule: 'read-before-write', line: use.line, detail: `reg ${verb} writes without a typed read of the old value: use the registry API` });
+    }
+  }
+  // The free text Invoke-Native returns is for messages only.
+  for (const node of descendants(tree.rootNode)) {
+    if (node.type !== 'comparison_operator' && node.type !== 'comparison_expression') continue;
+    if (node.type === 'comparison_expression' && /\.output\b/i.test(node.text) && /-(match|notmatch|like|notlike|split|replace|eq|ne|contains)\b/i.test(node.text)) {
+      out.push({ rule: 'localized-output', line: node.startPosition.row + 1, detail: `a tool's localized output is compared: ${node.text.slice(0, 60)}` });
+    }
+  }
+  for (const use of uses) {
+    if (/^select-string$/i.test(use.name) && /\.output\b/i.test(use.node.parent?.text ?? '')) {
+      out.push({ rule: 'localized-output', line: use.line, detail: "a tool's localized output is searched with Select-String" });
+    }
+  }
+
+  // Every write reads the old value first, in the same function.
+  const writes: { node: Node; name: string; line: number }[] = [
+    ...methodCalls(tree.rootNode).filter((c) => REGISTRY_WRITE_METHODS.has(lower(c.name))).map((c) => ({ node: c.node, name: c.name, line: c.line })),
+    ...uses.filter((u) => !u.dynamic && REGISTRY_WRITE_COMMANDS.has(lower(u.name))).map((u) => ({ node: u.node, name: u.name, line: u.line })),
+  ];
+  for (const write of writes) {
+    const scope = enclosingFunction(write.node) ?? tree.rootNode;
+    const readFirst =
+      methodCalls(scope).some((c) => REGISTRY_READ_METHODS.has(lower(c.name)) && c.node.startIndex < write.node.startIndex) ||
+      commandUses(scope).some((u) => !u.dynamic && REGISTRY_READ_COMMANDS.has(lower(u.name)) && u.node.startIndex < write.node.startIndex);
+    if (!readFirst) out.push({ rule: 'read-before-write', line: write.line, detail: `${write.name} without reading the old value first` });
+  }
+
+  // Hives: loaded inside a top-level try, unloaded in its finally with GC and retries.
+  const loads = uses.filter((u) => !u.dynamic && /^reg(\.exe)?$/i.test(u.name) && u.args[0]?.text.toLowerCase() === 'load');
+  const topTries = (tree.rootNode.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? []).filter((c): c is Node => c !== null && c.type === 'try_statement');
+  for (const load of loads) {
+    const nameArg = load.args[1];
+    if (nameArg && (nameArg.kind === 'string' || nameArg.kind === 'bare')) {
+      out.push({ rule: 'hive-name', line: load.line, detail: `hive loaded under the fixed name ${nameArg.text}` });
+    }
+    const owner = topTries.find((t) => t.startIndex <= load.node.startIndex && load.node.endIndex <= t.endIndex);
+    const finallyClause = owner?.namedChildren.find((c) => c?.type === 'finally_clause') ?? null;
+    const tryBlock = owner?.namedChildren.find((c) => c?.type === 'statement_block') ?? null;
+    const inTryBlock = tryBlock !== null && tryBlock.startIndex <= load.node.startIndex && load.node.endIndex <= tryBlock.endIndex;
+    const unloads = finallyClause ? commandUses(finallyClause).filter((u) => !u.dynamic && /^reg(\.exe)?$/i.test(u.name) && u.args[0]?.text.toLowerCase() === 'unload') : [];
+    if (!finallyClause || !inTryBlock || unloads.length === 0) {
+      out.push({ rule: 'hive-unload', line: load.line, detail: 'reg load outside the try block of a top-level try whose finally runs reg unload' });
+      continue;
+    }
+    const finallyText = finallyClause.text;
+    const retried = unloads.some((u) => ancestors(u.node).some((a) => (a.type === 'foreach_statement' || a.type === 'for_statement' || a.type === 'while_statement') && finallyClause.startIndex < a.startIndex && a.endIndex <= finallyClause.endIndex));
+    if (!/\[System\.GC\]::Collect\(\)/i.test(finallyText) || !/WaitForPendingFinalizers/i.test(finallyText) || !retried) {
+      out.push({ rule: 'hive-unload', line: load.line, detail: 'the finally unloads without garbage collection and retries (an open handle makes reg unload fail)' });
+    }
+  }
+  return out;
+}
+
+/**
+ * Errata 7 and 9 for the offline script: the ACLs are saved (icacls /save) into $restoreDir, a folder the script
+ * creates, before any grant; grants go through one $grants variable that never gives Administrators or
+ * Everyone full control, on files picked with the 'f686aace*' filter.
+ */
+function checkOfflineAclBackup(tree: Tree, uses: CommandUse[]): Violation[] {
+  const out: Violation[] = [];
+  const icacls = uses.filter((u) => isNamed(u, 'icacls', 'icacls.exe'));
+  const save = icacls.find((u) => u.args.some((a) => a.text.toLowerCase() === '/save'));
+  const grants = icacls.filter((u) => u.args.some((a) => a.text.toLowerCase() === '/grant'));
+  const all = assignments(tree.rootNode);
+  if (grants.length === 0) return out;
+  if (!save) {
+    out.push({ rule: 'errata-7', line: grants[0]!.line, detail: 'no icacls /save before changing ACLs' });
+  } else {
+    const saveArgs = save.args.map((a) => a.text);
+    const file = saveArgs[saveArgs.findIndex((a) => a.toLowerCase() === '/save') + 1] ?? '';
+    const built = all.find((a) => a.variable === file.toLowerCase());
+    if (!built || !/\$restoreDir\b/i.test(built.value)) {
+      out.push({ rule: 'errata-7', line: save.line, detail: `icacls /save writes to ${file}, which is not built from $restoreDir` });
+    }
+    for (const grant of grants) {
+      if (grant.node.startIndex < save.node.startIndex) out.push({ rule: 'errata-7', line: grant.line, detail: 'icacls /grant runs before the ACLs are saved' });
+    }
+  }
+  const creates = methodCalls(tree.rootNode).some((c) => c.name === 'CreateDirectory' && /\(\s*\$restoreDir\s*\)/i.test(c.node.text));
+  if (!creates) out.push({ rule: 'errata-7', line: 1, detail: 'the script does not create $restoreDir before writing into it' });
+  if (!stringLiterals(tree.rootNode).some((s) => s.value === 'f686aace*')) {
+    out.push({ rule: 'errata-9', line: 1, detail: "the key files are not selected with the 'f686aace*' filter" });
+  }
+  for (const grant of grants) {
+    const after = grant.args.slice(grant.args.findIndex((a) => a.text.toLowerCase() === '/grant') + 1);
+    if (after.length !== 1 || after[0]!.text.toLowerCase() !== '$grants') {
+      out.push({ rule: 'errata-9', line: grant.line, detail: 'icacls /grant takes anything but the per-build $grants list' });
+    }
+  }
+  for (const literal of stringLiterals(tree.rootNode)) {
+    if (/(S-1-5-32-544|S-1-1-0|S-1-5-11):\((F|M)\)/i.test(literal.value)) {
+      out.push({ rule: 'errata-9', line: literal.node.startPosition.row + 1, detail: `${literal.value}: no build ships Administrators, Everyone or Authenticated Users with full or modify rights on the RDP key` });
+    }
+  }
   return out;
 }

@@ -14,6 +14,7 @@ import type { SimulatedWindowsGuest } from '../windowsGuest';
 import { diagnoseModel } from './diagnose';
 import { enableTlsModel } from './enableTls';
 import { fixPortConflictModel } from './fixPortConflict';
+import { offlineRepairModel } from './offlineRepair';
 import { renewCertificateModel } from './renewCertificate';
 import { restoreGroupPolicyModel } from './restoreGroupPolicy';
 import type { ScriptModel } from './scriptModel';
@@ -31,6 +32,7 @@ export const SCRIPT_MODELS: { readonly [N in GuestScriptName]: ScriptModel<N> } 
   'renew-certificate': renewCertificateModel,
   'enable-tls': enableTlsModel,
   'restore-group-policy': restoreGroupPolicyModel,
+  'offline-repair': offlineRepairModel,
 });
 
 export function isGuestScriptName(name: string): name is GuestScriptName {
