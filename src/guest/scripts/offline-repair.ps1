@@ -1164,7 +1164,8 @@ $lineChanges = [System.Collections.Generic.List[object]]::new($changes)
 $linePlanned = [System.Collections.Generic.List[object]]::new($planned)
 $result.changes = $lineChanges.ToArray()
 $result.planned = $linePlanned.ToArray()
-while ([System.Text.Encoding]::UTF8.GetByteCount(($result | ConvertTo-Json -Compress -Depth 6)) -gt $ResultByteLimit -and ($lineChanges.Count + $linePlanned.Count) -gt 0) {
+# Measured on the line as written: ConvertTo-AsciiJson escapes non-ASCII, and PS 5.1 escapes ' < > & (6 bytes each).
+while ((ConvertTo-AsciiJson -Value $result).Length -gt $ResultByteLimit -and ($lineChanges.Count + $linePlanned.Count) -gt 0) {
     if ($linePlanned.Count -gt 0) {
         $linePlanned.RemoveAt($linePlanned.Count - 1)
     }
@@ -1175,5 +1176,5 @@ while ([System.Text.Encoding]::UTF8.GetByteCount(($result | ConvertTo-Json -Comp
     $result.changes = $lineChanges.ToArray()
     $result.planned = $linePlanned.ToArray()
 }
-# Non-ASCII characters (a localized exception message) are escaped so no code page can garble the line.
-Write-Output ('RDPAUTOREPAIR-RESULT:' + [regex]::Replace(($result | ConvertTo-Json -Compress -Depth 6), '[^\x20-\x7e]', { param($m) '\u{0:x4}' -f [int][char]$m.Value }))
+# The shared writer escapes non-ASCII characters (a localized exception message), so no code page can garble the line.
+Write-Output ('RDPAUTOREPAIR-RESULT:' + (ConvertTo-ResultJson -Result $result))

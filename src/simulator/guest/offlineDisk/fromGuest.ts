@@ -71,11 +71,14 @@ export function offlineDiskFromGuest(state: DeepReadonly<WindowsGuestState>, opt
     const keyFile = windows.machineKeys[0]!;
     // A key that cannot be opened is modelled as an empty container file (what a damaged key looks like offline).
     if (state.certificate !== null && !state.certificate.keyIntact) keyFile.sizeBytes = 0;
+    // The guest's icacls view ('-' = no entry) becomes the disk file's entries (null = no entry).
+    const entry = (grant: 'F' | 'R' | '-'): 'F' | 'R' | null => (grant === '-' ? null : grant);
+    const grants = state.machineKeys.grants;
     keyFile.acl = {
-      system: state.machineKeys.systemFullControl ? 'F' : null,
-      networkService: state.machineKeys.networkServiceRead ? 'R' : null,
-      administrators: state.machineKeys.administratorsFullControl ? 'F' : keyFile.acl.administrators,
-      sessionEnv: keyFile.acl.sessionEnv,
+      system: entry(grants.system),
+      networkService: entry(grants.networkService),
+      administrators: entry(grants.administrators),
+      sessionEnv: entry(grants.sessionEnv),
       networkServiceDenied: state.machineKeys.networkServiceDenied,
     };
   }
