@@ -6,6 +6,8 @@
  * With --via alert the repair is started instead by a sample Connection Monitor alert delivered through the real
  * Event Grid trigger (src/simulator/alertDelivery.ts), then followed by GET the same way.
  */
+// First: on an unsupported Node.js this stops before anything else loads.
+import '../runtime/requireSupportedNode';
 import { ALERT_DEMO_SETTINGS, runRepairFromAlert } from './alertDelivery';
 import { sampleAlertEventFor } from './sampleAlerts';
 import { SCENARIOS, findScenario } from './scenarios/catalog';

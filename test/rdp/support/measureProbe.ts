@@ -3,6 +3,8 @@
  * behaviour). Needs xrdp. Run: npx tsc -p tsconfig.json --outDir /tmp/probe-measure &&
  *   node /tmp/probe-measure/test/rdp/support/measureProbe.js [probes=20]
  */
+// First: on an unsupported Node.js this stops before anything else loads.
+import '../../../src/runtime/requireSupportedNode';
 import { performance } from 'node:perf_hooks';
 import { probeRdp, PROBE_DEFAULTS } from '../../../src/rdp/probe';
 import { buildConnectionConfirm, PROTOCOL_SSL } from '../../../src/rdp/x224';
