@@ -12,7 +12,12 @@ import { holdPortWithoutAnswering } from '../../src/simulator/rdpEndpointBlackho
 import { fixture } from './support/fixtures';
 import { closedPort, onConnectionRequest, sleep, startFaultListener, type FaultListener } from './support/faultListener';
 
-const QUICK = { connectTimeoutMs: 1000, confirmTimeoutMs: 300, tlsTimeoutMs: 300 } as const;
+/**
+ * Generous where the listener answers (a loaded 2-core machine can take a second to schedule it), short only
+ * where the timeout itself is what a test is about.
+ */
+const QUICK = { connectTimeoutMs: 3000, confirmTimeoutMs: 3000, tlsTimeoutMs: 3000 } as const;
+const SHORT = { confirmTimeoutMs: 300, tlsTimeoutMs: 300 } as const;
 const NOW = () => new Date('2026-01-05T03:00:00Z');
 const selectSsl = buildConnectionConfirm({ kind: 'selected', selectedProtocol: PROTOCOL_SSL });
 const alert80 = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 80]);
@@ -73,7 +78,7 @@ describe('probe against fault listeners: the "internal error" signatures', () =>
     const listener = await listen((socket) => onConnectionRequest(socket, () => socket.end(selectSsl)));
     const result = await probe(listener.port, { tlsTimeoutMs: 5000 });
     expect(result).toMatchObject({ verdict: 'broken', stage: 'tls', error: 'CLOSED_AFTER_CLIENT_HELLO' });
-    expect(result.elapsedMs).toBeLessThan(2000);
+    expect(result.elapsedMs).toBeLessThan(2500);
   });
 
   it('an alert in the same segment as the Connection Confirm still reaches the TLS stage', async () => {
@@ -85,7 +90,7 @@ describe('probe against fault listeners: the "internal error" signatures', () =>
 describe('probe against fault listeners: not RDP, or RDP that lies', () => {
   it('never answering the Connection Request -> broken, CONFIRM_TIMEOUT after the confirm timeout', async () => {
     const listener = await listen(() => undefined);
-    const result = await probe(listener.port);
+    const result = await probe(listener.port, SHORT);
     expect(result).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'CONFIRM_TIMEOUT' });
     expect(result.elapsedMs).toBeGreaterThanOrEqual(290);
     expect(result.elapsedMs).toBeLessThan(1500);
@@ -113,7 +118,7 @@ describe('probe against fault listeners: not RDP, or RDP that lies', () => {
     const lying = Buffer.from(selectSsl);
     lying.writeUInt16BE(256, 2);
     const listener = await listen((socket) => onConnectionRequest(socket, () => socket.write(lying)));
-    const result = await probe(listener.port);
+    const result = await probe(listener.port, SHORT);
     expect(result).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'CONFIRM_TIMEOUT' });
     expect(result.reason).toMatch(/19 of 256 bytes/);
   });
@@ -125,7 +130,7 @@ describe('probe against fault listeners: not RDP, or RDP that lies', () => {
     const result = await probe(listener.port, { confirmTimeoutMs: 5000 });
     expect(result).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'MALFORMED_CONFIRM' });
     expect(result.reason).toMatch(/TPKT length 15 disagrees with the X\.224 length indicator 14/);
-    expect(result.elapsedMs).toBeLessThan(1000);
+    expect(result.elapsedMs).toBeLessThan(2500);
   });
 
   it('an oversized TPKT length -> broken at once, without waiting for 65535 bytes', async () => {
@@ -133,7 +138,7 @@ describe('probe against fault listeners: not RDP, or RDP that lies', () => {
     const result = await probe(listener.port, { confirmTimeoutMs: 5000 });
     expect(result).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'MALFORMED_CONFIRM' });
     expect(result.reason).toMatch(/TPKT length 65535/);
-    expect(result.elapsedMs).toBeLessThan(1000);
+    expect(result.elapsedMs).toBeLessThan(2500);
   });
 
   it('random bytes, in random pieces -> a broken verdict with a reason every time, never an exception', async () => {
@@ -201,7 +206,7 @@ describe('probe against fault listeners: negotiation and TLS versions', () => {
 
   it('a server that selects TLS and then never answers the ClientHello -> broken, TLS_TIMEOUT', async () => {
     const listener = await listenConfirmThen(selectSsl, () => undefined);
-    const result = await probe(listener.port);
+    const result = await probe(listener.port, SHORT);
     expect(result).toMatchObject({ verdict: 'broken', stage: 'tls', error: 'TLS_TIMEOUT' });
     expect(result.elapsedMs).toBeLessThan(1500);
   });
@@ -280,10 +285,11 @@ describe('probe: leaves a healthy server like a client that connected and left',
 
   it('a server that never answers the goodbye holds the probe no longer than the close grace', async () => {
     const server = await watchedTlsServer('TLSv1.3', { answerGoodbye: false });
-    const result = await probe(server.port, { tlsTimeoutMs: 300 });
+    const result = await probe(server.port, { tlsTimeoutMs: 3000 });
     expect(result).toMatchObject({ verdict: 'healthy', tlsVersion: 'TLSv1.3' });
-    expect(result.elapsedMs).toBeGreaterThanOrEqual(290);
-    expect(result.elapsedMs).toBeLessThan(1500);
+    // The grace is 1 s (capped by the TLS timeout).
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(990);
+    expect(result.elapsedMs).toBeLessThan(3000);
   });
 });
 

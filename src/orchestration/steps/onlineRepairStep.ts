@@ -123,7 +123,8 @@ export function* onlineRepairStep(
       const restarted = yield* restartStep(flow, vm.id, `after ${step.script} (article order)`);
       if (!restarted.ok) return { port, verify, openedRules, overrideOutcome: restartOutcome(flow) };
       const result = yield* probe(`after ${step.script}`);
-      if (result?.verdict === 'healthy') break;
+      // Inconclusive is no evidence that this step failed: the next blind change would have no reason.
+      if (result?.verdict === 'healthy' || result?.verdict === 'inconclusive') break;
     }
   }
 
