@@ -1,5 +1,5 @@
 /**
- * The result of one RDP handshake probe (DESIGN.md "RDP probe result").
+ * The result of one RDP handshake probe.
  * Lives in domain/ so the orchestration can reason about verdicts without importing the probe's I/O.
  */
 export type ProbeStage = 'tcp' | 'x224' | 'tls' | 'done';

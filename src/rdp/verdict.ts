@@ -239,6 +239,7 @@ function tlsCompleted(outcome: Extract<ProbeOutcome, { kind: 'tls-completed' }>,
   const handshake = `TLS handshake completed (${outcome.tlsVersion}, ${outcome.selectedProtocol} selected)`;
   const certificate = outcome.certificate;
   if (certificate === null) {
+    if (outcome.legacyOnly) return legacyOnly(known, outcome.tlsVersion, outcome.selectedProtocol, ['the server sent no certificate']);
     return { ...known, verdict: 'degraded', ok: false, error: 'NO_CERTIFICATE', reason: `${handshake}, but the server sent no certificate` };
   }
   const issues: Array<{ error: string; text: string }> = [];
@@ -257,19 +258,7 @@ function tlsCompleted(outcome: Extract<ProbeOutcome, { kind: 'tls-completed' }>,
       text: `the certificate ${certificate.subject} expires on ${day(certificate.notAfter)} (${validity.daysLeft} days left, warning at ${policy.expiryWarningDays})`,
     });
   }
-  if (outcome.legacyOnly) {
-    // Current Windows clients have TLS 1.0/1.1 off and a default FreeRDP (OpenSSL 3) refuses them: they fail.
-    const also = issues.length > 0 ? `; also ${issues.map((issue) => issue.text).join(' and ')}` : '';
-    return {
-      ...known,
-      verdict: 'broken',
-      ok: false,
-      error: 'LEGACY_TLS_ONLY',
-      reason:
-        `TLS completed only with legacy ${outcome.tlsVersion} (${outcome.selectedProtocol} selected), on a retry allowing TLS 1.0/1.1 and ` +
-        `OpenSSL security level 0; TLS 1.2 and later were refused, so current clients (TLS 1.0/1.1 off) fail to connect${also}`,
-    };
-  }
+  if (outcome.legacyOnly) return legacyOnly(known, outcome.tlsVersion, outcome.selectedProtocol, issues.map((issue) => issue.text));
   if (issues.length === 0) {
     return { ...known, verdict: 'healthy', ok: true, error: null, reason: `${handshake}; certificate valid until ${day(certificate.notAfter)}` };
   }
@@ -279,6 +268,25 @@ function tlsCompleted(outcome: Extract<ProbeOutcome, { kind: 'tls-completed' }>,
     ok: false,
     error: issues[0].error,
     reason: `${handshake}, but ${issues.map((issue) => issue.text).join(' and ')}`,
+  };
+}
+
+/** Current Windows clients have TLS 1.0/1.1 off and a default FreeRDP (OpenSSL 3) refuses them: they fail. */
+function legacyOnly(
+  known: Omit<Judgement, 'verdict' | 'ok' | 'error' | 'reason'>,
+  tlsVersion: string,
+  protocol: RdpSelectedProtocol,
+  alsoWrong: readonly string[],
+): Judgement {
+  const also = alsoWrong.length > 0 ? `; also ${alsoWrong.join(' and ')}` : '';
+  return {
+    ...known,
+    verdict: 'broken',
+    ok: false,
+    error: 'LEGACY_TLS_ONLY',
+    reason:
+      `TLS completed only with legacy ${tlsVersion} (${protocol} selected), on a retry allowing TLS 1.0/1.1 and ` +
+      `OpenSSL security level 0; TLS 1.2 and later were refused, so current clients (TLS 1.0/1.1 off) fail to connect${also}`,
   };
 }
 

@@ -42,6 +42,7 @@ const table: Row[] = [
   ['only legacy TLS', completed({ legacyOnly: true, tlsVersion: 'TLSv1' }), { verdict: 'broken', stage: 'done', error: 'LEGACY_TLS_ONLY' }, /^TLS completed only with legacy TLSv1 .*TLS 1\.0\/1\.1.*TLS 1\.2 and later were refused, so current clients .* fail to connect$/],
   ['only legacy TLS 1.1', completed({ legacyOnly: true, tlsVersion: 'TLSv1.1' }), { verdict: 'broken', stage: 'done', error: 'LEGACY_TLS_ONLY' }, /only with legacy TLSv1\.1/],
   ['legacy TLS and expired certificate', completed({ legacyOnly: true, tlsVersion: 'TLSv1', certificate: expired }), { verdict: 'broken', stage: 'done', error: 'LEGACY_TLS_ONLY' }, /only with legacy TLSv1 .*; also the certificate CN=vm1 expired on 2021-01-01/],
+  ['legacy TLS and no certificate', completed({ legacyOnly: true, tlsVersion: 'TLSv1', certificate: null }), { verdict: 'broken', stage: 'done', error: 'LEGACY_TLS_ONLY' }, /fail to connect; also the server sent no certificate$/],
   ['no certificate', completed({ certificate: null }), { verdict: 'degraded', stage: 'done', error: 'NO_CERTIFICATE' }, /no certificate/],
   ['RST after ClientHello', tlsFailed({ kind: 'reset', serverBytes: 0 }), { verdict: 'broken', stage: 'tls', error: 'RESET_AFTER_CLIENT_HELLO' }, /selected SSL, then reset the connection.*"An internal error has occurred" signature/],
   ['FIN after ClientHello', tlsFailed({ kind: 'closed', serverBytes: 0 }), { verdict: 'broken', stage: 'tls', error: 'CLOSED_AFTER_CLIENT_HELLO' }, /closed the connection.*internal error/],

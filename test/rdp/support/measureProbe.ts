@@ -1,5 +1,5 @@
 /**
- * Prints probe timings and what xrdp logs after each kind of probe; a measurement, not a test (DESIGN.md: benchmarks print figures, tests assert
+ * Prints probe timings and what xrdp logs after each kind of probe; a measurement, not a test (benchmarks print figures, tests assert
  * behaviour). Needs xrdp. Run: npx tsc -p tsconfig.json --outDir /tmp/probe-measure &&
  *   node /tmp/probe-measure/test/rdp/support/measureProbe.js [probes=20]
  */
