@@ -36,4 +36,6 @@ module.exports = {
   // The Functions host provides @azure/functions-core at run time; tests get the simulator's stand-in.
   moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/src/simulator/functionsHost/functionsCoreModule.ts' },
   testTimeout: 30000,
+  // Refuses an unsupported Node.js before any test runs (src/runtime/nodeVersion.ts).
+  globalSetup: '<rootDir>/test/support/requireSupportedNodeForJest.ts',
 };

@@ -1,9 +1,13 @@
 /**
- * The result of one RDP handshake probe (DESIGN.md "RDP probe result").
+ * The result of one RDP handshake probe.
  * Lives in domain/ so the orchestration can reason about verdicts without importing the probe's I/O.
  */
 export type ProbeStage = 'tcp' | 'x224' | 'tls' | 'done';
-export type ProbeVerdict = 'healthy' | 'degraded' | 'broken' | 'unreachable';
+/**
+ * `inconclusive`: the probe itself could not judge (an error inside the probe, not an answer from the server).
+ * It is no evidence either way: nothing may be changed on it.
+ */
+export type ProbeVerdict = 'healthy' | 'degraded' | 'broken' | 'unreachable' | 'inconclusive';
 export type RdpSelectedProtocol = 'RDP' | 'SSL' | 'HYBRID' | 'RDSTLS' | 'HYBRID_EX' | 'RDSAAD' | 'UNKNOWN';
 
 export interface ProbeCertificate {

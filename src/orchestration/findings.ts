@@ -36,7 +36,14 @@ export function exposureFindings(exposure: RdpExposure, allowedSourceCidrs: read
 }
 
 export function probeFinding(label: string, result: RdpProbeResult): Finding {
-  const severity: Record<ProbeVerdict, Finding['severity']> = { healthy: 'info', degraded: 'warning', broken: 'error', unreachable: 'error' };
+  const severity: Record<ProbeVerdict, Finding['severity']> = {
+    healthy: 'info',
+    degraded: 'warning',
+    broken: 'error',
+    unreachable: 'error',
+    // The probe could not judge: a warning about this app, not an error found on the VM.
+    inconclusive: 'warning',
+  };
   return {
     code: `Probe${label}${result.verdict[0].toUpperCase()}${result.verdict.slice(1)}`,
     severity: severity[result.verdict],
@@ -49,6 +56,12 @@ export function probeFinding(label: string, result: RdpProbeResult): Finding {
 export function adviceForProbe(result: RdpProbeResult): string[] {
   if (result.negotiationFailure === 'SSL_CERT_NOT_ON_SERVER') {
     return ['The RDP listener has no usable certificate: delete the certificate in Cert:\\LocalMachine\\Remote Desktop and restart SessionEnv and TermService (Windows creates a new one).'];
+  }
+  if (result.verdict === 'inconclusive') {
+    return ['The probe could not judge (an error inside this app, not an answer from the VM): test Remote Desktop from a client, and report the probe error.'];
+  }
+  if (result.error === 'LEGACY_TLS_ONLY') {
+    return ['The RDP listener completes TLS only with TLS 1.0/1.1, which current clients have turned off: enable TLS 1.2 Server in SCHANNEL (Enabled=1, DisabledByDefault=0) and restart the VM.'];
   }
   if (result.error === 'NOT_RDP') {
     return ['Another program answers on the RDP port: find it with Get-NetTCPConnection -LocalPort <port> through Run Command, stop it and start TermService.'];

@@ -51,6 +51,16 @@ export class ByteChannel {
     if (!this.socket.destroyed && this.socket.writable) this.socket.write(bytes);
   }
 
+  /** Half-closes: FIN after whatever is still queued, while the server's bytes and its own close still arrive. */
+  end(): void {
+    if (!this.socket.destroyed) this.socket.end();
+  }
+
+  /** Whether the server has ended the connection (FIN or RST). */
+  peerClosed(): boolean {
+    return this.close !== null;
+  }
+
   destroy(): void {
     this.sink = null;
     this.socket.destroy();

@@ -74,7 +74,7 @@ export async function probeRdp(options: ProbeOptions): Promise<RdpProbeResult> {
     outcome = { kind: 'probe-error', message: unexpected instanceof Error ? unexpected.message : String(unexpected) };
   }
   const judgement = judgeOutcome(outcome, { now, expiryWarningDays });
-  // Spelled out so the JSON reads in the order of the contract (DESIGN.md "RDP probe result").
+  // Spelled out so the JSON reads in the order of the contract (RdpProbeResult in src/domain/rdpProbe.ts).
   return {
     host,
     port,

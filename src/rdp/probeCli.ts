@@ -1,8 +1,11 @@
 /**
  * Operator entry point: `npm run probe -- <host> [port] [--json] [--timeout-ms N]`.
- * Exit codes: 0 healthy, 1 degraded, 2 broken, 3 unreachable, 64 bad arguments (EX_USAGE).
+ * Exit codes: 0 healthy, 1 degraded, 2 broken, 3 unreachable, 4 inconclusive (the probe could not judge),
+ * 64 bad arguments (EX_USAGE), 78 unsupported Node.js.
  * `--timeout-ms` sets each stage's deadline (connect, Connection Confirm, TLS), not the total.
  */
+// First: on an unsupported Node.js this stops before anything else loads.
+import '../runtime/requireSupportedNode';
 import type { RdpProbeResult } from '../domain/rdpProbe';
 import { probeRdp, type ProbeOptions } from './probe';
 import { parseProbeArgs, PROBE_USAGE } from './probeArgs';
@@ -36,9 +39,19 @@ export async function main(
   }
   const timeouts =
     args.timeoutMs === undefined ? {} : { connectTimeoutMs: args.timeoutMs, confirmTimeoutMs: args.timeoutMs, tlsTimeoutMs: args.timeoutMs };
-  const result = await probe({ host: args.host, port: args.port, ...timeouts });
-  io.stdout(args.json ? `${JSON.stringify(result)}\n` : `${formatProbeResult(result)}\n`);
-  return exitCodeFor(result.verdict);
+  let output: string;
+  let verdict: RdpProbeResult['verdict'];
+  try {
+    const result = await probe({ host: args.host, port: args.port, ...timeouts });
+    output = args.json ? JSON.stringify(result) : formatProbeResult(result);
+    verdict = result.verdict;
+  } catch (error) {
+    // probeRdp never rejects; anything here is a defect of this program, not an answer from the host.
+    io.stderr(`probe: could not judge ${args.host}: the probe failed itself (${error instanceof Error ? error.message : String(error)})\n`);
+    return exitCodeFor('inconclusive');
+  }
+  io.stdout(`${output}\n`);
+  return exitCodeFor(verdict);
 }
 
 if (require.main === module) {

@@ -6,6 +6,7 @@ const EXIT_CODES: Readonly<Record<ProbeVerdict, number>> = {
   degraded: 1,
   broken: 2,
   unreachable: 3,
+  inconclusive: 4,
 };
 
 export function exitCodeFor(verdict: ProbeVerdict): number {

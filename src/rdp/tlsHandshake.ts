@@ -3,6 +3,11 @@
  * selects SSL/HYBRID. The TLS client reads through a bridge stream rather than taking over the socket, so
  * the probe still sees the server's raw bytes (a plaintext alert) and whether it sent FIN or RST.
  * No trust validation: the point is to see the handshake complete and read the certificate.
+ *
+ * A completed handshake is closed the way a client that connected and left closes it: the client's last
+ * flight (in TLS 1.3 its Finished, written after `secureConnect`) is flushed, then TLS close_notify, then
+ * FIN, and the server's own close is awaited. Destroying the socket at `secureConnect` instead drops the
+ * Finished, and the server logs a failed TLS handshake for every probe (Schannel errors on Windows).
  */
 import { isIP } from 'node:net';
 import { Duplex } from 'node:stream';
@@ -13,6 +18,12 @@ import type { TlsHandshakeObservation } from './tlsFailure';
 
 /** Enough for a TLS record header plus an alert; more would only be kept to describe a non-TLS reply. */
 const SERVER_BYTES_KEPT = 256;
+
+/**
+ * How long a completed handshake waits for the server to answer close_notify by closing (also capped by the
+ * TLS stage timeout). The verdict is known by then; this only keeps a slow server from holding the probe.
+ */
+const CLOSE_GRACE_MS = 1000;
 
 export interface TlsHandshakeOptions {
   host: string;
@@ -26,10 +37,11 @@ export type TlsHandshakeResult =
   | { kind: 'failed'; observation: TlsHandshakeObservation };
 
 export function handshakeTls(channel: ByteChannel, early: Buffer, options: TlsHandshakeOptions): Promise<TlsHandshakeResult> {
-  return new Promise((resolve) => {
+  return new Promise((resolve, reject) => {
     let serverBytes = Buffer.alloc(0);
     let peerClosed: PeerClose['how'] | null = null;
     let settled = false;
+    let completed: Extract<TlsHandshakeResult, { kind: 'completed' }> | null = null;
     let tlsSocket: TLSSocket | null = null;
 
     const bridge = new Duplex({
@@ -41,24 +53,36 @@ export function handshakeTls(channel: ByteChannel, early: Buffer, options: TlsHa
         callback();
       },
       final(callback) {
+        // The TLS client ends its output only after close_notify went out: now the FIN.
+        channel.end();
         callback();
       },
     });
     // The classification below comes from our own observations; errors on the bridge add nothing.
     bridge.on('error', () => undefined);
 
-    const settle = (result: TlsHandshakeResult): void => {
-      if (settled) return;
+    const finish = (): boolean => {
+      if (settled) return false;
       settled = true;
       clearTimeout(timer);
       channel.detach();
       tlsSocket?.destroy();
-      resolve(result);
+      return true;
+    };
+    const settle = (result: TlsHandshakeResult): void => {
+      if (finish()) resolve(result);
+    };
+    // A throw inside an event handler would be an uncaught exception; the caller turns a rejection into
+    // an inconclusive probe instead.
+    const crash = (error: unknown): void => {
+      if (finish()) reject(error);
     };
     const fail = (error: { code?: string; message: string } | null, timedOutAfterMs: number | null): void => {
+      // Once the handshake completed, what happens while closing does not change what was seen.
+      if (completed !== null) return settle(completed);
       settle({ kind: 'failed', observation: { serverBytes, peerClosed, error, timedOutAfterMs } });
     };
-    const timer = setTimeout(() => fail(null, options.timeoutMs), options.timeoutMs);
+    let timer = setTimeout(() => fail(null, options.timeoutMs), options.timeoutMs);
 
     const receive = (chunk: Buffer): void => {
       if (serverBytes.length < SERVER_BYTES_KEPT) {
@@ -81,7 +105,17 @@ export function handshakeTls(channel: ByteChannel, early: Buffer, options: TlsHa
     });
     tlsSocket.once('secureConnect', () => {
       const socket = tlsSocket as TLSSocket;
-      settle({ kind: 'completed', tlsVersion: socket.getProtocol() ?? 'unknown', certificate: socket.getPeerX509Certificate() ?? null });
+      try {
+        completed = { kind: 'completed', tlsVersion: socket.getProtocol() ?? 'unknown', certificate: socket.getPeerX509Certificate() ?? null };
+      } catch (error) {
+        return crash(error);
+      }
+      if (peerClosed !== null) return settle(completed);
+      const result = completed;
+      clearTimeout(timer);
+      timer = setTimeout(() => settle(result), Math.min(CLOSE_GRACE_MS, options.timeoutMs));
+      // end() flushes what the TLS client still has queued (TLS 1.3: its Finished), then sends close_notify.
+      socket.end();
     });
 
     if (early.length > 0) receive(early);
@@ -91,6 +125,8 @@ export function handshakeTls(channel: ByteChannel, early: Buffer, options: TlsHa
         peerClosed = close.how;
         // End the TLS client's input either way: it fails at once instead of waiting for the timeout.
         bridge.push(null);
+        // After close_notify the server's FIN (or RST) is the end of a clean goodbye.
+        if (completed !== null) settle(completed);
       },
     });
   });

@@ -1,7 +1,9 @@
 /**
  * What a probe outcome means for the VM: verdict, one-line reason, machine-readable error, and the stage
- * reached. "Broken" is anything mstsc would fail on after the network delivered the packets; "unreachable"
- * is the network (or the VM's power state) never letting the conversation start.
+ * reached. "Broken" is anything a current client (mstsc, FreeRDP) fails on after the network delivered the
+ * packets; "degraded" is a connection a client completes with a warning; "unreachable" is the network (or the
+ * VM's power state) never letting the conversation start; "inconclusive" is the probe itself not able to
+ * judge, which says nothing about the server.
  */
 import type { ProbeCertificate, ProbeStage, ProbeVerdict, RdpSelectedProtocol } from '../domain/rdpProbe';
 import { assessValidity } from './certificate';
@@ -28,6 +30,14 @@ export interface Judgement {
 
 const INTERNAL_ERROR_SIGNATURE = 'the "An internal error has occurred" signature';
 
+/**
+ * What standard RDP security means for a client: FreeRDP's default negotiation accepts it (and may fail later,
+ * at licensing or activation), mstsc connects unless told to require NLA; nothing here is TLS.
+ */
+const STANDARD_RDP_CONSEQUENCE =
+  'no TLS and no NLA, so credentials and the session have only RDP\'s own RC4 encryption and the server is not authenticated; ' +
+  'clients set to require NLA (Group Policy, FreeRDP /sec:nla) fail';
+
 /** Errors meaning "TLS selected, then dropped": what mstsc reports as "An internal error has occurred". */
 export const INTERNAL_ERROR_SIGNATURE_ERRORS: readonly string[] = [
   'RESET_AFTER_CLIENT_HELLO',
@@ -47,9 +57,15 @@ export function judgeOutcome(outcome: ProbeOutcome, policy: VerdictPolicy): Judg
   } as const;
   switch (outcome.kind) {
     case 'invalid-options':
-      return { ...base, stage: 'tcp', verdict: 'unreachable', error: 'INVALID_OPTIONS', reason: `not probed: ${outcome.problem}` };
+      return { ...base, stage: 'tcp', verdict: 'inconclusive', error: 'INVALID_OPTIONS', reason: `not probed (nothing was sent): ${outcome.problem}` };
     case 'probe-error':
-      return { ...base, stage: 'tcp', verdict: 'broken', error: 'PROBE_ERROR', reason: `the probe itself failed (not a finding about the server): ${outcome.message}` };
+      return {
+        ...base,
+        stage: 'tcp',
+        verdict: 'inconclusive',
+        error: 'PROBE_ERROR',
+        reason: `the probe could not judge: it failed itself (${outcome.message}); this says nothing about the server`,
+      };
     case 'connect-failed':
       return { ...base, stage: 'tcp', verdict: 'unreachable', error: outcome.code, reason: connectFailureReason(outcome.code, outcome.message) };
     case 'connect-timeout':
@@ -99,9 +115,11 @@ export function judgeOutcome(outcome: ProbeOutcome, policy: VerdictPolicy): Judg
         verdict: 'broken',
         error: 'STANDARD_RDP_ONLY',
         selectedProtocol: 'RDP',
-        reason: outcome.legacyReply
-          ? 'the server ignored security negotiation (11-byte Connection Confirm): standard RDP security only, no TLS'
-          : 'the server selected standard RDP security only (PROTOCOL_RDP), no TLS: current clients refuse it',
+        reason: `${
+          outcome.legacyReply
+            ? 'the server ignored security negotiation (an 11-byte Connection Confirm without RDP_NEG_RSP)'
+            : 'the server selected standard RDP security (PROTOCOL_RDP) although TLS and NLA were offered'
+        }: ${STANDARD_RDP_CONSEQUENCE}`,
       };
     case 'unexpected-selection':
       return {
@@ -160,11 +178,11 @@ function closedBeforeConfirm(how: 'fin' | 'reset', received: number, announced: 
 function negotiationFailureReason(name: string): string {
   switch (name) {
     case 'SSL_NOT_ALLOWED_BY_SERVER':
-      return 'negotiation failed with SSL_NOT_ALLOWED_BY_SERVER: the server is set to standard RDP security only, no TLS';
+      return `negotiation failed with SSL_NOT_ALLOWED_BY_SERVER: the server allows standard RDP security only; ${STANDARD_RDP_CONSEQUENCE}`;
     case 'SSL_CERT_NOT_ON_SERVER':
-      return 'negotiation failed with SSL_CERT_NOT_ON_SERVER: the server has no usable certificate for TLS';
+      return 'negotiation failed with SSL_CERT_NOT_ON_SERVER: the server has no usable certificate for TLS, so clients cannot connect';
     case 'HYBRID_REQUIRED_BY_SERVER':
-      return 'negotiation failed with HYBRID_REQUIRED_BY_SERVER: the server requires Network Level Authentication';
+      return 'negotiation failed with HYBRID_REQUIRED_BY_SERVER although Network Level Authentication (HYBRID) was offered';
     case 'SSL_REQUIRED_BY_SERVER':
       return 'negotiation failed with SSL_REQUIRED_BY_SERVER although TLS was offered';
     default:
@@ -174,7 +192,7 @@ function negotiationFailureReason(name: string): string {
 
 function tlsFailure(protocol: RdpSelectedProtocol, failure: TlsFailure, legacyRetried: boolean): { error: string; reason: string } {
   const selected = `the server selected ${protocol}, then`;
-  const retried = legacyRetried ? ' (a retry allowing TLS 1.0 failed too)' : '';
+  const retried = legacyRetried ? ' (a retry allowing TLS 1.0/1.1 and weak parameters failed too)' : '';
   switch (failure.kind) {
     case 'alert':
       return {
@@ -204,7 +222,7 @@ function tlsFailure(protocol: RdpSelectedProtocol, failure: TlsFailure, legacyRe
     case 'not-tls':
       return { error: 'NOT_TLS', reason: `${selected} sent ${failure.description} instead of a TLS ServerHello${retried}` };
     case 'legacy-version':
-      return { error: 'TLS_VERSION_REFUSED', reason: `${selected} offered a TLS version the probe refuses (${failure.detail})${retried}` };
+      return { error: 'TLS_VERSION_REFUSED', reason: `${selected} chose a TLS version current clients refuse (${failure.detail})${retried}` };
     case 'error':
       return { error: 'TLS_FAILED', reason: `${selected} the TLS handshake failed: ${failure.code} ${failure.message}${retried}` };
   }
@@ -221,17 +239,18 @@ function tlsCompleted(outcome: Extract<ProbeOutcome, { kind: 'tls-completed' }>,
   const handshake = `TLS handshake completed (${outcome.tlsVersion}, ${outcome.selectedProtocol} selected)`;
   const certificate = outcome.certificate;
   if (certificate === null) {
+    if (outcome.legacyOnly) return legacyOnly(known, outcome.tlsVersion, outcome.selectedProtocol, ['the server sent no certificate']);
     return { ...known, verdict: 'degraded', ok: false, error: 'NO_CERTIFICATE', reason: `${handshake}, but the server sent no certificate` };
   }
   const issues: Array<{ error: string; text: string }> = [];
   const validity = assessValidity(certificate, policy.now, policy.expiryWarningDays);
   if (validity.state === 'expired') {
-    issues.push({ error: 'CERTIFICATE_EXPIRED', text: `the certificate ${certificate.subject} expired on ${day(certificate.notAfter)}` });
+    issues.push({ error: 'CERTIFICATE_EXPIRED', text: `the certificate ${certificate.subject} expired on ${day(certificate.notAfter)} (clients warn before connecting)` });
   } else if (validity.state === 'not-yet-valid') {
-    issues.push({ error: 'CERTIFICATE_NOT_YET_VALID', text: `the certificate ${certificate.subject} is not valid before ${day(certificate.notBefore)}` });
-  }
-  if (outcome.legacyOnly) {
-    issues.push({ error: 'LEGACY_TLS_ONLY', text: `only legacy ${outcome.tlsVersion} works (TLS 1.2 and later refused)` });
+    issues.push({
+      error: 'CERTIFICATE_NOT_YET_VALID',
+      text: `the certificate ${certificate.subject} is not valid before ${day(certificate.notBefore)} (clients warn before connecting)`,
+    });
   }
   if (validity.state === 'expires-soon') {
     issues.push({
@@ -239,6 +258,7 @@ function tlsCompleted(outcome: Extract<ProbeOutcome, { kind: 'tls-completed' }>,
       text: `the certificate ${certificate.subject} expires on ${day(certificate.notAfter)} (${validity.daysLeft} days left, warning at ${policy.expiryWarningDays})`,
     });
   }
+  if (outcome.legacyOnly) return legacyOnly(known, outcome.tlsVersion, outcome.selectedProtocol, issues.map((issue) => issue.text));
   if (issues.length === 0) {
     return { ...known, verdict: 'healthy', ok: true, error: null, reason: `${handshake}; certificate valid until ${day(certificate.notAfter)}` };
   }
@@ -248,6 +268,25 @@ function tlsCompleted(outcome: Extract<ProbeOutcome, { kind: 'tls-completed' }>,
     ok: false,
     error: issues[0].error,
     reason: `${handshake}, but ${issues.map((issue) => issue.text).join(' and ')}`,
+  };
+}
+
+/** Current Windows clients have TLS 1.0/1.1 off and a default FreeRDP (OpenSSL 3) refuses them: they fail. */
+function legacyOnly(
+  known: Omit<Judgement, 'verdict' | 'ok' | 'error' | 'reason'>,
+  tlsVersion: string,
+  protocol: RdpSelectedProtocol,
+  alsoWrong: readonly string[],
+): Judgement {
+  const also = alsoWrong.length > 0 ? `; also ${alsoWrong.join(' and ')}` : '';
+  return {
+    ...known,
+    verdict: 'broken',
+    ok: false,
+    error: 'LEGACY_TLS_ONLY',
+    reason:
+      `TLS completed only with legacy ${tlsVersion} (${protocol} selected), on a retry allowing TLS 1.0/1.1 and ` +
+      `OpenSSL security level 0; TLS 1.2 and later were refused, so current clients (TLS 1.0/1.1 off) fail to connect${also}`,
   };
 }
 

@@ -3,6 +3,8 @@
  * operator would ask about: simulated time to finish, VM restarts, ARM reads and writes, Run Command runs,
  * durable history size, and the real time the run took here. Prints figures; asserts nothing.
  */
+// First: on an unsupported Node.js this stops before anything else loads.
+import '../runtime/requireSupportedNode';
 import { SCENARIOS } from './scenarios/catalog';
 import { SimulatedRepairApp } from './simulatedRepairApp';
 

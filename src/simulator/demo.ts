@@ -8,6 +8,8 @@
  * --windows-build picks the simulated Windows Server build (src/simulator/guest/windowsBuilds.ts; 20348 by
  * default): its key container ACLs, service grouping, SCHANNEL and NLA defaults.
  */
+// First: on an unsupported Node.js this stops before anything else loads.
+import '../runtime/requireSupportedNode';
 import { ALERT_DEMO_SETTINGS, runRepairFromAlert } from './alertDelivery';
 import { sampleAlertEventFor } from './sampleAlerts';
 import { DEFAULT_WINDOWS_BUILD, isWindowsBuild, WINDOWS_BUILDS, type WindowsBuild } from './guest/windowsBuilds';

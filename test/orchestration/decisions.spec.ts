@@ -35,6 +35,8 @@ describe('route: the article order', () => {
     ['unreachable says nothing about the guest', { baseline: 'unreachable', current: 'unreachable' }, false],
     ['degraded is not broken', { baseline: 'degraded', current: 'degraded' }, false],
     ['no probe ran', { baseline: null, current: null }, false],
+    ['an inconclusive probe is no evidence for blind changes', { baseline: 'inconclusive', current: 'inconclusive' }, false],
+    ['inconclusive after an NSG change', { openToWorld: true, restricted: true, current: 'inconclusive' }, false],
   ] as const)('%s', (_name, change, expected) => {
     expect(articleOrderApplies({ ...base, ...change })).toBe(expected);
   });
@@ -47,6 +49,7 @@ describe('route: guest still needs its fixes', () => {
     ['degraded', true],
     ['healthy', false],
     ['unreachable', false],
+    ['inconclusive', true],
   ] as const)('%s -> %s', (verdict, expected) => {
     expect(guestStillNeedsFixes(verdict)).toBe(expected);
   });

@@ -12,7 +12,12 @@ import { holdPortWithoutAnswering } from '../../src/simulator/rdpEndpointBlackho
 import { fixture } from './support/fixtures';
 import { closedPort, onConnectionRequest, sleep, startFaultListener, type FaultListener } from './support/faultListener';
 
-const QUICK = { connectTimeoutMs: 1000, confirmTimeoutMs: 300, tlsTimeoutMs: 300 } as const;
+/**
+ * Generous where the listener answers (a loaded 2-core machine can take a second to schedule it), short only
+ * where the timeout itself is what a test is about.
+ */
+const QUICK = { connectTimeoutMs: 3000, confirmTimeoutMs: 3000, tlsTimeoutMs: 3000 } as const;
+const SHORT = { confirmTimeoutMs: 300, tlsTimeoutMs: 300 } as const;
 const NOW = () => new Date('2026-01-05T03:00:00Z');
 const selectSsl = buildConnectionConfirm({ kind: 'selected', selectedProtocol: PROTOCOL_SSL });
 const alert80 = Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 80]);
@@ -73,7 +78,7 @@ describe('probe against fault listeners: the "internal error" signatures', () =>
     const listener = await listen((socket) => onConnectionRequest(socket, () => socket.end(selectSsl)));
     const result = await probe(listener.port, { tlsTimeoutMs: 5000 });
     expect(result).toMatchObject({ verdict: 'broken', stage: 'tls', error: 'CLOSED_AFTER_CLIENT_HELLO' });
-    expect(result.elapsedMs).toBeLessThan(2000);
+    expect(result.elapsedMs).toBeLessThan(2500);
   });
 
   it('an alert in the same segment as the Connection Confirm still reaches the TLS stage', async () => {
@@ -85,7 +90,7 @@ describe('probe against fault listeners: the "internal error" signatures', () =>
 describe('probe against fault listeners: not RDP, or RDP that lies', () => {
   it('never answering the Connection Request -> broken, CONFIRM_TIMEOUT after the confirm timeout', async () => {
     const listener = await listen(() => undefined);
-    const result = await probe(listener.port);
+    const result = await probe(listener.port, SHORT);
     expect(result).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'CONFIRM_TIMEOUT' });
     expect(result.elapsedMs).toBeGreaterThanOrEqual(290);
     expect(result.elapsedMs).toBeLessThan(1500);
@@ -113,7 +118,7 @@ describe('probe against fault listeners: not RDP, or RDP that lies', () => {
     const lying = Buffer.from(selectSsl);
     lying.writeUInt16BE(256, 2);
     const listener = await listen((socket) => onConnectionRequest(socket, () => socket.write(lying)));
-    const result = await probe(listener.port);
+    const result = await probe(listener.port, SHORT);
     expect(result).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'CONFIRM_TIMEOUT' });
     expect(result.reason).toMatch(/19 of 256 bytes/);
   });
@@ -125,7 +130,7 @@ describe('probe against fault listeners: not RDP, or RDP that lies', () => {
     const result = await probe(listener.port, { confirmTimeoutMs: 5000 });
     expect(result).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'MALFORMED_CONFIRM' });
     expect(result.reason).toMatch(/TPKT length 15 disagrees with the X\.224 length indicator 14/);
-    expect(result.elapsedMs).toBeLessThan(1000);
+    expect(result.elapsedMs).toBeLessThan(2500);
   });
 
   it('an oversized TPKT length -> broken at once, without waiting for 65535 bytes', async () => {
@@ -133,7 +138,7 @@ describe('probe against fault listeners: not RDP, or RDP that lies', () => {
     const result = await probe(listener.port, { confirmTimeoutMs: 5000 });
     expect(result).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'MALFORMED_CONFIRM' });
     expect(result.reason).toMatch(/TPKT length 65535/);
-    expect(result.elapsedMs).toBeLessThan(1000);
+    expect(result.elapsedMs).toBeLessThan(2500);
   });
 
   it('random bytes, in random pieces -> a broken verdict with a reason every time, never an exception', async () => {
@@ -201,12 +206,12 @@ describe('probe against fault listeners: negotiation and TLS versions', () => {
 
   it('a server that selects TLS and then never answers the ClientHello -> broken, TLS_TIMEOUT', async () => {
     const listener = await listenConfirmThen(selectSsl, () => undefined);
-    const result = await probe(listener.port);
+    const result = await probe(listener.port, SHORT);
     expect(result).toMatchObject({ verdict: 'broken', stage: 'tls', error: 'TLS_TIMEOUT' });
     expect(result.elapsedMs).toBeLessThan(1500);
   });
 
-  it('a server that only speaks TLS 1.0 -> degraded after the legacy retry, LEGACY_TLS_ONLY', async () => {
+  it('a server that only speaks TLS 1.0 -> broken after the legacy retry, LEGACY_TLS_ONLY', async () => {
     const listener = await listen((socket) =>
       onConnectionRequest(socket, () => {
         socket.write(selectSsl);
@@ -222,7 +227,7 @@ describe('probe against fault listeners: negotiation and TLS versions', () => {
       }),
     );
     const result = await probe(listener.port, { tlsTimeoutMs: 2000 });
-    expect(result).toMatchObject({ verdict: 'degraded', stage: 'done', tlsVersion: 'TLSv1', error: 'LEGACY_TLS_ONLY' });
+    expect(result).toMatchObject({ verdict: 'broken', stage: 'done', tlsVersion: 'TLSv1', error: 'LEGACY_TLS_ONLY' });
     expect(listener.connections()).toBe(2);
   });
 
@@ -231,6 +236,84 @@ describe('probe against fault listeners: negotiation and TLS versions', () => {
     const listener = await listen((socket) => onConnectionRequest(socket, (request) => { requests.push(request); socket.end(); }));
     await probe(listener.port, { mstshashCookie: 'probe' });
     expect(requests.map(parseConnectionRequest)).toEqual([{ kind: 'request', requestedProtocols: PROTOCOL_SSL | PROTOCOL_HYBRID, cookie: 'mstshash=probe' }]);
+  });
+});
+
+/** What the server side of a completed TLS handshake saw until its socket closed. */
+interface ServerView {
+  secure: boolean;
+  /**
+   * The TLS stream ended before the connection closed. Node ends it on close_notify and on a bare FIN alike;
+   * the xrdp tests tell the two apart (OpenSSL 3 logs "unexpected eof" for a FIN without close_notify).
+   */
+  ended: boolean;
+  errors: string[];
+}
+
+/** Selects SSL, serves TLS limited to `version`, and reports what the server saw once its socket closed. */
+async function watchedTlsServer(version: 'TLSv1.2' | 'TLSv1.3', options: { answerGoodbye: boolean }): Promise<{ port: number; seen: Promise<ServerView> }> {
+  let report: (view: ServerView) => void = () => undefined;
+  const seen = new Promise<ServerView>((resolve) => (report = resolve));
+  const listener = await startFaultListener(
+    (socket) =>
+      onConnectionRequest(socket, () => {
+        socket.write(selectSsl);
+        const view: ServerView = { secure: false, ended: false, errors: [] };
+        const tls = new TLSSocket(socket, { isServer: true, secureContext: createSecureContext({ cert: fixture('valid-cert.pem'), key: fixture('valid-key.pem'), minVersion: version, maxVersion: version }) });
+        tls.on('secure', () => (view.secure = true));
+        tls.on('end', () => {
+          view.ended = true;
+          if (options.answerGoodbye) tls.end();
+        });
+        tls.on('error', (error: NodeJS.ErrnoException) => view.errors.push(error.code ?? error.message));
+        socket.on('close', () => report(view));
+      }),
+    { allowHalfOpen: !options.answerGoodbye },
+  );
+  listeners.push(listener);
+  return { port: listener.port, seen };
+}
+
+describe('probe: leaves a healthy server like a client that connected and left', () => {
+  it.each<['TLSv1.2' | 'TLSv1.3']>([['TLSv1.2'], ['TLSv1.3']])('%s: the server completes its handshake (TLS 1.3: the client Finished arrives), then the connection ends cleanly', async (version) => {
+    const server = await watchedTlsServer(version, { answerGoodbye: true });
+    const result = await probe(server.port, { tlsTimeoutMs: 2000 });
+    expect(result).toMatchObject({ verdict: 'healthy', tlsVersion: version });
+    // The probe returns after the server closed: its view is complete by then.
+    expect(await server.seen).toEqual({ secure: true, ended: true, errors: [] });
+  });
+
+  it('a server that never answers the goodbye holds the probe no longer than the close grace', async () => {
+    const server = await watchedTlsServer('TLSv1.3', { answerGoodbye: false });
+    const result = await probe(server.port, { tlsTimeoutMs: 3000 });
+    expect(result).toMatchObject({ verdict: 'healthy', tlsVersion: 'TLSv1.3' });
+    // The grace is 1 s (capped by the TLS timeout).
+    expect(result.elapsedMs).toBeGreaterThanOrEqual(990);
+    expect(result.elapsedMs).toBeLessThan(3000);
+  });
+});
+
+describe('probe: a probe that fails itself is inconclusive, never broken', () => {
+  afterEach(() => jest.restoreAllMocks());
+
+  it('X509Certificate without validFromDate (as on Node 20) -> inconclusive PROBE_ERROR, not a rejection', async () => {
+    const { X509Certificate } = await import('node:crypto');
+    jest.spyOn(X509Certificate.prototype, 'validFromDate', 'get').mockReturnValue(undefined as unknown as Date);
+    const listener = await listen((socket) => onConnectionRequest(socket, () => { socket.write(selectSsl); serveTls(socket); }));
+    const result = await probe(listener.port, { tlsTimeoutMs: 2000 });
+    expect(result).toMatchObject({ verdict: 'inconclusive', ok: false, error: 'PROBE_ERROR', certificate: null });
+    expect(result.reason).toMatch(/^the probe could not judge: it failed itself \(.*toISOString.*\); this says nothing about the server$/);
+  });
+
+  it('a TLS client that throws while reading the handshake -> inconclusive, and no uncaught exception', async () => {
+    const { TLSSocket: ClientTlsSocket } = await import('node:tls');
+    jest.spyOn(ClientTlsSocket.prototype, 'getPeerX509Certificate').mockImplementation(() => {
+      throw new Error('certificate unreadable');
+    });
+    const listener = await listen((socket) => onConnectionRequest(socket, () => { socket.write(selectSsl); serveTls(socket); }));
+    const result = await probe(listener.port, { tlsTimeoutMs: 2000 });
+    expect(result).toMatchObject({ verdict: 'inconclusive', error: 'PROBE_ERROR' });
+    expect(result.reason).toMatch(/certificate unreadable/);
   });
 });
 
@@ -266,14 +349,14 @@ describe('probe: unreachable and bad options', () => {
     ['a negative warning window', { expiryWarningDays: -1 }, /expiryWarningDays/],
   ])('%s -> a result, not a rejection', async (_name, options, reason) => {
     const result = await probe(3389, options);
-    expect(result).toMatchObject({ verdict: 'unreachable', stage: 'tcp', error: 'INVALID_OPTIONS' });
+    expect(result).toMatchObject({ verdict: 'inconclusive', stage: 'tcp', error: 'INVALID_OPTIONS' });
     expect(result.reason).toMatch(reason);
   });
 
-  it('a throwing clock is a PROBE_ERROR result, not a rejection', async () => {
+  it('a throwing clock is an inconclusive PROBE_ERROR result, not a rejection', async () => {
     const listener = await listen((socket) => onConnectionRequest(socket, () => { socket.write(selectSsl); serveTls(socket); }));
     const result = await probe(listener.port, { now: () => { throw new Error('clock broke'); }, tlsTimeoutMs: 2000 });
-    expect(result).toMatchObject({ verdict: 'broken', error: 'PROBE_ERROR' });
+    expect(result).toMatchObject({ verdict: 'inconclusive', error: 'PROBE_ERROR', ok: false });
     expect(result.reason).toMatch(/clock broke/);
   });
 });

@@ -86,10 +86,36 @@ describe('probe against xrdp', () => {
     expect(server.log()).toMatch(/do not match/);
   });
 
-  it('only TLS 1.0 enabled -> degraded, LEGACY_TLS_ONLY after the retry', async () => {
-    const server = await xrdp({ securityLayer: 'tls', ...valid, sslProtocols: 'TLSv1', tlsCiphers: 'DEFAULT:@SECLEVEL=0' });
+  it.each([
+    ['TLSv1', 'TLSv1'],
+    ['TLSv1.1', 'TLSv1.1'],
+  ])('only %s enabled (@SECLEVEL=0) -> broken, LEGACY_TLS_ONLY after the retry, naming the legacy protocols', async (sslProtocols, tlsVersion) => {
+    const server = await xrdp({ securityLayer: 'tls', ...valid, sslProtocols, tlsCiphers: 'DEFAULT:@SECLEVEL=0' });
+    const mark = server.logMark();
     const result = await probe(server);
-    expect(result).toMatchObject({ verdict: 'degraded', stage: 'done', tlsVersion: 'TLSv1', error: 'LEGACY_TLS_ONLY' });
+    expect(result).toMatchObject({ verdict: 'broken', ok: false, stage: 'done', tlsVersion, error: 'LEGACY_TLS_ONLY' });
+    expect(result.reason).toMatch(new RegExp(`^TLS completed only with legacy ${tlsVersion.replace('.', '\\.')} .*TLS 1\\.0/1\\.1.*current clients .* fail to connect$`));
+    // The modern first attempt fails at the server as any current client would; the legacy retry then
+    // completes and ends cleanly: exactly one SSL_accept failure, no failed read.
+    const log = await server.logAfter(mark);
+    expect(log.match(/SSL_accept: /g)).toHaveLength(1);
+    expect(log).toMatch(/unsupported protocol/);
+    expect(log).not.toMatch(/SSL_read|unexpected eof/);
+  });
+
+  it.each([
+    ['TLSv1.2', 'TLSv1.2'],
+    ['TLSv1.3', 'TLSv1.3'],
+  ])('healthy over %s: the probe leaves no TLS failure in xrdp\'s log (client Finished flushed, close_notify, FIN)', async (sslProtocols, tlsVersion) => {
+    const server = await xrdp({ securityLayer: 'negotiate', ...valid, sslProtocols });
+    const mark = server.logMark();
+    expect(await probe(server)).toMatchObject({ verdict: 'healthy', tlsVersion });
+    const log = await server.logAfter(mark);
+    // The handshake completed on the server's side and it went on to wait for the client's MCS data.
+    expect(log).toMatch(/\[MCS Connection Sequence\] receive connection request/);
+    // Destroying the socket at secureConnect left "SSL_accept: ... unexpected eof" (TLS 1.3: the client
+    // Finished never arrived) or "SSL_read: ... unexpected eof" (TLS 1.2: no close_notify) here.
+    expect(log).not.toMatch(/SSL_accept|SSL_read|SSL: error|unexpected eof/);
   });
 
   it('server stopped -> unreachable, ECONNREFUSED', async () => {

@@ -47,6 +47,7 @@ describe('probe CLI main()', () => {
     ['degraded', 1],
     ['broken', 2],
     ['unreachable', 3],
+    ['inconclusive', 4],
   ])('%s exits %i', async (verdict, code) => {
     const io = capture();
     expect(await main(['10.0.0.4'], io, fakeProbe({ ...sample, verdict }))).toBe(code);
@@ -107,6 +108,16 @@ describe('probe CLI main()', () => {
     },
   );
 
+  it('a probe that throws (a defect, never the host) exits 4, inconclusive, with one line on stderr', async () => {
+    const io = capture();
+    const probe = jest.fn(async (_options: ProbeOptions): Promise<RdpProbeResult> => {
+      throw new TypeError("Cannot read properties of undefined (reading 'toISOString')");
+    });
+    expect(await main(['10.0.0.4'], io, probe)).toBe(4);
+    expect(io.err).toBe("probe: could not judge 10.0.0.4: the probe failed itself (Cannot read properties of undefined (reading 'toISOString'))\n");
+    expect(io.out).toBe('');
+  });
+
   it('--help prints usage and exits 0', async () => {
     const io = capture();
     expect(await main(['--help'], io)).toBe(0);
@@ -130,16 +141,21 @@ describe('probe CLI as a child process', () => {
   let endpoint: SimulatedRdpEndpoint;
 
   beforeAll(async () => {
-    // Transpiled without type checking (tsc checks elsewhere): src/rdp imports nothing outside itself at runtime.
+    // Transpiled without type checking (tsc checks elsewhere): at runtime src/rdp imports only itself and
+    // src/runtime (the Node version check).
     dir = mkdtempSync(join(tmpdir(), 'probe-cli-'));
-    const source = join(__dirname, '..', '..', 'src', 'rdp');
-    mkdirSync(join(dir, 'rdp'));
-    for (const file of readdirSync(source).filter((name) => name.endsWith('.ts'))) {
-      const output = ts.transpileModule(readFileSync(join(source, file), 'utf8'), {
-        compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
-      });
-      writeFileSync(join(dir, 'rdp', file.replace(/\.ts$/, '.js')), output.outputText);
+    for (const room of ['rdp', 'runtime']) {
+      const source = join(__dirname, '..', '..', 'src', room);
+      mkdirSync(join(dir, room));
+      for (const file of readdirSync(source).filter((name) => name.endsWith('.ts'))) {
+        const output = ts.transpileModule(readFileSync(join(source, file), 'utf8'), {
+          compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true },
+        });
+        writeFileSync(join(dir, room, file.replace(/\.ts$/, '.js')), output.outputText);
+      }
     }
+    // Makes the child believe it runs on Node 20, the release the project refuses.
+    writeFileSync(join(dir, 'as-node20.js'), "Object.defineProperty(process, 'version', { value: 'v20.20.2' });\n");
     endpoint = await startSimulatedRdpEndpoint('healthy');
   });
 
@@ -148,9 +164,9 @@ describe('probe CLI as a child process', () => {
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
-  function run(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  function run(args: string[], nodeOptions: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [join(dir, 'rdp', 'probeCli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...nodeOptions, join(dir, 'rdp', 'probeCli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -179,6 +195,14 @@ describe('probe CLI as a child process', () => {
     } finally {
       await endpoint.setBehaviour('healthy');
     }
+  });
+
+  it('on Node 20 stops at once with exit 78 and one clear line, probing nothing', async () => {
+    const { code, stdout, stderr } = await run(['127.0.0.1', String(endpoint.port)], ['--require', join(dir, 'as-node20.js')]);
+    expect({ code, stdout }).toEqual({ code: 78, stdout: '' });
+    expect(stderr).toBe(
+      'Node.js v20.20.2 is not supported: this app needs Node.js >=22.10 <25 (22 LTS from 22.10, or 24 LTS); install one and run again (.nvmrc names 22)\n',
+    );
   });
 
   it('exits 64 on bad arguments without a stack trace', async () => {

@@ -26,8 +26,20 @@ describe('decideOutcome', () => {
     ['unreachable with the app admitted', { verify: probe('unreachable') }, 'NotRepaired'],
     ['no probe possible after a change', { verify: null, noProbeReason: 'no public IP' }, 'Unverified'],
     ['no probe possible, no change', { verify: null, changesMade: 0, noProbeReason: 'no public IP' }, 'NotRepaired'],
+    ['inconclusive verify after a change: unchecked, never "still broken"', { verify: probe('inconclusive') }, 'Unverified'],
+    ['inconclusive verify, no change', { verify: probe('inconclusive'), changesMade: 0 }, 'NotRepaired'],
   ])('%s -> %s', (_name, partial, kind) => {
     expect(decideOutcome(facts(partial)).kind).toBe(kind);
+  });
+
+  it('an inconclusive probe is reported as unchecked, with its reason', () => {
+    const outcome = decideOutcome(facts({ verify: probe('inconclusive', { error: 'PROBE_ERROR', reason: 'the probe could not judge: x' }) }));
+    expect(outcome.reason).toBe('1 change(s) made, but the result could not be checked: the probe could not judge: x');
+  });
+
+  it('a healthy probe after an inconclusive one does not call a fault intermittent', () => {
+    const outcome = decideOutcome(facts({ baseline: probe('inconclusive'), changesMade: 0 }));
+    expect(outcome).toEqual({ kind: 'AlreadyHealthy', reason: 'Remote Desktop is healthy: healthy reason', advice: [] });
   });
 
   it('names the negotiation failure in the advice', () => {

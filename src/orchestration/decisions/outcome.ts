@@ -16,10 +16,12 @@ export interface VerifyFacts {
 
 export function decideOutcome(facts: VerifyFacts): Outcome {
   const { verify, changesMade } = facts;
-  if (!verify) {
+  // An inconclusive probe is no evidence: the result is as unchecked as with no probe at all.
+  if (!verify || verify.verdict === 'inconclusive') {
+    const why = verify ? verify.reason : (facts.noProbeReason ?? 'no probe ran');
     return {
       kind: changesMade > 0 ? 'Unverified' : 'NotRepaired',
-      reason: `${changesMade > 0 ? `${changesMade} change(s) made, but the` : 'The'} result could not be checked: ${facts.noProbeReason ?? 'no probe ran'}`,
+      reason: `${changesMade > 0 ? `${changesMade} change(s) made, but the` : 'The'} result could not be checked: ${why}`,
       advice: ['Test Remote Desktop from a machine that can reach the VM.'],
     };
   }
@@ -33,12 +35,14 @@ export function decideOutcome(facts: VerifyFacts): Outcome {
         advice: [],
       };
     }
+    // An inconclusive first probe saw no fault, so there is nothing to call intermittent.
+    const sawFault = facts.baseline !== null && facts.baseline.verdict !== 'healthy' && facts.baseline.verdict !== 'inconclusive';
     return {
       kind: 'AlreadyHealthy',
-      reason: facts.baseline && facts.baseline.verdict !== 'healthy'
+      reason: sawFault && facts.baseline
         ? `Remote Desktop answered healthy on a second probe without any change (the first said: ${facts.baseline.reason}); the fault looks intermittent.`
         : `Remote Desktop is healthy: ${verify.reason}`,
-      advice: facts.baseline && facts.baseline.verdict !== 'healthy' ? ['If users still see the error, start a repair again while it happens.'] : [],
+      advice: sawFault ? ['If users still see the error, start a repair again while it happens.'] : [],
     };
   }
   if (verify.verdict === 'unreachable' && (facts.probeAdmittedAfter === 'deny' || (changesMade > 0 && !facts.probeSourceConfigured))) {

@@ -45,9 +45,10 @@ export function articleOrderApplies(facts: ArticleOrderFacts): boolean {
 }
 
 /**
- * Whether the planned guest fixes still run after the NSG step: not when RDP is healthy now, and not when the
- * probe cannot get through (unreachable says nothing about the guest); with no probe, the diagnosis decides.
+ * Whether the fixes planned from diagnosis still run after the NSG step: not when RDP is healthy now, and not when
+ * the probe cannot get through (unreachable says nothing about the guest). With no probe, or one that could not
+ * judge (inconclusive), the diagnosis's own evidence decides; only the blind article order needs a broken probe.
  */
 export function guestStillNeedsFixes(current: ProbeVerdict | null): boolean {
-  return current === null || current === 'broken' || current === 'degraded';
+  return current === null || current === 'broken' || current === 'degraded' || current === 'inconclusive';
 }

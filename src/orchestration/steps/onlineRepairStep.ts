@@ -150,7 +150,8 @@ export function* onlineRepairStep(
       if (!restarted.facts.ok) return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow), caveats });
       const result = yield* probe(`after ${step.script}`);
       if (result.kind === 'end') return result;
-      if (result.facts?.verdict === 'healthy') break;
+      // Inconclusive is no evidence that this step failed: the next blind change would have no reason.
+      if (result.facts?.verdict === 'healthy' || result.facts?.verdict === 'inconclusive') break;
     }
   }
 

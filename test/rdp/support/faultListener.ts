@@ -11,10 +11,11 @@ export interface FaultListener {
   close(): Promise<void>;
 }
 
-export async function startFaultListener(onConnection: (socket: Socket) => void): Promise<FaultListener> {
+/** `allowHalfOpen`: the server's side stays open after the client's FIN, for servers that do not answer a goodbye. */
+export async function startFaultListener(onConnection: (socket: Socket) => void, options: { allowHalfOpen?: boolean } = {}): Promise<FaultListener> {
   const sockets = new Set<Socket>();
   let count = 0;
-  const server: Server = createServer((socket) => {
+  const server: Server = createServer({ allowHalfOpen: options.allowHalfOpen ?? false }, (socket) => {
     count += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));

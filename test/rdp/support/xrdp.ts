@@ -6,7 +6,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -22,10 +22,21 @@ export interface RunningXrdp {
   port: number;
   pid: number;
   log(): string;
+  /** Where the log file ends now, for logAfter. */
+  logMark(): number;
+  /**
+   * The log file written after `mark`, once every connection xrdp logged there is closed (or after a bounded
+   * wait): what xrdp had to say about the connections made meanwhile.
+   */
+  logAfter(mark: number): Promise<string>;
   stop(): Promise<void>;
 }
 
-const START_TIMEOUT_MS = 5_000;
+/** Generous: on a loaded 2-core machine xrdp can take seconds to start listening. */
+const START_TIMEOUT_MS = 15_000;
+const LOG_SETTLE_TIMEOUT_MS = 3_000;
+/** xrdp writes a line or two (a failed DisconnectProviderUltimatum) just after closing a connection. */
+const LOG_STILL_MS = 100;
 const STOP_TIMEOUT_MS = 5_000;
 
 /** Every xrdp this module started and has not stopped, so afterAll can stop even one still starting. */
@@ -110,7 +121,8 @@ async function startOnce(config: XrdpConfig, port: number): Promise<RunningXrdp>
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   // xrdp's console output is block-buffered on a pipe; its log file is written line by line.
-  const log = (): string => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '') + output;
+  const fileLog = (): string => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : '');
+  const log = (): string => fileLog() + output;
   const stop = async (): Promise<void> => {
     await stopChild(child, exited);
     rmSync(dir, { recursive: true, force: true });
@@ -118,31 +130,64 @@ async function startOnce(config: XrdpConfig, port: number): Promise<RunningXrdp>
   };
   started.add(stop);
   try {
-    await waitForListening(child, log, port);
+    await waitUntilAccepting(child, log, port);
+    // xrdp logs the readiness connection as a failed client; let that finish so a test's log mark starts after it.
+    await settledLogAfter(fileLog, 0);
   } catch (error) {
     await stop();
     throw error;
   }
   if (child.pid === undefined) throw new Error('xrdp started without a pid');
-  return { port, pid: child.pid, log, stop };
+  return { port, pid: child.pid, log, logMark: () => fileLog().length, logAfter: (mark) => settledLogAfter(fileLog, mark), stop };
 }
 
-function waitForListening(child: ChildProcess, output: () => string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const started = Date.now();
-    const check = setInterval(() => {
-      if (output().includes(`listening to port ${port}`)) {
-        clearInterval(check);
-        resolve();
-      } else if (child.exitCode !== null || child.signalCode !== null) {
-        clearInterval(check);
-        reject(new Error(`xrdp exited before listening on ${port} (code ${child.exitCode}):\n${output()}`));
-      } else if (Date.now() - started > START_TIMEOUT_MS) {
-        clearInterval(check);
-        reject(new Error(`xrdp did not listen on ${port} within ${START_TIMEOUT_MS} ms:\n${output()}`));
-      }
-    }, 10);
+/**
+ * Ready means a TCP connect to the port succeeds: what the probe itself needs. xrdp's "listening" log line
+ * can be written before the socket accepts, and the log can lag behind under load.
+ */
+async function waitUntilAccepting(child: ChildProcess, output: () => string, port: number): Promise<void> {
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  for (;;) {
+    if (child.exitCode !== null || child.signalCode !== null) {
+      throw new Error(`xrdp exited before accepting on ${port} (code ${child.exitCode}):\n${output()}`);
+    }
+    if (await connects(port, Math.max(1, Math.min(500, deadline - Date.now())))) return;
+    if (Date.now() >= deadline) throw new Error(`xrdp did not accept connections on ${port} within ${START_TIMEOUT_MS} ms:\n${output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function connects(port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean): void => {
+      clearTimeout(timer);
+      socket.destroy();
+      resolve(ok);
+    };
+    const timer = setTimeout(() => done(false), timeoutMs);
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
   });
+}
+
+/** Done when every connection logged since `since` is closed and the log has been still for a moment. */
+async function settledLogAfter(log: () => string, since: number): Promise<string> {
+  const deadline = Date.now() + LOG_SETTLE_TIMEOUT_MS;
+  let previous = '';
+  let stillSince = Date.now();
+  for (;;) {
+    const text = log().slice(since);
+    if (text !== previous) {
+      previous = text;
+      stillSince = Date.now();
+    }
+    const received = text.split('connection received').length - 1;
+    const closed = text.split('Closed socket').length - 1;
+    const allClosed = received > 0 && closed >= received;
+    if ((allClosed && Date.now() - stillSince >= LOG_STILL_MS) || Date.now() >= deadline) return text;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
 }
 
 async function stopChild(child: ChildProcess, exited: Promise<void>): Promise<void> {
