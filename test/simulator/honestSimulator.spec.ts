@@ -24,6 +24,8 @@ const REVIEWED: Record<string, Record<string, string>> = {
     'functions/registerApp': "wiring: the app's composition root, handed the simulation's settings, clock, emulator client and activity dependencies",
     'rdp/probe': 'wiring: the real probe is what the activities run',
   },
+  'demo.ts': { 'runtime/requireSupportedNode': 'wiring: the entry point refuses an unsupported Node before anything runs' },
+  'bench.ts': { 'runtime/requireSupportedNode': 'wiring: the entry point refuses an unsupported Node before anything runs' },
   'arm/clients.ts': {
     'azure/clients': "wiring: the real SDK clients built by the app's own factory, pointed at the simulated ARM",
   },
