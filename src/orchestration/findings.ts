@@ -4,7 +4,7 @@
  */
 import { ProbeVerdict, RdpProbeResult } from '../domain/rdpProbe';
 import { Finding } from '../domain/repairStatus';
-import { RdpExposure } from './nsgAssessment';
+import { RdpExposure } from './decisions/nsgAssessment';
 
 export function exposureFindings(exposure: RdpExposure, allowedSourceCidrs: readonly string[]): Finding[] {
   const port = exposure.port;

@@ -11,7 +11,7 @@ import { Outcome, RepairStatus } from '../domain/repairStatus';
 import { decideOutcome, withOnlineAdvice } from './decisions/outcome';
 import { alreadyHealthy } from './decisions/route';
 import { Flow, Gen } from './flow';
-import { assessRdpExposure } from './nsgAssessment';
+import { assessRdpExposure } from './decisions/nsgAssessment';
 import { DEFAULT_RDP_PORT, RepairOrchestrationInput } from './orchestrationInput';
 import { baselinePhase } from './phases/baseline';
 import { assessExposure, networkPhase, restrictionsFor } from './phases/network';

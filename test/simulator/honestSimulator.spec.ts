@@ -33,7 +33,7 @@ const REVIEWED: Record<string, Record<string, string>> = {
     'rdp/x224': "protocol codec for the simulated server's side; the codec itself is witnessed by real xrdp in test/rdp/probe.xrdp.spec.ts",
     'rdp/tpktFrameReader': 'protocol framing, witnessed by real xrdp like rdp/x224',
   },
-  'arm/handlers/virtualMachineCreate.ts': { 'azure/resourceId': 'formats ARM ids; the id grammar is checked against ARM examples in test/unit/azureResourceId.spec.ts' },
+  'arm/handlers/virtualMachineCreate.ts': { 'azure/resourceId': 'formats ARM ids; the id grammar is checked against ARM examples in test/azure/resourceId.spec.ts' },
   'arm/handlers/snapshots.ts': { 'azure/resourceId': 'formats ARM ids (see virtualMachineCreate.ts)' },
   'arm/handlers/disks.ts': { 'azure/resourceId': 'formats ARM ids (see virtualMachineCreate.ts)' },
   'arm/world/world.ts': { 'azure/resourceId': 'formats ARM ids (see virtualMachineCreate.ts)' },

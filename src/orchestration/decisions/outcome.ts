@@ -2,7 +2,7 @@
 import { RdpProbeResult } from '../../domain/rdpProbe';
 import { Outcome, RepairStatus } from '../../domain/repairStatus';
 import { adviceForProbe } from '../findings';
-import { LevelVerdict } from '../nsgAssessment';
+import { LevelVerdict } from './nsgAssessment';
 
 export interface VerifyFacts {
   baseline: RdpProbeResult | null;

@@ -3,7 +3,7 @@ import { RdpProbeResult } from '../../domain/rdpProbe';
 import { NetworkFacts } from '../../domain/vmFacts';
 import { Findings } from '../findings';
 import { Flow, Gen, PhaseResult, proceed } from '../flow';
-import { chooseProbeTarget, ProbeTarget } from '../probeTarget';
+import { chooseProbeTarget, ProbeTarget } from '../decisions/probeTarget';
 import { probeStep } from '../steps/probeStep';
 
 export interface BaselineFacts {

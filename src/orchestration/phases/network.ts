@@ -5,7 +5,7 @@
 import { NetworkFacts, VmFacts } from '../../domain/vmFacts';
 import { exposureFindings, Findings } from '../findings';
 import { Flow, Gen, PhaseResult, proceed } from '../flow';
-import { assessRdpExposure, RdpExposure, WorldOpening } from '../nsgAssessment';
+import { assessRdpExposure, RdpExposure, WorldOpening } from '../decisions/nsgAssessment';
 
 export function* networkPhase(flow: Flow, vm: VmFacts): Gen<PhaseResult<NetworkFacts>> {
   flow.begin('networkCheck', 'reading NIC, subnet and NSG rules');

@@ -3,7 +3,7 @@ import { VmFacts } from '../../domain/vmFacts';
 import { Findings } from '../findings';
 import { DEFAULT_RDP_PORT } from '../orchestrationInput';
 import { end, Flow, Gen, PhaseResult, proceed } from '../flow';
-import { notRunningOutcome, rejectionFor } from '../preflightDecision';
+import { notRunningOutcome, rejectionFor } from '../decisions/preflight';
 
 export function* preflightPhase(flow: Flow): Gen<PhaseResult<VmFacts>> {
   flow.begin('preflight', `reading ${flow.request.vm.id}`);

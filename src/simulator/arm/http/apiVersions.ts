@@ -5,7 +5,7 @@
  * against its spec and adds it here.
  *
  * `spec` is the example (or spec folder) the version was checked against; the conformance suite
- * (test/integration/armConformance.spec.ts) keeps those examples under test/fixtures/arm/specs/.
+ * (test/simulator/arm/conformance.spec.ts) keeps those examples under test/fixtures/arm/specs/.
  */
 
 export interface ApiVersionEntry {

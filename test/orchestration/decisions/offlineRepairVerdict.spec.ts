@@ -1,5 +1,5 @@
-import type { OfflineFinding, OfflineRepairResult } from '../../src/domain/guestScriptContracts';
-import { judgeOfflineRepair } from '../../src/orchestration/decisions/offlineRepairVerdict';
+import type { OfflineFinding, OfflineRepairResult } from '../../../src/domain/guestScriptContracts';
+import { judgeOfflineRepair } from '../../../src/orchestration/decisions/offlineRepairVerdict';
 
 function result(findings: OfflineFinding[], overrides: Partial<OfflineRepairResult> = {}): OfflineRepairResult {
   return {

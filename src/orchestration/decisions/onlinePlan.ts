@@ -3,8 +3,8 @@
  * findings call for, batch the fixes that need a VM restart behind ONE restart, and keep the port-conflict
  * fix (service restarts only) ahead of them so it can be verified without a reboot.
  */
-import { Finding } from '../domain/repairStatus';
-import { DiagnoseResult, EnableTlsParams, FixPortConflictParams, RenewCertificateParams } from '../domain/guestScriptContracts';
+import { Finding } from '../../domain/repairStatus';
+import { DiagnoseResult, EnableTlsParams, FixPortConflictParams, RenewCertificateParams } from '../../domain/guestScriptContracts';
 
 export type FixStep =
   | { script: 'fix-port-conflict'; params: FixPortConflictParams; reason: string; needsVmRestart: false }

@@ -9,7 +9,7 @@ import { repairInstanceId } from '../../src/domain/instanceId';
 import { describeProblems, validateRepairRequest } from '../../src/domain/repairRequest';
 import { isInScope, parseScopes } from '../../src/domain/scope';
 import { parseVmResourceId } from '../../src/domain/vmResourceId';
-import { isOptedOut } from '../../src/orchestration/preflightDecision';
+import { isOptedOut } from '../../src/orchestration/decisions/preflight';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
 const vmIn = (rg: string, name = 'web01') => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;

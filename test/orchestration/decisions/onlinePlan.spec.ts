@@ -1,5 +1,5 @@
-import { articleOrderSteps, planOnlineRepair, tlsRevertedFinding } from '../../src/orchestration/onlineRepairPlan';
-import { diagnosis, healthyDiagnosis } from '../support/diagnoseFixtures';
+import { articleOrderSteps, planOnlineRepair, tlsRevertedFinding } from '../../../src/orchestration/decisions/onlinePlan';
+import { diagnosis, healthyDiagnosis } from '../../support/diagnoseFixtures';
 
 const now = new Date('2026-06-01T00:00:00Z');
 const plan = (d = healthyDiagnosis(), allowLegacyTls = false) => planOnlineRepair(d, { allowLegacyTls, now });

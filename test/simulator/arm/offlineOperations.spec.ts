@@ -4,9 +4,9 @@
  * copies keeping what their source carries; tags on disks.
  */
 import type { ComputeManagementClient, VirtualMachine } from '@azure/arm-compute';
-import { classifyAzureError } from '../../src/azure/errors';
-import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
-import { RG, SUB, standardWorld, type StandardWorld } from '../fixtures/arm/standardWorld';
+import { classifyAzureError } from '../../../src/azure/errors';
+import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
+import { RG, SUB, standardWorld, type StandardWorld } from '../../fixtures/arm/standardWorld';
 
 let w: StandardWorld;
 let compute: ComputeManagementClient;

@@ -12,11 +12,11 @@
  * Sources that cannot be read as addresses (a service tag other than VirtualNetwork/AzureLoadBalancer) make the
  * level unverified: the repair must then not say the exposure is fixed.
  */
-import { sameIdentity } from '../domain/identity';
-import { Cidr, isPrivateBlock, parseCidr } from '../domain/ipAddress';
-import { Finding } from '../domain/repairStatus';
-import { DEFAULT_SOURCE_PREFIX_LIMITS, SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from '../domain/sourceCidrPolicy';
-import { NetworkFacts, NsgView, SecurityRuleSnapshot } from '../domain/vmFacts';
+import { sameIdentity } from '../../domain/identity';
+import { Cidr, isPrivateBlock, parseCidr } from '../../domain/ipAddress';
+import { Finding } from '../../domain/repairStatus';
+import { DEFAULT_SOURCE_PREFIX_LIMITS, SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from '../../domain/sourceCidrPolicy';
+import { NetworkFacts, NsgView, SecurityRuleSnapshot } from '../../domain/vmFacts';
 import { inboundRulesFor, isWorldPrefix } from './nsgAssessment';
 
 export type ExposureAfterRestriction =

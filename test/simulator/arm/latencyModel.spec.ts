@@ -4,7 +4,7 @@ import {
   SHORT_OPERATION_THRESHOLD_MS,
   withLatencyOverrides,
   type LatencyOperation,
-} from '../../src/simulator/latencyModel';
+} from '../../../src/simulator/latencyModel';
 
 test('every figure is positive, has a source and a basis, and the model cannot be changed', () => {
   for (const [name, figure] of Object.entries(LATENCY_MODEL)) {

@@ -3,14 +3,14 @@
  * the harness would give the VM's endpoint, on the virtual clock. Shows the guest following the simulated ARM
  * (a restart applies SCHANNEL, runs Group Policy, brings services back).
  */
-import { readGuestScript, startGuestScript } from '../../src/guest/runCommandChannel';
-import { loadGuestScript } from '../../src/guest/scriptCatalog';
-import type { GuestScriptName, GuestScripts } from '../../src/guest/scriptContracts';
-import { parseGuestResult } from '../../src/guest/scriptResults';
-import { toRunCommandParameters } from '../../src/guest/scriptParameters';
-import { createSimulatedArmClients, SimulatedArm } from '../../src/simulator/arm';
-import { attachSimulatedGuest, guestPortBehaviours, rdpEndpoint, SimulatedWindowsGuest, type WindowsGuestSpec } from '../../src/simulator/guest';
-import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
+import { readGuestScript, startGuestScript } from '../../../src/guest/runCommandChannel';
+import { loadGuestScript } from '../../../src/guest/scriptCatalog';
+import type { GuestScriptName, GuestScripts } from '../../../src/guest/scriptContracts';
+import { parseGuestResult } from '../../../src/guest/scriptResults';
+import { toRunCommandParameters } from '../../../src/guest/scriptParameters';
+import { createSimulatedArmClients, SimulatedArm } from '../../../src/simulator/arm';
+import { attachSimulatedGuest, guestPortBehaviours, rdpEndpoint, SimulatedWindowsGuest, type WindowsGuestSpec } from '../../../src/simulator/guest';
+import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
 
 const SUB = '6f0c2e8a-1b7d-4c3e-9a5f-2d8e7b6c4a10';
 const RG = 'rg-rdp-prod';

@@ -8,22 +8,22 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ActivityDeps } from '../../src/activities/deps';
-import { getSnapshotState } from '../../src/activities/getSnapshotState';
-import { openNsgPort } from '../../src/activities/openNsgPort';
-import { readVm } from '../../src/activities/readVm';
-import { readVmNetwork } from '../../src/activities/readVmNetwork';
-import { readVmPower } from '../../src/activities/readVmPower';
-import { restartVm } from '../../src/activities/restartVm';
-import { restrictNsgRule } from '../../src/activities/restrictNsgRule';
-import { startOsDiskSnapshot } from '../../src/activities/startOsDiskSnapshot';
-import { DEFAULT_LRO_POLL_INTERVAL_MS } from '../../src/azure/clients';
-import type { VmFacts } from '../../src/domain/vmFacts';
-import { deleteGuestScript, readGuestScript, startGuestScript } from '../../src/guest/runCommandChannel';
-import { LATENCY_MODEL, RETRY_AFTER } from '../../src/simulator/latencyModel';
-import { standardWorld, type StandardWorld } from '../fixtures/arm/standardWorld';
+import type { ActivityDeps } from '../../../src/activities/deps';
+import { getSnapshotState } from '../../../src/activities/getSnapshotState';
+import { openNsgPort } from '../../../src/activities/openNsgPort';
+import { readVm } from '../../../src/activities/readVm';
+import { readVmNetwork } from '../../../src/activities/readVmNetwork';
+import { readVmPower } from '../../../src/activities/readVmPower';
+import { restartVm } from '../../../src/activities/restartVm';
+import { restrictNsgRule } from '../../../src/activities/restrictNsgRule';
+import { startOsDiskSnapshot } from '../../../src/activities/startOsDiskSnapshot';
+import { DEFAULT_LRO_POLL_INTERVAL_MS } from '../../../src/azure/clients';
+import type { VmFacts } from '../../../src/domain/vmFacts';
+import { deleteGuestScript, readGuestScript, startGuestScript } from '../../../src/guest/runCommandChannel';
+import { LATENCY_MODEL, RETRY_AFTER } from '../../../src/simulator/latencyModel';
+import { standardWorld, type StandardWorld } from '../../fixtures/arm/standardWorld';
 
-const HOST_TIMEOUT_MS = parseTimeSpan(JSON.parse(readFileSync(join(__dirname, '../../host.json'), 'utf8')).functionTimeout);
+const HOST_TIMEOUT_MS = parseTimeSpan(JSON.parse(readFileSync(join(__dirname, '../../../host.json'), 'utf8')).functionTimeout);
 const BUDGET_MS = HOST_TIMEOUT_MS / 5;
 
 function parseTimeSpan(value: string): number {

@@ -1,6 +1,6 @@
 /** Which address the probe dials, and what to say when there is none (pure). */
-import { ProbeAddressKind } from '../domain/config';
-import { NetworkFacts } from '../domain/vmFacts';
+import { ProbeAddressKind } from '../../domain/config';
+import { NetworkFacts } from '../../domain/vmFacts';
 
 export type ProbeTarget = { ok: true; address: string; kind: ProbeAddressKind } | { ok: false; reason: string };
 

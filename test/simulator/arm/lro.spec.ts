@@ -4,10 +4,10 @@
  */
 
 import { restorePoller as restoreComputePoller } from '@azure/arm-compute';
-import { AzureOperationError } from '../../src/azure/errors';
-import { awaitShortLro, pollLroOnce, startLro } from '../../src/azure/lro';
-import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
-import { RG, SUB, standardWorld, type StandardWorld } from '../fixtures/arm/standardWorld';
+import { AzureOperationError } from '../../../src/azure/errors';
+import { awaitShortLro, pollLroOnce, startLro } from '../../../src/azure/lro';
+import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
+import { RG, SUB, standardWorld, type StandardWorld } from '../../fixtures/arm/standardWorld';
 
 let w: StandardWorld;
 beforeEach(() => {

@@ -2,7 +2,7 @@
  * When RDP had to move to another port (the holder of its port could not be stopped), the NSGs must admit the
  * new port exactly as they admitted the old one: same sources, at each level that filters. Pure.
  */
-import { NetworkFacts, NsgView, OpenPortRuleInput } from '../domain/vmFacts';
+import { NetworkFacts, NsgView, OpenPortRuleInput } from '../../domain/vmFacts';
 import { portMatches } from './nsgAssessment';
 
 export function ruleNameForPort(port: number): string {

@@ -4,8 +4,8 @@
  * level with no NSG filters nothing. "Open to the world" means an Allow rule whose source is `*`, `Internet`,
  * `0.0.0.0/0` or `::/0` wins for an arbitrary Internet address at every level.
  */
-import { cidrContains, isPublicAddress, parseCidr, parseIp } from '../domain/ipAddress';
-import { NetworkFacts, NsgRuleView, NsgView } from '../domain/vmFacts';
+import { cidrContains, isPublicAddress, parseCidr, parseIp } from '../../domain/ipAddress';
+import { NetworkFacts, NsgRuleView, NsgView } from '../../domain/vmFacts';
 
 const WORLD_PREFIXES = new Set(['*', 'internet', '0.0.0.0/0', '::/0', 'any', '0.0.0.0/0.0.0.0']);
 

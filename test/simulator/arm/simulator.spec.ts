@@ -5,11 +5,11 @@
  */
 
 import { RestError } from '@azure/core-rest-pipeline';
-import { awaitShortLro } from '../../src/azure/lro';
-import { AzureOperationError, classifyAzureError } from '../../src/azure/errors';
-import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
-import type { ArmChange } from '../../src/simulator/arm';
-import { RG, SUB, standardWorld, type StandardWorld } from '../fixtures/arm/standardWorld';
+import { awaitShortLro } from '../../../src/azure/lro';
+import { AzureOperationError, classifyAzureError } from '../../../src/azure/errors';
+import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
+import type { ArmChange } from '../../../src/simulator/arm';
+import { RG, SUB, standardWorld, type StandardWorld } from '../../fixtures/arm/standardWorld';
 
 let w: StandardWorld;
 beforeEach(() => {

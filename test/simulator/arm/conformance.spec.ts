@@ -17,14 +17,14 @@ import { join, relative } from 'node:path';
 import { ComputeManagementClient } from '@azure/arm-compute';
 import { NetworkManagementClient } from '@azure/arm-network';
 import type { HttpClient, PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
-import { createArmClients } from '../../src/azure/clients';
-import { SimulatedCredential, type SimulatedArm } from '../../src/simulator/arm';
-import { API_VERSIONS } from '../../src/simulator/arm/http/apiVersions';
-import { FAST_RETRY_OPTIONS } from '../../src/simulator/arm/clients';
-import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
-import { RG, SUB, standardWorld, type StandardWorld } from '../fixtures/arm/standardWorld';
+import { createArmClients } from '../../../src/azure/clients';
+import { SimulatedCredential, type SimulatedArm } from '../../../src/simulator/arm';
+import { API_VERSIONS } from '../../../src/simulator/arm/http/apiVersions';
+import { FAST_RETRY_OPTIONS } from '../../../src/simulator/arm/clients';
+import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
+import { RG, SUB, standardWorld, type StandardWorld } from '../../fixtures/arm/standardWorld';
 
-const ROOT = join(__dirname, '../..');
+const ROOT = join(__dirname, '../../..');
 const SPECS = join(ROOT, 'test/fixtures/arm/specs');
 
 interface Exchange {

@@ -1,7 +1,7 @@
-import { RdpProbeResult } from '../../src/domain/rdpProbe';
-import { decideOutcome, VerifyFacts } from '../../src/orchestration/decisions/outcome';
-import { notRunningOutcome, rejectionFor } from '../../src/orchestration/preflightDecision';
-import { VmFacts } from '../../src/domain/vmFacts';
+import { RdpProbeResult } from '../../../src/domain/rdpProbe';
+import { decideOutcome, VerifyFacts } from '../../../src/orchestration/decisions/outcome';
+import { notRunningOutcome, rejectionFor } from '../../../src/orchestration/decisions/preflight';
+import { VmFacts } from '../../../src/domain/vmFacts';
 
 function probe(verdict: RdpProbeResult['verdict'], extra: Partial<RdpProbeResult> = {}): RdpProbeResult {
   return {

@@ -1,4 +1,4 @@
-import { snapshotProgress, snapshotReadiness } from '../../src/orchestration/decisions/snapshotReadiness';
+import { snapshotProgress, snapshotReadiness } from '../../../src/orchestration/decisions/snapshotReadiness';
 
 const id = '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/snapshots/web01-snap';
 const state = (provisioningState: string, completionPercent: number | null) => ({ snapshotId: id, provisioningState, completionPercent });

@@ -1,5 +1,5 @@
-import { NsgRuleView, NsgView } from '../../src/domain/vmFacts';
-import { assessRdpExposure, decideForAddress, portMatches, withRestrictedSources } from '../../src/orchestration/nsgAssessment';
+import { NsgRuleView, NsgView } from '../../../src/domain/vmFacts';
+import { assessRdpExposure, decideForAddress, portMatches, withRestrictedSources } from '../../../src/orchestration/decisions/nsgAssessment';
 
 function rule(partial: Partial<NsgRuleView> & Pick<NsgRuleView, 'name' | 'priority'>): NsgRuleView {
   return {

@@ -5,17 +5,17 @@
  */
 import { createHttpHeaders, createPipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { EffectiveNetworkSecurityGroup } from '@azure/arm-network';
-import type { ActivityDeps } from '../../src/activities/deps';
-import { getSnapshotState } from '../../src/activities/getSnapshotState';
-import { nsgViewsFromEffective } from '../../src/activities/networkFactsFromArm';
-import { readVm } from '../../src/activities/readVm';
-import { readVmNetwork } from '../../src/activities/readVmNetwork';
-import { startOsDiskSnapshot } from '../../src/activities/startOsDiskSnapshot';
-import { classifyAzureError } from '../../src/azure/errors';
-import { createSimulatedArmClients, SimulatedArm } from '../../src/simulator/arm';
-import { LATENCY_MODEL, RETRY_AFTER } from '../../src/simulator/latencyModel';
-import { RG, SUB, standardWorld, type StandardWorld } from '../fixtures/arm/standardWorld';
-import effectiveExample from '../fixtures/arm/specs/network/NetworkInterfaceEffectiveNSGList.json';
+import type { ActivityDeps } from '../../../src/activities/deps';
+import { getSnapshotState } from '../../../src/activities/getSnapshotState';
+import { nsgViewsFromEffective } from '../../../src/activities/networkFactsFromArm';
+import { readVm } from '../../../src/activities/readVm';
+import { readVmNetwork } from '../../../src/activities/readVmNetwork';
+import { startOsDiskSnapshot } from '../../../src/activities/startOsDiskSnapshot';
+import { classifyAzureError } from '../../../src/azure/errors';
+import { createSimulatedArmClients, SimulatedArm } from '../../../src/simulator/arm';
+import { LATENCY_MODEL, RETRY_AFTER } from '../../../src/simulator/latencyModel';
+import { RG, SUB, standardWorld, type StandardWorld } from '../../fixtures/arm/standardWorld';
+import effectiveExample from '../../fixtures/arm/specs/network/NetworkInterfaceEffectiveNSGList.json';
 
 let w: StandardWorld;
 beforeEach(() => {
@@ -205,7 +205,7 @@ test('the Run Command 404 names the resource path as ARM does', async () => {
 });
 
 test('the product matches a rule read back as /32 in the effective rules with its bare address in the rule resource', async () => {
-  const { restrictNsgRule } = await import('../../src/activities/restrictNsgRule');
+  const { restrictNsgRule } = await import('../../../src/activities/restrictNsgRule');
   await send('PUT', rulePath('AllowRDP'), NETWORK_VERSION, rule({ priority: 300, sourceAddressPrefixes: ['Internet', '203.0.113.9'] }));
   const network = createSimulatedArmClients(w.arm).network(SUB);
   const effective = await network.networkInterfaces.listEffectiveNetworkSecurityGroups(RG, 'web01-nic', { updateIntervalInMs: 1 });

@@ -1,7 +1,7 @@
 /** Whether a VM may be repaired at all, decided from what preflight read (pure). */
-import { Outcome } from '../domain/repairStatus';
-import { isOptedOut, OPT_OUT_TAG } from '../domain/optOutTag';
-import { VmFacts } from '../domain/vmFacts';
+import { Outcome } from '../../domain/repairStatus';
+import { isOptedOut, OPT_OUT_TAG } from '../../domain/optOutTag';
+import { VmFacts } from '../../domain/vmFacts';
 
 export { isOptedOut, OPT_OUT_TAG };
 

@@ -4,11 +4,11 @@
  */
 
 import { createHttpHeaders, createPipelineRequest, RestError } from '@azure/core-rest-pipeline';
-import { classifyAzureError } from '../../src/azure/errors';
-import { startLro } from '../../src/azure/lro';
-import { createSimulatedArmClients } from '../../src/simulator/arm';
-import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
-import { RG, SUB, standardWorld, type StandardWorld } from '../fixtures/arm/standardWorld';
+import { classifyAzureError } from '../../../src/azure/errors';
+import { startLro } from '../../../src/azure/lro';
+import { createSimulatedArmClients } from '../../../src/simulator/arm';
+import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
+import { RG, SUB, standardWorld, type StandardWorld } from '../../fixtures/arm/standardWorld';
 
 let w: StandardWorld;
 beforeEach(() => {

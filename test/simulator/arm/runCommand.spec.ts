@@ -5,11 +5,11 @@
  * Guests here are small test doubles of the RunCommandGuest port, so the ARM is tested on its own.
  */
 import { restorePoller, type VirtualMachineRunCommand } from '@azure/arm-compute';
-import { AzureOperationError } from '../../src/azure/errors';
-import { pollLroOnce, startLro } from '../../src/azure/lro';
-import { createSimulatedArmClients, RUN_COMMAND_ERRORS, RUN_COMMAND_PICKUP_MS, SimulatedArm, type RunCommandConcurrency, type RunCommandExecution, type RunCommandGuest } from '../../src/simulator/arm';
-import { EXTENSION_AGENT_TIMEOUT_MS } from '../../src/simulator/arm/runCommand/timing';
-import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
+import { AzureOperationError } from '../../../src/azure/errors';
+import { pollLroOnce, startLro } from '../../../src/azure/lro';
+import { createSimulatedArmClients, RUN_COMMAND_ERRORS, RUN_COMMAND_PICKUP_MS, SimulatedArm, type RunCommandConcurrency, type RunCommandExecution, type RunCommandGuest } from '../../../src/simulator/arm';
+import { EXTENSION_AGENT_TIMEOUT_MS } from '../../../src/simulator/arm/runCommand/timing';
+import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
 
 const SUB = '6f0c2e8a-1b7d-4c3e-9a5f-2d8e7b6c4a10';
 const RG = 'rg-rdp-prod';

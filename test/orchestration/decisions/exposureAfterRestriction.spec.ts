@@ -4,14 +4,14 @@
  * assessment's one-address test (assessRdpExposure.openToWorld) would say about the same rules: where they
  * disagree, calling the exposure fixed from it would claim more than was checked (or flag a real fix as open).
  */
-import { NsgRuleView, NsgView } from '../../src/domain/vmFacts';
+import { NsgRuleView, NsgView } from '../../../src/domain/vmFacts';
 import {
   exposureAfterRestrictionFinding,
   ExposureAfterRestriction,
   reassessExposureAfterRestriction,
   withWrittenSources,
-} from '../../src/orchestration/exposureAfterRestriction';
-import { assessRdpExposure } from '../../src/orchestration/nsgAssessment';
+} from '../../../src/orchestration/decisions/exposureAfterRestriction';
+import { assessRdpExposure } from '../../../src/orchestration/decisions/nsgAssessment';
 
 function rule(partial: Partial<NsgRuleView> & Pick<NsgRuleView, 'name' | 'priority'>): NsgRuleView {
   return { access: 'Allow', direction: 'Inbound', protocol: 'Tcp', sourcePrefixes: ['*'], destinationPorts: ['3389'], isDefault: false, usesApplicationSecurityGroups: false, ...partial };

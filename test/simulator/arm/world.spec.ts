@@ -4,10 +4,10 @@
  */
 
 import { RestError } from '@azure/core-rest-pipeline';
-import { SimulatedArm, createSimulatedArmClients, type ArmChange } from '../../src/simulator/arm';
-import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
-import { VirtualClock } from '../../src/simulator/virtualClock';
-import { RG, SUB, standardWorld } from '../fixtures/arm/standardWorld';
+import { SimulatedArm, createSimulatedArmClients, type ArmChange } from '../../../src/simulator/arm';
+import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
+import { VirtualClock } from '../../../src/simulator/virtualClock';
+import { RG, SUB, standardWorld } from '../../fixtures/arm/standardWorld';
 
 const fast = { updateIntervalInMs: 1 };
 

@@ -1,5 +1,5 @@
-import { NsgRuleView, NsgView } from '../../src/domain/vmFacts';
-import { planPortOpenings } from '../../src/orchestration/portOpening';
+import { NsgRuleView, NsgView } from '../../../src/domain/vmFacts';
+import { planPortOpenings } from '../../../src/orchestration/decisions/portOpening';
 
 function rule(name: string, priority: number, ports: string[], sources: string[], access: 'Allow' | 'Deny' = 'Allow'): NsgRuleView {
   return { name, priority, access, direction: 'Inbound', protocol: 'Tcp', sourcePrefixes: sources, destinationPorts: ports, isDefault: false, usesApplicationSecurityGroups: false };
