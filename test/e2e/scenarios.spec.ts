@@ -259,7 +259,7 @@ describe('online repair details', () => {
 describe('online repair when things go wrong', () => {
   it('waits out a Run Command "another command is running" 409 and still repairs', async () => {
     const { status, app } = await run('corrupt-certificate', {}, (a) =>
-      a.injectArmFault({ method: 'PUT', pathPattern: /runCommands\/rdpautorepair-2-renew-certificate/, status: 409, code: 'Conflict', message: 'Run command extension execution is in progress. Please wait for completion before invoking a run command.', times: 1 }),
+      a.injectArmFault({ method: 'PUT', pathPattern: /runCommands\/rdpautorepair-\w+-2-renew-certificate/, status: 409, code: 'Conflict', message: 'Run command extension execution is in progress. Please wait for completion before invoking a run command.', times: 1 }),
     );
     expect(status.outcome.kind).toBe('Repaired');
     expect(app.arm.requests().filter((r) => r.method === 'PUT' && /renew-certificate/.test(r.path) && r.status === 409)).toHaveLength(1);
