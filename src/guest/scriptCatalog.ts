@@ -16,6 +16,7 @@ export const GUEST_SCRIPT_NAMES = [
   'renew-certificate',
   'enable-tls',
   'restore-group-policy',
+  'boot-time',
 ] as const satisfies readonly GuestScriptName[];
 
 // A name missing from GUEST_SCRIPT_NAMES makes this type `false` and the assignment below a compile error.
@@ -24,7 +25,7 @@ const coversAllNames: CoversAllNames = true;
 void coversAllNames;
 
 /** Scripts that must never change the guest (statically checked by test/guest). */
-export const READ_ONLY_SCRIPTS = ['diagnose'] as const satisfies readonly GuestScriptName[];
+export const READ_ONLY_SCRIPTS = ['diagnose', 'boot-time'] as const satisfies readonly GuestScriptName[];
 
 export function isReadOnlyScript(name: GuestScriptName): boolean {
   return (READ_ONLY_SCRIPTS as readonly GuestScriptName[]).includes(name);
@@ -76,6 +77,7 @@ const PARAMETER_KINDS = {
   'renew-certificate': { BackupDirectory: 'string' },
   'enable-tls': { AllowLegacyTls: 'bool' },
   'restore-group-policy': { PreviousStart: 'int' },
+  'boot-time': {},
 } as const satisfies { readonly [N in GuestScriptName]: ParameterKinds<GuestScripts[N]['params']> };
 
 function toParameterList(kinds: Readonly<Record<string, GuestParameterType>>): readonly GuestScriptParameter[] {
@@ -89,6 +91,7 @@ export const GUEST_SCRIPT_PARAMETERS: Readonly<Record<GuestScriptName, readonly 
   'renew-certificate': toParameterList(PARAMETER_KINDS['renew-certificate']),
   'enable-tls': toParameterList(PARAMETER_KINDS['enable-tls']),
   'restore-group-policy': toParameterList(PARAMETER_KINDS['restore-group-policy']),
+  'boot-time': toParameterList(PARAMETER_KINDS['boot-time']),
 });
 
 /**

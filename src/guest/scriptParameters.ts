@@ -66,6 +66,7 @@ export const PARAMETER_RULES: { readonly [N in GuestScriptName]: { readonly [K i
   'enable-tls': {},
   // Service start types: 2 automatic, 3 manual, 4 disabled (0 and 1 are for drivers, never gpsvc).
   'restore-group-policy': { PreviousStart: { kind: 'range', min: 2, max: 4 } },
+  'boot-time': {},
 };
 
 function fail(script: GuestScriptName, parameter: string | null, message: string): never {

@@ -15,6 +15,7 @@ import type {
   GuestScripts,
   RenewCertificateResult,
   RestoreGroupPolicyResult,
+  BootTimeResult,
 } from './scriptContracts';
 
 const nullableString = z.string().nullable();
@@ -97,6 +98,12 @@ export const restoreGroupPolicyResultSchema = z.object({
   gpupdateExitCode: nullableInt,
 });
 
+export const bootTimeResultSchema = z.object({
+  script: z.literal('boot-time'),
+  // What the script prints: ToUniversalTime().ToString('s') + 'Z', culture-invariant.
+  lastBootUpTime: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'an ISO 8601 UTC instant with seconds'),
+});
+
 // Each schema's output type must be exactly the contract's type: a field added to, removed from or retyped in
 // scriptContracts.ts without the schema following (or the other way round) is a compile error here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -106,7 +113,8 @@ const schemasMatchContracts: [
   Same<z.infer<typeof renewCertificateResultSchema>, RenewCertificateResult>,
   Same<z.infer<typeof enableTlsResultSchema>, EnableTlsResult>,
   Same<z.infer<typeof restoreGroupPolicyResultSchema>, RestoreGroupPolicyResult>,
-] = [true, true, true, true, true];
+  Same<z.infer<typeof bootTimeResultSchema>, BootTimeResult>,
+] = [true, true, true, true, true, true];
 void schemasMatchContracts;
 
 export const GUEST_RESULT_SCHEMAS: { readonly [N in GuestScriptName]: z.ZodType<GuestScripts[N]['result']> } = {
@@ -115,6 +123,7 @@ export const GUEST_RESULT_SCHEMAS: { readonly [N in GuestScriptName]: z.ZodType<
   'renew-certificate': renewCertificateResultSchema,
   'enable-tls': enableTlsResultSchema,
   'restore-group-policy': restoreGroupPolicyResultSchema,
+  'boot-time': bootTimeResultSchema,
 };
 
 /**

@@ -9,6 +9,7 @@ import type { RunCommandParameter } from '../../arm/runCommand/runCommandState';
 import type { RunCommandOutcome } from '../../arm/runCommand/guestPort';
 import { bindScriptParameters, ParameterBindingError } from '../parameterBinding';
 import type { SimulatedWindowsGuest } from '../windowsGuest';
+import { bootTimeModel } from './bootTime';
 import { diagnoseModel } from './diagnose';
 import { enableTlsModel } from './enableTls';
 import { fixPortConflictModel } from './fixPortConflict';
@@ -22,6 +23,7 @@ export const SCRIPT_MODELS: { readonly [N in GuestScriptName]: ScriptModel<N> } 
   'renew-certificate': renewCertificateModel,
   'enable-tls': enableTlsModel,
   'restore-group-policy': restoreGroupPolicyModel,
+  'boot-time': bootTimeModel,
 });
 
 export function isGuestScriptName(name: string): name is GuestScriptName {
