@@ -146,6 +146,7 @@ interface Observed {
   diskWrites: number;
   strayRules: string[];
   virtualMs: number;
+  stalled: string | null;
 }
 
 function ruleKey(rule: SecurityRuleState): string {
@@ -161,7 +162,14 @@ async function runOnce(scenarioName: string, options: SimulatedAppOptions = {}, 
     for (const nsg of app.arm.world.store.networkSecurityGroups.values()) for (const r of nsg.rules) rulesBefore.set(`${nsg.id}/securityRules/${r.name}`.toLowerCase(), ruleKey(r));
     const armed = arm?.(app);
     const t0 = app.clock.nowMs();
-    const { status } = await app.runRepair(seeded.request);
+    let status: any;
+    let stalled: string | null = null;
+    try {
+      ({ status } = await app.runRepair(seeded.request));
+    } catch (err) {
+      // followRepair gives up after a bounded number of emulator steps, or when no work is left: a hang.
+      stalled = err instanceof Error ? err.message : String(err);
+    }
     const log = app.arm.requests();
     const changed = new Set<string>((status?.changes ?? []).map((c: { resourceId: string }) => c.resourceId.toLowerCase()));
     const strayRules: string[] = [];
@@ -181,6 +189,7 @@ async function runOnce(scenarioName: string, options: SimulatedAppOptions = {}, 
       strayRules,
       virtualMs: status ? Date.parse(status.lastUpdatedTime) - t0 : 0,
       delivered: armed?.delivered() ?? 0,
+      stalled,
     };
   } finally {
     await app.close();
@@ -202,6 +211,7 @@ function random(seed: number): () => number {
 function problems(fault: FaultClass, clean: CleanRun, run: Observed): string[] {
   const found: string[] = [];
   const status = run.status;
+  if (run.stalled) return [`the repair did not end: ${run.stalled}`];
   if (!status) return ['the repair was not accepted'];
   if (status.runtimeStatus !== 'Completed') found.push(`runtimeStatus ${status.runtimeStatus}`);
   const kind = status.outcome?.kind;
