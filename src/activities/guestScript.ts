@@ -1,11 +1,13 @@
 /**
  * Activities: run a guest script through Run Command (start, then read until it ends). The orchestrator waits
- * between reads with durable timers. A finished run is deleted from the VM as soon as its result is read, so
- * no Run Command resource outlives the repair. Values reach the script only as Run Command parameters.
+ * between reads with durable timers. A finished run's deletion is asked for as soon as its result is read; the
+ * sweep at the end of every repair confirms that none of its runs is left (a delete ARM accepted can still
+ * fail). Values reach the script only as Run Command parameters.
  */
+import { SweepGuestScriptsInput } from '../domain/activityContracts';
 import { ActivityResult } from '../domain/activityResult';
 import { GuestRunInput, GuestRunState } from '../domain/vmFacts';
-import { deleteGuestScript, readGuestScript, startGuestScript } from '../guest/runCommandChannel';
+import { deleteGuestScript, LeftGuestScript, readGuestScript, startGuestScript, sweepGuestScripts } from '../guest/runCommandChannel';
 import { GuestScriptVmNotRunningError } from '../guest/runCommandErrors';
 import { GuestScriptState } from '../guest/runCommandState';
 import { loadGuestScript } from '../guest/scriptCatalog';
@@ -75,12 +77,21 @@ export async function readGuestScriptActivity(input: GuestRunInput, deps: Activi
   }
 }
 
-/** Removes the finished run from the VM. Idempotent: a run already gone is fine. */
-export async function deleteGuestScriptActivity(input: GuestRunInput, deps: ActivityDeps): Promise<ActivityResult<{ deleted: boolean }>> {
+/** Asks for the finished run's removal. Idempotent: a run already gone, or already being deleted, is fine. */
+export async function deleteGuestScriptActivity(input: GuestRunInput, deps: ActivityDeps): Promise<ActivityResult<{ deleted: 'requested' | 'alreadyGone' | 'refusedVmNotRunning' }>> {
   try {
     const result = await deleteGuestScript(deps.arm, input.vmId, input.runName);
-    return ok({ deleted: result.outcome === 'deleted' });
+    return ok({ deleted: result.outcome === 'requested' ? 'requested' : result.outcome === 'notFound' ? 'alreadyGone' : 'refusedVmNotRunning' });
   } catch (err) {
     return settleAzureError(err, `delete ${input.script} run`, input.vmId);
+  }
+}
+
+/** One cleanup pass over this repair's runs on the VM (see sweepGuestScripts); `left` empty: none is left. */
+export async function sweepGuestScriptsActivity(input: SweepGuestScriptsInput, deps: ActivityDeps): Promise<ActivityResult<{ left: LeftGuestScript[] }>> {
+  try {
+    return ok({ left: await sweepGuestScripts(deps.arm, input.vmId, input.runNamePrefix) });
+  } catch (err) {
+    return settleAzureError(err, 'remove the Run Command runs left on the VM', input.vmId);
   }
 }

@@ -7,7 +7,7 @@ import { ACTIVITY_NAMES, ActivityInput, ActivityName, ActivityOutput } from '../
 import { ActivityResult } from '../domain/activityResult';
 import { ActivityDeps } from './deps';
 import { getSnapshotState } from './getSnapshotState';
-import { deleteGuestScriptActivity, readGuestScriptActivity, startGuestScriptActivity } from './guestScript';
+import { deleteGuestScriptActivity, readGuestScriptActivity, startGuestScriptActivity, sweepGuestScriptsActivity } from './guestScript';
 import { openNsgPort } from './openNsgPort';
 import { probeRdpActivity } from './probeRdp';
 import { readVm } from './readVm';
@@ -34,6 +34,7 @@ export const activityImplementations: ActivityImplementations = {
   startGuestScript: startGuestScriptActivity,
   readGuestScript: readGuestScriptActivity,
   deleteGuestScript: deleteGuestScriptActivity,
+  sweepGuestScripts: sweepGuestScriptsActivity,
 };
 
 export { ACTIVITY_NAMES };

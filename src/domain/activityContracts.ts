@@ -42,6 +42,17 @@ export interface ReadVmPowerInput {
   vmId: string;
 }
 
+export interface SweepGuestScriptsInput {
+  vmId: string;
+  /** This repair's run names start with it (guestRunNames.ts); runs of other repairs are never touched. */
+  runNamePrefix: string;
+}
+
+/** A run command still on the VM after a sweep pass, and what the pass did about it (deleting: wait; refused: it cannot be removed now). */
+export type LeftGuestRun =
+  | { runName: string; state: 'deleting' | 'deleteRequested' }
+  | { runName: string; state: 'refused'; detail: string };
+
 export interface ActivityContracts {
   readVm: { input: ReadVmInput; output: ReadVmResult };
   readVmNetwork: { input: ReadVmNetworkInput; output: NetworkFacts };
@@ -54,7 +65,8 @@ export interface ActivityContracts {
   readVmPower: { input: ReadVmPowerInput; output: VmPowerReading };
   startGuestScript: { input: GuestRunInput; output: GuestRunState };
   readGuestScript: { input: GuestRunInput; output: GuestRunState };
-  deleteGuestScript: { input: GuestRunInput; output: { deleted: boolean } };
+  deleteGuestScript: { input: GuestRunInput; output: { deleted: 'requested' | 'alreadyGone' | 'refusedVmNotRunning' } };
+  sweepGuestScripts: { input: SweepGuestScriptsInput; output: { left: LeftGuestRun[] } };
 }
 
 export type ActivityName = keyof ActivityContracts;
@@ -75,6 +87,7 @@ export const ACTIVITY_NAMES = [
   'startGuestScript',
   'readGuestScript',
   'deleteGuestScript',
+  'sweepGuestScripts',
 ] as const satisfies readonly ActivityName[];
 
 // Compile-time proof that ACTIVITY_NAMES lists every key of the map (a missing one makes this `never`).

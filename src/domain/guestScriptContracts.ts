@@ -4,7 +4,14 @@
  * mismatch is a compile error rather than a surprise on a broken VM at 3 a.m.
  */
 
-export type GuestScriptName = 'diagnose' | 'fix-port-conflict' | 'renew-certificate' | 'enable-tls' | 'restore-group-policy' | 'offline-repair';
+export type GuestScriptName =
+  | 'diagnose'
+  | 'fix-port-conflict'
+  | 'renew-certificate'
+  | 'enable-tls'
+  | 'restore-group-policy'
+  | 'boot-time'
+  | 'offline-repair';
 
 /** One registry (or other) value a write script replaced. */
 export interface RecordedChange {
@@ -109,6 +116,17 @@ export interface DiagnoseResult {
   firewall: { ruleName: string; enabled: boolean | null; localPorts: string | null };
 }
 
+// ---------------------------------------------------------------- boot-time (read-only)
+
+export type BootTimeParams = Record<string, never>;
+
+/** When Windows last booted, to prove that a restart really happened (the instance view carries no boot time). */
+export interface BootTimeResult {
+  script: 'boot-time';
+  /** Win32_OperatingSystem.LastBootUpTime in UTC, ISO 8601 with seconds ('2026-01-05T03:00:00Z'). */
+  lastBootUpTime: string;
+}
+
 // ---------------------------------------------------------------- fixes (each records what it replaced)
 
 export interface FixResultBase {
@@ -175,6 +193,7 @@ export interface GuestScripts {
   'enable-tls': { params: EnableTlsParams; result: EnableTlsResult };
   'restore-group-policy': { params: RestoreGroupPolicyParams; result: RestoreGroupPolicyResult };
   'offline-repair': { params: OfflineRepairParams; result: OfflineRepairResult };
+  'boot-time': { params: BootTimeParams; result: BootTimeResult };
 }
 
 // ---------------------------------------------------------------- offline repair (runs on a rescue VM)

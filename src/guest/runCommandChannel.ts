@@ -6,13 +6,17 @@
  *   startGuestScript   GET the run command by name; if absent, PUT it with asyncExecution and return once ARM
  *                      accepted it (the initial response only). Idempotent: a re-run finds the run it started.
  *   readGuestScript    GET with $expand=instanceView -> a typed state (runCommandState.ts).
- *   deleteGuestScript  DELETE, accepted; a run command that is not there is fine.
+ *   deleteGuestScript  DELETE, accepted (not yet done: ARM may still fail the delete); absent is fine.
+ *   sweepGuestScripts  lists the VM's runs of one repair (a name prefix) and asks again for the removal of each
+ *                      one that is still there and not being deleted; the orchestrator calls it, with durable
+ *                      timers between calls, until nothing is left: that is how a delete is confirmed.
  *
  * The script text and its parameters travel separately (`source.script`, `parameters` [{name, value}]); Run
  * Command passes the parameters to the script as named arguments, so nothing is ever spliced into script text.
  */
 import type { VirtualMachineRunCommand } from '@azure/arm-compute';
 import type { ArmClients } from '../azure/clients';
+import type { LeftGuestRun } from '../domain/activityContracts';
 import { AzureOperationError, classifyAzureError } from '../azure/errors';
 import { parseVmResourceId } from '../azure/resourceId';
 import { GuestScriptBusyError, GuestScriptNameInUseError, GuestScriptVmNotRunningError } from './runCommandErrors';
@@ -44,7 +48,18 @@ export interface StartedGuestScript {
   submittedAt: string | null;
 }
 
-export type DeletedGuestScript = { outcome: 'deleted' | 'notFound' } | { outcome: 'vmNotRunning'; message: string };
+/** `requested`: ARM accepted the DELETE; only a later read (sweepGuestScripts) shows whether the run is gone. */
+export type DeletedGuestScript = { outcome: 'requested' | 'notFound' } | { outcome: 'vmNotRunning'; message: string };
+
+/** A run command of this app on the VM, as the list shows it. */
+export interface ListedGuestScript {
+  runName: string;
+  /** ARM's provisioningState (Succeeded, Failed, Deleting, ...); '' when absent. */
+  provisioningState: string;
+}
+
+/** One run still on the VM after a sweep pass, and what the pass did about it. */
+export type LeftGuestScript = LeftGuestRun;
 
 /** A floor for the orchestrator's wait after GuestScriptBusyError: Run Command's ~20 s minimum plus pickup. */
 export const BUSY_RETRY_FLOOR_MS = 30_000;
@@ -99,9 +114,10 @@ export async function deleteGuestScript(arm: ArmClients, vmId: string, runName: 
     const poller = arm.compute(vm.subscriptionId).virtualMachineRunCommands.delete(vm.resourceGroup, vm.name, runName, {
       updateIntervalInMs: arm.lroPollIntervalMs,
     });
-    // Accepted is enough: removing the extension takes seconds and nothing waits on it.
+    // Accepted is not done: the delete's operation can still end Failed and leave the run on the VM. Waiting
+    // for it here would hold the activity for as long as the guest agent takes; sweepGuestScripts confirms it.
     await poller.submitted();
-    return { outcome: 'deleted' };
+    return { outcome: 'requested' };
   } catch (err) {
     const classified = typedError(classifyAzureError(err, DELETE, vmId));
     if (classified.statusCode === 404) return { outcome: 'notFound' };
@@ -110,18 +126,40 @@ export async function deleteGuestScript(arm: ArmClients, vmId: string, runName: 
   }
 }
 
-/** Names of the run commands this app left on the VM (for cleanup after a crash). */
-export async function listGuestScripts(arm: ArmClients, vmId: string): Promise<string[]> {
+/** The run commands this app created on the VM (its owner tag), optionally only those whose name starts with `prefix`. */
+export async function listGuestScripts(arm: ArmClients, vmId: string, prefix = ''): Promise<ListedGuestScript[]> {
   const vm = parseVmResourceId(vmId);
   try {
-    const names: string[] = [];
+    const found: ListedGuestScript[] = [];
     for await (const runCommand of arm.compute(vm.subscriptionId).virtualMachineRunCommands.listByVirtualMachine(vm.resourceGroup, vm.name)) {
-      if (runCommand.tags?.[OWNER_TAG] === OWNER_TAG_VALUE && runCommand.name) names.push(runCommand.name);
+      const name = runCommand.name ?? '';
+      if (runCommand.tags?.[OWNER_TAG] !== OWNER_TAG_VALUE || name === '' || !name.startsWith(prefix)) continue;
+      found.push({ runName: name, provisioningState: runCommand.provisioningState ?? '' });
     }
-    return names;
+    return found;
   } catch (err) {
     throw classifyAzureError(err, 'list guest scripts', vmId);
   }
+}
+
+/**
+ * One pass of the cleanup: every run of this app whose name starts with `prefix` that is still on the VM. A run
+ * being deleted is left to its delete; any other (a delete that ended Failed, or one never sent) is asked for
+ * again. Idempotent: a DELETE of a run already being deleted joins that delete. An empty answer means none is left.
+ */
+export async function sweepGuestScripts(arm: ArmClients, vmId: string, prefix: string): Promise<LeftGuestScript[]> {
+  if (prefix === '') throw new RangeError('a sweep needs a run name prefix: it never removes runs of other repairs');
+  const left: LeftGuestScript[] = [];
+  for (const run of await listGuestScripts(arm, vmId, prefix)) {
+    if (run.provisioningState.toLowerCase() === 'deleting') {
+      left.push({ runName: run.runName, state: 'deleting' });
+      continue;
+    }
+    const deleted = await deleteGuestScript(arm, vmId, run.runName);
+    if (deleted.outcome === 'requested') left.push({ runName: run.runName, state: 'deleteRequested' });
+    else if (deleted.outcome === 'vmNotRunning') left.push({ runName: run.runName, state: 'refused', detail: deleted.message });
+  }
+  return left;
 }
 
 async function getRunCommand(arm: ArmClients, vmId: string, runName: string, withInstanceView: boolean, operation: string): Promise<VirtualMachineRunCommand | undefined> {

@@ -18,6 +18,7 @@ export const GUEST_SCRIPT_NAMES = [
   'restore-group-policy',
   // Runs on a rescue VM against the attached copy of a broken VM's OS disk, not on the broken VM itself.
   'offline-repair',
+  'boot-time',
 ] as const satisfies readonly GuestScriptName[];
 
 // A name missing from GUEST_SCRIPT_NAMES makes this type `false` and the assignment below a compile error.
@@ -26,7 +27,7 @@ const coversAllNames: CoversAllNames = true;
 void coversAllNames;
 
 /** Scripts that must never change the guest (statically checked by test/guest). */
-export const READ_ONLY_SCRIPTS = ['diagnose'] as const satisfies readonly GuestScriptName[];
+export const READ_ONLY_SCRIPTS = ['diagnose', 'boot-time'] as const satisfies readonly GuestScriptName[];
 
 /**
  * Scripts that run on a rescue VM against an attached copy of a broken VM's OS disk (statically held to the
@@ -89,6 +90,7 @@ const PARAMETER_KINDS = {
   'enable-tls': { AllowLegacyTls: 'bool' },
   'restore-group-policy': { PreviousStart: 'int' },
   'offline-repair': { Lun: 'int', DiskSizeGiB: 'int', Generation: 'int', RunId: 'string', DetectOnly: 'bool', AllowLegacyTls: 'bool' },
+  'boot-time': {},
 } as const satisfies { readonly [N in GuestScriptName]: ParameterKinds<GuestScripts[N]['params']> };
 
 function toParameterList(kinds: Readonly<Record<string, GuestParameterType>>): readonly GuestScriptParameter[] {
@@ -103,6 +105,7 @@ export const GUEST_SCRIPT_PARAMETERS: Readonly<Record<GuestScriptName, readonly 
   'enable-tls': toParameterList(PARAMETER_KINDS['enable-tls']),
   'restore-group-policy': toParameterList(PARAMETER_KINDS['restore-group-policy']),
   'offline-repair': toParameterList(PARAMETER_KINDS['offline-repair']),
+  'boot-time': toParameterList(PARAMETER_KINDS['boot-time']),
 });
 
 /**

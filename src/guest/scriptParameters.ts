@@ -77,6 +77,7 @@ export const PARAMETER_RULES: { readonly [N in GuestScriptName]: { readonly [K i
     // It becomes part of a registry key name (the loaded hives) and of a folder name: letters, digits, dash.
     RunId: { kind: 'pattern', pattern: '^[A-Za-z0-9-]{1,36}$', description: 'letters, digits and dashes (1-36 characters)' },
   },
+  'boot-time': {},
 };
 
 function fail(script: GuestScriptName, parameter: string | null, message: string): never {

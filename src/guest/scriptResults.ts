@@ -16,6 +16,7 @@ import type {
   OfflineRepairResult,
   RenewCertificateResult,
   RestoreGroupPolicyResult,
+  BootTimeResult,
 } from './scriptContracts';
 
 const nullableString = z.string().nullable();
@@ -128,6 +129,12 @@ export const offlineRepairResultSchema = z.object({
   reportPath: nullableString,
 });
 
+export const bootTimeResultSchema = z.object({
+  script: z.literal('boot-time'),
+  // What the script prints: ToUniversalTime().ToString('s') + 'Z', culture-invariant.
+  lastBootUpTime: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'an ISO 8601 UTC instant with seconds'),
+});
+
 // Each schema's output type must be exactly the contract's type: a field added to, removed from or retyped in
 // scriptContracts.ts without the schema following (or the other way round) is a compile error here.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -138,7 +145,8 @@ const schemasMatchContracts: [
   Same<z.infer<typeof enableTlsResultSchema>, EnableTlsResult>,
   Same<z.infer<typeof restoreGroupPolicyResultSchema>, RestoreGroupPolicyResult>,
   Same<z.infer<typeof offlineRepairResultSchema>, OfflineRepairResult>,
-] = [true, true, true, true, true, true];
+  Same<z.infer<typeof bootTimeResultSchema>, BootTimeResult>,
+] = [true, true, true, true, true, true, true];
 void schemasMatchContracts;
 
 export const GUEST_RESULT_SCHEMAS: { readonly [N in GuestScriptName]: z.ZodType<GuestScripts[N]['result']> } = {
@@ -148,6 +156,7 @@ export const GUEST_RESULT_SCHEMAS: { readonly [N in GuestScriptName]: z.ZodType<
   'enable-tls': enableTlsResultSchema,
   'restore-group-policy': restoreGroupPolicyResultSchema,
   'offline-repair': offlineRepairResultSchema,
+  'boot-time': bootTimeResultSchema,
 };
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The repair flow, read top to bottom:
- *   preflight -> network -> baseline -> route -> online phase -> verify -> outcome.
+ *   preflight -> network -> baseline -> route -> online phase -> verify -> outcome -> sweep.
  * Each phase returns data: `continue` with what it learned, or `end` with an outcome; expected failures are
  * values, so every ending goes through `finish`, which settles the undo log and completes the outcome. Branch
  * decisions are pure functions in decisions/. The generator must stay deterministic: time comes from
@@ -18,6 +18,7 @@ import { assessExposure, networkPhase, restrictionsFor } from './phases/network'
 import { OnlineFacts, onlinePhase } from './phases/online';
 import { preflightPhase } from './phases/preflight';
 import { finish, newRepairStatus } from './statusModel';
+import { mayHaveLeftGuestRuns, sweepStep } from './steps/sweepStep';
 
 export const repairOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Gen<RepairStatus> {
   const { request, settings, repairId } = context.df.getInput<RepairOrchestrationInput>();
@@ -26,7 +27,9 @@ export const repairOrchestrator: OrchestrationHandler = function* (context: Orch
   const flow = new Flow(context, status, request, settings, repairId);
   try {
     const outcome = yield* repair(flow, port);
-    return finish(status, outcome, flow.now());
+    // Whatever the outcome, no Run Command run of this repair may outlive it.
+    const sweep = mayHaveLeftGuestRuns(status.timeline) ? yield* sweepStep(flow, request.vm.id) : null;
+    return finish(status, sweep ? { ...outcome, caveats: [...(outcome.caveats ?? []), sweep] } : outcome, flow.now());
   } finally {
     flow.publish();
   }

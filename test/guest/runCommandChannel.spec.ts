@@ -9,6 +9,7 @@ import {
   BUSY_RETRY_FLOOR_MS,
   deleteGuestScript,
   listGuestScripts,
+  sweepGuestScripts,
   readGuestScript,
   startGuestScript,
   type GuestScriptRequest,
@@ -200,12 +201,12 @@ test('delete: accepted while running (the script is terminated: reads Canceled w
     location: 'westeurope',
   });
   arm.clock.advanceBy(RUN_COMMAND_PICKUP_MS);
-  expect(await deleteGuestScript(clients, vmId, 'rdpar-fix-1')).toEqual({ outcome: 'deleted' });
+  expect(await deleteGuestScript(clients, vmId, 'rdpar-fix-1')).toEqual({ outcome: 'requested' });
   expect(await readGuestScript(clients, vmId, 'rdpar-fix-1')).toMatchObject({ kind: 'failed', executionState: 'Canceled' });
-  expect(await deleteGuestScript(clients, vmId, 'rdpar-fix-1')).toEqual({ outcome: 'deleted' });
+  expect(await deleteGuestScript(clients, vmId, 'rdpar-fix-1')).toEqual({ outcome: 'requested' });
   arm.clock.advanceBy(LATENCY_MODEL.runCommand.ms);
   expect(await readGuestScript(clients, vmId, 'rdpar-fix-1')).toEqual({ kind: 'notFound' });
-  expect(await deleteGuestScript(clients, vmId, 'never-existed')).toEqual({ outcome: 'deleted' });
+  expect(await deleteGuestScript(clients, vmId, 'never-existed')).toEqual({ outcome: 'requested' });
   expect(guest.holderOf(3389)?.name).toBe('W3SVC'); // terminated before it could act
 });
 
@@ -224,7 +225,23 @@ test('listGuestScripts names only the run commands this app created', async () =
   await startGuestScript(clients, vmId, diagnose(arm, 'rdpar-diag-1'));
   await clients.compute(SUB).virtualMachineRunCommands.createOrUpdate(RG, 'web01', 'someone-elses', { location: 'westeurope', source: { script: 'Get-Date' } }).submitted();
   arm.clock.advanceTo(t0 + 1);
-  expect(await listGuestScripts(clients, vmId)).toEqual(['rdpar-diag-1']);
+  expect(await listGuestScripts(clients, vmId)).toEqual([{ runName: 'rdpar-diag-1', provisioningState: 'Creating' }]);
+  expect(await listGuestScripts(clients, vmId, 'rdpar-other-')).toEqual([]);
+});
+
+test('a delete that ARM accepted and then failed leaves the run; the sweep sees it, asks again, and reports it gone', async () => {
+  const { arm, vmId, clients, t0 } = setup();
+  await startGuestScript(clients, vmId, diagnose(arm, 'rdpar-diag-1'));
+  arm.clock.advanceTo(t0 + LATENCY_MODEL.runCommand.ms);
+  arm.faults.failNextLro({ operation: 'virtualMachineRunCommands.delete', code: 'InternalExecutionError', message: 'An internal execution error occurred.' });
+  expect(await deleteGuestScript(clients, vmId, 'rdpar-diag-1')).toEqual({ outcome: 'requested' });
+  arm.clock.advanceBy(LATENCY_MODEL.resourceDelete.ms);
+  expect(await listGuestScripts(clients, vmId)).toEqual([{ runName: 'rdpar-diag-1', provisioningState: 'Succeeded' }]);
+  expect(await sweepGuestScripts(clients, vmId, 'rdpar-')).toEqual([{ runName: 'rdpar-diag-1', state: 'deleteRequested' }]);
+  expect(await sweepGuestScripts(clients, vmId, 'rdpar-')).toEqual([{ runName: 'rdpar-diag-1', state: 'deleting' }]);
+  arm.clock.advanceBy(LATENCY_MODEL.resourceDelete.ms);
+  expect(await sweepGuestScripts(clients, vmId, 'rdpar-')).toEqual([]);
+  await expect(sweepGuestScripts(clients, vmId, '')).rejects.toThrow(RangeError);
 });
 
 test('requests the channel refuses before calling Azure', async () => {

@@ -134,6 +134,7 @@ describe('GUEST_SCRIPT_PARAMETERS', () => {
   it('mirrors the *Params interfaces in declaration order', () => {
     expect(GUEST_SCRIPT_PARAMETERS).toEqual({
       diagnose: [],
+      'boot-time': [],
       'fix-port-conflict': [
         { name: 'ServiceName', type: 'string' },
         { name: 'RdpPort', type: 'int' },
@@ -154,9 +155,9 @@ describe('GUEST_SCRIPT_PARAMETERS', () => {
     expect(Object.isFrozen(GUEST_SCRIPT_PARAMETERS['fix-port-conflict'])).toBe(true);
   });
 
-  it('marks only diagnose as read-only', () => {
-    expect(READ_ONLY_SCRIPTS).toEqual(['diagnose']);
-    expect(GUEST_SCRIPT_NAMES.filter(isReadOnlyScript)).toEqual(['diagnose']);
+  it('marks only diagnose and boot-time as read-only', () => {
+    expect(READ_ONLY_SCRIPTS).toEqual(['diagnose', 'boot-time']);
+    expect(GUEST_SCRIPT_NAMES.filter(isReadOnlyScript)).toEqual(['diagnose', 'boot-time']);
   });
 
   it('marks only offline-repair as running on a rescue VM', () => {

@@ -18,7 +18,9 @@ const diagnoseOnly: RepairScript = {
     if (script !== 'diagnose') throw new Error(`unexpected guest script ${script}`);
     return ok({ state: 'succeeded', result: healthyDiagnosis() });
   },
-  [Activities.deleteGuestScript]: ok(null),
+  [Activities.deleteGuestScript]: ok({ deleted: 'requested' }),
+  // The closing sweep finds nothing left: each run's delete went through.
+  [Activities.sweepGuestScripts]: ok({ left: [] }),
 };
 
 /** A world-open RDP rule, a healthy guest: the repair snapshots the disk, restricts the rule and verifies. */

@@ -450,7 +450,7 @@ test('a script the simulator has no model for exits non-zero with stderr', () =>
 
 test('scripts are named by their text (line endings, BOM and outer whitespace aside); the app\'s own .ps1 files by default', () => {
   const texts = appScriptTexts();
-  expect(Object.keys(texts).sort()).toEqual(['diagnose', 'enable-tls', 'fix-port-conflict', 'offline-repair', 'renew-certificate', 'restore-group-policy']);
+  expect(Object.keys(texts).sort()).toEqual(['boot-time', 'diagnose', 'enable-tls', 'fix-port-conflict', 'offline-repair', 'renew-certificate', 'restore-group-policy']);
   for (const name of Object.keys(SCRIPT_MODELS) as GuestScriptName[]) {
     expect(identifyGuestScript(loadGuestScript(name), texts)).toBe(name);
     expect(identifyGuestScript(`\uFEFF${loadGuestScript(name).replace(/\n/g, '\r\n')}\r\n`, texts)).toBe(name);
@@ -458,9 +458,23 @@ test('scripts are named by their text (line endings, BOM and outer whitespace as
   expect(identifyGuestScript(`${loadGuestScript('diagnose')}\n# edited`, texts)).toBeUndefined();
 });
 
-test('every contract script has a model, and only diagnose is read-only', () => {
-  expect(Object.keys(SCRIPT_MODELS).sort()).toEqual(['diagnose', 'enable-tls', 'fix-port-conflict', 'offline-repair', 'renew-certificate', 'restore-group-policy']);
-  expect(Object.values(SCRIPT_MODELS).filter((m) => m.readOnly).map((m) => m.name)).toEqual(['diagnose']);
+test('every contract script has a model, and only diagnose and boot-time are read-only', () => {
+  expect(Object.keys(SCRIPT_MODELS).sort()).toEqual(['boot-time', 'diagnose', 'enable-tls', 'fix-port-conflict', 'offline-repair', 'renew-certificate', 'restore-group-policy']);
+  expect(Object.values(SCRIPT_MODELS).filter((m) => m.readOnly).map((m) => m.name)).toEqual(['diagnose', 'boot-time']);
+});
+
+describe('boot-time', () => {
+  it('reports the last boot in UTC to the second, changes nothing, and moves only when the guest boots', () => {
+    const guest = new SimulatedWindowsGuest({ uptimeMs: 2 * 86_400_000 }, { nowMs: NOW });
+    const before = guest.snapshot();
+    expect(run(guest, 'boot-time', {})).toEqual({ script: 'boot-time', lastBootUpTime: '2026-01-03T03:00:00Z' });
+    unchangedBut(guest, before);
+    guest.restartService('TermService', NOW + 1000);
+    expect(run(guest, 'boot-time', {}).lastBootUpTime).toBe('2026-01-03T03:00:00Z');
+    guest.shutdown(NOW + 60_000);
+    guest.boot(NOW + 90_500);
+    expect(run(guest, 'boot-time', {}).lastBootUpTime).toBe('2026-01-05T03:01:30Z');
+  });
 });
 
 describe('the result line as Windows PowerShell 5.1 writes it (issue 20, defect 8)', () => {

@@ -5,6 +5,7 @@
 import { GuestScriptName, GuestScripts, RecordedChange } from '../../domain/guestScriptContracts';
 import { GuestRunInput, GuestRunState } from '../../domain/vmFacts';
 import { Flow, Gen, PhaseResult, proceed } from '../flow';
+import { guestRunName, guestRunPrefix } from '../guestRunNames';
 
 export type GuestRunOutcome<N extends GuestScriptName> =
   | { ok: true; result: GuestScripts[N]['result'] }
@@ -12,7 +13,7 @@ export type GuestRunOutcome<N extends GuestScriptName> =
 
 export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: string, script: N, params: GuestScripts[N]['params'], why: string): Gen<PhaseResult<GuestRunOutcome<N>>> {
   const step = `guest:${script}`;
-  const runName = `rdpautorepair-${flow.nextSequence()}-${script}`;
+  const runName = guestRunName(guestRunPrefix(flow.status.startedAt), flow.nextSequence(), script);
   flow.begin(step, why);
   const input: GuestRunInput = {
     repairId: flow.repairId,
@@ -38,9 +39,9 @@ export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: st
     state = read.facts;
   }
   flow.status.guestRuns.push({ script, runName, ended: state.state === 'succeeded' ? 'succeeded' : state.failure, at: flow.now() });
-  // The run's resource is removed from the VM once read, so none outlives the repair.
-  const deleted = yield* flow.call('deleteGuestScript', input, step);
-  if (deleted.kind === 'end') return deleted;
+  // Removal is asked for once the result is read. A delete that fails, now or after ARM accepted it, does not
+  // end the repair: the sweep at its end removes what is left and says so when it cannot.
+  yield* flow.call('deleteGuestScript', input, step);
   if (state.state === 'failed') {
     flow.end(step, `${state.failure}: ${state.detail}`, 'failed');
     return proceed({ ok: false, failure: state.failure, detail: state.detail });

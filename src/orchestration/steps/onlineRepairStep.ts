@@ -14,7 +14,7 @@ import { articleOrderSteps, FixStep, OnlinePlan, tlsRevertedFinding } from '../d
 import { planPortOpenings } from '../decisions/portOpening';
 import { guestScriptStep } from './guestScriptStep';
 import { probeStep } from './probeStep';
-import { restartStep } from './restartStep';
+import { RestartResult, restartStep } from './restartStep';
 
 export interface OnlineRepairResult {
   port: number;
@@ -84,6 +84,8 @@ export function* onlineRepairStep(
   const openedRules: OpenPortRuleInput[] = [];
   let verify: RdpProbeResult | null = null;
   const caveats: Caveat[] = [];
+  // The boot time read after a restart is the "before" of the next one (article order), saving a Run Command run.
+  let bootTime: string | null = null;
   const probe = function* (why: string): Gen<PhaseResult<RdpProbeResult | null>> {
     if (!target.address) return proceed(null);
     const probed = yield* probeStep(flow, 'Verify', target.address, port, why);
@@ -106,7 +108,9 @@ export function* onlineRepairStep(
     if (changed) {
       const restarted = yield* restartStep(flow, vm.id, `one restart for: ${withRestart.map((s) => s.script).join(', ')}`);
       if (restarted.kind === 'end') return restarted;
-      if (!restarted.facts.ok) return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow), caveats });
+      if (!restarted.facts.ok) return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow, restarted.facts), caveats });
+      if (restarted.facts.caveat) caveats.push(restarted.facts.caveat);
+      bootTime = restarted.facts.bootTime;
     }
   }
   for (const step of noRestart) {
@@ -145,9 +149,11 @@ export function* onlineRepairStep(
       const changed = yield* runFix(flow, vm, step, state);
       if (changed.kind === 'end') return changed;
       if (!changed.facts) continue;
-      const restarted = yield* restartStep(flow, vm.id, `after ${step.script} (article order)`);
+      const restarted = yield* restartStep(flow, vm.id, `after ${step.script} (article order)`, bootTime);
       if (restarted.kind === 'end') return restarted;
-      if (!restarted.facts.ok) return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow), caveats });
+      if (!restarted.facts.ok) return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow, restarted.facts), caveats });
+      if (restarted.facts.caveat) caveats.push(restarted.facts.caveat);
+      bootTime = restarted.facts.bootTime;
       const result = yield* probe(`after ${step.script}`);
       if (result.kind === 'end') return result;
       // Inconclusive is no evidence that this step failed: the next blind change would have no reason.
@@ -201,7 +207,14 @@ function* restoreGroupPolicy(flow: Flow, vm: VmFacts, previousStart: number, cav
   });
 }
 
-function restartOutcome(flow: Flow): Outcome {
+function restartOutcome(flow: Flow, failed: Extract<RestartResult, { ok: false }>): Outcome {
+  if (failed.why === 'noReboot') {
+    return {
+      kind: 'NotRepaired',
+      reason: `Azure accepted the restart twice, but Windows did not reboot (LastBootUpTime stayed ${failed.bootTime}), so the fixes that need a restart have not taken effect.`,
+      advice: ['Restart the VM from the portal and check that it reboots (the activity log shows the restart operations). The OS disk snapshot taken before any change is kept for a restore.'],
+    };
+  }
   return {
     kind: 'NotRepaired',
     reason: `The VM did not come back (running, agent Ready) within ${flow.settings.restartTimeoutMinutes} minutes of the restart.`,

@@ -4,7 +4,9 @@
  * `inject` answers matching requests with an error status (or a socket error) instead of handling them, `times`
  * times; the SDK's retry policy sees exactly what it would see from Azure (a 429 with `Retry-After`, a 503, a 409,
  * a 403 AuthorizationFailed naming the missing permission). `failNextLro` lets the next matching long-running
- * operation be accepted normally and then end `Failed` with the given code when it completes.
+ * operation be accepted normally and then end `Failed` with the given code when it completes. `dropNextAction`
+ * lets a VM action (restart, ...) be accepted and its operation end Succeeded while nothing happens to the VM:
+ * how often Azure does that is not documented; it is the pessimistic case of a restart that never happened.
  */
 
 export type NetworkErrorCode = 'ECONNRESET' | 'ETIMEDOUT' | 'ECONNREFUSED';
@@ -45,6 +47,13 @@ export interface LroFailureSpec {
   times?: number;
 }
 
+export interface DroppedActionSpec {
+  pathPattern?: RegExp | string;
+  /** e.g. `virtualMachines.restart`. */
+  operation?: string;
+  times?: number;
+}
+
 export interface FaultHandle {
   /** Matching requests still to fail. */
   remaining(): number;
@@ -80,6 +89,7 @@ const DEFAULT_CODES: Record<number, string> = {
 export class FaultInjector {
   private readonly faults: Array<Armed<FaultSpec>> = [];
   private readonly lroFailures: Array<Armed<LroFailureSpec>> = [];
+  private readonly droppedActions: Array<Armed<DroppedActionSpec>> = [];
 
   inject(spec: FaultSpec): FaultHandle {
     if (spec.status === undefined && spec.networkError === undefined) {
@@ -90,6 +100,15 @@ export class FaultInjector {
 
   failNextLro(spec: LroFailureSpec): FaultHandle {
     return arm(this.lroFailures, spec);
+  }
+
+  dropNextAction(spec: DroppedActionSpec): FaultHandle {
+    return arm(this.droppedActions, spec);
+  }
+
+  /** Consumes the planned drop of the VM action this request asks for; true when it is to be dropped. */
+  takeDroppedAction(request: RequestDescription): boolean {
+    return take(this.droppedActions, request, () => true) !== undefined;
   }
 
   /** Consumes and returns the first armed fault matching this request. */
@@ -105,11 +124,12 @@ export class FaultInjector {
   clear(): void {
     this.faults.length = 0;
     this.lroFailures.length = 0;
+    this.droppedActions.length = 0;
   }
 
   /** Faults and LRO failures still armed. */
   pending(): number {
-    return this.faults.length + this.lroFailures.length;
+    return this.faults.length + this.lroFailures.length + this.droppedActions.length;
   }
 }
 

@@ -70,6 +70,8 @@ export interface WindowsGuestSpec {
   agent?: AgentHealth;
   /** Extra time a script takes on this guest (e.g. a gpupdate that hangs), to exercise Run Command timeouts. */
   scriptDelaysMs?: Partial<Record<GuestScriptName, number>>;
+  /** How long the guest has been up when the scenario starts (default 3 days: an assumption, any earlier instant works). */
+  uptimeMs?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -226,6 +228,7 @@ export function buildGuestState(spec: WindowsGuestSpec, nowMs: number): WindowsG
     files: [],
     events: [],
     certificatesIssued: certificate ? 1 : 0,
+    lastBootUpTimeMs: nowMs - (spec.uptimeMs ?? 3 * DAY_MS),
   };
 }
 

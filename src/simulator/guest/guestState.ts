@@ -138,4 +138,6 @@ export interface WindowsGuestState {
   events: GuestEvent[];
   /** Certificates created so far (feeds deterministic thumbprints). */
   certificatesIssued: number;
+  /** Win32_OperatingSystem.LastBootUpTime: set by every boot (virtual clock). */
+  lastBootUpTimeMs: number;
 }

@@ -227,6 +227,7 @@ export class SimulatedWindowsGuest {
       const triggered = rdpEnabled && (RDP_SERVICES as readonly string[]).includes(service.name);
       if (service.scmStart === 2 || (triggered && service.scmStart !== 4)) this.startService(service.name, nowMs);
     }
+    this.state.lastBootUpTimeMs = nowMs;
     this.record({ kind: 'boot', atMs: nowMs });
     if (this.find('gpsvc')?.status === 'Running') this.refreshGroupPolicy(nowMs, 'boot');
   }

@@ -2,7 +2,8 @@
  * SIMULATED: POST virtualMachines/{vm}/start|restart|deallocate|powerOff. Each answers 202 with polling headers;
  * the VM shows the transitional power state (starting, deallocating, stopping) until the operation's finish
  * time on the virtual clock, then the settled one. Restart needs a running VM, as in Azure; asking for the state
- * a VM is already in is accepted and completes at once.
+ * a VM is already in is accepted and completes at once. An action dropped by fault injection (faults.ts
+ * `dropNextAction`) is accepted and its operation succeeds at once, but the VM never changes (no reboot).
  */
 import { ArmHttpError } from '../http/armErrors';
 import type { Route, RouteContext } from '../http/router';
@@ -46,6 +47,12 @@ function powerAction(deps: HandlerDeps, context: RouteContext, action: PowerActi
   const alreadyThere =
     action !== 'restart' &&
     (vm.powerState === transition.after || (action === 'powerOff' && vm.powerState === 'deallocated'));
+
+  const operation = `virtualMachines.${action}`;
+  if (deps.faults.takeDroppedAction({ method: context.method, path: context.url.pathname, operation })) {
+    const dropped = startOperation(deps, context, operation, { resourceId: vm.id, subscriptionId: vm.subscriptionId, location: vm.location, provider: 'compute', latency: LATENCY[action], durationMs: 0 });
+    return { status: 202, headers: deps.operations.pollingHeaders(dropped, context.url.origin, context.apiVersion, true) };
+  }
 
   const before = vm.powerState;
   const allocationFailure = action === 'start' && vm.powerState === 'deallocated' && !alreadyThere ? allocationFailureFor(deps, vm) : undefined;

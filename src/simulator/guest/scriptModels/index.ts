@@ -11,6 +11,7 @@ import type { RunCommandParameter } from '../../arm/runCommand/runCommandState';
 import type { RunCommandOutcome } from '../../arm/runCommand/guestPort';
 import { bindScriptParameters, ParameterBindingError } from '../parameterBinding';
 import type { SimulatedWindowsGuest } from '../windowsGuest';
+import { bootTimeModel } from './bootTime';
 import { diagnoseModel } from './diagnose';
 import { enableTlsModel } from './enableTls';
 import { fixPortConflictModel } from './fixPortConflict';
@@ -33,6 +34,7 @@ export const SCRIPT_MODELS: { readonly [N in GuestScriptName]: ScriptModel<N> } 
   'enable-tls': enableTlsModel,
   'restore-group-policy': restoreGroupPolicyModel,
   'offline-repair': offlineRepairModel,
+  'boot-time': bootTimeModel,
 });
 
 export function isGuestScriptName(name: string): name is GuestScriptName {
