@@ -22,7 +22,9 @@ function esmOnlyPackages() {
   return names;
 }
 
-const esm = esmOnlyPackages().map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|');
+const esm = esmOnlyPackages()
+  .map((n) => n.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'))
+  .join('|');
 
 module.exports = {
   testEnvironment: 'node',

@@ -2,9 +2,9 @@
  * What activities need from the outside world, passed in by the composition root so the same activity code runs
  * against Azure in production and against the simulator in tests and the demo.
  */
-import { ArmClients, createProductionArmClients } from '../azure/clients';
-import { RdpProbeResult } from '../domain/rdpProbe';
-import { probeRdp, ProbeOptions } from '../rdp/probe';
+import { type ArmClients, createProductionArmClients } from '../azure/clients';
+import type { RdpProbeResult } from '../domain/rdpProbe';
+import { probeRdp, type ProbeOptions } from '../rdp/probe';
 
 export interface ActivityDeps {
   arm: ArmClients;

@@ -1,9 +1,9 @@
 /** Activity: read a snapshot's provisioning state and copy progress. Read-only. */
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
-import { GetSnapshotStateInput } from '../domain/activityContracts';
-import { ActivityResult } from '../domain/activityResult';
-import { SnapshotState } from '../domain/vmFacts';
-import { ActivityDeps } from './deps';
+import type { GetSnapshotStateInput } from '../domain/activityContracts';
+import type { ActivityResult } from '../domain/activityResult';
+import type { SnapshotState } from '../domain/vmFacts';
+import type { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 import { snapshotStateOf } from './startOsDiskSnapshot';
 

@@ -4,25 +4,28 @@
  * sweep at the end of every repair confirms that none of its runs is left (a delete ARM accepted can still
  * fail). Values reach the script only as Run Command parameters.
  */
-import { SweepGuestScriptsInput } from '../domain/activityContracts';
-import { ActivityResult } from '../domain/activityResult';
-import { GuestRunInput, GuestRunState } from '../domain/vmFacts';
-import { deleteGuestScript, LeftGuestScript, readGuestScript, startGuestScript, sweepGuestScripts } from '../guest/runCommandChannel';
+import type { SweepGuestScriptsInput } from '../domain/activityContracts';
+import type { ActivityResult } from '../domain/activityResult';
+import type { GuestRunInput, GuestRunState } from '../domain/vmFacts';
+import { deleteGuestScript, type LeftGuestScript, readGuestScript, startGuestScript, sweepGuestScripts } from '../guest/runCommandChannel';
 import { GuestScriptVmNotRunningError } from '../guest/runCommandErrors';
-import { GuestScriptState } from '../guest/runCommandState';
+import type { GuestScriptState } from '../guest/runCommandState';
 import { loadGuestScript } from '../guest/scriptCatalog';
 import { GuestScriptParameterError, toRunCommandParameters } from '../guest/scriptParameters';
 import { parseGuestResult } from '../guest/scriptResults';
-import { ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 
 export async function startGuestScriptActivity(input: GuestRunInput, deps: ActivityDeps): Promise<ActivityResult<GuestRunState>> {
-  let parameters;
+  let parameters: ReturnType<typeof toRunCommandParameters>;
   try {
     parameters = toRunCommandParameters(input.script, input.params as never);
   } catch (err) {
     if (err instanceof GuestScriptParameterError) {
-      return { ok: false, failure: { code: 'InvalidScriptParameter', message: err.message, statusCode: null, operation: `start ${input.script}` } };
+      return {
+        ok: false,
+        failure: { code: 'InvalidScriptParameter', message: err.message, statusCode: null, operation: `start ${input.script}` },
+      };
     }
     throw err;
   }
@@ -78,17 +81,25 @@ export async function readGuestScriptActivity(input: GuestRunInput, deps: Activi
 }
 
 /** Asks for the finished run's removal. Idempotent: a run already gone, or already being deleted, is fine. */
-export async function deleteGuestScriptActivity(input: GuestRunInput, deps: ActivityDeps): Promise<ActivityResult<{ deleted: 'requested' | 'alreadyGone' | 'refusedVmNotRunning' }>> {
+export async function deleteGuestScriptActivity(
+  input: GuestRunInput,
+  deps: ActivityDeps,
+): Promise<ActivityResult<{ deleted: 'requested' | 'alreadyGone' | 'refusedVmNotRunning' }>> {
   try {
     const result = await deleteGuestScript(deps.arm, input.vmId, input.runName);
-    return ok({ deleted: result.outcome === 'requested' ? 'requested' : result.outcome === 'notFound' ? 'alreadyGone' : 'refusedVmNotRunning' });
+    return ok({
+      deleted: result.outcome === 'requested' ? 'requested' : result.outcome === 'notFound' ? 'alreadyGone' : 'refusedVmNotRunning',
+    });
   } catch (err) {
     return settleAzureError(err, `delete ${input.script} run`, input.vmId);
   }
 }
 
 /** One cleanup pass over this repair's runs on the VM (see sweepGuestScripts); `left` empty: none is left. */
-export async function sweepGuestScriptsActivity(input: SweepGuestScriptsInput, deps: ActivityDeps): Promise<ActivityResult<{ left: LeftGuestScript[] }>> {
+export async function sweepGuestScriptsActivity(
+  input: SweepGuestScriptsInput,
+  deps: ActivityDeps,
+): Promise<ActivityResult<{ left: LeftGuestScript[] }>> {
   try {
     return ok({ left: await sweepGuestScripts(deps.arm, input.vmId, input.runNamePrefix) });
   } catch (err) {

@@ -3,9 +3,9 @@
  * decides what an activity's failure means to the orchestrator.
  */
 import { classifyAzureError } from '../azure/errors';
-import { ACTIVITY_NAMES, ActivityInput, ActivityName, ActivityOutput } from '../domain/activityContracts';
-import { ActivityResult } from '../domain/activityResult';
-import { ActivityDeps } from './deps';
+import { ACTIVITY_NAMES, type ActivityInput, type ActivityName, type ActivityOutput } from '../domain/activityContracts';
+import type { ActivityResult } from '../domain/activityResult';
+import type { ActivityDeps } from './deps';
 import { getSnapshotState } from './getSnapshotState';
 import { deleteGuestScriptActivity, readGuestScriptActivity, startGuestScriptActivity, sweepGuestScriptsActivity } from './guestScript';
 import { openNsgPort } from './openNsgPort';
@@ -17,7 +17,10 @@ import { restartVm } from './restartVm';
 import { restrictNsgRule } from './restrictNsgRule';
 import { startOsDiskSnapshot } from './startOsDiskSnapshot';
 
-export type ActivityImplementation<N extends ActivityName> = (input: ActivityInput<N>, deps: ActivityDeps) => Promise<ActivityResult<ActivityOutput<N>>>;
+export type ActivityImplementation<N extends ActivityName> = (
+  input: ActivityInput<N>,
+  deps: ActivityDeps,
+) => Promise<ActivityResult<ActivityOutput<N>>>;
 
 export type ActivityImplementations = { [N in ActivityName]: ActivityImplementation<N> };
 
@@ -45,7 +48,12 @@ export { ACTIVITY_NAMES };
  * as a permanent failure that says so: retrying a bug only repeats it, and calling it "throttling" would send the
  * operator the wrong way.
  */
-export async function runActivity<N extends ActivityName>(name: N, input: ActivityInput<N>, deps: ActivityDeps, implementations: ActivityImplementations = activityImplementations): Promise<ActivityResult<ActivityOutput<N>>> {
+export async function runActivity<N extends ActivityName>(
+  name: N,
+  input: ActivityInput<N>,
+  deps: ActivityDeps,
+  implementations: ActivityImplementations = activityImplementations,
+): Promise<ActivityResult<ActivityOutput<N>>> {
   try {
     return await implementations[name](input, deps);
   } catch (err) {

@@ -1,7 +1,7 @@
 /** Mapping ARM network resources (NSG rules, effective rules) to the rule view the assessment decides on. Pure. */
 import type { EffectiveNetworkSecurityGroup, EffectiveNetworkSecurityRule, SecurityRule } from '@azure/arm-network';
 import { sameResourceId } from '../azure/resourceId';
-import { NsgRuleView, NsgView } from '../domain/vmFacts';
+import type { NsgRuleView, NsgView } from '../domain/vmFacts';
 
 function list(single: string | undefined, many: string[] | undefined): string[] {
   if (many && many.length > 0) return [...many];
@@ -18,7 +18,8 @@ export function ruleViewFromSecurityRule(rule: SecurityRule, isDefault: boolean)
     sourcePrefixes: list(rule.sourceAddressPrefix, rule.sourceAddressPrefixes),
     destinationPorts: list(rule.destinationPortRange, rule.destinationPortRanges),
     isDefault,
-    usesApplicationSecurityGroups: (rule.sourceApplicationSecurityGroups?.length ?? 0) > 0 || (rule.destinationApplicationSecurityGroups?.length ?? 0) > 0,
+    usesApplicationSecurityGroups:
+      (rule.sourceApplicationSecurityGroups?.length ?? 0) > 0 || (rule.destinationApplicationSecurityGroups?.length ?? 0) > 0,
   };
 }
 
@@ -75,7 +76,13 @@ export function nsgViewsFromEffective(group: EffectiveNetworkSecurityGroup, atta
   return [];
 }
 
-export function nsgViewFromResource(level: 'subnet' | 'nic', nsgId: string, attachedTo: string, rules: SecurityRule[], defaults: SecurityRule[]): NsgView {
+export function nsgViewFromResource(
+  level: 'subnet' | 'nic',
+  nsgId: string,
+  attachedTo: string,
+  rules: SecurityRule[],
+  defaults: SecurityRule[],
+): NsgView {
   return {
     level,
     nsgId,

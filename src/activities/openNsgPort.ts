@@ -5,9 +5,9 @@
 import type { SecurityRule } from '@azure/arm-network';
 import { classifyAzureError } from '../azure/errors';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
-import { ActivityResult } from '../domain/activityResult';
-import { OpenPortRuleInput, OpenPortRuleResult } from '../domain/vmFacts';
-import { ActivityDeps } from './deps';
+import type { ActivityResult } from '../domain/activityResult';
+import type { OpenPortRuleInput, OpenPortRuleResult } from '../domain/vmFacts';
+import type { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 
 export async function openNsgPort(input: OpenPortRuleInput, deps: ActivityDeps): Promise<ActivityResult<OpenPortRuleResult>> {
@@ -34,7 +34,9 @@ export async function openNsgPort(input: OpenPortRuleInput, deps: ActivityDeps):
       sourceAddressPrefixes: single ? [] : input.sourcePrefixes,
       description: `[rdp-autorepair ${input.repairId}] RDP moved to port ${input.port}`.slice(0, 140),
     };
-    await client.securityRules.createOrUpdate(nsg.resourceGroup, nsg.name, input.ruleName, rule, { updateIntervalInMs: deps.arm.lroPollIntervalMs });
+    await client.securityRules.createOrUpdate(nsg.resourceGroup, nsg.name, input.ruleName, rule, {
+      updateIntervalInMs: deps.arm.lroPollIntervalMs,
+    });
     return ok({ ruleId, wrote: true });
   } catch (err) {
     return settleAzureError(err, 'open NSG port', ruleId);

@@ -1,7 +1,7 @@
 /** Activity: one RDP handshake probe (TCP -> X.224 -> TLS -> certificate). Never throws: a verdict is an answer. */
-import { RdpProbeResult } from '../domain/rdpProbe';
-import { ProbeInput } from '../domain/vmFacts';
-import { ActivityDeps } from './deps';
+import type { RdpProbeResult } from '../domain/rdpProbe';
+import type { ProbeInput } from '../domain/vmFacts';
+import type { ActivityDeps } from './deps';
 
 export async function probeRdpActivity(input: ProbeInput, deps: ActivityDeps): Promise<{ ok: true; value: RdpProbeResult }> {
   const target = await deps.dialTarget(input.address, input.port);

@@ -1,10 +1,10 @@
 /** Activity: read the VM with its instance view. Read-only; a missing VM is an answer, not an error. */
-import { ReadVmInput } from '../domain/activityContracts';
-import { ActivityResult } from '../domain/activityResult';
-import { ReadVmResult } from '../domain/vmFacts';
+import type { ReadVmInput } from '../domain/activityContracts';
+import type { ActivityResult } from '../domain/activityResult';
+import type { ReadVmResult } from '../domain/vmFacts';
 import { parseVmResourceId } from '../domain/vmResourceId';
 import { classifyAzureError } from '../azure/errors';
-import { ActivityDeps } from './deps';
+import type { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 import { vmFactsFromArm } from './vmFactsFromArm';
 

@@ -4,10 +4,10 @@
  */
 import type { NetworkManagementClient } from '@azure/arm-network';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
-import { ReadVmNetworkInput } from '../domain/activityContracts';
-import { ActivityResult } from '../domain/activityResult';
-import { NetworkFacts, NsgView } from '../domain/vmFacts';
-import { ActivityDeps } from './deps';
+import type { ReadVmNetworkInput } from '../domain/activityContracts';
+import type { ActivityResult } from '../domain/activityResult';
+import type { NetworkFacts, NsgView } from '../domain/vmFacts';
+import type { ActivityDeps } from './deps';
 import { nsgViewFromResource, nsgViewsFromEffective } from './networkFactsFromArm';
 import { ok, settleAzureError } from './settle';
 
@@ -20,7 +20,10 @@ async function readNsg(client: NetworkManagementClient, level: 'subnet' | 'nic',
 export async function readVmNetwork(input: ReadVmNetworkInput, deps: ActivityDeps): Promise<ActivityResult<NetworkFacts>> {
   const nicId = input.vm.primaryNicId;
   if (!nicId) {
-    return { ok: false, failure: { code: 'NoNetworkInterface', message: 'The VM has no network interface.', statusCode: null, operation: 'read network' } };
+    return {
+      ok: false,
+      failure: { code: 'NoNetworkInterface', message: 'The VM has no network interface.', statusCode: null, operation: 'read network' },
+    };
   }
   let operation = 'read network interface';
   let current = nicId;
@@ -62,11 +65,9 @@ export async function readVmNetwork(input: ReadVmNetworkInput, deps: ActivityDep
       operation = 'list effective network security rules';
       current = nicId;
       try {
-        const effective = await client.networkInterfaces.listEffectiveNetworkSecurityGroups(
-          nicRef.resourceGroup,
-          nicRef.name,
-          { updateIntervalInMs: deps.arm.lroPollIntervalMs },
-        );
+        const effective = await client.networkInterfaces.listEffectiveNetworkSecurityGroups(nicRef.resourceGroup, nicRef.name, {
+          updateIntervalInMs: deps.arm.lroPollIntervalMs,
+        });
         const attached = { nicId, nicNsgId, subnetId, subnetNsgId };
         nsgs = (effective.value ?? []).flatMap((group) => nsgViewsFromEffective(group, attached));
         fromEffectiveRules = true;

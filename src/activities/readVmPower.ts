@@ -1,9 +1,9 @@
 /** Activity: the VM's power state and guest agent status (instance view). Read-only. */
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
-import { ReadVmPowerInput } from '../domain/activityContracts';
-import { ActivityResult } from '../domain/activityResult';
-import { VmPowerReading } from '../domain/vmFacts';
-import { ActivityDeps } from './deps';
+import type { ReadVmPowerInput } from '../domain/activityContracts';
+import type { ActivityResult } from '../domain/activityResult';
+import type { VmPowerReading } from '../domain/vmFacts';
+import type { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 import { powerReadingFromInstanceView } from './vmFactsFromArm';
 

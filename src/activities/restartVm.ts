@@ -6,9 +6,9 @@
  */
 import { startLro } from '../azure/lro';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
-import { RestartVmInput } from '../domain/activityContracts';
-import { ActivityResult } from '../domain/activityResult';
-import { ActivityDeps } from './deps';
+import type { RestartVmInput } from '../domain/activityContracts';
+import type { ActivityResult } from '../domain/activityResult';
+import type { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 
 export async function restartVm(input: RestartVmInput, deps: ActivityDeps): Promise<ActivityResult<{ alreadyRestarted: boolean }>> {

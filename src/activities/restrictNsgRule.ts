@@ -7,9 +7,9 @@
 import { isIP } from 'node:net';
 import type { SecurityRule } from '@azure/arm-network';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
-import { ActivityResult } from '../domain/activityResult';
-import { RestrictRuleInput, RestrictRuleResult, SecurityRuleSnapshot } from '../domain/vmFacts';
-import { ActivityDeps } from './deps';
+import type { ActivityResult } from '../domain/activityResult';
+import type { RestrictRuleInput, RestrictRuleResult, SecurityRuleSnapshot } from '../domain/vmFacts';
+import type { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 
 function sourcesOf(rule: SecurityRule): string[] {
@@ -66,7 +66,10 @@ export function originalSourcesFrom(description: string | undefined, repairId: s
   if (!description || at < 0) return null;
   const end = description.indexOf(']', at);
   if (end < 0) return null;
-  return description.slice(at + prefix.length, end).split(',').filter(Boolean);
+  return description
+    .slice(at + prefix.length, end)
+    .split(',')
+    .filter(Boolean);
 }
 
 export async function restrictNsgRule(input: RestrictRuleInput, deps: ActivityDeps): Promise<ActivityResult<RestrictRuleResult>> {
@@ -95,7 +98,9 @@ export async function restrictNsgRule(input: RestrictRuleInput, deps: ActivityDe
         ok: false,
         failure: {
           code: 'RuleChangedSinceAssessment',
-          message: `The rule ${ruleId} now admits ${current.join(', ') || 'nothing'}, not ${input.expectedSourcePrefixes.join(', ')} as assessed; it was left alone.`,
+          message:
+            `The rule ${ruleId} now admits ${current.join(', ') || 'nothing'}, not ` +
+            `${input.expectedSourcePrefixes.join(', ')} as assessed; it was left alone.`,
           statusCode: null,
           operation: 'restrict NSG rule',
         },
@@ -108,7 +113,9 @@ export async function restrictNsgRule(input: RestrictRuleInput, deps: ActivityDe
       sourceAddressPrefixes: single ? [] : [...input.newSourcePrefixes],
       description: describeChange(rule.description, input.repairId, current),
     };
-    const written = await client.securityRules.createOrUpdate(rg, nsgName, input.ruleName, updated, { updateIntervalInMs: deps.arm.lroPollIntervalMs });
+    const written = await client.securityRules.createOrUpdate(rg, nsgName, input.ruleName, updated, {
+      updateIntervalInMs: deps.arm.lroPollIntervalMs,
+    });
     return ok({ before, after: snapshotOf(input.nsgId, written), wrote: true });
   } catch (err) {
     return settleAzureError(err, 'restrict NSG rule', ruleId);

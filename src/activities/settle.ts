@@ -3,7 +3,7 @@
  * activity again) or a returned permanent failure (the orchestrator ends with a reason).
  */
 import { classifyAzureError } from '../azure/errors';
-import { ActivityResult } from '../domain/activityResult';
+import type { ActivityResult } from '../domain/activityResult';
 
 export function settleAzureError<T>(err: unknown, operation: string, resourceId?: string): ActivityResult<T> {
   const classified = classifyAzureError(err, operation, resourceId);

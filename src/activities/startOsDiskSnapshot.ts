@@ -6,9 +6,9 @@
 import type { Snapshot } from '@azure/arm-compute';
 import { startLro } from '../azure/lro';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
-import { ActivityResult } from '../domain/activityResult';
-import { SnapshotStartInput, SnapshotState } from '../domain/vmFacts';
-import { ActivityDeps } from './deps';
+import type { ActivityResult } from '../domain/activityResult';
+import type { SnapshotStartInput, SnapshotState } from '../domain/vmFacts';
+import type { ActivityDeps } from './deps';
 import { ok, settleAzureError } from './settle';
 import { classifyAzureError } from '../azure/errors';
 
@@ -17,7 +17,8 @@ export function snapshotStateOf(snapshot: Snapshot): SnapshotState {
     snapshotId: snapshot.id ?? '',
     provisioningState: snapshot.provisioningState ?? 'Unknown',
     // Reported only for snapshots that need a background copy (Premium SSD v2, Ultra, cross-region); read defensively.
-    completionPercent: typeof snapshot.completionPercent === 'number' && Number.isFinite(snapshot.completionPercent) ? snapshot.completionPercent : null,
+    completionPercent:
+      typeof snapshot.completionPercent === 'number' && Number.isFinite(snapshot.completionPercent) ? snapshot.completionPercent : null,
   };
 }
 
@@ -42,7 +43,9 @@ export async function startOsDiskSnapshot(input: SnapshotStartInput, deps: Activ
         'rdp-autorepair-purpose': 'backup before repair; delete when no longer needed',
       },
     };
-    const poller = compute.snapshots.createOrUpdate(resourceGroup, input.snapshotName, snapshot, { updateIntervalInMs: deps.arm.lroPollIntervalMs });
+    const poller = compute.snapshots.createOrUpdate(resourceGroup, input.snapshotName, snapshot, {
+      updateIntervalInMs: deps.arm.lroPollIntervalMs,
+    });
     // Returns once ARM accepted the PUT; the copy goes on in Azure while the orchestrator waits.
     await startLro(poller, { operation: 'create OS disk snapshot', resourceId: input.osDiskId });
     const created = await compute.snapshots.get(resourceGroup, input.snapshotName);

@@ -1,6 +1,6 @@
 /** Mapping ARM's VirtualMachine (with instanceView) to the facts the flow decides on. Pure. */
 import type { VirtualMachine, VirtualMachineInstanceView } from '@azure/arm-compute';
-import { AgentStatus, PowerState, VmFacts, VmPowerReading } from '../domain/vmFacts';
+import type { AgentStatus, PowerState, VmFacts, VmPowerReading } from '../domain/vmFacts';
 
 const POWER_STATES: ReadonlySet<string> = new Set(['running', 'starting', 'stopping', 'stopped', 'deallocating', 'deallocated']);
 
@@ -21,7 +21,8 @@ function agentOf(view: VirtualMachineInstanceView | undefined): { status: AgentS
 
 export function vmFactsFromArm(vm: VirtualMachine): VmFacts {
   const osDisk = vm.storageProfile?.osDisk;
-  const osType = osDisk?.osType ?? (vm.osProfile?.windowsConfiguration ? 'Windows' : vm.osProfile?.linuxConfiguration ? 'Linux' : undefined);
+  const osType =
+    osDisk?.osType ?? (vm.osProfile?.windowsConfiguration ? 'Windows' : vm.osProfile?.linuxConfiguration ? 'Linux' : undefined);
   const generation = vm.instanceView?.hyperVGeneration;
   const nics = vm.networkProfile?.networkInterfaces ?? [];
   const primary = nics.find((n) => n.primary) ?? nics[0];

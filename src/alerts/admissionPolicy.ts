@@ -32,7 +32,8 @@ export function previousRepairVerdict(previous: InstanceStatusLike | undefined, 
   // An unreadable time cannot prove the window is over; treat it as just ended (the safe side for a loop breaker).
   const endedMs = Number.isNaN(endedAt.getTime()) ? now.getTime() : endedAt.getTime();
   const until = new Date(endedMs + cooldownMinutes * 60_000);
-  if (now.getTime() < until.getTime()) return { kind: 'coolingDown', endedAt: new Date(endedMs), until, runtimeStatus: previous.runtimeStatus };
+  if (now.getTime() < until.getTime())
+    return { kind: 'coolingDown', endedAt: new Date(endedMs), until, runtimeStatus: previous.runtimeStatus };
   return { kind: 'cooledDown', endedAt: new Date(endedMs) };
 }
 

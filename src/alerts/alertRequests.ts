@@ -4,15 +4,18 @@
  * (mode `repair`); allowedSourceCidrs come from ALERT_ALLOWED_SOURCE_CIDRS, because an alert cannot say where
  * RDP should be reachable from and an empty list means a world-open rule is only reported.
  */
-import { AlertPolicy } from '../domain/alertPolicyConfig';
-import { FieldProblem, RepairRequest, validateRepairRequest } from '../domain/repairRequest';
-import { AlertSignal, AlertTarget } from './alertSignal';
+import type { AlertPolicy } from '../domain/alertPolicyConfig';
+import { type FieldProblem, type RepairRequest, validateRepairRequest } from '../domain/repairRequest';
+import type { AlertSignal, AlertTarget } from './alertSignal';
 
 export type TargetRequest =
   | { ok: true; target: AlertTarget; request: RepairRequest }
   | { ok: false; target: AlertTarget; problems: FieldProblem[] };
 
-export function repairRequestsFor(signal: AlertSignal, policy: Pick<AlertPolicy, 'allowedSourceCidrs'> & Partial<Pick<AlertPolicy, 'sourcePrefixLimits'>>): TargetRequest[] {
+export function repairRequestsFor(
+  signal: AlertSignal,
+  policy: Pick<AlertPolicy, 'allowedSourceCidrs'> & Partial<Pick<AlertPolicy, 'sourcePrefixLimits'>>,
+): TargetRequest[] {
   const source = { kind: 'alert' as const, alertId: signal.alertId, ...(signal.rule ? { rule: signal.rule } : {}) };
   return signal.targets.map((target) => {
     const body = {

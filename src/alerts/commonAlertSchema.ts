@@ -18,7 +18,7 @@
 import { z } from 'zod';
 import { parseSeverity } from '../domain/alertPolicyConfig';
 import { quoteInput } from '../domain/echo';
-import { AlertSignal, boundAlertId, boundRule, EnvelopeFormat, InboundParse, invalid } from './alertSignal';
+import { type AlertSignal, boundAlertId, boundRule, type EnvelopeFormat, type InboundParse, invalid } from './alertSignal';
 import { issueLines, isRecord } from './jsonValue';
 import { findVmTargets } from './vmTargets';
 
@@ -35,7 +35,8 @@ const essentialsSchema = z.looseObject({
     .refine((v) => /^(fired|resolved)$/i.test(v.trim()), { error: "must be 'Fired' or 'Resolved'" }),
   alertTargetIDs: z
     .array(z.unknown(), {
-      error: (issue) => (issue.input === undefined ? 'is required (an array of resource ids, or null)' : 'must be an array of resource ids, or null'),
+      error: (issue) =>
+        issue.input === undefined ? 'is required (an array of resource ids, or null)' : 'must be an array of resource ids, or null',
     })
     .nullable(),
   firedDateTime: z.string().nullish(),
@@ -72,13 +73,28 @@ function resourceHealthMeaning(alertContext: unknown): Meaning {
   const state = current?.toLowerCase();
   if (state === 'available') return { kind: 'healthEvent', resolved: true };
   if (state !== 'unavailable' && state !== 'degraded') {
-    return { kind: 'healthEvent', notActionable: `Resource Health reports ${current === undefined ? 'no state' : quoteInput(current)}, which says nothing about the guest` };
+    return {
+      kind: 'healthEvent',
+      notActionable:
+        `Resource Health reports ${current === undefined ? 'no state' : quoteInput(current)}, which says nothing about the ` + `guest`,
+    };
   }
   if (same(cause, 'PlatformInitiated')) return { kind: 'healthEvent' };
   if (same(cause, 'UserInitiated')) {
-    return { kind: 'healthEvent', plannedOrUserInitiated: `Resource Health says the VM is ${current} because of a user-initiated action (a stop, a restart, a resize): that is not a fault to repair` };
+    return {
+      kind: 'healthEvent',
+      plannedOrUserInitiated:
+        `Resource Health says the VM is ${current} because of a user-initiated action (a stop, a restart, a resize): that ` +
+        `is not a fault to repair`,
+    };
   }
-  return { kind: 'healthEvent', notActionable: `Resource Health reports ${current} without saying the platform caused it (cause ${cause === undefined ? 'absent' : quoteInput(cause)}); downtime that may be user-initiated or planned is not repaired` };
+  return {
+    kind: 'healthEvent',
+    notActionable:
+      `Resource Health reports ${current} without saying the platform caused it (cause ` +
+      `${cause === undefined ? 'absent' : quoteInput(cause)}); downtime that may be user-initiated or planned is not ` +
+      `repaired`,
+  };
 }
 
 function meaningOf(signalType: string | null | undefined, monitoringService: string | null | undefined, alertContext: unknown): Meaning {
@@ -89,13 +105,22 @@ function meaningOf(signalType: string | null | undefined, monitoringService: str
   if (same(monitoringService, 'Activity Log - Administrative')) {
     return {
       kind: 'commonAlert',
-      notConnectionSignal: 'An Administrative activity-log alert records an operation on the resource (a restart, a deallocate; often this app\'s own repair), not a failed connection',
+      notConnectionSignal:
+        'An Administrative activity-log alert records an operation on the resource (a restart, a deallocate; often this ' +
+        "app's own repair), not a failed connection",
     };
   }
   if (same(monitoringService, 'ServiceHealth')) {
-    return { kind: 'commonAlert', notConnectionSignal: 'A Service Health alert is about an Azure service incident or planned maintenance, not a failed connection to this VM' };
+    return {
+      kind: 'commonAlert',
+      notConnectionSignal:
+        'A Service Health alert is about an Azure service incident or planned maintenance, not a failed connection to this VM',
+    };
   }
-  return { kind: 'commonAlert', notConnectionSignal: `A ${quoteInput(service)} activity-log alert records an event, not a failed connection` };
+  return {
+    kind: 'commonAlert',
+    notConnectionSignal: `A ${quoteInput(service)} activity-log alert records an event, not a failed connection`,
+  };
 }
 
 /** An alert of a thousand bad targets gets a bounded answer. */
@@ -116,7 +141,11 @@ export function parseCommonAlert(payload: unknown, envelope: EnvelopeFormat, roo
     const at = [root, 'data.essentials'].filter(Boolean).join('.');
     return invalid(
       'The alert names a resource id that is not well-formed; it is rejected rather than read through its other fields.',
-      boundedLines(found.malformed.map((m) => (m.startsWith('alertTargetIDs') ? `${at}.${m}` : `${[root, 'data.alertContext'].filter(Boolean).join('.')} ${m}`))),
+      boundedLines(
+        found.malformed.map((m) =>
+          m.startsWith('alertTargetIDs') ? `${at}.${m}` : `${[root, 'data.alertContext'].filter(Boolean).join('.')} ${m}`,
+        ),
+      ),
     );
   }
   const severity = parseSeverity(essentials.severity);

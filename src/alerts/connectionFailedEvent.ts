@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { parseVmResourceId } from '../domain/vmResourceId';
-import { boundAlertId, EnvelopeFormat, InboundParse, invalid } from './alertSignal';
+import { boundAlertId, type EnvelopeFormat, type InboundParse, invalid } from './alertSignal';
 import { issueLines } from './jsonValue';
 
 export const CONNECTION_FAILED_EVENT_TYPE = 'RdpAutoRepair.ConnectionFailed';
@@ -29,7 +29,8 @@ const dataSchema = z.looseObject(
 
 export function parseConnectionFailed(eventId: string, data: unknown, envelope: EnvelopeFormat): InboundParse {
   const parsed = dataSchema.safeParse(data);
-  if (!parsed.success) return invalid(`The ${CONNECTION_FAILED_EVENT_TYPE} event's data is invalid.`, issueLines(parsed.error, 'data'), eventId);
+  if (!parsed.success)
+    return invalid(`The ${CONNECTION_FAILED_EVENT_TYPE} event's data is invalid.`, issueLines(parsed.error, 'data'), eventId);
   const vm = parseVmResourceId(parsed.data.vmResourceId);
   if (!vm.ok) return invalid(`The ${CONNECTION_FAILED_EVENT_TYPE} event's data is invalid.`, [`data.vmResourceId: ${vm.message}`], eventId);
   const { port, observedError, source } = parsed.data;

@@ -6,7 +6,7 @@
  * twice) or, in a CloudEvent, base64-encoded; all three are decoded here so the payload parsers see an object.
  */
 import { echoInput } from '../domain/echo';
-import { boundAlertId, EnvelopeFormat, invalid, InboundParse } from './alertSignal';
+import { boundAlertId, type EnvelopeFormat, invalid, type InboundParse } from './alertSignal';
 import { isRecord } from './jsonValue';
 
 export interface UnwrappedEvent {
@@ -46,7 +46,8 @@ export function unwrapEvent(event: unknown): { ok: true; event: UnwrappedEvent }
   const id = nonEmptyString(event.id) ? boundAlertId(event.id) : undefined;
   if ('specversion' in event) {
     const problems: string[] = [];
-    if (event.specversion !== '1.0') problems.push(`specversion: must be "1.0", got ${echoInput(JSON.stringify(event.specversion) ?? 'nothing')}`);
+    if (event.specversion !== '1.0')
+      problems.push(`specversion: must be "1.0", got ${echoInput(JSON.stringify(event.specversion) ?? 'nothing')}`);
     if (!id) problems.push('id: is required');
     if (!nonEmptyString(event.source)) problems.push('source: is required');
     if (!nonEmptyString(event.type)) problems.push('type: is required');
@@ -55,7 +56,13 @@ export function unwrapEvent(event: unknown): { ok: true; event: UnwrappedEvent }
     if (problems.length > 0 || !id || !data.ok) return { ok: false, result: invalid('The CloudEvent is invalid.', problems, id) };
     return {
       ok: true,
-      event: { format: 'cloudEvents', id, type: String(event.type), subject: nonEmptyString(event.subject) ? event.subject : undefined, data: data.value },
+      event: {
+        format: 'cloudEvents',
+        id,
+        type: String(event.type),
+        subject: nonEmptyString(event.subject) ? event.subject : undefined,
+        data: data.value,
+      },
     };
   }
   if ('eventType' in event) {
@@ -67,7 +74,13 @@ export function unwrapEvent(event: unknown): { ok: true; event: UnwrappedEvent }
     if (problems.length > 0 || !id || !data.ok) return { ok: false, result: invalid('The Event Grid event is invalid.', problems, id) };
     return {
       ok: true,
-      event: { format: 'eventGrid', id, type: String(event.eventType), subject: nonEmptyString(event.subject) ? event.subject : undefined, data: data.value },
+      event: {
+        format: 'eventGrid',
+        id,
+        type: String(event.eventType),
+        subject: nonEmptyString(event.subject) ? event.subject : undefined,
+        data: data.value,
+      },
     };
   }
   return {

@@ -23,7 +23,11 @@ export const EVENT_GRID_AT_WEBHOOK_MESSAGE =
   'and for detectors that POST one event themselves.';
 
 function isValidationEvent(value: unknown): boolean {
-  return isRecord(value) && typeof value.eventType === 'string' && value.eventType.trim().toLowerCase() === SUBSCRIPTION_VALIDATION_EVENT_TYPE.toLowerCase();
+  return (
+    isRecord(value) &&
+    typeof value.eventType === 'string' &&
+    value.eventType.trim().toLowerCase() === SUBSCRIPTION_VALIDATION_EVENT_TYPE.toLowerCase()
+  );
 }
 
 export function isEventGridDelivery(aegEventType: string | null, body: unknown): boolean {

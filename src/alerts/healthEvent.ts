@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { echoInput, quoteInput } from '../domain/echo';
-import { boundAlertId, boundRule, EnvelopeFormat, InboundParse, invalid } from './alertSignal';
+import { boundAlertId, boundRule, type EnvelopeFormat, type InboundParse, invalid } from './alertSignal';
 import { issueLines } from './jsonValue';
 import { classifyTargetId } from './targetIds';
 
@@ -41,7 +41,8 @@ export function parseHealthEvent(eventId: string, data: unknown, envelope: Envel
   const state = availabilityState.trim().toLowerCase();
   const target = classifyTargetId(targetResourceId);
   // A target that is not a well-formed id rejects the event (targetIds.ts), like a malformed alert target.
-  if (target.kind === 'malformed') return invalid('The Resource Health event is invalid.', [`data.resourceInfo.properties.targetResourceId: ${target.message}`], eventId);
+  if (target.kind === 'malformed')
+    return invalid('The Resource Health event is invalid.', [`data.resourceInfo.properties.targetResourceId: ${target.message}`], eventId);
   const isVm = target.kind === 'vm';
   const transition = `${echoInput(previousAvailabilityState ?? '?', 40)} -> ${echoInput(availabilityState, 40)}`;
   return {

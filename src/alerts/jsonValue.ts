@@ -1,5 +1,5 @@
 /** Small helpers for reading untrusted JSON: record checks and zod issues as one-line messages. */
-import { z } from 'zod';
+import type { z } from 'zod';
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);

@@ -5,7 +5,7 @@
  */
 import { echoInput, quoteInput } from '../domain/echo';
 import { sameIdentity } from '../domain/identity';
-import { InboundParse, invalid } from './alertSignal';
+import { type InboundParse, invalid } from './alertSignal';
 import { COMMON_ALERT_SCHEMA_ID, isCommonAlertPayload, parseCommonAlert } from './commonAlertSchema';
 import { CONNECTION_FAILED_EVENT_TYPE, parseConnectionFailed } from './connectionFailedEvent';
 import { looksLikeEnvelope, unwrapEvent } from './eventEnvelope';
@@ -29,7 +29,9 @@ export function parseEventGridEvent(raw: unknown): InboundParse {
     kind: 'unsupported',
     eventId: id,
     eventType: echoInput(type),
-    message: `Event type ${quoteInput(type)} is not one this app acts on (${CONNECTION_FAILED_EVENT_TYPE}, ${HEALTH_EVENT_TYPE}, or any type whose data is a common alert schema alert).`,
+    message:
+      `Event type ${quoteInput(type)} is not one this app acts on (${CONNECTION_FAILED_EVENT_TYPE}, ${HEALTH_EVENT_TYPE}, ` +
+      `or any type whose data is a common alert schema alert).`,
   };
 }
 
@@ -40,7 +42,9 @@ export function parseWebhookPayload(body: unknown): InboundParse {
   const schemaId = isRecord(body) && typeof body.schemaId === 'string' ? body.schemaId : undefined;
   return invalid(
     schemaId
-      ? `The alert uses schema ${quoteInput(schemaId)}; this endpoint reads only the common alert schema. Turn on "Enable the common alert schema" (useCommonAlertSchema: true) on the action group's webhook.`
-      : `The body is not a common alert schema alert (schemaId '${COMMON_ALERT_SCHEMA_ID}'). Turn on "Enable the common alert schema" (useCommonAlertSchema: true) on the action group's webhook.`,
+      ? `The alert uses schema ${quoteInput(schemaId)}; this endpoint reads only the common alert schema. Turn on "Enable ` +
+          `the common alert schema" (useCommonAlertSchema: true) on the action group's webhook.`
+      : `The body is not a common alert schema alert (schemaId '${COMMON_ALERT_SCHEMA_ID}'). Turn on "Enable the common ` +
+          `alert schema" (useCommonAlertSchema: true) on the action group's webhook.`,
   );
 }

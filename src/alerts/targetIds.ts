@@ -23,7 +23,8 @@ function shapeProblem(text: string): string | undefined {
   if (segments.some((s) => s === '')) return 'contains an empty path segment';
   if (segments.some((s) => s === '.' || s === '..')) return "contains a '.' or '..' segment";
   if (segments.some((s) => BAD_CHARACTERS.test(s))) return 'contains characters that cannot appear in an ARM id';
-  if (!sameIdentity(segments[0], 'subscriptions') || !GUID.test(segments[1] ?? '')) return 'does not start with /subscriptions/{subscription GUID}';
+  if (!sameIdentity(segments[0], 'subscriptions') || !GUID.test(segments[1] ?? ''))
+    return 'does not start with /subscriptions/{subscription GUID}';
   let rest = segments.slice(2);
   if (rest.length >= 2 && sameIdentity(rest[0], 'resourceGroups')) rest = rest.slice(2);
   else if (rest.length === 1) return 'has a dangling segment after the subscription';

@@ -11,7 +11,7 @@
  */
 import { identityKey, sameIdentity } from '../domain/identity';
 import { parseVmResourceId } from '../domain/vmResourceId';
-import { AlertTarget } from './alertSignal';
+import type { AlertTarget } from './alertSignal';
 import { isRecord, portFromText } from './jsonValue';
 import { classifyTargetId } from './targetIds';
 
@@ -47,15 +47,15 @@ function dimensionSets(alertContext: unknown): Dimension[][] {
 type DimensionTarget = { kind: 'target'; target: AlertTarget } | { kind: 'malformed'; message: string } | { kind: 'none' };
 
 function targetFromDimensions(set: Dimension[]): DimensionTarget {
-  const valueOf = (wanted: string) => set.find((d) => sameIdentity(d.name, wanted))?.value;
+  const dimensionValue = (wanted: string) => set.find((d) => sameIdentity(d.name, wanted))?.value;
   for (const name of VM_DIMENSIONS) {
-    const value = valueOf(name);
+    const value = dimensionValue(name);
     // Only values that claim to be resource ids count; a Connection Monitor to an external endpoint has none.
     if (typeof value !== 'string' || !value.trim().startsWith('/')) continue;
     const kind = classifyTargetId(value);
     if (kind.kind === 'malformed') return { kind: 'malformed', message: `dimension ${name}: ${kind.message}` };
     if (kind.kind === 'otherResource') continue;
-    const port = portFromText(valueOf(PORT_DIMENSION));
+    const port = portFromText(dimensionValue(PORT_DIMENSION));
     return { kind: 'target', target: { vmResourceId: kind.id, ...(port !== undefined ? { port } : {}), foundIn: `dimension ${name}` } };
   }
   return { kind: 'none' };

@@ -9,15 +9,21 @@
  * concurrent invocations would all count the same "19 running" and start N repairs past the limit. Across
  * scaled-out instances the limit can be exceeded by at most one start per instance racing at the same moment.
  */
-import * as df from 'durable-functions';
-import { ACTIVE_RUNTIME_STATUSES, concurrencyVerdict, countActiveRepairs, InstanceStatusLike, previousRepairVerdict } from '../alerts/admissionPolicy';
-import { IgnoreReason } from '../alerts/alertDecision';
-import { AlertPolicy } from '../domain/alertPolicyConfig';
-import { AppConfig } from '../domain/config';
+import type * as df from 'durable-functions';
+import {
+  ACTIVE_RUNTIME_STATUSES,
+  concurrencyVerdict,
+  countActiveRepairs,
+  type InstanceStatusLike,
+  previousRepairVerdict,
+} from '../alerts/admissionPolicy';
+import type { IgnoreReason } from '../alerts/alertDecision';
+import type { AlertPolicy } from '../domain/alertPolicyConfig';
+import type { AppConfig } from '../domain/config';
 import { repairInstanceId } from '../domain/instanceId';
-import { RepairRequest } from '../domain/repairRequest';
+import type { RepairRequest } from '../domain/repairRequest';
 import { isInScope } from '../domain/scope';
-import { isUnknownInstanceError, RepairClient } from './repairClient';
+import { isUnknownInstanceError, type RepairClient } from './repairClient';
 import { startRepairFor } from './repairStarter';
 
 export interface AdmissionDeps {
@@ -29,7 +35,12 @@ export interface AdmissionDeps {
 
 export type Admission =
   | { kind: 'started'; id: string }
-  | { kind: 'ignored'; reason: Extract<IgnoreReason, 'scopesNotConfigured' | 'outOfScope' | 'alreadyRunning' | 'coolingDown' | 'concurrencyLimit'>; message: string; id?: string };
+  | {
+      kind: 'ignored';
+      reason: Extract<IgnoreReason, 'scopesNotConfigured' | 'outOfScope' | 'alreadyRunning' | 'coolingDown' | 'concurrencyLimit'>;
+      message: string;
+      id?: string;
+    };
 
 const ACTIVE_FILTER = ACTIVE_RUNTIME_STATUSES.map((s) => s as df.OrchestrationRuntimeStatus);
 
@@ -68,14 +79,21 @@ export async function admitAlertRepair(deps: AdmissionDeps, repair: RepairReques
   const id = repairInstanceId(repair.vm.key);
   const previous = previousRepairVerdict(await previousStatus(client, id), deps.now(), policy.cooldownMinutes);
   if (previous.kind === 'active') {
-    return { kind: 'ignored', reason: 'alreadyRunning', id, message: `A repair of this VM is already ${previous.runtimeStatus}; the alert is acknowledged and dropped.` };
+    return {
+      kind: 'ignored',
+      reason: 'alreadyRunning',
+      id,
+      message: `A repair of this VM is already ${previous.runtimeStatus}; the alert is acknowledged and dropped.`,
+    };
   }
   if (previous.kind === 'coolingDown') {
     return {
       kind: 'ignored',
       reason: 'coolingDown',
       id,
-      message: `This VM's last repair ended (${previous.runtimeStatus}) at ${previous.endedAt.toISOString()}; REPAIR_COOLDOWN_MINUTES=${policy.cooldownMinutes} allows the next one from ${previous.until.toISOString()}.`,
+      message:
+        `This VM's last repair ended (${previous.runtimeStatus}) at ${previous.endedAt.toISOString()}; ` +
+        `REPAIR_COOLDOWN_MINUTES=${policy.cooldownMinutes} allows the next one from ${previous.until.toISOString()}.`,
     };
   }
   return serialized(async () => {
@@ -93,11 +111,22 @@ export async function admitAlertRepair(deps: AdmissionDeps, repair: RepairReques
       case 'started':
         return { kind: 'started' as const, id: decision.id };
       case 'alreadyRunning':
-        return { kind: 'ignored' as const, reason: 'alreadyRunning' as const, id: decision.id, message: 'A repair of this VM started meanwhile; the alert is acknowledged and dropped.' };
+        return {
+          kind: 'ignored' as const,
+          reason: 'alreadyRunning' as const,
+          id: decision.id,
+          message: 'A repair of this VM started meanwhile; the alert is acknowledged and dropped.',
+        };
       case 'scopesNotConfigured':
       case 'outOfScope':
         // Checked above with the same config; kept so a future change to startRepairFor cannot be silently unmapped.
-        return scopeRefusal(config, repair) ?? { kind: 'ignored' as const, reason: decision.kind, message: `${repair.vm.id} is outside REPAIR_ALLOWED_SCOPES.` };
+        return (
+          scopeRefusal(config, repair) ?? {
+            kind: 'ignored' as const,
+            reason: decision.kind,
+            message: `${repair.vm.id} is outside REPAIR_ALLOWED_SCOPES.`,
+          }
+        );
     }
   });
 }

@@ -9,16 +9,16 @@
  *    Health system topic. A bad event is logged and dropped, never thrown: Event Grid would retry it for a day.
  *    Only a failure of the app itself (settings aside) is thrown, because then a retry can succeed.
  */
-import { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { AlertDecision } from '../alerts/alertDecision';
-import { InboundParse } from '../alerts/alertSignal';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { AlertDecision } from '../alerts/alertDecision';
+import type { InboundParse } from '../alerts/alertSignal';
 import { EVENT_GRID_AT_WEBHOOK_MESSAGE, isEventGridDelivery } from '../alerts/eventGridDelivery';
 import { parseEventGridEvent, parseWebhookPayload } from '../alerts/parseInbound';
-import { AlertPolicy, readAlertPolicy } from '../domain/alertPolicyConfig';
-import { AppConfig, readConfig } from '../domain/config';
+import { type AlertPolicy, readAlertPolicy } from '../domain/alertPolicyConfig';
+import { type AppConfig, readConfig } from '../domain/config';
 import { ConfigurationError } from '../domain/errors';
-import { ApiDependencies } from './apiDependencies';
-import { AlertChannel, recordDecision } from './alertDecisionLog';
+import type { ApiDependencies } from './apiDependencies';
+import { type AlertChannel, recordDecision } from './alertDecisionLog';
 import { decideAlert } from './alertIntake';
 import { errorResponse, jsonResponse } from './httpResponses';
 import { readJsonBody } from './readJsonBody';
@@ -43,7 +43,11 @@ function safely(parse: () => InboundParse, context: InvocationContext): InboundP
     return parse();
   } catch (err) {
     context.error('alert parser failed', err);
-    return { kind: 'invalid', message: `The payload could not be read; quote invocation ${context.invocationId} when reporting it.`, details: [] };
+    return {
+      kind: 'invalid',
+      message: `The payload could not be read; quote invocation ${context.invocationId} when reporting it.`,
+      details: [],
+    };
   }
 }
 
@@ -54,8 +58,19 @@ function extraFields(parsed: InboundParse): Record<string, string | undefined> {
   return { kind, envelope, severity: severity === null ? undefined : `Sev${severity}`, observedError };
 }
 
-async function decideAndRecord(parsed: InboundParse, channel: AlertChannel, settings: Extract<Settings, { ok: true }>, context: InvocationContext, deps: ApiDependencies): Promise<AlertDecision[]> {
-  const decisions = await decideAlert(parsed, { client: deps.client(context), config: settings.config, policy: settings.policy, now: deps.now });
+async function decideAndRecord(
+  parsed: InboundParse,
+  channel: AlertChannel,
+  settings: Extract<Settings, { ok: true }>,
+  context: InvocationContext,
+  deps: ApiDependencies,
+): Promise<AlertDecision[]> {
+  const decisions = await decideAlert(parsed, {
+    client: deps.client(context),
+    config: settings.config,
+    policy: settings.policy,
+    now: deps.now,
+  });
   for (const decision of decisions) recordDecision(context, channel, decision, extraFields(parsed));
   return decisions;
 }
@@ -98,7 +113,11 @@ function webhookResponse(request: HttpRequest, decisions: AlertDecision[]): Http
   return jsonResponse(status, body, headers);
 }
 
-export async function receiveAlertWebhook(request: HttpRequest, context: InvocationContext, deps: ApiDependencies): Promise<HttpResponseInit> {
+export async function receiveAlertWebhook(
+  request: HttpRequest,
+  context: InvocationContext,
+  deps: ApiDependencies,
+): Promise<HttpResponseInit> {
   if (request.method.toUpperCase() === 'OPTIONS') {
     // The CloudEvents webhook handshake: answered with a refusal, never WebHook-Allowed-Origin (eventGridDelivery.ts).
     recordDecision(context, 'webhook', { decision: 'invalid', reason: 'invalid', message: EVENT_GRID_AT_WEBHOOK_MESSAGE, details: [] });
@@ -106,7 +125,9 @@ export async function receiveAlertWebhook(request: HttpRequest, context: Invocat
   }
   const settings = loadSettings(deps.env());
   if (!settings.ok) {
-    return errorResponse(500, 'ConfigurationError', `The app is misconfigured: ${settings.error.message}`, { setting: settings.error.setting });
+    return errorResponse(500, 'ConfigurationError', `The app is misconfigured: ${settings.error.message}`, {
+      setting: settings.error.setting,
+    });
   }
   const body = await readJsonBody(request, MAX_ALERT_BYTES);
   if (!body.ok) {
@@ -124,7 +145,13 @@ export async function receiveAlertWebhook(request: HttpRequest, context: Invocat
   } catch (err) {
     // Action groups retry a webhook only on 408, 429, 503 and 504 (not 500): 503 gives the alert another chance.
     context.error('alert not processed: the durable client failed', err);
-    return errorResponse(503, 'ServiceUnavailable', `The alert could not be processed now; retry later, or quote invocation ${context.invocationId} when reporting it.`, null, { 'Retry-After': '10' });
+    return errorResponse(
+      503,
+      'ServiceUnavailable',
+      `The alert could not be processed now; retry later, or quote invocation ${context.invocationId} when reporting it.`,
+      null,
+      { 'Retry-After': '10' },
+    );
   }
   return webhookResponse(request, decisions);
 }

@@ -5,8 +5,8 @@
  * Each decision is also counted in-process (alertMetrics). Nothing secret is in an alert, but free text from
  * the payload (rule names, observed errors) is quoted so it cannot forge fields of the line.
  */
-import { InvocationContext } from '@azure/functions';
-import { AlertDecision } from '../alerts/alertDecision';
+import type { InvocationContext } from '@azure/functions';
+import type { AlertDecision } from '../alerts/alertDecision';
 import { countAlertDecision } from './alertMetrics';
 
 export type AlertChannel = 'webhook' | 'eventGrid';
@@ -23,12 +23,19 @@ export function formatDecision(channel: AlertChannel, decision: AlertDecision, e
     field('repair', decision.repairId) +
     field('alertId', decision.alertId) +
     field('rule', decision.rule) +
-    Object.entries(extra).map(([k, v]) => field(k, v)).join('') +
+    Object.entries(extra)
+      .map(([k, v]) => field(k, v))
+      .join('') +
     ` | ${decision.message}${details}`
   );
 }
 
-export function recordDecision(context: InvocationContext, channel: AlertChannel, decision: AlertDecision, extra: Record<string, string | undefined> = {}): void {
+export function recordDecision(
+  context: InvocationContext,
+  channel: AlertChannel,
+  decision: AlertDecision,
+  extra: Record<string, string | undefined> = {},
+): void {
   countAlertDecision(decision.reason);
   const line = formatDecision(channel, decision, extra);
   if (decision.reason === 'misconfigured') context.error(line);

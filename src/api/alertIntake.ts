@@ -4,12 +4,12 @@
  * Errors of the durable client propagate: the webhook answers 500 (action groups retry) and the Event Grid
  * trigger fails (Event Grid retries); a bad alert never gets that far.
  */
-import { AlertDecision } from '../alerts/alertDecision';
+import type { AlertDecision } from '../alerts/alertDecision';
 import { repairRequestsFor } from '../alerts/alertRequests';
 import { screenSignal } from '../alerts/alertScreening';
-import { InboundParse } from '../alerts/alertSignal';
+import type { InboundParse } from '../alerts/alertSignal';
 import { describeProblems } from '../domain/repairRequest';
-import { admitAlertRepair, AdmissionDeps } from './alertAdmission';
+import { admitAlertRepair, type AdmissionDeps } from './alertAdmission';
 
 export async function decideAlert(parsed: InboundParse, deps: AdmissionDeps): Promise<AlertDecision[]> {
   if (parsed.kind === 'invalid') {
@@ -23,7 +23,9 @@ export async function decideAlert(parsed: InboundParse, deps: AdmissionDeps): Pr
   const screening = screenSignal(signal, deps.policy);
   if (screening.kind === 'ignore') {
     const vmResourceId = signal.targets.length === 1 ? signal.targets[0].vmResourceId : undefined;
-    return [{ decision: 'ignored', reason: screening.reason, message: screening.message, ...about, ...(vmResourceId ? { vmResourceId } : {}) }];
+    return [
+      { decision: 'ignored', reason: screening.reason, message: screening.message, ...about, ...(vmResourceId ? { vmResourceId } : {}) },
+    ];
   }
   const decisions: AlertDecision[] = [];
   // One at a time: each start changes what the next admission sees (the VM's instance, the active count).
@@ -48,7 +50,9 @@ export async function decideAlert(parsed: InboundParse, deps: AdmissionDeps): Pr
             reason: 'started',
             repairId: admission.id,
             vmResourceId: request.vm.id,
-            message: `Repair ${admission.id} started (mode repair, VM found in ${candidate.target.foundIn}${request.rdpPort ? `, RDP port ${request.rdpPort}` : ''}).`,
+            message:
+              `Repair ${admission.id} started (mode repair, VM found in ` +
+              `${candidate.target.foundIn}${request.rdpPort ? `, RDP port ${request.rdpPort}` : ''}).`,
             ...about,
           }
         : {

@@ -3,7 +3,7 @@
  * Application Insights counts across instances; these counters are what a test, the demo or a benchmark in the
  * same process reads without parsing logs.
  */
-import { DECISION_REASONS, DecisionReason } from '../alerts/alertDecision';
+import { DECISION_REASONS, type DecisionReason } from '../alerts/alertDecision';
 
 const counts = new Map<DecisionReason, number>();
 

@@ -2,8 +2,8 @@
  * What the HTTP and Event Grid handlers need from outside, passed in by the composition root (src/functions/app.ts
  * in the Functions host, the simulated app in tests and the demo) instead of module-level setters.
  */
-import { InvocationContext } from '@azure/functions';
-import { RepairClient } from './repairClient';
+import type { InvocationContext } from '@azure/functions';
+import type { RepairClient } from './repairClient';
 
 export interface ApiDependencies {
   /** The app settings, read when a request arrives (process.env in the Functions host). */

@@ -5,7 +5,7 @@
  * up through the durable client and folds what the child reports into the parent's view. The merge is pure; the
  * lookup is the only I/O and never fails the GET: a child that cannot be read is shown as such.
  */
-import { DurableStatusLike, RepairStatusView } from './statusView';
+import type { DurableStatusLike, RepairStatusView } from './statusView';
 
 /** What the parent publishes in its custom status while it waits on a child (the lead's RepairStatus field). */
 export interface RunningChildReference {
@@ -54,7 +54,14 @@ function iso(value: Date | string): string {
 /** Pure: the child's status (or why it could not be read) as the parent's view shows it. */
 export function childProgressView(ref: RunningChildReference, child: DurableStatusLike | { unavailable: string }): ChildProgressView {
   if ('unavailable' in child) {
-    return { instanceId: ref.instanceId, phase: ref.phase, runtimeStatus: 'Unknown', lastUpdatedTime: null, progress: null, unavailable: child.unavailable };
+    return {
+      instanceId: ref.instanceId,
+      phase: ref.phase,
+      runtimeStatus: 'Unknown',
+      lastUpdatedTime: null,
+      progress: null,
+      unavailable: child.unavailable,
+    };
   }
   return {
     instanceId: ref.instanceId,

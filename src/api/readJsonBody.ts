@@ -1,5 +1,5 @@
 /** Reads a JSON request body with a size cap, telling "too big", "not JSON" and "empty" apart. */
-import { HttpRequest } from '@azure/functions';
+import type { HttpRequest } from '@azure/functions';
 
 export const MAX_BODY_BYTES = 64 * 1024;
 
@@ -16,7 +16,12 @@ export async function readJsonBody(request: HttpRequest, maxBytes = MAX_BODY_BYT
     return { ok: false, status: 413, code: 'PayloadTooLarge', message: `The body is ${size} bytes; the limit is ${maxBytes}.` };
   }
   if (text.trim() === '') {
-    return { ok: false, status: 400, code: 'InvalidJson', message: 'The body is empty; send a JSON object such as {"vmResourceId": "/subscriptions/.../virtualMachines/vm1"}.' };
+    return {
+      ok: false,
+      status: 400,
+      code: 'InvalidJson',
+      message: 'The body is empty; send a JSON object such as {"vmResourceId": "/subscriptions/.../virtualMachines/vm1"}.',
+    };
   }
   try {
     return { ok: true, value: JSON.parse(text) };

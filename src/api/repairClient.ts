@@ -2,7 +2,7 @@
  * The part of the durable client the API uses. In the Functions host it is df.getClient(context); the simulator
  * (tests, demo) passes its durable host emulator's client through ApiDependencies.
  */
-import * as df from 'durable-functions';
+import type * as df from 'durable-functions';
 
 // getStatusBy: the alert intake counts active repairs (MAX_CONCURRENT_REPAIRS) with a runtimeStatus filter.
 export type RepairClient = Pick<df.DurableClient, 'startNew' | 'getStatus' | 'getStatusBy' | 'raiseEvent' | 'terminate'>;

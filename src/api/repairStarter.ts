@@ -3,13 +3,13 @@
  * between two starts for the same VM. Callers map the decision to their own answer (an HTTP status, an alert
  * acknowledgement).
  */
-import { AppConfig } from '../domain/config';
+import type { AppConfig } from '../domain/config';
 import { repairInstanceId } from '../domain/instanceId';
-import { RepairRequest } from '../domain/repairRequest';
+import type { RepairRequest } from '../domain/repairRequest';
 import { isInScope } from '../domain/scope';
 import { REPAIR_ORCHESTRATOR } from '../orchestration/names';
-import { RepairOrchestrationInput } from '../orchestration/orchestrationInput';
-import { isUnknownInstanceError, RepairClient } from './repairClient';
+import type { RepairOrchestrationInput } from '../orchestration/orchestrationInput';
+import { isUnknownInstanceError, type RepairClient } from './repairClient';
 
 export type StartDecision =
   | { kind: 'started'; id: string }

@@ -3,7 +3,7 @@
  * orchestration's custom status while it runs, its output once done). A crashed or terminated orchestration
  * still gets an outcome an operator can read.
  */
-import { RepairStatus } from '../domain/repairStatus';
+import type { RepairStatus } from '../domain/repairStatus';
 
 export interface DurableStatusLike {
   instanceId: string;
@@ -32,7 +32,11 @@ function iso(value: Date | string): string {
 }
 
 export function toStatusView(status: DurableStatusLike, statusUrl: string): RepairStatusView {
-  const body: RepairStatus | null = isRepairStatus(status.output) ? status.output : isRepairStatus(status.customStatus) ? status.customStatus : null;
+  const body: RepairStatus | null = isRepairStatus(status.output)
+    ? status.output
+    : isRepairStatus(status.customStatus)
+      ? status.customStatus
+      : null;
   const view: RepairStatusView = {
     id: status.instanceId,
     runtimeStatus: status.runtimeStatus,
@@ -49,12 +53,18 @@ export function toStatusView(status: DurableStatusLike, statusUrl: string): Repa
     const detail = typeof status.output === 'string' ? status.output.split('\n')[0] : '';
     view.outcome = {
       kind: 'NotRepaired',
-      reason: status.runtimeStatus === 'Terminated'
-        ? `The repair was terminated${detail ? `: ${detail}` : ''}. Changes listed in "changes" were made before that.`
-        : `The repair stopped on an unexpected error${detail ? `: ${detail}` : ''}. Changes listed in "changes" were made before that.`,
+      reason:
+        status.runtimeStatus === 'Terminated'
+          ? `The repair was terminated${detail ? `: ${detail}` : ''}. Changes listed in "changes" were made before that.`
+          : `The repair stopped on an unexpected error${detail ? `: ${detail}` : ''}. Changes listed in "changes" were made before that.`,
       advice: ['Check the VM, then start a new repair; the snapshot, if one was taken, is kept.'],
       path: null,
-      caveats: [{ check: 'verification', reason: `the repair ${status.runtimeStatus === 'Terminated' ? 'was terminated' : 'stopped'} before it could verify anything` }],
+      caveats: [
+        {
+          check: 'verification',
+          reason: `the repair ${status.runtimeStatus === 'Terminated' ? 'was terminated' : 'stopped'} before it could verify anything`,
+        },
+      ],
     };
   }
   return view;

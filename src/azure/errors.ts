@@ -151,7 +151,15 @@ export function classifyAzureError(err: unknown, operation: string, resourceId?:
         'could not get an access token (is a managed identity assigned to the function app?)',
       );
     }
-    return build('UnexpectedError', undefined, 'permanent', operation, resourceId, { message: sanitize(err.message) }, 'failed unexpectedly');
+    return build(
+      'UnexpectedError',
+      undefined,
+      'permanent',
+      operation,
+      resourceId,
+      { message: sanitize(err.message) },
+      'failed unexpectedly',
+    );
   }
 
   return build('UnexpectedError', undefined, 'permanent', operation, resourceId, { message: sanitize(String(err)) }, 'failed unexpectedly');
@@ -196,7 +204,8 @@ function fromRestError(err: RestErrorLike, operation: string, resourceId?: strin
       details.scope = authz[2];
     }
     const summary = authz
-      ? `was refused: the app's identity lacks permission '${authz[1]}' on '${authz[2]}'; grant it a role that includes that action (e.g. the app's custom role)`
+      ? `was refused: the app's identity lacks permission '${authz[1]}' on '${authz[2]}'; grant it a role that includes ` +
+        `that action (e.g. the app's custom role)`
       : status === 401
         ? 'was refused: the access token was not accepted'
         : `was refused: the app's identity is not authorized (${code})`;
@@ -288,13 +297,13 @@ function armErrorBody(err: RestErrorLike): ArmErrorBody | undefined {
 function extractError(value: unknown): ArmErrorBody | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const record = value as Record<string, unknown>;
-  const inner = (record['error'] && typeof record['error'] === 'object' ? record['error'] : record) as Record<string, unknown>;
-  if (typeof inner['code'] !== 'string' && typeof inner['message'] !== 'string') return undefined;
+  const inner = (record.error && typeof record.error === 'object' ? record.error : record) as Record<string, unknown>;
+  if (typeof inner.code !== 'string' && typeof inner.message !== 'string') return undefined;
   const result: ArmErrorBody = {};
-  if (typeof inner['code'] === 'string') result.code = inner['code'];
-  if (typeof inner['message'] === 'string') result.message = inner['message'];
-  if (typeof inner['target'] === 'string') result.target = inner['target'];
-  if (Array.isArray(inner['details'])) result.details = inner['details'] as Array<{ code?: string }>;
+  if (typeof inner.code === 'string') result.code = inner.code;
+  if (typeof inner.message === 'string') result.message = inner.message;
+  if (typeof inner.target === 'string') result.target = inner.target;
+  if (Array.isArray(inner.details)) result.details = inner.details as Array<{ code?: string }>;
   return result;
 }
 

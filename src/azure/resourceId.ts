@@ -137,7 +137,8 @@ export function parseResourceId(input: string, expectedType?: string): ParsedRes
   if (!RESOURCE_GROUP_NAME.test(resourceGroup) || resourceGroup.endsWith('.')) {
     fail(
       'badResourceGroupName',
-      `resource group name ${JSON.stringify(resourceGroup)} is not valid (1-90 letters, digits, '_', '-', '.', '(', ')'; not ending in '.')`,
+      `resource group name ${JSON.stringify(resourceGroup)} is not valid (1-90 letters, digits, '_', '-', '.', '(', ')'; ` +
+        `not ending in '.')`,
     );
   }
   if (parts[4]?.toLowerCase() !== 'providers' || parts.length < 6) {
@@ -206,12 +207,7 @@ export function formatResourceId(parts: {
 }
 
 /** Formats the id of a top-level resource of a known type, e.g. `formatTypedResourceId(ResourceTypes.disk, sub, rg, 'd1')`. */
-export function formatTypedResourceId(
-  type: KnownResourceType,
-  subscriptionId: string,
-  resourceGroup: string,
-  ...names: string[]
-): string {
+export function formatTypedResourceId(type: KnownResourceType, subscriptionId: string, resourceGroup: string, ...names: string[]): string {
   const [namespace, ...types] = type.split('/');
   if (names.length !== types.length) {
     throw new Error(`${type} needs ${types.length} name(s), got ${names.length}`);

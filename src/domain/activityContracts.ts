@@ -3,8 +3,8 @@
  * activities only through this map (Flow.call), and the registrations loop over it, so an input of the wrong
  * shape or a renamed activity is a compile error rather than a failure in Azure.
  */
-import { RdpProbeResult } from './rdpProbe';
-import {
+import type { RdpProbeResult } from './rdpProbe';
+import type {
   GuestRunInput,
   GuestRunState,
   NetworkFacts,

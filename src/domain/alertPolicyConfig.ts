@@ -3,10 +3,10 @@
  * environment like config.ts, with the same ConfigurationError naming the bad setting, so a typo is reported
  * instead of silently widening or narrowing what an unattended alert may do.
  */
-import { Env, integerSetting, readSourcePrefixLimits } from './config';
+import { type Env, integerSetting, readSourcePrefixLimits } from './config';
 import { ConfigurationError } from './errors';
 import { validateRepairRequest } from './repairRequest';
-import { SourcePrefixLimits } from './sourceCidrPolicy';
+import type { SourcePrefixLimits } from './sourceCidrPolicy';
 
 export interface AlertPolicy {
   /** Alerts of this severity or more severe (a lower number) may start a repair; Sev4 is the least severe. */
@@ -22,7 +22,6 @@ export interface AlertPolicy {
   /** MIN_SOURCE_PREFIX_V4 and co.: ALERT_ALLOWED_SOURCE_CIDRS and every alert request are held to them. */
   sourcePrefixLimits: SourcePrefixLimits;
 }
-
 
 const SEVERITY = /^sev([0-4])$/i;
 
@@ -44,12 +43,16 @@ function flag(env: Env, name: string, fallback: boolean): boolean {
 
 // Any well-formed VM id: the CIDR list is checked by the very schema an HTTP request's allowedSourceCidrs goes
 // through, so the setting accepts exactly what a caller could have sent (no second, drifting copy of the rules).
-const PLACEHOLDER_VM = '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm';
+const PLACEHOLDER_VM =
+  '/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm';
 
 function sourceCidrs(env: Env, limits: SourcePrefixLimits): string[] {
   const raw = env.ALERT_ALLOWED_SOURCE_CIDRS;
   if (raw === undefined || raw.trim() === '') return [];
-  const list = raw.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   const checked = validateRepairRequest({ vmResourceId: PLACEHOLDER_VM, allowedSourceCidrs: list }, { kind: 'http' }, limits);
   if (!checked.ok) {
     const problems = checked.problems.map((p) => p.message).join('; ');
@@ -68,7 +71,10 @@ export function readAlertPolicy(env: Env = process.env): AlertPolicy {
   if (rawSeverity !== undefined && rawSeverity.trim() !== '') {
     const parsed = parseSeverity(rawSeverity);
     if (parsed === undefined) {
-      throw new ConfigurationError(`ALERT_MIN_SEVERITY must be one of Sev0, Sev1, Sev2, Sev3, Sev4, got '${rawSeverity}'`, 'ALERT_MIN_SEVERITY');
+      throw new ConfigurationError(
+        `ALERT_MIN_SEVERITY must be one of Sev0, Sev1, Sev2, Sev3, Sev4, got '${rawSeverity}'`,
+        'ALERT_MIN_SEVERITY',
+      );
     }
     minSeverity = parsed;
   }

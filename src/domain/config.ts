@@ -4,8 +4,8 @@
  */
 import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
-import { parseScopes, Scope } from './scope';
-import { DEFAULT_SOURCE_PREFIX_LIMITS, SourcePrefixLimits } from './sourceCidrPolicy';
+import { parseScopes, type Scope } from './scope';
+import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits } from './sourceCidrPolicy';
 
 export type ProbeAddressKind = 'public' | 'private';
 
@@ -69,7 +69,10 @@ export function readConfig(env: Env = process.env): AppConfig {
     throw new ConfigurationError(`RDP_PROBE_ADDRESS must be 'public' or 'private', got '${env.RDP_PROBE_ADDRESS}'`, 'RDP_PROBE_ADDRESS');
   }
   const probeSourceCidrs: string[] = [];
-  for (const entry of (env.PROBE_SOURCE_ADDRESSES ?? '').split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of (env.PROBE_SOURCE_ADDRESSES ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const parsed = parseCidr(entry);
     if (!parsed.ok) throw new ConfigurationError(`PROBE_SOURCE_ADDRESSES: ${parsed.message}`, 'PROBE_SOURCE_ADDRESSES');
     probeSourceCidrs.push(parsed.value.text);

@@ -18,7 +18,10 @@ export function truncateText(text: string, max: number): string {
 /** A value as an error message repeats it: bounded, control characters escaped. */
 export function echoInput(value: unknown, max = MAX_ECHO_CHARS): string {
   const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));
-  return truncateText(text, max).replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+  return truncateText(text, max).replace(
+    /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
 }
 
 /** echoInput in single quotes, the way messages quote a rejected value. */

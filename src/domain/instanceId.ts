@@ -7,7 +7,10 @@
 import { createHash } from 'node:crypto';
 
 export function repairInstanceId(vmKey: string): string {
-  const name = vmKey.slice(vmKey.lastIndexOf('/') + 1).replace(/[^a-z0-9-]/g, '-').slice(0, 40);
+  const name = vmKey
+    .slice(vmKey.lastIndexOf('/') + 1)
+    .replace(/[^a-z0-9-]/g, '-')
+    .slice(0, 40);
   const hash = createHash('sha256').update(vmKey).digest('hex').slice(0, 16);
   return `rdprepair-${name}-${hash}`;
 }

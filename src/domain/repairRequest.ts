@@ -4,9 +4,9 @@
  */
 import { z } from 'zod';
 import { MAX_ECHO_CHARS, quoteInput, truncateText } from './echo';
-import { Cidr, parseCidr } from './ipAddress';
-import { DEFAULT_SOURCE_PREFIX_LIMITS, ipv6Refusal, SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from './sourceCidrPolicy';
-import { parseVmResourceId, VmResourceId } from './vmResourceId';
+import { type Cidr, parseCidr } from './ipAddress';
+import { DEFAULT_SOURCE_PREFIX_LIMITS, ipv6Refusal, type SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from './sourceCidrPolicy';
+import { parseVmResourceId, type VmResourceId } from './vmResourceId';
 
 export type RepairMode = 'repair' | 'diagnose';
 
@@ -44,19 +44,28 @@ function cidrListFor(limits: SourcePrefixLimits) {
     .max(50, { error: 'at most 50 CIDR blocks (an NSG rule holds a limited number of prefixes)' })
     .superRefine((list, ctx) => {
       const parsedBlocks: Cidr[] = [];
-      list.forEach((entry, index) => {
+      for (const [index, entry] of list.entries()) {
         const problem = (message: string) => ctx.addIssue({ code: 'custom', path: [index], message });
         if (WORLD.has(entry.trim().toLowerCase())) {
           problem(`${quoteInput(entry)} is the whole Internet; restricting RDP to it would change nothing`);
-          return;
+          continue;
         }
         const parsed = parseCidr(entry.trim());
-        if (!parsed.ok) return problem(parsed.message);
-        if (parsed.value.prefix === 0) return problem(`${quoteInput(entry)} is a /0: the whole address family`);
+        if (!parsed.ok) {
+          problem(parsed.message);
+          continue;
+        }
+        if (parsed.value.prefix === 0) {
+          problem(`${quoteInput(entry)} is a /0: the whole address family`);
+          continue;
+        }
         const refusal = ipv6Refusal(parsed.value) ?? tooShortPrefix(parsed.value, limits);
-        if (refusal) return problem(refusal);
+        if (refusal) {
+          problem(refusal);
+          continue;
+        }
         parsedBlocks.push(parsed.value);
-      });
+      }
       const whole = wholeFamilyRefusal(parsedBlocks);
       if (whole) ctx.addIssue({ code: 'custom', path: [], message: whole });
     });
@@ -98,7 +107,10 @@ export function validateRepairRequest(
     for (const issue of parsed.error.issues) {
       if (issue.code === 'unrecognized_keys') {
         for (const key of issue.keys) {
-          problems.push({ field: truncateText(key, MAX_ECHO_CHARS), message: `is not a known field (known: ${KNOWN_REQUEST_FIELDS.join(', ')})` });
+          problems.push({
+            field: truncateText(key, MAX_ECHO_CHARS),
+            message: `is not a known field (known: ${KNOWN_REQUEST_FIELDS.join(', ')})`,
+          });
         }
       } else {
         problems.push({ field: issue.path.length ? issue.path.map(String).join('.') : '(body)', message: issue.message });
@@ -120,7 +132,14 @@ export function validateRepairRequest(
   const cidrs = [...new Set((parsed.data.allowedSourceCidrs ?? []).map((c) => c.trim()))];
   return {
     ok: true,
-    request: { vm, mode: parsed.data.mode ?? 'repair', allowedSourceCidrs: cidrs, rdpPort: parsed.data.rdpPort, allowLegacyTls: parsed.data.allowLegacyTls ?? false, source },
+    request: {
+      vm,
+      mode: parsed.data.mode ?? 'repair',
+      allowedSourceCidrs: cidrs,
+      rdpPort: parsed.data.rdpPort,
+      allowLegacyTls: parsed.data.allowLegacyTls ?? false,
+      source,
+    },
   };
 }
 

@@ -3,8 +3,8 @@
  * it replaced), what was left behind (snapshot), and how it ended. Kept as plain JSON: it is the orchestration's
  * custom status and output. Nothing secret goes in here.
  */
-import { RdpProbeResult } from './rdpProbe';
-import { RepairMode, RepairSource } from './repairRequest';
+import type { RdpProbeResult } from './rdpProbe';
+import type { RepairMode, RepairSource } from './repairRequest';
 
 export type StepStatus = 'running' | 'succeeded' | 'failed' | 'skipped';
 
@@ -58,7 +58,16 @@ export interface Artifacts {
  * - RolledBack: an offline disk swap did not help and was undone.
  * - Cancelled: an operator stopped the repair; what was undone and what was kept is listed.
  */
-export const OUTCOME_KINDS = ['Repaired', 'AlreadyHealthy', 'Diagnosed', 'Unverified', 'NotRepaired', 'Rejected', 'RolledBack', 'Cancelled'] as const;
+export const OUTCOME_KINDS = [
+  'Repaired',
+  'AlreadyHealthy',
+  'Diagnosed',
+  'Unverified',
+  'NotRepaired',
+  'Rejected',
+  'RolledBack',
+  'Cancelled',
+] as const;
 export type OutcomeKind = (typeof OUTCOME_KINDS)[number];
 
 /** How the repair reached the guest: Run Command, the serial console, or the OS disk on a rescue VM. */

@@ -4,7 +4,7 @@
  */
 import { quoteInput } from './echo';
 import { identityKey, isUnderKey } from './identity';
-import { ParseResult } from './vmResourceId';
+import type { ParseResult } from './vmResourceId';
 
 export interface Scope {
   subscriptionId: string;
@@ -35,7 +35,9 @@ export function parseScopes(setting: string | undefined): ParseResult<Scope[]> {
     } else {
       return {
         ok: false,
-        message: `REPAIR_ALLOWED_SCOPES entry ${quoteInput(entry)} is neither /subscriptions/{id} nor /subscriptions/{id}/resourceGroups/{name}`,
+        message:
+          `REPAIR_ALLOWED_SCOPES entry ${quoteInput(entry)} is neither /subscriptions/{id} nor ` +
+          `/subscriptions/{id}/resourceGroups/{name}`,
       };
     }
   }

@@ -10,7 +10,7 @@
  * rule cannot hold both families, and the exposure assessment and the probe work on IPv4 only, so accepting
  * IPv6 would let the app claim a restriction it never checked.
  */
-import { Cidr } from './ipAddress';
+import type { Cidr } from './ipAddress';
 
 export interface SourcePrefixLimits {
   /** The shortest IPv4 prefix allowed as a source (MIN_SOURCE_PREFIX_V4). */
@@ -43,7 +43,10 @@ export function coversWholeFamily(cidrs: readonly Cidr[], family: 4 | 6): boolea
 
 export function ipv6Refusal(cidr: Cidr): string | undefined {
   if (cidr.family !== 6) return undefined;
-  return `'${cidr.text}' is IPv6; IPv6 sources are not accepted yet: the repair restricts the world-open rule in place, an NSG rule cannot mix IPv4 and IPv6 sources, and the exposure check and the probe cover IPv4 only. Give IPv4 blocks`;
+  return (
+    `'${cidr.text}' is IPv6; IPv6 sources are not accepted yet: the repair restricts the world-open rule in place, an NSG ` +
+    `rule cannot mix IPv4 and IPv6 sources, and the exposure check and the probe cover IPv4 only. Give IPv4 blocks`
+  );
 }
 
 export function tooShortPrefix(cidr: Cidr, limits: SourcePrefixLimits): string | undefined {

@@ -48,7 +48,10 @@ export function parseVmResourceId(raw: unknown): ParseResult<VmResourceId> {
     return { ok: false, message: `must be a Microsoft.Compute/virtualMachines id, got a ${echoInput(`${namespace}/${type}`)} id` };
   }
   if (segments.length > 8) {
-    return { ok: false, message: `points below the virtual machine (${echoInput(`/${segments.slice(8).join('/')}`)}); give the VM's own id` };
+    return {
+      ok: false,
+      message: `points below the virtual machine (${echoInput(`/${segments.slice(8).join('/')}`)}); give the VM's own id`,
+    };
   }
   if (!GUID.test(subscriptionId)) return { ok: false, message: `subscription id ${quoteInput(subscriptionId)} is not a GUID` };
   if (!RESOURCE_GROUP.test(resourceGroup) || resourceGroup.endsWith('.')) {

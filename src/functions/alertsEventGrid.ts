@@ -6,7 +6,7 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { receiveEventGridEvent } from '../api/alertApi';
-import { ApiDependencies } from '../api/apiDependencies';
+import type { ApiDependencies } from '../api/apiDependencies';
 
 export function registerAlertsEventGrid(deps: ApiDependencies): void {
   app.eventGrid<unknown>('receiveAlertEvent', {

@@ -5,7 +5,7 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import { receiveAlertWebhook } from '../api/alertApi';
-import { ApiDependencies } from '../api/apiDependencies';
+import type { ApiDependencies } from '../api/apiDependencies';
 import { withErrorBoundary } from '../api/httpResponses';
 
 export function registerAlertsHttp(deps: ApiDependencies): void {

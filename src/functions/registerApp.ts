@@ -1,6 +1,6 @@
 /** Every registration of the app, given its dependencies: what the production entry point and the simulator share. */
-import { ActivityDeps } from '../activities/deps';
-import { ApiDependencies } from '../api/apiDependencies';
+import type { ActivityDeps } from '../activities/deps';
+import type { ApiDependencies } from '../api/apiDependencies';
 import { registerAlertsEventGrid } from './alertsEventGrid';
 import { registerAlertsHttp } from './alertsHttp';
 import { registerRepairActivities } from './repairActivities';

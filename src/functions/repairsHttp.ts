@@ -1,7 +1,7 @@
 /** HTTP triggers of the repair API (routes under /api). Thin: the handlers live in src/api/. */
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
-import { ApiDependencies } from '../api/apiDependencies';
+import type { ApiDependencies } from '../api/apiDependencies';
 import { withErrorBoundary } from '../api/httpResponses';
 import { findRepair, getRepair, startRepair } from '../api/repairApi';
 

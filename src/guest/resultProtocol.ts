@@ -13,7 +13,11 @@ export type ParsedScriptOutput =
   | { ok: false; reason: 'missing-marker' | 'invalid-json' | 'truncated'; detail: string };
 
 export function parseScriptOutput(stdout: string): ParsedScriptOutput {
-  const lines = stdout.replace(/\r\n/g, '\n').split('\n').map((l) => l.trimEnd()).filter((l) => l !== '');
+  const lines = stdout
+    .replace(/\r\n/g, '\n')
+    .split('\n')
+    .map((l) => l.trimEnd())
+    .filter((l) => l !== '');
   const last = lines[lines.length - 1] ?? '';
   const at = last.indexOf(RESULT_MARKER);
   if (at < 0) {
@@ -30,6 +34,10 @@ export function parseScriptOutput(stdout: string): ParsedScriptOutput {
   try {
     return { ok: true, result: JSON.parse(json) };
   } catch (err) {
-    return { ok: false, reason: 'invalid-json', detail: `the result line is not JSON (${err instanceof Error ? err.message : String(err)})` };
+    return {
+      ok: false,
+      reason: 'invalid-json',
+      detail: `the result line is not JSON (${err instanceof Error ? err.message : String(err)})`,
+    };
   }
 }

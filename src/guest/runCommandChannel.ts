@@ -17,7 +17,7 @@
 import type { VirtualMachineRunCommand } from '@azure/arm-compute';
 import type { ArmClients } from '../azure/clients';
 import type { LeftGuestRun } from '../domain/activityContracts';
-import { AzureOperationError, classifyAzureError } from '../azure/errors';
+import { type AzureOperationError, classifyAzureError } from '../azure/errors';
 import { parseVmResourceId } from '../azure/resourceId';
 import { GuestScriptBusyError, GuestScriptNameInUseError, GuestScriptVmNotRunningError } from './runCommandErrors';
 import { guestScriptStateOf, OWNER_TAG, OWNER_TAG_VALUE, SUBMITTED_AT_TAG, type GuestScriptState } from './runCommandState';
@@ -131,7 +131,9 @@ export async function listGuestScripts(arm: ArmClients, vmId: string, prefix = '
   const vm = parseVmResourceId(vmId);
   try {
     const found: ListedGuestScript[] = [];
-    for await (const runCommand of arm.compute(vm.subscriptionId).virtualMachineRunCommands.listByVirtualMachine(vm.resourceGroup, vm.name)) {
+    for await (const runCommand of arm
+      .compute(vm.subscriptionId)
+      .virtualMachineRunCommands.listByVirtualMachine(vm.resourceGroup, vm.name)) {
       const name = runCommand.name ?? '';
       if (runCommand.tags?.[OWNER_TAG] !== OWNER_TAG_VALUE || name === '' || !name.startsWith(prefix)) continue;
       found.push({ runName: name, provisioningState: runCommand.provisioningState ?? '' });
@@ -162,12 +164,23 @@ export async function sweepGuestScripts(arm: ArmClients, vmId: string, prefix: s
   return left;
 }
 
-async function getRunCommand(arm: ArmClients, vmId: string, runName: string, withInstanceView: boolean, operation: string): Promise<VirtualMachineRunCommand | undefined> {
+async function getRunCommand(
+  arm: ArmClients,
+  vmId: string,
+  runName: string,
+  withInstanceView: boolean,
+  operation: string,
+): Promise<VirtualMachineRunCommand | undefined> {
   const vm = parseVmResourceId(vmId);
   try {
     return await arm
       .compute(vm.subscriptionId)
-      .virtualMachineRunCommands.getByVirtualMachine(vm.resourceGroup, vm.name, runName, withInstanceView ? { expand: 'instanceView' } : {});
+      .virtualMachineRunCommands.getByVirtualMachine(
+        vm.resourceGroup,
+        vm.name,
+        runName,
+        withInstanceView ? { expand: 'instanceView' } : {},
+      );
   } catch (err) {
     const classified = classifyAzureError(err, operation, vmId);
     if (classified.statusCode === 404 && !/ResourceGroupNotFound|SubscriptionNotFound/.test(classified.code)) {
@@ -196,7 +209,9 @@ function differenceFrom(existing: VirtualMachineRunCommand, request: GuestScript
 
 function checkRequest(request: GuestScriptRequest): void {
   if (!RUN_NAME.test(request.runName)) {
-    throw new RangeError(`runName ${JSON.stringify(request.runName)} must be 1-80 letters, digits, '.', '_' or '-', starting with a letter or digit`);
+    throw new RangeError(
+      `runName ${JSON.stringify(request.runName)} must be 1-80 letters, digits, '.', '_' or '-', starting with a letter or digit`,
+    );
   }
   if (!Number.isInteger(request.timeoutSeconds) || request.timeoutSeconds <= 0) {
     throw new RangeError(`timeoutSeconds must be a positive whole number of seconds, got ${request.timeoutSeconds}`);

@@ -46,7 +46,8 @@ export function guestScriptStateOf(runCommand: VirtualMachineRunCommand): GuestS
   if (provisioning === 'Deleting' && !view?.executionState) return { kind: 'notFound' };
   const agentText = [view?.executionMessage ?? '', ...(view?.statuses ?? []).flatMap((s) => [s.code ?? '', s.message ?? ''])].join('\n');
   if (provisioning === 'Failed' && AGENT_FAILURE.test(agentText)) {
-    const message = view?.statuses?.find((s) => AGENT_FAILURE.test(`${s.code ?? ''} ${s.message ?? ''}`))?.message ?? view?.executionMessage ?? agentText;
+    const message =
+      view?.statuses?.find((s) => AGENT_FAILURE.test(`${s.code ?? ''} ${s.message ?? ''}`))?.message ?? view?.executionMessage ?? agentText;
     return { kind: 'agentUnavailable', message };
   }
   const stdout = view?.output ?? '';
@@ -69,7 +70,14 @@ export function guestScriptStateOf(runCommand: VirtualMachineRunCommand): GuestS
       return failed(view.executionState, view.exitCode ?? null, stdout, stderr, message);
     default:
       // No execution state yet: still provisioning, or failed before the script ran.
-      if (provisioning === 'Failed') return failed(view?.executionState ?? 'Unknown', view?.exitCode ?? null, stdout, stderr, message || 'Run command provisioning failed.');
+      if (provisioning === 'Failed')
+        return failed(
+          view?.executionState ?? 'Unknown',
+          view?.exitCode ?? null,
+          stdout,
+          stderr,
+          message || 'Run command provisioning failed.',
+        );
       return { kind: 'pending', submittedAt: runCommand.tags?.[SUBMITTED_AT_TAG] ?? null };
   }
 }

@@ -168,20 +168,40 @@ function isMarkerLine(line: string): boolean {
 export function composeGuestScript(name: string, scriptText: string, helpers: readonly { file: string; text: string }[]): string {
   for (const helper of helpers) {
     if (helper.text.split('\n').some(isMarkerLine)) {
-      throw new GuestScriptCompositionError(name, 'marker-in-helper', `${helper.file}.ps1 contains the marker line "${COMMON_HELPERS_MARKER}"`);
+      throw new GuestScriptCompositionError(
+        name,
+        'marker-in-helper',
+        `${helper.file}.ps1 contains the marker line "${COMMON_HELPERS_MARKER}"`,
+      );
     }
   }
   const lines = scriptText.split('\n');
   const at = lines.flatMap((line, index) => (isMarkerLine(line) ? [index] : []));
   if (at.length === 0) {
-    throw new GuestScriptCompositionError(name, 'marker-missing', `no line "${COMMON_HELPERS_MARKER}" (after the param() block) to insert the common helpers at`);
+    throw new GuestScriptCompositionError(
+      name,
+      'marker-missing',
+      `no line "${COMMON_HELPERS_MARKER}" (after the param() block) to insert the common helpers at`,
+    );
   }
   if (at.length > 1) {
-    throw new GuestScriptCompositionError(name, 'marker-repeated', `the line "${COMMON_HELPERS_MARKER}" appears ${at.length} times (lines ${at.map((i) => i + 1).join(', ')}); it must appear once`);
+    throw new GuestScriptCompositionError(
+      name,
+      'marker-repeated',
+      `the line "${COMMON_HELPERS_MARKER}" appears ${at.length} times (lines ${at.map((i) => i + 1).join(', ')}); it must appear once`,
+    );
   }
   const eol = lines[at[0]!]!.endsWith('\r') ? '\r\n' : '\n';
   // Lines keep the script's line ending; the last inserted line gets the `\r` the marker line had, if any.
-  const inserted = helpers.map((h) => h.text.replace(/\r?\n$/, '').split(/\r?\n/).join(eol)).join(eol + eol) + (eol === '\r\n' ? '\r' : '');
+  const inserted =
+    helpers
+      .map((h) =>
+        h.text
+          .replace(/\r?\n$/, '')
+          .split(/\r?\n/)
+          .join(eol),
+      )
+      .join(eol + eol) + (eol === '\r\n' ? '\r' : '');
   return [...lines.slice(0, at[0]!), inserted, ...lines.slice(at[0]! + 1)].join('\n');
 }
 

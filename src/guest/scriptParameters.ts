@@ -27,9 +27,7 @@ export class GuestScriptParameterError extends Error {
 }
 
 /** A rule the script's param() declaration repeats as a PowerShell validation attribute. */
-export type ParameterRule =
-  | { kind: 'pattern'; pattern: string; description: string }
-  | { kind: 'range'; min: number; max: number };
+export type ParameterRule = { kind: 'pattern'; pattern: string; description: string } | { kind: 'range'; min: number; max: number };
 
 // The scripts repeat these patterns in ValidatePattern, where .NET matches case-insensitively and lets `$` match
 // before one trailing newline: the checks here (JavaScript, exact `$`) are the stricter gate, the script's the
@@ -54,7 +52,11 @@ const PORT_RANGE: ParameterRule = { kind: 'range', min: 1, max: 65535 };
 export const PARAMETER_RULES: { readonly [N in GuestScriptName]: { readonly [K in keyof GuestScripts[N]['params']]?: ParameterRule } } = {
   diagnose: {},
   'fix-port-conflict': {
-    ServiceName: { kind: 'pattern', pattern: SERVICE_NAME_PATTERN, description: 'a service name (letters, digits, _ . -; 1-256 characters)' },
+    ServiceName: {
+      kind: 'pattern',
+      pattern: SERVICE_NAME_PATTERN,
+      description: 'a service name (letters, digits, _ . -; 1-256 characters)',
+    },
     RdpPort: PORT_RANGE,
     FallbackPort: PORT_RANGE,
   },
@@ -62,7 +64,9 @@ export const PARAMETER_RULES: { readonly [N in GuestScriptName]: { readonly [K i
     BackupDirectory: {
       kind: 'pattern',
       pattern: WINDOWS_DIRECTORY_PATTERN,
-      description: 'an absolute Windows directory (C:\\dir\\sub) of at most 200 characters: letters, digits, _ . - and \\ only, no name starting with a dot',
+      description:
+        'an absolute Windows directory (C:\\dir\\sub) of at most 200 characters: letters, digits, _ . - and \\ only, no ' +
+        'name starting with a dot',
     },
   },
   'enable-tls': {},
@@ -149,7 +153,7 @@ export function toRunCommandParameters<N extends GuestScriptName>(name: N, param
   }
   const out: RunCommandParameter[] = [];
   for (const spec of specs) {
-    if (!Object.prototype.hasOwnProperty.call(given, spec.name) || given[spec.name] === undefined) {
+    if (!Object.hasOwn(given, spec.name) || given[spec.name] === undefined) {
       fail(name, spec.name, `missing parameter ${spec.name}`);
     }
     out.push({ name: spec.name, value: encodeValue(name, spec, given[spec.name]) });

@@ -52,7 +52,12 @@ export const diagnoseResultSchema = z.object({
     allowSecProtocolNegotiation: nullableInt,
     pinnedThumbprint: nullableString,
   }),
-  listener: z.object({ processName: nullableString, processId: nullableInt, serviceName: nullableString, hostedServices: z.array(z.string()).max(8) }),
+  listener: z.object({
+    processName: nullableString,
+    processId: nullableInt,
+    serviceName: nullableString,
+    hostedServices: z.array(z.string()).max(8),
+  }),
   services: z.object({ TermService: serviceStateSchema, SessionEnv: serviceStateSchema, UmRdpService: serviceStateSchema }),
   certificate: z.object({
     present: z.boolean(),
@@ -104,7 +109,17 @@ export const restoreGroupPolicyResultSchema = z.object({
 });
 
 const offlineFindingSchema = z.object({
-  check: z.enum(['tls', 'rdp-listener', 'rdp-certificate-pin', 'deny-ts-connections', 'services', 'rdp-certificate', 'machinekeys-acl', 'crash-dump', 'boot-ems']),
+  check: z.enum([
+    'tls',
+    'rdp-listener',
+    'rdp-certificate-pin',
+    'deny-ts-connections',
+    'services',
+    'rdp-certificate',
+    'machinekeys-acl',
+    'crash-dump',
+    'boot-ems',
+  ]),
   verdict: z.enum(['healthy', 'broken', 'fixed', 'enabled', 'failed', 'not-checked']),
   detail: nullableString,
 });

@@ -2,9 +2,9 @@
  * The catalogue of findings: every finding the flow reports is built here, so their codes and texts live in one
  * place (pure). Each text must make sense to an operator who has only this app's README and docs.
  */
-import { ProbeVerdict, RdpProbeResult } from '../domain/rdpProbe';
-import { Finding } from '../domain/repairStatus';
-import { RdpExposure } from './decisions/nsgAssessment';
+import type { ProbeVerdict, RdpProbeResult } from '../domain/rdpProbe';
+import type { Finding } from '../domain/repairStatus';
+import type { RdpExposure } from './decisions/nsgAssessment';
 
 export function exposureFindings(exposure: RdpExposure, allowedSourceCidrs: readonly string[]): Finding[] {
   const port = exposure.port;
@@ -16,12 +16,14 @@ export function exposureFindings(exposure: RdpExposure, allowedSourceCidrs: read
       severity: 'warning',
       message: exposure.noNsgAtAll
         ? `No network security group filters port ${port}: RDP is open to the whole Internet.`
-        : `RDP port ${port} is open to the whole Internet through ${rules}. Internet-wide RDP scanning can exhaust the RDP service (the article's "VM under attack").`,
+        : `RDP port ${port} is open to the whole Internet through ${rules}. Internet-wide RDP scanning can exhaust the RDP ` +
+          `service (the article's "VM under attack").`,
       advice: exposure.noNsgAtAll
         ? 'Attach an NSG to the NIC or subnet that allows RDP only from your addresses (or use Azure Bastion / just-in-time access).'
         : allowedSourceCidrs.length > 0
           ? null
-          : `Pass allowedSourceCidrs (your own public addresses) to let the repair restrict ${rules}, or use Azure Bastion / just-in-time access.`,
+          : `Pass allowedSourceCidrs (your own public addresses) to let the repair restrict ${rules}, or use Azure Bastion ` +
+            `/ just-in-time access.`,
     });
   }
   if (exposure.blockedFromInternet) {
@@ -29,7 +31,8 @@ export function exposureFindings(exposure: RdpExposure, allowedSourceCidrs: read
       code: 'RdpBlockedByNsg',
       severity: 'warning',
       message: `No NSG rule admits RDP on port ${port} from any Internet address; only virtual-network sources can reach it.`,
-      advice: 'If you connect over the Internet, add an Allow rule for your own address on this port; this tool does not open blocked ports.',
+      advice:
+        'If you connect over the Internet, add an Allow rule for your own address on this port; this tool does not open blocked ports.',
     });
   }
   return findings;
@@ -55,38 +58,65 @@ export function probeFinding(label: string, result: RdpProbeResult): Finding {
 /** What to look at next when RDP is still not healthy and this version has no more fixes to try. */
 export function adviceForProbe(result: RdpProbeResult): string[] {
   if (result.negotiationFailure === 'SSL_CERT_NOT_ON_SERVER') {
-    return ['The RDP listener has no usable certificate: delete the certificate in Cert:\\LocalMachine\\Remote Desktop and restart SessionEnv and TermService (Windows creates a new one).'];
+    return [
+      'The RDP listener has no usable certificate: delete the certificate in Cert:\\LocalMachine\\Remote Desktop and ' +
+        'restart SessionEnv and TermService (Windows creates a new one).',
+    ];
   }
   if (result.verdict === 'inconclusive') {
-    return ['The probe could not judge (an error inside this app, not an answer from the VM): test Remote Desktop from a client, and report the probe error.'];
+    return [
+      'The probe could not judge (an error inside this app, not an answer from the VM): test Remote Desktop from a ' +
+        'client, and report the probe error.',
+    ];
   }
   if (result.error === 'LEGACY_TLS_ONLY') {
-    return ['The RDP listener completes TLS only with TLS 1.0/1.1, which current clients have turned off: enable TLS 1.2 Server in SCHANNEL (Enabled=1, DisabledByDefault=0) and restart the VM.'];
+    return [
+      'The RDP listener completes TLS only with TLS 1.0/1.1, which current clients have turned off: enable TLS 1.2 ' +
+        'Server in SCHANNEL (Enabled=1, DisabledByDefault=0) and restart the VM.',
+    ];
   }
   if (result.error === 'NOT_RDP') {
-    return ['Another program answers on the RDP port: find it with Get-NetTCPConnection -LocalPort <port> through Run Command, stop it and start TermService.'];
+    return [
+      'Another program answers on the RDP port: find it with Get-NetTCPConnection -LocalPort <port> through Run Command, ' +
+        'stop it and start TermService.',
+    ];
   }
   if (result.verdict === 'broken') {
     return [
       'The server accepts the connection but fails the security (TLS) handshake: the "internal error" signature.',
-      'Check, through Run Command or the serial console: the RDP certificate (Cert:\\LocalMachine\\Remote Desktop), access to C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys, and SCHANNEL TLS 1.2 Server Enabled=1 / DisabledByDefault=0.',
+      'Check, through Run Command or the serial console: the RDP certificate (Cert:\\LocalMachine\\Remote Desktop), ' +
+        'access to C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys, and SCHANNEL TLS 1.2 Server Enabled=1 / ' +
+        'DisabledByDefault=0.',
     ];
   }
   if (result.verdict === 'degraded') {
     return ['RDP works but not cleanly: renew the RDP certificate or enable TLS 1.2, as the reason says.'];
   }
   if (result.verdict === 'unreachable') {
-    return ['Check that the VM is running, that TermService is started, and that nothing between this app and the VM drops the port (NSG, firewall, route table).'];
+    return [
+      'Check that the VM is running, that TermService is started, and that nothing between this app and the VM drops the ' +
+        'port (NSG, firewall, route table).',
+    ];
   }
   return [];
 }
 
 export const Findings = {
   rdpPortAssumed(port: number): Finding {
-    return { code: 'RdpPortAssumed', severity: 'info', message: `RDP port assumed to be ${port} until the guest's PortNumber is read; pass rdpPort if the VM listens elsewhere.`, advice: null };
+    return {
+      code: 'RdpPortAssumed',
+      severity: 'info',
+      message: `RDP port assumed to be ${port} until the guest's PortNumber is read; pass rdpPort if the VM listens elsewhere.`,
+      advice: null,
+    };
   },
   rdpPortDetected(configured: number, assumed: number): Finding {
-    return { code: 'RdpPortDetected', severity: 'info', message: `RDP is configured on port ${configured} (PortNumber), not ${assumed}; using it.`, advice: null };
+    return {
+      code: 'RdpPortDetected',
+      severity: 'info',
+      message: `RDP is configured on port ${configured} (PortNumber), not ${assumed}; using it.`,
+      advice: null,
+    };
   },
   networkNote(note: string): Finding {
     return { code: 'NetworkNote', severity: 'info', message: note, advice: null };
@@ -99,7 +129,9 @@ export const Findings = {
       code: 'OnlineChannelUnavailable',
       severity: 'error',
       message: `The guest cannot be reached through Run Command: ${why}. Online repair is not possible.`,
-      advice: 'Repair the OS disk offline: attach a copy of it to a rescue VM and fix it there (docs/procedure.md, "Offline repair"); this version does not do that automatically yet.',
+      advice:
+        'Repair the OS disk offline: attach a copy of it to a rescue VM and fix it there (docs/procedure.md, "Offline ' +
+        'repair"); this version does not do that automatically yet.',
     };
   },
 } as const;

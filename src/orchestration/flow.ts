@@ -5,15 +5,16 @@
  * still settle the undo log and say what was left.
  */
 import * as df from 'durable-functions';
-import { OrchestrationContext, Task } from 'durable-functions';
-import { ActivityInput, ActivityName, ActivityOutput } from '../domain/activityContracts';
-import { ActivityResult, PermanentFailure } from '../domain/activityResult';
-import { RepairSettings } from '../domain/config';
-import { RepairRequest } from '../domain/repairRequest';
-import { Finding, Outcome, RepairStatus, UndoRecord } from '../domain/repairStatus';
+import type { OrchestrationContext, Task } from 'durable-functions';
+import type { ActivityInput, ActivityName, ActivityOutput } from '../domain/activityContracts';
+import type { ActivityResult, PermanentFailure } from '../domain/activityResult';
+import type { RepairSettings } from '../domain/config';
+import type { RepairRequest } from '../domain/repairRequest';
+import type { Finding, Outcome, RepairStatus, UndoRecord } from '../domain/repairStatus';
 import { withChangesNote } from './decisions/outcome';
 import { addFinding, beginStep, endStep, skipStep, statusForCustomStatus } from './statusModel';
 
+// biome-ignore lint/suspicious/noExplicitAny: durable-functions resumes the generator with each task's result, typed only at the yield.
 export type Gen<T> = Generator<Task, T, any>;
 
 /** A phase or step that went on, with what it learned. */
@@ -117,11 +118,16 @@ export class Flow {
       result = yield this.context.df.callActivityWithRetry(name, this.retry, input);
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
-      return end(withChangesNote({
-        kind: 'NotRepaired',
-        reason: `Azure kept failing during ${step} after ${this.settings.activityRetryAttempts} attempts: ${firstLine(message)}`,
-        advice: ['This looks transient (throttling or a service error): start the repair again in a few minutes.'],
-      }, this.status));
+      return end(
+        withChangesNote(
+          {
+            kind: 'NotRepaired',
+            reason: `Azure kept failing during ${step} after ${this.settings.activityRetryAttempts} attempts: ${firstLine(message)}`,
+            advice: ['This looks transient (throttling or a service error): start the repair again in a few minutes.'],
+          },
+          this.status,
+        ),
+      );
     }
     if (!result.ok) return end(withChangesNote(permanentOutcome(step, result.failure), this.status));
     return proceed(result.value);
@@ -130,7 +136,10 @@ export class Flow {
 
 export function firstLine(text: string): string {
   // durable-functions prefixes "Activity function 'x' failed: " and appends the .NET exception; keep the gist.
-  const line = text.replace(/^Activity function '[^']+' failed:\s*/, '').split('\n')[0].trim();
+  const line = text
+    .replace(/^Activity function '[^']+' failed:\s*/, '')
+    .split('\n')[0]
+    .trim();
   return line.length > 300 ? `${line.slice(0, 300)}...` : line;
 }
 

@@ -4,7 +4,7 @@
  * the repair's start instant in the name keeps its runs apart from an earlier repair's leftovers (which it would
  * otherwise find by name and read the old result of), and gives the final sweep a prefix that is this repair's only.
  */
-import { GuestScriptName } from '../domain/guestScriptContracts';
+import type { GuestScriptName } from '../domain/guestScriptContracts';
 
 export function guestRunPrefix(startedAt: string): string {
   const ms = Date.parse(startedAt);

@@ -1,2 +1,5 @@
-/** Orchestrator names shared by the registrations and the starters: one place, so a rename cannot split them. Activity names live in domain/activityContracts.ts. */
+/**
+ * Orchestrator names shared by the registrations and the starters: one place, so a rename cannot split them.
+ * Activity names live in domain/activityContracts.ts.
+ */
 export const REPAIR_ORCHESTRATOR = 'RepairOrchestrator';

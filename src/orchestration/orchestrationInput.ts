@@ -1,5 +1,5 @@
-import { RepairSettings } from '../domain/config';
-import { RepairRequest } from '../domain/repairRequest';
+import type { RepairSettings } from '../domain/config';
+import type { RepairRequest } from '../domain/repairRequest';
 
 /** Everything the orchestrator needs, fixed at start so replays see the same values. */
 export interface RepairOrchestrationInput {
@@ -13,6 +13,9 @@ export const DEFAULT_RDP_PORT = 3389;
 
 /** Snapshot names: <= 80 characters, letters, digits, '_', '-', '.'; unique per repair start time. */
 export function snapshotNameFor(vmName: string, startedAt: Date): string {
-  const stamp = startedAt.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  const stamp = startedAt
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d+Z$/, 'Z');
   return `rdprepair-${vmName.slice(0, 50)}-${stamp}`.replace(/[^A-Za-z0-9_.-]/g, '-');
 }

@@ -6,16 +6,16 @@
  * decisions are pure functions in decisions/. The generator must stay deterministic: time comes from
  * context.df.currentUtcDateTime, everything else from the orchestration input.
  */
-import { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
-import { Outcome, RepairStatus } from '../domain/repairStatus';
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import type { Outcome, RepairStatus } from '../domain/repairStatus';
 import { decideOutcome, withOnlineAdvice } from './decisions/outcome';
 import { alreadyHealthy } from './decisions/route';
-import { Flow, Gen } from './flow';
+import { Flow, type Gen } from './flow';
 import { assessRdpExposure } from './decisions/nsgAssessment';
-import { DEFAULT_RDP_PORT, RepairOrchestrationInput } from './orchestrationInput';
+import { DEFAULT_RDP_PORT, type RepairOrchestrationInput } from './orchestrationInput';
 import { baselinePhase } from './phases/baseline';
 import { assessExposure, networkPhase, restrictionsFor } from './phases/network';
-import { OnlineFacts, onlinePhase } from './phases/online';
+import { type OnlineFacts, onlinePhase } from './phases/online';
 import { preflightPhase } from './phases/preflight';
 import { finish, newRepairStatus } from './statusModel';
 import { mayHaveLeftGuestRuns, sweepStep } from './steps/sweepStep';
@@ -47,7 +47,11 @@ function* repair(flow: Flow, port: number): Gen<Outcome> {
   if (probe.kind === 'end') return probe.outcome;
 
   // Route: healthy and nothing asked of the NSG ends here; otherwise the online phase (the offline one will join it).
-  const healthy = alreadyHealthy({ probe: probe.facts.baseline, restrictionsWanted: restrictionsFor(flow, exposure).length, detectedPort: null });
+  const healthy = alreadyHealthy({
+    probe: probe.facts.baseline,
+    restrictionsWanted: restrictionsFor(flow, exposure).length,
+    detectedPort: null,
+  });
   if (healthy) return healthy;
 
   const online = yield* onlinePhase(flow, { vm: vm.facts, network: network.facts, exposure, probe: probe.facts, port });

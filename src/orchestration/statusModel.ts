@@ -2,9 +2,9 @@
  * Building the operator-facing status as the orchestration goes. Pure functions over plain JSON; the
  * orchestrator passes the replay-safe time (context.df.currentUtcDateTime) in.
  */
-import { RdpProbeResult } from '../domain/rdpProbe';
-import { RepairRequest } from '../domain/repairRequest';
-import { Change, FinalOutcome, Finding, Outcome, ProbeSummary, RepairPath, RepairStatus, StepStatus } from '../domain/repairStatus';
+import type { RdpProbeResult } from '../domain/rdpProbe';
+import type { RepairRequest } from '../domain/repairRequest';
+import type { Change, FinalOutcome, Finding, Outcome, ProbeSummary, RepairPath, RepairStatus, StepStatus } from '../domain/repairStatus';
 import { settleUndoLog } from './decisions/undo';
 
 export function newRepairStatus(repairId: string, request: RepairRequest, rdpPort: number, at: string): RepairStatus {
@@ -121,16 +121,31 @@ function shorten(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 3)}...` : text;
 }
 
-export function statusForCustomStatus(status: RepairStatus, budget = CUSTOM_STATUS_BUDGET): RepairStatus & { omitted?: { changes: number; findings: number } } {
+export function statusForCustomStatus(
+  status: RepairStatus,
+  budget = CUSTOM_STATUS_BUDGET,
+): RepairStatus & { omitted?: { changes: number; findings: number } } {
   if (JSON.stringify(status).length <= budget) return status;
   const compact = {
     ...status,
     // The undo log restates the changes; while the repair runs, the changes carry the same facts.
     undoLog: [],
     timeline: status.timeline.map((t) => ({ ...t, detail: shorten(t.detail, 160) })),
-    findings: status.findings.map((f) => ({ ...f, message: shorten(f.message, 240), advice: f.advice === null ? null : shorten(f.advice, 160) })),
-    plannedChanges: status.plannedChanges.map((c) => ({ ...c, reason: shorten(c.reason, 120), after: typeof c.after === 'string' ? shorten(c.after, 120) : c.after })),
-    changes: status.changes.map((c) => ({ ...c, reason: shorten(c.reason, 80), after: typeof c.after === 'string' ? shorten(c.after, 160) : c.after })),
+    findings: status.findings.map((f) => ({
+      ...f,
+      message: shorten(f.message, 240),
+      advice: f.advice === null ? null : shorten(f.advice, 160),
+    })),
+    plannedChanges: status.plannedChanges.map((c) => ({
+      ...c,
+      reason: shorten(c.reason, 120),
+      after: typeof c.after === 'string' ? shorten(c.after, 120) : c.after,
+    })),
+    changes: status.changes.map((c) => ({
+      ...c,
+      reason: shorten(c.reason, 80),
+      after: typeof c.after === 'string' ? shorten(c.after, 160) : c.after,
+    })),
   };
   let omittedChanges = 0;
   let omittedFindings = 0;

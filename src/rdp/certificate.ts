@@ -40,7 +40,10 @@ export function assessValidity(certificate: ProbeCertificate, now: Date, expiryW
 
 /** Node separates RDN components with newlines; a report line needs them on one line. */
 function oneLineName(name: string): string {
-  return name.split('\n').filter((part) => part.length > 0).join(', ');
+  return name
+    .split('\n')
+    .filter((part) => part.length > 0)
+    .join(', ');
 }
 
 /** Windows shows thumbprints as upper-case hex without separators (Cert:\, SSLCertificateSHA1Hash). */

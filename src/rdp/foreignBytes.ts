@@ -37,6 +37,9 @@ function isMostlyPrintable(bytes: Buffer): boolean {
 }
 
 function hexPreview(bytes: Buffer): string {
-  const shown = bytes.subarray(0, 16).toString('hex').replace(/(..)(?!$)/g, '$1 ');
+  const shown = bytes
+    .subarray(0, 16)
+    .toString('hex')
+    .replace(/(..)(?!$)/g, '$1 ');
   return bytes.length > 16 ? `${shown} ... ${bytes.length} bytes` : shown;
 }

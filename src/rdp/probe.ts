@@ -107,14 +107,17 @@ async function attempt(settings: ProbeSettings, legacy: boolean): Promise<ProbeO
   if (tcp.kind === 'failed') return { kind: 'connect-failed', code: tcp.code, message: tcp.message };
   const channel = tcp.channel;
   try {
-    channel.write(
-      buildConnectionRequest({ requestedProtocols: PROTOCOL_SSL | PROTOCOL_HYBRID, mstshashCookie: settings.mstshashCookie }),
-    );
+    channel.write(buildConnectionRequest({ requestedProtocols: PROTOCOL_SSL | PROTOCOL_HYBRID, mstshashCookie: settings.mstshashCookie }));
     const decision = decideAfterConfirm(await readConnectionConfirm(channel, settings.confirmTimeoutMs));
     if (decision.kind === 'stop') return decision.outcome;
     const tls = await handshakeTls(channel, decision.early, { host: settings.host, timeoutMs: settings.tlsTimeoutMs, legacy });
     if (tls.kind === 'failed') {
-      return { kind: 'tls-failed', selectedProtocol: decision.selectedProtocol, failure: classifyTlsFailure(tls.observation), legacyRetried: false };
+      return {
+        kind: 'tls-failed',
+        selectedProtocol: decision.selectedProtocol,
+        failure: classifyTlsFailure(tls.observation),
+        legacyRetried: false,
+      };
     }
     return {
       kind: 'tls-completed',

@@ -32,7 +32,10 @@ export function parseProbeArgs(argv: readonly string[]): ProbeArgs {
       const value = arg === '--timeout-ms' ? argv[++index] : arg.slice('--timeout-ms='.length);
       if (value === undefined) return { kind: 'invalid', message: '--timeout-ms needs a number of milliseconds' };
       if (!/^\d+$/.test(value) || Number(value) < 1 || Number(value) > MAX_TIMEOUT_MS) {
-        return { kind: 'invalid', message: `--timeout-ms must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not "${value}"` };
+        return {
+          kind: 'invalid',
+          message: `--timeout-ms must be a whole number of milliseconds from 1 to ${MAX_TIMEOUT_MS}, not "${value}"`,
+        };
       }
       timeoutMs = Number(value);
     } else {

@@ -38,7 +38,9 @@ export async function main(
     return EXIT_USAGE;
   }
   const timeouts =
-    args.timeoutMs === undefined ? {} : { connectTimeoutMs: args.timeoutMs, confirmTimeoutMs: args.timeoutMs, tlsTimeoutMs: args.timeoutMs };
+    args.timeoutMs === undefined
+      ? {}
+      : { connectTimeoutMs: args.timeoutMs, confirmTimeoutMs: args.timeoutMs, tlsTimeoutMs: args.timeoutMs };
   let output: string;
   let verdict: RdpProbeResult['verdict'];
   try {

@@ -26,7 +26,12 @@ export function formatProbeResult(result: RdpProbeResult): string {
   if (certificate === null) {
     rows.push(['certificate', '-']);
   } else {
-    rows.push(['certificate', certificate.issuer === certificate.subject ? `${certificate.subject} (self-signed)` : `${certificate.subject} (issuer ${certificate.issuer})`]);
+    rows.push([
+      'certificate',
+      certificate.issuer === certificate.subject
+        ? `${certificate.subject} (self-signed)`
+        : `${certificate.subject} (issuer ${certificate.issuer})`,
+    ]);
     rows.push(['validity', `${certificate.notBefore} to ${certificate.notAfter}${certificate.expired ? ' (EXPIRED)' : ''}`]);
     rows.push(['thumbprint', `${certificate.fingerprint} (SHA-1)`]);
   }

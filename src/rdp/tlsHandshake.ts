@@ -79,7 +79,10 @@ export function handshakeTls(channel: ByteChannel, early: Buffer, options: TlsHa
     };
     const fail = (error: { code?: string; message: string } | null, timedOutAfterMs: number | null): void => {
       // Once the handshake completed, what happens while closing does not change what was seen.
-      if (completed !== null) return settle(completed);
+      if (completed !== null) {
+        settle(completed);
+        return;
+      }
       settle({ kind: 'failed', observation: { serverBytes, peerClosed, error, timedOutAfterMs } });
     };
     let timer = setTimeout(() => fail(null, options.timeoutMs), options.timeoutMs);
@@ -106,7 +109,11 @@ export function handshakeTls(channel: ByteChannel, early: Buffer, options: TlsHa
     tlsSocket.once('secureConnect', () => {
       const socket = tlsSocket as TLSSocket;
       try {
-        completed = { kind: 'completed', tlsVersion: socket.getProtocol() ?? 'unknown', certificate: socket.getPeerX509Certificate() ?? null };
+        completed = {
+          kind: 'completed',
+          tlsVersion: socket.getProtocol() ?? 'unknown',
+          certificate: socket.getPeerX509Certificate() ?? null,
+        };
       } catch (error) {
         return crash(error);
       }

@@ -35,7 +35,7 @@ const INTERNAL_ERROR_SIGNATURE = 'the "An internal error has occurred" signature
  * at licensing or activation), mstsc connects unless told to require NLA; nothing here is TLS.
  */
 const STANDARD_RDP_CONSEQUENCE =
-  'no TLS and no NLA, so credentials and the session have only RDP\'s own RC4 encryption and the server is not authenticated; ' +
+  "no TLS and no NLA, so credentials and the session have only RDP's own RC4 encryption and the server is not authenticated; " +
   'clients set to require NLA (Group Policy, FreeRDP /sec:nla) fail';
 
 /** Errors meaning "TLS selected, then dropped": what mstsc reports as "An internal error has occurred". */
@@ -57,7 +57,13 @@ export function judgeOutcome(outcome: ProbeOutcome, policy: VerdictPolicy): Judg
   } as const;
   switch (outcome.kind) {
     case 'invalid-options':
-      return { ...base, stage: 'tcp', verdict: 'inconclusive', error: 'INVALID_OPTIONS', reason: `not probed (nothing was sent): ${outcome.problem}` };
+      return {
+        ...base,
+        stage: 'tcp',
+        verdict: 'inconclusive',
+        error: 'INVALID_OPTIONS',
+        reason: `not probed (nothing was sent): ${outcome.problem}`,
+      };
     case 'probe-error':
       return {
         ...base,
@@ -67,14 +73,22 @@ export function judgeOutcome(outcome: ProbeOutcome, policy: VerdictPolicy): Judg
         reason: `the probe could not judge: it failed itself (${outcome.message}); this says nothing about the server`,
       };
     case 'connect-failed':
-      return { ...base, stage: 'tcp', verdict: 'unreachable', error: outcome.code, reason: connectFailureReason(outcome.code, outcome.message) };
+      return {
+        ...base,
+        stage: 'tcp',
+        verdict: 'unreachable',
+        error: outcome.code,
+        reason: connectFailureReason(outcome.code, outcome.message),
+      };
     case 'connect-timeout':
       return {
         ...base,
         stage: 'tcp',
         verdict: 'unreachable',
         error: 'CONNECT_TIMEOUT',
-        reason: `no answer to the TCP connect within ${outcome.timeoutMs} ms (VM stopped, NSG or firewall dropping the port, or wrong address)`,
+        reason:
+          `no answer to the TCP connect within ${outcome.timeoutMs} ms (VM stopped, NSG or firewall dropping the port, or ` +
+          `wrong address)`,
       };
     case 'confirm-timeout':
       return {
@@ -84,8 +98,10 @@ export function judgeOutcome(outcome: ProbeOutcome, policy: VerdictPolicy): Judg
         error: 'CONFIRM_TIMEOUT',
         reason:
           outcome.received === 0
-            ? `connected, but no answer to the X.224 Connection Request within ${outcome.timeoutMs} ms (RDP service hung, or a program that waits for its client to speak owns the port)`
-            : `connected, but the Connection Confirm stayed incomplete: ${outcome.received} of ${outcome.announced ?? '?'} bytes announced by its TPKT length arrived within ${outcome.timeoutMs} ms`,
+            ? `connected, but no answer to the X.224 Connection Request within ${outcome.timeoutMs} ms (RDP service hung, ` +
+              `or a program that waits for its client to speak owns the port)`
+            : `connected, but the Connection Confirm stayed incomplete: ${outcome.received} of ${outcome.announced ?? '?'} ` +
+              `bytes announced by its TPKT length arrived within ${outcome.timeoutMs} ms`,
       };
     case 'closed-before-confirm':
       return { ...base, stage: 'x224', verdict: 'broken', ...closedBeforeConfirm(outcome.how, outcome.received, outcome.announced) };
@@ -98,7 +114,13 @@ export function judgeOutcome(outcome: ProbeOutcome, policy: VerdictPolicy): Judg
         reason: `another program owns the port: it answered the X.224 Connection Request like ${outcome.description}`,
       };
     case 'malformed-confirm':
-      return { ...base, stage: 'x224', verdict: 'broken', error: 'MALFORMED_CONFIRM', reason: `malformed Connection Confirm: ${outcome.problem}` };
+      return {
+        ...base,
+        stage: 'x224',
+        verdict: 'broken',
+        error: 'MALFORMED_CONFIRM',
+        reason: `malformed Connection Confirm: ${outcome.problem}`,
+      };
     case 'negotiation-failure':
       return {
         ...base,
@@ -128,7 +150,9 @@ export function judgeOutcome(outcome: ProbeOutcome, policy: VerdictPolicy): Judg
         verdict: 'broken',
         error: 'UNEXPECTED_PROTOCOL',
         selectedProtocol: 'UNKNOWN',
-        reason: `the server selected protocol 0x${outcome.selectedProtocol.toString(16)}, which does not start with TLS and was not requested`,
+        reason:
+          `the server selected protocol 0x${outcome.selectedProtocol.toString(16)}, which does not start with TLS and was ` +
+          `not requested`,
       };
     case 'tls-failed':
       return {
@@ -167,7 +191,9 @@ function closedBeforeConfirm(how: 'fin' | 'reset', received: number, announced: 
   if (received > 0) {
     return {
       error: 'TRUNCATED_CONFIRM',
-      reason: `the server ${how === 'reset' ? 'reset' : 'closed'} the connection after ${received} of ${announced ?? 'at least 4'} bytes of the Connection Confirm (truncated reply)`,
+      reason:
+        `the server ${how === 'reset' ? 'reset' : 'closed'} the connection after ${received} of ` +
+        `${announced ?? 'at least 4'} bytes of the Connection Confirm (truncated reply)`,
     };
   }
   return how === 'reset'
@@ -217,12 +243,18 @@ function tlsFailure(protocol: RdpSelectedProtocol, failure: TlsFailure, legacyRe
     case 'plaintext-rdp':
       return {
         error: 'DISCONNECT_AFTER_CLIENT_HELLO',
-        reason: `${selected} abandoned the TLS handshake and sent ${failure.disconnect ? 'an MCS Disconnect Provider Ultimatum' : 'a TPKT frame'} in plaintext: ${INTERNAL_ERROR_SIGNATURE}${retried}`,
+        reason:
+          `${selected} abandoned the TLS handshake and sent ` +
+          `${failure.disconnect ? 'an MCS Disconnect Provider Ultimatum' : 'a TPKT frame'} in plaintext: ` +
+          `${INTERNAL_ERROR_SIGNATURE}${retried}`,
       };
     case 'not-tls':
       return { error: 'NOT_TLS', reason: `${selected} sent ${failure.description} instead of a TLS ServerHello${retried}` };
     case 'legacy-version':
-      return { error: 'TLS_VERSION_REFUSED', reason: `${selected} chose a TLS version current clients refuse (${failure.detail})${retried}` };
+      return {
+        error: 'TLS_VERSION_REFUSED',
+        reason: `${selected} chose a TLS version current clients refuse (${failure.detail})${retried}`,
+      };
     case 'error':
       return { error: 'TLS_FAILED', reason: `${selected} the TLS handshake failed: ${failure.code} ${failure.message}${retried}` };
   }
@@ -240,12 +272,21 @@ function tlsCompleted(outcome: Extract<ProbeOutcome, { kind: 'tls-completed' }>,
   const certificate = outcome.certificate;
   if (certificate === null) {
     if (outcome.legacyOnly) return legacyOnly(known, outcome.tlsVersion, outcome.selectedProtocol, ['the server sent no certificate']);
-    return { ...known, verdict: 'degraded', ok: false, error: 'NO_CERTIFICATE', reason: `${handshake}, but the server sent no certificate` };
+    return {
+      ...known,
+      verdict: 'degraded',
+      ok: false,
+      error: 'NO_CERTIFICATE',
+      reason: `${handshake}, but the server sent no certificate`,
+    };
   }
   const issues: Array<{ error: string; text: string }> = [];
   const validity = assessValidity(certificate, policy.now, policy.expiryWarningDays);
   if (validity.state === 'expired') {
-    issues.push({ error: 'CERTIFICATE_EXPIRED', text: `the certificate ${certificate.subject} expired on ${day(certificate.notAfter)} (clients warn before connecting)` });
+    issues.push({
+      error: 'CERTIFICATE_EXPIRED',
+      text: `the certificate ${certificate.subject} expired on ${day(certificate.notAfter)} (clients warn before connecting)`,
+    });
   } else if (validity.state === 'not-yet-valid') {
     issues.push({
       error: 'CERTIFICATE_NOT_YET_VALID',
@@ -255,12 +296,26 @@ function tlsCompleted(outcome: Extract<ProbeOutcome, { kind: 'tls-completed' }>,
   if (validity.state === 'expires-soon') {
     issues.push({
       error: 'CERTIFICATE_EXPIRES_SOON',
-      text: `the certificate ${certificate.subject} expires on ${day(certificate.notAfter)} (${validity.daysLeft} days left, warning at ${policy.expiryWarningDays})`,
+      text:
+        `the certificate ${certificate.subject} expires on ${day(certificate.notAfter)} (${validity.daysLeft} days left, ` +
+        `warning at ${policy.expiryWarningDays})`,
     });
   }
-  if (outcome.legacyOnly) return legacyOnly(known, outcome.tlsVersion, outcome.selectedProtocol, issues.map((issue) => issue.text));
+  if (outcome.legacyOnly)
+    return legacyOnly(
+      known,
+      outcome.tlsVersion,
+      outcome.selectedProtocol,
+      issues.map((issue) => issue.text),
+    );
   if (issues.length === 0) {
-    return { ...known, verdict: 'healthy', ok: true, error: null, reason: `${handshake}; certificate valid until ${day(certificate.notAfter)}` };
+    return {
+      ...known,
+      verdict: 'healthy',
+      ok: true,
+      error: null,
+      reason: `${handshake}; certificate valid until ${day(certificate.notAfter)}`,
+    };
   }
   return {
     ...known,

@@ -29,16 +29,15 @@ export const PROTOCOL_HYBRID_EX = 0x00000008;
 export const PROTOCOL_RDSAAD = 0x00000010;
 
 /** Every protocol that starts with a TLS handshake on the same socket. */
-export const TLS_BASED_PROTOCOLS =
-  PROTOCOL_SSL | PROTOCOL_HYBRID | PROTOCOL_RDSTLS | PROTOCOL_HYBRID_EX | PROTOCOL_RDSAAD;
+export const TLS_BASED_PROTOCOLS = PROTOCOL_SSL | PROTOCOL_HYBRID | PROTOCOL_RDSTLS | PROTOCOL_HYBRID_EX | PROTOCOL_RDSAAD;
 
 const NEGOTIATION_FAILURE_NAMES: Readonly<Record<number, string>> = {
-  0x01: 'SSL_REQUIRED_BY_SERVER',
-  0x02: 'SSL_NOT_ALLOWED_BY_SERVER',
-  0x03: 'SSL_CERT_NOT_ON_SERVER',
-  0x04: 'INCONSISTENT_FLAGS',
-  0x05: 'HYBRID_REQUIRED_BY_SERVER',
-  0x06: 'SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER',
+  1: 'SSL_REQUIRED_BY_SERVER',
+  2: 'SSL_NOT_ALLOWED_BY_SERVER',
+  3: 'SSL_CERT_NOT_ON_SERVER',
+  4: 'INCONSISTENT_FLAGS',
+  5: 'HYBRID_REQUIRED_BY_SERVER',
+  6: 'SSL_WITH_USER_AUTH_REQUIRED_BY_SERVER',
 };
 
 export function negotiationFailureName(code: number): string {
@@ -191,7 +190,9 @@ export function parseConnectionConfirm(frame: Buffer): ConnectionConfirm {
   if (TPKT_HEADER_BYTES + 1 + lengthIndicator !== tpktLength) {
     return {
       kind: 'invalid',
-      problem: `TPKT length ${tpktLength} disagrees with the X.224 length indicator ${lengthIndicator} (which implies ${TPKT_HEADER_BYTES + 1 + lengthIndicator} bytes)`,
+      problem:
+        `TPKT length ${tpktLength} disagrees with the X.224 length indicator ${lengthIndicator} (which implies ` +
+        `${TPKT_HEADER_BYTES + 1 + lengthIndicator} bytes)`,
     };
   }
   const variable = frame.subarray(TPKT_HEADER_BYTES + X224_FIXED_HEADER_BYTES);

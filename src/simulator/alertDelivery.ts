@@ -41,7 +41,6 @@ export function postAlertWebhook(app: SimulatedRepairApp, payload: unknown): Pro
   return app.http('POST', '/api/alerts', payload);
 }
 
-
 /** Drives the emulator and GETs the repair's status until it ends, as an operator polling the status URL would. */
 export interface AlertRun {
   delivery: EventDelivery;

@@ -59,7 +59,18 @@ export async function runBench(): Promise<Row[]> {
 if (require.main === module) {
   runBench().then(
     (rows) => {
-      const header = ['scenario', 'outcome', 'simulated', 'restarts', 'armReads', 'armWrites', 'runCommands', 'historyEvents', 'episodes', 'realMs'] as const;
+      const header = [
+        'scenario',
+        'outcome',
+        'simulated',
+        'restarts',
+        'armReads',
+        'armWrites',
+        'runCommands',
+        'historyEvents',
+        'episodes',
+        'realMs',
+      ] as const;
       console.log(`| ${header.join(' | ')} |`);
       console.log(`|${header.map(() => '---').join('|')}|`);
       for (const row of rows) console.log(`| ${header.map((h) => String(row[h])).join(' | ')} |`);

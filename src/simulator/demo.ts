@@ -47,8 +47,7 @@ export function parseDemoArgs(argv: readonly string[]): { ok: true; args: DemoAr
       const value = arg === '--via' ? argv[++i] : arg.slice('--via='.length);
       if (value !== 'http' && value !== 'alert') return { ok: false, message: "--via needs 'http' or 'alert'" };
       args.via = value;
-    }
-    else return { ok: false, message: `unknown argument '${arg}'` };
+    } else return { ok: false, message: `unknown argument '${arg}'` };
   }
   return { ok: true, args };
 }
@@ -59,7 +58,11 @@ function clockOffset(startMs: number, iso: string | null | undefined): string {
   return `T+${String(Math.floor(seconds / 60)).padStart(2, '0')}:${String(seconds % 60).padStart(2, '0')}`;
 }
 
-export async function runDemo(argv: readonly string[], out: (line: string) => void = console.log, err: (line: string) => void = console.error): Promise<number> {
+export async function runDemo(
+  argv: readonly string[],
+  out: (line: string) => void = console.log,
+  err: (line: string) => void = console.error,
+): Promise<number> {
   const parsed = parseDemoArgs(argv);
   if (!parsed.ok) {
     err(`demo: ${parsed.message}`);
@@ -102,9 +105,14 @@ export async function runDemo(argv: readonly string[], out: (line: string) => vo
     if (args.via === 'alert') {
       const event = sampleAlertEventFor(seeded.vmId, app.clock.now());
       out(`Settings: ALERT_ALLOWED_SOURCE_CIDRS=${ALERT_DEMO_SETTINGS.ALERT_ALLOWED_SOURCE_CIDRS} (where the operators let RDP come from)`);
-      out(`Event Grid event ${String(event.eventType)}: Connection Monitor alert 'rdp-checks-failing' (Sev1, ChecksFailedPercent) for ${seeded.vmId}`);
+      out(
+        `Event Grid event ${String(event.eventType)}: Connection Monitor alert 'rdp-checks-failing' (Sev1, ` +
+          `ChecksFailedPercent) for ${seeded.vmId}`,
+      );
       const run = await runRepairFromAlert(app, event, seeded.vmId, {
-        onDelivered: (delivery) => delivery.logs.forEach((entry) => out(`  handler: ${entry.message}`)),
+        onDelivered: (delivery) => {
+          for (const entry of delivery.logs) out(`  handler: ${entry.message}`);
+        },
         onStatus,
       });
       if (!run.id) {
@@ -134,12 +142,18 @@ export async function runDemo(argv: readonly string[], out: (line: string) => vo
     if (status.findings.length > 0) out('Findings:');
     for (const f of status.findings) out(`  [${f.severity}] ${f.message}${f.advice ? ` -> ${f.advice}` : ''}`);
     if (status.changes.length > 0) out('Changes made (before -> after):');
-    for (const c of status.changes) out(`  ${c.resourceId.split('/providers/')[1]} ${c.property}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`);
+    for (const c of status.changes)
+      out(`  ${c.resourceId.split('/providers/')[1]} ${c.property}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`);
     if (status.plannedChanges.length > 0 && status.changes.length === 0) out('Planned changes (not made):');
-    for (const c of status.changes.length === 0 ? status.plannedChanges : []) out(`  ${c.resourceId.split('/providers/')[1]} ${c.property}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`);
+    for (const c of status.changes.length === 0 ? status.plannedChanges : [])
+      out(`  ${c.resourceId.split('/providers/')[1]} ${c.property}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`);
     if (status.artifacts?.snapshotId) out(`Snapshot kept: ${status.artifacts.snapshotId}`);
     const simulatedSeconds = Math.round((Date.parse(status.lastUpdatedTime) - startMs) / 1000);
-    out(`Simulated time ${Math.floor(simulatedSeconds / 60)}m${String(simulatedSeconds % 60).padStart(2, '0')}s; ARM ${arm.reads} reads, ${arm.writes} writes; ${stats.historyEvents} history events, ${stats.episodes} orchestrator episodes.`);
+    out(
+      `Simulated time ${Math.floor(simulatedSeconds / 60)}m${String(simulatedSeconds % 60).padStart(2, '0')}s; ARM ` +
+        `${arm.reads} reads, ${arm.writes} writes; ${stats.historyEvents} history events, ${stats.episodes} orchestrator ` +
+        `episodes.`,
+    );
     if (args.json) out(JSON.stringify(status));
     return 0;
   } finally {

@@ -186,5 +186,7 @@ export const WORLD_SOURCES: readonly string[] = (() => {
 
 export function openToWorld(world: World, nicId: string, port: number): boolean {
   const path = pathTo(world, nicId);
-  return WORLD_SOURCES.some((sourceAddress) => decide(path.levels, sourceOf({ sourceAddress, port }), path.destination, EPHEMERAL_SOURCE_PORT, port).admitted);
+  return WORLD_SOURCES.some(
+    (sourceAddress) => decide(path.levels, sourceOf({ sourceAddress, port }), path.destination, EPHEMERAL_SOURCE_PORT, port).admitted,
+  );
 }

@@ -18,6 +18,7 @@ export interface EndpointFacts {
 export function endpointBehaviourFor(facts: EndpointFacts): EndpointBehaviour {
   // A stopped VM and a dropping NSG look the same from outside: nothing answers the SYN.
   if (!facts.running || !facts.probeAdmitted) return 'silent';
-  if (facts.guestFault === 'overwhelmed-while-open-to-world' && facts.openToWorld && facts.guest === 'healthy') return 'reset-after-client-hello';
+  if (facts.guestFault === 'overwhelmed-while-open-to-world' && facts.openToWorld && facts.guest === 'healthy')
+    return 'reset-after-client-hello';
   return facts.guest;
 }

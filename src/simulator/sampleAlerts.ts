@@ -78,7 +78,10 @@ export function connectionMonitorAlert(vmId: string, options: SampleAlertOptions
               threshold: '50',
               timeAggregation: 'Average',
               dimensions: [
-                { name: 'SourceResourceId', value: `/subscriptions/${sub}/resourcegroups/rg-ops/providers/microsoft.compute/virtualmachines/jumphost` },
+                {
+                  name: 'SourceResourceId',
+                  value: `/subscriptions/${sub}/resourcegroups/rg-ops/providers/microsoft.compute/virtualmachines/jumphost`,
+                },
                 { name: 'DestinationResourceId', value: vmId.toLowerCase() },
                 { name: 'DestinationPort', value: String(options.port ?? 3389) },
                 { name: 'Protocol', value: 'Tcp' },
@@ -137,7 +140,10 @@ export function vmMetricAlert(vmId: string, options: SampleAlertOptions = {}): R
   };
 }
 
-export function connectionFailedData(vmId: string, extra: { port?: number; observedError?: string; source?: string } = {}): Record<string, unknown> {
+export function connectionFailedData(
+  vmId: string,
+  extra: { port?: number; observedError?: string; source?: string } = {},
+): Record<string, unknown> {
   return { vmResourceId: vmId, ...extra };
 }
 
@@ -148,7 +154,12 @@ export interface EnvelopeOptions {
 }
 
 /** An event as Event Grid delivers it from a custom topic in the Event Grid schema. */
-export function asEventGridEvent(eventType: string, data: unknown, topicSubscriptionId: string, options: EnvelopeOptions = {}): Record<string, unknown> {
+export function asEventGridEvent(
+  eventType: string,
+  data: unknown,
+  topicSubscriptionId: string,
+  options: EnvelopeOptions = {},
+): Record<string, unknown> {
   return {
     id: options.id ?? sampleGuid(eventType),
     topic: SIM_TOPIC(topicSubscriptionId),
@@ -162,7 +173,12 @@ export function asEventGridEvent(eventType: string, data: unknown, topicSubscrip
 }
 
 /** The same event in the CloudEvents 1.0 schema (a subscription with eventDeliverySchema CloudEventSchemaV1_0). */
-export function asCloudEvent(type: string, data: unknown, topicSubscriptionId: string, options: EnvelopeOptions = {}): Record<string, unknown> {
+export function asCloudEvent(
+  type: string,
+  data: unknown,
+  topicSubscriptionId: string,
+  options: EnvelopeOptions = {},
+): Record<string, unknown> {
   return {
     specversion: '1.0',
     id: options.id ?? sampleGuid(type),
@@ -181,7 +197,11 @@ export function sampleAlertEventFor(vmId: string, at: Date): Record<string, unkn
   return asEventGridEvent(RELAYED_ALERT_EVENT_TYPE, alert, subscriptionOf(vmId), { subject: vmId.toLowerCase(), time: at });
 }
 
-export function connectionFailedEventFor(vmId: string, at: Date, observedError = 'An internal error has occurred.'): Record<string, unknown> {
+export function connectionFailedEventFor(
+  vmId: string,
+  at: Date,
+  observedError = 'An internal error has occurred.',
+): Record<string, unknown> {
   return asEventGridEvent(
     CONNECTION_FAILED_EVENT_TYPE,
     connectionFailedData(vmId, { port: 3389, observedError, source: 'synthetic-rdp-check' }),

@@ -18,7 +18,13 @@ import type { RepairClient } from '../api/repairClient';
 import { registerApp } from '../functions/registerApp';
 import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
 import { DurableHostEmulator, type ActivityPoint } from './durable';
-import { createInvocationContext, freshRequireCache, registerFunctionApp, type FunctionRegistry, type ModuleIsolation } from './functionsHost';
+import {
+  createInvocationContext,
+  freshRequireCache,
+  registerFunctionApp,
+  type FunctionRegistry,
+  type ModuleIsolation,
+} from './functionsHost';
 import { admitsInbound, openToWorld } from './nsgPacketFilter';
 import { endpointBehaviourFor } from './rdpEndpointPolicy';
 import { attachSimulatedGuest, guestPortBehaviours, SimulatedWindowsGuest } from './guest';
@@ -131,7 +137,11 @@ export class SimulatedRepairApp {
           }
         : {}),
     });
-    this.resourceGroup = this.arm.world.addResourceGroup({ subscriptionId: SIM_SUBSCRIPTION_ID, name: SIM_RESOURCE_GROUP, location: SIM_LOCATION });
+    this.resourceGroup = this.arm.world.addResourceGroup({
+      subscriptionId: SIM_SUBSCRIPTION_ID,
+      name: SIM_RESOURCE_GROUP,
+      location: SIM_LOCATION,
+    });
   }
 
   static async start(options: SimulatedAppOptions = {}): Promise<SimulatedRepairApp> {
@@ -265,7 +275,12 @@ export class SimulatedRepairApp {
       ...(text !== undefined ? { body: { string: text } } : {}),
     });
     const context = createInvocationContext(match.fn);
-    const response = (await match.fn.handler(request, context)) as { status?: number; headers?: Record<string, string>; jsonBody?: unknown; body?: unknown };
+    const response = (await match.fn.handler(request, context)) as {
+      status?: number;
+      headers?: Record<string, string>;
+      jsonBody?: unknown;
+      body?: unknown;
+    };
     return { status: response.status ?? 200, headers: { ...(response.headers ?? {}) }, body: response.jsonBody ?? response.body ?? null };
   }
 
@@ -283,7 +298,8 @@ export class SimulatedRepairApp {
       const current = await this.http('GET', `/api/repairs/${encodeURIComponent(id)}`);
       onStatus?.(current.body);
       if (['Completed', 'Failed', 'Terminated'].includes(current.body.runtimeStatus)) return current.body;
-      if (!progressed) throw new Error(`the repair stalled: the emulator has no work left (waiting on ${this.emulator.waitingOn(id).join(', ')})`);
+      if (!progressed)
+        throw new Error(`the repair stalled: the emulator has no work left (waiting on ${this.emulator.waitingOn(id).join(', ')})`);
     }
     throw new Error('the repair did not finish within 5000 emulator steps');
   }
@@ -308,4 +324,3 @@ export class SimulatedRepairApp {
     return { host: '127.0.0.1', port: 9 };
   }
 }
-

@@ -1,5 +1,5 @@
-import { ActivityImplementations, activityImplementations, runActivity } from '../../src/activities';
-import { ActivityDeps } from '../../src/activities/deps';
+import { type ActivityImplementations, activityImplementations, runActivity } from '../../src/activities';
+import type { ActivityDeps } from '../../src/activities/deps';
 import { AzureOperationError } from '../../src/azure/errors';
 
 const deps = {} as ActivityDeps;
@@ -16,12 +16,19 @@ describe('runActivity: what an activity failure means', () => {
     const result = await runActivity('readVm', { vmResourceId: 'x' }, deps, impls);
     expect(result).toEqual({
       ok: false,
-      failure: { code: 'ActivityBug', message: expect.stringMatching(/^a bug in this app's readVm activity: Cannot read properties/), statusCode: null, operation: 'readVm' },
+      failure: {
+        code: 'ActivityBug',
+        message: expect.stringMatching(/^a bug in this app's readVm activity: Cannot read properties/),
+        statusCode: null,
+        operation: 'readVm',
+      },
     });
   });
 
   it('a transient Azure failure is thrown so the durable retry runs the activity again', async () => {
-    const transient = new AzureOperationError('throttled', 'TooManyRequests', 429, 'transient', 'read', undefined, { message: 'throttled' });
+    const transient = new AzureOperationError('throttled', 'TooManyRequests', 429, 'transient', 'read', undefined, {
+      message: 'throttled',
+    });
     const impls = withReadVm(async () => {
       throw transient;
     });
@@ -32,7 +39,10 @@ describe('runActivity: what an activity failure means', () => {
     const impls = withReadVm(async () => {
       throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
     });
-    await expect(runActivity('readVm', { vmResourceId: 'x' }, deps, impls)).rejects.toMatchObject({ kind: 'transient', code: 'ECONNRESET' });
+    await expect(runActivity('readVm', { vmResourceId: 'x' }, deps, impls)).rejects.toMatchObject({
+      kind: 'transient',
+      code: 'ECONNRESET',
+    });
   });
 
   it('a permanent failure returned as data passes through untouched', async () => {

@@ -9,7 +9,8 @@ import { asEventGridEvent, connectionFailedEventFor, vmMetricAlert } from '../..
 import { SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from '../../src/simulator/scenarios/catalog';
 import { SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 
-const vm = (name: string) => `/subscriptions/${SIM_SUBSCRIPTION_ID}/resourceGroups/${SIM_RESOURCE_GROUP}/providers/Microsoft.Compute/virtualMachines/${name}`;
+const vm = (name: string) =>
+  `/subscriptions/${SIM_SUBSCRIPTION_ID}/resourceGroups/${SIM_RESOURCE_GROUP}/providers/Microsoft.Compute/virtualMachines/${name}`;
 const MINUTE = 60_000;
 
 let app: SimulatedRepairApp;
@@ -35,7 +36,12 @@ describe('one repair per VM, whoever asks', () => {
     expect(first.status).toBe(202);
     const second = await postAlertWebhook(app, vmMetricAlert(vm('vm-a').toLowerCase()));
     expect(second.status).toBe(200);
-    expect(second.body).toMatchObject({ ignored: 'alreadyRunning', id: first.body.id, statusUrl: first.body.statusUrl, vmResourceId: vm('vm-a') });
+    expect(second.body).toMatchObject({
+      ignored: 'alreadyRunning',
+      id: first.body.id,
+      statusUrl: first.body.statusUrl,
+      vmResourceId: vm('vm-a'),
+    });
     const viaEventGrid = await deliverEventGridEvent(app, connectionFailedEventFor(vm('vm-a'), app.clock.now()));
     expect(viaEventGrid.logs[0].message).toMatch(/^AlertDecision decision=ignored reason=alreadyRunning via=eventGrid /);
     // An operator's POST collides with the alert's repair too.
@@ -67,7 +73,8 @@ describe('cooldown (REPAIR_COOLDOWN_MINUTES, default 360) on the virtual clock',
     expect(during.body.ignored).toBe('coolingDown');
     expect(during.body.id).toBe(first.body.id);
     expect(during.body.message).toBe(
-      `This VM's last repair ended (Terminated) at ${new Date(endedAt).toISOString()}; REPAIR_COOLDOWN_MINUTES=360 allows the next one from ${new Date(endedAt + 360 * MINUTE).toISOString()}.`,
+      `This VM's last repair ended (Terminated) at ${new Date(endedAt).toISOString()}; REPAIR_COOLDOWN_MINUTES=360 ` +
+        `allows the next one from ${new Date(endedAt + 360 * MINUTE).toISOString()}.`,
     );
 
     app.clock.advanceBy(1 * MINUTE);
@@ -91,7 +98,10 @@ describe('MAX_CONCURRENT_REPAIRS', () => {
     const answers = [];
     for (const name of ['vm-1', 'vm-2', 'vm-3', 'vm-4', 'vm-5']) answers.push(await postAlertWebhook(app, vmMetricAlert(vm(name))));
     expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 200, 200]);
-    expect(answers[3].body).toMatchObject({ ignored: 'concurrencyLimit', message: '3 repairs are running; MAX_CONCURRENT_REPAIRS=3, so this alert is dropped.' });
+    expect(answers[3].body).toMatchObject({
+      ignored: 'concurrencyLimit',
+      message: '3 repairs are running; MAX_CONCURRENT_REPAIRS=3, so this alert is dropped.',
+    });
     await endRepair(answers[0].body.id);
     expect((await postAlertWebhook(app, vmMetricAlert(vm('vm-4')))).status).toBe(202);
     expect(alertDecisionCounts()).toMatchObject({ started: 4, concurrencyLimit: 2 });
@@ -146,7 +156,10 @@ describe('requests and answers', () => {
 
   it('ignores other event types without an error', async () => {
     await start();
-    const delivery = await deliverEventGridEvent(app, asEventGridEvent('Microsoft.EventGrid.SubscriptionValidationEvent', { validationCode: 'x' }, SIM_SUBSCRIPTION_ID));
+    const delivery = await deliverEventGridEvent(
+      app,
+      asEventGridEvent('Microsoft.EventGrid.SubscriptionValidationEvent', { validationCode: 'x' }, SIM_SUBSCRIPTION_ID),
+    );
     expect(delivery.error).toBeUndefined();
     expect(alertDecisionCounts().unsupportedEventType).toBe(1);
   });
@@ -164,23 +177,32 @@ describe('failures of the app itself', () => {
     });
     const delivery = await deliverEventGridEvent(app, connectionFailedEventFor(vm('vm-x'), app.clock.now()));
     expect(delivery.error).toBeUndefined();
-    expect(delivery.logs.map((l) => [l.level, l.message.split(' | ')[0]])).toEqual([['error', 'AlertDecision decision=ignored reason=misconfigured via=eventGrid']]);
+    expect(delivery.logs.map((l) => [l.level, l.message.split(' | ')[0]])).toEqual([
+      ['error', 'AlertDecision decision=ignored reason=misconfigured via=eventGrid'],
+    ]);
     expect(app.emulator.instanceIds()).toEqual([]);
   });
 
-  it('a failing durable client: the webhook answers 503 (action groups retry it) without a stack; the Event Grid trigger throws so Event Grid retries', async () => {
-    await start();
-    const failing = { ...app.emulator.client, getStatus: async () => Promise.reject(new Error('The operation failed with an unexpected status code: 503. Details: "busy"')) };
-    app.useDurableClient(failing);
-    const answer = await postAlertWebhook(app, vmMetricAlert(vm('vm-y')));
-    expect(answer.status).toBe(503);
-    expect(answer.headers['Retry-After']).toBe('10');
-    expect(answer.body.error.code).toBe('ServiceUnavailable');
-    expect(JSON.stringify(answer.body)).not.toMatch(/\n\s+at |busy/);
-    const delivery = await deliverEventGridEvent(app, connectionFailedEventFor(vm('vm-y'), app.clock.now()));
-    expect(delivery.error).toContain('503');
-    // A bad event is still dropped quietly even while the client is down: it never reaches the client.
-    const bad = await deliverEventGridEvent(app, { id: 'e', eventType: 'RdpAutoRepair.ConnectionFailed', data: {} });
-    expect(bad.error).toBeUndefined();
-  });
+  it(
+    'a failing durable client: the webhook answers 503 (action groups retry it) without a stack; the Event Grid trigger ' +
+      'throws so Event Grid retries',
+    async () => {
+      await start();
+      const failing = {
+        ...app.emulator.client,
+        getStatus: async () => Promise.reject(new Error('The operation failed with an unexpected status code: 503. Details: "busy"')),
+      };
+      app.useDurableClient(failing);
+      const answer = await postAlertWebhook(app, vmMetricAlert(vm('vm-y')));
+      expect(answer.status).toBe(503);
+      expect(answer.headers['Retry-After']).toBe('10');
+      expect(answer.body.error.code).toBe('ServiceUnavailable');
+      expect(JSON.stringify(answer.body)).not.toMatch(/\n\s+at |busy/);
+      const delivery = await deliverEventGridEvent(app, connectionFailedEventFor(vm('vm-y'), app.clock.now()));
+      expect(delivery.error).toContain('503');
+      // A bad event is still dropped quietly even while the client is down: it never reaches the client.
+      const bad = await deliverEventGridEvent(app, { id: 'e', eventType: 'RdpAutoRepair.ConnectionFailed', data: {} });
+      expect(bad.error).toBeUndefined();
+    },
+  );
 });

@@ -10,7 +10,7 @@ import { alertDecisionCounts, resetAlertDecisionCounts } from '../../src/api/ale
 import { deliverEventGridEvent, postAlertWebhook } from '../../src/simulator/alertDelivery';
 import { SIM_RESOURCE_GROUP } from '../../src/simulator/scenarios/catalog';
 import { SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
-import { CORPUS, CorpusCase, fixtureText } from '../fixtures/alerts/corpus';
+import { CORPUS, type CorpusCase, fixtureText } from '../fixtures/alerts/corpus';
 
 const STACK = /\n\s+at /;
 
@@ -39,7 +39,9 @@ describe('alert corpus: each fixture yields its expected decision', () => {
     await app.close();
   });
 
-  it.each(CORPUS.map((c) => [`${c.file} via ${c.via}${c.settings ? ` ${JSON.stringify(c.settings)}` : ''} -> ${c.expect.reason}`, c] as const))('%s', async (_name, c: CorpusCase) => {
+  it.each(
+    CORPUS.map((c) => [`${c.file} via ${c.via}${c.settings ? ` ${JSON.stringify(c.settings)}` : ''} -> ${c.expect.reason}`, c] as const),
+  )('%s', async (_name, c: CorpusCase) => {
     app = await SimulatedRepairApp.start({ settings: c.settings });
     resetAlertDecisionCounts();
     const text = fixtureText(c.file);

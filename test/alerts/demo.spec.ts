@@ -7,7 +7,11 @@ import { parseDemoArgs, runDemo } from '../../src/simulator/demo';
 
 async function demo(args: string[]): Promise<{ code: number; lines: string[]; status: any }> {
   const lines: string[] = [];
-  const code = await runDemo(args, (l) => lines.push(l), (l) => lines.push(l));
+  const code = await runDemo(
+    args,
+    (l) => lines.push(l),
+    (l) => lines.push(l),
+  );
   const last = lines[lines.length - 1];
   return { code, lines, status: last?.startsWith('{') ? JSON.parse(last) : undefined };
 }

@@ -4,12 +4,12 @@
  * via x-ms-continuation-token and concatenated, and the same value (plain JSON objects with ISO date strings,
  * not DurableOrchestrationStatus instances).
  */
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import * as df from 'durable-functions';
 import { DurableHostEmulator } from '../../src/simulator/durable';
 import { standInRegistry } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
-import { ExtensionStub, startExtensionStub } from '../support/durableExtensionStub';
+import { type ExtensionStub, startExtensionStub } from '../support/durableExtensionStub';
 
 const registry = standInRegistry();
 df.app.orchestration('AlertParityWait', function* (context: df.OrchestrationContext) {
@@ -52,7 +52,11 @@ describe('getStatusBy: emulator vs the real DurableClient', () => {
   it('answers like the real client following two pages of the extension query', async () => {
     const emulator = await hubOfFour(new VirtualClock());
     const emulated = await emulator.client.getStatusBy({ runtimeStatus: ACTIVE });
-    expect(emulated.map((s) => [s.instanceId, s.runtimeStatus])).toEqual([['a', 'Running'], ['b', 'Running'], ['d', 'Pending']]);
+    expect(emulated.map((s) => [s.instanceId, s.runtimeStatus])).toEqual([
+      ['a', 'Running'],
+      ['b', 'Running'],
+      ['d', 'Pending'],
+    ]);
 
     const seen: string[] = [];
     reply = (path, headers) => {
@@ -62,7 +66,10 @@ describe('getStatusBy: emulator vs the real DurableClient', () => {
         : { status: 200, headers: { 'x-ms-continuation-token': 'page2' }, body: emulated.slice(0, 2) };
     };
     const real = await realClient.getStatusBy({ runtimeStatus: ACTIVE });
-    expect(seen).toEqual(['/durabletask/instances/?runtimeStatus=Pending,Running token=-', '/durabletask/instances/?runtimeStatus=Pending,Running token=page2']);
+    expect(seen).toEqual([
+      '/durabletask/instances/?runtimeStatus=Pending,Running token=-',
+      '/durabletask/instances/?runtimeStatus=Pending,Running token=page2',
+    ]);
     expect(real).toEqual(emulated);
     for (const status of [...real, ...emulated]) {
       expect(Object.getPrototypeOf(status)).toBe(Object.prototype);
@@ -82,6 +89,12 @@ describe('getStatusBy: emulator vs the real DurableClient', () => {
     expect(await ids({ runtimeStatus: [df.OrchestrationRuntimeStatus.Completed] })).toEqual([]);
     expect(await ids({ createdTimeFrom: new Date(start.getTime() + 60_000) })).toEqual(['b', 'c', 'd']);
     expect(await ids({ createdTimeTo: new Date(start.getTime() + 60_000) })).toEqual(['a', 'b']);
-    expect(await ids({ createdTimeFrom: new Date(start.getTime() + 60_000), createdTimeTo: new Date(start.getTime() + 180_000), runtimeStatus: ACTIVE })).toEqual(['b', 'd']);
+    expect(
+      await ids({
+        createdTimeFrom: new Date(start.getTime() + 60_000),
+        createdTimeTo: new Date(start.getTime() + 180_000),
+        runtimeStatus: ACTIVE,
+      }),
+    ).toEqual(['b', 'd']);
   });
 });

@@ -15,7 +15,10 @@ const validationEvent = {
   id: '2d1781af-3a4c-4d7c-bd0c-e34b19da4e66',
   topic: `/subscriptions/${SIM_SUBSCRIPTION_ID}/resourceGroups/${SIM_RESOURCE_GROUP}/providers/Microsoft.EventGrid/topics/rdp-autorepair-alerts`,
   subject: '',
-  data: { validationCode: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6', validationUrl: 'https://rp-eastus2.eventgrid.azure.net/eventsubscriptions/x/validate?id=y' },
+  data: {
+    validationCode: '512d38b6-c7b8-40c8-89fe-f46f9e9622b6',
+    validationUrl: 'https://rp-eastus2.eventgrid.azure.net/eventsubscriptions/x/validate?id=y',
+  },
   eventType: 'Microsoft.EventGrid.SubscriptionValidationEvent',
   eventTime: '2026-01-05T02:41:07Z',
   metadataVersion: '1',
@@ -32,9 +35,17 @@ describe('class 8: an Event Grid subscription pointed at the webhook is refused,
   });
 
   it.each([
-    ['the validation event as Event Grid sends it (an array, with aeg-event-type)', [validationEvent], { 'aeg-event-type': 'SubscriptionValidation' }],
+    [
+      'the validation event as Event Grid sends it (an array, with aeg-event-type)',
+      [validationEvent],
+      { 'aeg-event-type': 'SubscriptionValidation' },
+    ],
     ['the validation event alone, without the header', validationEvent, {}],
-    ['a notification batch', [{ ...validationEvent, eventType: 'RdpAutoRepair.ConnectionFailed', data: { vmResourceId: VM } }], { 'aeg-event-type': 'Notification' }],
+    [
+      'a notification batch',
+      [{ ...validationEvent, eventType: 'RdpAutoRepair.ConnectionFailed', data: { vmResourceId: VM } }],
+      { 'aeg-event-type': 'Notification' },
+    ],
   ])('%s: 400 EventGridNotAccepted, no validationResponse, nothing started', async (_name, body, headers) => {
     const response = await app.http('POST', '/api/alerts', body, headers as Record<string, string>);
     expect(response.status).toBe(400);
@@ -45,7 +56,10 @@ describe('class 8: an Event Grid subscription pointed at the webhook is refused,
   });
 
   it('the CloudEvents OPTIONS handshake is refused the same way, without WebHook-Allowed-Origin', async () => {
-    const response = await app.http('OPTIONS', '/api/alerts', undefined, { 'WebHook-Request-Origin': 'eventgrid.azure.net', 'WebHook-Request-Rate': '120' });
+    const response = await app.http('OPTIONS', '/api/alerts', undefined, {
+      'WebHook-Request-Origin': 'eventgrid.azure.net',
+      'WebHook-Request-Rate': '120',
+    });
     expect(response.status).toBe(400);
     expect(response.body.error.code).toBe('EventGridNotAccepted');
     expect(Object.keys(response.headers).map((h) => h.toLowerCase())).not.toContain('webhook-allowed-origin');
@@ -83,7 +97,9 @@ describe('class 5: a target that does not parse rejects the alert, never falls b
   const withDimension = (targets: unknown) => {
     const alert = vmMetricAlert(VM) as any;
     alert.data.essentials.alertTargetIDs = targets;
-    alert.data.alertContext.condition.allOf[0].dimensions = [{ name: 'DestinationResourceId', value: VM.replace('vm-hostile', 'vm-other') }];
+    alert.data.alertContext.condition.allOf[0].dimensions = [
+      { name: 'DestinationResourceId', value: VM.replace('vm-hostile', 'vm-other') },
+    ];
     return alert;
   };
 
@@ -94,7 +110,10 @@ describe('class 5: a target that does not parse rejects the alert, never falls b
     ['a number', [42]],
   ])('%s', (_name, targets) => {
     const parsed = parseWebhookPayload(withDimension(targets));
-    expect(parsed).toMatchObject({ kind: 'invalid', message: 'The alert names a resource id that is not well-formed; it is rejected rather than read through its other fields.' });
+    expect(parsed).toMatchObject({
+      kind: 'invalid',
+      message: 'The alert names a resource id that is not well-formed; it is rejected rather than read through its other fields.',
+    });
   });
 
   it('a well-formed target that is not a VM still lets a Connection Monitor dimension name the VM', () => {
@@ -117,7 +136,10 @@ describe('class 7: missing is not null', () => {
   it('alertTargetIDs missing is invalid; null is a well-formed alert about nothing', () => {
     const missing = vmMetricAlert(VM) as any;
     delete missing.data.essentials.alertTargetIDs;
-    expect(parseWebhookPayload(missing)).toMatchObject({ kind: 'invalid', details: ['data.essentials.alertTargetIDs: is required (an array of resource ids, or null)'] });
+    expect(parseWebhookPayload(missing)).toMatchObject({
+      kind: 'invalid',
+      details: ['data.essentials.alertTargetIDs: is required (an array of resource ids, or null)'],
+    });
     const explicitNull = vmMetricAlert(VM) as any;
     explicitNull.data.essentials.alertTargetIDs = null;
     explicitNull.data.alertContext = {};
@@ -147,7 +169,10 @@ describe('class 6: what a signal means', () => {
       if (parsed.kind !== 'signal') throw new Error('a signal');
       return parsed.signal;
     };
-    expect(signal({ currentHealthStatus: 'Unavailable', cause: 'PlatformInitiated' })).toMatchObject({ kind: 'healthEvent', resolved: false });
+    expect(signal({ currentHealthStatus: 'Unavailable', cause: 'PlatformInitiated' })).toMatchObject({
+      kind: 'healthEvent',
+      resolved: false,
+    });
     expect(signal({ currentHealthStatus: 'Unavailable', cause: 'UserInitiated' }).plannedOrUserInitiated).toBeTruthy();
     expect(signal({ currentHealthStatus: 'Degraded' }).notActionable).toMatch(/without saying the platform caused it/);
     expect(signal({ currentHealthStatus: 'Available' }).resolved).toBe(true);

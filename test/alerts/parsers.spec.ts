@@ -9,23 +9,46 @@ const VM_B = VM.replace('vm-a', 'vm-b');
 
 describe('findVmTargets', () => {
   it('takes VMs from alertTargetIDs and ignores dimensions then', () => {
-    expect(findVmTargets([VM.toLowerCase(), `/subscriptions/${SUB}/resourcegroups/y/providers/microsoft.storage/storageaccounts/z`], {
-      condition: { allOf: [{ dimensions: [{ name: 'DestinationResourceId', value: VM_B }] }] },
-    })).toEqual({ targets: [{ vmResourceId: VM.toLowerCase(), foundIn: 'alertTargetIDs' }], otherResources: [`/subscriptions/${SUB}/resourcegroups/y/providers/microsoft.storage/storageaccounts/z`], malformed: [] });
+    expect(
+      findVmTargets([VM.toLowerCase(), `/subscriptions/${SUB}/resourcegroups/y/providers/microsoft.storage/storageaccounts/z`], {
+        condition: { allOf: [{ dimensions: [{ name: 'DestinationResourceId', value: VM_B }] }] },
+      }),
+    ).toEqual({
+      targets: [{ vmResourceId: VM.toLowerCase(), foundIn: 'alertTargetIDs' }],
+      otherResources: [`/subscriptions/${SUB}/resourcegroups/y/providers/microsoft.storage/storageaccounts/z`],
+      malformed: [],
+    });
   });
 
   it('never takes the Connection Monitor source, and takes a port only when it is a port', () => {
     const context = (port: string) => ({
-      condition: { allOf: [{ dimensions: [{ name: 'SourceResourceId', value: VM_B }, { name: 'destinationresourceid', value: VM }, { name: 'DestinationPort', value: port }] }] },
+      condition: {
+        allOf: [
+          {
+            dimensions: [
+              { name: 'SourceResourceId', value: VM_B },
+              { name: 'destinationresourceid', value: VM },
+              { name: 'DestinationPort', value: port },
+            ],
+          },
+        ],
+      },
     });
-    expect(findVmTargets([], context('3391')).targets).toEqual([{ vmResourceId: VM, port: 3391, foundIn: 'dimension DestinationResourceId' }]);
+    expect(findVmTargets([], context('3391')).targets).toEqual([
+      { vmResourceId: VM, port: 3391, foundIn: 'dimension DestinationResourceId' },
+    ]);
     expect(findVmTargets([], context('70000')).targets).toEqual([{ vmResourceId: VM, foundIn: 'dimension DestinationResourceId' }]);
     expect(findVmTargets([], { condition: { allOf: [{ dimensions: [{ name: 'SourceResourceId', value: VM_B }] }] } }).targets).toEqual([]);
   });
 
   it('reads the older log alert Dimensions list and names the same VM once across criteria and spellings', () => {
     const context = {
-      condition: { allOf: [{ dimensions: [{ name: '_ResourceId', value: VM }] }, { dimensions: [{ name: 'ResourceId', value: VM.toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/') }] }] },
+      condition: {
+        allOf: [
+          { dimensions: [{ name: '_ResourceId', value: VM }] },
+          { dimensions: [{ name: 'ResourceId', value: VM.toUpperCase().replace('/SUBSCRIPTIONS/', '/subscriptions/') }] },
+        ],
+      },
       Dimensions: [{ name: '_ResourceId', value: VM_B }],
     };
     expect(findVmTargets(null, context).targets.map((t) => t.vmResourceId)).toEqual([VM, VM_B]);
@@ -44,7 +67,12 @@ describe('envelopes', () => {
     ];
     const parsed = variants.map(parseEventGridEvent);
     expect(parsed.map((p) => p.kind)).toEqual(['signal', 'signal', 'signal', 'signal']);
-    expect(parsed.map((p) => (p.kind === 'signal' ? p.signal.envelope : ''))).toEqual(['eventGrid', 'cloudEvents', 'eventGrid', 'cloudEvents']);
+    expect(parsed.map((p) => (p.kind === 'signal' ? p.signal.envelope : ''))).toEqual([
+      'eventGrid',
+      'cloudEvents',
+      'eventGrid',
+      'cloudEvents',
+    ]);
     for (const p of parsed) if (p.kind === 'signal') expect(p.signal.targets[0].vmResourceId).toBe(VM.toLowerCase());
   });
 
@@ -55,9 +83,19 @@ describe('envelopes', () => {
       details: ['id: is required', 'source: is required', 'type: is required'],
       eventId: undefined,
     });
-    expect(parseEventGridEvent({ id: 'e1', eventType: 'x', data: '{' })).toEqual({ kind: 'invalid', message: 'The Event Grid event is invalid.', details: ['data: is a string that is not JSON'], eventId: 'e1' });
-    expect(parseEventGridEvent([asEventGridEvent('x', {}, SUB)])).toMatchObject({ kind: 'invalid', message: 'The event is not a JSON object.' });
-    expect(parseEventGridEvent({ ...asCloudEvent('x', undefined, SUB), data: undefined, data_base64: '!!' })).toMatchObject({ details: ['data_base64: is not base64'] });
+    expect(parseEventGridEvent({ id: 'e1', eventType: 'x', data: '{' })).toEqual({
+      kind: 'invalid',
+      message: 'The Event Grid event is invalid.',
+      details: ['data: is a string that is not JSON'],
+      eventId: 'e1',
+    });
+    expect(parseEventGridEvent([asEventGridEvent('x', {}, SUB)])).toMatchObject({
+      kind: 'invalid',
+      message: 'The event is not a JSON object.',
+    });
+    expect(parseEventGridEvent({ ...asCloudEvent('x', undefined, SUB), data: undefined, data_base64: '!!' })).toMatchObject({
+      details: ['data_base64: is not base64'],
+    });
   });
 
   it('names the bad field of a common alert, rooted where it sits', () => {
@@ -66,15 +104,26 @@ describe('envelopes', () => {
     broken.data.essentials.monitorCondition = 'Activated';
     expect(parseWebhookPayload(broken)).toMatchObject({
       kind: 'invalid',
-      details: ['data.essentials.alertId: is required (the alert instance id)', "data.essentials.monitorCondition: must be 'Fired' or 'Resolved'"],
+      details: [
+        'data.essentials.alertId: is required (the alert instance id)',
+        "data.essentials.monitorCondition: must be 'Fired' or 'Resolved'",
+      ],
     });
-    expect(parseEventGridEvent(asEventGridEvent('Relay', broken, SUB))).toMatchObject({ kind: 'invalid', details: ['data.data.essentials.alertId: is required (the alert instance id)', "data.data.essentials.monitorCondition: must be 'Fired' or 'Resolved'"] });
+    expect(parseEventGridEvent(asEventGridEvent('Relay', broken, SUB))).toMatchObject({
+      kind: 'invalid',
+      details: [
+        'data.data.essentials.alertId: is required (the alert instance id)',
+        "data.data.essentials.monitorCondition: must be 'Fired' or 'Resolved'",
+      ],
+    });
   });
 
   it('tells an action group without the common schema how to fix it', () => {
     expect(parseWebhookPayload({ schemaId: 'Microsoft.Insights/activityLogs', data: {} })).toMatchObject({
       kind: 'invalid',
-      message: "The alert uses schema 'Microsoft.Insights/activityLogs'; this endpoint reads only the common alert schema. Turn on \"Enable the common alert schema\" (useCommonAlertSchema: true) on the action group's webhook.",
+      message:
+        "The alert uses schema 'Microsoft.Insights/activityLogs'; this endpoint reads only the common alert schema. Turn " +
+        'on "Enable the common alert schema" (useCommonAlertSchema: true) on the action group\'s webhook.',
     });
   });
 

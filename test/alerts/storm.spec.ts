@@ -37,7 +37,8 @@ function random(seed: number): () => number {
 
 function vmId(n: number): string {
   const rg = n >= OUT_OF_SCOPE_FROM ? 'rg-elsewhere' : SIM_RESOURCE_GROUP;
-  return `/subscriptions/${SIM_SUBSCRIPTION_ID}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/vm-storm-${String(n).padStart(4, '0')}`;
+  const name = `vm-storm-${String(n).padStart(4, '0')}`;
+  return `/subscriptions/${SIM_SUBSCRIPTION_ID}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
 }
 
 function planStorm(): PlannedAlert[] {
@@ -54,7 +55,10 @@ function planStorm(): PlannedAlert[] {
         plan.push({ vm, resolved, sev4, event: asEventGridEvent(RELAYED_ALERT_EVENT_TYPE, alert, SIM_SUBSCRIPTION_ID) });
       } else {
         const data = { vmResourceId: id, observedError: 'An internal error has occurred.', source: 'storm' };
-        const event = roll < 0.8 ? asEventGridEvent('RdpAutoRepair.ConnectionFailed', data, SIM_SUBSCRIPTION_ID) : asCloudEvent('RdpAutoRepair.ConnectionFailed', data, SIM_SUBSCRIPTION_ID);
+        const event =
+          roll < 0.8
+            ? asEventGridEvent('RdpAutoRepair.ConnectionFailed', data, SIM_SUBSCRIPTION_ID)
+            : asCloudEvent('RdpAutoRepair.ConnectionFailed', data, SIM_SUBSCRIPTION_ID);
         plan.push({ vm, resolved: false, sev4: false, event });
       }
     }
@@ -135,8 +139,10 @@ describe('alert storm', () => {
     expect(app.emulator.instanceIds()).toHaveLength(2 * LIMIT);
 
     console.log(
-      `alert storm: ${plan.length} alerts for ${VMS} VMs -> started ${wave1.counts.started}; dropped ${JSON.stringify(nonZero({ ...wave1.counts, started: 0 }))}; ` +
-        `${Math.round(plan.length / seconds)} events/s through the Event Grid handler (${seconds.toFixed(2)} s, emulated durable client, one at a time). ` +
+      `alert storm: ${plan.length} alerts for ${VMS} VMs -> started ${wave1.counts.started}; dropped ` +
+        `${JSON.stringify(nonZero({ ...wave1.counts, started: 0 }))}; ` +
+        (`${Math.round(plan.length / seconds)} events/s through the Event Grid handler (${seconds.toFixed(2)} s, emulated ` +
+          `durable client, one at a time). `) +
         `Second wave after those repairs ended: ${JSON.stringify(nonZero(wave2.counts))}.`,
     );
   }, 120_000);

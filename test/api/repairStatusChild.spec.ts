@@ -28,7 +28,12 @@ describe('GET /api/repairs/{id} with a running sub-orchestration', () => {
     });
     df.app.orchestration('TestOfflineParent', function* (context: df.OrchestrationContext) {
       const childId = `${context.df.instanceId}:offline:1`;
-      context.df.setCustomStatus({ repairId: context.df.instanceId, timeline: [], currentStep: 'offline', runningChild: { instanceId: childId, phase: 'offline' } });
+      context.df.setCustomStatus({
+        repairId: context.df.instanceId,
+        timeline: [],
+        currentStep: 'offline',
+        runningChild: { instanceId: childId, phase: 'offline' },
+      });
       const result: unknown = yield context.df.callSubOrchestrator('TestOfflineChild', null, childId);
       context.df.setCustomStatus({ repairId: context.df.instanceId, timeline: [], currentStep: null });
       return { repairId: context.df.instanceId, timeline: [], child: result };

@@ -1,18 +1,33 @@
 import { toStatusView } from '../../src/api/statusView';
 
-const base = { instanceId: 'rdprepair-vm1-0123456789abcdef', createdTime: new Date('2026-01-05T03:00:00Z'), lastUpdatedTime: '2026-01-05T03:05:00Z' };
+const base = {
+  instanceId: 'rdprepair-vm1-0123456789abcdef',
+  createdTime: new Date('2026-01-05T03:00:00Z'),
+  lastUpdatedTime: '2026-01-05T03:05:00Z',
+};
 
 describe('toStatusView', () => {
   it('prefers the output once the orchestration has completed', () => {
     const output = { repairId: 'r', timeline: [{ step: 'preflight' }], outcome: { kind: 'Repaired', reason: 'ok', advice: [] } };
-    const view = toStatusView({ ...base, runtimeStatus: 'Completed', output, customStatus: { repairId: 'r', timeline: [] } }, 'https://x/api/repairs/r');
+    const view = toStatusView(
+      { ...base, runtimeStatus: 'Completed', output, customStatus: { repairId: 'r', timeline: [] } },
+      'https://x/api/repairs/r',
+    );
     expect(view.outcome?.kind).toBe('Repaired');
     expect(view.timeline).toHaveLength(1);
     expect(view.createdTime).toBe('2026-01-05T03:00:00.000Z');
   });
 
   it('gives a crashed orchestration an outcome an operator can read, keeping what it had reported', () => {
-    const view = toStatusView({ ...base, runtimeStatus: 'Failed', output: 'Error: boom\n at x', customStatus: { repairId: 'r', timeline: [], changes: [{ resourceId: 'nsg' }] } }, 'u');
+    const view = toStatusView(
+      {
+        ...base,
+        runtimeStatus: 'Failed',
+        output: 'Error: boom\n at x',
+        customStatus: { repairId: 'r', timeline: [], changes: [{ resourceId: 'nsg' }] },
+      },
+      'u',
+    );
     expect(view.outcome).toMatchObject({ kind: 'NotRepaired' });
     expect(view.outcome?.reason).toContain('Error: boom');
     expect(view.outcome?.reason).not.toContain(' at x');
@@ -25,7 +40,14 @@ describe('toStatusView', () => {
   });
 
   it('falls back to the input for the VM id before the first custom status', () => {
-    const view = toStatusView({ ...base, runtimeStatus: 'Pending', input: { request: { vm: { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1' } } } }, 'u');
+    const view = toStatusView(
+      {
+        ...base,
+        runtimeStatus: 'Pending',
+        input: { request: { vm: { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1' } } },
+      },
+      'u',
+    );
     expect(view.vmResourceId).toContain('virtualMachines/vm1');
     expect(view.outcome).toBeUndefined();
   });
@@ -34,7 +56,13 @@ describe('toStatusView', () => {
 describe('statusForCustomStatus', () => {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { newRepairStatus, statusForCustomStatus, CUSTOM_STATUS_BUDGET } = require('../../src/orchestration/statusModel');
-  const request = { vm: { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1', key: 'k' }, mode: 'repair', allowedSourceCidrs: [], allowLegacyTls: false, source: { kind: 'http' } };
+  const request = {
+    vm: { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm1', key: 'k' },
+    mode: 'repair',
+    allowedSourceCidrs: [],
+    allowLegacyTls: false,
+    source: { kind: 'http' },
+  };
 
   it('keeps a small status whole', () => {
     const status = newRepairStatus('r', request, 3389, '2026-01-05T03:00:00.000Z');
@@ -44,7 +72,14 @@ describe('statusForCustomStatus', () => {
   it('folds the oldest changes into a count to stay under the budget, keeping the newest', () => {
     const status = newRepairStatus('r', request, 3389, '2026-01-05T03:00:00.000Z');
     for (let i = 0; i < 200; i += 1) {
-      status.changes.push({ resourceId: `/vm/guest/${i}`, property: `HKLM:\\SOFTWARE\\Path\\${'x'.repeat(60)}\\${i}`, before: i, after: i + 1, at: '2026-01-05T03:00:00.000Z', reason: 'r'.repeat(200) });
+      status.changes.push({
+        resourceId: `/vm/guest/${i}`,
+        property: `HKLM:\\SOFTWARE\\Path\\${'x'.repeat(60)}\\${i}`,
+        before: i,
+        after: i + 1,
+        at: '2026-01-05T03:00:00.000Z',
+        reason: 'r'.repeat(200),
+      });
     }
     const view = statusForCustomStatus(status);
     expect(JSON.stringify(view).length).toBeLessThanOrEqual(CUSTOM_STATUS_BUDGET);

@@ -1,4 +1,3 @@
-
 import { createHttpHeaders, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { createArmClients, createProductionArmClients, DEFAULT_LRO_POLL_INTERVAL_MS } from '../../src/azure/clients';
@@ -40,10 +39,19 @@ test('subscription ids and poll intervals are validated', () => {
 test('httpClient, endpoint and credential reach the SDK pipeline (ARM scope, bearer token, our user agent)', async () => {
   const http = new RecordingHttpClient();
   const credential = new FixedCredential();
-  const clients = createArmClients({ credential, httpClient: http, endpoint: 'https://management.sovereign.example', lroPollIntervalMs: 5 });
+  const clients = createArmClients({
+    credential,
+    httpClient: http,
+    endpoint: 'https://management.sovereign.example',
+    lroPollIntervalMs: 5,
+  });
   for await (const _ of clients.compute(SUB_A).virtualMachines.list('rg')) void _;
   const request = http.requests[0]!;
-  expect(request.url).toMatch(new RegExp(`^https://management\\.sovereign\\.example/subscriptions/${SUB_A}/resourceGroups/rg/providers/Microsoft\\.Compute/virtualMachines\\?api-version=`));
+  expect(request.url).toMatch(
+    new RegExp(
+      `^https://management\\.sovereign\\.example/subscriptions/${SUB_A}/resourceGroups/rg/providers/Microsoft\\.Compute/virtualMachines\\?api-version=`,
+    ),
+  );
   expect(request.headers.get('authorization')).toBe('Bearer test-token');
   expect(request.headers.get('user-agent')).toMatch(/^rdp-autorepair azsdk-js-arm-compute/);
   expect(credential.scopes).toEqual(['https://management.azure.com/.default']);

@@ -1,4 +1,3 @@
-
 import { createHttpHeaders, RestError, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { AzureOperationError, classifyAzureError, isTransientAzureError, sanitize } from '../../src/azure/errors';
 
@@ -26,7 +25,12 @@ describe('classifyAzureError: HTTP status and ARM code table', () => {
     [409, 'AnotherOperationInProgress', 'Another operation on this or dependent resource is in progress.', 'transient'],
     [409, 'OperationNotAllowed', "Operation 'restart' is not allowed since another operation is in progress.", 'transient'],
     [409, 'OperationNotAllowed', 'The operation requires the VM to be running (or set to run).', 'permanent'],
-    [409, 'OperationNotAllowed', 'Operation could not be completed as it results in exceeding approved Total Regional Cores quota.', 'permanent'],
+    [
+      409,
+      'OperationNotAllowed',
+      'Operation could not be completed as it results in exceeding approved Total Regional Cores quota.',
+      'permanent',
+    ],
     [409, 'PropertyChangeNotAllowed', "Changing property 'osDisk.createOption' is not allowed.", 'permanent'],
     [400, 'InvalidParameter', 'bad parameter', 'permanent'],
     [400, 'NicMustBeAttachedToRunningVmToGetEffectiveSecurityGroups', 'not running', 'permanent'],
@@ -38,7 +42,14 @@ describe('classifyAzureError: HTTP status and ARM code table', () => {
   ])('%i %s -> %s', (status, code, message, kind) => {
     const err = classifyAzureError(armError(status, code, message), 'do something', '/subscriptions/x/resourceGroups/rg');
     expect(err).toBeInstanceOf(AzureOperationError);
-    expect(err).toMatchObject({ name: 'AzureOperationError', statusCode: status, code, kind, operation: 'do something', resourceId: '/subscriptions/x/resourceGroups/rg' });
+    expect(err).toMatchObject({
+      name: 'AzureOperationError',
+      statusCode: status,
+      code,
+      kind,
+      operation: 'do something',
+      resourceId: '/subscriptions/x/resourceGroups/rg',
+    });
     expect(err.details.message).toBe(message);
     expect(isTransientAzureError(armError(status, code, message))).toBe(kind === 'transient');
   });
@@ -46,19 +57,24 @@ describe('classifyAzureError: HTTP status and ARM code table', () => {
   test('AuthorizationFailed: the missing permission and scope are extracted and named in the message', () => {
     const message =
       "The client 'a1b2' with object id 'a1b2' does not have authorization to perform action " +
-      "'Microsoft.Network/networkSecurityGroups/securityRules/write' over scope '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg1/securityRules/AllowRDP' " +
+      ("'Microsoft.Network/networkSecurityGroups/securityRules/write' over scope " +
+        "'/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/nsg1/securityRules/AllowRDP' ") +
       'or the scope is invalid. If access was recently granted, please refresh your credentials.';
     const err = classifyAzureError(armError(403, 'AuthorizationFailed', message), 'restrict RDP rule');
     expect(err.details.missingPermission).toBe('Microsoft.Network/networkSecurityGroups/securityRules/write');
     expect(err.details.scope).toContain('/networkSecurityGroups/nsg1/securityRules/AllowRDP');
-    expect(err.message).toMatch(/^restrict RDP rule was refused: the app's identity lacks permission 'Microsoft\.Network\/networkSecurityGroups\/securityRules\/write'/);
+    expect(err.message).toMatch(
+      /^restrict RDP rule was refused: the app's identity lacks permission 'Microsoft\.Network\/networkSecurityGroups\/securityRules\/write'/,
+    );
   });
 
   test('Retry-After and the request id are kept; the code falls back to the body when the error has none', () => {
     const response = {
       status: 429,
       headers: createHttpHeaders({ 'retry-after': '17', 'x-ms-request-id': 'req-1' }),
-      bodyAsText: JSON.stringify({ error: { code: 'TooManyRequests', message: 'slow down', details: [{ code: 'SubscriptionRequestsThrottled' }] } }),
+      bodyAsText: JSON.stringify({
+        error: { code: 'TooManyRequests', message: 'slow down', details: [{ code: 'SubscriptionRequestsThrottled' }] },
+      }),
     } as PipelineResponse;
     const err = classifyAzureError(new RestError('slow down', { statusCode: 429, response }), 'read VM');
     expect(err).toMatchObject({ code: 'TooManyRequests', kind: 'transient' });
@@ -73,12 +89,7 @@ describe('classifyAzureError: HTTP status and ARM code table', () => {
 });
 
 describe('classifyAzureError: failures without an HTTP error response', () => {
-  test.each([
-    ['ECONNRESET'],
-    ['ETIMEDOUT'],
-    ['ECONNREFUSED'],
-    ['REQUEST_SEND_ERROR'],
-  ])('network error %s is transient', (code) => {
+  test.each([['ECONNRESET'], ['ETIMEDOUT'], ['ECONNREFUSED'], ['REQUEST_SEND_ERROR']])('network error %s is transient', (code) => {
     const err = classifyAzureError(new RestError(`socket ${code}`, { code }), 'read VM');
     expect(err).toMatchObject({ kind: 'transient', code, statusCode: undefined, details: { networkErrorCode: code } });
   });
@@ -108,7 +119,9 @@ describe('classifyAzureError: failures without an HTTP error response', () => {
   });
 
   test('credential problems are permanent and point at the managed identity', () => {
-    const err = Object.assign(new Error('ManagedIdentityCredential: no managed identity endpoint found.'), { name: 'CredentialUnavailableError' });
+    const err = Object.assign(new Error('ManagedIdentityCredential: no managed identity endpoint found.'), {
+      name: 'CredentialUnavailableError',
+    });
     const classified = classifyAzureError(err, 'read VM');
     expect(classified).toMatchObject({ code: 'AuthenticationFailed', kind: 'permanent' });
     expect(classified.message).toContain('managed identity');
@@ -116,7 +129,10 @@ describe('classifyAzureError: failures without an HTTP error response', () => {
 
   test('timeouts are transient, cancellations and unknown errors permanent, and classification is idempotent', () => {
     expect(classifyAzureError(Object.assign(new Error('timed out'), { name: 'TimeoutError' }), 'x').kind).toBe('transient');
-    expect(classifyAzureError(Object.assign(new Error('aborted'), { name: 'AbortError' }), 'x')).toMatchObject({ code: 'Canceled', kind: 'permanent' });
+    expect(classifyAzureError(Object.assign(new Error('aborted'), { name: 'AbortError' }), 'x')).toMatchObject({
+      code: 'Canceled',
+      kind: 'permanent',
+    });
     const unknown = classifyAzureError('a string was thrown', 'x');
     expect(unknown).toMatchObject({ code: 'UnexpectedError', kind: 'permanent' });
     expect(classifyAzureError(unknown, 'something else')).toBe(unknown);

@@ -58,7 +58,9 @@ describe('parseVmResourceId', () => {
 
   test('a VM name may be 64 characters with dots and underscores', () => {
     const name = `a${'b._-'.repeat(15)}c_z`.slice(0, 64);
-    expect(parseVmResourceId(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${name}`).name).toBe(name);
+    expect(parseVmResourceId(`/subscriptions/${SUB}/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/${name}`).name).toBe(
+      name,
+    );
   });
 });
 

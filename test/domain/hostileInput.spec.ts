@@ -4,7 +4,7 @@
  * parseVmResourceId, repairInstanceId, the opt-out check), so it fails on code that lacks the guard.
  */
 import { readAlertPolicy } from '../../src/domain/alertPolicyConfig';
-import { ConfigurationError } from '../../src/domain/errors';
+import type { ConfigurationError } from '../../src/domain/errors';
 import { repairInstanceId } from '../../src/domain/instanceId';
 import { describeProblems, validateRepairRequest } from '../../src/domain/repairRequest';
 import { isInScope, parseScopes } from '../../src/domain/scope';
@@ -12,7 +12,8 @@ import { parseVmResourceId } from '../../src/domain/vmResourceId';
 import { isOptedOut } from '../../src/orchestration/decisions/preflight';
 
 const SUB = '11111111-2222-3333-4444-555555555555';
-const vmIn = (rg: string, name = 'web01') => `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
+const vmIn = (rg: string, name = 'web01') =>
+  `/subscriptions/${SUB}/resourceGroups/${rg}/providers/Microsoft.Compute/virtualMachines/${name}`;
 const VM = vmIn('rg-prod');
 
 function cidrProblems(cidrs: unknown, env: Record<string, string> = {}): string[] {
@@ -31,16 +32,14 @@ function configError(env: Record<string, string>): ConfigurationError | undefine
 }
 
 describe('class 1: the whole Internet in pieces is refused', () => {
-  it.each([
-    [['0.0.0.0/1', '128.0.0.0/1']],
-    [['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/2']],
-    [['64.0.0.0/2']],
-    [['202.0.0.0/7']],
-  ])('%j is refused: prefixes shorter than MIN_SOURCE_PREFIX_V4 (default 8)', (cidrs) => {
-    const problems = cidrProblems(cidrs);
-    expect(problems.length).toBeGreaterThan(0);
-    expect(problems[0]).toMatch(/^allowedSourceCidrs\.0: '.*' is a \/\d, wider than MIN_SOURCE_PREFIX_V4=8 allows/);
-  });
+  it.each([[['0.0.0.0/1', '128.0.0.0/1']], [['0.0.0.0/1', '128.0.0.0/2', '192.0.0.0/2']], [['64.0.0.0/2']], [['202.0.0.0/7']]])(
+    '%j is refused: prefixes shorter than MIN_SOURCE_PREFIX_V4 (default 8)',
+    (cidrs) => {
+      const problems = cidrProblems(cidrs);
+      expect(problems.length).toBeGreaterThan(0);
+      expect(problems[0]).toMatch(/^allowedSourceCidrs\.0: '.*' is a \/\d, wider than MIN_SOURCE_PREFIX_V4=8 allows/);
+    },
+  );
 
   it('a /8 and narrower blocks are accepted', () => {
     expect(cidrProblems(['10.0.0.0/8', '203.0.113.0/24', '198.51.100.7'])).toEqual([]);
@@ -63,11 +62,14 @@ describe('class 1: the whole Internet in pieces is refused', () => {
       'ALERT_ALLOWED_SOURCE_CIDRS: together these blocks cover every IPv4 address: restricting RDP to them would change nothing',
     );
     expect(configError({ ALERT_ALLOWED_SOURCE_CIDRS: '100.0.0.0/6', MIN_SOURCE_PREFIX_V4: '6' })).toBeUndefined();
-    expect(configError({ MIN_SOURCE_PREFIX_V4: '0' })).toMatchObject({ setting: 'MIN_SOURCE_PREFIX_V4', message: "MIN_SOURCE_PREFIX_V4 must be a whole number from 1 to 32, got '0'" });
+    expect(configError({ MIN_SOURCE_PREFIX_V4: '0' })).toMatchObject({
+      setting: 'MIN_SOURCE_PREFIX_V4',
+      message: "MIN_SOURCE_PREFIX_V4 must be a whole number from 1 to 32, got '0'",
+    });
   });
 });
 
-describe('class 2: one identity comparison, ARM\'s ordinal case-insensitive rule', () => {
+describe("class 2: one identity comparison, ARM's ordinal case-insensitive rule", () => {
   const KELVIN = '\u212A';
   const scopes = parseScopes(`/subscriptions/${SUB}/resourceGroups/rg-kelvin`);
 
@@ -150,7 +152,9 @@ describe('class 4: IPv6 sources are refused, saying why', () => {
   it.each([[['2001:db8::/48']], [['203.0.113.0/24', '2001:db8::1']]])('%j', (cidrs) => {
     const problems = cidrProblems(cidrs);
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/is IPv6; IPv6 sources are not accepted yet: .*an NSG rule cannot mix IPv4 and IPv6 sources.*Give IPv4 blocks$/);
+    expect(problems[0]).toMatch(
+      /is IPv6; IPv6 sources are not accepted yet: .*an NSG rule cannot mix IPv4 and IPv6 sources.*Give IPv4 blocks$/,
+    );
   });
 
   it('in ALERT_ALLOWED_SOURCE_CIDRS too', () => {

@@ -7,7 +7,11 @@ const VM = '/subscriptions/11111111-2222-3333-4444-555555555555/resourceGroups/r
 
 describe('validateRepairRequest', () => {
   it('normalizes a valid request', () => {
-    const r = validateRepairRequest({ vmResourceId: VM.toUpperCase().replace('SUBSCRIPTIONS', 'subscriptions'), allowedSourceCidrs: ['203.0.113.0/24', '203.0.113.0/24'], rdpPort: 3390 });
+    const r = validateRepairRequest({
+      vmResourceId: VM.toUpperCase().replace('SUBSCRIPTIONS', 'subscriptions'),
+      allowedSourceCidrs: ['203.0.113.0/24', '203.0.113.0/24'],
+      rdpPort: 3390,
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.request.mode).toBe('repair');

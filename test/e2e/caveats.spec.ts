@@ -21,7 +21,9 @@ describe('caveats: checks that could not run', () => {
       expect(status.runtimeStatus).toBe('Completed');
       expect(status.outcome.kind).toBe('Repaired');
       expect(status.outcome.path).toBe('online');
-      expect(status.outcome.caveats).toEqual([{ check: 'domainPolicyRecheck', reason: expect.stringMatching(/^The diagnosis after Group Policy ran failed/) }]);
+      expect(status.outcome.caveats).toEqual([
+        { check: 'domainPolicyRecheck', reason: expect.stringMatching(/^The diagnosis after Group Policy ran failed/) },
+      ]);
       expect(status.outcome.reason).toMatch(/Not everything could be checked: domainPolicyRecheck/);
     } finally {
       await app.close();
@@ -34,7 +36,9 @@ describe('caveats: checks that could not run', () => {
       const seeded = await app.addScenario(findScenario('tls-disabled')!);
       const { status } = await app.runRepair(seeded.request);
       expect(status.outcome).toMatchObject({ kind: 'Repaired', path: 'online' });
-      expect(status.outcome.caveats).toEqual([{ check: 'domainPolicyRecheck', reason: expect.stringMatching(/^Group Policy could not run after the repair/) }]);
+      expect(status.outcome.caveats).toEqual([
+        { check: 'domainPolicyRecheck', reason: expect.stringMatching(/^Group Policy could not run after the repair/) },
+      ]);
       expect(status.findings.map((f: { code: string }) => f.code)).toContain('GroupPolicyResumesAtNextBoot');
     } finally {
       await app.close();

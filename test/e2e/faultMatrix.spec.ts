@@ -12,7 +12,7 @@
 import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipeline';
 import type { SecurityRuleState } from '../../src/simulator/arm/world/types';
 import { SCENARIOS, findScenario } from '../../src/simulator/scenarios/catalog';
-import { SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
+import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 
 const FULL = process.env.FAULT_MATRIX === 'full';
 const SEED = Number(process.env.FAULT_MATRIX_SEED ?? 20261201);
@@ -64,14 +64,20 @@ interface FaultClass {
 }
 
 /** Points at every ARM request of the clean run. */
-const everyRequest = (clean: CleanRun): Point[] => clean.requests.map((r, i) => ({ label: `#${i + 1} ${r.method} ${r.operation}`, k: i + 1 }));
+const everyRequest = (clean: CleanRun): Point[] =>
+  clean.requests.map((r, i) => ({ label: `#${i + 1} ${r.method} ${r.operation}`, k: i + 1 }));
 
 /**
  * Makes the k-th ARM request of this run (and the SDK's retries of it, which follow at once) fail with `fault`:
  * `times` answers in a row on that request's path. The simulated ARM is the SDK's HTTP client, so wrapping its
  * sendRequest sees every request in order.
  */
-function atRequest(app: SimulatedRepairApp, k: number, fault: { status?: number; retryAfterSeconds?: number; retryAfterMs?: number; networkError?: 'ECONNRESET' | 'ETIMEDOUT' }, times: number): Armed {
+function atRequest(
+  app: SimulatedRepairApp,
+  k: number,
+  fault: { status?: number; retryAfterSeconds?: number; retryAfterMs?: number; networkError?: 'ECONNRESET' | 'ETIMEDOUT' },
+  times: number,
+): Armed {
   const arm = app.arm;
   const send = arm.sendRequest.bind(arm);
   let seen = 0;
@@ -97,24 +103,48 @@ const LRO_OPERATIONS = [
   'virtualMachines.restart',
 ];
 
-export const FAULT_CLASSES: FaultClass[] = [
+const FAULT_CLASSES: FaultClass[] = [
   {
     name: '429 Retry-After beyond SDK retries',
     permanent: false,
     points: everyRequest,
     // Retry-After is honoured by the SDK in real time: a 1 s header on some points keeps that path tested,
     // retry-after-ms on the rest keeps the matrix fast.
-    arm: (app, p) => atRequest(app, p.k!, p.k! % 5 === 0 ? { status: 429, retryAfterSeconds: 1 } : { status: 429, retryAfterMs: 5 }, SDK_ATTEMPTS),
+    arm: (app, p) =>
+      atRequest(app, p.k!, p.k! % 5 === 0 ? { status: 429, retryAfterSeconds: 1 } : { status: 429, retryAfterMs: 5 }, SDK_ATTEMPTS),
   },
-  { name: '500 beyond SDK retries', permanent: false, points: everyRequest, arm: (app, p) => atRequest(app, p.k!, { status: 500 }, SDK_ATTEMPTS) },
-  { name: '503 beyond SDK retries', permanent: false, points: everyRequest, arm: (app, p) => atRequest(app, p.k!, { status: 503, retryAfterMs: 5 }, SDK_ATTEMPTS) },
-  { name: 'network error (ECONNRESET)', permanent: false, points: everyRequest, arm: (app, p) => atRequest(app, p.k!, { networkError: 'ECONNRESET' }, SDK_ATTEMPTS) },
+  {
+    name: '500 beyond SDK retries',
+    permanent: false,
+    points: everyRequest,
+    arm: (app, p) => atRequest(app, p.k!, { status: 500 }, SDK_ATTEMPTS),
+  },
+  {
+    name: '503 beyond SDK retries',
+    permanent: false,
+    points: everyRequest,
+    arm: (app, p) => atRequest(app, p.k!, { status: 503, retryAfterMs: 5 }, SDK_ATTEMPTS),
+  },
+  {
+    name: 'network error (ECONNRESET)',
+    permanent: false,
+    points: everyRequest,
+    arm: (app, p) => atRequest(app, p.k!, { networkError: 'ECONNRESET' }, SDK_ATTEMPTS),
+  },
   {
     name: 'LRO ends Failed',
     permanent: true,
-    points: (clean) => LRO_OPERATIONS.filter((op) => clean.requests.some((r) => r.operation === op && r.status < 300)).map((op) => ({ label: op, operation: op })),
+    points: (clean) =>
+      LRO_OPERATIONS.filter((op) => clean.requests.some((r) => r.operation === op && r.status < 300)).map((op) => ({
+        label: op,
+        operation: op,
+      })),
     arm: (app, p) => {
-      const handle = app.arm.faults.failNextLro({ operation: p.operation!, code: 'InternalExecutionError', message: 'SIMULATED: the operation failed in the platform.' });
+      const handle = app.arm.faults.failNextLro({
+        operation: p.operation!,
+        code: 'InternalExecutionError',
+        message: 'SIMULATED: the operation failed in the platform.',
+      });
       return { delivered: () => 1 - handle.remaining() };
     },
   },
@@ -154,12 +184,17 @@ function ruleKey(rule: SecurityRuleState): string {
   return JSON.stringify(rest);
 }
 
-async function runOnce(scenarioName: string, options: SimulatedAppOptions = {}, arm?: (app: SimulatedRepairApp) => Armed): Promise<Observed & { delivered: number }> {
+async function runOnce(
+  scenarioName: string,
+  options: SimulatedAppOptions = {},
+  arm?: (app: SimulatedRepairApp) => Armed,
+): Promise<Observed & { delivered: number }> {
   const app = await SimulatedRepairApp.start(options);
   try {
     const seeded = await app.addScenario(findScenario(scenarioName)!);
     const rulesBefore = new Map<string, string>();
-    for (const nsg of app.arm.world.store.networkSecurityGroups.values()) for (const r of nsg.rules) rulesBefore.set(`${nsg.id}/securityRules/${r.name}`.toLowerCase(), ruleKey(r));
+    for (const nsg of app.arm.world.store.networkSecurityGroups.values())
+      for (const r of nsg.rules) rulesBefore.set(`${nsg.id}/securityRules/${r.name}`.toLowerCase(), ruleKey(r));
     const armed = arm?.(app);
     const t0 = app.clock.nowMs();
     let status: any;
@@ -215,8 +250,13 @@ function problems(fault: FaultClass, clean: CleanRun, run: Observed): string[] {
   if (!status) return ['the repair was not accepted'];
   if (status.runtimeStatus !== 'Completed') found.push(`runtimeStatus ${status.runtimeStatus}`);
   const kind = status.outcome?.kind;
-  const honestNotRepaired = kind === 'NotRepaired' && typeof status.outcome.reason === 'string' && status.outcome.reason.length > 20 && status.kept.length === status.undoLog.length;
-  if (kind !== clean.outcome && !(fault.permanent && honestNotRepaired)) found.push(`outcome ${kind} (${status.outcome?.reason}), clean run: ${clean.outcome}`);
+  const honestNotRepaired =
+    kind === 'NotRepaired' &&
+    typeof status.outcome.reason === 'string' &&
+    status.outcome.reason.length > 20 &&
+    status.kept.length === status.undoLog.length;
+  if (kind !== clean.outcome && !(fault.permanent && honestNotRepaired))
+    found.push(`outcome ${kind} (${status.outcome?.reason}), clean run: ${clean.outcome}`);
   if (run.leftRuns.length > 0) found.push(`Run Command runs left on the VM: ${run.leftRuns.join(', ')}`);
   if (run.snapshots > clean.snapshots) found.push(`${run.snapshots} snapshots, clean run: ${clean.snapshots}`);
   if (run.strayRules.length > 0) found.push(`NSG rules changed but not in changes: ${run.strayRules.join(', ')}`);
@@ -267,34 +307,41 @@ describe(`fault matrix (${FULL ? 'full sweep' : `sampled, seed ${SEED}`})`, () =
     for (const scenario of SCENARIOS) expect(clean.get(scenario.name)?.outcome).toBe(scenario.expectedOutcome);
   });
 
-  it.each(FAULT_CLASSES.filter((f) => !ONLY || f.name.toLowerCase().includes(ONLY)).map((f) => [f.name, f] as const))('%s', async (_name, fault) => {
-    const next = random(SEED + fault.name.length * 7919);
-    const pairs = SCENARIOS.flatMap((s) => fault.points(clean.get(s.name)!).map((point) => ({ scenario: s.name, point })));
-    const sample = FULL ? pairs : pickSample(pairs, SAMPLES_PER_CLASS, next);
-    const failures: string[] = [];
-    let delivered = 0;
-    for (const { scenario, point } of sample) {
-      const base = clean.get(scenario)!;
-      const run = await runOnce(scenario, fault.options ?? {}, (app) => fault.arm(app, point));
-      figures.runs += 1;
-      delivered += run.delivered;
-      if (run.delivered === 0) figures.notReached += 1;
-      const kind = run.status?.outcome?.kind ?? 'none';
-      figures.outcomes[kind] = (figures.outcomes[kind] ?? 0) + 1;
-      if (kind === base.outcome) figures.sameAsClean += 1;
-      else if (kind === 'NotRepaired') figures.honestNotRepaired += 1;
-      const wrong = problems(fault, base, run);
-      if (wrong.length > 0) failures.push(`${scenario} @ ${point.label}: ${wrong.join('; ')}`);
-    }
-    figures.faultsDelivered += delivered;
-    byClass.push({ name: fault.name, runs: sample.length, delivered });
-    expect(failures).toEqual([]);
-  }, FULL ? 3_600_000 : 120_000);
+  it.each(FAULT_CLASSES.filter((f) => !ONLY || f.name.toLowerCase().includes(ONLY)).map((f) => [f.name, f] as const))(
+    '%s',
+    async (_name, fault) => {
+      const next = random(SEED + fault.name.length * 7919);
+      const pairs = SCENARIOS.flatMap((s) => fault.points(clean.get(s.name)!).map((point) => ({ scenario: s.name, point })));
+      const sample = FULL ? pairs : pickSample(pairs, SAMPLES_PER_CLASS, next);
+      const failures: string[] = [];
+      let delivered = 0;
+      for (const { scenario, point } of sample) {
+        const base = clean.get(scenario)!;
+        const run = await runOnce(scenario, fault.options ?? {}, (app) => fault.arm(app, point));
+        figures.runs += 1;
+        delivered += run.delivered;
+        if (run.delivered === 0) figures.notReached += 1;
+        const kind = run.status?.outcome?.kind ?? 'none';
+        figures.outcomes[kind] = (figures.outcomes[kind] ?? 0) + 1;
+        if (kind === base.outcome) figures.sameAsClean += 1;
+        else if (kind === 'NotRepaired') figures.honestNotRepaired += 1;
+        const wrong = problems(fault, base, run);
+        if (wrong.length > 0) failures.push(`${scenario} @ ${point.label}: ${wrong.join('; ')}`);
+      }
+      figures.faultsDelivered += delivered;
+      byClass.push({ name: fault.name, runs: sample.length, delivered });
+      expect(failures).toEqual([]);
+    },
+    FULL ? 3_600_000 : 120_000,
+  );
 
   afterAll(() => {
     const lines = [
-      `fault matrix (${FULL ? 'full' : `sampled, seed ${SEED}`}): ${figures.runs} runs (${clean.size} clean), ${figures.faultsDelivered} faults delivered, ${figures.notReached} faulted run(s) never reached their point`,
-      `  outcomes: ${Object.entries(figures.outcomes).map(([k, v]) => `${k} ${v}`).join(', ')}; faulted runs ending as clean: ${figures.sameAsClean}, in an honest NotRepaired: ${figures.honestNotRepaired}`,
+      `fault matrix (${FULL ? 'full' : `sampled, seed ${SEED}`}): ${figures.runs} runs (${clean.size} clean), ` +
+        `${figures.faultsDelivered} faults delivered, ${figures.notReached} faulted run(s) never reached their point`,
+      `  outcomes: ${Object.entries(figures.outcomes)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}; faulted runs ending as clean: ${figures.sameAsClean}, in an honest NotRepaired: ${figures.honestNotRepaired}`,
       ...byClass.map((c) => `  ${c.name}: ${c.runs} run(s), ${c.delivered} fault(s) delivered`),
     ];
     console.log(lines.join('\n'));

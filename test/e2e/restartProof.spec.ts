@@ -27,7 +27,10 @@ describe('restart proof', () => {
     expect(status.outcome).toMatchObject({ kind: 'Repaired', caveats: [] });
     expect(status.restarts).toBe(1);
     expect(restartsAccepted).toBe(1);
-    expect(status.guestRuns.filter((r: { script: string }) => r.script === 'boot-time').map((r: { ended: string }) => r.ended)).toEqual(['succeeded', 'succeeded']);
+    expect(status.guestRuns.filter((r: { script: string }) => r.script === 'boot-time').map((r: { ended: string }) => r.ended)).toEqual([
+      'succeeded',
+      'succeeded',
+    ]);
   });
 
   it('a restart accepted and dropped once: found, asked again, repaired with exactly one real reboot', async () => {

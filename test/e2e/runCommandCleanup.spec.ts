@@ -15,13 +15,18 @@ async function withApp<T>(body: (app: SimulatedRepairApp) => Promise<T>): Promis
   }
 }
 
-const sweepEntry = (status: { timeline: Array<{ step: string; status: string; detail: string }> }) => status.timeline.filter((t) => t.step === 'sweepGuestScripts');
+const sweepEntry = (status: { timeline: Array<{ step: string; status: string; detail: string }> }) =>
+  status.timeline.filter((t) => t.step === 'sweepGuestScripts');
 
 describe('Run Command cleanup', () => {
   it('a delete accepted (202) whose operation then fails: the run is removed by the sweep, the outcome is unchanged', async () => {
     await withApp(async (app) => {
       const seeded = await app.addScenario(findScenario('port-conflict')!);
-      const failed = app.arm.faults.failNextLro({ operation: 'virtualMachineRunCommands.delete', code: 'InternalExecutionError', message: 'An internal execution error occurred. Please retry later.' });
+      const failed = app.arm.faults.failNextLro({
+        operation: 'virtualMachineRunCommands.delete',
+        code: 'InternalExecutionError',
+        message: 'An internal execution error occurred. Please retry later.',
+      });
       const { status } = await app.runRepair(seeded.request);
       expect(failed.remaining()).toBe(0);
       expect(status.runtimeStatus).toBe('Completed');
@@ -46,11 +51,18 @@ describe('Run Command cleanup', () => {
   it('a run that cannot be removed is named: a finding, a runCommandCleanup caveat, and the sweep step failed', async () => {
     await withApp(async (app) => {
       const seeded = await app.addScenario(findScenario('nsg-open-to-world')!);
-      app.arm.faults.failNextLro({ operation: 'virtualMachineRunCommands.delete', code: 'InternalExecutionError', message: 'An internal execution error occurred.', times: Infinity });
+      app.arm.faults.failNextLro({
+        operation: 'virtualMachineRunCommands.delete',
+        code: 'InternalExecutionError',
+        message: 'An internal execution error occurred.',
+        times: Infinity,
+      });
       const { status } = await app.runRepair(seeded.request);
       expect(status.runtimeStatus).toBe('Completed');
       expect(status.outcome.kind).toBe('Repaired');
-      expect(status.outcome.caveats).toEqual([{ check: 'runCommandCleanup', reason: expect.stringMatching(/rdpautorepair-\w+-1-diagnose/) }]);
+      expect(status.outcome.caveats).toEqual([
+        { check: 'runCommandCleanup', reason: expect.stringMatching(/rdpautorepair-\w+-1-diagnose/) },
+      ]);
       expect(status.outcome.reason).toMatch(/Not everything could be checked: runCommandCleanup/);
       expect(status.findings.map((f: { code: string }) => f.code)).toContain('RunCommandLeftOnVm');
       expect(sweepEntry(status)).toEqual([expect.objectContaining({ status: 'failed' })]);

@@ -5,7 +5,7 @@
  * with transient ARM faults injected (it must still end the same way).
  */
 import { SCENARIOS, findScenario, SIM_OPERATOR_CIDR } from '../../src/simulator/scenarios/catalog';
-import { SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
+import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 
 const names = SCENARIOS.map((s) => [s.name, s.expectedOutcome] as const);
 /** ARM writes each scenario may make; the read-only diagnose script's Run Command create + delete count as two. */
@@ -20,10 +20,25 @@ const WRITES_BY_SCENARIO: Record<string, number> = {
 
 /** VM restarts per scenario: a port conflict needs none; certificate and TLS fixes share exactly one. */
 const RESTARTS_BY_SCENARIO: Record<string, number> = {
-  healthy: 0, 'nsg-open-to-world': 0, 'vm-stopped': 0, 'linux-vm': 0, 'opted-out': 0, 'missing-vm': 0,
-  'port-conflict': 0, 'port-conflict-unstoppable': 0, 'corrupt-certificate': 1, 'machinekeys-acl': 1, 'tls-disabled': 1,
-  'multiple-faults': 1, 'tls-reverted-by-domain-policy': 1, 'agent-down': 0, 'unknown-cause': 1, unrepairable: 1,
-  'port-held-by-shared-svchost': 0, 'pinned-cert-expired': 1, 'corrupt-key-container': 1,
+  healthy: 0,
+  'nsg-open-to-world': 0,
+  'vm-stopped': 0,
+  'linux-vm': 0,
+  'opted-out': 0,
+  'missing-vm': 0,
+  'port-conflict': 0,
+  'port-conflict-unstoppable': 0,
+  'corrupt-certificate': 1,
+  'machinekeys-acl': 1,
+  'tls-disabled': 1,
+  'multiple-faults': 1,
+  'tls-reverted-by-domain-policy': 1,
+  'agent-down': 0,
+  'unknown-cause': 1,
+  unrepairable: 1,
+  'port-held-by-shared-svchost': 0,
+  'pinned-cert-expired': 1,
+  'corrupt-key-container': 1,
 };
 
 async function run(name: string, options: SimulatedAppOptions = {}, prepare?: (app: SimulatedRepairApp) => void) {
@@ -48,8 +63,9 @@ describe('scenarios end to end', () => {
     if (name in WRITES_BY_SCENARIO) expect(arm.writes).toBe(WRITES_BY_SCENARIO[name]);
     expect(status.restarts).toBe(RESTARTS_BY_SCENARIO[name]);
     // No Run Command run is left on the VM.
-    expect(app.arm.requests().filter((r) => r.operation === 'virtualMachineRunCommands.createOrUpdate' && r.status < 300).length)
-      .toBe(app.arm.requests().filter((r) => r.operation === 'virtualMachineRunCommands.delete' && r.status < 300).length);
+    expect(app.arm.requests().filter((r) => r.operation === 'virtualMachineRunCommands.createOrUpdate' && r.status < 300).length).toBe(
+      app.arm.requests().filter((r) => r.operation === 'virtualMachineRunCommands.delete' && r.status < 300).length,
+    );
     expect(status.timeline.every((t: { status: string }) => t.status !== 'running')).toBe(true);
   });
 
@@ -72,7 +88,9 @@ describe('scenarios end to end', () => {
       return rest;
     };
     for (const second of reruns) {
-      const first = app.emulator.activityExecutions.find((e) => e.instanceId === second.instanceId && e.taskScheduledId === second.taskScheduledId && e.run === 1)!;
+      const first = app.emulator.activityExecutions.find(
+        (e) => e.instanceId === second.instanceId && e.taskScheduledId === second.taskScheduledId && e.run === 1,
+      )!;
       expect(comparable(second.name, second.outcome)).toEqual(comparable(first.name, first.outcome));
     }
     if (name === 'nsg-open-to-world') {
@@ -90,7 +108,8 @@ describe('scenarios end to end', () => {
     expect(status.outcome.kind).toBe(expected);
     const failed = app.arm.requests().filter((r) => r.status >= 500 || r.status === 429);
     if (name !== 'missing-vm' || failed.length > 0) expect(failed.length).toBeGreaterThan(0);
-    if (failed.length >= 5) expect(stats.activityExecutions).toBeGreaterThan(app.emulator.activityExecutions.filter((e) => e.run === 1 && !e.outcome.ok).length);
+    if (failed.length >= 5)
+      expect(stats.activityExecutions).toBeGreaterThan(app.emulator.activityExecutions.filter((e) => e.run === 1 && !e.outcome.ok).length);
   });
 });
 
@@ -167,7 +186,9 @@ describe('repair details', () => {
   });
 
   it('ends with a reason, not a crash, when Azure refuses permission (403 is permanent: no retries)', async () => {
-    const { status, app } = await run('nsg-open-to-world', {}, (a) => a.injectArmFault({ method: 'PUT', pathPattern: /snapshots/, status: 403, times: 1 }));
+    const { status, app } = await run('nsg-open-to-world', {}, (a) =>
+      a.injectArmFault({ method: 'PUT', pathPattern: /snapshots/, status: 403, times: 1 }),
+    );
     expect(status.runtimeStatus).toBe('Completed');
     expect(status.outcome.kind).toBe('NotRepaired');
     expect(status.outcome.reason).toContain('AuthorizationFailed');
@@ -186,7 +207,13 @@ describe('repair details', () => {
       const nsgId = app.arm.world.vms()[0].nicIds[0].replace(/networkInterfaces\/.*$/, 'networkSecurityGroups/vm-exposed-nsg');
       const pipeline = (await import('../../src/simulator/arm')).createSimulatedArmClients(app.arm).network(seeded.vmId.split('/')[2]);
       const rule = await pipeline.securityRules.get('rg-rdp-sim', 'vm-exposed-nsg', 'RDP');
-      await pipeline.securityRules.createOrUpdate('rg-rdp-sim', 'vm-exposed-nsg', 'RDP', { ...rule, sourceAddressPrefix: '192.0.2.0/24' }, { updateIntervalInMs: 1 });
+      await pipeline.securityRules.createOrUpdate(
+        'rg-rdp-sim',
+        'vm-exposed-nsg',
+        'RDP',
+        { ...rule, sourceAddressPrefix: '192.0.2.0/24' },
+        { updateIntervalInMs: 1 },
+      );
       await app.emulator.runUntilComplete(start.body.id);
       const status = (await app.http('GET', new URL(start.body.statusUrl).pathname)).body;
       expect(status.outcome.kind).toBe('NotRepaired');
@@ -210,7 +237,9 @@ describe('online repair details', () => {
     const { status, app } = await run('port-conflict-unstoppable');
     expect(status.rdpPort).toBe(3390);
     expect(status.probes.verify.target).toMatch(/:3390$/);
-    const nsg = app.arm.world.nsg(app.arm.world.vms()[0].nicIds[0].replace(/networkInterfaces\/vm-portstuck-nic$/, 'networkSecurityGroups/vm-portstuck-nsg'));
+    const nsg = app.arm.world.nsg(
+      app.arm.world.vms()[0].nicIds[0].replace(/networkInterfaces\/vm-portstuck-nic$/, 'networkSecurityGroups/vm-portstuck-nsg'),
+    );
     const added = nsg.rules.find((r) => r.name === 'rdp-autorepair-3390');
     expect(added).toMatchObject({ access: 'Allow', destinationPortRange: '3390', sourceAddressPrefix: SIM_OPERATOR_CIDR, priority: 299 });
     expect(status.findings.map((f: { code: string }) => f.code)).toContain('RdpPortMoved');
@@ -219,7 +248,12 @@ describe('online repair details', () => {
   it('multiple-faults: certificate and TLS fixed behind one restart, the port freed after it, all verified', async () => {
     const { status } = await run('multiple-faults');
     // boot-time runs prove the restart (restartProof.spec.ts); the order of the fixes is what matters here.
-    expect(status.guestRuns.map((g: { script: string }) => g.script).filter((s: string) => s !== 'boot-time').slice(0, 4)).toEqual(['diagnose', 'renew-certificate', 'enable-tls', 'fix-port-conflict']);
+    expect(
+      status.guestRuns
+        .map((g: { script: string }) => g.script)
+        .filter((s: string) => s !== 'boot-time')
+        .slice(0, 4),
+    ).toEqual(['diagnose', 'renew-certificate', 'enable-tls', 'fix-port-conflict']);
     const restartAt = status.timeline.findIndex((t: { step: string }) => t.step === 'restartVm');
     const portFixAt = status.timeline.findIndex((t: { step: string }) => t.step === 'guest:fix-port-conflict');
     expect(portFixAt).toBeGreaterThan(restartAt);
@@ -253,7 +287,10 @@ describe('online repair details', () => {
 
   it('unknown-cause: runs the article order one step at a time and stops as soon as RDP is healthy', async () => {
     const { status } = await run('unknown-cause');
-    expect(status.guestRuns.map((g: { script: string }) => g.script).filter((s: string) => s !== 'boot-time')).toEqual(['diagnose', 'renew-certificate']);
+    expect(status.guestRuns.map((g: { script: string }) => g.script).filter((s: string) => s !== 'boot-time')).toEqual([
+      'diagnose',
+      'renew-certificate',
+    ]);
     expect(status.plannedChanges.some((c: { property: string }) => c.property === 'article order')).toBe(true);
   });
 });
@@ -261,7 +298,14 @@ describe('online repair details', () => {
 describe('online repair when things go wrong', () => {
   it('waits out a Run Command "another command is running" 409 and still repairs', async () => {
     const { status, app } = await run('corrupt-certificate', {}, (a) =>
-      a.injectArmFault({ method: 'PUT', pathPattern: /runCommands\/rdpautorepair-\w+-2-renew-certificate/, status: 409, code: 'Conflict', message: 'Run command extension execution is in progress. Please wait for completion before invoking a run command.', times: 1 }),
+      a.injectArmFault({
+        method: 'PUT',
+        pathPattern: /runCommands\/rdpautorepair-\w+-2-renew-certificate/,
+        status: 409,
+        code: 'Conflict',
+        message: 'Run command extension execution is in progress. Please wait for completion before invoking a run command.',
+        times: 1,
+      }),
     );
     expect(status.outcome.kind).toBe('Repaired');
     expect(app.arm.requests().filter((r) => r.method === 'PUT' && /renew-certificate/.test(r.path) && r.status === 409)).toHaveLength(1);
@@ -285,7 +329,13 @@ describe('online repair when things go wrong', () => {
     const app = await SimulatedRepairApp.start({ settings: { RUN_COMMAND_TIMEOUT_SECONDS: '60' } });
     try {
       const scenario = findScenario('corrupt-certificate')!;
-      const seeded = await app.addScenario({ ...scenario, seed: (world, rg) => ({ ...scenario.seed(world, rg), guest: { certificate: 'corrupt-private-key', scriptDelaysMs: { 'renew-certificate': 600_000 } } }) });
+      const seeded = await app.addScenario({
+        ...scenario,
+        seed: (world, rg) => ({
+          ...scenario.seed(world, rg),
+          guest: { certificate: 'corrupt-private-key', scriptDelaysMs: { 'renew-certificate': 600_000 } },
+        }),
+      });
       const { status } = await app.runRepair(seeded.request);
       expect(status.guestRuns.find((g: { script: string }) => g.script === 'renew-certificate')?.ended).toBe('timedOut');
       expect(status.restarts).toBe(0);

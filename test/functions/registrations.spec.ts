@@ -14,7 +14,9 @@ const registry = registerFunctionApp(() => {
 });
 
 function bindingTypes(name: string): string[] {
-  return Object.values(registry.getOrThrow(name).metadata.bindings).map((b) => `${b.type}:${b.direction}`).sort();
+  return Object.values(registry.getOrThrow(name).metadata.bindings)
+    .map((b) => `${b.type}:${b.direction}`)
+    .sort();
 }
 
 describe('function registrations', () => {
@@ -41,7 +43,10 @@ describe('function registrations', () => {
   it('registers the orchestrator and every activity it calls', () => {
     expect(registry.getOrThrow(REPAIR_ORCHESTRATOR).trigger.type).toBe('orchestrationTrigger');
     for (const name of ACTIVITY_NAMES) expect(registry.getOrThrow(name).trigger.type).toBe('activityTrigger');
-    const names = registry.all().map((f) => f.name).sort();
+    const names = registry
+      .all()
+      .map((f) => f.name)
+      .sort();
     expect(names).toEqual([...ACTIVITY_NAMES, REPAIR_ORCHESTRATOR, 'findRepair', 'getRepair', 'startRepair'].sort());
   });
 });

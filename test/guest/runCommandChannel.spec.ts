@@ -18,7 +18,13 @@ import type { GuestScriptState } from '../../src/guest/runCommandState';
 import { loadGuestScript } from '../../src/guest/scriptCatalog';
 import type { DiagnoseResult } from '../../src/guest/scriptContracts';
 import { toRunCommandParameters } from '../../src/guest/scriptParameters';
-import { createSimulatedArmClients, EXTENSION_AGENT_TIMEOUT_MS, RUN_COMMAND_PICKUP_MS, SimulatedArm, type RunCommandConcurrency } from '../../src/simulator/arm';
+import {
+  createSimulatedArmClients,
+  EXTENSION_AGENT_TIMEOUT_MS,
+  RUN_COMMAND_PICKUP_MS,
+  SimulatedArm,
+  type RunCommandConcurrency,
+} from '../../src/simulator/arm';
 import { attachSimulatedGuest, SimulatedWindowsGuest, type WindowsGuestSpec } from '../../src/simulator/guest';
 import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
 
@@ -57,10 +63,17 @@ async function rejection(promise: Promise<unknown>): Promise<any> {
 test('diagnose: started once, read as pending -> running -> succeeded; the result line parses; the guest is unchanged', async () => {
   const { arm, vmId, guest, clients, t0 } = setup({ portHolder: { service: 'W3SVC' } });
   const before = guest.snapshot();
-  expect(await startGuestScript(clients, vmId, diagnose(arm))).toEqual({ runName: 'rdpar-diag-1', created: true, submittedAt: new Date(t0).toISOString() });
+  expect(await startGuestScript(clients, vmId, diagnose(arm))).toEqual({
+    runName: 'rdpar-diag-1',
+    created: true,
+    submittedAt: new Date(t0).toISOString(),
+  });
   expect(await readGuestScript(clients, vmId, 'rdpar-diag-1')).toEqual({ kind: 'pending', submittedAt: new Date(t0).toISOString() });
   arm.clock.advanceBy(RUN_COMMAND_PICKUP_MS);
-  expect(await readGuestScript(clients, vmId, 'rdpar-diag-1')).toEqual({ kind: 'running', startedAt: new Date(t0 + RUN_COMMAND_PICKUP_MS).toISOString() });
+  expect(await readGuestScript(clients, vmId, 'rdpar-diag-1')).toEqual({
+    kind: 'running',
+    startedAt: new Date(t0 + RUN_COMMAND_PICKUP_MS).toISOString(),
+  });
   arm.clock.advanceTo(t0 + LATENCY_MODEL.runCommand.ms);
   const done = await readGuestScript(clients, vmId, 'rdpar-diag-1');
   if (done.kind !== 'succeeded') throw new Error(`expected succeeded, got ${JSON.stringify(done)}`);
@@ -90,12 +103,18 @@ test('idempotent start: a re-run finds the run it started and sends nothing; the
 test('the same run name with another script is refused as a permanent, typed error', async () => {
   const { arm, vmId, clients } = setup();
   await startGuestScript(clients, vmId, diagnose(arm));
-  const err = await rejection(startGuestScript(clients, vmId, { ...diagnose(arm), script: SCRIPTS['enable-tls'], parameters: toRunCommandParameters('enable-tls', { AllowLegacyTls: false }) }));
+  const err = await rejection(
+    startGuestScript(clients, vmId, {
+      ...diagnose(arm),
+      script: SCRIPTS['enable-tls'],
+      parameters: toRunCommandParameters('enable-tls', { AllowLegacyTls: false }),
+    }),
+  );
   expect(err).toBeInstanceOf(GuestScriptNameInUseError);
   expect(err).toMatchObject({ reason: 'nameInUse', kind: 'permanent' });
 });
 
-test('agent not Ready: pending for the extension timeout, then agentUnavailable with Azure\'s message', async () => {
+test("agent not Ready: pending for the extension timeout, then agentUnavailable with Azure's message", async () => {
   const { arm, vmId, clients, t0 } = setup({ agent: 'NotReady' });
   await startGuestScript(clients, vmId, diagnose(arm));
   arm.clock.advanceTo(t0 + 30 * 60_000);
@@ -142,7 +161,10 @@ test('a VM in the middle of a restart is busy too (409 OperationNotAllowed, in p
 });
 
 test('a script that outlives timeoutSeconds reads timedOut, and its change never happens', async () => {
-  const { arm, vmId, guest, clients, t0 } = setup({ portHolder: { service: 'W3SVC' }, scriptDelaysMs: { 'fix-port-conflict': 10 * 60_000 } });
+  const { arm, vmId, guest, clients, t0 } = setup({
+    portHolder: { service: 'W3SVC' },
+    scriptDelaysMs: { 'fix-port-conflict': 10 * 60_000 },
+  });
   await startGuestScript(clients, vmId, {
     runName: 'rdpar-fix-1',
     script: SCRIPTS['fix-port-conflict'],
@@ -151,45 +173,81 @@ test('a script that outlives timeoutSeconds reads timedOut, and its change never
     location: 'westeurope',
   });
   arm.clock.advanceTo(t0 + RUN_COMMAND_PICKUP_MS + 120_000);
-  expect(await readGuestScript(clients, vmId, 'rdpar-fix-1')).toMatchObject({ kind: 'timedOut', message: expect.stringMatching(/120 seconds/) });
+  expect(await readGuestScript(clients, vmId, 'rdpar-fix-1')).toMatchObject({
+    kind: 'timedOut',
+    message: expect.stringMatching(/120 seconds/),
+  });
   expect(guest.holderOf(3389)?.name).toBe('W3SVC');
 });
 
 test('script failures read as failed with a stderr summary: a parameter-binding error, a script the simulator does not know', async () => {
   const { arm, vmId, clients, t0 } = setup({}, { concurrency: 'parallel' });
-  await startGuestScript(clients, vmId, { runName: 'bad-params', script: SCRIPTS['enable-tls'], parameters: [{ name: 'AllowLegacyTls', value: 'maybe' }], timeoutSeconds: 300, location: 'westeurope' });
-  await startGuestScript(clients, vmId, { runName: 'unknown', script: 'Get-Date', parameters: [], timeoutSeconds: 300, location: 'westeurope' });
+  await startGuestScript(clients, vmId, {
+    runName: 'bad-params',
+    script: SCRIPTS['enable-tls'],
+    parameters: [{ name: 'AllowLegacyTls', value: 'maybe' }],
+    timeoutSeconds: 300,
+    location: 'westeurope',
+  });
+  await startGuestScript(clients, vmId, {
+    runName: 'unknown',
+    script: 'Get-Date',
+    parameters: [],
+    timeoutSeconds: 300,
+    location: 'westeurope',
+  });
   arm.clock.advanceTo(t0 + LATENCY_MODEL.runCommand.ms + 5_000);
   const badParams = await readGuestScript(clients, vmId, 'bad-params');
   expect(badParams).toMatchObject({ kind: 'failed', exitCode: 1, executionState: 'Failed' });
-  expect((badParams as Extract<GuestScriptState, { kind: 'failed' }>).stderrSummary).toMatch(/^C:\\.*enable-tls\.ps1 : Cannot validate argument on parameter 'AllowLegacyTls'/);
-  expect(await readGuestScript(clients, vmId, 'unknown')).toMatchObject({ kind: 'failed', exitCode: 1, stderrSummary: expect.stringMatching(/^SIMULATED guest: the script sent is none/) });
+  expect((badParams as Extract<GuestScriptState, { kind: 'failed' }>).stderrSummary).toMatch(
+    /^C:\\.*enable-tls\.ps1 : Cannot validate argument on parameter 'AllowLegacyTls'/,
+  );
+  expect(await readGuestScript(clients, vmId, 'unknown')).toMatchObject({
+    kind: 'failed',
+    exitCode: 1,
+    stderrSummary: expect.stringMatching(/^SIMULATED guest: the script sent is none/),
+  });
 });
 
-test('injected faults: transient HTTP errors are retried by the SDK; exhausted ones are transient errors; a failed LRO reads as failed', async () => {
-  const { arm, vmId, clients, t0 } = setup();
-  arm.faults.inject({ operation: 'virtualMachineRunCommands.createOrUpdate', status: 500, times: 1 });
-  arm.faults.inject({ operation: 'virtualMachineRunCommands.getByVirtualMachine', networkError: 'ECONNRESET', times: 1 });
-  arm.faults.inject({ operation: 'virtualMachineRunCommands.getByVirtualMachine', status: 429, retryAfterMs: 5, times: 1 });
-  expect(await startGuestScript(clients, vmId, diagnose(arm))).toMatchObject({ created: true });
-  expect(arm.requests({ operation: 'virtualMachineRunCommands.createOrUpdate' }).map((r) => r.status)).toEqual([500, 201]);
+test(
+  'injected faults: transient HTTP errors are retried by the SDK; exhausted ones are transient errors; a failed LRO reads ' + 'as failed',
+  async () => {
+    const { arm, vmId, clients, t0 } = setup();
+    arm.faults.inject({ operation: 'virtualMachineRunCommands.createOrUpdate', status: 500, times: 1 });
+    arm.faults.inject({ operation: 'virtualMachineRunCommands.getByVirtualMachine', networkError: 'ECONNRESET', times: 1 });
+    arm.faults.inject({ operation: 'virtualMachineRunCommands.getByVirtualMachine', status: 429, retryAfterMs: 5, times: 1 });
+    expect(await startGuestScript(clients, vmId, diagnose(arm))).toMatchObject({ created: true });
+    expect(arm.requests({ operation: 'virtualMachineRunCommands.createOrUpdate' }).map((r) => r.status)).toEqual([500, 201]);
 
-  arm.faults.inject({ operation: 'virtualMachineRunCommands.getByVirtualMachine', status: 503, times: Infinity });
-  const unavailable = await rejection(readGuestScript(clients, vmId, 'rdpar-diag-1'));
-  expect(unavailable).toBeInstanceOf(AzureOperationError);
-  expect(unavailable).toMatchObject({ kind: 'transient', statusCode: 503 });
-  arm.faults.clear();
+    arm.faults.inject({ operation: 'virtualMachineRunCommands.getByVirtualMachine', status: 503, times: Infinity });
+    const unavailable = await rejection(readGuestScript(clients, vmId, 'rdpar-diag-1'));
+    expect(unavailable).toBeInstanceOf(AzureOperationError);
+    expect(unavailable).toMatchObject({ kind: 'transient', statusCode: 503 });
+    arm.faults.clear();
 
-  arm.clock.advanceTo(t0 + LATENCY_MODEL.runCommand.ms);
-  arm.faults.failNextLro({ operation: 'virtualMachineRunCommands.createOrUpdate', code: 'InternalExecutionError', message: 'Internal execution error.' });
-  await startGuestScript(clients, vmId, diagnose(arm, 'doomed'));
-  arm.clock.advanceBy(LATENCY_MODEL.runCommand.ms);
-  expect(await readGuestScript(clients, vmId, 'doomed')).toMatchObject({ kind: 'failed', exitCode: null, message: 'Internal execution error.', stderrSummary: 'Internal execution error.' });
+    arm.clock.advanceTo(t0 + LATENCY_MODEL.runCommand.ms);
+    arm.faults.failNextLro({
+      operation: 'virtualMachineRunCommands.createOrUpdate',
+      code: 'InternalExecutionError',
+      message: 'Internal execution error.',
+    });
+    await startGuestScript(clients, vmId, diagnose(arm, 'doomed'));
+    arm.clock.advanceBy(LATENCY_MODEL.runCommand.ms);
+    expect(await readGuestScript(clients, vmId, 'doomed')).toMatchObject({
+      kind: 'failed',
+      exitCode: null,
+      message: 'Internal execution error.',
+      stderrSummary: 'Internal execution error.',
+    });
 
-  arm.faults.inject({ operation: 'virtualMachineRunCommands.createOrUpdate', status: 403 });
-  const denied = await rejection(startGuestScript(clients, vmId, diagnose(arm, 'denied')));
-  expect(denied).toMatchObject({ kind: 'permanent', details: { missingPermission: 'Microsoft.Compute/virtualMachines/runCommands/write' } });
-});
+    arm.faults.inject({ operation: 'virtualMachineRunCommands.createOrUpdate', status: 403 });
+    const denied = await rejection(startGuestScript(clients, vmId, diagnose(arm, 'denied')));
+    expect(denied).toMatchObject({
+      kind: 'permanent',
+      details: { missingPermission: 'Microsoft.Compute/virtualMachines/runCommands/write' },
+    });
+  },
+);
 
 test('delete: accepted while running (the script is terminated: reads Canceled while Deleting), idempotent, then notFound', async () => {
   const { arm, vmId, guest, clients } = setup({ portHolder: { service: 'W3SVC' } });
@@ -223,7 +281,10 @@ test('a finished run keeps reading as finished while its deletion is under way (
 test('listGuestScripts names only the run commands this app created', async () => {
   const { arm, vmId, clients, t0 } = setup({}, { concurrency: 'parallel' });
   await startGuestScript(clients, vmId, diagnose(arm, 'rdpar-diag-1'));
-  await clients.compute(SUB).virtualMachineRunCommands.createOrUpdate(RG, 'web01', 'someone-elses', { location: 'westeurope', source: { script: 'Get-Date' } }).submitted();
+  await clients
+    .compute(SUB)
+    .virtualMachineRunCommands.createOrUpdate(RG, 'web01', 'someone-elses', { location: 'westeurope', source: { script: 'Get-Date' } })
+    .submitted();
   arm.clock.advanceTo(t0 + 1);
   expect(await listGuestScripts(clients, vmId)).toEqual([{ runName: 'rdpar-diag-1', provisioningState: 'Creating' }]);
   expect(await listGuestScripts(clients, vmId, 'rdpar-other-')).toEqual([]);
@@ -233,7 +294,11 @@ test('a delete that ARM accepted and then failed leaves the run; the sweep sees 
   const { arm, vmId, clients, t0 } = setup();
   await startGuestScript(clients, vmId, diagnose(arm, 'rdpar-diag-1'));
   arm.clock.advanceTo(t0 + LATENCY_MODEL.runCommand.ms);
-  arm.faults.failNextLro({ operation: 'virtualMachineRunCommands.delete', code: 'InternalExecutionError', message: 'An internal execution error occurred.' });
+  arm.faults.failNextLro({
+    operation: 'virtualMachineRunCommands.delete',
+    code: 'InternalExecutionError',
+    message: 'An internal execution error occurred.',
+  });
   expect(await deleteGuestScript(clients, vmId, 'rdpar-diag-1')).toEqual({ outcome: 'requested' });
   arm.clock.advanceBy(LATENCY_MODEL.resourceDelete.ms);
   expect(await listGuestScripts(clients, vmId)).toEqual([{ runName: 'rdpar-diag-1', provisioningState: 'Succeeded' }]);

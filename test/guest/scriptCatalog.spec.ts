@@ -70,7 +70,9 @@ describe('loadGuestScript composes each script with the common helpers', () => {
   });
 
   it('keeps the script line endings around the inserted helpers', () => {
-    const composed = composeGuestScript('diagnose', `param()\r\n${COMMON_HELPERS_MARKER}\r\n$x = 1\r\n`, [{ file: 'common-read', text: '# a\n# b\n' }]);
+    const composed = composeGuestScript('diagnose', `param()\r\n${COMMON_HELPERS_MARKER}\r\n$x = 1\r\n`, [
+      { file: 'common-read', text: '# a\n# b\n' },
+    ]);
     expect(composed).toBe('param()\r\n# a\r\n# b\r\n$x = 1\r\n');
   });
 
@@ -78,7 +80,8 @@ describe('loadGuestScript composes each script with the common helpers', () => {
     let dir: string;
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'guest-scripts-'));
-      for (const file of [...GUEST_SCRIPT_NAMES, ...COMMON_HELPER_FILES]) copyFileSync(join(sourceDir, `${file}.ps1`), join(dir, `${file}.ps1`));
+      for (const file of [...GUEST_SCRIPT_NAMES, ...COMMON_HELPER_FILES])
+        copyFileSync(join(sourceDir, `${file}.ps1`), join(dir, `${file}.ps1`));
     });
     afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

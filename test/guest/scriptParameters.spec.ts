@@ -19,21 +19,33 @@ describe('toRunCommandParameters: valid values become Run Command string pairs',
         { name: 'FallbackPort', value: '3390' },
       ],
     ],
-    [['fix-port-conflict', { ServiceName: 'MSSQL_x.y-1', RdpPort: 1, FallbackPort: 65535 }], [
-      { name: 'ServiceName', value: 'MSSQL_x.y-1' },
-      { name: 'RdpPort', value: '1' },
-      { name: 'FallbackPort', value: '65535' },
-    ]],
-    [['renew-certificate', { BackupDirectory: 'C:\\rdp-autorepair\\backup' }], [{ name: 'BackupDirectory', value: 'C:\\rdp-autorepair\\backup' }]],
+    [
+      ['fix-port-conflict', { ServiceName: 'MSSQL_x.y-1', RdpPort: 1, FallbackPort: 65535 }],
+      [
+        { name: 'ServiceName', value: 'MSSQL_x.y-1' },
+        { name: 'RdpPort', value: '1' },
+        { name: 'FallbackPort', value: '65535' },
+      ],
+    ],
+    [
+      ['renew-certificate', { BackupDirectory: 'C:\\rdp-autorepair\\backup' }],
+      [{ name: 'BackupDirectory', value: 'C:\\rdp-autorepair\\backup' }],
+    ],
     [['renew-certificate', { BackupDirectory: 'D:\\b' }], [{ name: 'BackupDirectory', value: 'D:\\b' }]],
-    [['renew-certificate', { BackupDirectory: 'C:\\ProgramData\\rdp-autorepair\\backup.1' }], [{ name: 'BackupDirectory', value: 'C:\\ProgramData\\rdp-autorepair\\backup.1' }]],
+    [
+      ['renew-certificate', { BackupDirectory: 'C:\\ProgramData\\rdp-autorepair\\backup.1' }],
+      [{ name: 'BackupDirectory', value: 'C:\\ProgramData\\rdp-autorepair\\backup.1' }],
+    ],
     [['renew-certificate', { BackupDirectory: `C:\\${'a'.repeat(200)}` }], [{ name: 'BackupDirectory', value: `C:\\${'a'.repeat(200)}` }]],
     [['enable-tls', { AllowLegacyTls: false }], [{ name: 'AllowLegacyTls', value: 'false' }]],
     [['enable-tls', { AllowLegacyTls: true }], [{ name: 'AllowLegacyTls', value: 'true' }]],
     [['restore-group-policy', { PreviousStart: 2 }], [{ name: 'PreviousStart', value: '2' }]],
     [['restore-group-policy', { PreviousStart: 4 }], [{ name: 'PreviousStart', value: '4' }]],
     [
-      ['offline-repair', { Lun: 0, DiskSizeGiB: 127, Generation: 2, RunId: 'rep-2026-01-05-a1b2', DetectOnly: true, AllowLegacyTls: false }],
+      [
+        'offline-repair',
+        { Lun: 0, DiskSizeGiB: 127, Generation: 2, RunId: 'rep-2026-01-05-a1b2', DetectOnly: true, AllowLegacyTls: false },
+      ],
       [
         { name: 'Lun', value: '0' },
         { name: 'DiskSizeGiB', value: '127' },

@@ -13,7 +13,15 @@ const diagnose: DiagnoseResult = {
   script: 'diagnose',
   os: { caption: 'Microsoft Windows Server 2019 Datacenter', build: '17763.6893' },
   domain: { joined: true, name: 'contoso.local' },
-  rdp: { portNumber: 3389, fDenyTSConnections: 0, policyDenyTSConnections: null, securityLayer: 2, userAuthentication: 1, allowSecProtocolNegotiation: 1, pinnedThumbprint: null },
+  rdp: {
+    portNumber: 3389,
+    fDenyTSConnections: 0,
+    policyDenyTSConnections: null,
+    securityLayer: 2,
+    userAuthentication: 1,
+    allowSecProtocolNegotiation: 1,
+    pinnedThumbprint: null,
+  },
   listener: { processName: 'svchost', processId: 1188, serviceName: 'W3SVC', hostedServices: ['W3SVC'] },
   services: {
     TermService: { status: 'Running', startType: 'Manual' },
@@ -46,7 +54,12 @@ const fixPort: FixPortConflictResult = {
   ok: true,
   message: 'W3SVC keeps port 3389; RDP moved to port 3390 (update the NSG rule)',
   changes: [
-    { path: 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp', name: 'PortNumber', before: 3389, after: 3390 },
+    {
+      path: 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\Terminal Server\\WinStations\\RDP-Tcp',
+      name: 'PortNumber',
+      before: 3389,
+      after: 3390,
+    },
     { path: 'FirewallRule:RemoteDesktop-UserMode-In-TCP', name: 'LocalPort', before: '3389', after: '3390' },
   ],
   actions: ['could not stop W3SVC: timed out', 'stopped TermService', 'started TermService'],
@@ -59,7 +72,12 @@ const renew: RenewCertificateResult = {
   ok: true,
   message: 'new RDP certificate 0F1E2D3C4B5A69788796A5B4C3D2E1F001234567, valid until 2026-12-01T00:00:00',
   changes: [
-    { path: 'C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\f686aace6942fb7f7ceb231212eef4a4_1234', name: 'ACL', before: 'SYSTEM=-;NETWORK SERVICE=-;Administrators=F', after: 'SYSTEM=F;NETWORK SERVICE=R;Administrators=F' },
+    {
+      path: 'C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys\\f686aace6942fb7f7ceb231212eef4a4_1234',
+      name: 'ACL',
+      before: 'SYSTEM=-;NETWORK SERVICE=-;Administrators=F',
+      after: 'SYSTEM=F;NETWORK SERVICE=R;Administrators=F',
+    },
     { path: 'Cert:\\LocalMachine\\Remote Desktop', name: 'Certificate', before: 'A1B2C3D4E5F60718293A4B5C6D7E8F9012345678', after: null },
   ],
   actions: ['restarted SessionEnv', 'restarted TermService'],
@@ -109,14 +127,14 @@ describe('parseGuestResult: good output', () => {
   });
 
   it("accepts Windows PowerShell 5.1's \\u escapes and trailing blank lines", () => {
-    const json = JSON.stringify(enableTls).replace("restart the VM", 'restart the VM \\u0027now\\u0027 \\u003cplease\\u003e');
+    const json = JSON.stringify(enableTls).replace('restart the VM', 'restart the VM \\u0027now\\u0027 \\u003cplease\\u003e');
     const parsed = parseGuestResult('enable-tls', `${RESULT_MARKER}${json}\n\n\n`);
     expect(parsed.ok && parsed.result.message).toContain("'now' <please>");
   });
 
   it('keeps working when progress text filled most of the 4 KB window but the result line survived', () => {
     const line = `${RESULT_MARKER}${JSON.stringify(fixPort)}\r\n`;
-    const progress = 'x'.repeat(RUN_COMMAND_OUTPUT_LIMIT - Buffer.byteLength(line) - 2) + '\r\n';
+    const progress = `${'x'.repeat(RUN_COMMAND_OUTPUT_LIMIT - Buffer.byteLength(line) - 2)}\r\n`;
     const stdout = progress + line;
     expect(Buffer.byteLength(stdout)).toBe(RUN_COMMAND_OUTPUT_LIMIT);
     expect(parseGuestResult('fix-port-conflict', stdout)).toEqual({ ok: true, result: fixPort });
@@ -131,19 +149,49 @@ describe('parseGuestResult: good output', () => {
 describe('parseGuestResult: broken output is a reason, never an exception', () => {
   const bad: [string, GuestScriptName, string, string, RegExp][] = [
     ['no output at all', 'diagnose', '', 'missing-marker', /no output/],
-    ['progress but no result line (killed half-way)', 'enable-tls', 'enable-tls: writing TLS 1.2\r\n', 'missing-marker', /last line: enable-tls/],
+    [
+      'progress but no result line (killed half-way)',
+      'enable-tls',
+      'enable-tls: writing TLS 1.2\r\n',
+      'missing-marker',
+      /last line: enable-tls/,
+    ],
     ['output after the result line', 'enable-tls', `${output(enableTls)}WARNING: something\r\n`, 'missing-marker', /WARNING/],
     ['invalid JSON after the marker', 'diagnose', `${RESULT_MARKER}{"script":"diagnose",\r\n`, 'invalid-json', /not JSON/],
     ['a result line cut in the middle of a string', 'renew-certificate', output(renew).slice(0, -40), 'invalid-json', /not JSON/],
     ['null after the marker', 'diagnose', `${RESULT_MARKER}null`, 'wrong-shape', /does not match/],
     ['an array after the marker', 'diagnose', `${RESULT_MARKER}[1,2]`, 'wrong-shape', /does not match/],
     ['a diagnose result without tls', 'diagnose', output({ ...diagnose, tls: undefined }), 'wrong-shape', /tls/],
-    ['a port number as a string', 'diagnose', output({ ...diagnose, rdp: { ...diagnose.rdp, portNumber: '3389' } }), 'wrong-shape', /rdp\.portNumber/],
-    ['a change value that is an object', 'enable-tls', output({ ...enableTls, changes: [{ path: 'p', name: 'n', before: { a: 1 }, after: 1 }] }), 'wrong-shape', /changes\.0\.before/],
-    ['another script\'s result', 'diagnose', output(fixPort), 'wrong-shape', /got one from "fix-port-conflict"/],
+    [
+      'a port number as a string',
+      'diagnose',
+      output({ ...diagnose, rdp: { ...diagnose.rdp, portNumber: '3389' } }),
+      'wrong-shape',
+      /rdp\.portNumber/,
+    ],
+    [
+      'a change value that is an object',
+      'enable-tls',
+      output({ ...enableTls, changes: [{ path: 'p', name: 'n', before: { a: 1 }, after: 1 }] }),
+      'wrong-shape',
+      /changes\.0\.before/,
+    ],
+    ["another script's result", 'diagnose', output(fixPort), 'wrong-shape', /got one from "fix-port-conflict"/],
     ['a newPort out of range', 'fix-port-conflict', output({ ...fixPort, newPort: 70000 }), 'wrong-shape', /newPort/],
-    ['diagnose failing as a whole', 'diagnose', output({ script: 'diagnose', ok: false, message: 'diagnose failed: Access is denied' }), 'script-failed', /Access is denied/],
-    ['a fix script failure without its fields', 'enable-tls', output({ script: 'enable-tls', ok: false, message: 'boom' }), 'script-failed', /boom/],
+    [
+      'diagnose failing as a whole',
+      'diagnose',
+      output({ script: 'diagnose', ok: false, message: 'diagnose failed: Access is denied' }),
+      'script-failed',
+      /Access is denied/,
+    ],
+    [
+      'a fix script failure without its fields',
+      'enable-tls',
+      output({ script: 'enable-tls', ok: false, message: 'boom' }),
+      'script-failed',
+      /boom/,
+    ],
   ];
   it.each(bad)('%s', (_description, name, stdout, reason, detail) => {
     const parsed = parseGuestResult(name, stdout);
@@ -175,8 +223,22 @@ describe('diagnose result size', () => {
       ...diagnose,
       os: { caption: 'c'.repeat(100), build: '12345.67890' },
       domain: { joined: true, name: 'd'.repeat(100) },
-      rdp: { ...diagnose.rdp, portNumber: 65535, fDenyTSConnections: -1, policyDenyTSConnections: -1, securityLayer: -1, userAuthentication: -1, allowSecProtocolNegotiation: -1, pinnedThumbprint: 'F'.repeat(64) },
-      listener: { processName: 'p'.repeat(64), processId: 4294967295, serviceName: 's'.repeat(256), hostedServices: Array.from({ length: 8 }, () => 'h'.repeat(64)) },
+      rdp: {
+        ...diagnose.rdp,
+        portNumber: 65535,
+        fDenyTSConnections: -1,
+        policyDenyTSConnections: -1,
+        securityLayer: -1,
+        userAuthentication: -1,
+        allowSecProtocolNegotiation: -1,
+        pinnedThumbprint: 'F'.repeat(64),
+      },
+      listener: {
+        processName: 'p'.repeat(64),
+        processId: 4294967295,
+        serviceName: 's'.repeat(256),
+        hostedServices: Array.from({ length: 8 }, () => 'h'.repeat(64)),
+      },
       services: {
         TermService: { status: 'ContinuePending', startType: 'Automatic' },
         SessionEnv: { status: 'ContinuePending', startType: 'Automatic' },

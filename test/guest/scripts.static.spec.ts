@@ -4,7 +4,13 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { COMMON_HELPER_FILES, COMMON_HELPERS_MARKER, GUEST_SCRIPT_NAMES, GUEST_SCRIPT_PARAMETERS, loadGuestScript } from '../../src/guest/scriptCatalog';
+import {
+  COMMON_HELPER_FILES,
+  COMMON_HELPERS_MARKER,
+  GUEST_SCRIPT_NAMES,
+  GUEST_SCRIPT_PARAMETERS,
+  loadGuestScript,
+} from '../../src/guest/scriptCatalog';
 import type { GuestScriptName } from '../../src/guest/scriptContracts';
 import { commandUses, parsePowerShell, scriptParamBlock, syntaxProblems } from './support/powershellSyntax';
 import { checkAscii, checkGluedCommands, checkGuestScript, checkPowerShell51, READ_ONLY_COMMANDS } from './support/scriptChecks';
@@ -123,9 +129,9 @@ describe('fix-port-conflict.ps1 does what issue 20 asks', () => {
 describe('renew-certificate.ps1 does what issue 20 asks', () => {
   const text = loadGuestScript('renew-certificate');
 
-  it('grants the build\'s own set, chosen by CurrentBuildNumber, and refuses to guess an unknown build (defect 1)', () => {
+  it("grants the build's own set, chosen by CurrentBuildNumber, and refuses to guess an unknown build (defect 1)", () => {
     expect(text).toMatch(/\$legacyEntry = \(\$buildNumber -lt \$SessionEnvEntryBuild\)/);
-    expect(text).toContain("the Windows build (CurrentBuildNumber) is unreadable: nothing changed");
+    expect(text).toContain('the Windows build (CurrentBuildNumber) is unreadable: nothing changed');
   });
 
   it('moves a container whose key still does not open aside, before the certificate goes (defect 6)', () => {
@@ -136,7 +142,9 @@ describe('renew-certificate.ps1 does what issue 20 asks', () => {
   });
 
   it('treats an expired pin like a missing one (defect 4)', () => {
-    expect(text).toMatch(/if \(\$null -eq \$pinnedPath -or \$pinnedExpired\) \{\s*[^\n]*\n[^\n]*\n\s*Remove-ItemProperty -LiteralPath \$RdpTcpPath -Name 'SSLCertificateSHA1Hash'/);
+    expect(text).toMatch(
+      /if \(\$null -eq \$pinnedPath -or \$pinnedExpired\) \{\s*[^\n]*\n[^\n]*\n\s*Remove-ItemProperty -LiteralPath \$RdpTcpPath -Name 'SSLCertificateSHA1Hash'/,
+    );
   });
 
   it('proves an ECDSA key as well as an RSA one, with the one shared probe (defect 8)', () => {

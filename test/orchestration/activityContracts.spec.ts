@@ -2,11 +2,11 @@
  * The activity boundary is checked at compile time: `npm test` type-checks this file, and each
  * `@ts-expect-error` below fails the type check if the call it marks ever compiles.
  */
-import { ACTIVITY_NAMES, ActivityContracts } from '../../src/domain/activityContracts';
-import { Flow, Gen } from '../../src/orchestration/flow';
+import { ACTIVITY_NAMES, type ActivityContracts } from '../../src/domain/activityContracts';
+import type { Flow, Gen } from '../../src/orchestration/flow';
 
 // Never run: only type-checked.
-export function* misuses(flow: Flow): Gen<void> {
+function* misuses(flow: Flow): Gen<void> {
   // @ts-expect-error an activity that does not exist
   yield* flow.call('deleteVm', { vmId: 'x' }, 'step');
   // @ts-expect-error readVm takes { vmResourceId }, not { vmId }
@@ -17,6 +17,8 @@ export function* misuses(flow: Flow): Gen<void> {
   // @ts-expect-error the output is typed: a power reading has no snapshotId
   if (read.kind === 'continue') void read.facts.snapshotId;
 }
+
+void misuses;
 
 describe('activity contracts', () => {
   it('lists every activity once', () => {

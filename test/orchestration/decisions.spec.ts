@@ -1,10 +1,23 @@
-import { RdpProbeResult, ProbeVerdict } from '../../src/domain/rdpProbe';
-import { UndoRecord } from '../../src/domain/repairStatus';
+import type { RdpProbeResult, ProbeVerdict } from '../../src/domain/rdpProbe';
+import type { UndoRecord } from '../../src/domain/repairStatus';
 import { alreadyHealthy, articleOrderApplies, guestStillNeedsFixes } from '../../src/orchestration/decisions/route';
 import { settleUndoLog } from '../../src/orchestration/decisions/undo';
 
 function probe(verdict: ProbeVerdict): RdpProbeResult {
-  return { host: 'h', port: 3389, stage: 'done', ok: verdict === 'healthy', verdict, reason: `it is ${verdict}`, selectedProtocol: 'SSL', negotiationFailure: null, tlsVersion: 'TLSv1.2', certificate: null, error: null, elapsedMs: 1 };
+  return {
+    host: 'h',
+    port: 3389,
+    stage: 'done',
+    ok: verdict === 'healthy',
+    verdict,
+    reason: `it is ${verdict}`,
+    selectedProtocol: 'SSL',
+    negotiationFailure: null,
+    tlsVersion: 'TLSv1.2',
+    certificate: null,
+    error: null,
+    elapsedMs: 1,
+  };
 }
 
 describe('route: already healthy', () => {
@@ -19,12 +32,21 @@ describe('route: already healthy', () => {
   });
 
   it('names the port read from the guest', () => {
-    expect(alreadyHealthy({ probe: probe('healthy'), restrictionsWanted: 0, detectedPort: 3390 })?.reason).toBe('Remote Desktop is healthy on port 3390: it is healthy');
+    expect(alreadyHealthy({ probe: probe('healthy'), restrictionsWanted: 0, detectedPort: 3390 })?.reason).toBe(
+      'Remote Desktop is healthy on port 3390: it is healthy',
+    );
   });
 });
 
 describe('route: the article order', () => {
-  const base = { plannedFixes: 0, explained: false, baseline: 'broken' as ProbeVerdict, current: 'broken' as ProbeVerdict, openToWorld: false, restricted: false };
+  const base = {
+    plannedFixes: 0,
+    explained: false,
+    baseline: 'broken' as ProbeVerdict,
+    current: 'broken' as ProbeVerdict,
+    openToWorld: false,
+    restricted: false,
+  };
   it.each([
     ['nothing explains a broken RDP', {}, true],
     ['diagnosis planned a fix', { plannedFixes: 1 }, false],

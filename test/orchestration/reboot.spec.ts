@@ -7,7 +7,9 @@ describe('rebootVerdict', () => {
   it('a boot time that moved by more than read jitter is a reboot; one that did not is none; a missing read proves nothing', () => {
     expect(rebootVerdict('2026-01-02T03:00:00Z', '2026-01-05T03:10:00Z')).toBe('rebooted');
     expect(rebootVerdict('2026-01-02T03:00:00Z', '2026-01-02T03:00:01Z')).toBe('notRebooted');
-    expect(rebootVerdict('2026-01-02T03:00:00Z', new Date(Date.parse('2026-01-02T03:00:00Z') + BOOT_TIME_JITTER_MS).toISOString())).toBe('notRebooted');
+    expect(rebootVerdict('2026-01-02T03:00:00Z', new Date(Date.parse('2026-01-02T03:00:00Z') + BOOT_TIME_JITTER_MS).toISOString())).toBe(
+      'notRebooted',
+    );
     expect(rebootVerdict(null, '2026-01-05T03:10:00Z')).toBe('unknown');
     expect(rebootVerdict('2026-01-02T03:00:00Z', null)).toBe('unknown');
     expect(rebootVerdict('garbage', '2026-01-05T03:10:00Z')).toBe('unknown');
@@ -33,8 +35,15 @@ describe('run names and the sweep', () => {
 
 describe('boot-time result', () => {
   it('parses the UTC instant the script prints, refuses a localized one', () => {
-    expect(parseGuestResult('boot-time', 'RDPAUTOREPAIR-RESULT:{"script":"boot-time","lastBootUpTime":"2026-01-02T03:00:00Z"}\n')).toEqual({ ok: true, result: { script: 'boot-time', lastBootUpTime: '2026-01-02T03:00:00Z' } });
-    expect(parseGuestResult('boot-time', 'RDPAUTOREPAIR-RESULT:{"script":"boot-time","lastBootUpTime":"02.01.2026 03:00:00"}\n')).toMatchObject({ ok: false, reason: 'wrong-shape' });
-    expect(parseGuestResult('boot-time', 'RDPAUTOREPAIR-RESULT:{"script":"boot-time","ok":false,"message":"boot-time failed: Access denied"}\n')).toEqual({ ok: false, reason: 'script-failed', detail: 'boot-time failed: Access denied' });
+    expect(parseGuestResult('boot-time', 'RDPAUTOREPAIR-RESULT:{"script":"boot-time","lastBootUpTime":"2026-01-02T03:00:00Z"}\n')).toEqual({
+      ok: true,
+      result: { script: 'boot-time', lastBootUpTime: '2026-01-02T03:00:00Z' },
+    });
+    expect(
+      parseGuestResult('boot-time', 'RDPAUTOREPAIR-RESULT:{"script":"boot-time","lastBootUpTime":"02.01.2026 03:00:00"}\n'),
+    ).toMatchObject({ ok: false, reason: 'wrong-shape' });
+    expect(
+      parseGuestResult('boot-time', 'RDPAUTOREPAIR-RESULT:{"script":"boot-time","ok":false,"message":"boot-time failed: Access denied"}\n'),
+    ).toEqual({ ok: false, reason: 'script-failed', detail: 'boot-time failed: Access denied' });
   });
 });

@@ -2,14 +2,15 @@
  * The real repair orchestrator against scripted activity results: routing decisions without a simulated Azure.
  * Each test asserts the outcome kind and which activities ran (never internal status text).
  */
-import { GuestRunInput, RestrictRuleInput, RestrictRuleResult, SnapshotState } from '../../src/domain/vmFacts';
+import type { GuestRunInput, RestrictRuleInput, RestrictRuleResult, SnapshotState } from '../../src/domain/vmFacts';
 import { Activities } from '../../src/domain/activityContracts';
 import { throws } from '../../src/simulator/durable/scriptedActivities';
 import { healthyDiagnosis } from '../support/diagnoseFixtures';
 import { jestModuleIsolation } from '../support/moduleIsolation';
-import { network, ok, probe, RepairScript, runScriptedRepair, vmFacts } from '../support/scriptedRepair';
+import { network, ok, probe, type RepairScript, runScriptedRepair, vmFacts } from '../support/scriptedRepair';
 
-const SNAPSHOT_ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-scripted/providers/Microsoft.Compute/snapshots/s1';
+const SNAPSHOT_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-scripted/providers/Microsoft.Compute/snapshots/s1';
 
 /** A guest whose diagnose script runs and finds nothing wrong; any other script is a test failure. */
 const diagnoseOnly: RepairScript = {
@@ -34,7 +35,11 @@ const restrictWorldOpenRdp: RepairScript = {
   [Activities.restrictNsgRule]: (input: unknown) => {
     const { nsgId, ruleName, newSourcePrefixes } = input as RestrictRuleInput;
     const before = { nsgId, name: ruleName, priority: 300, sourceAddressPrefix: '*', sourceAddressPrefixes: [] };
-    return ok<RestrictRuleResult>({ before, after: { ...before, sourceAddressPrefix: null, sourceAddressPrefixes: newSourcePrefixes }, wrote: true });
+    return ok<RestrictRuleResult>({
+      before,
+      after: { ...before, sourceAddressPrefix: null, sourceAddressPrefixes: newSourcePrefixes },
+      wrote: true,
+    });
   },
   ...diagnoseOnly,
 };

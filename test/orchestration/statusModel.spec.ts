@@ -1,7 +1,13 @@
-import { RepairRequest } from '../../src/domain/repairRequest';
+import type { RepairRequest } from '../../src/domain/repairRequest';
 import { finish, newRepairStatus } from '../../src/orchestration/statusModel';
 
-const request = { vm: { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm' }, mode: 'repair', allowedSourceCidrs: [], allowLegacyTls: false, source: { kind: 'http' } } as unknown as RepairRequest;
+const request = {
+  vm: { id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm' },
+  mode: 'repair',
+  allowedSourceCidrs: [],
+  allowLegacyTls: false,
+  source: { kind: 'http' },
+} as unknown as RepairRequest;
 const at = '2026-01-01T00:00:00.000Z';
 
 describe('finish: the outcome as reported', () => {
@@ -13,7 +19,16 @@ describe('finish: the outcome as reported', () => {
   it('a Repaired outcome with a caveat says in its reason which check did not run', () => {
     const status = newRepairStatus('r', request, 3389, at);
     status.changes.push({ resourceId: 'vm/guest', property: 'x', before: 0, after: 1, at, reason: 'why' });
-    finish(status, { kind: 'Repaired', reason: 'RDP verified healthy.', advice: [], caveats: [{ check: 'domainPolicyRecheck', reason: 'diagnose failed' }] }, at);
+    finish(
+      status,
+      {
+        kind: 'Repaired',
+        reason: 'RDP verified healthy.',
+        advice: [],
+        caveats: [{ check: 'domainPolicyRecheck', reason: 'diagnose failed' }],
+      },
+      at,
+    );
     expect(status.outcome?.path).toBe('online');
     expect(status.outcome?.caveats).toHaveLength(1);
     expect(status.outcome?.reason).toBe('RDP verified healthy. Not everything could be checked: domainPolicyRecheck (diagnose failed)');

@@ -58,7 +58,14 @@ describe('probe against fault listeners: the "internal error" signatures', () =>
   it('RST after the ClientHello -> broken, RESET_AFTER_CLIENT_HELLO', async () => {
     const listener = await listenConfirmThen(selectSsl, (socket) => socket.resetAndDestroy());
     const result = await probe(listener.port);
-    expect(result).toMatchObject({ verdict: 'broken', ok: false, stage: 'tls', selectedProtocol: 'SSL', error: 'RESET_AFTER_CLIENT_HELLO', tlsVersion: null });
+    expect(result).toMatchObject({
+      verdict: 'broken',
+      ok: false,
+      stage: 'tls',
+      selectedProtocol: 'SSL',
+      error: 'RESET_AFTER_CLIENT_HELLO',
+      tlsVersion: null,
+    });
     expect(result.reason).toMatch(/reset the connection .*"An internal error has occurred" signature/);
   });
 
@@ -99,7 +106,13 @@ describe('probe against fault listeners: not RDP, or RDP that lies', () => {
   it('an HTTP server on the port -> broken, NOT_RDP naming HTTP', async () => {
     const http: HttpServer = createHttpServer((_request, response) => response.end('hello'));
     await new Promise<void>((resolve) => http.listen({ host: '127.0.0.1', port: 0 }, resolve));
-    listeners.push({ close: () => new Promise<void>((resolve) => { http.closeAllConnections(); http.close(() => resolve()); }) });
+    listeners.push({
+      close: () =>
+        new Promise<void>((resolve) => {
+          http.closeAllConnections();
+          http.close(() => resolve());
+        }),
+    });
     const address = http.address();
     const port = typeof address === 'object' && address !== null ? address.port : 0;
     const result = await probe(port);
@@ -170,7 +183,9 @@ describe('probe against fault listeners: not RDP, or RDP that lies', () => {
     for (const result of results) {
       expect(result.verdict).toBe('broken');
       expect(result.reason.length).toBeGreaterThan(20);
-      expect(result.error).toMatch(/^(NOT_RDP|MALFORMED_CONFIRM|TRUNCATED_CONFIRM|NOT_TLS|DISCONNECT_AFTER_CLIENT_HELLO|CLOSED_AFTER_CLIENT_HELLO|STANDARD_RDP_ONLY|NEGOTIATION_FAILURE|UNEXPECTED_PROTOCOL)$/);
+      expect(result.error).toMatch(
+        /^(NOT_RDP|MALFORMED_CONFIRM|TRUNCATED_CONFIRM|NOT_TLS|DISCONNECT_AFTER_CLIENT_HELLO|CLOSED_AFTER_CLIENT_HELLO|STANDARD_RDP_ONLY|NEGOTIATION_FAILURE|UNEXPECTED_PROTOCOL)$/,
+      );
     }
   });
 
@@ -189,19 +204,35 @@ describe('probe against fault listeners: not RDP, or RDP that lies', () => {
     );
     const result = await probe(listener.port, { confirmTimeoutMs: 2000, tlsTimeoutMs: 2000 });
     expect(result).toMatchObject({ verdict: 'healthy', ok: true, stage: 'done', selectedProtocol: 'HYBRID', error: null });
-    expect(result.certificate).toMatchObject({ subject: 'CN=rdp-probe-test-valid', fingerprint: 'CAF6A165F97473E73A393C742E4C4F31C5C3B7F4', expired: false });
+    expect(result.certificate).toMatchObject({
+      subject: 'CN=rdp-probe-test-valid',
+      fingerprint: 'CAF6A165F97473E73A393C742E4C4F31C5C3B7F4',
+      expired: false,
+    });
   });
 });
 
 describe('probe against fault listeners: negotiation and TLS versions', () => {
   it('RDP_NEG_FAILURE SSL_NOT_ALLOWED_BY_SERVER -> broken, with the code named', async () => {
-    const listener = await listen((socket) => onConnectionRequest(socket, () => socket.end(buildConnectionConfirm({ kind: 'failure', code: 2 }))));
-    expect(await probe(listener.port)).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'NEGOTIATION_FAILURE', negotiationFailure: 'SSL_NOT_ALLOWED_BY_SERVER' });
+    const listener = await listen((socket) =>
+      onConnectionRequest(socket, () => socket.end(buildConnectionConfirm({ kind: 'failure', code: 2 }))),
+    );
+    expect(await probe(listener.port)).toMatchObject({
+      verdict: 'broken',
+      stage: 'x224',
+      error: 'NEGOTIATION_FAILURE',
+      negotiationFailure: 'SSL_NOT_ALLOWED_BY_SERVER',
+    });
   });
 
   it('the 11-byte reply of a server that ignores negotiation -> broken, STANDARD_RDP_ONLY', async () => {
     const listener = await listen((socket) => onConnectionRequest(socket, () => socket.write(buildConnectionConfirm({ kind: 'legacy' }))));
-    expect(await probe(listener.port)).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'STANDARD_RDP_ONLY', selectedProtocol: 'RDP' });
+    expect(await probe(listener.port)).toMatchObject({
+      verdict: 'broken',
+      stage: 'x224',
+      error: 'STANDARD_RDP_ONLY',
+      selectedProtocol: 'RDP',
+    });
   });
 
   it('a server that selects TLS and then never answers the ClientHello -> broken, TLS_TIMEOUT', async () => {
@@ -233,9 +264,16 @@ describe('probe against fault listeners: negotiation and TLS versions', () => {
 
   it('sends SSL|HYBRID and the mstshash cookie in the Connection Request', async () => {
     const requests: Buffer[] = [];
-    const listener = await listen((socket) => onConnectionRequest(socket, (request) => { requests.push(request); socket.end(); }));
+    const listener = await listen((socket) =>
+      onConnectionRequest(socket, (request) => {
+        requests.push(request);
+        socket.end();
+      }),
+    );
     await probe(listener.port, { mstshashCookie: 'probe' });
-    expect(requests.map(parseConnectionRequest)).toEqual([{ kind: 'request', requestedProtocols: PROTOCOL_SSL | PROTOCOL_HYBRID, cookie: 'mstshash=probe' }]);
+    expect(requests.map(parseConnectionRequest)).toEqual([
+      { kind: 'request', requestedProtocols: PROTOCOL_SSL | PROTOCOL_HYBRID, cookie: 'mstshash=probe' },
+    ]);
   });
 });
 
@@ -251,7 +289,10 @@ interface ServerView {
 }
 
 /** Selects SSL, serves TLS limited to `version`, and reports what the server saw once its socket closed. */
-async function watchedTlsServer(version: 'TLSv1.2' | 'TLSv1.3', options: { answerGoodbye: boolean }): Promise<{ port: number; seen: Promise<ServerView> }> {
+async function watchedTlsServer(
+  version: 'TLSv1.2' | 'TLSv1.3',
+  options: { answerGoodbye: boolean },
+): Promise<{ port: number; seen: Promise<ServerView> }> {
   let report: (view: ServerView) => void = () => undefined;
   const seen = new Promise<ServerView>((resolve) => (report = resolve));
   const listener = await startFaultListener(
@@ -259,7 +300,15 @@ async function watchedTlsServer(version: 'TLSv1.2' | 'TLSv1.3', options: { answe
       onConnectionRequest(socket, () => {
         socket.write(selectSsl);
         const view: ServerView = { secure: false, ended: false, errors: [] };
-        const tls = new TLSSocket(socket, { isServer: true, secureContext: createSecureContext({ cert: fixture('valid-cert.pem'), key: fixture('valid-key.pem'), minVersion: version, maxVersion: version }) });
+        const tls = new TLSSocket(socket, {
+          isServer: true,
+          secureContext: createSecureContext({
+            cert: fixture('valid-cert.pem'),
+            key: fixture('valid-key.pem'),
+            minVersion: version,
+            maxVersion: version,
+          }),
+        });
         tls.on('secure', () => (view.secure = true));
         tls.on('end', () => {
           view.ended = true;
@@ -275,13 +324,16 @@ async function watchedTlsServer(version: 'TLSv1.2' | 'TLSv1.3', options: { answe
 }
 
 describe('probe: leaves a healthy server like a client that connected and left', () => {
-  it.each<['TLSv1.2' | 'TLSv1.3']>([['TLSv1.2'], ['TLSv1.3']])('%s: the server completes its handshake (TLS 1.3: the client Finished arrives), then the connection ends cleanly', async (version) => {
-    const server = await watchedTlsServer(version, { answerGoodbye: true });
-    const result = await probe(server.port, { tlsTimeoutMs: 2000 });
-    expect(result).toMatchObject({ verdict: 'healthy', tlsVersion: version });
-    // The probe returns after the server closed: its view is complete by then.
-    expect(await server.seen).toEqual({ secure: true, ended: true, errors: [] });
-  });
+  it.each<['TLSv1.2' | 'TLSv1.3']>([['TLSv1.2'], ['TLSv1.3']])(
+    '%s: the server completes its handshake (TLS 1.3: the client Finished arrives), then the connection ends cleanly',
+    async (version) => {
+      const server = await watchedTlsServer(version, { answerGoodbye: true });
+      const result = await probe(server.port, { tlsTimeoutMs: 2000 });
+      expect(result).toMatchObject({ verdict: 'healthy', tlsVersion: version });
+      // The probe returns after the server closed: its view is complete by then.
+      expect(await server.seen).toEqual({ secure: true, ended: true, errors: [] });
+    },
+  );
 
   it('a server that never answers the goodbye holds the probe no longer than the close grace', async () => {
     const server = await watchedTlsServer('TLSv1.3', { answerGoodbye: false });
@@ -299,7 +351,12 @@ describe('probe: a probe that fails itself is inconclusive, never broken', () =>
   it('X509Certificate without validFromDate (as on Node 20) -> inconclusive PROBE_ERROR, not a rejection', async () => {
     const { X509Certificate } = await import('node:crypto');
     jest.spyOn(X509Certificate.prototype, 'validFromDate', 'get').mockReturnValue(undefined as unknown as Date);
-    const listener = await listen((socket) => onConnectionRequest(socket, () => { socket.write(selectSsl); serveTls(socket); }));
+    const listener = await listen((socket) =>
+      onConnectionRequest(socket, () => {
+        socket.write(selectSsl);
+        serveTls(socket);
+      }),
+    );
     const result = await probe(listener.port, { tlsTimeoutMs: 2000 });
     expect(result).toMatchObject({ verdict: 'inconclusive', ok: false, error: 'PROBE_ERROR', certificate: null });
     expect(result.reason).toMatch(/^the probe could not judge: it failed itself \(.*toISOString.*\); this says nothing about the server$/);
@@ -310,7 +367,12 @@ describe('probe: a probe that fails itself is inconclusive, never broken', () =>
     jest.spyOn(ClientTlsSocket.prototype, 'getPeerX509Certificate').mockImplementation(() => {
       throw new Error('certificate unreadable');
     });
-    const listener = await listen((socket) => onConnectionRequest(socket, () => { socket.write(selectSsl); serveTls(socket); }));
+    const listener = await listen((socket) =>
+      onConnectionRequest(socket, () => {
+        socket.write(selectSsl);
+        serveTls(socket);
+      }),
+    );
     const result = await probe(listener.port, { tlsTimeoutMs: 2000 });
     expect(result).toMatchObject({ verdict: 'inconclusive', error: 'PROBE_ERROR' });
     expect(result.reason).toMatch(/certificate unreadable/);
@@ -354,8 +416,18 @@ describe('probe: unreachable and bad options', () => {
   });
 
   it('a throwing clock is an inconclusive PROBE_ERROR result, not a rejection', async () => {
-    const listener = await listen((socket) => onConnectionRequest(socket, () => { socket.write(selectSsl); serveTls(socket); }));
-    const result = await probe(listener.port, { now: () => { throw new Error('clock broke'); }, tlsTimeoutMs: 2000 });
+    const listener = await listen((socket) =>
+      onConnectionRequest(socket, () => {
+        socket.write(selectSsl);
+        serveTls(socket);
+      }),
+    );
+    const result = await probe(listener.port, {
+      now: () => {
+        throw new Error('clock broke');
+      },
+      tlsTimeoutMs: 2000,
+    });
     expect(result).toMatchObject({ verdict: 'inconclusive', error: 'PROBE_ERROR', ok: false });
     expect(result.reason).toMatch(/clock broke/);
   });

@@ -60,7 +60,11 @@ describe('probe against xrdp', () => {
   });
 
   it('an expired certificate (2020-2021) -> degraded, CERTIFICATE_EXPIRED', async () => {
-    const server = await xrdp({ securityLayer: 'tls', certificate: fixturePath('expired-cert.pem'), keyFile: fixturePath('expired-key.pem') });
+    const server = await xrdp({
+      securityLayer: 'tls',
+      certificate: fixturePath('expired-cert.pem'),
+      keyFile: fixturePath('expired-key.pem'),
+    });
     const result = await probe(server);
     expect(result).toMatchObject({
       verdict: 'degraded',
@@ -74,7 +78,12 @@ describe('probe against xrdp', () => {
   it('certificate file missing (security_layer=tls) -> broken, SSL_CERT_NOT_ON_SERVER', async () => {
     const server = await xrdp({ securityLayer: 'tls', certificate: fixturePath('no-such-cert.pem'), keyFile: valid.keyFile });
     const result = await probe(server);
-    expect(result).toMatchObject({ verdict: 'broken', stage: 'x224', error: 'NEGOTIATION_FAILURE', negotiationFailure: 'SSL_CERT_NOT_ON_SERVER' });
+    expect(result).toMatchObject({
+      verdict: 'broken',
+      stage: 'x224',
+      error: 'NEGOTIATION_FAILURE',
+      negotiationFailure: 'SSL_CERT_NOT_ON_SERVER',
+    });
   });
 
   it('a key that does not match the certificate -> broken with the internal-error signature', async () => {
@@ -89,34 +98,44 @@ describe('probe against xrdp', () => {
   it.each([
     ['TLSv1', 'TLSv1'],
     ['TLSv1.1', 'TLSv1.1'],
-  ])('only %s enabled (@SECLEVEL=0) -> broken, LEGACY_TLS_ONLY after the retry, naming the legacy protocols', async (sslProtocols, tlsVersion) => {
-    const server = await xrdp({ securityLayer: 'tls', ...valid, sslProtocols, tlsCiphers: 'DEFAULT:@SECLEVEL=0' });
-    const mark = server.logMark();
-    const result = await probe(server);
-    expect(result).toMatchObject({ verdict: 'broken', ok: false, stage: 'done', tlsVersion, error: 'LEGACY_TLS_ONLY' });
-    expect(result.reason).toMatch(new RegExp(`^TLS completed only with legacy ${tlsVersion.replace('.', '\\.')} .*TLS 1\\.0/1\\.1.*current clients .* fail to connect$`));
-    // The modern first attempt fails at the server as any current client would; the legacy retry then
-    // completes and ends cleanly: exactly one SSL_accept failure, no failed read.
-    const log = await server.logAfter(mark);
-    expect(log.match(/SSL_accept: /g)).toHaveLength(1);
-    expect(log).toMatch(/unsupported protocol/);
-    expect(log).not.toMatch(/SSL_read|unexpected eof/);
-  });
+  ])(
+    'only %s enabled (@SECLEVEL=0) -> broken, LEGACY_TLS_ONLY after the retry, naming the legacy protocols',
+    async (sslProtocols, tlsVersion) => {
+      const server = await xrdp({ securityLayer: 'tls', ...valid, sslProtocols, tlsCiphers: 'DEFAULT:@SECLEVEL=0' });
+      const mark = server.logMark();
+      const result = await probe(server);
+      expect(result).toMatchObject({ verdict: 'broken', ok: false, stage: 'done', tlsVersion, error: 'LEGACY_TLS_ONLY' });
+      expect(result.reason).toMatch(
+        new RegExp(
+          `^TLS completed only with legacy ${tlsVersion.replace('.', '\\.')} .*TLS 1\\.0/1\\.1.*current clients .* fail to connect$`,
+        ),
+      );
+      // The modern first attempt fails at the server as any current client would; the legacy retry then
+      // completes and ends cleanly: exactly one SSL_accept failure, no failed read.
+      const log = await server.logAfter(mark);
+      expect(log.match(/SSL_accept: /g)).toHaveLength(1);
+      expect(log).toMatch(/unsupported protocol/);
+      expect(log).not.toMatch(/SSL_read|unexpected eof/);
+    },
+  );
 
   it.each([
     ['TLSv1.2', 'TLSv1.2'],
     ['TLSv1.3', 'TLSv1.3'],
-  ])('healthy over %s: the probe leaves no TLS failure in xrdp\'s log (client Finished flushed, close_notify, FIN)', async (sslProtocols, tlsVersion) => {
-    const server = await xrdp({ securityLayer: 'negotiate', ...valid, sslProtocols });
-    const mark = server.logMark();
-    expect(await probe(server)).toMatchObject({ verdict: 'healthy', tlsVersion });
-    const log = await server.logAfter(mark);
-    // The handshake completed on the server's side and it went on to wait for the client's MCS data.
-    expect(log).toMatch(/\[MCS Connection Sequence\] receive connection request/);
-    // Destroying the socket at secureConnect left "SSL_accept: ... unexpected eof" (TLS 1.3: the client
-    // Finished never arrived) or "SSL_read: ... unexpected eof" (TLS 1.2: no close_notify) here.
-    expect(log).not.toMatch(/SSL_accept|SSL_read|SSL: error|unexpected eof/);
-  });
+  ])(
+    "healthy over %s: the probe leaves no TLS failure in xrdp's log (client Finished flushed, close_notify, FIN)",
+    async (sslProtocols, tlsVersion) => {
+      const server = await xrdp({ securityLayer: 'negotiate', ...valid, sslProtocols });
+      const mark = server.logMark();
+      expect(await probe(server)).toMatchObject({ verdict: 'healthy', tlsVersion });
+      const log = await server.logAfter(mark);
+      // The handshake completed on the server's side and it went on to wait for the client's MCS data.
+      expect(log).toMatch(/\[MCS Connection Sequence\] receive connection request/);
+      // Destroying the socket at secureConnect left "SSL_accept: ... unexpected eof" (TLS 1.3: the client
+      // Finished never arrived) or "SSL_read: ... unexpected eof" (TLS 1.2: no close_notify) here.
+      expect(log).not.toMatch(/SSL_accept|SSL_read|SSL: error|unexpected eof/);
+    },
+  );
 
   it('server stopped -> unreachable, ECONNREFUSED', async () => {
     const server = await xrdp({ securityLayer: 'negotiate', ...valid });

@@ -33,7 +33,16 @@ const sample: RdpProbeResult = {
 };
 
 function capture(): CliIo & { out: string; err: string } {
-  const io = { out: '', err: '', stdout: (text: string) => void (io.out += text), stderr: (text: string) => void (io.err += text) };
+  const io = {
+    out: '',
+    err: '',
+    stdout: (text: string) => {
+      io.out += text;
+    },
+    stderr: (text: string) => {
+      io.err += text;
+    },
+  };
   return io;
 }
 
@@ -75,11 +84,22 @@ describe('probe CLI main()', () => {
 
   it('shows negotiation failure and error, and no certificate, when there is none', async () => {
     const io = capture();
-    const broken: RdpProbeResult = { ...sample, verdict: 'broken', ok: false, stage: 'x224', selectedProtocol: null, tlsVersion: null, certificate: null, negotiationFailure: 'SSL_CERT_NOT_ON_SERVER', error: 'NEGOTIATION_FAILURE', reason: 'negotiation failed' };
+    const broken: RdpProbeResult = {
+      ...sample,
+      verdict: 'broken',
+      ok: false,
+      stage: 'x224',
+      selectedProtocol: null,
+      tlsVersion: null,
+      certificate: null,
+      negotiationFailure: 'SSL_CERT_NOT_ON_SERVER',
+      error: 'NEGOTIATION_FAILURE',
+      reason: 'negotiation failed',
+    };
     await main(['10.0.0.4'], io, fakeProbe(broken));
-    expect(io.out).toMatch(/^negotiation  SSL_CERT_NOT_ON_SERVER$/m);
-    expect(io.out).toMatch(/^certificate  -$/m);
-    expect(io.out).toMatch(/^error        NEGOTIATION_FAILURE$/m);
+    expect(io.out).toMatch(/^negotiation {2}SSL_CERT_NOT_ON_SERVER$/m);
+    expect(io.out).toMatch(/^certificate {2}-$/m);
+    expect(io.out).toMatch(/^error {8}NEGOTIATION_FAILURE$/m);
   });
 
   it('--json prints the result object as the last line', async () => {
@@ -114,7 +134,9 @@ describe('probe CLI main()', () => {
       throw new TypeError("Cannot read properties of undefined (reading 'toISOString')");
     });
     expect(await main(['10.0.0.4'], io, probe)).toBe(4);
-    expect(io.err).toBe("probe: could not judge 10.0.0.4: the probe failed itself (Cannot read properties of undefined (reading 'toISOString'))\n");
+    expect(io.err).toBe(
+      "probe: could not judge 10.0.0.4: the probe failed itself (Cannot read properties of undefined (reading 'toISOString'))\n",
+    );
     expect(io.out).toBe('');
   });
 
@@ -166,7 +188,9 @@ describe('probe CLI as a child process', () => {
 
   function run(args: string[], nodeOptions: string[] = []): Promise<{ code: number | null; stdout: string; stderr: string }> {
     return new Promise((resolve, reject) => {
-      const child = spawn(process.execPath, [...nodeOptions, join(dir, 'rdp', 'probeCli.js'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [...nodeOptions, join(dir, 'rdp', 'probeCli.js'), ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -183,7 +207,11 @@ describe('probe CLI as a child process', () => {
   it('exits 0 and prints JSON as the last line against a healthy endpoint', async () => {
     const { code, stdout, stderr } = await run(['127.0.0.1', String(endpoint.port), '--json', '--timeout-ms', '3000']);
     expect({ code, stderr }).toEqual({ code: 0, stderr: '' });
-    expect(JSON.parse(stdout.trimEnd().split('\n').pop() ?? '')).toMatchObject({ verdict: 'healthy', host: '127.0.0.1', port: endpoint.port });
+    expect(JSON.parse(stdout.trimEnd().split('\n').pop() ?? '')).toMatchObject({
+      verdict: 'healthy',
+      host: '127.0.0.1',
+      port: endpoint.port,
+    });
   });
 
   it('exits 3 when the endpoint refuses', async () => {
@@ -201,13 +229,16 @@ describe('probe CLI as a child process', () => {
     const { code, stdout, stderr } = await run(['127.0.0.1', String(endpoint.port)], ['--require', join(dir, 'as-node20.js')]);
     expect({ code, stdout }).toEqual({ code: 78, stdout: '' });
     expect(stderr).toBe(
-      'Node.js v20.20.2 is not supported: this app needs Node.js >=22.10 <25 (22 LTS from 22.10, or 24 LTS); install one and run again (.nvmrc names 22)\n',
+      'Node.js v20.20.2 is not supported: this app needs Node.js >=22.10 <25 (22 LTS from 22.10, or 24 LTS); install one ' +
+        'and run again (.nvmrc names 22)\n',
     );
   });
 
   it('exits 64 on bad arguments without a stack trace', async () => {
     const { code, stdout, stderr } = await run(['127.0.0.1', 'notaport']);
     expect({ code, stdout }).toEqual({ code: 64, stdout: '' });
-    expect(stderr).toBe('probe: port must be a number from 1 to 65535, not "notaport"\nusage: npm run probe -- <host> [port] [--json] [--timeout-ms N]\n');
+    expect(stderr).toBe(
+      'probe: port must be a number from 1 to 65535, not "notaport"\nusage: npm run probe -- <host> [port] [--json] [--timeout-ms N]\n',
+    );
   });
 });

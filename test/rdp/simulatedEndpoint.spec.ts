@@ -48,9 +48,17 @@ describe('simulated RDP endpoint', () => {
 
   it('presents the committed certificates: valid to 2099, expired in 2021', async () => {
     const target = await endpoint('healthy');
-    expect((await probe(target)).certificate).toMatchObject({ subject: 'CN=simulated-vm-valid', notAfter: '2099-12-31T23:59:59.000Z', expired: false });
+    expect((await probe(target)).certificate).toMatchObject({
+      subject: 'CN=simulated-vm-valid',
+      notAfter: '2099-12-31T23:59:59.000Z',
+      expired: false,
+    });
     await target.setBehaviour('expired-certificate');
-    expect((await probe(target)).certificate).toMatchObject({ subject: 'CN=simulated-vm-expired', notAfter: '2021-01-01T00:00:00.000Z', expired: true });
+    expect((await probe(target)).certificate).toMatchObject({
+      subject: 'CN=simulated-vm-expired',
+      notAfter: '2021-01-01T00:00:00.000Z',
+      expired: true,
+    });
   });
 
   it('names the foreign program as an HTTP server', async () => {

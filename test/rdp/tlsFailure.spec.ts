@@ -14,24 +14,70 @@ const seen = (overrides: Partial<TlsHandshakeObservation>): TlsHandshakeObservat
 const alert80Error = {
   code: 'ERR_SSL_TLSV1_ALERT_INTERNAL_ERROR',
   message:
-    'C0AC86F0E07F0000:error:0A000438:SSL routines:ssl3_read_bytes:tlsv1 alert internal error:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:918:SSL alert number 80\n',
+    'C0AC86F0E07F0000:error:0A000438:SSL routines:ssl3_read_bytes:tlsv1 alert internal ' +
+    'error:../deps/openssl/openssl/ssl/record/rec_layer_s3.c:918:SSL alert number 80\n',
 };
 const finError = { code: 'ECONNRESET', message: 'Client network socket disconnected before secure TLS connection was established' };
 
 describe('classifyTlsFailure', () => {
   it.each<[string, TlsHandshakeObservation, TlsFailure]>([
-    ['a plaintext alert record from the server', seen({ serverBytes: Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 80]), peerClosed: 'fin', error: finError }), { kind: 'alert', code: 80, name: 'internal_error' }],
+    [
+      'a plaintext alert record from the server',
+      seen({ serverBytes: Buffer.from([0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 80]), peerClosed: 'fin', error: finError }),
+      { kind: 'alert', code: 80, name: 'internal_error' },
+    ],
     ['an alert only OpenSSL reported', seen({ error: alert80Error }), { kind: 'alert', code: 80, name: 'internal_error' }],
-    ['an alert code without the number in the message', seen({ error: { code: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', message: 'x' } }), { kind: 'alert', code: 40, name: 'handshake_failure' }],
-    ['the client refusing an old version', seen({ error: { code: 'ERR_SSL_UNSUPPORTED_PROTOCOL', message: 'A:error:0A000102:SSL routines:tls_process_server_hello:unsupported protocol:f.c:1:' } }), { kind: 'legacy-version', detail: 'unsupported protocol' }],
-    ['a plaintext MCS disconnect (xrdp, key not matching certificate)', seen({ serverBytes: Buffer.from('0300000902f0802180', 'hex'), peerClosed: 'fin', error: finError }), { kind: 'plaintext-rdp', disconnect: true }],
-    ['some other TPKT frame', seen({ serverBytes: Buffer.from('0300000902f0807f65', 'hex'), peerClosed: 'fin' }), { kind: 'plaintext-rdp', disconnect: false }],
-    ['an HTTP answer', seen({ serverBytes: Buffer.from('HTTP/1.1 400 Bad Request\r\n'), peerClosed: 'fin', error: { code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' } }), { kind: 'not-tls', description: 'an HTTP server ("HTTP/1.1 400 Bad Request")' }],
-    ['a reset with no bytes', seen({ peerClosed: 'reset', error: { code: 'ECONNRESET', message: 'read ECONNRESET' } }), { kind: 'reset', serverBytes: 0 }],
+    [
+      'an alert code without the number in the message',
+      seen({ error: { code: 'ERR_SSL_SSLV3_ALERT_HANDSHAKE_FAILURE', message: 'x' } }),
+      { kind: 'alert', code: 40, name: 'handshake_failure' },
+    ],
+    [
+      'the client refusing an old version',
+      seen({
+        error: {
+          code: 'ERR_SSL_UNSUPPORTED_PROTOCOL',
+          message: 'A:error:0A000102:SSL routines:tls_process_server_hello:unsupported protocol:f.c:1:',
+        },
+      }),
+      { kind: 'legacy-version', detail: 'unsupported protocol' },
+    ],
+    [
+      'a plaintext MCS disconnect (xrdp, key not matching certificate)',
+      seen({ serverBytes: Buffer.from('0300000902f0802180', 'hex'), peerClosed: 'fin', error: finError }),
+      { kind: 'plaintext-rdp', disconnect: true },
+    ],
+    [
+      'some other TPKT frame',
+      seen({ serverBytes: Buffer.from('0300000902f0807f65', 'hex'), peerClosed: 'fin' }),
+      { kind: 'plaintext-rdp', disconnect: false },
+    ],
+    [
+      'an HTTP answer',
+      seen({
+        serverBytes: Buffer.from('HTTP/1.1 400 Bad Request\r\n'),
+        peerClosed: 'fin',
+        error: { code: 'ERR_SSL_WRONG_VERSION_NUMBER', message: 'wrong version number' },
+      }),
+      { kind: 'not-tls', description: 'an HTTP server ("HTTP/1.1 400 Bad Request")' },
+    ],
+    [
+      'a reset with no bytes',
+      seen({ peerClosed: 'reset', error: { code: 'ECONNRESET', message: 'read ECONNRESET' } }),
+      { kind: 'reset', serverBytes: 0 },
+    ],
     ['a FIN with no bytes', seen({ peerClosed: 'fin', error: finError }), { kind: 'closed', serverBytes: 0 }],
-    ['a FIN in the middle of a ServerHello', seen({ serverBytes: Buffer.from([0x16, 0x03, 0x03, 0x00, 0x40, 0x02]), peerClosed: 'fin', error: finError }), { kind: 'closed', serverBytes: 6 }],
+    [
+      'a FIN in the middle of a ServerHello',
+      seen({ serverBytes: Buffer.from([0x16, 0x03, 0x03, 0x00, 0x40, 0x02]), peerClosed: 'fin', error: finError }),
+      { kind: 'closed', serverBytes: 6 },
+    ],
     ['the stage timeout', seen({ timedOutAfterMs: 5000 }), { kind: 'timeout', timeoutMs: 5000 }],
-    ['anything else', seen({ error: { code: 'ERR_SSL_SOMETHING', message: 'A:error:0A000000:SSL routines:f:odd thing:x.c:1:' } }), { kind: 'error', code: 'ERR_SSL_SOMETHING', message: 'odd thing' }],
+    [
+      'anything else',
+      seen({ error: { code: 'ERR_SSL_SOMETHING', message: 'A:error:0A000000:SSL routines:f:odd thing:x.c:1:' } }),
+      { kind: 'error', code: 'ERR_SSL_SOMETHING', message: 'odd thing' },
+    ],
   ])('%s', (_name, observation, expected) => {
     expect(classifyTlsFailure(observation)).toEqual(expected);
   });

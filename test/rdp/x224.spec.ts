@@ -23,7 +23,8 @@ describe('buildConnectionRequest', () => {
     const request = buildConnectionRequest({ requestedProtocols: PROTOCOL_RDP, mstshashCookie: 'eltons' });
     expect(request).toEqual(
       hex(
-        '03 00 00 2c 27 e0 00 00 00 00 00 43 6f 6f 6b 69 65 3a 20 6d 73 74 73 68 61 73 68 3d 65 6c 74 6f 6e 73 0d 0a 01 00 08 00 00 00 00 00',
+        '03 00 00 2c 27 e0 00 00 00 00 00 43 6f 6f 6b 69 65 3a 20 6d 73 74 73 68 61 73 68 3d 65 6c 74 6f 6e 73 0d 0a 01 ' +
+          '00 08 00 00 00 00 00',
       ),
     );
   });
@@ -38,14 +39,20 @@ describe('buildConnectionRequest', () => {
   });
 
   it('round-trips through parseConnectionRequest', () => {
-    const parsed = parseConnectionRequest(buildConnectionRequest({ requestedProtocols: PROTOCOL_SSL | PROTOCOL_HYBRID, mstshashCookie: 'ops' }));
+    const parsed = parseConnectionRequest(
+      buildConnectionRequest({ requestedProtocols: PROTOCOL_SSL | PROTOCOL_HYBRID, mstshashCookie: 'ops' }),
+    );
     expect(parsed).toEqual({ kind: 'request', requestedProtocols: 3, cookie: 'mstshash=ops' });
   });
 });
 
 describe('parseConnectionRequest', () => {
   it('reads a request without negotiation data as PROTOCOL_RDP', () => {
-    expect(parseConnectionRequest(hex('03 00 00 0b 06 e0 00 00 00 00 00'))).toEqual({ kind: 'request', requestedProtocols: 0, cookie: null });
+    expect(parseConnectionRequest(hex('03 00 00 0b 06 e0 00 00 00 00 00'))).toEqual({
+      kind: 'request',
+      requestedProtocols: 0,
+      cookie: null,
+    });
   });
   it('rejects a Connection Confirm', () => {
     expect(parseConnectionRequest(buildConnectionConfirm({ kind: 'legacy' })).kind).toBe('invalid');
@@ -109,14 +116,9 @@ describe('parseConnectionConfirm', () => {
 
 describe('names', () => {
   it('names selected protocols, UNKNOWN for combinations', () => {
-    expect(['RDP', 'SSL', 'HYBRID', 'RDSTLS', 'HYBRID_EX', 'RDSAAD'].map((_, i) => selectedProtocolName(i === 0 ? 0 : 1 << (i - 1)))).toEqual([
-      'RDP',
-      'SSL',
-      'HYBRID',
-      'RDSTLS',
-      'HYBRID_EX',
-      'RDSAAD',
-    ]);
+    expect(
+      ['RDP', 'SSL', 'HYBRID', 'RDSTLS', 'HYBRID_EX', 'RDSAAD'].map((_, i) => selectedProtocolName(i === 0 ? 0 : 1 << (i - 1))),
+    ).toEqual(['RDP', 'SSL', 'HYBRID', 'RDSTLS', 'HYBRID_EX', 'RDSAAD']);
     expect(selectedProtocolName(3)).toBe('UNKNOWN');
     expect(negotiationFailureName(3)).toBe('SSL_CERT_NOT_ON_SERVER');
   });

@@ -11,11 +11,15 @@ describe('unsupportedNodeMessage', () => {
     expect(unsupportedNodeMessage(version)).toBeNull();
   });
 
-  it.each(['v20.20.2', 'v18.19.0', 'v22.9.0', 'v22.0.0', 'v25.0.0', 'v26.1.0'])('%s is refused with the range and what to do', (version) => {
-    expect(unsupportedNodeMessage(version)).toBe(
-      `Node.js ${version} is not supported: this app needs Node.js >=22.10 <25 (22 LTS from 22.10, or 24 LTS); install one and run again (.nvmrc names 22)`,
-    );
-  });
+  it.each(['v20.20.2', 'v18.19.0', 'v22.9.0', 'v22.0.0', 'v25.0.0', 'v26.1.0'])(
+    '%s is refused with the range and what to do',
+    (version) => {
+      expect(unsupportedNodeMessage(version)).toBe(
+        `Node.js ${version} is not supported: this app needs Node.js >=22.10 <25 (22 LTS from 22.10, or 24 LTS); install ` +
+          `one and run again (.nvmrc names 22)`,
+      );
+    },
+  );
 
   it('an unreadable version is refused, not guessed', () => {
     expect(unsupportedNodeMessage('banana')).toMatch(/^Node\.js version "banana" cannot be read: this app needs Node\.js >=22\.10 <25/);

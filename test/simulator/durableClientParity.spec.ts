@@ -8,7 +8,7 @@ import * as df from 'durable-functions';
 import { DurableHostEmulator } from '../../src/simulator/durable';
 import { standInRegistry } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
-import { ExtensionStub, startExtensionStub } from '../support/durableExtensionStub';
+import { type ExtensionStub, startExtensionStub } from '../support/durableExtensionStub';
 
 const registry = standInRegistry();
 df.app.orchestration('ParityWait', function* (context: df.OrchestrationContext) {

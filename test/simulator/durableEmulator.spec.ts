@@ -5,7 +5,12 @@
  * '@azure/functions-core'.
  */
 import * as df from 'durable-functions';
-import { DurableHostEmulator, DurableHostEmulatorOptions, ProgressEvent, WireHistoryEvent } from '../../src/simulator/durable';
+import {
+  DurableHostEmulator,
+  type DurableHostEmulatorOptions,
+  type ProgressEvent,
+  type WireHistoryEvent,
+} from '../../src/simulator/durable';
 import { standInRegistry } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
 
@@ -182,7 +187,16 @@ function setup(options: Partial<DurableHostEmulatorOptions> = {}) {
 }
 
 function shape(history: WireHistoryEvent[]): string[] {
-  const names: Record<number, string> = { 0: 'ExecutionStarted', 1: 'ExecutionCompleted', 4: 'TaskScheduled', 5: 'TaskCompleted', 6: 'TaskFailed', 10: 'TimerCreated', 11: 'TimerFired', 15: 'EventRaised' };
+  const names: Record<number, string> = {
+    0: 'ExecutionStarted',
+    1: 'ExecutionCompleted',
+    4: 'TaskScheduled',
+    5: 'TaskCompleted',
+    6: 'TaskFailed',
+    10: 'TimerCreated',
+    11: 'TimerFired',
+    15: 'EventRaised',
+  };
   return history
     .filter((e) => names[e.EventType] !== undefined)
     .map((e) => {
@@ -204,8 +218,14 @@ describe('DurableHostEmulator', () => {
     expect(status.output).toEqual({ first: 'Hello Tokyo', second: 'Hello Hello Tokyo', echoed: { n: 1, nested: ['x'] } });
     expect(status.input).toBe('Tokyo');
     expect(shape(emulator.history(id))).toEqual([
-      'ExecutionStarted', 'TaskScheduled#0', 'TaskCompleted#0', 'TaskScheduled#1', 'TaskCompleted#1',
-      'TaskScheduled#2', 'TaskCompleted#2', 'ExecutionCompleted',
+      'ExecutionStarted',
+      'TaskScheduled#0',
+      'TaskCompleted#0',
+      'TaskScheduled#1',
+      'TaskCompleted#1',
+      'TaskScheduled#2',
+      'TaskCompleted#2',
+      'ExecutionCompleted',
     ]);
     expect(emulator.stats(id)).toMatchObject({ episodes: 4, activityExecutions: 3, timersFired: 0 });
     expect(emulator.activityExecutions.map((e) => e.input)).toEqual(['Tokyo', 'Hello Tokyo', { n: 1, nested: ['x'] }]);
@@ -235,8 +255,18 @@ describe('DurableHostEmulator', () => {
     const history = emulator.history(id);
     // DurableTask.Core's RetryInterceptor: attempt, timer, attempt, timer, attempt — each with its own id.
     expect(shape(history)).toEqual([
-      'ExecutionStarted', 'TaskScheduled#0', 'TaskFailed#0', 'TimerCreated#1', 'TimerFired#1', 'TaskScheduled#2',
-      'TaskFailed#2', 'TimerCreated#3', 'TimerFired#3', 'TaskScheduled#4', 'TaskCompleted#4', 'ExecutionCompleted',
+      'ExecutionStarted',
+      'TaskScheduled#0',
+      'TaskFailed#0',
+      'TimerCreated#1',
+      'TimerFired#1',
+      'TaskScheduled#2',
+      'TaskFailed#2',
+      'TimerCreated#3',
+      'TimerFired#3',
+      'TaskScheduled#4',
+      'TaskCompleted#4',
+      'ExecutionCompleted',
     ]);
     const timers = history.filter((e) => e.EventType === 10).map((e) => Date.parse(String(e.FireAt)) - start);
     // fireAt offsets: first retry after 5 s, the second 5 s * backoffCoefficient 2 = 10 s after the second failure.
@@ -255,7 +285,10 @@ describe('DurableHostEmulator', () => {
     expect(output.caught).toMatch(/^Activity function 'Flaky' failed: {2}disk is locked \n \{/);
     expect(emulator.stats(id).activityExecutions).toBe(3);
     // Two retry delays of 1 s, then the interceptor's immediately-due back-compat timer after the last attempt.
-    const timerOffsets = emulator.history(id).filter((e) => e.EventType === 10).map((e) => Date.parse(String(e.FireAt)) - start);
+    const timerOffsets = emulator
+      .history(id)
+      .filter((e) => e.EventType === 10)
+      .map((e) => Date.parse(String(e.FireAt)) - start);
     expect(timerOffsets).toEqual([1_000, 2_000, 2_000]);
     expect(Date.parse(output.at) - start).toBe(2_000);
   });
@@ -312,11 +345,18 @@ describe('DurableHostEmulator', () => {
     expect((await client.getStatus(id)).customStatus).toEqual({ step: 'three' });
     expect(events.map((e) => e.type)).toEqual([
       'instanceStarted',
-      'customStatusChanged', 'episodeCompleted',
-      'activityStarted', 'activityCompleted',
-      'customStatusChanged', 'timerCreated', 'episodeCompleted',
-      'clockAdvanced', 'timerFired',
-      'customStatusChanged', 'episodeCompleted', 'instanceFinished',
+      'customStatusChanged',
+      'episodeCompleted',
+      'activityStarted',
+      'activityCompleted',
+      'customStatusChanged',
+      'timerCreated',
+      'episodeCompleted',
+      'clockAdvanced',
+      'timerFired',
+      'customStatusChanged',
+      'episodeCompleted',
+      'instanceFinished',
     ]);
   });
 
@@ -333,7 +373,9 @@ describe('DurableHostEmulator', () => {
     emulator.failActivity('Flaky', { times: 1, error: 'access denied' });
     const status = await emulator.runUntilComplete(await client.startNew('UncaughtActivityFailure'));
     expect(status.runtimeStatus).toBe('Failed');
-    expect(status.output).toMatch(/^Orchestrator function 'UncaughtActivityFailure' failed: Activity function 'Flaky' failed: {2}access denied/);
+    expect(status.output).toMatch(
+      /^Orchestrator function 'UncaughtActivityFailure' failed: Activity function 'Flaky' failed: {2}access denied/,
+    );
   });
 
   it('detects non-determinism: a different activity at the same sequence number', async () => {
@@ -341,7 +383,9 @@ describe('DurableHostEmulator', () => {
     jest.spyOn(Math, 'random').mockReturnValueOnce(0.1).mockReturnValue(0.9);
     const status = await emulator.runUntilComplete(await client.startNew('RandomPick'));
     expect(status.runtimeStatus).toBe('Failed');
-    expect(status.output).toMatch(/^Non-Deterministic workflow detected: .*scheduled activity 'ActA' with sequence number 0, .*scheduled activity 'ActB'/);
+    expect(status.output).toMatch(
+      /^Non-Deterministic workflow detected: .*scheduled activity 'ActA' with sequence number 0, .*scheduled activity 'ActB'/,
+    );
   });
 
   it('detects non-determinism: a timer where an activity was scheduled', async () => {
@@ -399,7 +443,8 @@ describe('DurableHostEmulator', () => {
   it('rejects getStatus of an unknown instance like the real client (HTTP 404 error, not undefined)', async () => {
     const { client } = setup();
     await expect(client.getStatus('nope')).rejects.toThrow(
-      'DurableClient error: Durable Functions extension replied with HTTP 404 response. This usually means we could not find any data associated with the instanceId provided: nope.',
+      'DurableClient error: Durable Functions extension replied with HTTP 404 response. This usually means we could not ' +
+        'find any data associated with the instanceId provided: nope.',
     );
     await expect(client.raiseEvent('nope', 'Approve', 1)).rejects.toThrow("No instance with ID 'nope' found.");
     await expect(client.terminate('nope', 'why')).rejects.toThrow("No instance with ID 'nope' found.");
@@ -456,7 +501,10 @@ describe('DurableHostEmulator', () => {
     const status = await emulator.runUntilComplete(id);
     const day = 24 * 3_600_000;
     expect(Date.parse(status.output as string) - start).toBe(7 * day);
-    const fireAts = emulator.history(id).filter((e) => e.EventType === 10).map((e) => (Date.parse(String(e.FireAt)) - start) / day);
+    const fireAts = emulator
+      .history(id)
+      .filter((e) => e.EventType === 10)
+      .map((e) => (Date.parse(String(e.FireAt)) - start) / day);
     expect(fireAts).toEqual([3, 6, 7]);
   });
 
@@ -491,7 +539,13 @@ describe('DurableHostEmulator', () => {
     await emulator.runUntilComplete(id);
     const status = await client.getStatus(id, { showHistory: true, showHistoryOutput: true });
     const history = status.history as Record<string, unknown>[];
-    expect(history.map((h) => h.EventType)).toEqual(['ExecutionStarted', 'TaskCompleted', 'TaskCompleted', 'TaskCompleted', 'ExecutionCompleted']);
+    expect(history.map((h) => h.EventType)).toEqual([
+      'ExecutionStarted',
+      'TaskCompleted',
+      'TaskCompleted',
+      'TaskCompleted',
+      'ExecutionCompleted',
+    ]);
     expect(history[1]).toMatchObject({ FunctionName: 'Hello', Result: 'Hello h' });
     expect(history[4]).toMatchObject({ OrchestrationStatus: 'Completed' });
     expect((await client.getStatus(id)).history).toBeUndefined();

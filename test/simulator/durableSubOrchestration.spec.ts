@@ -8,7 +8,7 @@
 import * as df from 'durable-functions';
 import { childProgressView, lookUpRunningChild, runningChildOf, withChildProgress } from '../../src/api/childProgress';
 import { toStatusView } from '../../src/api/statusView';
-import { DurableHostEmulator, DurableHostEmulatorOptions, WireHistoryEvent } from '../../src/simulator/durable';
+import { DurableHostEmulator, type DurableHostEmulatorOptions, type WireHistoryEvent } from '../../src/simulator/durable';
 import { FunctionRegistry, standInRegistry } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
 
@@ -75,6 +75,7 @@ df.app.orchestration('SubParentUncaught', function* (context: Ctx) {
 df.app.orchestration('SubParentDefaultId', function* (context: Ctx) {
   return yield context.df.callSubOrchestrator('SubChildFlakyFree', 'in');
 });
+// biome-ignore lint/correctness/useYield: a child that completes at once, with no task: durable orchestrators are generators all the same.
 df.app.orchestration('SubChildFlakyFree', function* (context: Ctx) {
   return `child of ${context.df.parentInstanceId ?? 'nobody'} got ${String(context.df.getInput())}`;
 });
@@ -113,9 +114,16 @@ function setup(options: Partial<DurableHostEmulatorOptions> = {}) {
 }
 
 const NAMES: Record<number, string> = {
-  0: 'ExecutionStarted', 1: 'ExecutionCompleted', 4: 'TaskScheduled', 5: 'TaskCompleted', 6: 'TaskFailed',
-  7: 'SubOrchestrationInstanceCreated', 8: 'SubOrchestrationInstanceCompleted', 9: 'SubOrchestrationInstanceFailed',
-  10: 'TimerCreated', 11: 'TimerFired',
+  0: 'ExecutionStarted',
+  1: 'ExecutionCompleted',
+  4: 'TaskScheduled',
+  5: 'TaskCompleted',
+  6: 'TaskFailed',
+  7: 'SubOrchestrationInstanceCreated',
+  8: 'SubOrchestrationInstanceCompleted',
+  9: 'SubOrchestrationInstanceFailed',
+  10: 'TimerCreated',
+  11: 'TimerFired',
 };
 
 function shape(history: WireHistoryEvent[]): string[] {
@@ -148,8 +156,12 @@ describe('DurableHostEmulator sub-orchestrations', () => {
 
     const parentHistory = emulator.history(id);
     expect(shape(parentHistory)).toEqual([
-      'ExecutionStarted', 'SubOrchestrationInstanceCreated#0', 'SubOrchestrationInstanceCompleted#0',
-      'TaskScheduled#1', 'TaskCompleted#1', 'ExecutionCompleted',
+      'ExecutionStarted',
+      'SubOrchestrationInstanceCreated#0',
+      'SubOrchestrationInstanceCompleted#0',
+      'TaskScheduled#1',
+      'TaskCompleted#1',
+      'ExecutionCompleted',
     ]);
     const created = parentHistory.find((e) => e.EventType === 7);
     expect(created).toMatchObject({ EventId: 0, Name: 'SubChild', InstanceId: childId, Input: JSON.stringify({ disk: 'osdisk-1' }) });
@@ -162,9 +174,16 @@ describe('DurableHostEmulator sub-orchestrations', () => {
     const child = await client.getStatus(childId);
     expect(child.runtimeStatus).toBe('Completed');
     expect(child.input).toEqual({ disk: 'osdisk-1' });
-    const projected = (await client.getStatus(id, { showHistory: true, showHistoryOutput: true })).history as Array<Record<string, unknown>>;
+    const projected = (await client.getStatus(id, { showHistory: true, showHistoryOutput: true })).history as Array<
+      Record<string, unknown>
+    >;
     // The extension's projection folds the Created row into the completion, naming the child function.
-    expect(projected.map((e) => e.EventType)).toEqual(['ExecutionStarted', 'SubOrchestrationInstanceCompleted', 'TaskCompleted', 'ExecutionCompleted']);
+    expect(projected.map((e) => e.EventType)).toEqual([
+      'ExecutionStarted',
+      'SubOrchestrationInstanceCompleted',
+      'TaskCompleted',
+      'ExecutionCompleted',
+    ]);
     expect(projected[1]).toMatchObject({ FunctionName: 'SubChild', Result: { copied: { copied: 'osdisk-1' }, parent: id } });
     expect(projected[1]).not.toHaveProperty('TaskScheduledId');
     const listed = await client.getStatusBy({});
@@ -187,7 +206,13 @@ describe('DurableHostEmulator sub-orchestrations', () => {
     expect(parent.runtimeStatus).toBe('Running');
     expect(runningChildOf(parent)).toEqual({ instanceId: childId, phase: 'offline' });
     const child = await lookUpRunningChild(client, parent);
-    expect(child).toMatchObject({ instanceId: childId, phase: 'offline', runtimeStatus: 'Running', progress: { step: 'copying', percent: 50, parent: id }, unavailable: null });
+    expect(child).toMatchObject({
+      instanceId: childId,
+      phase: 'offline',
+      runtimeStatus: 'Running',
+      progress: { step: 'copying', percent: 50, parent: id },
+      unavailable: null,
+    });
     const view = withChildProgress(toStatusView(parent, 'https://x/api/repairs/r'), child);
     expect(view.runningChild?.progress).toEqual({ step: 'copying', percent: 50, parent: id });
     expect(view.id).toBe(id);
@@ -198,13 +223,28 @@ describe('DurableHostEmulator sub-orchestrations', () => {
   });
 
   it('shows a named child that is not created yet as Pending, and one that cannot be read as unavailable', async () => {
-    const parent = { instanceId: 'p', runtimeStatus: 'Running', createdTime: new Date(0), lastUpdatedTime: new Date(0), customStatus: { runningChild: { instanceId: 'p:offline:1', phase: 'offline' } } };
-    const notYet = await lookUpRunningChild({ getStatus: () => Promise.reject(new Error('DurableClient error: Durable Functions extension replied with HTTP 404 response.')) }, parent);
+    const parent = {
+      instanceId: 'p',
+      runtimeStatus: 'Running',
+      createdTime: new Date(0),
+      lastUpdatedTime: new Date(0),
+      customStatus: { runningChild: { instanceId: 'p:offline:1', phase: 'offline' } },
+    };
+    const notYet = await lookUpRunningChild(
+      { getStatus: () => Promise.reject(new Error('DurableClient error: Durable Functions extension replied with HTTP 404 response.')) },
+      parent,
+    );
     expect(notYet).toMatchObject({ runtimeStatus: 'Pending', progress: null, unavailable: 'not started yet' });
     const broken = await lookUpRunningChild({ getStatus: () => Promise.reject(new Error('socket hang up\nat x')) }, parent);
-    expect(broken).toMatchObject({ runtimeStatus: 'Unknown', progress: null, unavailable: "the child's status could not be read: socket hang up" });
+    expect(broken).toMatchObject({
+      runtimeStatus: 'Unknown',
+      progress: null,
+      unavailable: "the child's status could not be read: socket hang up",
+    });
     expect(runningChildOf({ ...parent, customStatus: { runningChild: { instanceId: 42 } } })).toBeNull();
-    expect(childProgressView({ instanceId: 'c', phase: 'offline' }, { ...parent, instanceId: 'c', customStatus: undefined }).progress).toBeNull();
+    expect(
+      childProgressView({ instanceId: 'c', phase: 'offline' }, { ...parent, instanceId: 'c', customStatus: undefined }).progress,
+    ).toBeNull();
   });
 
   it("hands a failed child's error to the parent, which can catch it", async () => {
@@ -238,7 +278,7 @@ describe('DurableHostEmulator sub-orchestrations', () => {
     const status = await emulator.runUntilComplete(id);
     expect(status.output).toBe('child of parent-default got in');
     const created = emulator.history(id).find((e) => e.EventType === 7);
-    const executionId = (emulator.history(id).find((e) => e.EventType === 0)?.OrchestrationInstance as { ExecutionId: string }).ExecutionId;
+    const executionId = (emulator.history(id).find((e) => e.EventType === 0)!.OrchestrationInstance as { ExecutionId: string }).ExecutionId;
     expect(created?.InstanceId).toBe(`${executionId}:0`);
   });
 
@@ -252,8 +292,14 @@ describe('DurableHostEmulator sub-orchestrations', () => {
     expect(status.output).toBe('second run worked');
     expect(flakyChildRuns).toBe(2);
     expect(shape(emulator.history(id))).toEqual([
-      'ExecutionStarted', 'SubOrchestrationInstanceCreated#0', 'SubOrchestrationInstanceFailed#0', 'TimerCreated#1', 'TimerFired#1',
-      'SubOrchestrationInstanceCreated#2', 'SubOrchestrationInstanceCompleted#2', 'ExecutionCompleted',
+      'ExecutionStarted',
+      'SubOrchestrationInstanceCreated#0',
+      'SubOrchestrationInstanceFailed#0',
+      'TimerCreated#1',
+      'TimerFired#1',
+      'SubOrchestrationInstanceCreated#2',
+      'SubOrchestrationInstanceCompleted#2',
+      'ExecutionCompleted',
     ]);
     expect(clock.nowMs() - started).toBeGreaterThanOrEqual(30_000);
     expect((await client.getStatus('parent-retry:offline:1')).runtimeStatus).toBe('Completed');
@@ -263,7 +309,9 @@ describe('DurableHostEmulator sub-orchestrations', () => {
     const { emulator, client } = setup();
     const unknown = await emulator.runUntilComplete(await client.startNew('SubParentUnknownChild', { instanceId: 'p-unknown' }));
     expect(unknown.runtimeStatus).toBe('Failed');
-    expect(String(unknown.output)).toContain("The function 'NoSuchOrchestrator' doesn't exist, is disabled, or is not an orchestrator function.");
+    expect(String(unknown.output)).toContain(
+      "The function 'NoSuchOrchestrator' doesn't exist, is disabled, or is not an orchestrator function.",
+    );
     const own = await emulator.runUntilComplete(await client.startNew('SubParentOwnId', { instanceId: 'p-own' }));
     expect(own.runtimeStatus).toBe('Failed');
     expect(String(own.output)).toContain('must be different than the instance ID of a parent orchestration');
@@ -343,7 +391,10 @@ describe('DurableHostEmulator sub-orchestrations', () => {
     const status = await emulator.runUntilComplete(id);
     expect(status.runtimeStatus).toBe('Completed');
     expect(status.output).toEqual({ child: { copied: { copied: 'osdisk-1' }, parent: id } });
-    expect(emulator.workerCrashes.map((c) => `${c.afterActivity.instanceId}/${c.afterActivity.name}`)).toEqual([`${id}:offline:1/SubCopy`, `${id}/SubCopy`]);
+    expect(emulator.workerCrashes.map((c) => `${c.afterActivity.instanceId}/${c.afterActivity.name}`)).toEqual([
+      `${id}:offline:1/SubCopy`,
+      `${id}/SubCopy`,
+    ]);
     expect(restarts).toHaveLength(2);
     expect(emulator.currentRegistry).toBe(restarts[1]);
     expect(emulator.activityExecutions).toHaveLength(2);

@@ -4,8 +4,8 @@
  * comes back after the storage provider's visibility timeout).
  */
 import * as df from 'durable-functions';
-import { DurableHostEmulator, DurableHostEmulatorOptions } from '../../src/simulator/durable';
-import { CoreFunctionMetadata, FunctionRegistry, standInRegistry } from '../../src/simulator/functionsHost';
+import { DurableHostEmulator, type DurableHostEmulatorOptions } from '../../src/simulator/durable';
+import { type CoreFunctionMetadata, FunctionRegistry, standInRegistry } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
 
 const standIn = standInRegistry();
@@ -74,7 +74,10 @@ describe('DurableHostEmulator worker faults', () => {
     expect(status.runtimeStatus).toBe('Failed');
     expect(String(status.output)).toContain('nothing remembered');
     expect(emulator.workerCrashes).toEqual([
-      expect.objectContaining({ cause: 'crashAfterActivity', afterActivity: expect.objectContaining({ name: 'Remember', ordinal: 1, instanceId: id }) }),
+      expect.objectContaining({
+        cause: 'crashAfterActivity',
+        afterActivity: expect.objectContaining({ name: 'Remember', ordinal: 1, instanceId: id }),
+      }),
     ]);
     // The recorded result survived the crash: Remember ran once.
     expect(emulator.activityExecutions.map((e) => e.name)).toEqual(['Remember', 'Recall']);
@@ -88,7 +91,9 @@ describe('DurableHostEmulator worker faults', () => {
     expect(status.runtimeStatus).toBe('Completed');
     // The first execution's side effect happened although its result was lost: the orchestrator sees 2, then 3.
     expect(status.output).toEqual([2, 3]);
-    expect(emulator.activityExecutions.map((e) => ({ delivery: e.delivery, resultLost: e.resultLost, taskScheduledId: e.taskScheduledId }))).toEqual([
+    expect(
+      emulator.activityExecutions.map((e) => ({ delivery: e.delivery, resultLost: e.resultLost, taskScheduledId: e.taskScheduledId })),
+    ).toEqual([
       { delivery: 1, resultLost: true, taskScheduledId: 0 },
       { delivery: 2, resultLost: false, taskScheduledId: 0 },
       { delivery: 1, resultLost: false, taskScheduledId: 1 },
@@ -100,7 +105,11 @@ describe('DurableHostEmulator worker faults', () => {
 
   it('restarts the worker with a lost result when it can, and honours a custom redelivery delay', async () => {
     azure.counter = 0;
-    const { emulator, client, clock } = setup({ restartWorker: buildWorker, loseActivityResult: (p) => p.name === 'Remember' && p.delivery === 1, lostResultRedeliveryMs: 1_000 });
+    const { emulator, client, clock } = setup({
+      restartWorker: buildWorker,
+      loseActivityResult: (p) => p.name === 'Remember' && p.delivery === 1,
+      lostResultRedeliveryMs: 1_000,
+    });
     const startedAt = clock.nowMs();
     const status = await emulator.runUntilComplete(await client.startNew('RememberThenRecall'));
     // Remember ran again on the new worker before Recall, so the state is there again.

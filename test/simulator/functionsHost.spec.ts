@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { app, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import { app, type HttpRequest, type HttpResponseInit, InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
-import { createInvocationContext, FunctionLogEntry, standInRegistry } from '../../src/simulator/functionsHost';
+import { createInvocationContext, type FunctionLogEntry, standInRegistry } from '../../src/simulator/functionsHost';
 
 const registry = standInRegistry();
 
@@ -42,7 +42,13 @@ describe('functions-core stand-in', () => {
 
   it('captures HTTP triggers with route, methods, auth level and the http output', () => {
     const start = registry.getOrThrow('startRepair');
-    expect(start.trigger).toMatchObject({ type: 'httpTrigger', direction: 'in', route: 'repairs', methods: ['POST'], authLevel: 'function' });
+    expect(start.trigger).toMatchObject({
+      type: 'httpTrigger',
+      direction: 'in',
+      route: 'repairs',
+      methods: ['POST'],
+      authLevel: 'function',
+    });
     expect(start.metadata.bindings.$return).toMatchObject({ type: 'http', direction: 'out' });
     const inputs = Object.values(start.metadata.bindings).filter((b) => b.type === 'durableClient');
     expect(inputs).toEqual([expect.objectContaining({ type: 'durableClient', direction: 'in' })]);
@@ -53,7 +59,10 @@ describe('functions-core stand-in', () => {
   it('looks HTTP functions up by route and method, literal routes before templates', () => {
     expect(registry.http('repairs', 'POST')?.name).toBe('startRepair');
     expect(registry.http('repairs', 'get')?.name).toBe('listRepairs');
-    expect(registry.matchHttp('/repairs/rdprepair-vm1-0123', 'GET')).toMatchObject({ fn: { name: 'getRepair' }, params: { id: 'rdprepair-vm1-0123' } });
+    expect(registry.matchHttp('/repairs/rdprepair-vm1-0123', 'GET')).toMatchObject({
+      fn: { name: 'getRepair' },
+      params: { id: 'rdprepair-vm1-0123' },
+    });
     expect(registry.http('repairs/abc', 'DELETE')).toBeUndefined();
     expect(registry.http('other', 'GET')).toBeUndefined();
   });
@@ -61,7 +70,11 @@ describe('functions-core stand-in', () => {
   it('captures an Event Grid trigger with its durable client input', () => {
     const fn = registry.getOrThrow('vmHealthEvents');
     expect(fn.trigger).toMatchObject({ type: 'eventGridTrigger', direction: 'in' });
-    expect(Object.values(fn.metadata.bindings).map((b) => `${b.type}/${b.direction}`).sort()).toEqual(['durableClient/in', 'eventGridTrigger/in']);
+    expect(
+      Object.values(fn.metadata.bindings)
+        .map((b) => `${b.type}/${b.direction}`)
+        .sort(),
+    ).toEqual(['durableClient/in', 'eventGridTrigger/in']);
   });
 
   it('captures durable-functions orchestrations and activities with their wrapped handlers', () => {
@@ -90,7 +103,9 @@ describe('functions-core stand-in', () => {
 
   it('keeps the library system log instead of printing it', () => {
     app.setup({ capabilities: { simulatedCapability: 'yes' } });
-    expect(registry.systemLogs).toContainEqual(expect.objectContaining({ category: 'system', message: expect.stringContaining('simulatedCapability') }));
+    expect(registry.systemLogs).toContainEqual(
+      expect.objectContaining({ category: 'system', message: expect.stringContaining('simulatedCapability') }),
+    );
   });
 
   it('builds InvocationContexts from the registered bindings, logging to a sink', () => {
@@ -120,8 +135,9 @@ describe('installFunctionsCoreStandIn in plain Node (no jest mapper)', () => {
     fs.writeFileSync(
       path.join(dir, 'tsloader.js'),
       `const ts = require(${JSON.stringify(require.resolve('typescript'))});
-       require.extensions['.ts'] = (m, filename) => m._compile(ts.transpileModule(require('fs').readFileSync(filename, 'utf8'),
-         { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } }).outputText, filename);`,
+       const options = { compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022, esModuleInterop: true } };
+       require.extensions['.ts'] = (m, filename) =>
+         m._compile(ts.transpileModule(require('fs').readFileSync(filename, 'utf8'), options).outputText, filename);`,
     );
   });
 
@@ -139,7 +155,8 @@ describe('installFunctionsCoreStandIn in plain Node (no jest mapper)', () => {
 
   it('captures the registrations of an app loaded with loadFunctionApp', () => {
     const out = runChild(`
-      const { loadFunctionApp, installFunctionsCoreStandIn } = require(${JSON.stringify(path.join(repo, 'src/simulator/functionsHost/index.ts'))});
+      const host = ${JSON.stringify(path.join(repo, 'src/simulator/functionsHost/index.ts'))};
+      const { loadFunctionApp, installFunctionsCoreStandIn } = require(host);
       const first = installFunctionsCoreStandIn();
       const registry = loadFunctionApp([${JSON.stringify(path.join(dir, 'app.ts'))}]);
       const again = installFunctionsCoreStandIn();
@@ -147,7 +164,11 @@ describe('installFunctionsCoreStandIn in plain Node (no jest mapper)', () => {
       console.log(JSON.stringify({ same: first === again, name: fn && fn.name, trigger: fn && fn.trigger }));
     `);
     const result = JSON.parse(out.trim().split('\n').pop() as string);
-    expect(result).toMatchObject({ same: true, name: 'ping', trigger: { type: 'httpTrigger', route: 'ping/{n:int}', authLevel: 'anonymous' } });
+    expect(result).toMatchObject({
+      same: true,
+      name: 'ping',
+      trigger: { type: 'httpTrigger', route: 'ping/{n:int}', authLevel: 'anonymous' },
+    });
   });
 
   it('fails loudly when @azure/functions was used before the stand-in was installed', () => {

@@ -30,7 +30,10 @@ test('the default guest is a healthy Windows Server 2022: RDP on 3389 held by Te
 });
 
 test('the builder sets only what is broken: a port holder starts first and keeps the RDP port', () => {
-  const guest = new SimulatedWindowsGuest({ portHolder: { service: 'W3SVC', process: 'System', processId: 4, stoppable: false } }, { nowMs: NOW });
+  const guest = new SimulatedWindowsGuest(
+    { portHolder: { service: 'W3SVC', process: 'System', processId: 4, stoppable: false } },
+    { nowMs: NOW },
+  );
   expect(guest.holderOf(3389)).toMatchObject({ name: 'W3SVC', processName: 'System', processId: 4 });
   expect(guest.rdpListenerPort()).toBeNull();
   expect(guest.service('TermService')?.status).toBe('Running'); // running, but without its listener
@@ -50,7 +53,10 @@ test('SCHANNEL writes are pending until a restart', () => {
 });
 
 test('pendingTls seeds a written-but-not-applied value, merged value by value', () => {
-  const guest = new SimulatedWindowsGuest({ tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } }, pendingTls: { 'TLS 1.2': { enabled: 1 } } }, { nowMs: NOW });
+  const guest = new SimulatedWindowsGuest(
+    { tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } }, pendingTls: { 'TLS 1.2': { enabled: 1 } } },
+    { nowMs: NOW },
+  );
   expect(guest.read().schannel.configured['TLS 1.2']).toEqual({ enabled: 1, disabledByDefault: 1 });
   expect(guest.read().schannel.effective['TLS 1.2']).toEqual({ enabled: 0, disabledByDefault: 1 });
 });
@@ -62,7 +68,9 @@ test('a domain policy reverts TLS 1.2 when Group Policy refreshes at boot (gpsvc
   guest.boot(NOW + 1);
   expect(guest.read().schannel.effective['TLS 1.2']).toEqual({ enabled: 1, disabledByDefault: 0 });
   expect(guest.read().schannel.configured['TLS 1.2']).toEqual({ enabled: 0, disabledByDefault: 1 });
-  expect(guest.read().events.filter((e) => e.kind === 'gp-refresh')).toEqual([{ kind: 'gp-refresh', atMs: NOW + 1, trigger: 'boot', revertedTls12: true }]);
+  expect(guest.read().events.filter((e) => e.kind === 'gp-refresh')).toEqual([
+    { kind: 'gp-refresh', atMs: NOW + 1, trigger: 'boot', revertedTls12: true },
+  ]);
   guest.shutdown(NOW + 2);
   guest.boot(NOW + 3);
   expect(guest.read().schannel.effective['TLS 1.2']).toEqual({ enabled: 0, disabledByDefault: 1 });
@@ -86,20 +94,30 @@ test('gpupdate on a machine outside any domain refreshes and changes nothing', (
   expect(guest.read().schannel).toEqual(before);
 });
 
-test('services: unstoppable ones refuse; a registry Start=4 binds the SCM only from the next boot; a stopped TermService returns at boot', () => {
-  const guest = new SimulatedWindowsGuest({ termService: 'Stopped' }, { nowMs: NOW });
-  expect(guest.rdpListenerPort()).toBeNull();
-  expect(guest.stopService('gpsvc')).toMatchObject({ ok: false, reason: "Service 'Group Policy Client (gpsvc)' cannot be stopped due to the following error: Cannot stop gpsvc service on computer '.'." });
-  guest.stopService('SessionEnv');
-  guest.setServiceStart('SessionEnv', 4);
-  expect(guest.startService('SessionEnv', NOW)).toEqual({ ok: true }); // the SCM still has it as Manual
-  guest.stopService('SessionEnv');
-  guest.boot(NOW + 1);
-  expect(guest.startService('SessionEnv', NOW + 2)).toEqual({ ok: false, reason: expect.stringContaining('Cannot start service SessionEnv') });
-  expect(guest.startService('NoSuchService', NOW)).toMatchObject({ ok: false });
-  expect(guest.rdpListenerPort()).toBe(3389);
-  expect(guest.service('SessionEnv')?.status).toBe('Stopped');
-});
+test(
+  'services: unstoppable ones refuse; a registry Start=4 binds the SCM only from the next boot; a stopped TermService ' + 'returns at boot',
+  () => {
+    const guest = new SimulatedWindowsGuest({ termService: 'Stopped' }, { nowMs: NOW });
+    expect(guest.rdpListenerPort()).toBeNull();
+    expect(guest.stopService('gpsvc')).toMatchObject({
+      ok: false,
+      reason:
+        "Service 'Group Policy Client (gpsvc)' cannot be stopped due to the following error: Cannot stop gpsvc service on computer '.'.",
+    });
+    guest.stopService('SessionEnv');
+    guest.setServiceStart('SessionEnv', 4);
+    expect(guest.startService('SessionEnv', NOW)).toEqual({ ok: true }); // the SCM still has it as Manual
+    guest.stopService('SessionEnv');
+    guest.boot(NOW + 1);
+    expect(guest.startService('SessionEnv', NOW + 2)).toEqual({
+      ok: false,
+      reason: expect.stringContaining('Cannot start service SessionEnv'),
+    });
+    expect(guest.startService('NoSuchService', NOW)).toMatchObject({ ok: false });
+    expect(guest.rdpListenerPort()).toBe(3389);
+    expect(guest.service('SessionEnv')?.status).toBe('Stopped');
+  },
+);
 
 test('Stop-Service -Force takes the dependents along; the SCM refuses to reconfigure gpsvc unless the scenario allows it', () => {
   const guest = new SimulatedWindowsGuest({}, { nowMs: NOW });
@@ -138,7 +156,10 @@ test('with an empty store and no pin, a TermService or SessionEnv start creates 
 test('broken certificate and key conditions', () => {
   expect(new SimulatedWindowsGuest({ certificate: 'corrupt-private-key' }, { nowMs: NOW }).read().certificate?.keyIntact).toBe(false);
   expect(Date.parse(new SimulatedWindowsGuest({ certificate: 'expired' }, { nowMs: NOW }).read().certificate!.notAfter)).toBeLessThan(NOW);
-  expect(new SimulatedWindowsGuest({ machineKeysAcl: 'broken' }, { nowMs: NOW }).read().machineKeys.grants).toMatchObject({ system: '-', networkService: '-' });
+  expect(new SimulatedWindowsGuest({ machineKeysAcl: 'broken' }, { nowMs: NOW }).read().machineKeys.grants).toMatchObject({
+    system: '-',
+    networkService: '-',
+  });
   const denied = new SimulatedWindowsGuest({ machineKeysAcl: 'deny-network-service' }, { nowMs: NOW });
   denied.grantMachineKeysAccess({ system: 'F', networkService: 'R', sessionEnv: 'F' });
   expect(denied.read().machineKeys).toMatchObject({ grants: { system: 'F', networkService: 'R' }, networkServiceDenied: true });

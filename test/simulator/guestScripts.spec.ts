@@ -9,7 +9,15 @@ import { loadGuestScript } from '../../src/guest/scriptCatalog';
 import { toRunCommandParameters } from '../../src/guest/scriptParameters';
 import type { GuestScriptName, GuestScripts } from '../../src/guest/scriptContracts';
 import { RESULT_MARKER } from '../../src/guest/resultProtocol';
-import { appScriptTexts, identifyGuestScript, rdpEndpoint, runGuestScript, SCRIPT_MODELS, SimulatedWindowsGuest, type WindowsGuestSpec } from '../../src/simulator/guest';
+import {
+  appScriptTexts,
+  identifyGuestScript,
+  rdpEndpoint,
+  runGuestScript,
+  SCRIPT_MODELS,
+  SimulatedWindowsGuest,
+  type WindowsGuestSpec,
+} from '../../src/simulator/guest';
 import { MAX_RESULT_BYTES, powershell51Json, resultJson } from '../../src/simulator/guest/scriptModels';
 
 const NOW = Date.UTC(2026, 0, 5, 3);
@@ -19,7 +27,12 @@ const STASH = 'HKLM:\\SOFTWARE\\rdp-autorepair';
 const TLS12 = 'HKLM:\\SYSTEM\\CurrentControlSet\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server';
 
 /** Runs a script the way the app sends it (typed params -> Run Command strings) and parses it the way the app does. */
-function run<N extends GuestScriptName>(guest: SimulatedWindowsGuest, name: N, params: GuestScripts[N]['params'], at = NOW): GuestScripts[N]['result'] {
+function run<N extends GuestScriptName>(
+  guest: SimulatedWindowsGuest,
+  name: N,
+  params: GuestScripts[N]['params'],
+  at = NOW,
+): GuestScripts[N]['result'] {
   const outcome = runGuestScript(guest, name, toRunCommandParameters(name, params), at);
   expect(outcome).toMatchObject({ exitCode: 0, stderr: '' });
   expect(outcome.stdout.trimEnd().split('\n')).toHaveLength(1); // like the real scripts: the result line only
@@ -39,7 +52,10 @@ const BROKEN: Record<string, WindowsGuestSpec> = {
   'corrupt key': { certificate: 'corrupt-private-key' },
   'missing cert (pinned)': { certificate: 'missing' },
   'MachineKeys ACL': { machineKeysAcl: 'broken' },
-  'TLS disabled by domain policy': { tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } }, domain: { name: 'contoso.com', policyDisablesTls12: true } },
+  'TLS disabled by domain policy': {
+    tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } },
+    domain: { name: 'contoso.com', policyDisablesTls12: true },
+  },
   'TermService stopped': { termService: 'Stopped' },
 };
 
@@ -58,7 +74,14 @@ describe('diagnose', () => {
     expect(result).toMatchObject({
       os: { caption: 'Microsoft Windows Server 2022 Datacenter Azure Edition', build: '20348.3091' },
       domain: { joined: false, name: null },
-      rdp: { portNumber: 3389, fDenyTSConnections: 0, securityLayer: 1, userAuthentication: 1, allowSecProtocolNegotiation: 1, pinnedThumbprint: null },
+      rdp: {
+        portNumber: 3389,
+        fDenyTSConnections: 0,
+        securityLayer: 1,
+        userAuthentication: 1,
+        allowSecProtocolNegotiation: 1,
+        pinnedThumbprint: null,
+      },
       listener: { processName: 'svchost', serviceName: 'TermService', hostedServices: ['TermService'] },
       services: { TermService: { status: 'Running', startType: 'Manual' } },
       certificate: {
@@ -78,7 +101,10 @@ describe('diagnose', () => {
   });
 
   test('reports the holder, the key that does not open, the written (pending) SCHANNEL values and the registry gpsvc Start', () => {
-    const guest = new SimulatedWindowsGuest({ portHolder: { service: 'W3SVC', process: 'w3wp', processId: 5120 }, certificate: 'corrupt-private-key' }, { nowMs: NOW });
+    const guest = new SimulatedWindowsGuest(
+      { portHolder: { service: 'W3SVC', process: 'w3wp', processId: 5120 }, certificate: 'corrupt-private-key' },
+      { nowMs: NOW },
+    );
     run(guest, 'enable-tls', { AllowLegacyTls: false }); // TLS 1.2 written, gpsvc Start=4 written, nothing applied yet
     const result = run(guest, 'diagnose', {});
     expect(result.listener).toEqual({ processName: 'w3wp', processId: 5120, serviceName: 'W3SVC', hostedServices: ['W3SVC'] });
@@ -88,7 +114,11 @@ describe('diagnose', () => {
   });
 
   test('sees a pinned certificate that is not in the store, and a key SYSTEM cannot read', () => {
-    expect(run(new SimulatedWindowsGuest({ certificate: 'missing' }, { nowMs: NOW }), 'diagnose', {}).certificate).toMatchObject({ present: false, pinnedMissing: true, privateKeyOpens: null });
+    expect(run(new SimulatedWindowsGuest({ certificate: 'missing' }, { nowMs: NOW }), 'diagnose', {}).certificate).toMatchObject({
+      present: false,
+      pinnedMissing: true,
+      privateKeyOpens: null,
+    });
     expect(run(new SimulatedWindowsGuest({ machineKeysAcl: 'broken' }, { nowMs: NOW }), 'diagnose', {})).toMatchObject({
       certificate: { privateKeyOpens: false },
       machineKeys: { systemFullControl: false, networkServiceRead: false },
@@ -97,17 +127,34 @@ describe('diagnose', () => {
 });
 
 describe('diagnose, per build and on what issue 20 found', () => {
-  test.each([14393, 17763, 20348, 26100] as const)('a healthy build %i: the build\'s own key container set reads as complete, and TermService owns its port', (build) => {
-    const result = run(new SimulatedWindowsGuest({ windowsBuild: build }, { nowMs: NOW }), 'diagnose', {});
-    expect(result.machineKeys).toEqual({ listable: true, rdpContainerFound: true, systemFullControl: true, networkServiceRead: true, buildEntryPresent: true });
-    expect(result.listener.serviceName).toBe('TermService');
-    // 14393 has no svchost split (windowsBuilds.ts [H]): TermService shares its process with its group.
-    expect(result.listener.hostedServices.length > 1).toBe(build === 14393);
-  });
+  test.each([14393, 17763, 20348, 26100] as const)(
+    "a healthy build %i: the build's own key container set reads as complete, and TermService owns its port",
+    (build) => {
+      const result = run(new SimulatedWindowsGuest({ windowsBuild: build }, { nowMs: NOW }), 'diagnose', {});
+      expect(result.machineKeys).toEqual({
+        listable: true,
+        rdpContainerFound: true,
+        systemFullControl: true,
+        networkServiceRead: true,
+        buildEntryPresent: true,
+      });
+      expect(result.listener.serviceName).toBe('TermService');
+      // 14393 has no svchost split (windowsBuilds.ts [H]): TermService shares its process with its group.
+      expect(result.listener.hostedServices.length > 1).toBe(build === 14393);
+    },
+  );
 
-  test('a port held inside a shared svchost: the socket\'s service tag names the owner, and every service of that process is listed', () => {
-    const guest = new SimulatedWindowsGuest({ portHolder: { service: 'iphlpsvc', process: 'svchost', processId: 3100, sharedWith: ['Schedule', 'Winmgmt'] } }, { nowMs: NOW });
-    expect(run(guest, 'diagnose', {}).listener).toEqual({ processName: 'svchost', processId: 3100, serviceName: 'iphlpsvc', hostedServices: ['iphlpsvc', 'Schedule', 'Winmgmt'] });
+  test("a port held inside a shared svchost: the socket's service tag names the owner, and every service of that process is listed", () => {
+    const guest = new SimulatedWindowsGuest(
+      { portHolder: { service: 'iphlpsvc', process: 'svchost', processId: 3100, sharedWith: ['Schedule', 'Winmgmt'] } },
+      { nowMs: NOW },
+    );
+    expect(run(guest, 'diagnose', {}).listener).toEqual({
+      processName: 'svchost',
+      processId: 3100,
+      serviceName: 'iphlpsvc',
+      hostedServices: ['iphlpsvc', 'Schedule', 'Winmgmt'],
+    });
   });
 
   test('a MachineKeys folder that refuses listing is reported as such, not as "no container"', () => {
@@ -117,7 +164,14 @@ describe('diagnose, per build and on what issue 20 found', () => {
 
   test('the pinned certificate in LocalMachine\\My is the one described, with its expiry', () => {
     const valid = run(new SimulatedWindowsGuest({ pinnedCertificate: 'valid' }, { nowMs: NOW }), 'diagnose', {});
-    expect(valid.certificate).toMatchObject({ present: true, store: 'personal', thumbprint: valid.rdp.pinnedThumbprint, pinnedMissing: false, pinnedExpired: false, networkServiceKeyRead: true });
+    expect(valid.certificate).toMatchObject({
+      present: true,
+      store: 'personal',
+      thumbprint: valid.rdp.pinnedThumbprint,
+      pinnedMissing: false,
+      pinnedExpired: false,
+      networkServiceKeyRead: true,
+    });
     const expired = run(new SimulatedWindowsGuest({ pinnedCertificate: 'expired' }, { nowMs: NOW }), 'diagnose', {});
     expect(expired.certificate).toMatchObject({ present: true, store: 'personal', pinnedMissing: false, pinnedExpired: true });
   });
@@ -134,7 +188,13 @@ describe('fix-port-conflict', () => {
       ok: true,
       message: 'stopped W3SVC and set it to Disabled (Start was 2); TermService listens on port 3389',
       changes: [{ path: 'HKLM:\\SYSTEM\\CurrentControlSet\\Services\\W3SVC', name: 'Start', before: 2, after: 4 }],
-      actions: ['stopped W3SVC', 'stopped TermService', 'stopped UmRdpService (depends on TermService)', 'started TermService', 'started UmRdpService'],
+      actions: [
+        'stopped W3SVC',
+        'stopped TermService',
+        'stopped UmRdpService (depends on TermService)',
+        'started TermService',
+        'started UmRdpService',
+      ],
       stoppedHolder: true,
       newPort: null,
     });
@@ -146,16 +206,24 @@ describe('fix-port-conflict', () => {
   });
 
   test('never stops a service that shares its process with others (a shared svchost): nothing changed', () => {
-    const guest = new SimulatedWindowsGuest({ portHolder: { service: 'iphlpsvc', process: 'svchost', sharedWith: ['Schedule', 'Winmgmt'] } }, { nowMs: NOW });
+    const guest = new SimulatedWindowsGuest(
+      { portHolder: { service: 'iphlpsvc', process: 'svchost', sharedWith: ['Schedule', 'Winmgmt'] } },
+      { nowMs: NOW },
+    );
     const before = guest.snapshot();
     const result = run(guest, 'fix-port-conflict', { ...fix, ServiceName: 'iphlpsvc' });
     expect(result).toMatchObject({ ok: false, changes: [], actions: [], stoppedHolder: false, newPort: null });
-    expect(result.message).toBe('iphlpsvc shares process 4120 with Schedule, Winmgmt: stopping it could stop them too, and the socket may be theirs; nothing changed');
+    expect(result.message).toBe(
+      'iphlpsvc shares process 4120 with Schedule, Winmgmt: stopping it could stop them too, and the socket may be theirs; nothing changed',
+    );
     unchangedBut(guest, before);
   });
 
   test('a move that fails half-way is undone: PortNumber and the firewall rules back, each restore recorded', () => {
-    const guest = new SimulatedWindowsGuest({ portHolder: { service: 'AppSvc', stoppable: false }, termServiceStoppable: false }, { nowMs: NOW });
+    const guest = new SimulatedWindowsGuest(
+      { portHolder: { service: 'AppSvc', stoppable: false }, termServiceStoppable: false },
+      { nowMs: NOW },
+    );
     const result = run(guest, 'fix-port-conflict', { ...fix, ServiceName: 'AppSvc' });
     expect(result.ok).toBe(false);
     expect(result.newPort).toBeNull();
@@ -163,14 +231,27 @@ describe('fix-port-conflict', () => {
     expect(guest.read().rdpTcp.portNumber).toBe(3389);
     expect(guest.read().firewallRules.map((r) => r.localPorts)).toEqual(['3389', '3389']);
     expect(result.changes).toContainEqual({ path: RDP_TCP, name: 'PortNumber', before: 3390, after: 3389 });
-    expect(result.changes).toContainEqual({ path: 'FirewallRule:RemoteDesktop-UserMode-In-TCP', name: 'LocalPort', before: '3390', after: '3389' });
+    expect(result.changes).toContainEqual({
+      path: 'FirewallRule:RemoteDesktop-UserMode-In-TCP',
+      name: 'LocalPort',
+      before: '3390',
+      after: '3389',
+    });
   });
 
   test('moves RDP to the fallback port when the holder cannot be stopped: PortNumber and both firewall rules recorded', () => {
     const guest = new SimulatedWindowsGuest({ portHolder: { service: 'AppSvc', stoppable: false } }, { nowMs: NOW });
     const result = run(guest, 'fix-port-conflict', { ...fix, ServiceName: 'appsvc' });
-    expect(result).toMatchObject({ ok: true, stoppedHolder: false, newPort: 3390, message: 'appsvc keeps port 3389; RDP moved to port 3390 (update the NSG rule)' });
-    expect(result.actions[0]).toBe("could not stop appsvc: Service 'AppSvc (AppSvc)' cannot be stopped due to the following error: Cannot stop AppSvc service on computer '.'.");
+    expect(result).toMatchObject({
+      ok: true,
+      stoppedHolder: false,
+      newPort: 3390,
+      message: 'appsvc keeps port 3389; RDP moved to port 3390 (update the NSG rule)',
+    });
+    expect(result.actions[0]).toBe(
+      "could not stop appsvc: Service 'AppSvc (AppSvc)' cannot be stopped due to the following error: Cannot stop AppSvc " +
+        "service on computer '.'.",
+    );
     expect(result.changes).toEqual([
       { path: RDP_TCP, name: 'PortNumber', before: 3389, after: 3390 },
       { path: 'FirewallRule:RemoteDesktop-UserMode-In-TCP', name: 'LocalPort', before: '3389', after: '3390' },
@@ -181,35 +262,86 @@ describe('fix-port-conflict', () => {
   });
 
   test('a disabled firewall rule is enabled on the move, and that is recorded too', () => {
-    const guest = new SimulatedWindowsGuest({ portHolder: { service: 'AppSvc', stoppable: false }, firewallEnabled: false }, { nowMs: NOW });
+    const guest = new SimulatedWindowsGuest(
+      { portHolder: { service: 'AppSvc', stoppable: false }, firewallEnabled: false },
+      { nowMs: NOW },
+    );
     const result = run(guest, 'fix-port-conflict', { ...fix, ServiceName: 'AppSvc' });
-    expect(result.changes).toContainEqual({ path: 'FirewallRule:RemoteDesktop-UserMode-In-TCP', name: 'Enabled', before: 'False', after: 'True' });
+    expect(result.changes).toContainEqual({
+      path: 'FirewallRule:RemoteDesktop-UserMode-In-TCP',
+      name: 'Enabled',
+      before: 'False',
+      after: 'True',
+    });
   });
 
   test.each<[string, WindowsGuestSpec, string]>([
-    ['the port is now held by another service', { portHolder: { service: 'OtherSvc' } }, 'W3SVC no longer listens on port 3389 (holders: OtherSvc); nothing changed'],
+    [
+      'the port is now held by another service',
+      { portHolder: { service: 'OtherSvc' } },
+      'W3SVC no longer listens on port 3389 (holders: OtherSvc); nothing changed',
+    ],
     ['TermService already holds the port', {}, 'W3SVC no longer listens on port 3389 (holders: TermService); nothing changed'],
     ['nobody holds it', { termService: 'Stopped' }, 'W3SVC no longer listens on port 3389 (holders: ); nothing changed'],
   ])('changes nothing (ok=false) when %s', (_label, spec, message) => {
     const guest = new SimulatedWindowsGuest(spec, { nowMs: NOW });
     const before = guest.snapshot();
-    expect(run(guest, 'fix-port-conflict', fix)).toMatchObject({ ok: false, message, changes: [], actions: [], stoppedHolder: false, newPort: null });
+    expect(run(guest, 'fix-port-conflict', fix)).toMatchObject({
+      ok: false,
+      message,
+      changes: [],
+      actions: [],
+      stoppedHolder: false,
+      newPort: null,
+    });
     unchangedBut(guest, before);
   });
 
   test('an unstoppable holder and a taken fallback port: ok=false, RDP stays where it was', () => {
-    const guest = new SimulatedWindowsGuest({ portHolder: { service: 'AppSvc', stoppable: false }, otherPrograms: [{ service: 'BlockSvc', port: 3390 }] }, { nowMs: NOW });
+    const guest = new SimulatedWindowsGuest(
+      { portHolder: { service: 'AppSvc', stoppable: false }, otherPrograms: [{ service: 'BlockSvc', port: 3390 }] },
+      { nowMs: NOW },
+    );
     const result = run(guest, 'fix-port-conflict', { ...fix, ServiceName: 'AppSvc' });
-    expect(result).toMatchObject({ ok: false, message: 'fix-port-conflict failed: fallback port 3390 is already in use by BlockSvc', changes: [], newPort: null });
+    expect(result).toMatchObject({
+      ok: false,
+      message: 'fix-port-conflict failed: fallback port 3390 is already in use by BlockSvc',
+      changes: [],
+      newPort: null,
+    });
     expect(guest.read().rdpTcp.portNumber).toBe(3389);
   });
 
   test('refuses a fallback equal to the RDP port, and TermService as the service to stop', () => {
     const guest = new SimulatedWindowsGuest({ portHolder: { service: 'W3SVC' } }, { nowMs: NOW });
-    const same = runGuestScript(guest, 'fix-port-conflict', [{ name: 'ServiceName', value: 'W3SVC' }, { name: 'RdpPort', value: '3389' }, { name: 'FallbackPort', value: '3389' }], NOW);
-    expect(parseGuestResult('fix-port-conflict', same.stdout)).toMatchObject({ ok: true, result: { ok: false, message: 'fix-port-conflict failed: FallbackPort must differ from RdpPort' } });
-    const self = runGuestScript(guest, 'fix-port-conflict', [{ name: 'ServiceName', value: 'termservice' }, { name: 'RdpPort', value: '3389' }, { name: 'FallbackPort', value: '3390' }], NOW);
-    expect(parseGuestResult('fix-port-conflict', self.stdout)).toMatchObject({ ok: true, result: { ok: false, message: expect.stringMatching(/TermService itself/) } });
+    const same = runGuestScript(
+      guest,
+      'fix-port-conflict',
+      [
+        { name: 'ServiceName', value: 'W3SVC' },
+        { name: 'RdpPort', value: '3389' },
+        { name: 'FallbackPort', value: '3389' },
+      ],
+      NOW,
+    );
+    expect(parseGuestResult('fix-port-conflict', same.stdout)).toMatchObject({
+      ok: true,
+      result: { ok: false, message: 'fix-port-conflict failed: FallbackPort must differ from RdpPort' },
+    });
+    const self = runGuestScript(
+      guest,
+      'fix-port-conflict',
+      [
+        { name: 'ServiceName', value: 'termservice' },
+        { name: 'RdpPort', value: '3389' },
+        { name: 'FallbackPort', value: '3390' },
+      ],
+      NOW,
+    );
+    expect(parseGuestResult('fix-port-conflict', self.stdout)).toMatchObject({
+      ok: true,
+      result: { ok: false, message: expect.stringMatching(/TermService itself/) },
+    });
   });
 });
 
@@ -259,7 +391,9 @@ describe('renew-certificate', () => {
     const guest = new SimulatedWindowsGuest({ machineKeysAcl: 'deny-network-service' }, { nowMs: NOW });
     const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\backup' });
     expect(result.ok).toBe(true);
-    expect(result.actions).toContain(`a deny entry still limits access to ${guest.read().rdpKeyFile.split('\\').pop()}: SYSTEM=F;NETWORK SERVICE=-;SessionEnv=F`);
+    expect(result.actions).toContain(
+      `a deny entry still limits access to ${guest.read().rdpKeyFile.split('\\').pop()}: SYSTEM=F;NETWORK SERVICE=-;SessionEnv=F`,
+    );
     expect(rdpEndpoint(guest.read(), { nowMs: NOW }).behaviour).toBe('reset-after-client-hello');
   });
 
@@ -268,7 +402,7 @@ describe('renew-certificate', () => {
     [17763, 'SYSTEM=F;NETWORK SERVICE=R;SessionEnv=F'],
     [20348, 'SYSTEM=F;NETWORK SERVICE=R;SessionEnv=F'],
     [26100, 'SYSTEM=F;NETWORK SERVICE=R;SessionEnv=F'],
-  ] as const)('on build %i it restores that build\'s own set (%s), no entry the build does not ship', (build, after) => {
+  ] as const)("on build %i it restores that build's own set (%s), no entry the build does not ship", (build, after) => {
     const guest = new SimulatedWindowsGuest({ windowsBuild: build, machineKeysAcl: 'broken' }, { nowMs: NOW });
     const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\backup' });
     expect(result.ok).toBe(true);
@@ -284,7 +418,12 @@ describe('renew-certificate', () => {
     const keyFile = guest.read().rdpKeyFile;
     const result = run(guest, 'renew-certificate', { BackupDirectory: 'C:\\backup' });
     expect(result.ok).toBe(true);
-    expect(result.changes).toContainEqual({ path: keyFile, name: 'KeyContainer', before: keyFile, after: `C:\\backup\\machinekeys-20260105-030000Z\\${keyFile.split('\\').pop()}` });
+    expect(result.changes).toContainEqual({
+      path: keyFile,
+      name: 'KeyContainer',
+      before: keyFile,
+      after: `C:\\backup\\machinekeys-20260105-030000Z\\${keyFile.split('\\').pop()}`,
+    });
     expect(guest.read().machineKeys).toMatchObject({ rdpContainerFound: true, containerCorrupt: false });
     expect(rdpEndpoint(guest.read(), { nowMs: NOW }).behaviour).toBe('healthy');
   });
@@ -350,37 +489,52 @@ describe('enable-tls', () => {
     const again = run(guest, 'enable-tls', { AllowLegacyTls: true });
     expect(again.previousGpsvcStart).toBe(2);
     expect(again.actions).toContain('gpsvc already disabled by an earlier run');
-    expect(again.actions.filter((a) => a.startsWith('enabled '))).toEqual(['enabled TLS 1.2 Server', 'enabled TLS 1.0 Server', 'enabled TLS 1.1 Server']);
+    expect(again.actions.filter((a) => a.startsWith('enabled '))).toEqual([
+      'enabled TLS 1.2 Server',
+      'enabled TLS 1.0 Server',
+      'enabled TLS 1.1 Server',
+    ]);
   });
 });
 
 describe('restore-group-policy', () => {
-  test('without a restart since enable-tls: gpsvc still runs, gpupdate re-applies the domain policy (registry now, effect at the next boot)', () => {
-    const guest = new SimulatedWindowsGuest({ domain: { name: 'contoso.com', policyDisablesTls12: true } }, { nowMs: NOW });
-    const enabled = run(guest, 'enable-tls', { AllowLegacyTls: false });
-    const result = run(guest, 'restore-group-policy', { PreviousStart: enabled.previousGpsvcStart! });
-    expect(result).toEqual({
-      script: 'restore-group-policy',
-      ok: true,
-      message: 'gpsvc restored and running; computer policy re-applied',
-      changes: [
-        { path: GPSVC, name: 'Start', before: 4, after: 2 },
-        { path: STASH, name: 'GpsvcStartBeforeRepair', before: 2, after: null },
-      ],
-      actions: ['gpupdate /target:computer /force exited with 0'],
-      gpupdateExitCode: 0,
-    });
-    expect(run(guest, 'diagnose', {}).tls['TLS 1.2']).toEqual({ enabled: 0, disabledByDefault: 1 });
-  });
+  test(
+    'without a restart since enable-tls: gpsvc still runs, gpupdate re-applies the domain policy (registry now, effect at ' +
+      'the next boot)',
+    () => {
+      const guest = new SimulatedWindowsGuest({ domain: { name: 'contoso.com', policyDisablesTls12: true } }, { nowMs: NOW });
+      const enabled = run(guest, 'enable-tls', { AllowLegacyTls: false });
+      const result = run(guest, 'restore-group-policy', { PreviousStart: enabled.previousGpsvcStart! });
+      expect(result).toEqual({
+        script: 'restore-group-policy',
+        ok: true,
+        message: 'gpsvc restored and running; computer policy re-applied',
+        changes: [
+          { path: GPSVC, name: 'Start', before: 4, after: 2 },
+          { path: STASH, name: 'GpsvcStartBeforeRepair', before: 2, after: null },
+        ],
+        actions: ['gpupdate /target:computer /force exited with 0'],
+        gpupdateExitCode: 0,
+      });
+      expect(run(guest, 'diagnose', {}).tls['TLS 1.2']).toEqual({ enabled: 0, disabledByDefault: 1 });
+    },
+  );
 
   test('after the restart that applied enable-tls the SCM has gpsvc disabled and refuses Set-Service: ok=false, restart needed', () => {
-    const guest = new SimulatedWindowsGuest({ domain: { name: 'contoso.com', policyDisablesTls12: true }, tls: { 'TLS 1.2': { enabled: 0 } } }, { nowMs: NOW });
+    const guest = new SimulatedWindowsGuest(
+      { domain: { name: 'contoso.com', policyDisablesTls12: true }, tls: { 'TLS 1.2': { enabled: 0 } } },
+      { nowMs: NOW },
+    );
     run(guest, 'enable-tls', { AllowLegacyTls: false });
     guest.shutdown(NOW);
     guest.boot(NOW + 1);
     expect(rdpEndpoint(guest.read(), { nowMs: NOW }).behaviour).toBe('healthy');
     const result = run(guest, 'restore-group-policy', { PreviousStart: 2 });
-    expect(result).toMatchObject({ ok: false, gpupdateExitCode: null, message: 'gpsvc Start restored to 2 in the registry; it applies at the next restart; gpupdate not run' });
+    expect(result).toMatchObject({
+      ok: false,
+      gpupdateExitCode: null,
+      message: 'gpsvc Start restored to 2 in the registry; it applies at the next restart; gpupdate not run',
+    });
     expect(result.actions).toEqual([
       `gpsvc did not start: Exception calling "Start" with "0" argument(s): "Cannot start service gpsvc on computer '.'."`,
       "SCM refused gpsvc: Service 'Group Policy Client (gpsvc)' cannot be configured due to the following error: Access is denied",
@@ -415,30 +569,81 @@ describe('restore-group-policy', () => {
   });
 });
 
-describe('Run Command parameters bind as the scripts\' param() blocks declare them', () => {
+describe("Run Command parameters bind as the scripts' param() blocks declare them", () => {
   test.each([
-    ['an undeclared name', 'diagnose', [{ name: 'Verbose2', value: 'x' }], /A parameter cannot be found that matches parameter name 'Verbose2'\./],
-    ['a missing mandatory value', 'fix-port-conflict', [{ name: 'ServiceName', value: 'W3SVC' }], /missing mandatory parameters: RdpPort FallbackPort\./],
-    ['a non-numeric [int]', 'fix-port-conflict', [{ name: 'ServiceName', value: 'W3SVC' }, { name: 'RdpPort', value: 'rdp' }, { name: 'FallbackPort', value: '3390' }], /Cannot convert value "rdp" to type "System.Int32"/],
-    ['a port out of ValidateRange', 'fix-port-conflict', [{ name: 'ServiceName', value: 'W3SVC' }, { name: 'RdpPort', value: '70000' }, { name: 'FallbackPort', value: '3390' }], /greater than the maximum allowed range of 65535/],
-    ['a service name outside ValidatePattern', 'fix-port-conflict', [{ name: 'ServiceName', value: 'W3SVC; rm' }, { name: 'RdpPort', value: '3389' }, { name: 'FallbackPort', value: '3390' }], /does not match the "\^\[A-Za-z0-9_\.-\]\{1,256\}\$" pattern/],
+    [
+      'an undeclared name',
+      'diagnose',
+      [{ name: 'Verbose2', value: 'x' }],
+      /A parameter cannot be found that matches parameter name 'Verbose2'\./,
+    ],
+    [
+      'a missing mandatory value',
+      'fix-port-conflict',
+      [{ name: 'ServiceName', value: 'W3SVC' }],
+      /missing mandatory parameters: RdpPort FallbackPort\./,
+    ],
+    [
+      'a non-numeric [int]',
+      'fix-port-conflict',
+      [
+        { name: 'ServiceName', value: 'W3SVC' },
+        { name: 'RdpPort', value: 'rdp' },
+        { name: 'FallbackPort', value: '3390' },
+      ],
+      /Cannot convert value "rdp" to type "System.Int32"/,
+    ],
+    [
+      'a port out of ValidateRange',
+      'fix-port-conflict',
+      [
+        { name: 'ServiceName', value: 'W3SVC' },
+        { name: 'RdpPort', value: '70000' },
+        { name: 'FallbackPort', value: '3390' },
+      ],
+      /greater than the maximum allowed range of 65535/,
+    ],
+    [
+      'a service name outside ValidatePattern',
+      'fix-port-conflict',
+      [
+        { name: 'ServiceName', value: 'W3SVC; rm' },
+        { name: 'RdpPort', value: '3389' },
+        { name: 'FallbackPort', value: '3390' },
+      ],
+      /does not match the "\^\[A-Za-z0-9_\.-\]\{1,256\}\$" pattern/,
+    ],
     ['a value outside the ValidateSet', 'enable-tls', [{ name: 'AllowLegacyTls', value: '1' }], /does not belong to the set "true,false"/],
-  ] as const)('%s stops the script before it runs: exit 1, PowerShell error on stderr, guest unchanged', (_label, script, parameters, message) => {
-    const guest = new SimulatedWindowsGuest({ portHolder: { service: 'W3SVC' } }, { nowMs: NOW });
-    const before = guest.snapshot();
-    const outcome = runGuestScript(guest, script, parameters, NOW);
-    expect(outcome.exitCode).toBe(1);
-    expect(outcome.stdout).toBe('');
-    expect(outcome.stderr).toMatch(message);
-    expect(outcome.stderr).toMatch(/ParameterBindingException/);
-    unchangedBut(guest, before);
-  });
+  ] as const)(
+    '%s stops the script before it runs: exit 1, PowerShell error on stderr, guest unchanged',
+    (_label, script, parameters, message) => {
+      const guest = new SimulatedWindowsGuest({ portHolder: { service: 'W3SVC' } }, { nowMs: NOW });
+      const before = guest.snapshot();
+      const outcome = runGuestScript(guest, script, parameters, NOW);
+      expect(outcome.exitCode).toBe(1);
+      expect(outcome.stdout).toBe('');
+      expect(outcome.stderr).toMatch(message);
+      expect(outcome.stderr).toMatch(/ParameterBindingException/);
+      unchangedBut(guest, before);
+    },
+  );
 
   test('names match case-insensitively and by unambiguous prefix; ValidateSet ignores case', () => {
     const guest = new SimulatedWindowsGuest({ portHolder: { service: 'W3SVC' } }, { nowMs: NOW });
-    const outcome = runGuestScript(guest, 'fix-port-conflict', [{ name: 'servicename', value: 'W3SVC' }, { name: 'Rdp', value: '3389' }, { name: 'Fall', value: '3390' }], NOW);
+    const outcome = runGuestScript(
+      guest,
+      'fix-port-conflict',
+      [
+        { name: 'servicename', value: 'W3SVC' },
+        { name: 'Rdp', value: '3389' },
+        { name: 'Fall', value: '3390' },
+      ],
+      NOW,
+    );
     expect(outcome.exitCode).toBe(0);
-    expect(runGuestScript(guest, 'enable-tls', [{ name: 'AllowLegacyTls', value: 'TRUE' }], NOW).stdout).toContain('enabled TLS 1.0 Server');
+    expect(runGuestScript(guest, 'enable-tls', [{ name: 'AllowLegacyTls', value: 'TRUE' }], NOW).stdout).toContain(
+      'enabled TLS 1.0 Server',
+    );
   });
 });
 
@@ -448,9 +653,17 @@ test('a script the simulator has no model for exits non-zero with stderr', () =>
   expect(outcome.stderr).toMatch(/none of the guest scripts the simulator models/);
 });
 
-test('scripts are named by their text (line endings, BOM and outer whitespace aside); the app\'s own .ps1 files by default', () => {
+test("scripts are named by their text (line endings, BOM and outer whitespace aside); the app's own .ps1 files by default", () => {
   const texts = appScriptTexts();
-  expect(Object.keys(texts).sort()).toEqual(['boot-time', 'diagnose', 'enable-tls', 'fix-port-conflict', 'offline-repair', 'renew-certificate', 'restore-group-policy']);
+  expect(Object.keys(texts).sort()).toEqual([
+    'boot-time',
+    'diagnose',
+    'enable-tls',
+    'fix-port-conflict',
+    'offline-repair',
+    'renew-certificate',
+    'restore-group-policy',
+  ]);
   for (const name of Object.keys(SCRIPT_MODELS) as GuestScriptName[]) {
     expect(identifyGuestScript(loadGuestScript(name), texts)).toBe(name);
     expect(identifyGuestScript(`\uFEFF${loadGuestScript(name).replace(/\n/g, '\r\n')}\r\n`, texts)).toBe(name);
@@ -459,8 +672,20 @@ test('scripts are named by their text (line endings, BOM and outer whitespace as
 });
 
 test('every contract script has a model, and only diagnose and boot-time are read-only', () => {
-  expect(Object.keys(SCRIPT_MODELS).sort()).toEqual(['boot-time', 'diagnose', 'enable-tls', 'fix-port-conflict', 'offline-repair', 'renew-certificate', 'restore-group-policy']);
-  expect(Object.values(SCRIPT_MODELS).filter((m) => m.readOnly).map((m) => m.name)).toEqual(['diagnose', 'boot-time']);
+  expect(Object.keys(SCRIPT_MODELS).sort()).toEqual([
+    'boot-time',
+    'diagnose',
+    'enable-tls',
+    'fix-port-conflict',
+    'offline-repair',
+    'renew-certificate',
+    'restore-group-policy',
+  ]);
+  expect(
+    Object.values(SCRIPT_MODELS)
+      .filter((m) => m.readOnly)
+      .map((m) => m.name),
+  ).toEqual(['diagnose', 'boot-time']);
 });
 
 describe('boot-time', () => {

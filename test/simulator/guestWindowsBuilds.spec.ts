@@ -18,9 +18,11 @@ describe('the per-build table', () => {
   it('key containers: SYSTEM F and NETWORK SERVICE R everywhere; Administrators R up to 14393, SessionEnv F from 17763', () => {
     for (const build of WINDOWS_BUILDS) {
       const acl = windowsBuildDefaults(build).keyContainerAcl;
-      expect(acl).toEqual(build < 17763
-        ? { system: 'F', networkService: 'R', administrators: 'R', sessionEnv: '-' }
-        : { system: 'F', networkService: 'R', administrators: '-', sessionEnv: 'F' });
+      expect(acl).toEqual(
+        build < 17763
+          ? { system: 'F', networkService: 'R', administrators: 'R', sessionEnv: '-' }
+          : { system: 'F', networkService: 'R', administrators: '-', sessionEnv: 'F' },
+      );
     }
   });
 
@@ -66,7 +68,10 @@ describe('npm run demo -- --windows-build N', () => {
   });
 
   it.each([['9600'], ['abc'], ['14393.1'], ['']])('refuses %j with the list of builds', (value) => {
-    expect(parseDemoArgs(['--windows-build', value])).toEqual({ ok: false, message: '--windows-build needs one of 14393, 17763, 20348, 26100' });
+    expect(parseDemoArgs(['--windows-build', value])).toEqual({
+      ok: false,
+      message: '--windows-build needs one of 14393, 17763, 20348, 26100',
+    });
   });
 
   it('refuses the flag without a value', () => {

@@ -21,7 +21,8 @@ const DECISION_ROOMS = ['orchestration', 'api', 'alerts', 'domain', 'activities'
  */
 const REVIEWED: Record<string, Record<string, string>> = {
   'simulatedRepairApp.ts': {
-    'functions/registerApp': "wiring: the app's composition root, handed the simulation's settings, clock, emulator client and activity dependencies",
+    'functions/registerApp':
+      "wiring: the app's composition root, handed the simulation's settings, clock, emulator client and activity dependencies",
     'rdp/probe': 'wiring: the real probe is what the activities run',
   },
   'demo.ts': { 'runtime/requireSupportedNode': 'wiring: the entry point refuses an unsupported Node before anything runs' },
@@ -33,12 +34,14 @@ const REVIEWED: Record<string, Record<string, string>> = {
     'rdp/x224': "protocol codec for the simulated server's side; the codec itself is witnessed by real xrdp in test/rdp/probe.xrdp.spec.ts",
     'rdp/tpktFrameReader': 'protocol framing, witnessed by real xrdp like rdp/x224',
   },
-  'arm/handlers/virtualMachineCreate.ts': { 'azure/resourceId': 'formats ARM ids; the id grammar is checked against ARM examples in test/azure/resourceId.spec.ts' },
+  'arm/handlers/virtualMachineCreate.ts': {
+    'azure/resourceId': 'formats ARM ids; the id grammar is checked against ARM examples in test/azure/resourceId.spec.ts',
+  },
   'arm/handlers/snapshots.ts': { 'azure/resourceId': 'formats ARM ids (see virtualMachineCreate.ts)' },
   'arm/handlers/disks.ts': { 'azure/resourceId': 'formats ARM ids (see virtualMachineCreate.ts)' },
   'arm/world/world.ts': { 'azure/resourceId': 'formats ARM ids (see virtualMachineCreate.ts)' },
   'guest/parameterBinding.ts': {
-    'guest/scriptCatalog': "the .ps1 param() declarations, which test/guest/scripts.static.spec.ts keeps identical to the scripts",
+    'guest/scriptCatalog': 'the .ps1 param() declarations, which test/guest/scripts.static.spec.ts keeps identical to the scripts',
     'guest/scriptParameters': 'the .ps1 ValidateRange/ValidatePattern rules, kept identical to the scripts by test/guest',
   },
   'guest/scriptIdentity.ts': { 'guest/scriptCatalog': 'loads the real script text the guest is handed, to know which script it runs' },
@@ -73,11 +76,14 @@ function runtimeSpecifiers(file: string): Array<{ specifier: string; line: numbe
   const source = ts.createSourceFile(file, fs.readFileSync(file, 'utf8'), ts.ScriptTarget.ES2022, true);
   const found: Array<{ specifier: string; line: number }> = [];
   const add = (literal: ts.Expression | undefined): void => {
-    if (literal && ts.isStringLiteralLike(literal)) found.push({ specifier: literal.text, line: source.getLineAndCharacterOfPosition(literal.getStart()).line + 1 });
+    if (literal && ts.isStringLiteralLike(literal))
+      found.push({ specifier: literal.text, line: source.getLineAndCharacterOfPosition(literal.getStart()).line + 1 });
   };
   const visit = (node: ts.Node): void => {
-    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && !isTypeOnly(node)) add(node.moduleSpecifier);
-    if (ts.isImportEqualsDeclaration(node) && !node.isTypeOnly && ts.isExternalModuleReference(node.moduleReference)) add(node.moduleReference.expression);
+    if ((ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier && !isTypeOnly(node))
+      add(node.moduleSpecifier);
+    if (ts.isImportEqualsDeclaration(node) && !node.isTypeOnly && ts.isExternalModuleReference(node.moduleReference))
+      add(node.moduleReference.expression);
     if (ts.isCallExpression(node)) {
       const callee = node.expression;
       if ((ts.isIdentifier(callee) && callee.text === 'require') || callee.kind === ts.SyntaxKind.ImportKeyword) add(node.arguments[0]);
@@ -124,7 +130,9 @@ describe('the simulator is a witness, not a mirror', () => {
 
   it('keeps no reviewed edge that is no longer used', () => {
     const used = new Set(imports.map((i) => `${i.importer} -> ${i.target}`));
-    const stale = Object.entries(REVIEWED).flatMap(([importer, targets]) => Object.keys(targets).map((t) => `${importer} -> ${t}`)).filter((edge) => !used.has(edge));
+    const stale = Object.entries(REVIEWED)
+      .flatMap(([importer, targets]) => Object.keys(targets).map((t) => `${importer} -> ${t}`))
+      .filter((edge) => !used.has(edge));
     expect(stale).toEqual([]);
   });
 
@@ -136,7 +144,9 @@ describe('the simulator is a witness, not a mirror', () => {
     expect(entryScripts.length).toBeGreaterThan(0);
     for (const script of entryScripts) {
       const text = fs.readFileSync(path.join(scripts, script), 'utf8');
-      const written = [...text.matchAll(/Write-Output \('([^']+)' \+ \((?:\$result|ConvertTo-ResultJson -Result \$result)/g)].map((m) => m[1]);
+      const written = [...text.matchAll(/Write-Output \('([^']+)' \+ \((?:\$result|ConvertTo-ResultJson -Result \$result)/g)].map(
+        (m) => m[1],
+      );
       expect({ script, written }).toEqual({ script, written: [SCRIPT_RESULT_MARKER] });
     }
   });

@@ -22,8 +22,19 @@ function vm(rules: { nic?: SecurityRuleInput[]; subnet?: SecurityRuleInput[] }, 
   return { world: arm.world, nicId: made.nic.id };
 }
 
-const allowFrom = (source: string | string[], priority = 300, port = '3389'): SecurityRuleInput => ({ name: `allow-${priority}`, priority, sourceAddressPrefix: source, destinationPortRange: port });
-const denyFrom = (source: string | string[], priority: number): SecurityRuleInput => ({ name: `deny-${priority}`, priority, access: 'Deny', sourceAddressPrefix: source, destinationPortRange: '3389' });
+const allowFrom = (source: string | string[], priority = 300, port = '3389'): SecurityRuleInput => ({
+  name: `allow-${priority}`,
+  priority,
+  sourceAddressPrefix: source,
+  destinationPortRange: port,
+});
+const denyFrom = (source: string | string[], priority: number): SecurityRuleInput => ({
+  name: `deny-${priority}`,
+  priority,
+  access: 'Deny',
+  sourceAddressPrefix: source,
+  destinationPortRange: '3389',
+});
 
 describe('simulated NSG packet filter', () => {
   it('admits everything when neither level has an NSG', () => {
@@ -41,15 +52,24 @@ describe('simulated NSG packet filter', () => {
   it('denies by DenyAllInBound what no rule allows, and admits the allowed source on the allowed port only', () => {
     const { world, nicId } = vm({ nic: [allowFrom(OFFICE)] });
     expect(admitsInbound(world, nicId, { sourceAddress: '203.0.113.250', port: 3389 }).admitted).toBe(true);
-    expect(admitsInbound(world, nicId, { sourceAddress: '203.0.113.250', port: 3390 }).levels[1]).toMatchObject({ rule: 'DenyAllInBound', admitted: false });
+    expect(admitsInbound(world, nicId, { sourceAddress: '203.0.113.250', port: 3390 }).levels[1]).toMatchObject({
+      rule: 'DenyAllInBound',
+      admitted: false,
+    });
     expect(admitsInbound(world, nicId, { sourceAddress: '198.51.100.1', port: 3389 }).admitted).toBe(false);
     expect(openToWorld(world, nicId, 3389)).toBe(false);
   });
 
   it('takes the lower priority number first, whatever order the rules were written in', () => {
     const { world, nicId } = vm({ nic: [allowFrom('*', 400), denyFrom('203.0.113.0/25', 200)] });
-    expect(admitsInbound(world, nicId, { sourceAddress: '203.0.113.5', port: 3389 }).levels[1]).toMatchObject({ rule: 'deny-200', admitted: false });
-    expect(admitsInbound(world, nicId, { sourceAddress: '203.0.113.200', port: 3389 }).levels[1]).toMatchObject({ rule: 'allow-400', admitted: true });
+    expect(admitsInbound(world, nicId, { sourceAddress: '203.0.113.5', port: 3389 }).levels[1]).toMatchObject({
+      rule: 'deny-200',
+      admitted: false,
+    });
+    expect(admitsInbound(world, nicId, { sourceAddress: '203.0.113.200', port: 3389 }).levels[1]).toMatchObject({
+      rule: 'allow-400',
+      admitted: true,
+    });
   });
 
   it('needs both levels to allow, and the subnet NSG decides first', () => {
@@ -62,7 +82,13 @@ describe('simulated NSG packet filter', () => {
   });
 
   it('matches destination prefixes against the private address (after the public IP is translated)', () => {
-    const rule: SecurityRuleInput = { name: 'to-private', priority: 300, sourceAddressPrefix: '*', destinationAddressPrefix: '10.0.0.4/32', destinationPortRange: '3389' };
+    const rule: SecurityRuleInput = {
+      name: 'to-private',
+      priority: 300,
+      sourceAddressPrefix: '*',
+      destinationAddressPrefix: '10.0.0.4/32',
+      destinationPortRange: '3389',
+    };
     const matching = vm({ nic: [rule] }, '10.0.0.4');
     expect(admitsInbound(matching.world, matching.nicId, { sourceAddress: '198.51.100.1', port: 3389 }).admitted).toBe(true);
     const other = vm({ nic: [rule] }, '10.0.0.5');
@@ -73,7 +99,10 @@ describe('simulated NSG packet filter', () => {
     const { world, nicId } = vm({ nic: [allowFrom('Internet')] });
     expect(admitsInbound(world, nicId, { sourceAddress: '198.51.100.1', port: 3389 }).admitted).toBe(true);
     // A VNet address is not "Internet", but the default AllowVnetInBound lets it in.
-    expect(admitsInbound(world, nicId, { sourceAddress: '10.0.0.9', port: 3389 }).levels[1]).toMatchObject({ rule: 'AllowVnetInBound', admitted: true });
+    expect(admitsInbound(world, nicId, { sourceAddress: '10.0.0.9', port: 3389 }).levels[1]).toMatchObject({
+      rule: 'AllowVnetInBound',
+      admitted: true,
+    });
     expect(openToWorld(world, nicId, 3389)).toBe(true);
   });
 
@@ -87,6 +116,8 @@ describe('simulated NSG packet filter', () => {
 
   it('refuses to guess about a service tag it does not know', () => {
     const { world, nicId } = vm({ nic: [allowFrom('Storage.WestEurope')] });
-    expect(() => admitsInbound(world, nicId, { sourceAddress: '198.51.100.1', port: 3389 })).toThrow("does not know the service tag 'Storage.WestEurope'");
+    expect(() => admitsInbound(world, nicId, { sourceAddress: '198.51.100.1', port: 3389 })).toThrow(
+      "does not know the service tag 'Storage.WestEurope'",
+    );
   });
 });

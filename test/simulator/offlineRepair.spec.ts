@@ -32,7 +32,15 @@ function rescueWith(spec: OfflineDiskSpec, collide = false): { rescue: Simulated
 }
 
 function run(rescue: SimulatedWindowsGuest, overrides: Partial<OfflineRepairParams> = {}): OfflineRepairResult {
-  const params: OfflineRepairParams = { Lun: LUN, DiskSizeGiB: 127, Generation: 2, RunId: 'run-1', DetectOnly: false, AllowLegacyTls: false, ...overrides };
+  const params: OfflineRepairParams = {
+    Lun: LUN,
+    DiskSizeGiB: 127,
+    Generation: 2,
+    RunId: 'run-1',
+    DetectOnly: false,
+    AllowLegacyTls: false,
+    ...overrides,
+  };
   const outcome = runGuestScript(rescue, 'offline-repair', toRunCommandParameters('offline-repair', params), NOW);
   expect(outcome.exitCode).toBe(0);
   const lastLine = outcome.stdout.trimEnd().split('\n').pop()!;
@@ -52,52 +60,129 @@ function windowsOf(disk: OfflineDisk) {
 
 /** Each fault, the check that must find it, and what the disk must look like once fixed. */
 const FAULTS: [OfflineFault, OfflineCheck, 'fixed' | 'enabled', (disk: OfflineDisk) => void][] = [
-  ['tls12-disabled', 'tls', 'fixed', (d) => {
-    const path = 'ControlSet001\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server';
-    expect(readDword(windowsOf(d).windows!.hives.SYSTEM, path, 'Enabled')).toBe(1);
-    expect(readDword(windowsOf(d).windows!.hives.SYSTEM, path, 'DisabledByDefault')).toBe(0);
-  }],
-  ['listener-invalid', 'rdp-listener', 'fixed', (d) => {
-    const path = 'ControlSet001\\Control\\Terminal Server\\WinStations\\RDP-Tcp';
-    const hive = windowsOf(d).windows!.hives.SYSTEM;
-    expect([readDword(hive, path, 'PortNumber'), readDword(hive, path, 'SecurityLayer'), readDword(hive, path, 'UserAuthentication')]).toEqual([3389, 1, 1]);
-  }],
-  ['pinned-certificate-expired', 'rdp-certificate-pin', 'fixed', (d) => {
-    expect(readValue(windowsOf(d).windows!.hives.SYSTEM, 'ControlSet001\\Control\\Terminal Server\\WinStations\\RDP-Tcp', 'SSLCertificateSHA1Hash')).toBeUndefined();
-  }],
-  ['deny-connections', 'deny-ts-connections', 'fixed', (d) => {
-    expect(readDword(windowsOf(d).windows!.hives.SYSTEM, 'ControlSet001\\Control\\Terminal Server', 'fDenyTSConnections')).toBe(0);
-  }],
-  ['deny-connections-policy', 'deny-ts-connections', 'fixed', (d) => {
-    expect(readDword(windowsOf(d).windows!.hives.SOFTWARE, 'Policies\\Microsoft\\Windows NT\\Terminal Services', 'fDenyTSConnections')).toBe(0);
-  }],
-  ['rdp-service-disabled', 'services', 'fixed', (d) => {
-    expect(readDword(windowsOf(d).windows!.hives.SYSTEM, 'ControlSet001\\Services\\TermService', 'Start')).toBe(3);
-  }],
-  ['guest-agent-disabled', 'services', 'fixed', (d) => {
-    const hive = windowsOf(d).windows!.hives.SYSTEM;
-    expect([readDword(hive, 'ControlSet001\\Services\\WindowsAzureGuestAgent', 'Start'), readDword(hive, 'ControlSet001\\Services\\RdAgent', 'Start')]).toEqual([2, 2]);
-  }],
-  ['rdp-certificate-expired', 'rdp-certificate', 'fixed', (d) => {
-    expect(subKeyNames(windowsOf(d).windows!.hives.SOFTWARE, 'Microsoft\\SystemCertificates\\Remote Desktop\\Certificates')).toEqual([]);
-  }],
-  ['rdp-key-missing', 'rdp-certificate', 'fixed', (d) => {
-    expect(subKeyNames(windowsOf(d).windows!.hives.SOFTWARE, 'Microsoft\\SystemCertificates\\Remote Desktop\\Certificates')).not.toContain(RDP_CERT_THUMBPRINT);
-  }],
-  ['machinekeys-acl-stripped', 'machinekeys-acl', 'fixed', (d) => {
-    const acl = windowsOf(d).windows!.machineKeys[0]!.acl;
-    // Build 20348: the build's own third entry is NT SERVICE\SessionEnv Full, never Administrators Full.
-    expect(acl).toMatchObject({ system: 'F', networkService: 'R', sessionEnv: 'F', administrators: null });
-  }],
-  ['crash-dump-off', 'crash-dump', 'enabled', (d) => {
-    expect(readDword(windowsOf(d).windows!.hives.SYSTEM, 'ControlSet001\\Control\\CrashControl', 'CrashDumpEnabled')).toBe(1);
-  }],
-  ['ems-off', 'boot-ems', 'enabled', (d) => {
-    const bcd = d.partitions.find((p) => p.bcd !== null)!.bcd!;
-    expect(bcd.bootmgr.timeout).toBe(5);
-    expect(Object.values(bcd.loaders).every((l) => l.ems === true)).toBe(true);
-    expect(bcd.emssettings).toEqual({ emsport: 1, emsbaudrate: 115200 });
-  }],
+  [
+    'tls12-disabled',
+    'tls',
+    'fixed',
+    (d) => {
+      const path = 'ControlSet001\\Control\\SecurityProviders\\SCHANNEL\\Protocols\\TLS 1.2\\Server';
+      expect(readDword(windowsOf(d).windows!.hives.SYSTEM, path, 'Enabled')).toBe(1);
+      expect(readDword(windowsOf(d).windows!.hives.SYSTEM, path, 'DisabledByDefault')).toBe(0);
+    },
+  ],
+  [
+    'listener-invalid',
+    'rdp-listener',
+    'fixed',
+    (d) => {
+      const path = 'ControlSet001\\Control\\Terminal Server\\WinStations\\RDP-Tcp';
+      const hive = windowsOf(d).windows!.hives.SYSTEM;
+      expect([
+        readDword(hive, path, 'PortNumber'),
+        readDword(hive, path, 'SecurityLayer'),
+        readDword(hive, path, 'UserAuthentication'),
+      ]).toEqual([3389, 1, 1]);
+    },
+  ],
+  [
+    'pinned-certificate-expired',
+    'rdp-certificate-pin',
+    'fixed',
+    (d) => {
+      expect(
+        readValue(
+          windowsOf(d).windows!.hives.SYSTEM,
+          'ControlSet001\\Control\\Terminal Server\\WinStations\\RDP-Tcp',
+          'SSLCertificateSHA1Hash',
+        ),
+      ).toBeUndefined();
+    },
+  ],
+  [
+    'deny-connections',
+    'deny-ts-connections',
+    'fixed',
+    (d) => {
+      expect(readDword(windowsOf(d).windows!.hives.SYSTEM, 'ControlSet001\\Control\\Terminal Server', 'fDenyTSConnections')).toBe(0);
+    },
+  ],
+  [
+    'deny-connections-policy',
+    'deny-ts-connections',
+    'fixed',
+    (d) => {
+      expect(
+        readDword(windowsOf(d).windows!.hives.SOFTWARE, 'Policies\\Microsoft\\Windows NT\\Terminal Services', 'fDenyTSConnections'),
+      ).toBe(0);
+    },
+  ],
+  [
+    'rdp-service-disabled',
+    'services',
+    'fixed',
+    (d) => {
+      expect(readDword(windowsOf(d).windows!.hives.SYSTEM, 'ControlSet001\\Services\\TermService', 'Start')).toBe(3);
+    },
+  ],
+  [
+    'guest-agent-disabled',
+    'services',
+    'fixed',
+    (d) => {
+      const hive = windowsOf(d).windows!.hives.SYSTEM;
+      expect([
+        readDword(hive, 'ControlSet001\\Services\\WindowsAzureGuestAgent', 'Start'),
+        readDword(hive, 'ControlSet001\\Services\\RdAgent', 'Start'),
+      ]).toEqual([2, 2]);
+    },
+  ],
+  [
+    'rdp-certificate-expired',
+    'rdp-certificate',
+    'fixed',
+    (d) => {
+      expect(subKeyNames(windowsOf(d).windows!.hives.SOFTWARE, 'Microsoft\\SystemCertificates\\Remote Desktop\\Certificates')).toEqual([]);
+    },
+  ],
+  [
+    'rdp-key-missing',
+    'rdp-certificate',
+    'fixed',
+    (d) => {
+      expect(
+        subKeyNames(windowsOf(d).windows!.hives.SOFTWARE, 'Microsoft\\SystemCertificates\\Remote Desktop\\Certificates'),
+      ).not.toContain(RDP_CERT_THUMBPRINT);
+    },
+  ],
+  [
+    'machinekeys-acl-stripped',
+    'machinekeys-acl',
+    'fixed',
+    (d) => {
+      const acl = windowsOf(d).windows!.machineKeys[0]!.acl;
+      // Build 20348: the build's own third entry is NT SERVICE\SessionEnv Full, never Administrators Full.
+      expect(acl).toMatchObject({ system: 'F', networkService: 'R', sessionEnv: 'F', administrators: null });
+    },
+  ],
+  [
+    'crash-dump-off',
+    'crash-dump',
+    'enabled',
+    (d) => {
+      expect(readDword(windowsOf(d).windows!.hives.SYSTEM, 'ControlSet001\\Control\\CrashControl', 'CrashDumpEnabled')).toBe(1);
+    },
+  ],
+  [
+    'ems-off',
+    'boot-ems',
+    'enabled',
+    (d) => {
+      const bcd = d.partitions.find((p) => p.bcd !== null)!.bcd!;
+      expect(bcd.bootmgr.timeout).toBe(5);
+      expect(Object.values(bcd.loaders).every((l) => l.ems === true)).toBe(true);
+      expect(bcd.emssettings).toEqual({ emsport: 1, emsbaudrate: 115200 });
+    },
+  ],
 ];
 
 describe('offline-repair: each finding is found, fixed, then found healthy', () => {
@@ -196,7 +281,13 @@ describe('offline-repair: the attached disk', () => {
     const result = run(rescue);
     const files = Object.keys(windowsOf(disk).files);
     expect(result.restorePath).toBe('\\rdp-autorepair\\run-1');
-    expect(files).toEqual(expect.arrayContaining(['\\rdp-autorepair\\run-1\\report.json', '\\rdp-autorepair\\run-1\\machinekeys.acl', '\\rdp-autorepair\\run-1\\01.reg']));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        '\\rdp-autorepair\\run-1\\report.json',
+        '\\rdp-autorepair\\run-1\\machinekeys.acl',
+        '\\rdp-autorepair\\run-1\\01.reg',
+      ]),
+    );
   });
 
   it('a detect-only run changes nothing but its report; a second fix run changes no value, only writes its report and BCD copy', () => {
@@ -215,20 +306,31 @@ describe('offline-repair: the attached disk', () => {
     expect(second.changes).toEqual([]);
     expect(withoutFiles(disk)).toEqual(withoutFiles(afterFirst));
     // The BCD store is copied before the WMI provider opens it, whether or not an element then changes.
-    expect(Object.keys(windowsOf(disk).files).filter((f) => f.startsWith('\\rdp-autorepair\\run-3\\')).sort()).toEqual(['\\rdp-autorepair\\run-3\\BCD.backup', '\\rdp-autorepair\\run-3\\report.json']);
+    expect(
+      Object.keys(windowsOf(disk).files)
+        .filter((f) => f.startsWith('\\rdp-autorepair\\run-3\\'))
+        .sort(),
+    ).toEqual(['\\rdp-autorepair\\run-3\\BCD.backup', '\\rdp-autorepair\\run-3\\report.json']);
   });
 
   it('never lowers a valid stricter value (SecurityLayer 2 stays)', () => {
     const { rescue, disk } = rescueWith({});
     const result = run(rescue);
     expect(verdictOf(result, 'rdp-listener')).toBe('healthy');
-    expect(readDword(windowsOf(disk).windows!.hives.SYSTEM, 'ControlSet001\\Control\\Terminal Server\\WinStations\\RDP-Tcp', 'SecurityLayer')).toBe(2);
+    expect(
+      readDword(windowsOf(disk).windows!.hives.SYSTEM, 'ControlSet001\\Control\\Terminal Server\\WinStations\\RDP-Tcp', 'SecurityLayer'),
+    ).toBe(2);
   });
 
   it('MachineKeys per build: 14393 gets Administrators Read, never Full control', () => {
     const { rescue, disk } = rescueWith({ build: 14393, faults: ['machinekeys-acl-stripped'] });
     run(rescue);
-    expect(windowsOf(disk).windows!.machineKeys[0]!.acl).toMatchObject({ system: 'F', networkService: 'R', administrators: 'R', sessionEnv: null });
+    expect(windowsOf(disk).windows!.machineKeys[0]!.acl).toMatchObject({
+      system: 'F',
+      networkService: 'R',
+      administrators: 'R',
+      sessionEnv: null,
+    });
   });
 
   it('a deny entry for NETWORK SERVICE is reported as failed, not hidden', () => {
@@ -249,16 +351,33 @@ describe('offline-repair: the attached disk', () => {
   it('a parameter outside its contract stops the script before it starts (exit 1, nothing changed)', () => {
     const { rescue, disk } = rescueWith({ faults: ['tls12-disabled'] });
     const before = structuredClone(disk);
-    const outcome = runGuestScript(rescue, 'offline-repair', [{ name: 'Lun', value: '64' }, { name: 'DiskSizeGiB', value: '127' }, { name: 'Generation', value: '2' }, { name: 'RunId', value: 'r' }, { name: 'DetectOnly', value: 'false' }, { name: 'AllowLegacyTls', value: 'false' }], NOW);
+    const outcome = runGuestScript(
+      rescue,
+      'offline-repair',
+      [
+        { name: 'Lun', value: '64' },
+        { name: 'DiskSizeGiB', value: '127' },
+        { name: 'Generation', value: '2' },
+        { name: 'RunId', value: 'r' },
+        { name: 'DetectOnly', value: 'false' },
+        { name: 'AllowLegacyTls', value: 'false' },
+      ],
+      NOW,
+    );
     expect(outcome.exitCode).toBe(1);
     expect(disk).toEqual(before);
   });
 });
 
-describe('offline-repair on a copy of a simulated guest\'s OS disk', () => {
-  it('the copy carries the guest\'s faults, the script repairs them, and a VM booting from it would find them repaired', () => {
+describe("offline-repair on a copy of a simulated guest's OS disk", () => {
+  it("the copy carries the guest's faults, the script repairs them, and a VM booting from it would find them repaired", () => {
     const broken = new SimulatedWindowsGuest(
-      { tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } }, certificate: 'corrupt-private-key', machineKeysAcl: 'broken', nla: { securityLayer: 2 } },
+      {
+        tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } },
+        certificate: 'corrupt-private-key',
+        machineKeysAcl: 'broken',
+        nla: { securityLayer: 2 },
+      },
       { nowMs: NOW },
     );
     const copy = offlineDiskFromGuest(broken.read(), { generation: 2, sizeGiB: 127, nowMs: NOW });

@@ -4,7 +4,7 @@
  * without the fault. These are the harness's own checks; the fault matrix samples the same options.
  */
 import { findScenario } from '../../src/simulator/scenarios/catalog';
-import { SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
+import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 import { jestModuleIsolation } from '../support/moduleIsolation';
 
 async function run(name: string, options: SimulatedAppOptions = {}) {
@@ -36,7 +36,9 @@ describe('simulated app under worker faults', () => {
     // Each restart is a new registry of freshly loaded modules, not the first worker's.
     expect(crashed.app.registry).not.toBe(crashed.firstRegistry);
     // Printed so the cost of a restart is visible when sampling a fault matrix.
-    process.stdout.write(`worker restarts: ${crashes} in ${elapsed} ms (${Math.round(elapsed / Math.max(1, crashes))} ms each, whole run)\n`);
+    process.stdout.write(
+      `worker restarts: ${crashes} in ${elapsed} ms (${Math.round(elapsed / Math.max(1, crashes))} ms each, whole run)\n`,
+    );
   });
 
   it('ends healthy the same way when the first activity result is lost and it runs again', async () => {
@@ -45,7 +47,12 @@ describe('simulated app under worker faults', () => {
     expect(lost.status.outcome.kind).toBe(clean.status.outcome.kind);
     const executions = lost.app.emulator.activityExecutions;
     expect(executions[0]).toMatchObject({ resultLost: true, delivery: 1 });
-    expect(executions[1]).toMatchObject({ name: executions[0].name, taskScheduledId: executions[0].taskScheduledId, delivery: 2, resultLost: false });
+    expect(executions[1]).toMatchObject({
+      name: executions[0].name,
+      taskScheduledId: executions[0].taskScheduledId,
+      delivery: 2,
+      resultLost: false,
+    });
     expect(lost.app.emulator.workerCrashes.map((c) => c.cause)).toEqual(['lostResult']);
   });
 });

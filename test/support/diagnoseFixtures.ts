@@ -1,12 +1,20 @@
 /** A healthy Windows Server's diagnose result, and variations of it, for decision tests. */
-import { DiagnoseResult } from '../../src/domain/guestScriptContracts';
+import type { DiagnoseResult } from '../../src/domain/guestScriptContracts';
 
 export function healthyDiagnosis(): DiagnoseResult {
   return {
     script: 'diagnose',
     os: { caption: 'Microsoft Windows Server 2022 Datacenter', build: '20348' },
     domain: { joined: false, name: null },
-    rdp: { portNumber: 3389, fDenyTSConnections: 0, policyDenyTSConnections: null, securityLayer: 2, userAuthentication: 1, allowSecProtocolNegotiation: 1, pinnedThumbprint: null },
+    rdp: {
+      portNumber: 3389,
+      fDenyTSConnections: 0,
+      policyDenyTSConnections: null,
+      securityLayer: 2,
+      userAuthentication: 1,
+      allowSecProtocolNegotiation: 1,
+      pinnedThumbprint: null,
+    },
     listener: { processName: 'svchost', processId: 1234, serviceName: 'TermService', hostedServices: ['TermService'] },
     services: {
       TermService: { status: 'Running', startType: 'Manual' },
@@ -41,7 +49,8 @@ export function diagnosis(patch: Patch): DiagnoseResult {
   const base = healthyDiagnosis() as unknown as Record<string, unknown>;
   for (const [key, value] of Object.entries(patch)) {
     const current = base[key];
-    base[key] = current && typeof current === 'object' && !Array.isArray(current) ? { ...(current as object), ...(value as object) } : value;
+    base[key] =
+      current && typeof current === 'object' && !Array.isArray(current) ? { ...(current as object), ...(value as object) } : value;
   }
   return base as unknown as DiagnoseResult;
 }

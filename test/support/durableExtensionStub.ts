@@ -3,7 +3,7 @@
  * (df.getClient) can be compared with the emulator's client. Each test decides the answers.
  */
 import * as http from 'node:http';
-import { AddressInfo } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { InvocationContext } from '@azure/functions';
 import * as df from 'durable-functions';
 
@@ -22,10 +22,12 @@ export interface ExtensionStub {
 
 export async function startExtensionStub(handle: StubHandler): Promise<ExtensionStub> {
   const server = http.createServer((req, res) => {
-    void Promise.resolve(handle({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers })).then(({ status, headers, body }) => {
-      res.writeHead(status, { 'Content-Type': 'application/json', ...(headers ?? {}) });
-      res.end(body === undefined ? '' : JSON.stringify(body));
-    });
+    void Promise.resolve(handle({ method: req.method ?? 'GET', path: req.url ?? '/', headers: req.headers })).then(
+      ({ status, headers, body }) => {
+        res.writeHead(status, { 'Content-Type': 'application/json', ...(headers ?? {}) });
+        res.end(body === undefined ? '' : JSON.stringify(body));
+      },
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -4,15 +4,15 @@
  * called, not on status text, so tests survive a rewrite of the orchestrator's internals.
  */
 import * as path from 'node:path';
-import { readConfig, RepairSettings } from '../../src/domain/config';
-import { RdpProbeResult } from '../../src/domain/rdpProbe';
-import { Outcome, OutcomeKind, RepairStatus } from '../../src/domain/repairStatus';
+import { readConfig, type RepairSettings } from '../../src/domain/config';
+import type { RdpProbeResult } from '../../src/domain/rdpProbe';
+import type { Outcome, OutcomeKind, RepairStatus } from '../../src/domain/repairStatus';
 import { validateRepairRequest } from '../../src/domain/repairRequest';
-import { NetworkFacts, NsgRuleView, VmFacts } from '../../src/domain/vmFacts';
-import { Activities, ActivityName } from '../../src/domain/activityContracts';
+import type { NetworkFacts, NsgRuleView, VmFacts } from '../../src/domain/vmFacts';
+import { Activities, type ActivityName } from '../../src/domain/activityContracts';
 import { REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
-import { ActivityPoint, DurableHostEmulator } from '../../src/simulator/durable';
-import { ActivityScript, ScriptedActivities } from '../../src/simulator/durable/scriptedActivities';
+import { type ActivityPoint, DurableHostEmulator } from '../../src/simulator/durable';
+import { type ActivityScript, ScriptedActivities } from '../../src/simulator/durable/scriptedActivities';
 import { registerFunctionApp, type ModuleIsolation } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
 
@@ -26,11 +26,14 @@ export const WRITE_ACTIVITIES: readonly ActivityName[] = [
   Activities.restartVm,
 ];
 
-export const VM_ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-scripted/providers/Microsoft.Compute/virtualMachines/vm-scripted';
+export const VM_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-scripted/providers/Microsoft.Compute/virtualMachines/vm-scripted';
 export const OFFICE_CIDR = '203.0.113.0/24';
 export const APP_ADDRESS = '203.0.113.250';
-const NIC_ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-scripted/providers/Microsoft.Network/networkInterfaces/vm-scripted-nic';
-const NSG_ID = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-scripted/providers/Microsoft.Network/networkSecurityGroups/vm-scripted-nsg';
+const NIC_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-scripted/providers/Microsoft.Network/networkInterfaces/vm-scripted-nic';
+const NSG_ID =
+  '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-scripted/providers/Microsoft.Network/networkSecurityGroups/vm-scripted-nsg';
 
 export function ok<T>(value: T): { ok: true; value: T } {
   return { ok: true, value };
@@ -48,7 +51,11 @@ export function vmFacts(patch: Partial<VmFacts> = {}): VmFacts {
     powerState: 'running',
     agentStatus: 'Ready',
     agentMessage: null,
-    osDisk: { name: 'vm-scripted-osdisk', managedDiskId: `${VM_ID.split('/providers/')[0]}/providers/Microsoft.Compute/disks/vm-scripted-osdisk`, sizeGb: 127 },
+    osDisk: {
+      name: 'vm-scripted-osdisk',
+      managedDiskId: `${VM_ID.split('/providers/')[0]}/providers/Microsoft.Compute/disks/vm-scripted-osdisk`,
+      sizeGb: 127,
+    },
     nicIds: [NIC_ID],
     primaryNicId: NIC_ID,
     tags: {},
@@ -56,8 +63,25 @@ export function vmFacts(patch: Partial<VmFacts> = {}): VmFacts {
   };
 }
 
-function rule(name: string, priority: number, access: 'Allow' | 'Deny', sources: string[], ports: string[], isDefault = false): NsgRuleView {
-  return { name, priority, access, direction: 'Inbound', protocol: isDefault ? '*' : 'Tcp', sourcePrefixes: sources, destinationPorts: ports, isDefault, usesApplicationSecurityGroups: false };
+function rule(
+  name: string,
+  priority: number,
+  access: 'Allow' | 'Deny',
+  sources: string[],
+  ports: string[],
+  isDefault = false,
+): NsgRuleView {
+  return {
+    name,
+    priority,
+    access,
+    direction: 'Inbound',
+    protocol: isDefault ? '*' : 'Tcp',
+    sourcePrefixes: sources,
+    destinationPorts: ports,
+    isDefault,
+    usesApplicationSecurityGroups: false,
+  };
 }
 
 const DEFAULT_INBOUND: NsgRuleView[] = [
@@ -74,7 +98,9 @@ export function network(sources: string[] = [OFFICE_CIDR]): NetworkFacts {
     privateAddress: '10.0.0.4',
     publicAddress: '198.51.100.20',
     levelsWithoutNsg: ['subnet'],
-    nsgs: [{ level: 'nic', nsgId: NSG_ID, attachedTo: NIC_ID, rules: [rule('AllowRdp', 300, 'Allow', sources, ['3389']), ...DEFAULT_INBOUND] }],
+    nsgs: [
+      { level: 'nic', nsgId: NSG_ID, attachedTo: NIC_ID, rules: [rule('AllowRdp', 300, 'Allow', sources, ['3389']), ...DEFAULT_INBOUND] },
+    ],
     fromEffectiveRules: true,
     notes: [],
   };
@@ -166,9 +192,17 @@ export async function runScriptedRepair(script: RepairScript, options: ScriptedR
   });
   const validation = validateRepairRequest({ vmResourceId: VM_ID, allowedSourceCidrs: [OFFICE_CIDR], ...options.body }, { kind: 'http' });
   if (!validation.ok) throw new Error(`The scripted request is invalid: ${JSON.stringify(validation.problems)}`);
-  const { settings } = readConfig({ REPAIR_ALLOWED_SCOPES: VM_ID.split('/providers/')[0], PROBE_SOURCE_ADDRESSES: APP_ADDRESS, ACTIVITY_RETRY_ATTEMPTS: '2', ...options.env });
+  const { settings } = readConfig({
+    REPAIR_ALLOWED_SCOPES: VM_ID.split('/providers/')[0],
+    PROBE_SOURCE_ADDRESSES: APP_ADDRESS,
+    ACTIVITY_RETRY_ATTEMPTS: '2',
+    ...options.env,
+  });
   const repairId = 'rdprepair-vm-scripted-0000000000000001';
-  const id = await emulator.client.startNew(REPAIR_ORCHESTRATOR, { instanceId: repairId, input: { repairId, request: validation.request, settings } });
+  const id = await emulator.client.startNew(REPAIR_ORCHESTRATOR, {
+    instanceId: repairId,
+    input: { repairId, request: validation.request, settings },
+  });
   const final = await emulator.runUntilComplete(id, { maxSteps: 5000 });
   activities.assertAllScripted();
   const status = final.runtimeStatus === 'Completed' ? (final.output as RepairStatus) : null;

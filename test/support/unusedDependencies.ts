@@ -1,6 +1,6 @@
 /** Dependencies for tests that only inspect registrations: any call into them is a test bug and says so. */
-import { ActivityDeps } from '../../src/activities/deps';
-import { ApiDependencies } from '../../src/api/apiDependencies';
+import type { ActivityDeps } from '../../src/activities/deps';
+import type { ApiDependencies } from '../../src/api/apiDependencies';
 
 function unused(what: string): never {
   throw new Error(`${what} was called, but this test only inspects registrations`);

@@ -13,10 +13,10 @@
  * level unverified: the repair must then not say the exposure is fixed.
  */
 import { sameIdentity } from '../../domain/identity';
-import { Cidr, isPrivateBlock, parseCidr } from '../../domain/ipAddress';
-import { Finding } from '../../domain/repairStatus';
-import { DEFAULT_SOURCE_PREFIX_LIMITS, SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from '../../domain/sourceCidrPolicy';
-import { NetworkFacts, NsgView, SecurityRuleSnapshot } from '../../domain/vmFacts';
+import { type Cidr, isPrivateBlock, parseCidr } from '../../domain/ipAddress';
+import type { Finding } from '../../domain/repairStatus';
+import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from '../../domain/sourceCidrPolicy';
+import type { NetworkFacts, NsgView, SecurityRuleSnapshot } from '../../domain/vmFacts';
 import { inboundRulesFor, isWorldPrefix } from './nsgAssessment';
 
 export type ExposureAfterRestriction =
@@ -84,7 +84,10 @@ export function sourcesOfSnapshot(rule: Pick<SecurityRuleSnapshot, 'sourceAddres
  * The assessed NSGs with the edited rules' sources replaced by what the writes returned: the network to
  * re-assess when it is not read again. (Reading it again with readVmNetwork also sees other people's changes.)
  */
-export function withWrittenSources(network: Pick<NetworkFacts, 'nsgs'>, written: readonly SecurityRuleSnapshot[]): Pick<NetworkFacts, 'nsgs'> {
+export function withWrittenSources(
+  network: Pick<NetworkFacts, 'nsgs'>,
+  written: readonly SecurityRuleSnapshot[],
+): Pick<NetworkFacts, 'nsgs'> {
   return {
     nsgs: network.nsgs.map((view) => ({
       ...view,
@@ -104,7 +107,9 @@ export function exposureAfterRestrictionFinding(verdict: ExposureAfterRestrictio
       code: 'RdpStillOpenAfterRestriction',
       severity: 'error',
       message: `After the NSG change, RDP port ${port} is still open to the Internet: ${verdict.why.join('; ')}.`,
-      advice: 'Restrict the rules named above to your own addresses by hand (or use Azure Bastion / just-in-time access); this repair did not close the exposure.',
+      advice:
+        'Restrict the rules named above to your own addresses by hand (or use Azure Bastion / just-in-time access); this ' +
+        'repair did not close the exposure.',
     };
   }
   return {

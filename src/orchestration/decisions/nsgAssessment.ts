@@ -5,7 +5,7 @@
  * `0.0.0.0/0` or `::/0` wins for an arbitrary Internet address at every level.
  */
 import { cidrContains, isPublicAddress, parseCidr, parseIp } from '../../domain/ipAddress';
-import { NetworkFacts, NsgRuleView, NsgView } from '../../domain/vmFacts';
+import type { NetworkFacts, NsgRuleView, NsgView } from '../../domain/vmFacts';
 
 const WORLD_PREFIXES = new Set(['*', 'internet', '0.0.0.0/0', '::/0', 'any', '0.0.0.0/0.0.0.0']);
 
@@ -148,7 +148,11 @@ export function assessRdpExposure(network: Pick<NetworkFacts, 'nsgs'>, port: num
 }
 
 /** The NSGs as they would be after replacing the world-open rules' sources: to predict the probe's fate. */
-export function withRestrictedSources(network: Pick<NetworkFacts, 'nsgs'>, openings: readonly WorldOpening[], cidrs: readonly string[]): Pick<NetworkFacts, 'nsgs'> {
+export function withRestrictedSources(
+  network: Pick<NetworkFacts, 'nsgs'>,
+  openings: readonly WorldOpening[],
+  cidrs: readonly string[],
+): Pick<NetworkFacts, 'nsgs'> {
   return {
     nsgs: network.nsgs.map((view) => ({
       ...view,

@@ -35,7 +35,7 @@ export function judgeOfflineRepair(result: OfflineRepairResult): OfflineRepairVe
   };
   // A copy whose original signature is not back may not boot (Gen1 BCD names the disk by it): never swap it in.
   if (result.disk.signatureRestored === false) {
-    verdict.reasons.push('the copy\'s original disk signature could not be put back, so it might not boot; it was not swapped in');
+    verdict.reasons.push("the copy's original disk signature could not be put back, so it might not boot; it was not swapped in");
   }
   if (!result.ok) verdict.reasons.push(`the offline repair did not finish cleanly: ${result.message}`);
   if (result.detectOnly) verdict.reasons.push('the run only detected (DetectOnly): nothing was repaired');

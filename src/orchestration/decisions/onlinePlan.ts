@@ -3,8 +3,8 @@
  * findings call for, batch the fixes that need a VM restart behind ONE restart, and keep the port-conflict
  * fix (service restarts only) ahead of them so it can be verified without a reboot.
  */
-import { Finding } from '../../domain/repairStatus';
-import { DiagnoseResult, EnableTlsParams, FixPortConflictParams, RenewCertificateParams } from '../../domain/guestScriptContracts';
+import type { Finding } from '../../domain/repairStatus';
+import type { DiagnoseResult, EnableTlsParams, FixPortConflictParams, RenewCertificateParams } from '../../domain/guestScriptContracts';
 
 export type FixStep =
   | { script: 'fix-port-conflict'; params: FixPortConflictParams; reason: string; needsVmRestart: false }
@@ -47,10 +47,14 @@ function certificateProblem(d: DiagnoseResult, now: Date): string | null {
   const c = d.certificate;
   if (c.pinnedMissing) return `SSLCertificateSHA1Hash pins ${d.rdp.pinnedThumbprint ?? 'a certificate'} that is not in the store`;
   // An expired pin is as unusable as a missing one: renew-certificate removes it so Windows serves its own.
-  if (c.pinnedExpired) return `SSLCertificateSHA1Hash pins ${c.thumbprint ?? d.rdp.pinnedThumbprint ?? 'a certificate'}, which expired on ${c.notAfter ?? '?'}`;
+  if (c.pinnedExpired)
+    return (
+      `SSLCertificateSHA1Hash pins ${c.thumbprint ?? d.rdp.pinnedThumbprint ?? 'a certificate'}, which expired on ` + `${c.notAfter ?? '?'}`
+    );
   if (!c.present) return 'there is no certificate in Cert:\\LocalMachine\\Remote Desktop';
   if (c.hasPrivateKey === false) return `the RDP certificate ${c.thumbprint} has no private key`;
-  if (c.privateKeyOpens === false) return `the private key of the RDP certificate ${c.thumbprint} cannot be opened (corrupt key or unreadable MachineKeys file)`;
+  if (c.privateKeyOpens === false)
+    return `the private key of the RDP certificate ${c.thumbprint} cannot be opened (corrupt key or unreadable MachineKeys file)`;
   if (c.notAfter && Date.parse(c.notAfter) < now.getTime()) return `the RDP certificate ${c.thumbprint} expired on ${c.notAfter}`;
   return null;
 }
@@ -64,7 +68,9 @@ function certificateProblem(d: DiagnoseResult, now: Date): string | null {
 function machineKeysProblem(d: DiagnoseResult): string | null {
   const m = d.machineKeys;
   if (!m.listable || !m.rdpContainerFound) return null;
-  return m.networkServiceRead ? null : 'the RDP key container in MachineKeys does not let NETWORK SERVICE (TermService) read it, or a deny entry blocks it';
+  return m.networkServiceRead
+    ? null
+    : 'the RDP key container in MachineKeys does not let NETWORK SERVICE (TermService) read it, or a deny entry blocks it';
 }
 
 export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: boolean; now: Date }): OnlinePlan {
@@ -78,47 +84,91 @@ export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: b
   // Several services in the holder's process: stopping the owner would stop a process others run in.
   const sharedProcess = hosted.length > 1;
   if (holder && !termServiceHoldsPort) {
-    findings.push(finding('RdpPortTaken', 'error', `Port ${port} (the RDP PortNumber) is held by ${d.listener.serviceName ? `the service ${d.listener.serviceName}` : `the process ${d.listener.processName}`} (PID ${d.listener.processId ?? '?'}), not TermService.`));
+    findings.push(
+      finding(
+        'RdpPortTaken',
+        'error',
+        `Port ${port} (the RDP PortNumber) is held by ` +
+          `${d.listener.serviceName ? `the service ${d.listener.serviceName}` : `the process ${d.listener.processName}`} ` +
+          `(PID ${d.listener.processId ?? '?'}), not TermService.`,
+      ),
+    );
     if (sharedProcess) {
       // Which of the hosted services owns the socket is not certain, and stopping one stops a process others
       // run in: nothing is stopped.
-      findings.push(finding(
-        'RdpPortTakenBySharedProcess',
-        'error',
-        `The process holding port ${port} (${d.listener.processName ?? '?'}, PID ${d.listener.processId ?? '?'}) hosts several services (${hosted.join(', ')}); ${d.listener.serviceName ? `the socket belongs to ${d.listener.serviceName}` : 'which one owns the socket is not certain'}. Nothing is stopped: stopping a service of a shared process can stop the others with it.`,
-        `On the VM, ${d.listener.serviceName ? `reconfigure ${d.listener.serviceName}` : 'find the owner (Resource Monitor > Network > Listening Ports, or netstat -anob run as administrator) and reconfigure it'} so it no longer listens on ${port} (for IP Helper, a netsh interface portproxy rule for that port); or move RDP to another port (PortNumber under WinStations\\RDP-Tcp, the RemoteDesktop-UserMode-In firewall rules and an NSG rule for it).`,
-      ));
+      findings.push(
+        finding(
+          'RdpPortTakenBySharedProcess',
+          'error',
+          `The process holding port ${port} (${d.listener.processName ?? '?'}, PID ${d.listener.processId ?? '?'}) hosts ` +
+            `several services (${hosted.join(', ')}); ` +
+            (d.listener.serviceName ? `the socket belongs to ${d.listener.serviceName}` : 'which one owns the socket is not certain') +
+            '. Nothing is stopped: stopping a service of a shared process can stop the others with it.',
+          `On the VM, ` +
+            (d.listener.serviceName
+              ? `reconfigure ${d.listener.serviceName}`
+              : 'find the owner (Resource Monitor > Network > Listening Ports, or netstat -anob run as administrator) and reconfigure it') +
+            ` so it no longer listens on ${port} (for IP Helper, a netsh interface portproxy rule for that port); ` +
+            'or move RDP to another port (PortNumber under WinStations\\RDP-Tcp, the RemoteDesktop-UserMode-In firewall rules ' +
+            'and an NSG rule for it).',
+        ),
+      );
     } else if (d.listener.serviceName) {
       steps.push({
         script: 'fix-port-conflict',
         params: { ServiceName: d.listener.serviceName, RdpPort: port, FallbackPort: fallbackPortFor(port) },
-        reason: `stop ${d.listener.serviceName} and start TermService on ${port}; if it cannot be stopped, move RDP to ${fallbackPortFor(port)}`,
+        reason:
+          `stop ${d.listener.serviceName} and start TermService on ${port}; if it cannot be stopped, move RDP to ` +
+          `${fallbackPortFor(port)}`,
         needsVmRestart: false,
       });
     } else {
-      findings.push(finding('RdpPortTakenByProcess', 'warning', `The program holding port ${port} is not a service, so it is not stopped automatically.`, `Stop ${d.listener.processName} on the VM, or change its port.`));
+      findings.push(
+        finding(
+          'RdpPortTakenByProcess',
+          'warning',
+          `The program holding port ${port} is not a service, so it is not stopped automatically.`,
+          `Stop ${d.listener.processName} on the VM, or change its port.`,
+        ),
+      );
     }
   } else if (!holder && d.services.TermService.status !== 'Running') {
-    findings.push(finding('TermServiceNotRunning', 'error', `TermService is ${d.services.TermService.status ?? 'missing'} (start type ${d.services.TermService.startType ?? '?'}); nothing listens on port ${port}.`, 'Start TermService (Remote Desktop Services) and set it to Manual or Automatic.'));
+    findings.push(
+      finding(
+        'TermServiceNotRunning',
+        'error',
+        `TermService is ${d.services.TermService.status ?? 'missing'} (start type ` +
+          `${d.services.TermService.startType ?? '?'}); nothing listens on port ${port}.`,
+        'Start TermService (Remote Desktop Services) and set it to Manual or Automatic.',
+      ),
+    );
   }
 
   const certificate = certificateProblem(d, options.now);
   const machineKeys = machineKeysProblem(d);
   if (!d.machineKeys.listable) {
-    findings.push(finding(
-      'MachineKeysUnreadable',
-      'warning',
-      'The MachineKeys folder (C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys) refuses listing even to LocalSystem, so the RDP key container could not be checked.',
-      'Compare the folder\'s permissions with a healthy VM (Everyone: read and create files; Administrators: full control); a hardened folder also shapes the next RDP key Windows creates.',
-    ));
+    findings.push(
+      finding(
+        'MachineKeysUnreadable',
+        'warning',
+        'The MachineKeys folder (C:\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys) refuses listing even to ' +
+          'LocalSystem, so the RDP key container could not be checked.',
+        "Compare the folder's permissions with a healthy VM (Everyone: read and create files; Administrators: full " +
+          'control); a hardened folder also shapes the next RDP key Windows creates.',
+      ),
+    );
   }
   if (d.certificate.store === 'personal' && d.certificate.networkServiceKeyRead === false) {
-    findings.push(finding(
-      'PinnedCertificateKeyUnreadable',
-      'error',
-      `RDP serves the pinned certificate ${d.certificate.thumbprint ?? '?'} from LocalMachine\\My, but NETWORK SERVICE (TermService) cannot read its private key.`,
-      'Grant NETWORK SERVICE read on that key (certlm.msc > the certificate > All Tasks > Manage Private Keys), or remove the pin (SSLCertificateSHA1Hash) so Windows serves its own certificate.',
-    ));
+    findings.push(
+      finding(
+        'PinnedCertificateKeyUnreadable',
+        'error',
+        `RDP serves the pinned certificate ${d.certificate.thumbprint ?? '?'} from LocalMachine\\My, but NETWORK SERVICE ` +
+          `(TermService) cannot read its private key.`,
+        'Grant NETWORK SERVICE read on that key (certlm.msc > the certificate > All Tasks > Manage Private Keys), or ' +
+          'remove the pin (SSLCertificateSHA1Hash) so Windows serves its own certificate.',
+      ),
+    );
   }
   if (certificate) findings.push(finding('RdpCertificateUnusable', 'error', `RDP cannot use its certificate: ${certificate}.`));
   if (machineKeys) findings.push(finding('MachineKeysAccess', 'error', `RDP cannot read its private key: ${machineKeys}.`));
@@ -133,26 +183,63 @@ export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: b
 
   if (isTls12ServerDisabled(d)) {
     const tls = d.tls['TLS 1.2'];
-    findings.push(finding('Tls12ServerDisabled', 'error', `TLS 1.2 is disabled for servers (${SCHANNEL} Enabled=${tls.enabled ?? 'absent'}, DisabledByDefault=${tls.disabledByDefault ?? 'absent'}), so the RDP TLS handshake fails.`));
+    findings.push(
+      finding(
+        'Tls12ServerDisabled',
+        'error',
+        `TLS 1.2 is disabled for servers (${SCHANNEL} Enabled=${tls.enabled ?? 'absent'}, ` +
+          `DisabledByDefault=${tls.disabledByDefault ?? 'absent'}), so the RDP TLS handshake fails.`,
+      ),
+    );
     steps.push({
       script: 'enable-tls',
       params: { AllowLegacyTls: options.allowLegacyTls },
-      reason: `set TLS 1.2 Server Enabled=1, DisabledByDefault=0${options.allowLegacyTls ? ' (and TLS 1.0/1.1, as requested)' : ''}; hold Group Policy off until RDP is verified`,
+      reason:
+        `set TLS 1.2 Server Enabled=1, ` +
+        `DisabledByDefault=0${options.allowLegacyTls ? ' (and TLS 1.0/1.1, as requested)' : ''}; hold Group Policy off ` +
+        `until RDP is verified`,
       needsVmRestart: true,
     });
   }
 
   if (d.rdp.fDenyTSConnections === 1 || d.rdp.policyDenyTSConnections === 1) {
-    findings.push(finding('RdpConnectionsDenied', 'error', `Remote Desktop connections are turned off (fDenyTSConnections=1${d.rdp.policyDenyTSConnections === 1 ? ' by Group Policy' : ''}).`, 'Allow Remote Desktop connections (System Properties > Remote, or the Group Policy that denies them).'));
+    findings.push(
+      finding(
+        'RdpConnectionsDenied',
+        'error',
+        `Remote Desktop connections are turned off (fDenyTSConnections=1${d.rdp.policyDenyTSConnections === 1 ? ' by Group Policy' : ''}).`,
+        'Allow Remote Desktop connections (System Properties > Remote, or the Group Policy that denies them).',
+      ),
+    );
   }
   if (d.firewall.enabled === false) {
-    findings.push(finding('RdpFirewallRuleDisabled', 'warning', `The Windows Firewall rule ${d.firewall.ruleName} is disabled.`, `Enable-NetFirewallRule -Name ${d.firewall.ruleName}`));
+    findings.push(
+      finding(
+        'RdpFirewallRuleDisabled',
+        'warning',
+        `The Windows Firewall rule ${d.firewall.ruleName} is disabled.`,
+        `Enable-NetFirewallRule -Name ${d.firewall.ruleName}`,
+      ),
+    );
   }
   if (d.domain.joined && steps.some((s) => s.script === 'enable-tls')) {
-    findings.push(finding('DomainJoined', 'info', `The VM is joined to ${d.domain.name ?? 'a domain'}: a domain Group Policy may set SCHANNEL values again; the repair re-checks after Group Policy runs.`));
+    findings.push(
+      finding(
+        'DomainJoined',
+        'info',
+        `The VM is joined to ${d.domain.name ?? 'a domain'}: a domain Group Policy may set SCHANNEL values again; the ` +
+          `repair re-checks after Group Policy runs.`,
+      ),
+    );
   }
 
-  return { findings, steps, restartVm: steps.some((s) => s.needsVmRestart), rdpPort: port, explained: findings.some((f) => f.severity === 'error') };
+  return {
+    findings,
+    steps,
+    restartVm: steps.some((s) => s.needsVmRestart),
+    rdpPort: port,
+    explained: findings.some((f) => f.severity === 'error'),
+  };
 }
 
 /**
@@ -161,8 +248,18 @@ export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: b
  */
 export function articleOrderSteps(options: { allowLegacyTls: boolean }): FixStep[] {
   return [
-    { script: 'renew-certificate', params: { BackupDirectory: ACL_BACKUP_DIRECTORY }, reason: 'article step 2: a new RDP certificate and MachineKeys access, in case diagnosis missed a key problem', needsVmRestart: true },
-    { script: 'enable-tls', params: { AllowLegacyTls: options.allowLegacyTls }, reason: 'article step 3: make sure TLS 1.2 Server is enabled and Group Policy holds off', needsVmRestart: true },
+    {
+      script: 'renew-certificate',
+      params: { BackupDirectory: ACL_BACKUP_DIRECTORY },
+      reason: 'article step 2: a new RDP certificate and MachineKeys access, in case diagnosis missed a key problem',
+      needsVmRestart: true,
+    },
+    {
+      script: 'enable-tls',
+      params: { AllowLegacyTls: options.allowLegacyTls },
+      reason: 'article step 3: make sure TLS 1.2 Server is enabled and Group Policy holds off',
+      needsVmRestart: true,
+    },
   ];
 }
 
@@ -173,7 +270,12 @@ export function tlsRevertedFinding(after: DiagnoseResult): Finding | null {
   return finding(
     'Tls12DisabledByDomainPolicy',
     'error',
-    `Group Policy set TLS 1.2 Server back to Enabled=${tls.enabled ?? 'absent'}, DisabledByDefault=${tls.disabledByDefault ?? 'absent'} (${SCHANNEL}) right after the repair: a ${after.domain.joined ? `domain (${after.domain.name ?? 'AD'})` : 'local'} policy disables TLS 1.2. RDP works until the next restart, then fails again.`,
-    `Change the Group Policy that configures SCHANNEL (e.g. an "SSL Cipher Suite Order"/protocol hardening GPO or a registry preference for ${SCHANNEL}) so it sets Enabled=1 and DisabledByDefault=0 for TLS 1.2 Server; then run gpupdate /force on the VM.`,
+    `Group Policy set TLS 1.2 Server back to Enabled=${tls.enabled ?? 'absent'}, ` +
+      `DisabledByDefault=${tls.disabledByDefault ?? 'absent'} (${SCHANNEL}) right after the repair: a ` +
+      `${after.domain.joined ? `domain (${after.domain.name ?? 'AD'})` : 'local'} policy disables TLS 1.2. RDP works until ` +
+      `the next restart, then fails again.`,
+    `Change the Group Policy that configures SCHANNEL (e.g. an "SSL Cipher Suite Order"/protocol hardening GPO or a ` +
+      `registry preference for ${SCHANNEL}) so it sets Enabled=1 and DisabledByDefault=0 for TLS 1.2 Server; then run ` +
+      `gpupdate /force on the VM.`,
   );
 }

@@ -1,8 +1,8 @@
 /** How a repair ends, given the probes before and after and what was changed (pure). */
-import { RdpProbeResult } from '../../domain/rdpProbe';
-import { Outcome, RepairStatus } from '../../domain/repairStatus';
+import type { RdpProbeResult } from '../../domain/rdpProbe';
+import type { Outcome, RepairStatus } from '../../domain/repairStatus';
 import { adviceForProbe } from '../findings';
-import { LevelVerdict } from './nsgAssessment';
+import type { LevelVerdict } from './nsgAssessment';
 
 export interface VerifyFacts {
   baseline: RdpProbeResult | null;
@@ -29,9 +29,10 @@ export function decideOutcome(facts: VerifyFacts): Outcome {
     if (changesMade > 0) {
       return {
         kind: 'Repaired',
-        reason: facts.baseline?.verdict === 'healthy'
-          ? `Remote Desktop already worked; ${changesMade} requested change(s) made and RDP verified healthy afterwards.`
-          : `Remote Desktop verified healthy after ${changesMade} change(s): ${verify.reason}`,
+        reason:
+          facts.baseline?.verdict === 'healthy'
+            ? `Remote Desktop already worked; ${changesMade} requested change(s) made and RDP verified healthy afterwards.`
+            : `Remote Desktop verified healthy after ${changesMade} change(s): ${verify.reason}`,
         advice: [],
       };
     }
@@ -39,25 +40,33 @@ export function decideOutcome(facts: VerifyFacts): Outcome {
     const sawFault = facts.baseline !== null && facts.baseline.verdict !== 'healthy' && facts.baseline.verdict !== 'inconclusive';
     return {
       kind: 'AlreadyHealthy',
-      reason: sawFault && facts.baseline
-        ? `Remote Desktop answered healthy on a second probe without any change (the first said: ${facts.baseline.reason}); the fault looks intermittent.`
-        : `Remote Desktop is healthy: ${verify.reason}`,
+      reason:
+        sawFault && facts.baseline
+          ? `Remote Desktop answered healthy on a second probe without any change (the first said: ` +
+            `${facts.baseline.reason}); the fault looks intermittent.`
+          : `Remote Desktop is healthy: ${verify.reason}`,
       advice: sawFault ? ['If users still see the error, start a repair again while it happens.'] : [],
     };
   }
   if (verify.verdict === 'unreachable' && (facts.probeAdmittedAfter === 'deny' || (changesMade > 0 && !facts.probeSourceConfigured))) {
-    const why = facts.probeAdmittedAfter === 'deny'
-      ? "the NSG does not admit this app's own address (PROBE_SOURCE_ADDRESSES)"
-      : "the NSG now admits only the allowed sources and this app's address is unknown (PROBE_SOURCE_ADDRESSES is unset)";
+    const why =
+      facts.probeAdmittedAfter === 'deny'
+        ? "the NSG does not admit this app's own address (PROBE_SOURCE_ADDRESSES)"
+        : "the NSG now admits only the allowed sources and this app's address is unknown (PROBE_SOURCE_ADDRESSES is unset)";
     return {
       kind: 'Unverified',
       reason: `Could not verify from here: ${why}, so the probe was not let through. That says nothing about RDP itself.`,
-      advice: ['Test Remote Desktop from one of the allowed source addresses.', "Set PROBE_SOURCE_ADDRESSES to this app's outbound addresses so the next report can tell."],
+      advice: [
+        'Test Remote Desktop from one of the allowed source addresses.',
+        "Set PROBE_SOURCE_ADDRESSES to this app's outbound addresses so the next report can tell.",
+      ],
     };
   }
   return {
     kind: 'NotRepaired',
-    reason: `Remote Desktop is still ${verify.verdict}: ${verify.reason}${changesMade > 0 ? ` (after ${changesMade} change(s), which were kept)` : ''}`,
+    reason:
+      `Remote Desktop is still ${verify.verdict}: ` +
+      `${verify.reason}${changesMade > 0 ? ` (after ${changesMade} change(s), which were kept)` : ''}`,
     advice: adviceForProbe(verify),
   };
 }
@@ -74,6 +83,10 @@ export function withOnlineAdvice(outcome: Outcome, guestUnreachable: boolean): O
   return {
     ...outcome,
     reason: `${outcome.reason.replace(/\.?$/, '.')} The guest could not be reached through Run Command, so no online repair was possible.`,
-    advice: [...outcome.advice, 'Next: the offline repair (attach a copy of the OS disk to a rescue VM and repair it there; docs/procedure.md, "Offline repair"), not automated in this version.'],
+    advice: [
+      ...outcome.advice,
+      'Next: the offline repair (attach a copy of the OS disk to a rescue VM and repair it there; docs/procedure.md, ' +
+        '"Offline repair"), not automated in this version.',
+    ],
   };
 }

@@ -2,7 +2,7 @@
  * When RDP had to move to another port (the holder of its port could not be stopped), the NSGs must admit the
  * new port exactly as they admitted the old one: same sources, at each level that filters. Pure.
  */
-import { NetworkFacts, NsgView, OpenPortRuleInput } from '../../domain/vmFacts';
+import type { NetworkFacts, NsgView, OpenPortRuleInput } from '../../domain/vmFacts';
 import { portMatches } from './nsgAssessment';
 
 export function ruleNameForPort(port: number): string {
@@ -17,20 +17,35 @@ function freePriorityNear(view: NsgView, wanted: number): number | null {
   return null;
 }
 
-export function planPortOpenings(nsgs: readonly NsgView[], oldPort: number, newPort: number, repairId: string): { openings: OpenPortRuleInput[]; problems: string[] } {
+export function planPortOpenings(
+  nsgs: readonly NsgView[],
+  oldPort: number,
+  newPort: number,
+  repairId: string,
+): { openings: OpenPortRuleInput[]; problems: string[] } {
   const openings: OpenPortRuleInput[] = [];
   const problems: string[] = [];
   for (const view of nsgs) {
     const inbound = view.rules.filter((r) => r.direction === 'Inbound' && !r.isDefault).sort((a, b) => a.priority - b.priority);
-    if (inbound.some((r) => r.access === 'Allow' && portMatches(r.destinationPorts, newPort) && portMatches(r.destinationPorts, oldPort))) continue;
-    const admitting = inbound.find((r) => r.access === 'Allow' && portMatches(r.destinationPorts, oldPort) && ['tcp', '*', 'all'].includes(r.protocol.toLowerCase()));
+    if (inbound.some((r) => r.access === 'Allow' && portMatches(r.destinationPorts, newPort) && portMatches(r.destinationPorts, oldPort)))
+      continue;
+    const admitting = inbound.find(
+      (r) => r.access === 'Allow' && portMatches(r.destinationPorts, oldPort) && ['tcp', '*', 'all'].includes(r.protocol.toLowerCase()),
+    );
     if (!admitting) continue; // this level never admitted RDP from outside; it should not start now
     const priority = freePriorityNear(view, admitting.priority);
     if (priority === null) {
       problems.push(`no free priority in ${view.nsgId} for a rule admitting port ${newPort}`);
       continue;
     }
-    openings.push({ repairId, nsgId: view.nsgId, ruleName: ruleNameForPort(newPort), priority, port: newPort, sourcePrefixes: [...admitting.sourcePrefixes] });
+    openings.push({
+      repairId,
+      nsgId: view.nsgId,
+      ruleName: ruleNameForPort(newPort),
+      priority,
+      port: newPort,
+      sourcePrefixes: [...admitting.sourcePrefixes],
+    });
   }
   return { openings, problems };
 }

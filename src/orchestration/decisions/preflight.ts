@@ -1,7 +1,7 @@
 /** Whether a VM may be repaired at all, decided from what preflight read (pure). */
-import { Outcome } from '../../domain/repairStatus';
+import type { Outcome } from '../../domain/repairStatus';
 import { isOptedOut, OPT_OUT_TAG } from '../../domain/optOutTag';
-import { VmFacts } from '../../domain/vmFacts';
+import type { VmFacts } from '../../domain/vmFacts';
 
 export { isOptedOut, OPT_OUT_TAG };
 
@@ -37,8 +37,6 @@ export function notRunningOutcome(vm: VmFacts): Outcome | null {
   return {
     kind: 'NotRepaired',
     reason: `The VM is ${vm.powerState}, so Remote Desktop cannot answer; nothing was changed.`,
-    advice: [
-      'Start the VM (someone may have stopped it on purpose; this tool does not start VMs), then run the repair again.',
-    ],
+    advice: ['Start the VM (someone may have stopped it on purpose; this tool does not start VMs), then run the repair again.'],
   };
 }

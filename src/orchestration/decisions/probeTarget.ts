@@ -1,6 +1,6 @@
 /** Which address the probe dials, and what to say when there is none (pure). */
-import { ProbeAddressKind } from '../../domain/config';
-import { NetworkFacts } from '../../domain/vmFacts';
+import type { ProbeAddressKind } from '../../domain/config';
+import type { NetworkFacts } from '../../domain/vmFacts';
 
 export type ProbeTarget = { ok: true; address: string; kind: ProbeAddressKind } | { ok: false; reason: string };
 
@@ -10,9 +10,10 @@ export function chooseProbeTarget(network: NetworkFacts, kind: ProbeAddressKind)
     return {
       ok: false,
       reason:
-        'The VM has no public IP address, so the probe cannot reach it from the Internet. If this app is integrated with the VM\'s virtual network, set RDP_PROBE_ADDRESS=private.',
+        'The VM has no public IP address, so the probe cannot reach it from the Internet. If this app is integrated with ' +
+        "the VM's virtual network, set RDP_PROBE_ADDRESS=private.",
     };
   }
   if (network.privateAddress) return { ok: true, address: network.privateAddress, kind };
-  return { ok: false, reason: 'The VM\'s primary NIC has no private IP address.' };
+  return { ok: false, reason: "The VM's primary NIC has no private IP address." };
 }

@@ -2,8 +2,8 @@
  * The branch decisions of the repair flow, pure and in one place: when a VM needs nothing, when the article's
  * blind order is worth trying, and whether the guest still needs the online fixes.
  */
-import { ProbeVerdict, RdpProbeResult } from '../../domain/rdpProbe';
-import { Outcome } from '../../domain/repairStatus';
+import type { ProbeVerdict, RdpProbeResult } from '../../domain/rdpProbe';
+import type { Outcome } from '../../domain/repairStatus';
 
 export interface HealthFacts {
   probe: RdpProbeResult | null;

@@ -4,7 +4,7 @@
  * Internet, lock users out of a moved port) or when the guest value it replaced was the fault itself. The online
  * path's writes are all of the second kind; the offline path adds writes that are undone (a swap, a rescue VM).
  */
-import { OutcomeKind, UndoRecord } from '../../domain/repairStatus';
+import type { OutcomeKind, UndoRecord } from '../../domain/repairStatus';
 
 export interface SettledUndoLog {
   kept: Array<UndoRecord & { why: string }>;
@@ -15,7 +15,8 @@ const SUCCESS: ReadonlySet<OutcomeKind> = new Set(['Repaired', 'AlreadyHealthy',
 const WHY_KEPT: Record<UndoRecord['kind'], string> = {
   nsgSources: 'kept: it narrows who can reach RDP; undoing it would open RDP to the Internet again',
   nsgRule: 'kept: RDP listens on the port this rule opens; deleting it would lock users out',
-  guestValue: 'kept: it corrects a value diagnosis found wrong; set it back by hand as "undo" says, or restore the OS disk from the snapshot',
+  guestValue:
+    'kept: it corrects a value diagnosis found wrong; set it back by hand as "undo" says, or restore the OS disk from the snapshot',
   guestAction: 'kept: reverse it by hand if needed, or restore the OS disk from the snapshot',
 };
 

@@ -1,9 +1,9 @@
 /** Phase 3: choose where to dial and take the baseline probe (none when the VM has no address this app can use). */
-import { RdpProbeResult } from '../../domain/rdpProbe';
-import { NetworkFacts } from '../../domain/vmFacts';
+import type { RdpProbeResult } from '../../domain/rdpProbe';
+import type { NetworkFacts } from '../../domain/vmFacts';
 import { Findings } from '../findings';
-import { Flow, Gen, PhaseResult, proceed } from '../flow';
-import { chooseProbeTarget, ProbeTarget } from '../decisions/probeTarget';
+import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
+import { chooseProbeTarget, type ProbeTarget } from '../decisions/probeTarget';
 import { probeStep } from '../steps/probeStep';
 
 export interface BaselineFacts {

@@ -2,10 +2,10 @@
  * Phase 2: read what decides inbound RDP (NIC and subnet NSGs, effective rules when running) and assess the
  * exposure of the RDP port. Reads only; `assessExposure` runs again when the guest reveals another port.
  */
-import { NetworkFacts, VmFacts } from '../../domain/vmFacts';
+import type { NetworkFacts, VmFacts } from '../../domain/vmFacts';
 import { exposureFindings, Findings } from '../findings';
-import { Flow, Gen, PhaseResult, proceed } from '../flow';
-import { assessRdpExposure, RdpExposure, WorldOpening } from '../decisions/nsgAssessment';
+import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
+import { assessRdpExposure, type RdpExposure, type WorldOpening } from '../decisions/nsgAssessment';
 
 export function* networkPhase(flow: Flow, vm: VmFacts): Gen<PhaseResult<NetworkFacts>> {
   flow.begin('networkCheck', 'reading NIC, subnet and NSG rules');
@@ -21,7 +21,11 @@ export function assessExposure(flow: Flow, network: NetworkFacts, port: number):
   for (const finding of exposureFindings(exposure, flow.request.allowedSourceCidrs)) flow.find(finding);
   const source = network.fromEffectiveRules ? 'effective rules' : 'NSG resources';
   const levels = network.nsgs.map((n) => `${n.level} NSG ${n.nsgId.split('/').pop()}`).join(', ') || 'no NSG';
-  const state = exposure.openToWorld ? `port ${port} OPEN to the Internet` : exposure.blockedFromInternet ? `port ${port} blocked from the Internet` : `port ${port} restricted`;
+  const state = exposure.openToWorld
+    ? `port ${port} OPEN to the Internet`
+    : exposure.blockedFromInternet
+      ? `port ${port} blocked from the Internet`
+      : `port ${port} restricted`;
   const running = flow.status.timeline.some((t) => t.step === 'networkCheck' && t.status === 'running');
   if (running) flow.end('networkCheck', `${state} (${levels}; ${source})`);
   else flow.skip('networkCheck', `re-assessed for port ${port}: ${state}`);

@@ -3,22 +3,26 @@
  * for, and — in repair mode, after a snapshot of the OS disk exists — restrict a world-open NSG rule and run the
  * guest fixes (one restart at most, or the article's order when nothing explains the failure).
  */
-import { DiagnoseResult } from '../../domain/guestScriptContracts';
-import { RdpProbeResult } from '../../domain/rdpProbe';
-import { Caveat, Outcome } from '../../domain/repairStatus';
-import { NetworkFacts, RestrictRuleInput, SecurityRuleSnapshot, VmFacts } from '../../domain/vmFacts';
+import type { DiagnoseResult } from '../../domain/guestScriptContracts';
+import type { RdpProbeResult } from '../../domain/rdpProbe';
+import type { Caveat, Outcome } from '../../domain/repairStatus';
+import type { NetworkFacts, RestrictRuleInput, SecurityRuleSnapshot, VmFacts } from '../../domain/vmFacts';
 import { alreadyHealthy, articleOrderApplies, guestStillNeedsFixes } from '../decisions/route';
-import { exposureAfterRestrictionFinding, reassessExposureAfterRestriction, withWrittenSources } from '../decisions/exposureAfterRestriction';
+import {
+  exposureAfterRestrictionFinding,
+  reassessExposureAfterRestriction,
+  withWrittenSources,
+} from '../decisions/exposureAfterRestriction';
 import { adviceForProbe, Findings } from '../findings';
-import { end, Flow, Gen, PhaseResult, proceed } from '../flow';
-import { RdpExposure, WorldOpening, withRestrictedSources } from '../decisions/nsgAssessment';
-import { OnlinePlan, planOnlineRepair } from '../decisions/onlinePlan';
+import { end, type Flow, type Gen, type PhaseResult, proceed } from '../flow';
+import { type RdpExposure, type WorldOpening, withRestrictedSources } from '../decisions/nsgAssessment';
+import { type OnlinePlan, planOnlineRepair } from '../decisions/onlinePlan';
 import { withOpenedPorts } from '../decisions/portOpening';
 import { guestScriptStep } from '../steps/guestScriptStep';
 import { onlineRepairStep } from '../steps/onlineRepairStep';
 import { probeStep } from '../steps/probeStep';
 import { snapshotStep } from '../steps/snapshotStep';
-import { BaselineFacts } from './baseline';
+import type { BaselineFacts } from './baseline';
 import { assessExposure, restrictionsFor } from './network';
 
 export interface OnlineInput {
@@ -50,7 +54,9 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
   const diagnosed = yield* diagnose(flow, vm);
   if (diagnosed.kind === 'end') return diagnosed;
   const diagnosis = diagnosed.facts;
-  const plan: OnlinePlan | null = diagnosis ? planOnlineRepair(diagnosis, { allowLegacyTls: flow.request.allowLegacyTls, now: flow.context.df.currentUtcDateTime }) : null;
+  const plan: OnlinePlan | null = diagnosis
+    ? planOnlineRepair(diagnosis, { allowLegacyTls: flow.request.allowLegacyTls, now: flow.context.df.currentUtcDateTime })
+    : null;
   if (diagnosis && flow.request.rdpPort === undefined && diagnosis.rdp.portNumber !== port) {
     flow.find(Findings.rdpPortDetected(diagnosis.rdp.portNumber, port));
     port = diagnosis.rdp.portNumber;
@@ -68,7 +74,16 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
 
   const restrictions = restrictionsFor(flow, exposure);
   const plannedFixes = plan?.steps.length ?? 0;
-  const articleOrder = plan !== null && articleOrderApplies({ plannedFixes, explained: plan?.explained ?? false, baseline: baseline?.verdict ?? null, current: baseline?.verdict ?? null, openToWorld: exposure.openToWorld, restricted: false });
+  const articleOrder =
+    plan !== null &&
+    articleOrderApplies({
+      plannedFixes,
+      explained: plan?.explained ?? false,
+      baseline: baseline?.verdict ?? null,
+      current: baseline?.verdict ?? null,
+      openToWorld: exposure.openToWorld,
+      restricted: false,
+    });
   planChanges(flow, vm, restrictions, plan, articleOrder);
   flow.status.currentStep = null;
 
@@ -110,7 +125,16 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
 
   const current = facts.verify ?? baseline;
   // After the NSG change, the article's order is worth trying only if RDP is still broken for a reason no finding explains.
-  const articleOrderNow = plan !== null && articleOrderApplies({ plannedFixes, explained: plan?.explained ?? false, baseline: baseline?.verdict ?? null, current: current?.verdict ?? null, openToWorld: exposure.openToWorld, restricted: restrictions.length > 0 });
+  const articleOrderNow =
+    plan !== null &&
+    articleOrderApplies({
+      plannedFixes,
+      explained: plan?.explained ?? false,
+      baseline: baseline?.verdict ?? null,
+      current: current?.verdict ?? null,
+      openToWorld: exposure.openToWorld,
+      restricted: restrictions.length > 0,
+    });
   if (plan && (plannedFixes > 0 || articleOrderNow) && guestStillNeedsFixes(current?.verdict ?? null)) {
     const fixed = yield* onlineRepairStep(flow, vm, plan, port, { address: target.ok ? target.address : null }, facts.networkAfter);
     if (fixed.kind === 'end') return fixed;
@@ -152,19 +176,41 @@ function planChanges(flow: Flow, vm: VmFacts, restrictions: WorldOpening[], plan
     });
   }
   for (const step of plan?.steps ?? []) {
-    flow.status.plannedChanges.push({ resourceId: `${vm.id}/guest`, property: step.script, before: null, after: step.params, reason: step.reason });
+    flow.status.plannedChanges.push({
+      resourceId: `${vm.id}/guest`,
+      property: step.script,
+      before: null,
+      after: step.params,
+      reason: step.reason,
+    });
   }
   if (articleOrder) {
-    flow.status.plannedChanges.push({ resourceId: `${vm.id}/guest`, property: 'article order', before: null, after: ['renew-certificate', 'restart', 'enable-tls', 'restart'], reason: 'diagnosis found nothing, yet RDP fails: the article\'s steps one at a time, with a restart and a probe between' });
+    flow.status.plannedChanges.push({
+      resourceId: `${vm.id}/guest`,
+      property: 'article order',
+      before: null,
+      after: ['renew-certificate', 'restart', 'enable-tls', 'restart'],
+      reason: "diagnosis found nothing, yet RDP fails: the article's steps one at a time, with a restart and a probe between",
+    });
   }
-  if (plan?.restartVm) flow.status.plannedChanges.push({ resourceId: vm.id, property: 'restart', before: null, after: 'one restart', reason: 'certificate and TLS changes take effect after a restart' });
+  if (plan?.restartVm)
+    flow.status.plannedChanges.push({
+      resourceId: vm.id,
+      property: 'restart',
+      before: null,
+      after: 'one restart',
+      reason: 'certificate and TLS changes take effect after a restart',
+    });
 }
 
 function* restrict(flow: Flow, restrictions: WorldOpening[]): Gen<PhaseResult<SecurityRuleSnapshot[]>> {
   const written: SecurityRuleSnapshot[] = [];
   for (const opening of restrictions) {
     const resourceId = `${opening.nsgId}/securityRules/${opening.rule.name}`;
-    flow.begin('restrictNsgRule', `${opening.rule.name}: ${opening.rule.sourcePrefixes.join(',')} -> ${flow.request.allowedSourceCidrs.join(',')}`);
+    flow.begin(
+      'restrictNsgRule',
+      `${opening.rule.name}: ${opening.rule.sourcePrefixes.join(',')} -> ${flow.request.allowedSourceCidrs.join(',')}`,
+    );
     const input: RestrictRuleInput = {
       repairId: flow.repairId,
       nsgId: opening.nsgId,
@@ -185,8 +231,16 @@ function* restrict(flow: Flow, restrictions: WorldOpening[]): Gen<PhaseResult<Se
       at: flow.now(),
       reason: `RDP port ${flow.status.rdpPort} was open to the Internet.`,
     });
-    flow.wrote({ kind: 'nsgSources', resourceId, what: `sources restricted to ${ruleSources(result.after).join(', ')}`, undo: `set the rule's sources back to ${before.join(', ')}` });
-    flow.end('restrictNsgRule', `${opening.rule.name} now admits ${ruleSources(result.after).join(', ')}${result.wrote ? '' : ' (already so: nothing written)'}`);
+    flow.wrote({
+      kind: 'nsgSources',
+      resourceId,
+      what: `sources restricted to ${ruleSources(result.after).join(', ')}`,
+      undo: `set the rule's sources back to ${before.join(', ')}`,
+    });
+    flow.end(
+      'restrictNsgRule',
+      `${opening.rule.name} now admits ${ruleSources(result.after).join(', ')}${result.wrote ? '' : ' (already so: nothing written)'}`,
+    );
   }
   return proceed(written);
 }
@@ -198,8 +252,11 @@ function ruleSources(rule: { sourceAddressPrefix: string | null; sourceAddressPr
 function diagnosedOutcome(flow: Flow, baseline: RdpProbeResult | null): Outcome {
   const planned = flow.status.plannedChanges.length;
   const state = baseline ? `Remote Desktop is ${baseline.verdict}: ${baseline.reason}` : 'Remote Desktop could not be probed.';
-  const advice = planned > 0
-    ? [`A repair would snapshot the OS disk, then make the ${planned} change(s) listed in plannedChanges.`]
-    : baseline ? adviceForProbe(baseline) : [];
+  const advice =
+    planned > 0
+      ? [`A repair would snapshot the OS disk, then make the ${planned} change(s) listed in plannedChanges.`]
+      : baseline
+        ? adviceForProbe(baseline)
+        : [];
   return { kind: 'Diagnosed', reason: `Diagnose mode, nothing changed. ${state}`, advice };
 }

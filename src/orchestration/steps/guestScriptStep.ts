@@ -2,16 +2,22 @@
  * Run one guest script through Run Command: start it, poll with durable timers, read its result. Every change
  * the script reports (path, name, before, after) goes into the status, so an operator can undo it by hand.
  */
-import { GuestScriptName, GuestScripts, RecordedChange } from '../../domain/guestScriptContracts';
-import { GuestRunInput, GuestRunState } from '../../domain/vmFacts';
-import { Flow, Gen, PhaseResult, proceed } from '../flow';
+import type { GuestScriptName, GuestScripts, RecordedChange } from '../../domain/guestScriptContracts';
+import type { GuestRunInput, GuestRunState } from '../../domain/vmFacts';
+import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
 import { guestRunName, guestRunPrefix } from '../guestRunNames';
 
 export type GuestRunOutcome<N extends GuestScriptName> =
   | { ok: true; result: GuestScripts[N]['result'] }
   | { ok: false; failure: Extract<GuestRunState, { state: 'failed' }>['failure']; detail: string };
 
-export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: string, script: N, params: GuestScripts[N]['params'], why: string): Gen<PhaseResult<GuestRunOutcome<N>>> {
+export function* guestScriptStep<N extends GuestScriptName>(
+  flow: Flow,
+  vmId: string,
+  script: N,
+  params: GuestScripts[N]['params'],
+  why: string,
+): Gen<PhaseResult<GuestRunOutcome<N>>> {
   const step = `guest:${script}`;
   const runName = guestRunName(guestRunPrefix(flow.status.startedAt), flow.nextSequence(), script);
   flow.begin(step, why);
@@ -61,16 +67,28 @@ export function* guestScriptStep<N extends GuestScriptName>(flow: Flow, vmId: st
       kind: 'guestValue',
       resourceId: `${vmId}/guest`,
       what: `${change.path}\\${change.name} = ${JSON.stringify(change.after)} (${script})`,
-      undo: change.before === null ? `delete the value ${change.name} under ${change.path}` : `set ${change.path}\\${change.name} back to ${JSON.stringify(change.before)}`,
+      undo:
+        change.before === null
+          ? `delete the value ${change.name} under ${change.path}`
+          : `set ${change.path}\\${change.name} back to ${JSON.stringify(change.before)}`,
     });
   }
   // What the script did beyond registry values (service stops and starts, ACL backups), in its own words.
   const actions = 'actions' in result ? (result.actions as string[]) : [];
   for (const action of actions) {
     flow.status.changes.push({ resourceId: `${vmId}/guest`, property: 'action', before: null, after: action, at: flow.now(), reason: why });
-    flow.wrote({ kind: 'guestAction', resourceId: `${vmId}/guest`, what: `${action} (${script})`, undo: 'reverse the action by hand, or restore the OS disk from the snapshot' });
+    flow.wrote({
+      kind: 'guestAction',
+      resourceId: `${vmId}/guest`,
+      what: `${action} (${script})`,
+      undo: 'reverse the action by hand, or restore the OS disk from the snapshot',
+    });
   }
   const summary = 'message' in result ? String(result.message) : 'read the guest state';
-  flow.end(step, `${summary}${changes.length ? ` (${changes.length} value(s) changed)` : ''}`, 'ok' in result && result.ok === false ? 'failed' : 'succeeded');
+  flow.end(
+    step,
+    `${summary}${changes.length ? ` (${changes.length} value(s) changed)` : ''}`,
+    'ok' in result && result.ok === false ? 'failed' : 'succeeded',
+  );
   return proceed({ ok: true, result });
 }

@@ -5,23 +5,26 @@
  * and a probe between. After RDP works, Group Policy is given back and diagnosis runs again to catch a domain
  * policy that turns TLS 1.2 off.
  */
-import { DiagnoseResult } from '../../domain/guestScriptContracts';
-import { RdpProbeResult } from '../../domain/rdpProbe';
-import { Caveat, Outcome } from '../../domain/repairStatus';
-import { NetworkFacts, OpenPortRuleInput, OpenPortRuleResult, VmFacts } from '../../domain/vmFacts';
-import { Flow, Gen, PhaseResult, proceed } from '../flow';
-import { articleOrderSteps, FixStep, OnlinePlan, tlsRevertedFinding } from '../decisions/onlinePlan';
+import type { DiagnoseResult } from '../../domain/guestScriptContracts';
+import type { RdpProbeResult } from '../../domain/rdpProbe';
+import type { Caveat, Outcome } from '../../domain/repairStatus';
+import type { NetworkFacts, OpenPortRuleInput, OpenPortRuleResult, VmFacts } from '../../domain/vmFacts';
+import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
+import { articleOrderSteps, type FixStep, type OnlinePlan, tlsRevertedFinding } from '../decisions/onlinePlan';
 import { planPortOpenings } from '../decisions/portOpening';
 import { guestScriptStep } from './guestScriptStep';
 import { probeStep } from './probeStep';
-import { RestartResult, restartStep } from './restartStep';
+import { type RestartResult, restartStep } from './restartStep';
 
 export interface OnlineRepairResult {
   port: number;
   verify: RdpProbeResult | null;
   /** NSG rules added for a moved RDP port. */
   openedRules: OpenPortRuleInput[];
-  /** Set when the repair must end NotRepaired for a reason the probe cannot see (a reverting domain policy, a VM that did not come back). */
+  /**
+   * Set when the repair must end NotRepaired for a reason the probe cannot see (a reverting domain policy, a VM that
+   * did not come back).
+   */
   overrideOutcome: Outcome | null;
   /** Checks that could not run (e.g. the re-diagnosis after Group Policy was given back). */
   caveats: Caveat[];
@@ -31,7 +34,12 @@ interface Target {
   address: string | null;
 }
 
-function* runFix(flow: Flow, vm: VmFacts, step: FixStep, state: { previousGpsvcStart: number | null; newPort: number | null }): Gen<PhaseResult<boolean>> {
+function* runFix(
+  flow: Flow,
+  vm: VmFacts,
+  step: FixStep,
+  state: { previousGpsvcStart: number | null; newPort: number | null },
+): Gen<PhaseResult<boolean>> {
   switch (step.script) {
     case 'fix-port-conflict': {
       const called = yield* guestScriptStep(flow, vm.id, 'fix-port-conflict', step.params, step.reason);
@@ -56,17 +64,38 @@ function* runFix(flow: Flow, vm: VmFacts, step: FixStep, state: { previousGpsvcS
   }
 }
 
-function* openMovedPort(flow: Flow, network: Pick<NetworkFacts, 'nsgs'>, oldPort: number, newPort: number): Gen<PhaseResult<OpenPortRuleInput[]>> {
+function* openMovedPort(
+  flow: Flow,
+  network: Pick<NetworkFacts, 'nsgs'>,
+  oldPort: number,
+  newPort: number,
+): Gen<PhaseResult<OpenPortRuleInput[]>> {
   const { openings, problems } = planPortOpenings(network.nsgs, oldPort, newPort, flow.repairId);
-  for (const problem of problems) flow.find({ code: 'NsgPortNotOpened', severity: 'error', message: problem, advice: `Add an inbound rule for TCP ${newPort} by hand.` });
+  for (const problem of problems)
+    flow.find({ code: 'NsgPortNotOpened', severity: 'error', message: problem, advice: `Add an inbound rule for TCP ${newPort} by hand.` });
   for (const opening of openings) {
     const input: OpenPortRuleInput = opening;
-    flow.begin('openNsgPort', `${opening.ruleName} (priority ${opening.priority}) admits ${opening.sourcePrefixes.join(', ')} on TCP ${newPort}`);
+    flow.begin(
+      'openNsgPort',
+      `${opening.ruleName} (priority ${opening.priority}) admits ${opening.sourcePrefixes.join(', ')} on TCP ${newPort}`,
+    );
     const called = yield* flow.call('openNsgPort', input, 'openNsgPort');
     if (called.kind === 'end') return called;
     const result: OpenPortRuleResult = called.facts;
-    flow.wrote({ kind: 'nsgRule', resourceId: result.ruleId, what: `created inbound rule ${opening.ruleName} for TCP ${newPort}`, undo: `delete the rule ${opening.ruleName} once RDP is back on port ${oldPort}` });
-    flow.status.changes.push({ resourceId: result.ruleId, property: 'securityRule', before: null, after: { port: newPort, sources: opening.sourcePrefixes, priority: opening.priority }, at: flow.now(), reason: `RDP moved from port ${oldPort} to ${newPort}` });
+    flow.wrote({
+      kind: 'nsgRule',
+      resourceId: result.ruleId,
+      what: `created inbound rule ${opening.ruleName} for TCP ${newPort}`,
+      undo: `delete the rule ${opening.ruleName} once RDP is back on port ${oldPort}`,
+    });
+    flow.status.changes.push({
+      resourceId: result.ruleId,
+      property: 'securityRule',
+      before: null,
+      after: { port: newPort, sources: opening.sourcePrefixes, priority: opening.priority },
+      at: flow.now(),
+      reason: `RDP moved from port ${oldPort} to ${newPort}`,
+    });
     flow.end('openNsgPort', result.wrote ? 'created' : 'already there: nothing written');
   }
   return proceed(openings);
@@ -108,7 +137,8 @@ export function* onlineRepairStep(
     if (changed) {
       const restarted = yield* restartStep(flow, vm.id, `one restart for: ${withRestart.map((s) => s.script).join(', ')}`);
       if (restarted.kind === 'end') return restarted;
-      if (!restarted.facts.ok) return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow, restarted.facts), caveats });
+      if (!restarted.facts.ok)
+        return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow, restarted.facts), caveats });
       if (restarted.facts.caveat) caveats.push(restarted.facts.caveat);
       bootTime = restarted.facts.bootTime;
     }
@@ -121,15 +151,22 @@ export function* onlineRepairStep(
       flow.find({
         code: 'PortHolderStopped',
         severity: 'warning',
-        message: `${step.params.ServiceName} was stopped to free port ${step.params.RdpPort} and set to Disabled, so it does not take the port again at the next boot (its previous start type is in the recorded changes).`,
-        advice: `Give ${step.params.ServiceName} another port, then put its start type back to the recorded value (HKLM\\SYSTEM\\CurrentControlSet\\Services\\${step.params.ServiceName}\\Start; 2 is Automatic, 3 Manual) and start it.`,
+        message:
+          `${step.params.ServiceName} was stopped to free port ${step.params.RdpPort} and set to Disabled, so it does not ` +
+          `take the port again at the next boot (its previous start type is in the recorded changes).`,
+        advice:
+          `Give ${step.params.ServiceName} another port, then put its start type back to the recorded value ` +
+          `(HKLM\\SYSTEM\\CurrentControlSet\\Services\\${step.params.ServiceName}\\Start; 2 is Automatic, 3 Manual) and ` +
+          `start it.`,
       });
     }
     if (state.newPort !== null && state.newPort !== port) {
       flow.find({
         code: 'RdpPortMoved',
         severity: 'warning',
-        message: `The program holding port ${port} could not be stopped, so RDP now listens on port ${state.newPort}. Connect with mstsc /v:<address>:${state.newPort}.`,
+        message:
+          `The program holding port ${port} could not be stopped, so RDP now listens on port ${state.newPort}. Connect ` +
+          `with mstsc /v:<address>:${state.newPort}.`,
         advice: `Find out why that program holds port ${port}; once it is gone you can set PortNumber back to ${port}.`,
       });
       const opened = yield* openMovedPort(flow, networkAfterRestrictions, port, state.newPort);
@@ -151,7 +188,8 @@ export function* onlineRepairStep(
       if (!changed.facts) continue;
       const restarted = yield* restartStep(flow, vm.id, `after ${step.script} (article order)`, bootTime);
       if (restarted.kind === 'end') return restarted;
-      if (!restarted.facts.ok) return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow, restarted.facts), caveats });
+      if (!restarted.facts.ok)
+        return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow, restarted.facts), caveats });
       if (restarted.facts.caveat) caveats.push(restarted.facts.caveat);
       bootTime = restarted.facts.bootTime;
       const result = yield* probe(`after ${step.script}`);
@@ -176,7 +214,13 @@ export function* onlineRepairStep(
  * TLS off again did not happen: that is a caveat on the outcome, never a silent success.
  */
 function* restoreGroupPolicy(flow: Flow, vm: VmFacts, previousStart: number, caveats: Caveat[]): Gen<PhaseResult<Outcome | null>> {
-  const called = yield* guestScriptStep(flow, vm.id, 'restore-group-policy', { PreviousStart: previousStart }, 'RDP works: give Group Policy back and let it run once');
+  const called = yield* guestScriptStep(
+    flow,
+    vm.id,
+    'restore-group-policy',
+    { PreviousStart: previousStart },
+    'RDP works: give Group Policy back and let it run once',
+  );
   if (called.kind === 'end') return called;
   const restore = called.facts;
   if (!restore.ok || !restore.result.ok) {
@@ -187,14 +231,22 @@ function* restoreGroupPolicy(flow: Flow, vm: VmFacts, previousStart: number, cav
       message: `Group Policy (gpsvc) is set back to start type ${previousStart} but could not run now (${why}); it runs at the next boot.`,
       advice: 'After the next restart, check TLS 1.2 Server (Enabled=1, DisabledByDefault=0): a domain policy could turn it off again.',
     });
-    caveats.push({ check: 'domainPolicyRecheck', reason: `Group Policy could not run after the repair (${why}), so whether a domain policy turns TLS 1.2 off again was not checked.` });
+    caveats.push({
+      check: 'domainPolicyRecheck',
+      reason: `Group Policy could not run after the repair (${why}), so whether a domain policy turns TLS 1.2 off again was not checked.`,
+    });
     return proceed(null);
   }
   const rediagnosed = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'check that Group Policy did not turn TLS 1.2 off again');
   if (rediagnosed.kind === 'end') return rediagnosed;
   const again = rediagnosed.facts;
   if (!again.ok) {
-    caveats.push({ check: 'domainPolicyRecheck', reason: `The diagnosis after Group Policy ran failed (${again.failure}: ${again.detail}), so whether a domain policy turns TLS 1.2 off again was not checked.` });
+    caveats.push({
+      check: 'domainPolicyRecheck',
+      reason:
+        `The diagnosis after Group Policy ran failed (${again.failure}: ${again.detail}), so whether a domain policy turns ` +
+        `TLS 1.2 off again was not checked.`,
+    });
     return proceed(null);
   }
   const reverted = tlsRevertedFinding(again.result as DiagnoseResult);
@@ -211,8 +263,13 @@ function restartOutcome(flow: Flow, failed: Extract<RestartResult, { ok: false }
   if (failed.why === 'noReboot') {
     return {
       kind: 'NotRepaired',
-      reason: `Azure accepted the restart twice, but Windows did not reboot (LastBootUpTime stayed ${failed.bootTime}), so the fixes that need a restart have not taken effect.`,
-      advice: ['Restart the VM from the portal and check that it reboots (the activity log shows the restart operations). The OS disk snapshot taken before any change is kept for a restore.'],
+      reason:
+        `Azure accepted the restart twice, but Windows did not reboot (LastBootUpTime stayed ${failed.bootTime}), so the ` +
+        `fixes that need a restart have not taken effect.`,
+      advice: [
+        'Restart the VM from the portal and check that it reboots (the activity log shows the restart operations). The ' +
+          'OS disk snapshot taken before any change is kept for a restore.',
+      ],
     };
   }
   return {

@@ -1,14 +1,25 @@
 /** One RDP handshake probe, recorded in the status as the baseline or the latest verification. */
-import { RdpProbeResult } from '../../domain/rdpProbe';
-import { ProbeInput } from '../../domain/vmFacts';
+import type { RdpProbeResult } from '../../domain/rdpProbe';
+import type { ProbeInput } from '../../domain/vmFacts';
 import { probeFinding } from '../findings';
-import { Flow, Gen, PhaseResult, proceed } from '../flow';
+import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
 import { summarizeProbe } from '../statusModel';
 
-export function* probeStep(flow: Flow, kind: 'Baseline' | 'Verify', address: string, port: number, why = ''): Gen<PhaseResult<RdpProbeResult>> {
+export function* probeStep(
+  flow: Flow,
+  kind: 'Baseline' | 'Verify',
+  address: string,
+  port: number,
+  why = '',
+): Gen<PhaseResult<RdpProbeResult>> {
   const step = kind === 'Baseline' ? 'baselineProbe' : 'verifyProbe';
   flow.begin(step, `dialing ${address}:${port}${why ? ` (${why})` : ''}`);
-  const input: ProbeInput = { address, port, timeoutMs: flow.settings.probeTimeoutMs, certificateWarningDays: flow.settings.certificateWarningDays };
+  const input: ProbeInput = {
+    address,
+    port,
+    timeoutMs: flow.settings.probeTimeoutMs,
+    certificateWarningDays: flow.settings.certificateWarningDays,
+  };
   const called = yield* flow.call('probeRdp', input, step);
   if (called.kind === 'end') return called;
   const result = called.facts;

@@ -5,10 +5,10 @@
  * Then the restart is asked for once more; if Windows still did not reboot, the step says so and the repair ends
  * honestly. Each wait is a durable timer bounded by RESTART_TIMEOUT_MINUTES: never a hang.
  */
-import { Caveat, Finding } from '../../domain/repairStatus';
-import { VmPowerReading } from '../../domain/vmFacts';
+import type { Caveat, Finding } from '../../domain/repairStatus';
+import type { VmPowerReading } from '../../domain/vmFacts';
 import { rebootVerdict } from '../decisions/reboot';
-import { Flow, Gen, PhaseResult, proceed } from '../flow';
+import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
 import { guestScriptStep } from './guestScriptStep';
 
 export type RestartResult =
@@ -48,8 +48,20 @@ export function* restartStep(flow: Flow, vmId: string, why: string, knownBootTim
     const verdict = rebootVerdict(before, after);
     if (verdict === 'rebooted') return proceed({ ok: true, reading, bootTime: after, caveat: null });
     if (verdict === 'unknown') {
-      const problem = [beforeProblem && `before: ${beforeProblem}`, read.facts.problem && `after: ${read.facts.problem}`].filter(Boolean).join('; ');
-      return proceed({ ok: true, reading, bootTime: after, caveat: { check: 'rebootConfirmed', reason: `The VM came back running with its agent Ready, but whether Windows rebooted could not be proven: its boot time could not be read (${problem}).` } });
+      const problem = [beforeProblem && `before: ${beforeProblem}`, read.facts.problem && `after: ${read.facts.problem}`]
+        .filter(Boolean)
+        .join('; ');
+      return proceed({
+        ok: true,
+        reading,
+        bootTime: after,
+        caveat: {
+          check: 'rebootConfirmed',
+          reason:
+            `The VM came back running with its agent Ready, but whether Windows rebooted could not be proven: its boot ` +
+            `time could not be read (${problem}).`,
+        },
+      });
     }
     flow.find(noRebootFinding(attempt, after, attempt < RESTART_ATTEMPTS));
   }
@@ -70,8 +82,12 @@ function* waitUntilBack(flow: Flow, vmId: string, why: string): Gen<PhaseResult<
   flow.find({
     code: 'RestartTimedOut',
     severity: 'error',
-    message: `After the restart the VM was not running with its agent Ready within ${flow.settings.restartTimeoutMinutes} minutes (last seen: ${reading ? `${reading.powerState}, agent ${reading.agentStatus}` : 'unknown'}).`,
-    advice: 'Look at boot diagnostics (screenshot, serial log) in the portal; if Windows does not boot, the offline repair or a restore from the snapshot is next.',
+    message:
+      `After the restart the VM was not running with its agent Ready within ${flow.settings.restartTimeoutMinutes} minutes ` +
+      `(last seen: ${reading ? `${reading.powerState}, agent ${reading.agentStatus}` : 'unknown'}).`,
+    advice:
+      'Look at boot diagnostics (screenshot, serial log) in the portal; if Windows does not boot, the offline repair or ' +
+      'a restore from the snapshot is next.',
   });
   flow.end('restartVm', `not back within ${flow.settings.restartTimeoutMinutes} minutes`, 'failed');
   return proceed({ ok: false, reading });
@@ -89,7 +105,12 @@ function noRebootFinding(attempt: number, bootTime: string | null, willRetry: bo
   return {
     code: willRetry ? 'RestartNotObserved' : 'RestartDidNotHappen',
     severity: willRetry ? 'warning' : 'error',
-    message: `Azure accepted the restart (attempt ${attempt}) and the VM shows running with its agent Ready, but Windows did not reboot: LastBootUpTime is still ${bootTime}.${willRetry ? ' Asking once more.' : ''}`,
-    advice: willRetry ? null : 'The changes that need a restart have not taken effect. Restart the VM from the portal (or Restart-AzVM) and check that its boot time changes; look at the activity log for the restart operations.',
+    message:
+      `Azure accepted the restart (attempt ${attempt}) and the VM shows running with its agent Ready, but Windows did not ` +
+      `reboot: LastBootUpTime is still ${bootTime}.${willRetry ? ' Asking once more.' : ''}`,
+    advice: willRetry
+      ? null
+      : 'The changes that need a restart have not taken effect. Restart the VM from the portal (or Restart-AzVM) and check ' +
+        'that its boot time changes; look at the activity log for the restart operations.',
   };
 }

@@ -3,8 +3,8 @@
  * usable (decisions/snapshotReadiness.ts: its operation succeeded, and completionPercent, if Azure reports one,
  * is 100). Nothing changes until then; if it fails or times out, the repair ends having changed nothing.
  */
-import { SnapshotStartInput, SnapshotState, VmFacts } from '../../domain/vmFacts';
-import { end, Flow, Gen, PhaseResult, proceed } from '../flow';
+import type { SnapshotStartInput, SnapshotState, VmFacts } from '../../domain/vmFacts';
+import { end, type Flow, type Gen, type PhaseResult, proceed } from '../flow';
 import { snapshotNameFor } from '../orchestrationInput';
 import { snapshotProgress, snapshotReadiness } from '../decisions/snapshotReadiness';
 
@@ -37,7 +37,9 @@ export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<string>>
     if (flow.nowMs() >= deadline) {
       return end({
         kind: 'NotRepaired',
-        reason: `The OS disk snapshot was not usable within ${flow.settings.snapshotTimeoutMinutes} minutes (last: ${state.provisioningState}, ${state.completionPercent ?? '?'}%); nothing was changed without a backup.`,
+        reason:
+          `The OS disk snapshot was not usable within ${flow.settings.snapshotTimeoutMinutes} minutes (last: ` +
+          `${state.provisioningState}, ${state.completionPercent ?? '?'}%); nothing was changed without a backup.`,
         advice: ['Raise SNAPSHOT_TIMEOUT_MINUTES for large disks, or start the repair again later.'],
       });
     }

@@ -5,10 +5,10 @@
  * for the removal of those not being deleted, and the flow waits on a durable timer until the list is empty.
  * Never ends the repair: what could not be removed is a finding and a caveat on whatever outcome it has.
  */
-import { LeftGuestRun } from '../../domain/activityContracts';
-import { Caveat } from '../../domain/repairStatus';
+import type { LeftGuestRun } from '../../domain/activityContracts';
+import type { Caveat } from '../../domain/repairStatus';
 import { parseVmResourceId } from '../../domain/vmResourceId';
-import { Flow, Gen } from '../flow';
+import type { Flow, Gen } from '../flow';
 import { guestRunPrefix } from '../guestRunNames';
 
 const STEP = 'sweepGuestScripts';
@@ -29,7 +29,10 @@ export function* sweepStep(flow: Flow, vmId: string): Gen<Caveat | null> {
     if (swept.kind === 'end') return notRemoved(flow, vmId, [], `the sweep could not run: ${swept.outcome.reason}`);
     left = swept.facts.left;
     if (left.length === 0) {
-      flow.end(STEP, pass === 1 ? 'none of its runs is left on the VM' : `none of its runs is left on the VM (confirmed after ${pass} passes)`);
+      flow.end(
+        STEP,
+        pass === 1 ? 'none of its runs is left on the VM' : `none of its runs is left on the VM (confirmed after ${pass} passes)`,
+      );
       return null;
     }
     if (left.every((l) => l.state === 'refused')) break;
@@ -37,14 +40,27 @@ export function* sweepStep(flow: Flow, vmId: string): Gen<Caveat | null> {
     flow.progress(`${left.length} run(s) still being removed: ${left.map((l) => l.runName).join(', ')}`);
     yield flow.wait(flow.settings.runCommandPollSeconds);
   }
-  const why = left.map((l) => (l.state === 'refused' ? `${l.runName} (${l.detail})` : `${l.runName} (still ${l.state === 'deleting' ? 'being deleted' : 'there'} after ${SWEEP_TIMEOUT_SECONDS} s)`)).join('; ');
-  return notRemoved(flow, vmId, left.map((l) => l.runName), why);
+  const why = left
+    .map((l) =>
+      l.state === 'refused'
+        ? `${l.runName} (${l.detail})`
+        : `${l.runName} (still ${l.state === 'deleting' ? 'being deleted' : 'there'} after ${SWEEP_TIMEOUT_SECONDS} s)`,
+    )
+    .join('; ');
+  return notRemoved(
+    flow,
+    vmId,
+    left.map((l) => l.runName),
+    why,
+  );
 }
 
 function notRemoved(flow: Flow, vmId: string, runNames: string[], why: string): Caveat {
   const names = runNames.length > 0 ? runNames.join(', ') : `the runs named ${guestRunPrefix(flow.status.startedAt)}*`;
   const vm = parseVmResourceId(vmId);
-  const command = vm.ok ? `Remove-AzVMRunCommand -ResourceGroupName ${vm.value.resourceGroup} -VMName ${vm.value.name} -RunCommandName <name>` : 'Remove-AzVMRunCommand';
+  const command = vm.ok
+    ? `Remove-AzVMRunCommand -ResourceGroupName ${vm.value.resourceGroup} -VMName ${vm.value.name} -RunCommandName <name>`
+    : 'Remove-AzVMRunCommand';
   flow.find({
     code: 'RunCommandLeftOnVm',
     severity: 'warning',

@@ -164,10 +164,7 @@ function take<T extends { operation?: string }>(
   extra: (spec: T) => boolean,
 ): T | undefined {
   const armed = list.find(
-    (a) =>
-      (!a.pattern || a.pattern.test(request.path)) &&
-      (!a.spec.operation || a.spec.operation === request.operation) &&
-      extra(a.spec),
+    (a) => (!a.pattern || a.pattern.test(request.path)) && (!a.spec.operation || a.spec.operation === request.operation) && extra(a.spec),
   );
   if (!armed) return undefined;
   armed.remaining -= 1;

@@ -25,5 +25,10 @@ export type { SecurityRuleInput } from './world/securityRules';
 export type { RunCommandConcurrency, RunCommandService } from './runCommand/runCommandService';
 export type { RunCommandGuest, RunCommandExecution, RunCommandOutcome } from './runCommand/guestPort';
 export type { RunCommandState, ExecutionState, RunCommandParameter } from './runCommand/runCommandState';
-export { RUN_COMMAND_ERRORS, RUN_COMMAND_PICKUP_MS, EXTENSION_AGENT_TIMEOUT_MS, DEFAULT_RUN_COMMAND_TIMEOUT_SECONDS } from './runCommand/timing';
+export {
+  RUN_COMMAND_ERRORS,
+  RUN_COMMAND_PICKUP_MS,
+  EXTENSION_AGENT_TIMEOUT_MS,
+  DEFAULT_RUN_COMMAND_TIMEOUT_SECONDS,
+} from './runCommand/timing';
 export type * from './world/types';

@@ -51,7 +51,8 @@ export class RequestLog {
     for (const entry of this.log) {
       stats.total += 1;
       stats[entry.kind === 'read' ? 'reads' : 'writes'] += 1;
-      const op = (stats.byOperation[entry.operation] ??= { count: 0, reads: 0, writes: 0, statuses: {} });
+      stats.byOperation[entry.operation] ??= { count: 0, reads: 0, writes: 0, statuses: {} };
+      const op = stats.byOperation[entry.operation];
       op.count += 1;
       op[entry.kind === 'read' ? 'reads' : 'writes'] += 1;
       op.statuses[String(entry.status)] = (op.statuses[String(entry.status)] ?? 0) + 1;

@@ -158,7 +158,7 @@ export class SimulatedArm implements HttpClient {
         throw new ArmHttpError(
           400,
           'MissingApiVersionParameter',
-          "The api-version query parameter (?api-version=) is required for all requests.",
+          'The api-version query parameter (?api-version=) is required for all requests.',
         );
       }
       if (!METHODS.includes(method as HttpMethod)) {
@@ -192,7 +192,13 @@ export class SimulatedArm implements HttpClient {
     return toPipelineResponse(request, result, requestId);
   }
 
-  private context(method: HttpMethod, url: URL, params: Record<string, string>, request: PipelineRequest, apiVersion: string): RouteContext {
+  private context(
+    method: HttpMethod,
+    url: URL,
+    params: Record<string, string>,
+    request: PipelineRequest,
+    apiVersion: string,
+  ): RouteContext {
     return { method, url, params, query: url.searchParams, body: parseBody(request), apiVersion };
   }
 
@@ -236,7 +242,10 @@ function checkApiVersion(route: Route, path: string, apiVersion: string, world: 
   const parts = path.split('/').filter(Boolean);
   const providers = parts.findIndex((p) => p.toLowerCase() === 'providers');
   const namespace = providers >= 0 ? (parts[providers + 1] ?? '') : '';
-  const type = parts.slice(providers + 2).filter((_, i) => i % 2 === 0).join('/');
+  const type = parts
+    .slice(providers + 2)
+    .filter((_, i) => i % 2 === 0)
+    .join('/');
   const rg = parts[1] && parts[3] ? world.store.resourceGroup(parts[1], parts[3]) : undefined;
   throw unsupportedApiVersion(namespace, type, rg?.location ?? 'unknown', apiVersion, entry?.versions ?? []);
 }
@@ -275,7 +284,8 @@ function faultResult(fault: FaultSpec, route: Route, path: string, retryAfter: R
 
 function faultHeaders(fault: FaultSpec, retryAfter: RetryAfterModel): Record<string, string> {
   const headers: Record<string, string> = {};
-  const seconds = fault.retryAfterSeconds === undefined && fault.status === 429 ? Math.ceil(retryAfter.throttled.ms / 1000) : fault.retryAfterSeconds;
+  const seconds =
+    fault.retryAfterSeconds === undefined && fault.status === 429 ? Math.ceil(retryAfter.throttled.ms / 1000) : fault.retryAfterSeconds;
   if (seconds !== undefined && seconds !== null) headers['retry-after'] = String(seconds);
   if (fault.retryAfterMs !== undefined) headers['retry-after-ms'] = String(fault.retryAfterMs);
   return headers;

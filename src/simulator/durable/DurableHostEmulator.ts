@@ -16,21 +16,21 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as df from 'durable-functions';
-import { FunctionRegistry } from '../functionsHost/FunctionRegistry';
-import { createInvocationContext, FunctionLogEntry } from '../functionsHost/invocationContext';
-import { VirtualClock } from '../virtualClock';
+import type { FunctionRegistry } from '../functionsHost/FunctionRegistry';
+import { createInvocationContext, type FunctionLogEntry } from '../functionsHost/invocationContext';
+import type { VirtualClock } from '../virtualClock';
 import { activityInputFromToken, runActivityHandler, toCompletion } from './activityExecution';
-import { ClientHost, createEmulatorClient, DurableClientSurface } from './emulatorClient';
-import { EpisodeVerdict, runEpisode } from './episode';
-import { ActivityFault, FaultPlan } from './faultPlan';
-import { history, ParentLink } from './historyEvents';
-import { HostReplaySettings, ScheduledOp } from './hostReplay';
-import { InstanceRecord, InstanceStats, isTerminal, statsOf } from './instanceState';
-import { ProgressEmitter, ProgressListener } from './progress';
+import { type ClientHost, createEmulatorClient, type DurableClientSurface } from './emulatorClient';
+import { type EpisodeVerdict, runEpisode } from './episode';
+import { type ActivityFault, FaultPlan } from './faultPlan';
+import { history, type ParentLink } from './historyEvents';
+import type { HostReplaySettings, ScheduledOp } from './hostReplay';
+import { type InstanceRecord, type InstanceStats, isTerminal, statsOf } from './instanceState';
+import { ProgressEmitter, type ProgressListener } from './progress';
 import { toStatus } from './statusProjection';
 import { childEndEvent } from './subOrchestration';
-import { Delivery, ReadyWork, WorkQueue } from './workQueue';
-import { WireHistoryEvent, WireOrchestrationStatus } from './wire';
+import { type Delivery, type ReadyWork, WorkQueue } from './workQueue';
+import { type WireHistoryEvent, WireOrchestrationStatus } from './wire';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -329,7 +329,13 @@ export class DurableHostEmulator {
     const event = delivery.makeEvent(this.clock.now());
     if (delivery.kind === 'timerFired') {
       record.counters.timersFired++;
-      this.progress.emit({ type: 'timerFired', at: this.clock.now(), instanceId: record.instanceId, timerId: event.TimerId as number, fireAt: new Date(String(event.FireAt)) });
+      this.progress.emit({
+        type: 'timerFired',
+        at: this.clock.now(),
+        instanceId: record.instanceId,
+        timerId: event.TimerId as number,
+        fireAt: new Date(String(event.FireAt)),
+      });
     }
     this.post(record, event);
   }
@@ -372,7 +378,13 @@ export class DurableHostEmulator {
       newTimers: newOps.flatMap((op) => (op.kind === 'timer' ? [op.fireAt] : [])),
     });
     if (isTerminal(record)) {
-      this.progress.emit({ type: 'instanceFinished', at: now, instanceId: record.instanceId, runtimeStatus: record.runtimeStatus, output: record.output });
+      this.progress.emit({
+        type: 'instanceFinished',
+        at: now,
+        instanceId: record.instanceId,
+        runtimeStatus: record.runtimeStatus,
+        output: record.output,
+      });
     }
     if (verdict.kind === 'continuedAsNew') this.continueAsNew(record, verdict.input, verdict.carryOver);
   }
@@ -442,7 +454,15 @@ export class DurableHostEmulator {
     }
     if (op.kind === 'activity') {
       record.history.push(history.taskScheduled(now, op.id, op.name, op.inputToken));
-      this.queue.enqueue({ kind: 'activity', instanceId, executionId, taskScheduledId: op.id, name: op.name, inputToken: op.inputToken, delivery: 1 });
+      this.queue.enqueue({
+        kind: 'activity',
+        instanceId,
+        executionId,
+        taskScheduledId: op.id,
+        name: op.name,
+        inputToken: op.inputToken,
+        delivery: 1,
+      });
       return;
     }
     record.history.push(history.timerCreated(now, op.id, op.fireAt));
@@ -479,7 +499,7 @@ export class DurableHostEmulator {
     if (!record) return;
     const fn = this.registry.getOrThrow(work.name);
     const runs = this.options.executeActivitiesTwice ? 2 : 1;
-    let last;
+    let last: Awaited<ReturnType<typeof runActivityHandler>> | undefined;
     for (let run = 1; run <= runs; run++) {
       const startedAt = this.clock.now();
       const input = activityInputFromToken(work.inputToken);
@@ -488,7 +508,14 @@ export class DurableHostEmulator {
         logSink: (e) => this.log(e),
         tags: { instanceId: work.instanceId, taskScheduledId: String(work.taskScheduledId) },
       });
-      this.progress.emit({ type: 'activityStarted', at: startedAt, instanceId: work.instanceId, name: fn.name, taskScheduledId: work.taskScheduledId, run });
+      this.progress.emit({
+        type: 'activityStarted',
+        at: startedAt,
+        instanceId: work.instanceId,
+        name: fn.name,
+        taskScheduledId: work.taskScheduledId,
+        run,
+      });
       last = await runActivityHandler(fn.handler, input, context, injected);
       record.counters.activityExecutions++;
       this.activityExecutions.push({
@@ -550,7 +577,14 @@ export class DurableHostEmulator {
     const last = this.activityExecutions[this.activityExecutions.length - 1];
     if (last) last.resultLost = true;
     const redeliverAt = this.clock.nowMs() + (this.options.lostResultRedeliveryMs ?? LOST_RESULT_REDELIVERY_MS);
-    this.progress.emit({ type: 'activityResultLost', at: this.clock.now(), instanceId: work.instanceId, name: point.name, taskScheduledId: work.taskScheduledId, redeliverAt: new Date(redeliverAt) });
+    this.progress.emit({
+      type: 'activityResultLost',
+      at: this.clock.now(),
+      instanceId: work.instanceId,
+      name: point.name,
+      taskScheduledId: work.taskScheduledId,
+      redeliverAt: new Date(redeliverAt),
+    });
     this.queue.schedule({
       dueAt: redeliverAt,
       instanceId: work.instanceId,

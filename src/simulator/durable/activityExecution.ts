@@ -5,13 +5,11 @@
  * library then hands a caught failure to the orchestrator as `new Error(`${Reason} \n ${Details}`)`.
  * Never registered as a function.
  */
-import { InvocationContext } from '@azure/functions';
+import type { InvocationContext } from '@azure/functions';
 
 export type ActivityRunResult = { ok: true; result: unknown } | { ok: false; error: Error };
 
-export type ActivityCompletion =
-  | { ok: true; resultText: string | null }
-  | { ok: false; reason: string; details: string };
+export type ActivityCompletion = { ok: true; resultText: string | null } | { ok: false; reason: string; details: string };
 
 /**
  * What the activity handler receives for the action's input token. The library JSON-encodes string inputs once

@@ -16,10 +16,10 @@
  *    with the same, in one page.
  * Never registered as a function.
  */
-import * as df from 'durable-functions';
-import { FunctionRegistry } from '../functionsHost/FunctionRegistry';
+import type * as df from 'durable-functions';
+import type { FunctionRegistry } from '../functionsHost/FunctionRegistry';
 import { history } from './historyEvents';
-import { InstanceRecord, isActive, isTerminal } from './instanceState';
+import { type InstanceRecord, isActive, isTerminal } from './instanceState';
 import { toStatus } from './statusProjection';
 
 export type DurableClientSurface = Pick<df.DurableClient, 'startNew' | 'getStatus' | 'getStatusBy' | 'raiseEvent' | 'terminate'>;
@@ -47,7 +47,8 @@ function genericError(status: number, details: unknown): Error {
 function invalidInstanceId(instanceId: string): string | undefined {
   if (instanceId.startsWith('@')) return 'Orchestration instance ids must not start with @.';
   // eslint-disable-next-line no-control-regex
-  if (/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(instanceId)) return 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.';
+  if (/[/\\#?\u0000-\u001f\u007f-\u009f]/.test(instanceId))
+    return 'Orchestration instance ids must not contain /, \\, #, ?, or control characters.';
   if (instanceId.length > MAX_INSTANCE_ID_LENGTH) return `Instance ID lengths must not exceed ${MAX_INSTANCE_ID_LENGTH} characters.`;
   return undefined;
 }
@@ -69,7 +70,7 @@ export function createEmulatorClient(host: ClientHost): DurableClientSurface {
     async startNew(orchestratorFunctionName: string, options?: df.StartNewOptions): Promise<string> {
       if (!orchestratorFunctionName) throw new Error('orchestratorFunctionName must be a valid string.');
       const fn = host.registry.get(orchestratorFunctionName);
-      if (!fn || fn.trigger.type !== 'orchestrationTrigger') {
+      if (fn?.trigger.type !== 'orchestrationTrigger') {
         throw genericError(400, {
           Message: `The function '${orchestratorFunctionName}' doesn't exist, is disabled, or is not an orchestrator function.`,
         });

@@ -5,13 +5,13 @@
  * error, done) only takes effect once every action it returned has completed on the host side.
  * Never registered as a function.
  */
-import { InvocationContext } from '@azure/functions';
-import { RegisteredFunction } from '../functionsHost/FunctionRegistry';
+import type { InvocationContext } from '@azure/functions';
+import type { RegisteredFunction } from '../functionsHost/FunctionRegistry';
 import { history } from './historyEvents';
-import { flattenActions, HostReplaySettings, replayOnHost, ScheduledOp } from './hostReplay';
-import { InstanceRecord } from './instanceState';
+import { flattenActions, type HostReplaySettings, replayOnHost, type ScheduledOp } from './hostReplay';
+import type { InstanceRecord } from './instanceState';
 import { invokeOrchestrator } from './orchestratorInvocation';
-import { ActionType, EventType, WireHistoryEvent } from './wire';
+import { ActionType, EventType, type WireHistoryEvent } from './wire';
 
 /** Durable Functions' limit on a custom status: 16 KB of UTF-16 text. */
 export const MAX_CUSTOM_STATUS_CHARS = 16 * 1024;
@@ -57,7 +57,7 @@ function parseJsonText(text: unknown): unknown {
 function missingActivity(ops: ScheduledOp[], known: string[]): string | undefined {
   const lower = new Set(known.map((n) => n.toLowerCase()));
   const missing = ops.find((op) => op.kind === 'activity' && !lower.has(op.name.toLowerCase()));
-  if (!missing || missing.kind !== 'activity') return undefined;
+  if (missing?.kind !== 'activity') return undefined;
   // The extension validates every activity name when the action is invoked (ThrowIfFunctionDoesNotExist).
   return (
     `The function '${missing.name}' doesn't exist, is disabled, or is not an activity function. ` +
@@ -96,9 +96,13 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   if (terminate) {
     // A terminate message ends the instance without running orchestrator code.
     const reason = parseJsonText(terminate.Input);
-    return { newEvents, verdict: { kind: 'terminated', reason: typeof reason === 'string' ? reason : String(reason ?? '') }, orchestratorInvoked: false };
+    return {
+      newEvents,
+      verdict: { kind: 'terminated', reason: typeof reason === 'string' ? reason : String(reason ?? '') },
+      orchestratorInvoked: false,
+    };
   }
-  if (!orchestrator || orchestrator.trigger.type !== 'orchestrationTrigger') {
+  if (orchestrator?.trigger.type !== 'orchestrationTrigger') {
     const message = `The function '${record.name}' doesn't exist, is disabled, or is not an orchestrator function.`;
     return { newEvents, verdict: { kind: 'failed', message }, orchestratorInvoked: false };
   }
@@ -113,7 +117,11 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
     context: input.createContext(orchestrator),
   });
   if (outcome.kind === 'crashed') {
-    return { newEvents, verdict: { kind: 'failed', message: `Orchestrator function '${record.name}' failed: ${outcome.message}` }, orchestratorInvoked: true };
+    return {
+      newEvents,
+      verdict: { kind: 'failed', message: `Orchestrator function '${record.name}' failed: ${outcome.message}` },
+      orchestratorInvoked: true,
+    };
   }
 
   const { state } = outcome;
@@ -124,11 +132,13 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   if (customStatusLength > MAX_CUSTOM_STATUS_CHARS) {
     return done({
       kind: 'failed',
-      message: `Orchestrator function '${record.name}' failed: the custom status is ${customStatusLength} characters of JSON; Durable Functions accepts at most 16 KB of UTF-16 text (${MAX_CUSTOM_STATUS_CHARS} characters)`,
+      message:
+        `Orchestrator function '${record.name}' failed: the custom status is ${customStatusLength} characters of JSON; ` +
+        `Durable Functions accepts at most 16 KB of UTF-16 text (${MAX_CUSTOM_STATUS_CHARS} characters)`,
     });
   }
 
-  let actions;
+  let actions: ReturnType<typeof flattenActions>;
   try {
     actions = flattenActions(state.actions);
   } catch (err) {
@@ -137,7 +147,8 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const replay = replayOnHost([...record.history, ...newEvents], actions, input.settings, record.executionId);
   if (replay.kind !== 'replayed') return done({ kind: 'failed', message: replay.message });
 
-  const missing = missingActivity(replay.newOps, input.activityNames) ?? invalidSubOrchestration(replay.newOps, record, input.orchestratorNames);
+  const missing =
+    missingActivity(replay.newOps, input.activityNames) ?? invalidSubOrchestration(replay.newOps, record, input.orchestratorNames);
   if (missing) return done({ kind: 'failed', message: missing });
 
   if (!replay.allActionsDone) {

@@ -22,7 +22,8 @@ export class FaultPlan {
   private readonly remaining = new Map<string, { left: number; error: Error | string }>();
 
   failActivity(name: string, fault: ActivityFault): void {
-    if (!Number.isInteger(fault.times) || fault.times < 1) throw new Error(`failActivity: times must be a positive integer, got ${fault.times}.`);
+    if (!Number.isInteger(fault.times) || fault.times < 1)
+      throw new Error(`failActivity: times must be a positive integer, got ${fault.times}.`);
     this.remaining.set(name.toLowerCase(), {
       left: fault.times,
       error: fault.error ?? `Injected failure of activity '${name}'.`,

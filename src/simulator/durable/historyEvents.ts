@@ -3,7 +3,7 @@
  * the JS library (PascalCase fields; EventId = sequence number for scheduling events, -1 otherwise; payloads as
  * JSON text). Never registered as a function.
  */
-import { EventType, WireHistoryEvent } from './wire';
+import { EventType, type WireHistoryEvent } from './wire';
 
 /** The parent side of a sub-orchestration: where the child's end is reported. */
 export interface ParentLink {

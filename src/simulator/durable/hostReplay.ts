@@ -21,7 +21,7 @@
  * Never registered as a function.
  */
 import { nextRetryDelayMs, retryPolicyFrom } from './retryPolicy';
-import { ACTION_TYPE_NAMES, ActionType, EventType, WireAction, WireHistoryEvent } from './wire';
+import { ACTION_TYPE_NAMES, ActionType, EventType, type WireAction, type WireHistoryEvent } from './wire';
 
 export type ScheduledOp =
   | { kind: 'activity'; id: number; name: string; inputToken: unknown }
@@ -197,7 +197,7 @@ type ScheduleAttempt = (onEvent: CompletionHandler) => void;
 /** DurableTask.Core's RetryInterceptor for one CallActivityWithRetry or CallSubOrchestratorWithRetry action. */
 function invokeRetried(action: WireAction, ctx: ReplayContext, settle: Settle, attempt: ScheduleAttempt): void {
   const succeeded = new Set<number>([EventType.TaskCompleted, EventType.SubOrchestrationInstanceCompleted]);
-  let policy;
+  let policy: ReturnType<typeof retryPolicyFrom>;
   try {
     policy = retryPolicyFrom(action.retryOptions);
   } catch (err) {
@@ -239,7 +239,10 @@ function invokeTimer(action: WireAction, ctx: ReplayContext, settle: Settle): vo
   }
   let intervalFireAt = new Date(ctx.currentUtc.getTime() + longRunningTimerIntervalMs);
   const loop = (): void => {
-    if (!(ctx.currentUtc < fireAt) || cancelled) return settle();
+    if (!(ctx.currentUtc < fireAt) || cancelled) {
+      settle();
+      return;
+    }
     ctx.createTimer(intervalFireAt, () => {
       const remaining = fireAt.getTime() - ctx.currentUtc.getTime();
       if (remaining <= 0) return settle();
@@ -281,7 +284,9 @@ function invokeAction(action: WireAction, ctx: ReplayContext, settle: Settle): v
       return;
     }
     case ActionType.CallSubOrchestrator:
-      ctx.createSubOrchestration(requireString(action.functionName, 'functionName'), optionalInstanceId(action), action.input, () => settle());
+      ctx.createSubOrchestration(requireString(action.functionName, 'functionName'), optionalInstanceId(action), action.input, () =>
+        settle(),
+      );
       return;
     case ActionType.CallSubOrchestratorWithRetry: {
       const name = requireString(action.functionName, 'functionName');

@@ -3,9 +3,9 @@
  * the messages waiting for its next episode, status fields the durable client reports) and the counters tests
  * assert on. Never registered as a function.
  */
-import * as df from 'durable-functions';
-import { ParentLink } from './historyEvents';
-import { WireHistoryEvent } from './wire';
+import type * as df from 'durable-functions';
+import type { ParentLink } from './historyEvents';
+import type { WireHistoryEvent } from './wire';
 
 export interface InstanceStats {
   /** Orchestrator invocations (replays included), over all ContinueAsNew generations. */

@@ -5,16 +5,16 @@
  * carries the orchestrator state after "$OutOfProcData$:" (OutOfProcExceptionHelpers in the extension).
  * Never registered as a function.
  */
-import { InvocationContext } from '@azure/functions';
+import type { InvocationContext } from '@azure/functions';
 import {
   AZURE_STORAGE_LONG_RUNNING_TIMER_INTERVAL,
   AZURE_STORAGE_MAXIMUM_SHORT_TIMER,
   DEFAULT_HTTP_ASYNC_SLEEP_MS,
   UPPER_SCHEMA_VERSION,
   UPPER_SCHEMA_VERSION_NEW,
-  WireHistoryEvent,
-  WireOrchestrationTrigger,
-  WireOrchestratorState,
+  type WireHistoryEvent,
+  type WireOrchestrationTrigger,
+  type WireOrchestratorState,
 } from './wire';
 
 const OUT_OF_PROC_DATA_LABEL = '\n\n$OutOfProcData$:';
@@ -80,7 +80,10 @@ export async function invokeOrchestrator(call: OrchestratorCall): Promise<Orches
   // The worker sends the return value as JSON; the extension reads it back.
   const state: unknown = returned === undefined ? undefined : JSON.parse(JSON.stringify(returned));
   if (!isState(state)) {
-    return { kind: 'crashed', message: `The orchestrator returned something that is not an orchestrator state: ${JSON.stringify(returned)}` };
+    return {
+      kind: 'crashed',
+      message: `The orchestrator returned something that is not an orchestrator state: ${JSON.stringify(returned)}`,
+    };
   }
   return { kind: 'state', state };
 }

@@ -6,9 +6,26 @@
 
 export type ProgressEvent =
   | { type: 'instanceStarted'; at: Date; instanceId: string; name: string; parentInstanceId?: string }
-  | { type: 'episodeCompleted'; at: Date; instanceId: string; episode: number; runtimeStatus: string; newActivities: string[]; newTimers: Date[] }
+  | {
+      type: 'episodeCompleted';
+      at: Date;
+      instanceId: string;
+      episode: number;
+      runtimeStatus: string;
+      newActivities: string[];
+      newTimers: Date[];
+    }
   | { type: 'activityStarted'; at: Date; instanceId: string; name: string; taskScheduledId: number; run: number }
-  | { type: 'activityCompleted'; at: Date; instanceId: string; name: string; taskScheduledId: number; ok: boolean; error?: string; deliverAt: Date }
+  | {
+      type: 'activityCompleted';
+      at: Date;
+      instanceId: string;
+      name: string;
+      taskScheduledId: number;
+      ok: boolean;
+      error?: string;
+      deliverAt: Date;
+    }
   | { type: 'timerCreated'; at: Date; instanceId: string; timerId: number; fireAt: Date }
   | { type: 'timerFired'; at: Date; instanceId: string; timerId: number; fireAt: Date }
   | { type: 'eventRaised'; at: Date; instanceId: string; name: string }

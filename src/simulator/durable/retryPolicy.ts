@@ -5,7 +5,7 @@
  * extension's RetryOptionsConverter / RetryOptions, delay formula from DurableTask.Core). Never registered as a
  * function.
  */
-import { WireRetryOptions } from './wire';
+import type { WireRetryOptions } from './wire';
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 
@@ -45,6 +45,6 @@ export function retryPolicyFrom(options: WireRetryOptions | undefined): RetryPol
 export function nextRetryDelayMs(policy: RetryPolicy, attemptIndex: number, firstAttemptAt: Date, now: Date): number {
   const expiresAt = firstAttemptAt.getTime() + policy.retryTimeoutMs;
   if (!(now.getTime() < expiresAt)) return 0;
-  const delay = policy.firstRetryIntervalMs * Math.pow(policy.backoffCoefficient, attemptIndex);
-  return Math.round(delay < policy.maxRetryIntervalMs ? delay : policy.maxRetryIntervalMs);
+  const delay = policy.firstRetryIntervalMs * policy.backoffCoefficient ** attemptIndex;
+  return Math.round(Math.min(delay, policy.maxRetryIntervalMs));
 }

@@ -7,7 +7,7 @@
  * test never passes because the orchestrator retried its way around a missing answer.
  * Never registered as a function in the app.
  */
-import { CoreFunctionMetadata, FunctionRegistry, RegisteredFunction } from '../functionsHost/FunctionRegistry';
+import { type CoreFunctionMetadata, FunctionRegistry, type RegisteredFunction } from '../functionsHost/FunctionRegistry';
 
 export type ScriptedAnswer<I = unknown, O = unknown> = O | ((input: I, call: number) => O | Promise<O>);
 
@@ -53,7 +53,8 @@ export class ScriptedActivities<Name extends string> {
     private readonly script: ActivityScript<Name>,
   ) {
     for (const key of Object.keys(script)) {
-      if (!names.includes(key as Name)) throw new Error(`The script names '${key}', which is not one of the activities: ${names.join(', ')}.`);
+      if (!names.includes(key as Name))
+        throw new Error(`The script names '${key}', which is not one of the activities: ${names.join(', ')}.`);
     }
   }
 
@@ -90,7 +91,7 @@ export class ScriptedActivities<Name extends string> {
     this.counts.set(name, call);
     const record: ScriptedCall = { name, input, call, outcome: 'returned', result: undefined };
     this.calls.push(record);
-    if (!Object.prototype.hasOwnProperty.call(this.script, name)) {
+    if (!Object.hasOwn(this.script, name)) {
       record.outcome = 'unscripted';
       record.result = `no scripted answer for ${name}`;
       throw new Error(`No scripted answer for activity '${name}' (call ${call}).`);

@@ -8,8 +8,8 @@
  * function.
  */
 import * as df from 'durable-functions';
-import { InstanceRecord } from './instanceState';
-import { EVENT_TYPE_NAMES, EventType, WireHistoryEvent } from './wire';
+import type { InstanceRecord } from './instanceState';
+import { EVENT_TYPE_NAMES, EventType, type WireHistoryEvent } from './wire';
 
 type StatusConstructor = new (init: unknown) => df.DurableOrchestrationStatus;
 // Not exported from the package index, but it is the class DurableClient.getStatus constructs.
@@ -18,7 +18,14 @@ const { DurableOrchestrationStatus } = require('durable-functions/lib/src/orches
   DurableOrchestrationStatus: StatusConstructor;
 };
 
-const STATUS_NAMES: Record<number, string> = { 0: 'Running', 1: 'Completed', 2: 'ContinuedAsNew', 3: 'Failed', 5: 'Terminated', 6: 'Pending' };
+const STATUS_NAMES: Record<number, string> = {
+  0: 'Running',
+  1: 'Completed',
+  2: 'ContinuedAsNew',
+  3: 'Failed',
+  5: 'Terminated',
+  6: 'Pending',
+};
 
 function parseJsonText(text: unknown): unknown {
   if (typeof text !== 'string') return text ?? null;

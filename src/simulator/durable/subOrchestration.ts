@@ -7,8 +7,8 @@
  */
 import * as df from 'durable-functions';
 import { history, toJsonText } from './historyEvents';
-import { InstanceRecord } from './instanceState';
-import { WireHistoryEvent } from './wire';
+import type { InstanceRecord } from './instanceState';
+import type { WireHistoryEvent } from './wire';
 
 /**
  * The Details of a failed child: a serialized .NET exception whose message is the failure (the shape the

@@ -25,9 +25,7 @@ export const EventType = {
   ContinueAsNew: 16,
 } as const;
 
-export const EVENT_TYPE_NAMES: Record<number, string> = Object.fromEntries(
-  Object.entries(EventType).map(([name, value]) => [value, name]),
-);
+export const EVENT_TYPE_NAMES: Record<number, string> = Object.fromEntries(Object.entries(EventType).map(([name, value]) => [value, name]));
 
 /** DurableTask.Core OrchestrationStatus numbers, used in ExecutionCompleted.OrchestrationStatus. */
 export const WireOrchestrationStatus = { Running: 0, Completed: 1, ContinuedAsNew: 2, Failed: 3, Terminated: 5, Pending: 6 } as const;

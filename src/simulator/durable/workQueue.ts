@@ -3,7 +3,7 @@
  * FIFO order when stepped; "delayed" deliveries (a timer firing, an activity result with virtual latency) wait
  * for the virtual clock to reach their due time. Never registered as a function.
  */
-import { WireHistoryEvent } from './wire';
+import type { WireHistoryEvent } from './wire';
 
 export type ReadyWork =
   | { kind: 'episode'; instanceId: string; executionId: string }

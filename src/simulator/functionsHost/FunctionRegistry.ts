@@ -106,7 +106,10 @@ export class FunctionRegistry {
   getOrThrow(name: string): RegisteredFunction {
     const fn = this.get(name);
     if (!fn) {
-      const known = this.all().map((f) => f.name).join(', ') || '(none)';
+      const known =
+        this.all()
+          .map((f) => f.name)
+          .join(', ') || '(none)';
       throw new Error(`No function named "${name}" is registered. Registered: ${known}.`);
     }
     return fn;

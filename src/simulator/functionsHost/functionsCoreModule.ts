@@ -10,7 +10,7 @@
  *  - plain Node (the demo): installFunctionsCoreStandIn() in ./installFunctionsCoreStandIn.
  * Never registered as a function.
  */
-import { CoreFunctionMetadata, FunctionRegistry, RegisteredHandler, RegisteredHook } from './FunctionRegistry';
+import { type CoreFunctionMetadata, FunctionRegistry, type RegisteredHandler, type RegisteredHook } from './FunctionRegistry';
 
 /** The registry of this process (of this jest module registry under jest) when no capture is active. */
 export const functionRegistry = new FunctionRegistry();
@@ -45,7 +45,9 @@ export class Disposable {
   constructor(private readonly callOnDispose: () => void) {}
 
   static from(...inputs: { dispose(): unknown }[]): Disposable {
-    return new Disposable(() => inputs.forEach((d) => d.dispose()));
+    return new Disposable(() => {
+      for (const d of inputs) d.dispose();
+    });
   }
 
   dispose(): void {

@@ -44,7 +44,10 @@ function satisfies(constraint: string | undefined, value: string): boolean {
 }
 
 function splitPath(path: string): string[] {
-  return path.replace(/^\/+|\/+$/g, '').split('/').filter((s) => s.length > 0);
+  return path
+    .replace(/^\/+|\/+$/g, '')
+    .split('/')
+    .filter((s) => s.length > 0);
 }
 
 export function matchHttpRoute(template: string, path: string): RouteMatch | undefined {

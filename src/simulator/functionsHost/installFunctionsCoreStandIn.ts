@@ -56,7 +56,8 @@ function standInCore(): typeof import('./functionsCoreModule') {
 
 const TEST_MODE_MESSAGE =
   '@azure/functions never reached the functions-core stand-in: it was used before installFunctionsCoreStandIn() ' +
-  'ran and is now in "test mode". Call loadFunctionApp/registerFunctionApp/installFunctionsCoreStandIn before anything registers functions.';
+  ('ran and is now in "test mode". Call loadFunctionApp/registerFunctionApp/installFunctionsCoreStandIn before anything ' +
+    'registers functions.');
 
 /**
  * Runs an app's registration function (e.g. registerApp with the simulator's dependencies) and returns a registry

@@ -5,8 +5,15 @@
  * Never registered as a function.
  */
 import { randomUUID } from 'node:crypto';
-import { FunctionInput, FunctionOutput, FunctionTrigger, InvocationContext, LogLevel, TriggerMetadata } from '@azure/functions';
-import { CoreBindingInfo, RegisteredFunction } from './FunctionRegistry';
+import {
+  type FunctionInput,
+  type FunctionOutput,
+  type FunctionTrigger,
+  InvocationContext,
+  type LogLevel,
+  type TriggerMetadata,
+} from '@azure/functions';
+import type { CoreBindingInfo, RegisteredFunction } from './FunctionRegistry';
 
 export interface FunctionLogEntry {
   level: LogLevel;
@@ -27,9 +34,7 @@ export interface CreateInvocationContextOptions {
 }
 
 function formatArgs(args: unknown[]): string {
-  return args
-    .map((a) => (typeof a === 'string' ? a : a instanceof Error ? `${a.name}: ${a.message}` : safeJson(a)))
-    .join(' ');
+  return args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? `${a.name}: ${a.message}` : safeJson(a))).join(' ');
 }
 
 function safeJson(value: unknown): string {
@@ -67,7 +72,6 @@ export function createInvocationContext(fn: RegisteredFunction, options: CreateI
       extraOutputs,
     },
     // Default: swallow. A test or the demo passes a sink when it wants the logs.
-    logHandler: (level, ...args) =>
-      sink?.({ level, functionName: fn.name, invocationId, message: formatArgs(args), tags: options.tags }),
+    logHandler: (level, ...args) => sink?.({ level, functionName: fn.name, invocationId, message: formatArgs(args), tags: options.tags }),
   });
 }

@@ -12,7 +12,7 @@ export type ModuleIsolation = (load: () => void) => void;
 export const freshRequireCache: ModuleIsolation = (load) => {
   if (process.env.JEST_WORKER_ID !== undefined) {
     throw new Error(
-      "Under jest the require cache cannot be emptied (jest keeps its own module registry); pass isolateModules: " +
+      'Under jest the require cache cannot be emptied (jest keeps its own module registry); pass isolateModules: ' +
         '(load) => jest.isolateModules(load) instead.',
     );
   }

@@ -19,7 +19,12 @@ export interface AttachGuestOptions {
 }
 
 /** Returns the function that detaches the guest again. */
-export function attachSimulatedGuest(arm: SimulatedArm, vmId: string, guest: SimulatedWindowsGuest, options: AttachGuestOptions = {}): () => void {
+export function attachSimulatedGuest(
+  arm: SimulatedArm,
+  vmId: string,
+  guest: SimulatedWindowsGuest,
+  options: AttachGuestOptions = {},
+): () => void {
   const vm = arm.world.vm(vmId);
   if (vm.agentHealth !== guest.agentHealth) arm.world.setAgentHealth(vm.id, guest.agentHealth);
   if (vm.powerState !== 'running') guest.shutdown(arm.clock.nowMs());

@@ -69,7 +69,12 @@ export function rdpListenerBehaviour(state: GuestView, options: GuestRdpOptions)
   const keys = state.machineKeys;
   const inRdpStore = cert === state.certificate;
   const keyOpens = inRdpStore
-    ? cert.keyIntact && cert.usableByTermService !== false && keys.rdpContainerFound && !keys.containerCorrupt && keys.grants.networkService !== '-' && !keys.networkServiceDenied
+    ? cert.keyIntact &&
+      cert.usableByTermService !== false &&
+      keys.rdpContainerFound &&
+      !keys.containerCorrupt &&
+      keys.grants.networkService !== '-' &&
+      !keys.networkServiceDenied
     : cert.keyIntact && cert.keyReadableByNetworkService !== false;
   if (!keyOpens) return 'reset-after-client-hello';
   if (Date.parse(cert.notAfter) <= options.nowMs) return 'expired-certificate';

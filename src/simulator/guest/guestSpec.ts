@@ -10,14 +10,29 @@
 import { createHash } from 'node:crypto';
 import type { GuestScriptName, TlsServerState, TlsVersion } from '../../guest/scriptContracts';
 import type { AgentHealth } from '../arm/world/types';
-import { RDP_FIREWALL_RULES, REG, TLS_VERSIONS, type GuestService, type MachineKeysAcl, type RdpCertificate, type ServiceStart, type WindowsGuestState } from './guestState';
+import {
+  RDP_FIREWALL_RULES,
+  REG,
+  TLS_VERSIONS,
+  type GuestService,
+  type MachineKeysAcl,
+  type RdpCertificate,
+  type ServiceStart,
+  type WindowsGuestState,
+} from './guestState';
 import { DEFAULT_WINDOWS_BUILD, windowsBuildDefaults, type WindowsBuild } from './windowsBuilds';
 
 /**
  * 'corrupt-key-container': the key container file itself is damaged, so Windows cannot issue a new certificate
  * while it is there (unlike 'corrupt-private-key', where only the certificate's key association is bad).
  */
-export type CertificateCondition = 'ok' | 'corrupt-private-key' | 'corrupt-key-container' | 'expired' | 'missing' | 'key-unusable-by-termservice';
+export type CertificateCondition =
+  | 'ok'
+  | 'corrupt-private-key'
+  | 'corrupt-key-container'
+  | 'expired'
+  | 'missing'
+  | 'key-unusable-by-termservice';
 
 export interface WindowsGuestSpec {
   computerName?: string;
@@ -83,7 +98,9 @@ export function buildGuestState(spec: WindowsGuestSpec, nowMs: number): WindowsG
   const rdpPort = spec.rdpPort ?? 3389;
   const legacyDefault = spec.os?.legacyTlsEnabledByDefault ?? build.legacyTlsEnabledByDefault;
   const services: GuestService[] = [];
-  const service = (fields: Pick<GuestService, 'name' | 'displayName' | 'status' | 'start' | 'processName' | 'processId'> & Partial<GuestService>): GuestService => ({
+  const service = (
+    fields: Pick<GuestService, 'name' | 'displayName' | 'status' | 'start' | 'processName' | 'processId'> & Partial<GuestService>,
+  ): GuestService => ({
     stoppable: true,
     port: null,
     scmLocked: false,
@@ -106,7 +123,14 @@ export function buildGuestState(spec: WindowsGuestSpec, nowMs: number): WindowsG
     );
     for (const sibling of spec.portHolder.sharedWith ?? []) {
       services.push(
-        service({ name: sibling, displayName: sibling, status: 'Running', start: 2, processName: spec.portHolder.process ?? 'svchost', processId: spec.portHolder.processId ?? 4120 }),
+        service({
+          name: sibling,
+          displayName: sibling,
+          status: 'Running',
+          start: 2,
+          processName: spec.portHolder.process ?? 'svchost',
+          processId: spec.portHolder.processId ?? 4120,
+        }),
       );
     }
   }
@@ -130,8 +154,23 @@ export function buildGuestState(spec: WindowsGuestSpec, nowMs: number): WindowsG
   const pidOf = { TermService: 1236, SessionEnv: 1240, UmRdpService: 1244 } as const;
   const rdp = build.services;
   services.push(
-    service({ name: 'TermService', displayName: 'Remote Desktop Services', status: termRunning ? 'Running' : 'Stopped', start: rdp.TermService.start, processName: 'svchost', processId: pidOf.TermService, stoppable: spec.termServiceStoppable ?? true }),
-    service({ name: 'SessionEnv', displayName: 'Remote Desktop Configuration', status: 'Running', start: rdp.SessionEnv.start, processName: 'svchost', processId: pidOf.SessionEnv }),
+    service({
+      name: 'TermService',
+      displayName: 'Remote Desktop Services',
+      status: termRunning ? 'Running' : 'Stopped',
+      start: rdp.TermService.start,
+      processName: 'svchost',
+      processId: pidOf.TermService,
+      stoppable: spec.termServiceStoppable ?? true,
+    }),
+    service({
+      name: 'SessionEnv',
+      displayName: 'Remote Desktop Configuration',
+      status: 'Running',
+      start: rdp.SessionEnv.start,
+      processName: 'svchost',
+      processId: pidOf.SessionEnv,
+    }),
     // UmRdpService depends on TermService: stopping TermService with -Force stops it too.
     service({
       name: 'UmRdpService',
@@ -147,7 +186,9 @@ export function buildGuestState(spec: WindowsGuestSpec, nowMs: number): WindowsG
     for (const name of ['TermService', 'SessionEnv', 'UmRdpService'] as const) {
       for (const sibling of build.groupSiblings[rdp[name].group]) {
         if (services.some((s) => s.name.toLowerCase() === sibling.toLowerCase())) continue;
-        services.push(service({ name: sibling, displayName: sibling, status: 'Running', start: 2, processName: 'svchost', processId: pidOf[name] }));
+        services.push(
+          service({ name: sibling, displayName: sibling, status: 'Running', start: 2, processName: 'svchost', processId: pidOf[name] }),
+        );
       }
     }
   }
@@ -169,7 +210,8 @@ export function buildGuestState(spec: WindowsGuestSpec, nowMs: number): WindowsG
   const listeners: WindowsGuestState['listeners'] = [];
   for (const service of services) {
     const port = service.name === 'TermService' ? rdpPort : service.port;
-    if (service.status === 'Running' && port !== null && !listeners.some((l) => l.port === port)) listeners.push({ port, service: service.name });
+    if (service.status === 'Running' && port !== null && !listeners.some((l) => l.port === port))
+      listeners.push({ port, service: service.name });
   }
 
   const booted = tlsTable(spec.tls);
@@ -213,13 +255,18 @@ export function buildGuestState(spec: WindowsGuestSpec, nowMs: number): WindowsG
       fDenyTSConnections: 0,
       securityLayer: spec.nla?.securityLayer !== undefined ? spec.nla.securityLayer : build.nla.securityLayer,
       userAuthentication: spec.nla?.userAuthentication !== undefined ? spec.nla.userAuthentication : build.nla.userAuthentication,
-      allowSecProtocolNegotiation: spec.nla?.allowSecProtocolNegotiation !== undefined ? spec.nla.allowSecProtocolNegotiation : build.nla.allowSecProtocolNegotiation,
+      allowSecProtocolNegotiation:
+        spec.nla?.allowSecProtocolNegotiation !== undefined ? spec.nla.allowSecProtocolNegotiation : build.nla.allowSecProtocolNegotiation,
       pinnedThumbprint,
     },
     services,
     listeners,
     schannel: { configured, effective: booted },
-    firewallRules: RDP_FIREWALL_RULES.map((name) => ({ name, enabled: spec.firewallEnabled ?? true, localPorts: spec.firewallLocalPorts ?? String(rdpPort) })),
+    firewallRules: RDP_FIREWALL_RULES.map((name) => ({
+      name,
+      enabled: spec.firewallEnabled ?? true,
+      localPorts: spec.firewallLocalPorts ?? String(rdpPort),
+    })),
     certificate,
     personalCertificates,
     machineKeys,

@@ -6,9 +6,24 @@
  */
 export { SimulatedWindowsGuest, type DeepReadonly, type GuestChangeListener, type ServiceResult } from './windowsGuest';
 export { buildGuestState, type CertificateCondition, type WindowsGuestSpec } from './guestSpec';
-export { REG, RDP_FIREWALL_RULES, TLS_VERSIONS, type FirewallRule, type GuestEvent, type GuestService, type WindowsGuestState } from './guestState';
+export {
+  REG,
+  RDP_FIREWALL_RULES,
+  TLS_VERSIONS,
+  type FirewallRule,
+  type GuestEvent,
+  type GuestService,
+  type WindowsGuestState,
+} from './guestState';
 export { SCRIPT_MODELS, runGuestScript, isGuestScriptName } from './scriptModels';
-export { attachOfflineDisk, buildOfflineDisk, type DiskBay, type OfflineDisk, type OfflineDiskSpec, type OfflineFault } from './offlineDisk';
+export {
+  attachOfflineDisk,
+  buildOfflineDisk,
+  type DiskBay,
+  type OfflineDisk,
+  type OfflineDiskSpec,
+  type OfflineFault,
+} from './offlineDisk';
 export type { ScriptModel, ScriptRun, ScriptContext } from './scriptModels/scriptModel';
 export { bindScriptParameters, ParameterBindingError } from './parameterBinding';
 export { appScriptTexts, identifyGuestScript, type GuestScriptTexts } from './scriptIdentity';

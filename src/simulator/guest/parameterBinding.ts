@@ -32,7 +32,10 @@ export class ParameterBindingError extends Error {
   }
 }
 
-export function bindScriptParameters<N extends GuestScriptName>(script: N, given: readonly RunCommandParameter[]): GuestScripts[N]['params'] {
+export function bindScriptParameters<N extends GuestScriptName>(
+  script: N,
+  given: readonly RunCommandParameter[],
+): GuestScripts[N]['params'] {
   const declared = GUEST_SCRIPT_PARAMETERS[script];
   const bound: Record<string, string | number | boolean> = {};
   for (const parameter of given) {
@@ -41,7 +44,10 @@ export function bindScriptParameters<N extends GuestScriptName>(script: N, given
   }
   const missing = declared.filter((d) => !(d.name in bound)).map((d) => d.name);
   if (missing.length > 0) {
-    throw new ParameterBindingError(`Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`, 'MissingMandatoryParameter');
+    throw new ParameterBindingError(
+      `Cannot process command because of one or more missing mandatory parameters: ${missing.join(' ')}.`,
+      'MissingMandatoryParameter',
+    );
   }
   return bound as GuestScripts[N]['params'];
 }
@@ -54,7 +60,11 @@ function resolveName<T extends { name: string }>(given: string, declared: readon
   const prefixed = declared.filter((d) => wanted !== '' && d.name.toLowerCase().startsWith(wanted));
   if (prefixed.length === 1) return prefixed[0]!;
   if (prefixed.length > 1) {
-    throw new ParameterBindingError(`Parameter cannot be processed because the parameter name '${given}' is ambiguous. Possible matches include: ${prefixed.map((d) => `-${d.name}`).join(' ')}.`, 'AmbiguousParameter');
+    throw new ParameterBindingError(
+      `Parameter cannot be processed because the parameter name '${given}' is ambiguous. Possible matches include: ` +
+        `${prefixed.map((d) => `-${d.name}`).join(' ')}.`,
+      'AmbiguousParameter',
+    );
   }
   throw new ParameterBindingError(`A parameter cannot be found that matches parameter name '${given}'.`, 'NamedParameterNotFound');
 }
@@ -71,10 +81,18 @@ function convert(name: string, type: 'string' | 'int' | 'bool', value: string, r
       );
     }
     if (rule?.kind === 'range' && number > rule.max) {
-      throw invalid(name, `The ${number} argument is greater than the maximum allowed range of ${rule.max}. Supply an argument that is less than or equal to ${rule.max} and then try the command again.`);
+      throw invalid(
+        name,
+        `The ${number} argument is greater than the maximum allowed range of ${rule.max}. Supply an argument that is ` +
+          `less than or equal to ${rule.max} and then try the command again.`,
+      );
     }
     if (rule?.kind === 'range' && number < rule.min) {
-      throw invalid(name, `The ${number} argument is less than the minimum allowed range of ${rule.min}. Supply an argument that is greater than or equal to ${rule.min} and then try the command again.`);
+      throw invalid(
+        name,
+        `The ${number} argument is less than the minimum allowed range of ${rule.min}. Supply an argument that is ` +
+          `greater than or equal to ${rule.min} and then try the command again.`,
+      );
     }
     return number;
   }
@@ -82,13 +100,21 @@ function convert(name: string, type: 'string' | 'int' | 'bool', value: string, r
     // Declared [ValidateSet('true','false')][string]; ValidateSet ignores case, and the script tests -eq 'true'.
     const set = POWERSHELL_BINDINGS.bool.validateSet ?? [];
     if (!set.some((member) => member.toLowerCase() === value.toLowerCase())) {
-      throw invalid(name, `The argument "${value}" does not belong to the set "${set.join(',')}" specified by the ValidateSet attribute. Supply an argument that is in the set and then try the command again.`);
+      throw invalid(
+        name,
+        `The argument "${value}" does not belong to the set "${set.join(',')}" specified by the ValidateSet attribute. ` +
+          `Supply an argument that is in the set and then try the command again.`,
+      );
     }
     return value.toLowerCase() === 'true';
   }
   // ValidatePattern matches case-insensitively.
   if (rule?.kind === 'pattern' && !new RegExp(rule.pattern, 'i').test(value)) {
-    throw invalid(name, `The argument "${value}" does not match the "${rule.pattern}" pattern. Supply an argument that matches "${rule.pattern}" and try the command again.`);
+    throw invalid(
+      name,
+      `The argument "${value}" does not match the "${rule.pattern}" pattern. Supply an argument that matches ` +
+        `"${rule.pattern}" and try the command again.`,
+    );
   }
   return value;
 }

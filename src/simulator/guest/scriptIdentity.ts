@@ -31,5 +31,8 @@ export function appScriptTexts(): GuestScriptTexts {
 }
 
 function normalize(text: string): string {
-  return text.replace(/^\uFEFF/, '').replace(/\r\n?/g, '\n').trim();
+  return text
+    .replace(/^\uFEFF/, '')
+    .replace(/\r\n?/g, '\n')
+    .trim();
 }

@@ -93,7 +93,10 @@ export class SimulatedWindowsGuest {
     if (!service) return { ok: false, reason: `Cannot find any service with service name '${name}'.` };
     if (service.status === 'Running') return { ok: true };
     if (service.scmStart === 4) {
-      return { ok: false, reason: `Exception calling "Start" with "0" argument(s): "Cannot start service ${service.name} on computer '.'."` };
+      return {
+        ok: false,
+        reason: `Exception calling "Start" with "0" argument(s): "Cannot start service ${service.name} on computer '.'."`,
+      };
     }
     service.status = 'Running';
     const port = service.name === 'TermService' ? this.state.rdpTcp.portNumber : service.port;
@@ -107,12 +110,16 @@ export class SimulatedWindowsGuest {
   stopService(name: string): ServiceResult & { dependents: string[] } {
     const service = this.find(name);
     if (!service) return { ok: false, reason: `Cannot find any service with service name '${name}'.`, dependents: [] };
-    const dependents = this.state.services.filter((s) => s.status === 'Running' && s.dependsOn.some((d) => d.toLowerCase() === service.name.toLowerCase()));
+    const dependents = this.state.services.filter(
+      (s) => s.status === 'Running' && s.dependsOn.some((d) => d.toLowerCase() === service.name.toLowerCase()),
+    );
     if (service.status === 'Stopped') return { ok: true, dependents: [] };
     if (!service.stoppable) {
       return {
         ok: false,
-        reason: `Service '${service.displayName} (${service.name})' cannot be stopped due to the following error: Cannot stop ${service.name} service on computer '.'.`,
+        reason:
+          `Service '${service.displayName} (${service.name})' cannot be stopped due to the following error: Cannot stop ` +
+          `${service.name} service on computer '.'.`,
         dependents: [],
       };
     }
@@ -143,7 +150,10 @@ export class SimulatedWindowsGuest {
     const service = this.find(name);
     if (!service) return { ok: false, reason: `Cannot find any service with service name '${name}'.` };
     if (service.scmLocked) {
-      return { ok: false, reason: `Service '${service.displayName} (${service.name})' cannot be configured due to the following error: Access is denied` };
+      return {
+        ok: false,
+        reason: `Service '${service.displayName} (${service.name})' cannot be configured due to the following error: Access is denied`,
+      };
     }
     service.start = start;
     service.scmStart = start;
@@ -263,7 +273,13 @@ export class SimulatedWindowsGuest {
     if (!keys.rdpContainerFound) {
       // A new container gets the build's own entries (windowsBuilds.ts [M]: "Windows mints a brand new key
       // container with correct permissions").
-      this.state.machineKeys = { ...keys, rdpContainerFound: true, grants: { ...windowsBuildDefaults(this.state.windowsBuild).keyContainerAcl }, networkServiceDenied: false, containerCorrupt: false };
+      this.state.machineKeys = {
+        ...keys,
+        rdpContainerFound: true,
+        grants: { ...windowsBuildDefaults(this.state.windowsBuild).keyContainerAcl },
+        networkServiceDenied: false,
+        containerCorrupt: false,
+      };
     }
     this.state.certificatesIssued += 1;
     this.state.certificate = newSelfSignedCertificate(this.state.computerName, this.state.certificatesIssued, nowMs);

@@ -2,9 +2,9 @@
  * SIMULATED: the scenarios of this version (names are part of the contract: tests, demo, bench). Each runs on
  * any simulated Windows build (`onWindowsBuild`); the guest defaults come from windowsBuilds.ts.
  */
-import { SecurityRuleInput } from '../arm';
+import type { SecurityRuleInput } from '../arm';
 import { DEFAULT_WINDOWS_BUILD, type WindowsBuild } from '../guest/windowsBuilds';
-import { Scenario } from './scenario';
+import type { Scenario } from './scenario';
 
 export const SIM_SUBSCRIPTION_ID = '5f0c1a7e-3b2d-4c8e-9a61-7d2e4b9c0a11';
 export const SIM_RESOURCE_GROUP = 'rg-rdp-sim';
@@ -15,14 +15,36 @@ export const SIM_OPERATOR_CIDR = '203.0.113.0/24';
 export const SIM_APP_ADDRESS = '203.0.113.250';
 
 const restrictedRdp: SecurityRuleInput[] = [
-  { name: 'AllowRdpFromOffice', priority: 300, access: 'Allow', direction: 'Inbound', protocol: 'Tcp', sourceAddressPrefix: SIM_OPERATOR_CIDR, destinationPortRange: '3389' },
+  {
+    name: 'AllowRdpFromOffice',
+    priority: 300,
+    access: 'Allow',
+    direction: 'Inbound',
+    protocol: 'Tcp',
+    sourceAddressPrefix: SIM_OPERATOR_CIDR,
+    destinationPortRange: '3389',
+  },
 ];
 
 const worldOpenRdp: SecurityRuleInput[] = [
-  { name: 'RDP', priority: 300, access: 'Allow', direction: 'Inbound', protocol: 'Tcp', sourceAddressPrefix: '*', destinationPortRange: '3389' },
+  {
+    name: 'RDP',
+    priority: 300,
+    access: 'Allow',
+    direction: 'Inbound',
+    protocol: 'Tcp',
+    sourceAddressPrefix: '*',
+    destinationPortRange: '3389',
+  },
 ];
 
-const windowsVm = { osType: 'Windows' as const, generation: 'V2' as const, powerState: 'running' as const, agentStatus: 'Ready' as const, publicIp: true };
+const windowsVm = {
+  osType: 'Windows' as const,
+  generation: 'V2' as const,
+  powerState: 'running' as const,
+  agentStatus: 'Ready' as const,
+  publicIp: true,
+};
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -30,13 +52,18 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Nothing wrong',
     story: 'RDP works and is already restricted to the office range. The repair must prove it and change nothing.',
     expectedOutcome: 'AlreadyHealthy',
-    seed: (world, rg) => ({ vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-healthy', nicNsgRules: restrictedRdp }).vm.id, guestFault: 'none' }),
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-healthy', nicNsgRules: restrictedRdp }).vm.id,
+      guestFault: 'none',
+    }),
     request: (vmId) => ({ vmResourceId: vmId, allowedSourceCidrs: [SIM_OPERATOR_CIDR] }),
   },
   {
     name: 'nsg-open-to-world',
     title: 'RDP open to the Internet (VM under attack)',
-    story: 'The NSG admits RDP from *. Internet-wide scanning exhausts the RDP service, which resets the TLS handshake: "An internal error has occurred". Restricting the rule to the office range stops it.',
+    story:
+      'The NSG admits RDP from *. Internet-wide scanning exhausts the RDP service, which resets the TLS handshake: "An ' +
+      'internal error has occurred". Restricting the rule to the office range stops it.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-exposed', nicNsgRules: worldOpenRdp }).vm.id,
@@ -49,7 +76,16 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'VM deallocated',
     story: 'Someone deallocated the VM. RDP cannot answer; the tool must not start a VM someone stopped.',
     expectedOutcome: 'NotRepaired',
-    seed: (world, rg) => ({ vmId: world.addVmWithNetwork({ ...windowsVm, powerState: 'deallocated', resourceGroup: rg, name: 'vm-stopped', nicNsgRules: restrictedRdp }).vm.id, guestFault: 'none' }),
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({
+        ...windowsVm,
+        powerState: 'deallocated',
+        resourceGroup: rg,
+        name: 'vm-stopped',
+        nicNsgRules: restrictedRdp,
+      }).vm.id,
+      guestFault: 'none',
+    }),
     request: (vmId) => ({ vmResourceId: vmId }),
   },
   {
@@ -57,7 +93,10 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'Linux VM',
     story: 'The id names a Linux VM: there is no Remote Desktop to repair.',
     expectedOutcome: 'Rejected',
-    seed: (world, rg) => ({ vmId: world.addVmWithNetwork({ ...windowsVm, osType: 'Linux', resourceGroup: rg, name: 'vm-linux' }).vm.id, guestFault: 'none' }),
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({ ...windowsVm, osType: 'Linux', resourceGroup: rg, name: 'vm-linux' }).vm.id,
+      guestFault: 'none',
+    }),
     request: (vmId) => ({ vmResourceId: vmId }),
   },
   {
@@ -66,7 +105,13 @@ export const SCENARIOS: readonly Scenario[] = [
     story: 'The VM carries the tag rdp-autorepair=off: its owners repair it by hand.',
     expectedOutcome: 'Rejected',
     seed: (world, rg) => ({
-      vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-optout', tags: { 'rdp-autorepair': 'off' }, nicNsgRules: worldOpenRdp }).vm.id,
+      vmId: world.addVmWithNetwork({
+        ...windowsVm,
+        resourceGroup: rg,
+        name: 'vm-optout',
+        tags: { 'rdp-autorepair': 'off' },
+        nicNsgRules: worldOpenRdp,
+      }).vm.id,
       guestFault: 'overwhelmed-while-open-to-world',
     }),
     request: (vmId) => ({ vmResourceId: vmId, allowedSourceCidrs: [SIM_OPERATOR_CIDR] }),
@@ -82,7 +127,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'port-conflict',
     title: 'Another service holds the RDP port',
-    story: 'W3SVC (IIS) was bound to port 3389 and starts before TermService. Stopping it and starting TermService is enough: no VM restart.',
+    story:
+      'W3SVC (IIS) was bound to port 3389 and starts before TermService. Stopping it and starting TermService is enough: no VM restart.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-portclash', nicNsgRules: restrictedRdp }).vm.id,
@@ -94,7 +140,9 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'port-conflict-unstoppable',
     title: 'A service that cannot be stopped holds the RDP port',
-    story: 'A monitoring agent holds port 3389 and refuses to stop. RDP moves to port 3390, and the NSG admits 3390 from the same sources as 3389.',
+    story:
+      'A monitoring agent holds port 3389 and refuses to stop. RDP moves to port 3390, and the NSG admits 3390 from the ' +
+      'same sources as 3389.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-portstuck', nicNsgRules: restrictedRdp }).vm.id,
@@ -106,7 +154,9 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'corrupt-certificate',
     title: 'RDP certificate with a corrupt private key',
-    story: 'The self-signed RDP certificate is there but its private key cannot be opened: TLS resets. Removing it lets Windows make a new one; one restart.',
+    story:
+      'The self-signed RDP certificate is there but its private key cannot be opened: TLS resets. Removing it lets ' +
+      'Windows make a new one; one restart.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-badcert', nicNsgRules: restrictedRdp }).vm.id,
@@ -118,7 +168,9 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'machinekeys-acl',
     title: 'MachineKeys permissions broken',
-    story: 'SYSTEM and NETWORK SERVICE lost access to the RDP key container under MachineKeys: TLS resets. The ACLs are saved, then the missing grants added; one restart.',
+    story:
+      'SYSTEM and NETWORK SERVICE lost access to the RDP key container under MachineKeys: TLS resets. The ACLs are ' +
+      'saved, then the missing grants added; one restart.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-keysacl', nicNsgRules: restrictedRdp }).vm.id,
@@ -130,7 +182,9 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'tls-disabled',
     title: 'TLS 1.2 disabled for servers',
-    story: 'A hardening script set SCHANNEL TLS 1.2 Server Enabled=0, DisabledByDefault=1: the RDP TLS handshake fails. TLS 1.2 is enabled (not 1.0/1.1), Group Policy held off; one restart.',
+    story:
+      'A hardening script set SCHANNEL TLS 1.2 Server Enabled=0, DisabledByDefault=1: the RDP TLS handshake fails. TLS ' +
+      '1.2 is enabled (not 1.0/1.1), Group Policy held off; one restart.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-notls', nicNsgRules: restrictedRdp }).vm.id,
@@ -142,7 +196,8 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'multiple-faults',
     title: 'Port taken, certificate corrupt and TLS disabled at once',
-    story: 'Three faults together. The certificate and TLS fixes share ONE restart; the port is freed after it (the holder starts at boot).',
+    story:
+      'Three faults together. The certificate and TLS fixes share ONE restart; the port is freed after it (the holder starts at boot).',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-many', nicNsgRules: restrictedRdp }).vm.id,
@@ -158,7 +213,9 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'tls-reverted-by-domain-policy',
     title: 'A domain policy disables TLS 1.2 again',
-    story: 'TLS 1.2 Server is disabled by a domain GPO. The repair enables it and RDP works, but as soon as Group Policy runs again the GPO turns it off: the policy itself must change.',
+    story:
+      'TLS 1.2 Server is disabled by a domain GPO. The repair enables it and RDP works, but as soon as Group Policy runs ' +
+      'again the GPO turns it off: the policy itself must change.',
     expectedOutcome: 'NotRepaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-gpo', nicNsgRules: restrictedRdp }).vm.id,
@@ -174,10 +231,18 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'agent-down',
     title: 'VM agent down: online repair impossible',
-    story: 'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest. The repair says so and names the offline repair as next step.',
+    story:
+      'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest. The repair says so ' +
+      'and names the offline repair as next step.',
     expectedOutcome: 'NotRepaired',
     seed: (world, rg) => ({
-      vmId: world.addVmWithNetwork({ ...windowsVm, agentStatus: 'NotReady', resourceGroup: rg, name: 'vm-noagent', nicNsgRules: restrictedRdp }).vm.id,
+      vmId: world.addVmWithNetwork({
+        ...windowsVm,
+        agentStatus: 'NotReady',
+        resourceGroup: rg,
+        name: 'vm-noagent',
+        nicNsgRules: restrictedRdp,
+      }).vm.id,
       guestFault: 'none',
       guest: { agent: 'NotReady', tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
     }),
@@ -186,7 +251,10 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'unknown-cause',
     title: 'Broken for a reason diagnosis cannot see',
-    story: 'The RDP certificate looks fine to an administrator (its key opens) but TermService cannot use it (a key in a provider its TLS stack does not take). Diagnosis finds nothing, so the article order runs one step at a time: a new certificate, restart, probe: repaired.',
+    story:
+      'The RDP certificate looks fine to an administrator (its key opens) but TermService cannot use it (a key in a ' +
+      'provider its TLS stack does not take). Diagnosis finds nothing, so the article order runs one step at a time: a ' +
+      'new certificate, restart, probe: repaired.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-mystery', nicNsgRules: restrictedRdp }).vm.id,
@@ -198,7 +266,10 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'port-held-by-shared-svchost',
     title: 'The RDP port is held inside a shared svchost',
-    story: 'A netsh portproxy rule makes IP Helper listen on 3389, in a svchost it shares with other services (Server 2016, or a VM size under 3.5 GB). Which service owns the socket is not certain and stopping one would stop the process the others run in: nothing is stopped, and the outcome says how to find the owner.',
+    story:
+      'A netsh portproxy rule makes IP Helper listen on 3389, in a svchost it shares with other services (Server 2016, ' +
+      'or a VM size under 3.5 GB). Which service owns the socket is not certain and stopping one would stop the process ' +
+      'the others run in: nothing is stopped, and the outcome says how to find the owner.',
     expectedOutcome: 'NotRepaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-sharedport', nicNsgRules: restrictedRdp }).vm.id,
@@ -210,7 +281,9 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'pinned-cert-expired',
     title: 'The pinned CA certificate has expired',
-    story: 'SSLCertificateSHA1Hash pins a CA-issued certificate in LocalMachine\\My that expired: clients refuse it. The expired pin goes like a missing one and RDP serves Windows\' own certificate; one restart.',
+    story:
+      'SSLCertificateSHA1Hash pins a CA-issued certificate in LocalMachine\\My that expired: clients refuse it. The ' +
+      "expired pin goes like a missing one and RDP serves Windows' own certificate; one restart.",
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-oldpin', nicNsgRules: restrictedRdp }).vm.id,
@@ -222,7 +295,10 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'corrupt-key-container',
     title: 'The RDP key container file is corrupt',
-    story: 'The f686aace key container under MachineKeys is damaged: the key does not open whatever its ACL, and Windows cannot create a new RDP key while the file is there. The container is moved into the backup, the certificate removed, Windows issues a new one; one restart.',
+    story:
+      'The f686aace key container under MachineKeys is damaged: the key does not open whatever its ACL, and Windows ' +
+      'cannot create a new RDP key while the file is there. The container is moved into the backup, the certificate ' +
+      'removed, Windows issues a new one; one restart.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-badkey', nicNsgRules: restrictedRdp }).vm.id,
@@ -234,7 +310,10 @@ export const SCENARIOS: readonly Scenario[] = [
   {
     name: 'unrepairable',
     title: 'A Deny entry no repair can lift',
-    story: 'A Deny entry for NETWORK SERVICE on the RDP key container outranks every grant. Diagnosis sees it; the add-only repair cannot remove a deny (by design: it never rewrites ACLs wholesale), so the outcome is NotRepaired with the ACL to fix.',
+    story:
+      'A Deny entry for NETWORK SERVICE on the RDP key container outranks every grant. Diagnosis sees it; the add-only ' +
+      'repair cannot remove a deny (by design: it never rewrites ACLs wholesale), so the outcome is NotRepaired with the ' +
+      'ACL to fix.',
     expectedOutcome: 'NotRepaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-denied', nicNsgRules: restrictedRdp }).vm.id,

@@ -60,7 +60,12 @@ export function syntaxProblems(tree: Tree): SyntaxProblem[] {
   const problems: SyntaxProblem[] = [];
   for (const node of descendants(tree.rootNode)) {
     if (node.isError || node.type === 'ERROR') {
-      problems.push({ line: node.startPosition.row + 1, column: node.startPosition.column + 1, kind: 'ERROR', text: node.text.slice(0, 60) });
+      problems.push({
+        line: node.startPosition.row + 1,
+        column: node.startPosition.column + 1,
+        kind: 'ERROR',
+        text: node.text.slice(0, 60),
+      });
     } else if (node.isMissing) {
       problems.push({ line: node.startPosition.row + 1, column: node.startPosition.column + 1, kind: 'MISSING', text: node.type });
     }
@@ -73,7 +78,11 @@ export function stringValue(node: Node): string {
   const raw = node.text;
   if (raw.startsWith("'") && raw.endsWith("'") && raw.length >= 2) return raw.slice(1, -1).replace(/''/g, "'");
   if (raw.startsWith('"') && raw.endsWith('"') && raw.length >= 2) return raw.slice(1, -1);
-  if (raw.startsWith("@'") || raw.startsWith('@"')) return raw.slice(2, -2).replace(/^\r?\n/, '').replace(/\r?\n$/, '');
+  if (raw.startsWith("@'") || raw.startsWith('@"'))
+    return raw
+      .slice(2, -2)
+      .replace(/^\r?\n/, '')
+      .replace(/\r?\n$/, '');
   return raw;
 }
 
@@ -215,11 +224,12 @@ export function commandUses(root: Node): CommandUse[] {
     const elements = node.namedChildren.find((c) => c?.type === 'command_elements');
     const args: CommandArgument[] = [];
     for (const element of elements ? elements.namedChildren : []) {
-      if (element === null || element.type === 'command_argument_sep' || element.type === 'redirection' || element.type === 'comment') continue;
+      if (element === null || element.type === 'command_argument_sep' || element.type === 'redirection' || element.type === 'comment')
+        continue;
       args.push(commandArgument(element));
     }
     uses.push({
-      name: target ? target.text : node.text.split(/\s/)[0] ?? '',
+      name: target ? target.text : (node.text.split(/\s/)[0] ?? ''),
       viaOperator: operator !== undefined && operator !== null,
       dynamic: nameNode === null,
       args,

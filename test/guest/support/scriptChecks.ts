@@ -91,11 +91,25 @@ export const READ_ONLY_METHODS: ReadonlySet<string> = new Set(
 
 /** Tools and cmdlets whose name showing up as a bare ARGUMENT means two commands were glued together. */
 const COMMAND_WORDS = new Set(
-  ['sc', 'reg', 'icacls', 'takeown', 'bcdedit', 'netsh', 'gpupdate', 'netstat', 'net', 'cmd', 'powershell', 'wmic', 'certutil', 'shutdown'].flatMap(
-    (n) => [n, `${n}.exe`],
-  ),
+  [
+    'sc',
+    'reg',
+    'icacls',
+    'takeown',
+    'bcdedit',
+    'netsh',
+    'gpupdate',
+    'netstat',
+    'net',
+    'cmd',
+    'powershell',
+    'wmic',
+    'certutil',
+    'shutdown',
+  ].flatMap((n) => [n, `${n}.exe`]),
 );
-const CMDLET_SHAPE = /^(add|clear|copy|disable|enable|export|get|import|invoke|move|new|remove|rename|reset|restart|resume|set|start|stop|suspend|test|write)-[a-z]+$/i;
+const CMDLET_SHAPE =
+  /^(add|clear|copy|disable|enable|export|get|import|invoke|move|new|remove|rename|reset|restart|resume|set|start|stop|suspend|test|write)-[a-z]+$/i;
 
 /** Commands no guest script may run: restarts belong to the orchestrator, text-to-code defeats typed params. */
 const FORBIDDEN_EVERYWHERE = new Map<string, string>([
@@ -133,7 +147,8 @@ export function checkAscii(text: string): Violation[] {
   const out: Violation[] = [];
   text.split('\n').forEach((line, i) => {
     const bad = [...line].find((ch) => ch.charCodeAt(0) > 0x7e || (ch.charCodeAt(0) < 0x20 && ch !== '\t' && ch !== '\r'));
-    if (bad !== undefined) out.push({ rule: 'ascii', line: i + 1, detail: `non-ASCII character U+${bad.charCodeAt(0).toString(16).padStart(4, '0')}` });
+    if (bad !== undefined)
+      out.push({ rule: 'ascii', line: i + 1, detail: `non-ASCII character U+${bad.charCodeAt(0).toString(16).padStart(4, '0')}` });
   });
   return out;
 }
@@ -143,7 +158,11 @@ export function checkPowerShell51(tree: Tree): Violation[] {
   const out: Violation[] = [];
   for (const node of descendants(tree.rootNode)) {
     if (node.type === 'pipeline_chain_tail') {
-      out.push({ rule: 'ps51', line: node.startPosition.row + 1, detail: `pipeline chain operator ${node.text.slice(0, 2)} is PowerShell 7 only` });
+      out.push({
+        rule: 'ps51',
+        line: node.startPosition.row + 1,
+        detail: `pipeline chain operator ${node.text.slice(0, 2)} is PowerShell 7 only`,
+      });
     }
   }
   for (const use of commandUses(tree.rootNode)) {
@@ -166,7 +185,11 @@ export function checkGluedCommands(tree: Tree): Violation[] {
       const previous = statements[i - 1]!;
       const current = statements[i]!;
       if (previous.endPosition.row === current.startPosition.row) {
-        out.push({ rule: 'glued', line: current.startPosition.row + 1, detail: `two statements on one line: ${previous.text.slice(0, 40)} | ${current.text.slice(0, 40)}` });
+        out.push({
+          rule: 'glued',
+          line: current.startPosition.row + 1,
+          detail: `two statements on one line: ${previous.text.slice(0, 40)} | ${current.text.slice(0, 40)}`,
+        });
       }
     }
   }
@@ -174,7 +197,11 @@ export function checkGluedCommands(tree: Tree): Violation[] {
     for (const arg of use.args) {
       if (arg.kind !== 'bare') continue;
       if (COMMAND_WORDS.has(lower(arg.text)) || CMDLET_SHAPE.test(arg.text)) {
-        out.push({ rule: 'glued', line: use.line, detail: `"${arg.text}" is a command, passed as an argument of ${use.name}: two commands glued together?` });
+        out.push({
+          rule: 'glued',
+          line: use.line,
+          detail: `"${arg.text}" is a command, passed as an argument of ${use.name}: two commands glued together?`,
+        });
       }
     }
   }
@@ -200,8 +227,12 @@ export function checkResultLine(tree: Tree): Violation[] {
   const line = last.startPosition.row + 1;
   if (!writer || uses[0] !== writer) out.push({ rule: 'result-line', line, detail: 'the last statement is not Write-Output' });
   if (!marker) out.push({ rule: 'result-line', line, detail: `the last statement does not print the marker ${RESULT_MARKER}` });
-  if (!capped || !capped.args.some((a) => /^\$result$/i.test(a.text))) {
-    out.push({ rule: 'result-line', line, detail: 'the last statement does not print ConvertTo-ResultJson -Result $result (the size-capped, ASCII result)' });
+  if (!capped?.args.some((a) => /^\$result$/i.test(a.text))) {
+    out.push({
+      rule: 'result-line',
+      line,
+      detail: 'the last statement does not print ConvertTo-ResultJson -Result $result (the size-capped, ASCII result)',
+    });
   }
   if (!json) {
     out.push({ rule: 'result-line', line, detail: 'the script does not use ConvertTo-Json' });
@@ -211,8 +242,11 @@ export function checkResultLine(tree: Tree): Violation[] {
     const depthAt = args.indexOf('-depth');
     if (depthAt < 0 || args[depthAt + 1] !== '6') out.push({ rule: 'result-line', line, detail: 'ConvertTo-Json without -Depth 6' });
   }
-  const hasTry = statements.slice(0, -1).some((s) => s.type === 'try_statement' && s.namedChildren.some((c) => c?.type === 'catch_clauses'));
-  if (!hasTry) out.push({ rule: 'result-line', line, detail: 'no top-level try/catch before the result line: a failure would print no result' });
+  const hasTry = statements
+    .slice(0, -1)
+    .some((s) => s.type === 'try_statement' && s.namedChildren.some((c) => c?.type === 'catch_clauses'));
+  if (!hasTry)
+    out.push({ rule: 'result-line', line, detail: 'no top-level try/catch before the result line: a failure would print no result' });
   const stop = statements.some((s) => /^\$ErrorActionPreference\s*=\s*'Stop'$/i.test(s.text.trim()));
   if (!stop) out.push({ rule: 'result-line', line: 1, detail: "no top-level $ErrorActionPreference = 'Stop'" });
   return out;
@@ -232,7 +266,11 @@ export function checkParamContract(name: GuestScriptName, tree: Tree): Violation
   const declaredNames = block.parameters.map((p) => p.name);
   const expectedNames = expected.map((p) => p.name);
   if (JSON.stringify(declaredNames) !== JSON.stringify(expectedNames)) {
-    out.push({ rule: 'params', line: 1, detail: `declares [${declaredNames.join(', ')}], the contract says [${expectedNames.join(', ')}]` });
+    out.push({
+      rule: 'params',
+      line: 1,
+      detail: `declares [${declaredNames.join(', ')}], the contract says [${expectedNames.join(', ')}]`,
+    });
   }
   const rules = PARAMETER_RULES[name] as Readonly<Record<string, ParameterRule | undefined>>;
   for (const spec of expected) {
@@ -240,21 +278,37 @@ export function checkParamContract(name: GuestScriptName, tree: Tree): Violation
     if (!declared) continue;
     const binding = bindingFor(spec.type);
     if (declared.typeName !== binding.typeName) {
-      out.push({ rule: 'params', line: 1, detail: `${spec.name} is [${declared.typeName ?? 'untyped'}], a ${spec.type} parameter must be [${binding.typeName}]` });
+      out.push({
+        rule: 'params',
+        line: 1,
+        detail: `${spec.name} is [${declared.typeName ?? 'untyped'}], a ${spec.type} parameter must be [${binding.typeName}]`,
+      });
     }
     if (!declared.mandatory) out.push({ rule: 'params', line: 1, detail: `${spec.name} is not Mandatory` });
     const wantSet = binding.validateSet ? [...binding.validateSet] : null;
     if (JSON.stringify(declared.validateSet) !== JSON.stringify(wantSet)) {
-      out.push({ rule: 'params', line: 1, detail: `${spec.name} ValidateSet ${JSON.stringify(declared.validateSet)}, expected ${JSON.stringify(wantSet)}` });
+      out.push({
+        rule: 'params',
+        line: 1,
+        detail: `${spec.name} ValidateSet ${JSON.stringify(declared.validateSet)}, expected ${JSON.stringify(wantSet)}`,
+      });
     }
     const rule = rules[spec.name];
     const wantPattern = rule?.kind === 'pattern' ? rule.pattern : null;
     if (declared.validatePattern !== wantPattern) {
-      out.push({ rule: 'params', line: 1, detail: `${spec.name} ValidatePattern ${JSON.stringify(declared.validatePattern)}, expected ${JSON.stringify(wantPattern)}` });
+      out.push({
+        rule: 'params',
+        line: 1,
+        detail: `${spec.name} ValidatePattern ${JSON.stringify(declared.validatePattern)}, expected ${JSON.stringify(wantPattern)}`,
+      });
     }
     const wantRange = rule?.kind === 'range' ? [rule.min, rule.max] : null;
     if (JSON.stringify(declared.validateRange) !== JSON.stringify(wantRange)) {
-      out.push({ rule: 'params', line: 1, detail: `${spec.name} ValidateRange ${JSON.stringify(declared.validateRange)}, expected ${JSON.stringify(wantRange)}` });
+      out.push({
+        rule: 'params',
+        line: 1,
+        detail: `${spec.name} ValidateRange ${JSON.stringify(declared.validateRange)}, expected ${JSON.stringify(wantRange)}`,
+      });
     }
   }
   return out;
@@ -288,7 +342,8 @@ function isUnderLegacyTlsBranch(node: Node): boolean {
     if (parent.type === 'if_statement') {
       const condition = parent.childForFieldName('condition') ?? parent.namedChildren.find((c) => c?.type === 'pipeline') ?? null;
       const firstBlock = parent.namedChildren.find((c) => c?.type === 'statement_block') ?? null;
-      const testsFlag = condition !== null && [...descendants(condition)].some((n) => n.type === 'variable' && n.text.toLowerCase() === '$allowlegacytls');
+      const testsFlag =
+        condition !== null && [...descendants(condition)].some((n) => n.type === 'variable' && n.text.toLowerCase() === '$allowlegacytls');
       if (testsFlag && firstBlock !== null && child.id === firstBlock.id) return true;
     }
     child = parent;
@@ -325,7 +380,11 @@ export function checkCommandErrata(tree: Tree, name: GuestScriptName): Violation
       }
       const target = use.args[0];
       if (target && target.kind !== 'variable') {
-        out.push({ rule: 'errata-9', line: use.line, detail: `icacls target ${target.text} is not the variable holding the f686aace* files` });
+        out.push({
+          rule: 'errata-9',
+          line: use.line,
+          detail: `icacls target ${target.text} is not the variable holding the f686aace* files`,
+        });
       }
     }
   }
@@ -369,8 +428,14 @@ function checkAclBackupTarget(tree: Tree, uses: CommandUse[]): Violation[] {
       out.push({ rule: 'errata-7', line: grant.line, detail: 'icacls /grant runs before the ACLs are saved' });
     }
   }
-  const creates = methodCalls(tree.rootNode).some((c) => c.name === 'CreateDirectory' && /\(\s*\$BackupDirectory\s*\)/i.test(c.node.text))
-    || uses.some((u) => isNamed(u, 'New-Item') && u.args.some((a) => /^\$BackupDirectory$/i.test(a.text)) && u.args.some((a) => /^directory$/i.test(a.text)));
+  const creates =
+    methodCalls(tree.rootNode).some((c) => c.name === 'CreateDirectory' && /\(\s*\$BackupDirectory\s*\)/i.test(c.node.text)) ||
+    uses.some(
+      (u) =>
+        isNamed(u, 'New-Item') &&
+        u.args.some((a) => /^\$BackupDirectory$/i.test(a.text)) &&
+        u.args.some((a) => /^directory$/i.test(a.text)),
+    );
   if (!creates) out.push({ rule: 'errata-7', line: 1, detail: 'the script does not create $BackupDirectory before writing into it' });
   const filtersRdpKey = uses.some((u) => isNamed(u, 'Get-ChildItem')) && stringLiterals(tree.rootNode).some((s) => s.value === 'f686aace*');
   if (!filtersRdpKey) out.push({ rule: 'errata-9', line: 1, detail: "the key files are not selected with the 'f686aace*' filter" });
@@ -383,7 +448,11 @@ function checkAclBackupTarget(tree: Tree, uses: CommandUse[]): Violation[] {
   for (const use of icacls.filter((u) => u.args.some((a) => a.text.toLowerCase() === '/grant'))) {
     const granted = use.args.filter((a) => a.kind === 'string').map((a) => a.text);
     if (!allowed.includes(JSON.stringify(granted))) {
-      out.push({ rule: 'errata-9', line: use.line, detail: `grants ${granted.join(' ')}, expected exactly one build's set: ${allowed.join(' or ')}` });
+      out.push({
+        rule: 'errata-9',
+        line: use.line,
+        detail: `grants ${granted.join(' ')}, expected exactly one build's set: ${allowed.join(' or ')}`,
+      });
     }
   }
   return out;
@@ -399,7 +468,8 @@ export function checkErrataText(tree: Tree, text: string, name: GuestScriptName)
     ['errata-6', /remove-module\s+psreadline/i, 'remove-module psreadline is a typo from the article'],
     ['errata-7', /c:\\temp/i, 'a hard-coded c:\\temp: write where the script created its directory'],
   ];
-  if (isReadOnlyScript(name)) patterns.push(['read-only', /\breg(\.exe)?\s+(add|delete|import|load|unload|restore|copy)\b/i, 'registry write in a read-only script']);
+  if (isReadOnlyScript(name))
+    patterns.push(['read-only', /\breg(\.exe)?\s+(add|delete|import|load|unload|restore|copy)\b/i, 'registry write in a read-only script']);
   const out: Violation[] = [];
   code.split('\n').forEach((line, i) => {
     for (const [rule, pattern, detail] of patterns) {
@@ -445,8 +515,16 @@ function hashLiterals(root: Node): HashLiteral[] {
     // Only a literal that IS the assigned value (possibly cast), not one nested deeper inside it.
     const direct = assignment && ancestors(node).indexOf(assignment) <= 4 && left && /^\$[A-Za-z_]\w*$/.test(left.text);
     const scriptValue = values.get('script');
-    const literal = scriptValue ? stringLiterals(scriptValue).find((l) => l.node.text === scriptValue.text || scriptValue.text.trim() === l.node.text) : undefined;
-    out.push({ keys, values, assignedTo: direct ? left!.text.toLowerCase() : null, script: literal ? literal.value : null, line: node.startPosition.row + 1 });
+    const literal = scriptValue
+      ? stringLiterals(scriptValue).find((l) => l.node.text === scriptValue.text || scriptValue.text.trim() === l.node.text)
+      : undefined;
+    out.push({
+      keys,
+      values,
+      assignedTo: direct ? left!.text.toLowerCase() : null,
+      script: literal ? literal.value : null,
+      line: node.startPosition.row + 1,
+    });
   }
   return out;
 }
@@ -474,11 +552,16 @@ export function checkResultKeys(tree: Tree, name: GuestScriptName): Violation[] 
   if (results.length === 0) return [{ rule: 'result-keys', line: 1, detail: 'no $result = [ordered]@{...} literal' }];
   let complete = 0;
   for (const literal of results) {
-    if (literal.script !== name) out.push({ rule: 'result-keys', line: literal.line, detail: `script = ${JSON.stringify(literal.script)}, expected '${name}'` });
+    if (literal.script !== name)
+      out.push({ rule: 'result-keys', line: literal.line, detail: `script = ${JSON.stringify(literal.script)}, expected '${name}'` });
     if (sameKeys(literal.keys, expected)) {
       complete += 1;
     } else if (!(isReadOnlyScript(name) && sameKeys(literal.keys, ['script', 'ok', 'message']))) {
-      out.push({ rule: 'result-keys', line: literal.line, detail: `$result keys [${literal.keys.join(', ')}] differ from the contract's [${expected.join(', ')}]` });
+      out.push({
+        rule: 'result-keys',
+        line: literal.line,
+        detail: `$result keys [${literal.keys.join(', ')}] differ from the contract's [${expected.join(', ')}]`,
+      });
     }
   }
   if (complete === 0) out.push({ rule: 'result-keys', line: 1, detail: 'no $result literal carries the complete contract' });
@@ -500,7 +583,11 @@ export function checkResultKeys(tree: Tree, name: GuestScriptName): Violation[] 
       if (!nested || !variable) continue;
       for (const built of literals.filter((h) => h.assignedTo === variable)) {
         if (!sameKeys(built.keys, Object.keys(nested))) {
-          out.push({ rule: 'result-keys', line: built.line, detail: `${variable} keys [${built.keys.join(', ')}] differ from ${key}'s [${Object.keys(nested).join(', ')}]` });
+          out.push({
+            rule: 'result-keys',
+            line: built.line,
+            detail: `${variable} keys [${built.keys.join(', ')}] differ from ${key}'s [${Object.keys(nested).join(', ')}]`,
+          });
         }
       }
     }
@@ -509,7 +596,11 @@ export function checkResultKeys(tree: Tree, name: GuestScriptName): Violation[] 
   // Recorded changes.
   for (const literal of literals.filter((h) => h.keys.includes('before') || h.keys.includes('after'))) {
     if (!sameKeys(literal.keys, ['path', 'name', 'before', 'after'])) {
-      out.push({ rule: 'result-keys', line: literal.line, detail: `a change record has keys [${literal.keys.join(', ')}], expected path, name, before, after` });
+      out.push({
+        rule: 'result-keys',
+        line: literal.line,
+        detail: `a change record has keys [${literal.keys.join(', ')}], expected path, name, before, after`,
+      });
     }
   }
   return out;
@@ -540,7 +631,16 @@ export async function checkGuestScript(name: GuestScriptName, text: string): Pro
 /** Tools whose output is localized text: judged by exit code only, never parsed (diskpart not at all). */
 const LOCALIZED_OUTPUT_TOOLS = new Set(['reg', 'reg.exe', 'bcdedit', 'bcdedit.exe', 'diskpart', 'diskpart.exe']);
 /** Methods and commands that change the registry or the BCD store. */
-const REGISTRY_WRITE_METHODS = new Set(['setvalue', 'deletevalue', 'deletesubkey', 'deletesubkeytree', 'setbooleanelement', 'setintegerelement', 'setstringelement', 'deleteelement']);
+const REGISTRY_WRITE_METHODS = new Set([
+  'setvalue',
+  'deletevalue',
+  'deletesubkey',
+  'deletesubkeytree',
+  'setbooleanelement',
+  'setintegerelement',
+  'setstringelement',
+  'deleteelement',
+]);
 const REGISTRY_WRITE_COMMANDS = new Set(['set-itemproperty', 'new-itemproperty', 'remove-itemproperty']);
 /** What counts as reading the old value first, in the same function. */
 const REGISTRY_READ_METHODS = new Set(['getvalue', 'getelement']);
@@ -570,13 +670,27 @@ export function checkOfflineRules(tree: Tree, text: string): Violation[] {
   const out: Violation[] = [];
   for (const literal of stringLiterals(tree.rootNode)) {
     if (/(^|[^A-Za-z0-9.\\])[A-Za-z]:(\\|$)/.test(literal.value)) {
-      out.push({ rule: 'drive-letter', line: literal.node.startPosition.row + 1, detail: `${literal.value}: a fixed drive letter; discover the volume instead` });
+      out.push({
+        rule: 'drive-letter',
+        line: literal.node.startPosition.row + 1,
+        detail: `${literal.value}: a fixed drive letter; discover the volume instead`,
+      });
     }
   }
   const code = codeWithoutComments(tree, text);
   code.split('\n').forEach((line, i) => {
-    if (/CurrentControlSet/i.test(line)) out.push({ rule: 'errata-3', line: i + 1, detail: 'an offline SYSTEM hive has no CurrentControlSet: use the set Select\\Current names' });
-    if (/BROKENSYSTEM/i.test(line)) out.push({ rule: 'hive-name', line: i + 1, detail: 'a fixed hive name collides with an earlier run that left it loaded: use a name unique to the run' });
+    if (/CurrentControlSet/i.test(line))
+      out.push({
+        rule: 'errata-3',
+        line: i + 1,
+        detail: 'an offline SYSTEM hive has no CurrentControlSet: use the set Select\\Current names',
+      });
+    if (/BROKENSYSTEM/i.test(line))
+      out.push({
+        rule: 'hive-name',
+        line: i + 1,
+        detail: 'a fixed hive name collides with an earlier run that left it loaded: use a name unique to the run',
+      });
   });
 
   const uses = commandUses(tree.rootNode);
@@ -585,18 +699,34 @@ export function checkOfflineRules(tree: Tree, text: string): Violation[] {
     if (/^diskpart/i.test(use.name)) {
       out.push({ rule: 'localized-output', line: use.line, detail: 'diskpart speaks localized text only: use the Storage cmdlets' });
     } else if (!isInvokeNativeBlock(use)) {
-      out.push({ rule: 'localized-output', line: use.line, detail: `${use.name} outside Invoke-Native: its localized output could be parsed` });
+      out.push({
+        rule: 'localized-output',
+        line: use.line,
+        detail: `${use.name} outside Invoke-Native: its localized output could be parsed`,
+      });
     }
     const verb = use.args[0]?.text.toLowerCase();
     if (/^reg/i.test(use.name) && verb !== undefined && ['add', 'delete', 'import', 'copy', 'restore'].includes(verb)) {
-      out.push({ rule: 'read-before-write', line: use.line, detail: `reg ${verb} writes without a typed read of the old value: use the registry API` });
+      out.push({
+        rule: 'read-before-write',
+        line: use.line,
+        detail: `reg ${verb} writes without a typed read of the old value: use the registry API`,
+      });
     }
   }
   // The free text Invoke-Native returns is for messages only.
   for (const node of descendants(tree.rootNode)) {
     if (node.type !== 'comparison_operator' && node.type !== 'comparison_expression') continue;
-    if (node.type === 'comparison_expression' && /\.output\b/i.test(node.text) && /-(match|notmatch|like|notlike|split|replace|eq|ne|contains)\b/i.test(node.text)) {
-      out.push({ rule: 'localized-output', line: node.startPosition.row + 1, detail: `a tool's localized output is compared: ${node.text.slice(0, 60)}` });
+    if (
+      node.type === 'comparison_expression' &&
+      /\.output\b/i.test(node.text) &&
+      /-(match|notmatch|like|notlike|split|replace|eq|ne|contains)\b/i.test(node.text)
+    ) {
+      out.push({
+        rule: 'localized-output',
+        line: node.startPosition.row + 1,
+        detail: `a tool's localized output is compared: ${node.text.slice(0, 60)}`,
+      });
     }
   }
   for (const use of uses) {
@@ -607,8 +737,12 @@ export function checkOfflineRules(tree: Tree, text: string): Violation[] {
 
   // Every write reads the old value first, in the same function.
   const writes: { node: Node; name: string; line: number }[] = [
-    ...methodCalls(tree.rootNode).filter((c) => REGISTRY_WRITE_METHODS.has(lower(c.name))).map((c) => ({ node: c.node, name: c.name, line: c.line })),
-    ...uses.filter((u) => !u.dynamic && REGISTRY_WRITE_COMMANDS.has(lower(u.name))).map((u) => ({ node: u.node, name: u.name, line: u.line })),
+    ...methodCalls(tree.rootNode)
+      .filter((c) => REGISTRY_WRITE_METHODS.has(lower(c.name)))
+      .map((c) => ({ node: c.node, name: c.name, line: c.line })),
+    ...uses
+      .filter((u) => !u.dynamic && REGISTRY_WRITE_COMMANDS.has(lower(u.name)))
+      .map((u) => ({ node: u.node, name: u.name, line: u.line })),
   ];
   for (const write of writes) {
     const scope = enclosingFunction(write.node) ?? tree.rootNode;
@@ -620,7 +754,9 @@ export function checkOfflineRules(tree: Tree, text: string): Violation[] {
 
   // Hives: loaded inside a top-level try, unloaded in its finally with GC and retries.
   const loads = uses.filter((u) => !u.dynamic && /^reg(\.exe)?$/i.test(u.name) && u.args[0]?.text.toLowerCase() === 'load');
-  const topTries = (tree.rootNode.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? []).filter((c): c is Node => c !== null && c.type === 'try_statement');
+  const topTries = (tree.rootNode.namedChildren.find((c) => c?.type === 'statement_list')?.namedChildren ?? []).filter(
+    (c): c is Node => c !== null && c.type === 'try_statement',
+  );
   for (const load of loads) {
     const nameArg = load.args[1];
     if (nameArg && (nameArg.kind === 'string' || nameArg.kind === 'bare')) {
@@ -630,15 +766,32 @@ export function checkOfflineRules(tree: Tree, text: string): Violation[] {
     const finallyClause = owner?.namedChildren.find((c) => c?.type === 'finally_clause') ?? null;
     const tryBlock = owner?.namedChildren.find((c) => c?.type === 'statement_block') ?? null;
     const inTryBlock = tryBlock !== null && tryBlock.startIndex <= load.node.startIndex && load.node.endIndex <= tryBlock.endIndex;
-    const unloads = finallyClause ? commandUses(finallyClause).filter((u) => !u.dynamic && /^reg(\.exe)?$/i.test(u.name) && u.args[0]?.text.toLowerCase() === 'unload') : [];
+    const unloads = finallyClause
+      ? commandUses(finallyClause).filter((u) => !u.dynamic && /^reg(\.exe)?$/i.test(u.name) && u.args[0]?.text.toLowerCase() === 'unload')
+      : [];
     if (!finallyClause || !inTryBlock || unloads.length === 0) {
-      out.push({ rule: 'hive-unload', line: load.line, detail: 'reg load outside the try block of a top-level try whose finally runs reg unload' });
+      out.push({
+        rule: 'hive-unload',
+        line: load.line,
+        detail: 'reg load outside the try block of a top-level try whose finally runs reg unload',
+      });
       continue;
     }
     const finallyText = finallyClause.text;
-    const retried = unloads.some((u) => ancestors(u.node).some((a) => (a.type === 'foreach_statement' || a.type === 'for_statement' || a.type === 'while_statement') && finallyClause.startIndex < a.startIndex && a.endIndex <= finallyClause.endIndex));
+    const retried = unloads.some((u) =>
+      ancestors(u.node).some(
+        (a) =>
+          (a.type === 'foreach_statement' || a.type === 'for_statement' || a.type === 'while_statement') &&
+          finallyClause.startIndex < a.startIndex &&
+          a.endIndex <= finallyClause.endIndex,
+      ),
+    );
     if (!/\[System\.GC\]::Collect\(\)/i.test(finallyText) || !/WaitForPendingFinalizers/i.test(finallyText) || !retried) {
-      out.push({ rule: 'hive-unload', line: load.line, detail: 'the finally unloads without garbage collection and retries (an open handle makes reg unload fail)' });
+      out.push({
+        rule: 'hive-unload',
+        line: load.line,
+        detail: 'the finally unloads without garbage collection and retries (an open handle makes reg unload fail)',
+      });
     }
   }
   return out;
@@ -666,7 +819,8 @@ function checkOfflineAclBackup(tree: Tree, uses: CommandUse[]): Violation[] {
       out.push({ rule: 'errata-7', line: save.line, detail: `icacls /save writes to ${file}, which is not built from $restoreDir` });
     }
     for (const grant of grants) {
-      if (grant.node.startIndex < save.node.startIndex) out.push({ rule: 'errata-7', line: grant.line, detail: 'icacls /grant runs before the ACLs are saved' });
+      if (grant.node.startIndex < save.node.startIndex)
+        out.push({ rule: 'errata-7', line: grant.line, detail: 'icacls /grant runs before the ACLs are saved' });
     }
   }
   const creates = methodCalls(tree.rootNode).some((c) => c.name === 'CreateDirectory' && /\(\s*\$restoreDir\s*\)/i.test(c.node.text));
@@ -682,7 +836,12 @@ function checkOfflineAclBackup(tree: Tree, uses: CommandUse[]): Violation[] {
   }
   for (const literal of stringLiterals(tree.rootNode)) {
     if (/(S-1-5-32-544|S-1-1-0|S-1-5-11):\((F|M)\)/i.test(literal.value)) {
-      out.push({ rule: 'errata-9', line: literal.node.startPosition.row + 1, detail: `${literal.value}: no build ships Administrators, Everyone or Authenticated Users with full or modify rights on the RDP key` });
+      out.push({
+        rule: 'errata-9',
+        line: literal.node.startPosition.row + 1,
+        detail:
+          `${literal.value}: no build ships Administrators, Everyone or Authenticated Users with full or modify rights on ` + `the RDP key`,
+      });
     }
   }
   return out;

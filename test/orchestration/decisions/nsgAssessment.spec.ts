@@ -1,5 +1,10 @@
-import { NsgRuleView, NsgView } from '../../../src/domain/vmFacts';
-import { assessRdpExposure, decideForAddress, portMatches, withRestrictedSources } from '../../../src/orchestration/decisions/nsgAssessment';
+import type { NsgRuleView, NsgView } from '../../../src/domain/vmFacts';
+import {
+  assessRdpExposure,
+  decideForAddress,
+  portMatches,
+  withRestrictedSources,
+} from '../../../src/orchestration/decisions/nsgAssessment';
 
 function rule(partial: Partial<NsgRuleView> & Pick<NsgRuleView, 'name' | 'priority'>): NsgRuleView {
   return {
@@ -15,13 +20,40 @@ function rule(partial: Partial<NsgRuleView> & Pick<NsgRuleView, 'name' | 'priori
 }
 
 const defaults: NsgRuleView[] = [
-  rule({ name: 'AllowVnetInBound', priority: 65000, protocol: '*', sourcePrefixes: ['VirtualNetwork'], destinationPorts: ['*'], isDefault: true }),
-  rule({ name: 'AllowAzureLoadBalancerInBound', priority: 65001, protocol: '*', sourcePrefixes: ['AzureLoadBalancer'], destinationPorts: ['*'], isDefault: true }),
-  rule({ name: 'DenyAllInBound', priority: 65500, access: 'Deny', protocol: '*', sourcePrefixes: ['*'], destinationPorts: ['*'], isDefault: true }),
+  rule({
+    name: 'AllowVnetInBound',
+    priority: 65000,
+    protocol: '*',
+    sourcePrefixes: ['VirtualNetwork'],
+    destinationPorts: ['*'],
+    isDefault: true,
+  }),
+  rule({
+    name: 'AllowAzureLoadBalancerInBound',
+    priority: 65001,
+    protocol: '*',
+    sourcePrefixes: ['AzureLoadBalancer'],
+    destinationPorts: ['*'],
+    isDefault: true,
+  }),
+  rule({
+    name: 'DenyAllInBound',
+    priority: 65500,
+    access: 'Deny',
+    protocol: '*',
+    sourcePrefixes: ['*'],
+    destinationPorts: ['*'],
+    isDefault: true,
+  }),
 ];
 
 function nsg(level: 'nic' | 'subnet', rules: NsgRuleView[], name = `${level}-nsg`): NsgView {
-  return { level, nsgId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/${name}`, attachedTo: 'x', rules: [...rules, ...defaults] };
+  return {
+    level,
+    nsgId: `/subscriptions/s/resourceGroups/rg/providers/Microsoft.Network/networkSecurityGroups/${name}`,
+    attachedTo: 'x',
+    rules: [...rules, ...defaults],
+  };
 }
 
 describe('portMatches', () => {
@@ -56,7 +88,12 @@ describe('assessRdpExposure', () => {
 
   it('is not open when the subnet NSG only admits a known range, even if the NIC NSG allows *', () => {
     const e = assessRdpExposure(
-      { nsgs: [nsg('subnet', [rule({ name: 'Office', priority: 100, sourcePrefixes: ['203.0.113.0/24'] })]), nsg('nic', [rule({ name: 'RDP', priority: 300 })])] },
+      {
+        nsgs: [
+          nsg('subnet', [rule({ name: 'Office', priority: 100, sourcePrefixes: ['203.0.113.0/24'] })]),
+          nsg('nic', [rule({ name: 'RDP', priority: 300 })]),
+        ],
+      },
       3389,
       ['203.0.113.10'],
     );
@@ -95,7 +132,11 @@ describe('assessRdpExposure', () => {
 
   it('ignores UDP-only and outbound rules', () => {
     const e = assessRdpExposure(
-      { nsgs: [nsg('nic', [rule({ name: 'Udp', priority: 100, protocol: 'Udp' }), rule({ name: 'Out', priority: 110, direction: 'Outbound' })])] },
+      {
+        nsgs: [
+          nsg('nic', [rule({ name: 'Udp', priority: 100, protocol: 'Udp' }), rule({ name: 'Out', priority: 110, direction: 'Outbound' })]),
+        ],
+      },
       3389,
       [],
     );

@@ -7,20 +7,35 @@ const plan = (d = healthyDiagnosis(), allowLegacyTls = false) => planOnlineRepai
 describe('planOnlineRepair: findings -> ordered fixes and whether the VM restarts', () => {
   it.each<[string, ReturnType<typeof diagnosis>, string[], boolean]>([
     ['a healthy guest', healthyDiagnosis(), [], false],
-    ['port held by a service', diagnosis({ listener: { processName: 'w3wp', processId: 4321, serviceName: 'W3SVC' } }), ['fix-port-conflict'], false],
+    [
+      'port held by a service',
+      diagnosis({ listener: { processName: 'w3wp', processId: 4321, serviceName: 'W3SVC' } }),
+      ['fix-port-conflict'],
+      false,
+    ],
     ['certificate without private key', diagnosis({ certificate: { hasPrivateKey: false } }), ['renew-certificate'], true],
     ['private key does not open', diagnosis({ certificate: { privateKeyOpens: false } }), ['renew-certificate'], true],
     ['no certificate', diagnosis({ certificate: { present: false, thumbprint: null } }), ['renew-certificate'], true],
-    ['pin to a missing certificate', diagnosis({ certificate: { pinnedMissing: true }, rdp: { pinnedThumbprint: 'FFFF' } }), ['renew-certificate'], true],
+    [
+      'pin to a missing certificate',
+      diagnosis({ certificate: { pinnedMissing: true }, rdp: { pinnedThumbprint: 'FFFF' } }),
+      ['renew-certificate'],
+      true,
+    ],
     ['expired certificate', diagnosis({ certificate: { notAfter: '2025-01-01T00:00:00Z' } }), ['renew-certificate'], true],
     ['MachineKeys ACL broken', diagnosis({ machineKeys: { networkServiceRead: false } }), ['renew-certificate'], true],
     ['TLS 1.2 server disabled', diagnosis({ tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } }), ['enable-tls'], true],
     ['TLS 1.2 disabled by default only', diagnosis({ tls: { 'TLS 1.2': { enabled: null, disabledByDefault: 1 } } }), ['enable-tls'], true],
-    ['port + certificate + TLS at once', diagnosis({
-      listener: { processName: 'w3wp', processId: 1, serviceName: 'W3SVC' },
-      certificate: { privateKeyOpens: false },
-      tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } },
-    }), ['fix-port-conflict', 'renew-certificate', 'enable-tls'], true],
+    [
+      'port + certificate + TLS at once',
+      diagnosis({
+        listener: { processName: 'w3wp', processId: 1, serviceName: 'W3SVC' },
+        certificate: { privateKeyOpens: false },
+        tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } },
+      }),
+      ['fix-port-conflict', 'renew-certificate', 'enable-tls'],
+      true,
+    ],
   ])('%s', (_name, d, scripts, restart) => {
     const p = plan(d);
     expect(p.steps.map((s) => s.script)).toEqual(scripts);
@@ -68,7 +83,11 @@ describe('planOnlineRepair: findings -> ordered fixes and whether the VM restart
 
   // Issue 20, defect 2.
   it('never plans to stop a service of a shared svchost, and says how to find the owner', () => {
-    const p = plan(diagnosis({ listener: { processName: 'svchost', processId: 3100, serviceName: null, hostedServices: ['iphlpsvc', 'Schedule', 'Winmgmt'] } }));
+    const p = plan(
+      diagnosis({
+        listener: { processName: 'svchost', processId: 3100, serviceName: null, hostedServices: ['iphlpsvc', 'Schedule', 'Winmgmt'] },
+      }),
+    );
     expect(p.steps).toEqual([]);
     expect(p.explained).toBe(true);
     const shared = p.findings.find((f) => f.code === 'RdpPortTakenBySharedProcess');
@@ -77,7 +96,11 @@ describe('planOnlineRepair: findings -> ordered fixes and whether the VM restart
   });
 
   it('never stops the owner the service tag names either, when its process hosts other services', () => {
-    const p = plan(diagnosis({ listener: { processName: 'svchost', processId: 3100, serviceName: 'iphlpsvc', hostedServices: ['iphlpsvc', 'Schedule'] } }));
+    const p = plan(
+      diagnosis({
+        listener: { processName: 'svchost', processId: 3100, serviceName: 'iphlpsvc', hostedServices: ['iphlpsvc', 'Schedule'] },
+      }),
+    );
     expect(p.steps).toEqual([]);
     const shared = p.findings.find((f) => f.code === 'RdpPortTakenBySharedProcess');
     expect(shared?.message).toContain('the socket belongs to iphlpsvc');
@@ -86,7 +109,12 @@ describe('planOnlineRepair: findings -> ordered fixes and whether the VM restart
 
   // Issue 20, defect 4.
   it('treats an expired pin like a missing one', () => {
-    const p = plan(diagnosis({ certificate: { store: 'personal', pinnedExpired: true, notAfter: '2026-01-01T00:00:00Z' }, rdp: { pinnedThumbprint: 'AB'.repeat(20) } }));
+    const p = plan(
+      diagnosis({
+        certificate: { store: 'personal', pinnedExpired: true, notAfter: '2026-01-01T00:00:00Z' },
+        rdp: { pinnedThumbprint: 'AB'.repeat(20) },
+      }),
+    );
     expect(p.steps.map((s) => s.script)).toEqual(['renew-certificate']);
     expect(p.findings[0]!.message).toContain('expired');
   });
@@ -114,7 +142,9 @@ describe('planOnlineRepair: findings -> ordered fixes and whether the VM restart
 
   it('names the SCHANNEL values when Group Policy turns TLS 1.2 off again', () => {
     expect(tlsRevertedFinding(healthyDiagnosis())).toBeNull();
-    const f = tlsRevertedFinding(diagnosis({ tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } }, domain: { joined: true, name: 'corp.contoso.com' } }));
+    const f = tlsRevertedFinding(
+      diagnosis({ tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } }, domain: { joined: true, name: 'corp.contoso.com' } }),
+    );
     expect(f?.message).toContain('Enabled=0, DisabledByDefault=1');
     expect(f?.message).toContain('corp.contoso.com');
     expect(f?.advice).toContain('TLS 1.2');

@@ -1,18 +1,36 @@
-import { RdpProbeResult } from '../../../src/domain/rdpProbe';
-import { decideOutcome, VerifyFacts } from '../../../src/orchestration/decisions/outcome';
+import type { RdpProbeResult } from '../../../src/domain/rdpProbe';
+import { decideOutcome, type VerifyFacts } from '../../../src/orchestration/decisions/outcome';
 import { notRunningOutcome, rejectionFor } from '../../../src/orchestration/decisions/preflight';
-import { VmFacts } from '../../../src/domain/vmFacts';
+import type { VmFacts } from '../../../src/domain/vmFacts';
 
 function probe(verdict: RdpProbeResult['verdict'], extra: Partial<RdpProbeResult> = {}): RdpProbeResult {
   return {
-    host: '20.1.2.3', port: 3389, stage: verdict === 'healthy' ? 'done' : 'tls', ok: verdict === 'healthy', verdict,
-    reason: `${verdict} reason`, selectedProtocol: 'SSL', negotiationFailure: null, tlsVersion: null, certificate: null,
-    error: null, elapsedMs: 12, ...extra,
+    host: '20.1.2.3',
+    port: 3389,
+    stage: verdict === 'healthy' ? 'done' : 'tls',
+    ok: verdict === 'healthy',
+    verdict,
+    reason: `${verdict} reason`,
+    selectedProtocol: 'SSL',
+    negotiationFailure: null,
+    tlsVersion: null,
+    certificate: null,
+    error: null,
+    elapsedMs: 12,
+    ...extra,
   };
 }
 
 function facts(partial: Partial<VerifyFacts>): VerifyFacts {
-  return { baseline: probe('broken'), verify: probe('healthy'), noProbeReason: null, changesMade: 1, probeAdmittedAfter: 'allow', probeSourceConfigured: true, ...partial };
+  return {
+    baseline: probe('broken'),
+    verify: probe('healthy'),
+    noProbeReason: null,
+    changesMade: 1,
+    probeAdmittedAfter: 'allow',
+    probeSourceConfigured: true,
+    ...partial,
+  };
 }
 
 describe('decideOutcome', () => {
@@ -22,7 +40,11 @@ describe('decideOutcome', () => {
     ['still broken', { verify: probe('broken') }, 'NotRepaired'],
     ['degraded after change', { verify: probe('degraded') }, 'NotRepaired'],
     ['unreachable and the NSG now shuts the app out', { verify: probe('unreachable'), probeAdmittedAfter: 'deny' }, 'Unverified'],
-    ['unreachable after a change, app address unknown', { verify: probe('unreachable'), probeAdmittedAfter: 'unknown', probeSourceConfigured: false }, 'Unverified'],
+    [
+      'unreachable after a change, app address unknown',
+      { verify: probe('unreachable'), probeAdmittedAfter: 'unknown', probeSourceConfigured: false },
+      'Unverified',
+    ],
     ['unreachable with the app admitted', { verify: probe('unreachable') }, 'NotRepaired'],
     ['no probe possible after a change', { verify: null, noProbeReason: 'no public IP' }, 'Unverified'],
     ['no probe possible, no change', { verify: null, changesMade: 0, noProbeReason: 'no public IP' }, 'NotRepaired'],
@@ -33,7 +55,9 @@ describe('decideOutcome', () => {
   });
 
   it('an inconclusive probe is reported as unchecked, with its reason', () => {
-    const outcome = decideOutcome(facts({ verify: probe('inconclusive', { error: 'PROBE_ERROR', reason: 'the probe could not judge: x' }) }));
+    const outcome = decideOutcome(
+      facts({ verify: probe('inconclusive', { error: 'PROBE_ERROR', reason: 'the probe could not judge: x' }) }),
+    );
     expect(outcome.reason).toBe('1 change(s) made, but the result could not be checked: the probe could not judge: x');
   });
 
@@ -50,10 +74,20 @@ describe('decideOutcome', () => {
 
 describe('preflight decisions', () => {
   const vm: VmFacts = {
-    id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm', name: 'vm', location: 'westeurope', zone: null,
-    vmSize: 'Standard_D2s_v5', osType: 'Windows', generation: 'V2', powerState: 'running', agentStatus: 'Ready', agentMessage: null,
+    id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm',
+    name: 'vm',
+    location: 'westeurope',
+    zone: null,
+    vmSize: 'Standard_D2s_v5',
+    osType: 'Windows',
+    generation: 'V2',
+    powerState: 'running',
+    agentStatus: 'Ready',
+    agentMessage: null,
     osDisk: { name: 'os', managedDiskId: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/os', sizeGb: 127 },
-    nicIds: [], primaryNicId: null, tags: {},
+    nicIds: [],
+    primaryNicId: null,
+    tags: {},
   };
   it.each<[string, Partial<VmFacts>, string | null]>([
     ['a normal Windows VM', {}, null],

@@ -12,7 +12,10 @@ export interface FaultListener {
 }
 
 /** `allowHalfOpen`: the server's side stays open after the client's FIN, for servers that do not answer a goodbye. */
-export async function startFaultListener(onConnection: (socket: Socket) => void, options: { allowHalfOpen?: boolean } = {}): Promise<FaultListener> {
+export async function startFaultListener(
+  onConnection: (socket: Socket) => void,
+  options: { allowHalfOpen?: boolean } = {},
+): Promise<FaultListener> {
   const sockets = new Set<Socket>();
   let count = 0;
   const server: Server = createServer({ allowHalfOpen: options.allowHalfOpen ?? false }, (socket) => {

@@ -15,7 +15,11 @@ import { startXrdp, stopAllXrdp, type XrdpConfig } from './xrdp';
 
 async function main(): Promise<void> {
   const count = Number(process.argv[2] ?? 20);
-  const xrdp = await startXrdp({ securityLayer: 'negotiate', certificate: fixturePath('valid-cert.pem'), keyFile: fixturePath('valid-key.pem') });
+  const xrdp = await startXrdp({
+    securityLayer: 'negotiate',
+    certificate: fixturePath('valid-cert.pem'),
+    keyFile: fixturePath('valid-key.pem'),
+  });
   try {
     await probeRdp({ host: '127.0.0.1', port: xrdp.port }); // warm-up: first TLS context, first xrdp thread
     const times: number[] = [];
@@ -35,7 +39,10 @@ async function main(): Promise<void> {
   console.log('xrdp log (ERROR and WARN lines) after one probe of each kind:');
   for (const [label, config, now] of XRDP_CASES) await reportXrdpLog(label, config, now);
 
-  console.log(`worst case per stage, default timeouts ${PROBE_DEFAULTS.connectTimeoutMs}/${PROBE_DEFAULTS.confirmTimeoutMs}/${PROBE_DEFAULTS.tlsTimeoutMs} ms:`);
+  console.log(
+    `worst case per stage, default timeouts ` +
+      `${PROBE_DEFAULTS.connectTimeoutMs}/${PROBE_DEFAULTS.confirmTimeoutMs}/${PROBE_DEFAULTS.tlsTimeoutMs} ms:`,
+  );
   const port = await closedPort();
   const blackhole = await holdPortWithoutAnswering('127.0.0.1', port);
   await report('connect (SYN dropped)', port);
@@ -57,10 +64,18 @@ const XRDP_CASES: Array<[string, XrdpConfig, Date | undefined]> = [
   ['healthy, TLS 1.3', { securityLayer: 'negotiate', ...valid, sslProtocols: 'TLSv1.3' }, undefined],
   ['healthy, TLS 1.2', { securityLayer: 'negotiate', ...valid, sslProtocols: 'TLSv1.2' }, undefined],
   ['certificate expiring (clock 2099-12-22)', { securityLayer: 'tls', ...valid }, new Date('2099-12-22T00:00:00Z')],
-  ['certificate expired', { securityLayer: 'tls', certificate: fixturePath('expired-cert.pem'), keyFile: fixturePath('expired-key.pem') }, undefined],
+  [
+    'certificate expired',
+    { securityLayer: 'tls', certificate: fixturePath('expired-cert.pem'), keyFile: fixturePath('expired-key.pem') },
+    undefined,
+  ],
   ['only TLS 1.0', { securityLayer: 'tls', ...valid, sslProtocols: 'TLSv1', tlsCiphers: 'DEFAULT:@SECLEVEL=0' }, undefined],
   ['only TLS 1.1', { securityLayer: 'tls', ...valid, sslProtocols: 'TLSv1.1', tlsCiphers: 'DEFAULT:@SECLEVEL=0' }, undefined],
-  ['key does not match the certificate', { securityLayer: 'negotiate', certificate: valid.certificate, keyFile: fixturePath('mismatched-key.pem') }, undefined],
+  [
+    'key does not match the certificate',
+    { securityLayer: 'negotiate', certificate: valid.certificate, keyFile: fixturePath('mismatched-key.pem') },
+    undefined,
+  ],
   ['certificate file missing', { securityLayer: 'tls', certificate: fixturePath('no-such-cert.pem'), keyFile: valid.keyFile }, undefined],
   ['security_layer=rdp', { securityLayer: 'rdp', ...valid }, undefined],
 ];

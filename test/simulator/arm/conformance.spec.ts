@@ -90,13 +90,19 @@ const runCommandBody = (ctx: Context) => ({
   treatFailureAsDeploymentFailure: false,
 });
 const putRunCommand = (ctx: Context) =>
-  ctx.compute.virtualMachineRunCommands.createOrUpdate(RG, 'web01', 'conformance', runCommandBody(ctx), { updateIntervalInMs: 1 }).submitted();
+  ctx.compute.virtualMachineRunCommands
+    .createOrUpdate(RG, 'web01', 'conformance', runCommandBody(ctx), { updateIntervalInMs: 1 })
+    .submitted();
 const putSnapshot = (ctx: Context) =>
   ctx.compute.snapshots
     .createOrUpdate(
       RG,
       'web01-snap',
-      { location: ctx.w.rg.location, incremental: true, creationData: { createOption: 'Copy', sourceResourceId: ctx.w.web01.vm.osDiskId! } },
+      {
+        location: ctx.w.rg.location,
+        incremental: true,
+        creationData: { createOption: 'Copy', sourceResourceId: ctx.w.web01.vm.osDiskId! },
+      },
       { updateIntervalInMs: 1 },
     )
     .submitted();
@@ -123,7 +129,14 @@ const CASES: Record<string, Case> = {
   'virtualMachines.instanceView': {
     fixture: 'compute/VirtualMachine_Get_InstanceView.json',
     run: async ({ compute }) => void (await compute.virtualMachines.instanceView(RG, 'web01')),
-    reads: ['statuses.0.code', 'statuses.0.time', 'statuses.1.code', 'vmAgent.statuses.0.code', 'vmAgent.statuses.0.displayStatus', 'vmAgent.vmAgentVersion'],
+    reads: [
+      'statuses.0.code',
+      'statuses.0.time',
+      'statuses.1.code',
+      'vmAgent.statuses.0.code',
+      'vmAgent.statuses.0.displayStatus',
+      'vmAgent.vmAgentVersion',
+    ],
   },
   'virtualMachines.restart': {
     fixture: 'compute/VirtualMachine_Restart_MaximumSet_Gen.json',
@@ -133,7 +146,15 @@ const CASES: Record<string, Case> = {
   'virtualMachineRunCommands.createOrUpdate': {
     fixture: 'compute/VirtualMachineRunCommand_CreateOrUpdate.json',
     run: putRunCommand,
-    reads: ['name', 'tags', 'properties.source', 'properties.parameters', 'properties.provisioningState', 'properties.asyncExecution', 'properties.timeoutInSeconds'],
+    reads: [
+      'name',
+      'tags',
+      'properties.source',
+      'properties.parameters',
+      'properties.provisioningState',
+      'properties.asyncExecution',
+      'properties.timeoutInSeconds',
+    ],
   },
   'virtualMachineRunCommands.getByVirtualMachine': {
     fixture: 'compute/VirtualMachineRunCommand_Get.json',
@@ -141,7 +162,14 @@ const CASES: Record<string, Case> = {
       await putRunCommand(ctx);
       await ctx.compute.virtualMachineRunCommands.getByVirtualMachine(RG, 'web01', 'conformance', { expand: 'instanceView' });
     },
-    reads: ['name', 'tags', 'properties.source.script', 'properties.parameters.0.name', 'properties.parameters.0.value', 'properties.provisioningState'],
+    reads: [
+      'name',
+      'tags',
+      'properties.source.script',
+      'properties.parameters.0.name',
+      'properties.parameters.0.value',
+      'properties.provisioningState',
+    ],
   },
   'virtualMachineRunCommands.listByVirtualMachine': {
     fixture: 'compute/VirtualMachineRunCommand_List.json',
@@ -187,7 +215,8 @@ const CASES: Record<string, Case> = {
   },
   'networkInterfaces.listEffectiveNetworkSecurityGroups': {
     fixture: 'network/NetworkInterfaceEffectiveNSGList.json',
-    run: async ({ network }) => void (await network.networkInterfaces.listEffectiveNetworkSecurityGroups(RG, 'web01-nic', { updateIntervalInMs: 1 })),
+    run: async ({ network }) =>
+      void (await network.networkInterfaces.listEffectiveNetworkSecurityGroups(RG, 'web01-nic', { updateIntervalInMs: 1 })),
     resultFromLocation: true,
     reads: [
       'value.0.networkSecurityGroup.id',
@@ -272,8 +301,18 @@ const OFFLINE_CASES: Record<string, Case> = {
             location: w.rg.location,
             hardwareProfile: { vmSize: 'Standard_D2s_v5' },
             storageProfile: {
-              imageReference: { publisher: 'MicrosoftWindowsServer', offer: 'WindowsServer', sku: '2022-datacenter-azure-edition', version: 'latest' },
-              osDisk: { createOption: 'FromImage', name: 'rescue-os', caching: 'ReadWrite', managedDisk: { storageAccountType: 'Premium_LRS' } },
+              imageReference: {
+                publisher: 'MicrosoftWindowsServer',
+                offer: 'WindowsServer',
+                sku: '2022-datacenter-azure-edition',
+                version: 'latest',
+              },
+              osDisk: {
+                createOption: 'FromImage',
+                name: 'rescue-os',
+                caching: 'ReadWrite',
+                managedDisk: { storageAccountType: 'Premium_LRS' },
+              },
             },
             osProfile: { computerName: 'rescue', adminUsername: 'repair', adminPassword: 'not-a-real-password-1!' },
             networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
@@ -282,13 +321,25 @@ const OFFLINE_CASES: Record<string, Case> = {
         )
         .submitted();
     },
-    reads: ['id', 'name', 'properties.provisioningState', 'properties.storageProfile.osDisk.name', 'properties.vmId', 'properties.hardwareProfile.vmSize'],
+    reads: [
+      'id',
+      'name',
+      'properties.provisioningState',
+      'properties.storageProfile.osDisk.name',
+      'properties.vmId',
+      'properties.hardwareProfile.vmSize',
+    ],
   },
   'virtualMachines.attachDetachDataDisks': {
     fixture: 'compute/VirtualMachine_AttachDetachDataDisks_MaximumSet_Gen.json',
     run: async ({ compute, w }) => {
       const disk = w.arm.world.addDisk({ resourceGroup: w.rg, name: 'copy', osType: 'Windows', generation: 'V2', zone: '1' });
-      await compute.virtualMachines.attachDetachDataDisks(RG, 'web01', { dataDisksToAttach: [{ diskId: disk.id, lun: 1 }] }, { updateIntervalInMs: 1 });
+      await compute.virtualMachines.attachDetachDataDisks(
+        RG,
+        'web01',
+        { dataDisksToAttach: [{ diskId: disk.id, lun: 1 }] },
+        { updateIntervalInMs: 1 },
+      );
     },
     resultFromLocation: true,
     reads: ['osDisk.managedDisk.id', 'dataDisks.0.lun', 'dataDisks.0.managedDisk.id', 'dataDisks.0.name'],
@@ -297,7 +348,12 @@ const OFFLINE_CASES: Record<string, Case> = {
     fixture: 'compute/Disk_Create_FromAnExistingManagedDisk.json',
     run: async ({ compute, w }) =>
       void (await compute.disks
-        .createOrUpdate(RG, 'web01-copy', { location: w.rg.location, zones: ['1'], creationData: { createOption: 'Copy', sourceResourceId: w.web01.vm.osDiskId! } }, { updateIntervalInMs: 1 })
+        .createOrUpdate(
+          RG,
+          'web01-copy',
+          { location: w.rg.location, zones: ['1'], creationData: { createOption: 'Copy', sourceResourceId: w.web01.vm.osDiskId! } },
+          { updateIntervalInMs: 1 },
+        )
         .submitted()),
     reads: ['id', 'name', 'properties.provisioningState', 'properties.creationData.sourceResourceId'],
   },
@@ -319,10 +375,20 @@ const OFFLINE_CASES: Record<string, Case> = {
       w.arm.clock.advanceBy(LATENCY_MODEL.vmDeallocate.ms);
       const repaired = w.arm.world.addDisk({ resourceGroup: w.rg, name: 'web01-repaired', osType: 'Windows', generation: 'V2', zone: '1' });
       await compute.virtualMachines
-        .update(RG, 'web01', { storageProfile: { osDisk: { createOption: 'FromImage', managedDisk: { id: repaired.id } } } }, { updateIntervalInMs: 1 })
+        .update(
+          RG,
+          'web01',
+          { storageProfile: { osDisk: { createOption: 'FromImage', managedDisk: { id: repaired.id } } } },
+          { updateIntervalInMs: 1 },
+        )
         .submitted();
     },
-    reads: ['id', 'properties.provisioningState', 'properties.storageProfile.osDisk.managedDisk.id', 'properties.storageProfile.osDisk.name'],
+    reads: [
+      'id',
+      'properties.provisioningState',
+      'properties.storageProfile.osDisk.managedDisk.id',
+      'properties.storageProfile.osDisk.name',
+    ],
   },
   'virtualMachines.delete': {
     fixture: 'compute/VirtualMachine_Delete_Force.json',
@@ -333,21 +399,42 @@ const OFFLINE_CASES: Record<string, Case> = {
     fixture: 'network/NetworkInterfaceCreate.json',
     run: async ({ network, w }) =>
       void (await network.networkInterfaces
-        .createOrUpdate(RG, 'rescue-nic', { location: w.rg.location, ipConfigurations: [{ name: 'ipconfig1', subnet: { id: w.web01.subnet.id } }] }, { updateIntervalInMs: 1 })
+        .createOrUpdate(
+          RG,
+          'rescue-nic',
+          { location: w.rg.location, ipConfigurations: [{ name: 'ipconfig1', subnet: { id: w.web01.subnet.id } }] },
+          { updateIntervalInMs: 1 },
+        )
         .submitted()),
-    reads: ['id', 'name', 'properties.ipConfigurations.0.properties.privateIPAddress', 'properties.ipConfigurations.0.properties.subnet.id'],
+    reads: [
+      'id',
+      'name',
+      'properties.ipConfigurations.0.properties.privateIPAddress',
+      'properties.ipConfigurations.0.properties.subnet.id',
+    ],
   },
   'disks.get': {
     fixture: 'compute/Disk_Get.json',
     run: async ({ compute, w }) => void (await compute.disks.get(RG, w.web01.vm.osDiskId!.split('/').pop()!)),
-    reads: ['id', 'managedBy', 'sku.name', 'properties.osType', 'properties.hyperVGeneration', 'properties.diskSizeGB', 'properties.provisioningState', 'properties.networkAccessPolicy'],
+    reads: [
+      'id',
+      'managedBy',
+      'sku.name',
+      'properties.osType',
+      'properties.hyperVGeneration',
+      'properties.diskSizeGB',
+      'properties.provisioningState',
+      'properties.networkAccessPolicy',
+    ],
   },
 };
 
 /** `group.method` for every call on an SDK operation group in the product's source (outside the simulator). */
 function productOperations(): string[] {
   const credential = new SimulatedCredential();
-  const clients = [new ComputeManagementClient(credential, SUB), new NetworkManagementClient(credential, SUB)] as unknown as Array<Record<string, unknown>>;
+  const clients = [new ComputeManagementClient(credential, SUB), new NetworkManagementClient(credential, SUB)] as unknown as Array<
+    Record<string, unknown>
+  >;
   const groups = new Map<string, Set<string>>();
   for (const client of clients) {
     for (const [name, value] of Object.entries(client)) {
@@ -387,7 +474,8 @@ function jsonType(value: unknown): string {
 /** Type mismatches between the simulator's body and the example's, on the fields both have. */
 function typeMismatches(actual: unknown, example: unknown, path: string): string[] {
   if (example === null || example === undefined || actual === undefined) return [];
-  if (jsonType(actual) !== jsonType(example)) return [`${path || '(body)'}: ${jsonType(actual)} where the example has ${jsonType(example)}`];
+  if (jsonType(actual) !== jsonType(example))
+    return [`${path || '(body)'}: ${jsonType(actual)} where the example has ${jsonType(example)}`];
   if (Array.isArray(example) && Array.isArray(actual)) {
     if (example.length === 0) return [];
     return actual.flatMap((item, i) => typeMismatches(item, example[0], `${path}.${i}`));
@@ -407,7 +495,12 @@ function at(value: unknown, path: string): unknown {
 
 function ctxFor(w: StandardWorld): { ctx: Context; recorder: Recorder } {
   const recorder = new Recorder(w.arm);
-  const clients = createArmClients({ credential: new SimulatedCredential(), httpClient: recorder, lroPollIntervalMs: 1, retryOptions: FAST_RETRY_OPTIONS });
+  const clients = createArmClients({
+    credential: new SimulatedCredential(),
+    httpClient: recorder,
+    lroPollIntervalMs: 1,
+    retryOptions: FAST_RETRY_OPTIONS,
+  });
   return { ctx: { w, compute: clients.compute(SUB), network: clients.network(SUB) }, recorder };
 }
 
@@ -420,12 +513,20 @@ test('every ARM operation the product calls has a conformance case', () => {
 
 test('every simulator route has an api-version entry, and each case example is the entry the table names', () => {
   const w = standardWorld();
-  expect(w.arm.routes().map((r) => r.operation).filter((op) => !API_VERSIONS[op])).toEqual([]);
+  expect(
+    w.arm
+      .routes()
+      .map((r) => r.operation)
+      .filter((op) => !API_VERSIONS[op]),
+  ).toEqual([]);
   for (const [operation, c] of [...Object.entries(CASES), ...Object.entries(OFFLINE_CASES)]) {
     const fixture = loadFixture(c.fixture);
     const entry = API_VERSIONS[operation]!;
     expect({ operation, spec: entry.spec }).toEqual({ operation, spec: fixture.specPath });
-    expect({ operation, listed: entry.versions.includes(String(fixture.example.parameters['api-version'])) }).toEqual({ operation, listed: true });
+    expect({ operation, listed: entry.versions.includes(String(fixture.example.parameters['api-version'])) }).toEqual({
+      operation,
+      listed: true,
+    });
   }
 });
 
@@ -450,7 +551,10 @@ describe.each([...Object.entries(CASES), ...Object.entries(OFFLINE_CASES)])('%s'
       expect({ operation, header, present: header.toLowerCase() in exchange.headers }).toEqual({ operation, header, present: true });
     }
     if (exchange.status === 201 || exchange.status === 202) {
-      expect({ operation, polling: 'azure-asyncoperation' in exchange.headers || 'location' in exchange.headers }).toEqual({ operation, polling: true });
+      expect({ operation, polling: 'azure-asyncoperation' in exchange.headers || 'location' in exchange.headers }).toEqual({
+        operation,
+        polling: true,
+      });
       expect({ operation, retryAfter: /^\d+$/.test(exchange.headers['retry-after'] ?? '') }).toEqual({ operation, retryAfter: true });
     }
 
@@ -459,7 +563,11 @@ describe.each([...Object.entries(CASES), ...Object.entries(OFFLINE_CASES)])('%s'
     if (c.resultFromLocation) {
       // Network serves results at operationResults/…; compute at its operation URL with monitor=true.
       const result = recorder.exchanges
-        .filter((e) => e.operation === 'operations.result' || (e.operation === 'operations.poll' && new URL(e.url).searchParams.get('monitor') === 'true'))
+        .filter(
+          (e) =>
+            e.operation === 'operations.result' ||
+            (e.operation === 'operations.poll' && new URL(e.url).searchParams.get('monitor') === 'true'),
+        )
         .at(-1);
       expect(result?.status).toBe(200);
       body = result?.body;

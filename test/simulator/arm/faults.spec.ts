@@ -56,7 +56,13 @@ test('a 503 the SDK retries through is invisible to the caller', async () => {
 test('500 beyond the SDK retries becomes a transient AzureOperationError after 1 + maxRetries attempts', async () => {
   const fault = w.arm.faults.inject({ operation: 'virtualMachines.get', status: 500, times: Infinity });
   const err = classifyAzureError(await caught(compute().virtualMachines.get(RG, 'web01')), 'read VM', w.web01.vm.id);
-  expect(err).toMatchObject({ name: 'AzureOperationError', kind: 'transient', statusCode: 500, code: 'InternalServerError', resourceId: w.web01.vm.id });
+  expect(err).toMatchObject({
+    name: 'AzureOperationError',
+    kind: 'transient',
+    statusCode: 500,
+    code: 'InternalServerError',
+    resourceId: w.web01.vm.id,
+  });
   expect(w.arm.requests({ operation: 'virtualMachines.get' })).toHaveLength(4);
   fault.cancel();
   await expect(compute().virtualMachines.get(RG, 'web01')).resolves.toBeDefined();
@@ -64,7 +70,9 @@ test('500 beyond the SDK retries becomes a transient AzureOperationError after 1
 
 test('403 AuthorizationFailed names the missing permission and scope; classified permanent, not retried', async () => {
   w.arm.faults.inject({ operation: 'virtualMachines.restart', status: 403, times: Infinity });
-  const raw = await caught(startLro(compute().virtualMachines.restart(RG, 'web01', fast), { operation: 'restart VM', resourceId: w.web01.vm.id }));
+  const raw = await caught(
+    startLro(compute().virtualMachines.restart(RG, 'web01', fast), { operation: 'restart VM', resourceId: w.web01.vm.id }),
+  );
   expect(raw).toMatchObject({ name: 'AzureOperationError', kind: 'permanent', statusCode: 403, code: 'AuthorizationFailed' });
   const err = raw as ReturnType<typeof classifyAzureError>;
   expect(err.details.missingPermission).toBe('Microsoft.Compute/virtualMachines/restart/action');
@@ -75,20 +83,47 @@ test('403 AuthorizationFailed names the missing permission and scope; classified
 });
 
 test('409 Conflict on a rule write is transient', async () => {
-  w.arm.faults.inject({ operation: 'securityRules.createOrUpdate', status: 409, code: 'AnotherOperationInProgress', message: 'Another operation on this or dependent resource is in progress.' });
+  w.arm.faults.inject({
+    operation: 'securityRules.createOrUpdate',
+    status: 409,
+    code: 'AnotherOperationInProgress',
+    message: 'Another operation on this or dependent resource is in progress.',
+  });
   const err = await caught(
-    network().securityRules.createOrUpdate(RG, 'web01-nsg', 'AllowRDP', {
-      protocol: 'Tcp', sourcePortRange: '*', destinationPortRange: '3389', sourceAddressPrefix: '10.0.0.0/8',
-      destinationAddressPrefix: '*', access: 'Allow', priority: 300, direction: 'Inbound',
-    }, fast).submitted(),
+    network()
+      .securityRules.createOrUpdate(
+        RG,
+        'web01-nsg',
+        'AllowRDP',
+        {
+          protocol: 'Tcp',
+          sourcePortRange: '*',
+          destinationPortRange: '3389',
+          sourceAddressPrefix: '10.0.0.0/8',
+          destinationAddressPrefix: '*',
+          access: 'Allow',
+          priority: 300,
+          direction: 'Inbound',
+        },
+        fast,
+      )
+      .submitted(),
   );
   expect(err).toBeInstanceOf(RestError);
   expect(classifyAzureError(err, 'write rule')).toMatchObject({ kind: 'transient', statusCode: 409, code: 'AnotherOperationInProgress' });
 });
 
 test('an LRO made to fail ends Failed at its finish time, is classified, and leaves the VM as it was', async () => {
-  w.arm.faults.failNextLro({ operation: 'virtualMachines.start', code: 'AllocationFailed', message: 'Allocation failed. We do not have sufficient capacity for the requested VM size in this region.' });
-  w.arm.faults.failNextLro({ pathPattern: 'snapshots/', code: 'BadRequest', message: 'The source disk is encrypted with an unsupported key.' });
+  w.arm.faults.failNextLro({
+    operation: 'virtualMachines.start',
+    code: 'AllocationFailed',
+    message: 'Allocation failed. We do not have sufficient capacity for the requested VM size in this region.',
+  });
+  w.arm.faults.failNextLro({
+    pathPattern: 'snapshots/',
+    code: 'BadRequest',
+    message: 'The source disk is encrypted with an unsupported key.',
+  });
 
   const start = compute().virtualMachines.start(RG, 'app02', fast);
   await start.submitted();
@@ -98,7 +133,12 @@ test('an LRO made to fail ends Failed at its finish time, is classified, and lea
   expect(startErr).toMatchObject({ code: 'AllocationFailed', kind: 'transient', details: { longRunningOperationFailed: true } });
   expect(w.arm.world.vm(w.app02.vm.id)).toMatchObject({ powerState: 'deallocated', provisioningState: 'Failed' });
 
-  const snap = compute().snapshots.createOrUpdate(RG, 's1', { location: 'westeurope', creationData: { createOption: 'Copy', sourceResourceId: w.web01.vm.osDiskId! } }, fast);
+  const snap = compute().snapshots.createOrUpdate(
+    RG,
+    's1',
+    { location: 'westeurope', creationData: { createOption: 'Copy', sourceResourceId: w.web01.vm.osDiskId! } },
+    fast,
+  );
   await snap.submitted();
   w.arm.clock.advanceBy(LATENCY_MODEL.incrementalSnapshot127GiB.ms);
   const snapErr = classifyAzureError(await caught(snap.pollUntilDone()), 'create snapshot');
@@ -138,10 +178,14 @@ test('request log: a read-only diagnosis performs zero writes; one rule write is
 });
 
 test('the simulator checks what ARM checks before routing: bearer token and api-version', async () => {
-  const bare = createPipelineRequest({ url: `https://management.azure.com/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/web01?api-version=2025-04-01` });
+  const bare = createPipelineRequest({
+    url: `https://management.azure.com/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/web01?api-version=2025-04-01`,
+  });
   const noToken = await w.arm.sendRequest(bare);
   expect(noToken.status).toBe(401);
-  expect(JSON.parse(noToken.bodyAsText!)).toEqual({ error: { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." } });
+  expect(JSON.parse(noToken.bodyAsText!)).toEqual({
+    error: { code: 'AuthenticationFailed', message: "Authentication failed. The 'Authorization' header is missing." },
+  });
 
   const noVersion = await w.arm.sendRequest(
     createPipelineRequest({

@@ -14,7 +14,7 @@ test('every figure is positive, has a source and a basis, and the model cannot b
   }
   expect(Object.isFrozen(LATENCY_MODEL)).toBe(true);
   expect(() => {
-    (LATENCY_MODEL as unknown as Record<string, unknown>)['vmRestart'] = { ms: 1 };
+    (LATENCY_MODEL as unknown as Record<string, unknown>).vmRestart = { ms: 1 };
   }).toThrow(TypeError);
 });
 
@@ -27,7 +27,14 @@ test('documented figures quote Microsoft; estimates say they are estimates', () 
 
 test('the short/long split the simulator and the orchestrator rely on', () => {
   const short = (Object.keys(LATENCY_MODEL) as LatencyOperation[]).filter((op) => isShortOperation(op));
-  expect(short.sort()).toEqual(['dataDiskAttachDetach', 'effectiveNsgQuery', 'nsgRuleWrite', 'osDiskSwap', 'resourceDelete', 'snapshotCreate']);
+  expect(short.sort()).toEqual([
+    'dataDiskAttachDetach',
+    'effectiveNsgQuery',
+    'nsgRuleWrite',
+    'osDiskSwap',
+    'resourceDelete',
+    'snapshotCreate',
+  ]);
   expect(SHORT_OPERATION_THRESHOLD_MS).toBe(30_000);
 });
 

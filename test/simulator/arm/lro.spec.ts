@@ -34,14 +34,19 @@ test('startLro returns after the initial response; a later "activity" resumes fr
 
   // Next activity, after a durable timer that is too short: still running.
   w.arm.clock.advanceBy(LATENCY_MODEL.vmDeallocate.ms / 2);
-  const early = await pollLroOnce(restoreComputePoller(client, started.resumeToken, client.virtualMachines.deallocate, { updateIntervalInMs: 1 }), {
-    operation: 'deallocate VM',
-  });
+  const early = await pollLroOnce(
+    restoreComputePoller(client, started.resumeToken, client.virtualMachines.deallocate, { updateIntervalInMs: 1 }),
+    {
+      operation: 'deallocate VM',
+    },
+  );
   expect(early).toEqual({ status: 'running' });
 
   // After the rest of the time: succeeded.
   w.arm.clock.advanceBy(LATENCY_MODEL.vmDeallocate.ms);
-  const done = await pollLroOnce(restoreComputePoller(client, started.resumeToken, client.virtualMachines.deallocate), { operation: 'deallocate VM' });
+  const done = await pollLroOnce(restoreComputePoller(client, started.resumeToken, client.virtualMachines.deallocate), {
+    operation: 'deallocate VM',
+  });
   expect(done.status).toBe('succeeded');
   expect(w.arm.world.vm(w.web01.vm.id).powerState).toBe('deallocated');
   expect(w.arm.stats().byOperation['virtualMachines.deallocate']?.count).toBe(1); // never re-sent
@@ -59,9 +64,17 @@ test('a restart resumed from its token reports success once the VM is back', asy
 });
 
 test('startLro turns an outright refusal into an AzureOperationError', async () => {
-  const err = await caught(startLro(compute().virtualMachines.restart(RG, 'app02'), { operation: 'restart VM', resourceId: w.app02.vm.id }));
+  const err = await caught(
+    startLro(compute().virtualMachines.restart(RG, 'app02'), { operation: 'restart VM', resourceId: w.app02.vm.id }),
+  );
   expect(err).toBeInstanceOf(AzureOperationError);
-  expect(err).toMatchObject({ statusCode: 409, code: 'OperationNotAllowed', kind: 'permanent', operation: 'restart VM', resourceId: w.app02.vm.id });
+  expect(err).toMatchObject({
+    statusCode: 409,
+    code: 'OperationNotAllowed',
+    kind: 'permanent',
+    operation: 'restart VM',
+    resourceId: w.app02.vm.id,
+  });
 });
 
 test('awaitShortLro finishes a short operation without virtual time and within a few polls', async () => {
@@ -93,5 +106,10 @@ test('awaitShortLro reports a failed operation with its code', async () => {
   const err = await caught(
     awaitShortLro(network().securityRules.delete(RG, 'web01-nsg', 'AllowRDP'), { operation: 'delete rule', pollIntervalMs: 1 }),
   );
-  expect(err).toMatchObject({ name: 'AzureOperationError', code: 'InternalServerError', kind: 'transient', details: { longRunningOperationFailed: true } });
+  expect(err).toMatchObject({
+    name: 'AzureOperationError',
+    code: 'InternalServerError',
+    kind: 'transient',
+    details: { longRunningOperationFailed: true },
+  });
 });

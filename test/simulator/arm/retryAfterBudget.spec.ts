@@ -82,7 +82,10 @@ test('activities that await a network operation honour Retry-After and stay well
   expect(network.value.ok && network.value.value.fromEffectiveRules).toBe(true);
 
   const open = await timed(() =>
-    openNsgPort({ repairId: 'r1', nsgId, ruleName: 'rdp-autorepair-3390', priority: 310, port: 3390, sourcePrefixes: ['203.0.113.0/24'] }, deps),
+    openNsgPort(
+      { repairId: 'r1', nsgId, ruleName: 'rdp-autorepair-3390', priority: 310, port: 3390, sourcePrefixes: ['203.0.113.0/24'] },
+      deps,
+    ),
   );
   expect(open.value).toMatchObject({ ok: true, value: { wrote: true } });
 
@@ -99,7 +102,7 @@ test('activities that await a network operation honour Retry-After and stay well
     ['openNsgPort', open.ms, LATENCY_MODEL.nsgRuleWrite.ms],
     ['restrictNsgRule', restrict.ms, LATENCY_MODEL.nsgRuleWrite.ms],
   ] as const) {
-    if (process.env['ARM_BUDGET_REPORT']) process.stdout.write(`${name}: ${took} ms of wall time\n`);
+    if (process.env.ARM_BUDGET_REPORT) process.stdout.write(`${name}: ${took} ms of wall time\n`);
     // At least one Retry-After wait (the operation outlasts the immediate first poll), never past the budget.
     expect({ name, waitedRetryAfter: took >= RETRY_AFTER.network.ms && took >= operation }).toEqual({ name, waitedRetryAfter: true });
     expect({ name, withinBudget: took <= BUDGET_MS }).toEqual({ name, withinBudget: true });
@@ -112,19 +115,30 @@ test('activities that only start a long operation return without waiting on Retr
   const vm = await facts();
   const snapshot = await timed(() =>
     startOsDiskSnapshot(
-      { repairId: 'r1', vmId: vm.id, osDiskId: vm.osDisk.managedDiskId!, location: vm.location, zone: vm.zone, snapshotName: 'web01-budget' },
+      {
+        repairId: 'r1',
+        vmId: vm.id,
+        osDiskId: vm.osDisk.managedDiskId!,
+        location: vm.location,
+        zone: vm.zone,
+        snapshotName: 'web01-budget',
+      },
       deps,
     ),
   );
   expect(snapshot.value.ok).toBe(true);
-  const state = await timed(() => getSnapshotState({ snapshotId: `${vm.id.split('/providers/')[0]}/providers/Microsoft.Compute/snapshots/web01-budget` }, deps));
+  const state = await timed(() =>
+    getSnapshotState({ snapshotId: `${vm.id.split('/providers/')[0]}/providers/Microsoft.Compute/snapshots/web01-budget` }, deps),
+  );
   w.arm.clock.advanceBy(1_000); // the restart is decided after the VM's last provisioning change
   const restart = await timed(() => restartVm({ vmId: vm.id, decidedAt: w.arm.clock.now().toISOString() }, deps));
   expect(restart.value).toMatchObject({ ok: true, value: { alreadyRestarted: false } });
   const power = await timed(() => readVmPower({ vmId: vm.id }, deps));
 
   w.arm.clock.advanceBy(LATENCY_MODEL.vmRestart.ms + LATENCY_MODEL.agentReadyAfterBoot.ms);
-  const script = await timed(() => startGuestScript(w.clients, vm.id, { runName: 'budget-1', script: 'Write-Output 1', parameters: [], timeoutSeconds: 60 }));
+  const script = await timed(() =>
+    startGuestScript(w.clients, vm.id, { runName: 'budget-1', script: 'Write-Output 1', parameters: [], timeoutSeconds: 60 }),
+  );
   const read = await timed(() => readGuestScript(w.clients, vm.id, 'budget-1'));
   const deleted = await timed(() => deleteGuestScript(w.clients, vm.id, 'budget-1'));
 

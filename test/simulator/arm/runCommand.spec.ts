@@ -7,7 +7,15 @@
 import { restorePoller, type VirtualMachineRunCommand } from '@azure/arm-compute';
 import { AzureOperationError } from '../../../src/azure/errors';
 import { pollLroOnce, startLro } from '../../../src/azure/lro';
-import { createSimulatedArmClients, RUN_COMMAND_ERRORS, RUN_COMMAND_PICKUP_MS, SimulatedArm, type RunCommandConcurrency, type RunCommandExecution, type RunCommandGuest } from '../../../src/simulator/arm';
+import {
+  createSimulatedArmClients,
+  RUN_COMMAND_ERRORS,
+  RUN_COMMAND_PICKUP_MS,
+  SimulatedArm,
+  type RunCommandConcurrency,
+  type RunCommandExecution,
+  type RunCommandGuest,
+} from '../../../src/simulator/arm';
 import { EXTENSION_AGENT_TIMEOUT_MS } from '../../../src/simulator/arm/runCommand/timing';
 import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
 
@@ -34,7 +42,12 @@ class RecordingGuest implements RunCommandGuest {
 function setup(options: { agent?: 'Ready' | 'NotReady'; power?: 'running' | 'deallocated'; concurrency?: RunCommandConcurrency } = {}) {
   const arm = new SimulatedArm({ seed: 11, ...(options.concurrency ? { runCommandConcurrency: options.concurrency } : {}) });
   const rg = arm.world.addResourceGroup({ subscriptionId: SUB, name: RG, location: 'westeurope' });
-  const { vm } = arm.world.addVmWithNetwork({ resourceGroup: rg, name: 'web01', agentStatus: options.agent ?? 'Ready', powerState: options.power ?? 'running' });
+  const { vm } = arm.world.addVmWithNetwork({
+    resourceGroup: rg,
+    name: 'web01',
+    agentStatus: options.agent ?? 'Ready',
+    powerState: options.power ?? 'running',
+  });
   const guest = new RecordingGuest();
   arm.runCommands.attachGuest(vm.id, guest);
   const client = createSimulatedArmClients(arm).compute(SUB);
@@ -42,11 +55,20 @@ function setup(options: { agent?: 'Ready' | 'NotReady'; power?: 'running' | 'dea
 }
 
 function body(script = 'Write-Output hello', extra: Partial<VirtualMachineRunCommand> = {}): VirtualMachineRunCommand {
-  return { location: 'West Europe', source: { script }, parameters: [{ name: 'Name', value: 'x' }], asyncExecution: true, timeoutInSeconds: 600, ...extra };
+  return {
+    location: 'West Europe',
+    source: { script },
+    parameters: [{ name: 'Name', value: 'x' }],
+    asyncExecution: true,
+    timeoutInSeconds: 600,
+    ...extra,
+  };
 }
 
 async function put(client: ReturnType<typeof setup>['client'], name: string, runCommand: VirtualMachineRunCommand) {
-  return startLro(client.virtualMachineRunCommands.createOrUpdate(RG, 'web01', name, runCommand, { updateIntervalInMs: 1 }), { operation: 'run command' });
+  return startLro(client.virtualMachineRunCommands.createOrUpdate(RG, 'web01', name, runCommand, { updateIntervalInMs: 1 }), {
+    operation: 'run command',
+  });
 }
 
 async function view(client: ReturnType<typeof setup>['client'], name: string) {
@@ -62,48 +84,65 @@ async function rejection(promise: Promise<unknown>): Promise<any> {
   throw new Error('expected a rejection');
 }
 
-test('PUT is accepted (201, Creating), the execution goes Pending -> Running -> Succeeded on the virtual clock, in the REST shapes', async () => {
-  const { arm, client, guest, t0 } = setup();
-  const started = await put(client, 'diag-1', body());
-  expect(started.status).toBe('running');
-  expect(JSON.parse(started.resumeToken).state.config.operationLocation).toContain('/providers/Microsoft.Compute/locations/westeurope/operations/');
-  expect(arm.requests({ operation: 'virtualMachineRunCommands.createOrUpdate' })).toEqual([expect.objectContaining({ method: 'PUT', status: 201, kind: 'write' })]);
+test(
+  'PUT is accepted (201, Creating), the execution goes Pending -> Running -> Succeeded on the virtual clock, in the REST ' + 'shapes',
+  async () => {
+    const { arm, client, guest, t0 } = setup();
+    const started = await put(client, 'diag-1', body());
+    expect(started.status).toBe('running');
+    expect(JSON.parse(started.resumeToken).state.config.operationLocation).toContain(
+      '/providers/Microsoft.Compute/locations/westeurope/operations/',
+    );
+    expect(arm.requests({ operation: 'virtualMachineRunCommands.createOrUpdate' })).toEqual([
+      expect.objectContaining({ method: 'PUT', status: 201, kind: 'write' }),
+    ]);
 
-  const plain = await client.virtualMachineRunCommands.getByVirtualMachine(RG, 'web01', 'diag-1');
-  expect(plain).toMatchObject({
-    name: 'diag-1',
-    type: 'Microsoft.Compute/virtualMachines/runCommands',
-    location: 'westeurope',
-    source: { script: 'Write-Output hello' },
-    parameters: [{ name: 'Name', value: 'x' }],
-    asyncExecution: true,
-    timeoutInSeconds: 600,
-    provisioningState: 'Creating',
-  });
-  expect(plain.instanceView).toBeUndefined(); // only with $expand=instanceView
-  expect((await view(client, 'diag-1')).instanceView).toMatchObject({ executionState: 'Pending', output: '', error: '' });
+    const plain = await client.virtualMachineRunCommands.getByVirtualMachine(RG, 'web01', 'diag-1');
+    expect(plain).toMatchObject({
+      name: 'diag-1',
+      type: 'Microsoft.Compute/virtualMachines/runCommands',
+      location: 'westeurope',
+      source: { script: 'Write-Output hello' },
+      parameters: [{ name: 'Name', value: 'x' }],
+      asyncExecution: true,
+      timeoutInSeconds: 600,
+      provisioningState: 'Creating',
+    });
+    expect(plain.instanceView).toBeUndefined(); // only with $expand=instanceView
+    expect((await view(client, 'diag-1')).instanceView).toMatchObject({ executionState: 'Pending', output: '', error: '' });
 
-  arm.clock.advanceBy(RUN_COMMAND_PICKUP_MS);
-  const running = await view(client, 'diag-1');
-  expect(running.provisioningState).toBe('Succeeded'); // asyncExecution: provisioning completes when the script starts
-  expect(running.instanceView).toMatchObject({ executionState: 'Running', startTime: new Date(t0 + RUN_COMMAND_PICKUP_MS) });
+    arm.clock.advanceBy(RUN_COMMAND_PICKUP_MS);
+    const running = await view(client, 'diag-1');
+    expect(running.provisioningState).toBe('Succeeded'); // asyncExecution: provisioning completes when the script starts
+    expect(running.instanceView).toMatchObject({ executionState: 'Running', startTime: new Date(t0 + RUN_COMMAND_PICKUP_MS) });
 
-  arm.clock.advanceTo(t0 + SCRIPT_MS);
-  const done = await view(client, 'diag-1');
-  expect(done.instanceView).toMatchObject({ executionState: 'Succeeded', exitCode: 0, output: 'hello\n', error: '', endTime: new Date(t0 + SCRIPT_MS) });
-  expect(guest.completed).toHaveLength(1);
-  expect(guest.completed[0]!.execution.parameters).toEqual([{ name: 'Name', value: 'x' }]);
-  expect(arm.stats().byOperation['virtualMachineRunCommands.getByVirtualMachine']).toMatchObject({ reads: 4, writes: 0 });
+    arm.clock.advanceTo(t0 + SCRIPT_MS);
+    const done = await view(client, 'diag-1');
+    expect(done.instanceView).toMatchObject({
+      executionState: 'Succeeded',
+      exitCode: 0,
+      output: 'hello\n',
+      error: '',
+      endTime: new Date(t0 + SCRIPT_MS),
+    });
+    expect(guest.completed).toHaveLength(1);
+    expect(guest.completed[0]!.execution.parameters).toEqual([{ name: 'Name', value: 'x' }]);
+    expect(arm.stats().byOperation['virtualMachineRunCommands.getByVirtualMachine']).toMatchObject({ reads: 4, writes: 0 });
 
-  const listed: string[] = [];
-  for await (const rc of client.virtualMachineRunCommands.listByVirtualMachine(RG, 'web01', { expand: 'instanceView' })) listed.push(`${rc.name}:${rc.instanceView?.executionState}`);
-  expect(listed).toEqual(['diag-1:Succeeded']);
-});
+    const listed: string[] = [];
+    for await (const rc of client.virtualMachineRunCommands.listByVirtualMachine(RG, 'web01', { expand: 'instanceView' }))
+      listed.push(`${rc.name}:${rc.instanceView?.executionState}`);
+    expect(listed).toEqual(['diag-1:Succeeded']);
+  },
+);
 
 test('without asyncExecution the PUT operation completes only when the script ends', async () => {
   const { arm, client } = setup();
   const started = await put(client, 'sync-1', body('x', { asyncExecution: false }));
-  const resume = () => pollLroOnce(restorePoller(client, started.resumeToken, client.virtualMachineRunCommands.createOrUpdate, { updateIntervalInMs: 1 }), { operation: 'run command' });
+  const resume = () =>
+    pollLroOnce(restorePoller(client, started.resumeToken, client.virtualMachineRunCommands.createOrUpdate, { updateIntervalInMs: 1 }), {
+      operation: 'run command',
+    });
   arm.clock.advanceBy(RUN_COMMAND_PICKUP_MS + 1_000);
   expect((await resume()).status).toBe('running');
   arm.clock.advanceBy(SCRIPT_MS);
@@ -143,24 +182,32 @@ test('a script longer than timeoutInSeconds ends TimedOut at start + timeout, an
   expect(slow.completed).toHaveLength(0);
 });
 
-test('agent never Ready: accepted, Pending for the whole extension timeout, then provisioning Failed with VMAgentStatusCommunicationError', async () => {
-  const { arm, client, guest, t0 } = setup({ agent: 'NotReady' });
-  const started = await put(client, 'diag', body());
-  arm.clock.advanceTo(t0 + EXTENSION_AGENT_TIMEOUT_MS - 1);
-  expect((await view(client, 'diag')).instanceView?.executionState).toBe('Pending');
-  arm.clock.advanceTo(t0 + EXTENSION_AGENT_TIMEOUT_MS);
-  const failed = await view(client, 'diag');
-  expect(failed.provisioningState).toBe('Failed');
-  expect(failed.instanceView?.statuses?.[0]).toMatchObject({
-    code: 'ProvisioningState/failed/VMAgentStatusCommunicationError',
-    level: 'Error',
-    message: RUN_COMMAND_ERRORS.agentMessage('web01'),
-  });
-  const lro = await rejection(pollLroOnce(restorePoller(client, started.resumeToken, client.virtualMachineRunCommands.createOrUpdate), { operation: 'run command' }));
-  expect(lro).toBeInstanceOf(AzureOperationError);
-  expect(lro).toMatchObject({ code: 'VMAgentStatusCommunicationError', kind: 'permanent' });
-  expect(guest.completed).toHaveLength(0);
-});
+test(
+  'agent never Ready: accepted, Pending for the whole extension timeout, then provisioning Failed with ' +
+    'VMAgentStatusCommunicationError',
+  async () => {
+    const { arm, client, guest, t0 } = setup({ agent: 'NotReady' });
+    const started = await put(client, 'diag', body());
+    arm.clock.advanceTo(t0 + EXTENSION_AGENT_TIMEOUT_MS - 1);
+    expect((await view(client, 'diag')).instanceView?.executionState).toBe('Pending');
+    arm.clock.advanceTo(t0 + EXTENSION_AGENT_TIMEOUT_MS);
+    const failed = await view(client, 'diag');
+    expect(failed.provisioningState).toBe('Failed');
+    expect(failed.instanceView?.statuses?.[0]).toMatchObject({
+      code: 'ProvisioningState/failed/VMAgentStatusCommunicationError',
+      level: 'Error',
+      message: RUN_COMMAND_ERRORS.agentMessage('web01'),
+    });
+    const lro = await rejection(
+      pollLroOnce(restorePoller(client, started.resumeToken, client.virtualMachineRunCommands.createOrUpdate), {
+        operation: 'run command',
+      }),
+    );
+    expect(lro).toBeInstanceOf(AzureOperationError);
+    expect(lro).toMatchObject({ code: 'VMAgentStatusCommunicationError', kind: 'permanent' });
+    expect(guest.completed).toHaveLength(0);
+  },
+);
 
 test('a command sent while the VM restarts waits for the agent after boot, then runs', async () => {
   const { arm, client, guest, t0 } = setup();
@@ -190,7 +237,10 @@ test('a healed agent picks up a pending command, and not before it was healed', 
   arm.clock.advanceTo(t0 + 10 * 60_000);
   arm.world.setAgentHealth(vm.id, 'Ready');
   arm.clock.advanceBy(RUN_COMMAND_PICKUP_MS);
-  expect((await view(client, 'diag')).instanceView).toMatchObject({ executionState: 'Running', startTime: new Date(t0 + 10 * 60_000 + RUN_COMMAND_PICKUP_MS) });
+  expect((await view(client, 'diag')).instanceView).toMatchObject({
+    executionState: 'Running',
+    startTime: new Date(t0 + 10 * 60_000 + RUN_COMMAND_PICKUP_MS),
+  });
   arm.clock.advanceBy(SCRIPT_MS);
   expect((await view(client, 'diag')).instanceView?.executionState).toBe('Succeeded');
   expect(guest.completed).toHaveLength(1);
@@ -245,7 +295,9 @@ test('DELETE terminates a running script (no effect), the resource shows Deletin
   const { arm, client, guest } = setup();
   await put(client, 'diag', body());
   arm.clock.advanceBy(RUN_COMMAND_PICKUP_MS);
-  const deleting = await startLro(client.virtualMachineRunCommands.delete(RG, 'web01', 'diag', { updateIntervalInMs: 1 }), { operation: 'delete' });
+  const deleting = await startLro(client.virtualMachineRunCommands.delete(RG, 'web01', 'diag', { updateIntervalInMs: 1 }), {
+    operation: 'delete',
+  });
   expect(deleting.status).toBe('running');
   expect(await view(client, 'diag')).toMatchObject({ provisioningState: 'Deleting', instanceView: { executionState: 'Canceled' } });
   arm.clock.advanceBy(LATENCY_MODEL.resourceDelete.ms);
@@ -279,28 +331,52 @@ test('a failing script is Failed with its exit code; with treatFailureAsDeployme
   arm.runCommands.attachGuest(vm.id, new RecordingGuest({ exitCode: 3, stdout: '', stderr: 'boom' }));
   const started = await put(client, 'strict', body('x', { asyncExecution: false, treatFailureAsDeploymentFailure: true }));
   arm.clock.advanceTo(t0 + SCRIPT_MS);
-  expect((await view(client, 'strict'))).toMatchObject({ provisioningState: 'Failed', instanceView: { executionState: 'Failed', exitCode: 3, error: 'boom' } });
-  const lro = await rejection(pollLroOnce(restorePoller(client, started.resumeToken, client.virtualMachineRunCommands.createOrUpdate), { operation: 'run command' }));
+  expect(await view(client, 'strict')).toMatchObject({
+    provisioningState: 'Failed',
+    instanceView: { executionState: 'Failed', exitCode: 3, error: 'boom' },
+  });
+  const lro = await rejection(
+    pollLroOnce(restorePoller(client, started.resumeToken, client.virtualMachineRunCommands.createOrUpdate), { operation: 'run command' }),
+  );
   expect(lro).toMatchObject({ code: 'VMExtensionProvisioningError' });
 });
 
-test('injected faults: a planned LRO failure fails the command before the script runs; HTTP faults answer instead of the handler', async () => {
-  const { arm, client, guest, t0 } = setup();
-  arm.faults.failNextLro({ operation: 'virtualMachineRunCommands.createOrUpdate', code: 'InternalExecutionError', message: 'An internal execution error occurred.' });
-  await put(client, 'diag', body());
-  arm.clock.advanceTo(t0 + SCRIPT_MS);
-  expect(await view(client, 'diag')).toMatchObject({ provisioningState: 'Failed', instanceView: { executionState: 'Failed', executionMessage: 'An internal execution error occurred.' } });
-  expect(guest.completed).toHaveLength(0);
+test(
+  'injected faults: a planned LRO failure fails the command before the script runs; HTTP faults answer instead of the ' + 'handler',
+  async () => {
+    const { arm, client, guest, t0 } = setup();
+    arm.faults.failNextLro({
+      operation: 'virtualMachineRunCommands.createOrUpdate',
+      code: 'InternalExecutionError',
+      message: 'An internal execution error occurred.',
+    });
+    await put(client, 'diag', body());
+    arm.clock.advanceTo(t0 + SCRIPT_MS);
+    expect(await view(client, 'diag')).toMatchObject({
+      provisioningState: 'Failed',
+      instanceView: { executionState: 'Failed', executionMessage: 'An internal execution error occurred.' },
+    });
+    expect(guest.completed).toHaveLength(0);
 
-  arm.faults.inject({ operation: 'virtualMachineRunCommands.createOrUpdate', status: 403 });
-  const denied = await rejection(put(client, 'other', body('y')));
-  expect(denied).toMatchObject({ statusCode: 403, kind: 'permanent', details: { missingPermission: 'Microsoft.Compute/virtualMachines/runCommands/write' } });
-});
+    arm.faults.inject({ operation: 'virtualMachineRunCommands.createOrUpdate', status: 403 });
+    const denied = await rejection(put(client, 'other', body('y')));
+    expect(denied).toMatchObject({
+      statusCode: 403,
+      kind: 'permanent',
+      details: { missingPermission: 'Microsoft.Compute/virtualMachines/runCommands/write' },
+    });
+  },
+);
 
 test('requests ARM would refuse: no location, a script URI, a negative timeout', async () => {
   const { client } = setup();
-  expect(await rejection(put(client, 'a', { source: { script: 'x' } } as VirtualMachineRunCommand))).toMatchObject({ statusCode: 400, code: 'LocationRequired' });
-  expect(await rejection(put(client, 'b', { location: 'westeurope', source: { scriptUri: 'https://example.invalid/s.ps1' } }))).toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
+  expect(await rejection(put(client, 'a', { source: { script: 'x' } } as VirtualMachineRunCommand))).toMatchObject({
+    statusCode: 400,
+    code: 'LocationRequired',
+  });
+  expect(
+    await rejection(put(client, 'b', { location: 'westeurope', source: { scriptUri: 'https://example.invalid/s.ps1' } })),
+  ).toMatchObject({ statusCode: 400, code: 'InvalidParameter' });
   expect(await rejection(put(client, 'c', body('x', { timeoutInSeconds: -1 })))).toMatchObject({ statusCode: 400 });
 });
 
@@ -311,5 +387,9 @@ test('a VM without a simulated guest fails the script, saying so, rather than pr
   const client = createSimulatedArmClients(arm).compute(SUB);
   await put(client, 'diag', body());
   arm.clock.advanceBy(SCRIPT_MS);
-  expect((await view(client, 'diag')).instanceView).toMatchObject({ executionState: 'Failed', exitCode: 1, error: expect.stringContaining('no simulated guest is attached') });
+  expect((await view(client, 'diag')).instanceView).toMatchObject({
+    executionState: 'Failed',
+    exitCode: 1,
+    error: expect.stringContaining('no simulated guest is attached'),
+  });
 });

@@ -9,7 +9,13 @@ import type { GuestScriptName, GuestScripts } from '../../../src/guest/scriptCon
 import { parseGuestResult } from '../../../src/guest/scriptResults';
 import { toRunCommandParameters } from '../../../src/guest/scriptParameters';
 import { createSimulatedArmClients, SimulatedArm } from '../../../src/simulator/arm';
-import { attachSimulatedGuest, guestPortBehaviours, rdpEndpoint, SimulatedWindowsGuest, type WindowsGuestSpec } from '../../../src/simulator/guest';
+import {
+  attachSimulatedGuest,
+  guestPortBehaviours,
+  rdpEndpoint,
+  SimulatedWindowsGuest,
+  type WindowsGuestSpec,
+} from '../../../src/simulator/guest';
 import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
 
 const SUB = '6f0c2e8a-1b7d-4c3e-9a5f-2d8e7b6c4a10';
@@ -56,47 +62,65 @@ function world(spec: WindowsGuestSpec) {
   return { arm, guest, script, restart, rdp };
 }
 
-test('port held by a stoppable service: diagnose names it, fix-port-conflict frees the port and disables the holder; RDP keeps it after a restart', async () => {
-  const w = world({ portHolder: { service: 'W3SVC', process: 'w3wp', processId: 5120 } });
-  expect(w.rdp()).toEqual({ port: 3389, behaviour: 'foreign-program' });
-  const found = await w.script('diagnose', {});
-  expect(found.listener).toEqual({ processName: 'w3wp', processId: 5120, serviceName: 'W3SVC', hostedServices: ['W3SVC'] });
-  const fixed = await w.script('fix-port-conflict', { ServiceName: found.listener.serviceName!, RdpPort: found.rdp.portNumber, FallbackPort: 3390 });
-  expect(fixed).toMatchObject({ ok: true, stoppedHolder: true, changes: [{ name: 'Start', before: 2, after: 4 }] });
-  expect(w.rdp()).toEqual({ port: 3389, behaviour: 'healthy' });
-  // The holder's Start is 4 now (recorded): the conflict does not come back at the next boot (issue 20).
-  await w.restart();
-  expect(w.rdp()).toEqual({ port: 3389, behaviour: 'healthy' });
-});
+test(
+  'port held by a stoppable service: diagnose names it, fix-port-conflict frees the port and disables the holder; RDP ' +
+    'keeps it after a restart',
+  async () => {
+    const w = world({ portHolder: { service: 'W3SVC', process: 'w3wp', processId: 5120 } });
+    expect(w.rdp()).toEqual({ port: 3389, behaviour: 'foreign-program' });
+    const found = await w.script('diagnose', {});
+    expect(found.listener).toEqual({ processName: 'w3wp', processId: 5120, serviceName: 'W3SVC', hostedServices: ['W3SVC'] });
+    const fixed = await w.script('fix-port-conflict', {
+      ServiceName: found.listener.serviceName!,
+      RdpPort: found.rdp.portNumber,
+      FallbackPort: 3390,
+    });
+    expect(fixed).toMatchObject({ ok: true, stoppedHolder: true, changes: [{ name: 'Start', before: 2, after: 4 }] });
+    expect(w.rdp()).toEqual({ port: 3389, behaviour: 'healthy' });
+    // The holder's Start is 4 now (recorded): the conflict does not come back at the next boot (issue 20).
+    await w.restart();
+    expect(w.rdp()).toEqual({ port: 3389, behaviour: 'healthy' });
+  },
+);
 
 test('port held by an unstoppable service: RDP moves, the old port keeps answering as the other program', async () => {
   const w = world({ portHolder: { service: 'AppSvc', stoppable: false } });
   const fixed = await w.script('fix-port-conflict', { ServiceName: 'AppSvc', RdpPort: 3389, FallbackPort: 3390 });
   expect(fixed).toMatchObject({ ok: true, stoppedHolder: false, newPort: 3390 });
-  expect(guestPortBehaviours(w.guest.read(), { nowMs: w.arm.clock.nowMs() }).map((p) => `${p.port}:${p.behaviour}`)).toEqual(['3389:foreign-program', '3390:healthy']);
+  expect(guestPortBehaviours(w.guest.read(), { nowMs: w.arm.clock.nowMs() }).map((p) => `${p.port}:${p.behaviour}`)).toEqual([
+    '3389:foreign-program',
+    '3390:healthy',
+  ]);
   await w.restart();
   expect(w.rdp()).toEqual({ port: 3390, behaviour: 'healthy' });
 });
 
-test('TLS disabled by a domain policy: enable-tls needs a restart; restoring Group Policy needs another; the policy then shows in diagnose', async () => {
-  const w = world({ tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } }, domain: { name: 'contoso.com', policyDisablesTls12: true } });
-  expect(w.rdp().behaviour).toBe('reset-after-client-hello');
-  const enabled = await w.script('enable-tls', { AllowLegacyTls: false });
-  expect(enabled).toMatchObject({ ok: true, previousGpsvcStart: 2 });
-  expect(w.rdp().behaviour).toBe('reset-after-client-hello'); // SCHANNEL has not reloaded
-  await w.restart();
-  expect(w.rdp().behaviour).toBe('healthy');
-  expect((await w.script('diagnose', {})).tls['TLS 1.2']).toEqual({ enabled: 1, disabledByDefault: 0 }); // no GP at that boot
+test(
+  'TLS disabled by a domain policy: enable-tls needs a restart; restoring Group Policy needs another; the policy then ' +
+    'shows in diagnose',
+  async () => {
+    const w = world({
+      tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } },
+      domain: { name: 'contoso.com', policyDisablesTls12: true },
+    });
+    expect(w.rdp().behaviour).toBe('reset-after-client-hello');
+    const enabled = await w.script('enable-tls', { AllowLegacyTls: false });
+    expect(enabled).toMatchObject({ ok: true, previousGpsvcStart: 2 });
+    expect(w.rdp().behaviour).toBe('reset-after-client-hello'); // SCHANNEL has not reloaded
+    await w.restart();
+    expect(w.rdp().behaviour).toBe('healthy');
+    expect((await w.script('diagnose', {})).tls['TLS 1.2']).toEqual({ enabled: 1, disabledByDefault: 0 }); // no GP at that boot
 
-  // The SCM read gpsvc Start=4 at that boot and gpsvc refuses Set-Service: the script says a restart is needed.
-  const restored = await w.script('restore-group-policy', { PreviousStart: enabled.previousGpsvcStart! });
-  expect(restored).toMatchObject({ ok: false, gpupdateExitCode: null, message: expect.stringMatching(/applies at the next restart/) });
-  await w.restart(); // Group Policy runs at this boot and the domain policy writes TLS 1.2 off again
-  expect(w.rdp().behaviour).toBe('healthy'); // SCHANNEL loaded before the policy wrote
-  expect((await w.script('diagnose', {})).tls['TLS 1.2']).toEqual({ enabled: 0, disabledByDefault: 1 });
-  await w.restart();
-  expect(w.rdp().behaviour).toBe('reset-after-client-hello');
-});
+    // The SCM read gpsvc Start=4 at that boot and gpsvc refuses Set-Service: the script says a restart is needed.
+    const restored = await w.script('restore-group-policy', { PreviousStart: enabled.previousGpsvcStart! });
+    expect(restored).toMatchObject({ ok: false, gpupdateExitCode: null, message: expect.stringMatching(/applies at the next restart/) });
+    await w.restart(); // Group Policy runs at this boot and the domain policy writes TLS 1.2 off again
+    expect(w.rdp().behaviour).toBe('healthy'); // SCHANNEL loaded before the policy wrote
+    expect((await w.script('diagnose', {})).tls['TLS 1.2']).toEqual({ enabled: 0, disabledByDefault: 1 });
+    await w.restart();
+    expect(w.rdp().behaviour).toBe('reset-after-client-hello');
+  },
+);
 
 test('corrupt certificate key and broken MachineKeys ACL: renew-certificate makes RDP healthy, the ACL backup exists', async () => {
   const w = world({ certificate: 'corrupt-private-key', machineKeysAcl: 'broken' });

@@ -194,7 +194,12 @@ describe('snapshots', () => {
   test('a Premium SSD v2 data disk snapshot reports its background copy (completionPercent, snapshotAccessState)', async () => {
     const data = w.arm.world.addDisk({ resourceGroup: w.rg, name: 'web01-data-v2', sku: 'PremiumV2_LRS', sizeGb: 127, zone: '1' });
     await compute()
-      .snapshots.createOrUpdate(RG, 'data-snap', { location: 'westeurope', incremental: true, creationData: { createOption: 'Copy', sourceResourceId: data.id } }, fast)
+      .snapshots.createOrUpdate(
+        RG,
+        'data-snap',
+        { location: 'westeurope', incremental: true, creationData: { createOption: 'Copy', sourceResourceId: data.id } },
+        fast,
+      )
       .submitted();
     w.arm.clock.advanceBy(LATENCY_MODEL.snapshotCreate.ms);
     let snapshot = await compute().snapshots.get(RG, 'data-snap');
@@ -280,7 +285,11 @@ describe('security rules', () => {
       { operation: 'restrict RDP rule', pollIntervalMs: w.clients.lroPollIntervalMs },
     );
     expect(w.arm.clock.nowMs()).toBe(start); // no virtual time needed
-    expect(rule).toMatchObject({ name: 'AllowRDP', provisioningState: 'Succeeded', sourceAddressPrefixes: ['203.0.113.0/24', '198.51.100.7/32'] });
+    expect(rule).toMatchObject({
+      name: 'AllowRDP',
+      provisioningState: 'Succeeded',
+      sourceAddressPrefixes: ['203.0.113.0/24', '198.51.100.7/32'],
+    });
     expect(rule.sourceAddressPrefix).toBeUndefined();
 
     const nsg = await network().networkSecurityGroups.get(RG, 'web01-nsg');
@@ -311,14 +320,32 @@ describe('security rules', () => {
     expect([missing.statusCode, missing.code]).toEqual([404, 'NotFound']);
     await network().securityRules.delete(RG, 'web01-nsg', 'AllowRDP', fast); // deleting again: 204, no error
 
-    const base = { protocol: 'Tcp' as const, sourcePortRange: '*', destinationPortRange: '3389', sourceAddressPrefix: '10.0.0.0/8', destinationAddressPrefix: '*', access: 'Deny' as const, direction: 'Inbound' as const };
-    const badPriority = await rejection(network().securityRules.createOrUpdate(RG, 'web01-nsg', 'x', { ...base, priority: 5000 }, fast).submitted());
+    const base = {
+      protocol: 'Tcp' as const,
+      sourcePortRange: '*',
+      destinationPortRange: '3389',
+      sourceAddressPrefix: '10.0.0.0/8',
+      destinationAddressPrefix: '*',
+      access: 'Deny' as const,
+      direction: 'Inbound' as const,
+    };
+    const badPriority = await rejection(
+      network()
+        .securityRules.createOrUpdate(RG, 'web01-nsg', 'x', { ...base, priority: 5000 }, fast)
+        .submitted(),
+    );
     expect([badPriority.statusCode, badPriority.code]).toEqual([400, 'SecurityRuleInvalidPriority']);
     await network().securityRules.createOrUpdate(RG, 'web01-nsg', 'first', { ...base, priority: 400 }, fast);
-    const clash = await rejection(network().securityRules.createOrUpdate(RG, 'web01-nsg', 'second', { ...base, priority: 400 }, fast).submitted());
+    const clash = await rejection(
+      network()
+        .securityRules.createOrUpdate(RG, 'web01-nsg', 'second', { ...base, priority: 400 }, fast)
+        .submitted(),
+    );
     expect(clash.code).toBe('SecurityRuleConflict');
     const badPort = await rejection(
-      network().securityRules.createOrUpdate(RG, 'web01-nsg', 'third', { ...base, priority: 401, destinationPortRange: '70000' }, fast).submitted(),
+      network()
+        .securityRules.createOrUpdate(RG, 'web01-nsg', 'third', { ...base, priority: 401, destinationPortRange: '70000' }, fast)
+        .submitted(),
     );
     expect(badPort.code).toBe('SecurityRuleInvalidPortRange');
   });
@@ -326,18 +353,30 @@ describe('security rules', () => {
 
 describe('OS disk swap', () => {
   async function diskFromSnapshot(name: string, zone?: string): Promise<string> {
-    await compute().snapshots.createOrUpdate(RG, `${name}-snap`, {
-      location: 'westeurope',
-      incremental: true,
-      creationData: { createOption: 'Copy', sourceResourceId: w.web01.vm.osDiskId! },
-    }, fast).submitted();
+    await compute()
+      .snapshots.createOrUpdate(
+        RG,
+        `${name}-snap`,
+        {
+          location: 'westeurope',
+          incremental: true,
+          creationData: { createOption: 'Copy', sourceResourceId: w.web01.vm.osDiskId! },
+        },
+        fast,
+      )
+      .submitted();
     w.arm.clock.advanceBy(LATENCY_MODEL.incrementalSnapshot127GiB.ms);
-    const poller = compute().disks.createOrUpdate(RG, name, {
-      location: 'westeurope',
-      ...(zone ? { zones: [zone] } : {}),
-      sku: { name: 'Premium_LRS' },
-      creationData: { createOption: 'Copy', sourceResourceId: `${w.web01.vm.osDiskId!.replace(/disks\/.*/, 'snapshots/')}${name}-snap` },
-    }, fast);
+    const poller = compute().disks.createOrUpdate(
+      RG,
+      name,
+      {
+        location: 'westeurope',
+        ...(zone ? { zones: [zone] } : {}),
+        sku: { name: 'Premium_LRS' },
+        creationData: { createOption: 'Copy', sourceResourceId: `${w.web01.vm.osDiskId!.replace(/disks\/.*/, 'snapshots/')}${name}-snap` },
+      },
+      fast,
+    );
     await poller.submitted();
     expect((await compute().disks.get(RG, name)).provisioningState).toBe('Updating');
     w.arm.clock.advanceBy(LATENCY_MODEL.diskCopyFromSnapshot.ms);
@@ -347,7 +386,12 @@ describe('OS disk swap', () => {
   }
 
   const swap = (diskId: string) =>
-    compute().virtualMachines.update(RG, 'web01', { storageProfile: { osDisk: { createOption: 'FromImage', managedDisk: { id: diskId } } } }, fast);
+    compute().virtualMachines.update(
+      RG,
+      'web01',
+      { storageProfile: { osDisk: { createOption: 'FromImage', managedDisk: { id: diskId } } } },
+      fast,
+    );
 
   test('refused while the VM runs, allowed once deallocated; the old disk is released', async () => {
     const repaired = await diskFromSnapshot('web01-repaired', '1');
@@ -379,7 +423,14 @@ describe('OS disk swap', () => {
     const zone = await rejection(swap(elsewhere).submitted());
     expect([zone.statusCode, zone.code]).toEqual([400, 'InvalidParameter']);
     const attach = await rejection(
-      compute().virtualMachines.update(RG, 'web01', { storageProfile: { osDisk: { createOption: 'Attach', managedDisk: { id: elsewhere } } } }, fast).submitted(),
+      compute()
+        .virtualMachines.update(
+          RG,
+          'web01',
+          { storageProfile: { osDisk: { createOption: 'Attach', managedDisk: { id: elsewhere } } } },
+          fast,
+        )
+        .submitted(),
     );
     expect(attach.code).toBe('PropertyChangeNotAllowed');
   });
@@ -394,7 +445,11 @@ describe('ARM error shapes', () => {
       "The Resource 'Microsoft.Compute/virtualMachines/ghost' under resource group 'rg-rdp-prod' was not found. " +
         'For more details please go to https://aka.ms/ARMResourceNotFoundFix',
     );
-    const classified = classifyAzureError(err, 'read VM', `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/ghost`);
+    const classified = classifyAzureError(
+      err,
+      'read VM',
+      `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/ghost`,
+    );
     expect(classified).toBeInstanceOf(AzureOperationError);
     expect(classified).toMatchObject({ kind: 'permanent', code: 'ResourceNotFound', statusCode: 404 });
   });

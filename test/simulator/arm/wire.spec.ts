@@ -27,7 +27,9 @@ const COMPUTE_VERSION = '2026-04-01';
 const rgPath = `/subscriptions/${SUB}/resourceGroups/${RG}/providers`;
 
 async function send(method: string, path: string, apiVersion: string, body?: unknown): Promise<{ response: PipelineResponse; json: any }> {
-  const url = path.startsWith('https://') ? path : `https://management.azure.com${path}${path.includes('?') ? '&' : '?'}api-version=${apiVersion}`;
+  const url = path.startsWith('https://')
+    ? path
+    : `https://management.azure.com${path}${path.includes('?') ? '&' : '?'}api-version=${apiVersion}`;
   const response = await w.arm.sendRequest(
     createPipelineRequest({
       url,
@@ -40,7 +42,16 @@ async function send(method: string, path: string, apiVersion: string, body?: unk
 }
 
 const rule = (properties: Record<string, unknown>) => ({
-  properties: { protocol: 'Tcp', access: 'Allow', direction: 'Inbound', priority: 350, sourcePortRange: '*', destinationPortRange: '3389', destinationAddressPrefix: '*', ...properties },
+  properties: {
+    protocol: 'Tcp',
+    access: 'Allow',
+    direction: 'Inbound',
+    priority: 350,
+    sourcePortRange: '*',
+    destinationPortRange: '3389',
+    destinationAddressPrefix: '*',
+    ...properties,
+  },
 });
 const rulePath = (name: string) => `${rgPath}/Microsoft.Network/networkSecurityGroups/web01-nsg/securityRules/${name}`;
 
@@ -83,17 +94,29 @@ describe('Retry-After, per resource provider', () => {
 
 describe('security rules: IPv6 and the provider error codes', () => {
   test('an IPv6 source prefix is accepted, as Azure accepts it', async () => {
-    const { response } = await send('PUT', rulePath('v6'), NETWORK_VERSION, rule({ sourceAddressPrefix: '2001:db8::/32', destinationAddressPrefix: '*' }));
+    const { response } = await send(
+      'PUT',
+      rulePath('v6'),
+      NETWORK_VERSION,
+      rule({ sourceAddressPrefix: '2001:db8::/32', destinationAddressPrefix: '*' }),
+    );
     expect(response.status).toBe(201);
     expect(w.arm.world.nsg(w.web01.nicNsg!.id).rules.find((r) => r.name === 'v6')?.sourceAddressPrefix).toBe('2001:db8::/32');
   });
 
   test('mixing IPv4 and IPv6 is refused with ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies and details []', async () => {
-    const { response, json } = await send('PUT', rulePath('mixed'), NETWORK_VERSION, rule({ sourceAddressPrefixes: ['203.0.113.0/24', '2001:db8::/32'] }));
+    const { response, json } = await send(
+      'PUT',
+      rulePath('mixed'),
+      NETWORK_VERSION,
+      rule({ sourceAddressPrefixes: ['203.0.113.0/24', '2001:db8::/32'] }),
+    );
     expect(response.status).toBe(400);
     expect(json.error).toEqual({
       code: 'ResourceCannotContainAddressPrefixesFromDifferentAddressFamilies',
-      message: expect.stringContaining(`${w.web01.nicNsg!.id}/securityRules/mixed contains IP addresses or prefixes that belong to different address families`),
+      message: expect.stringContaining(
+        `${w.web01.nicNsg!.id}/securityRules/mixed contains IP addresses or prefixes that belong to different address families`,
+      ),
       details: [],
     });
   });
@@ -159,13 +182,16 @@ describe('error bodies with details, as each resource provider sends them', () =
   test('compute throttling nests TooManyRequests; the product sees the inner code and the Retry-After', async () => {
     w.arm.faults.inject({ operation: 'virtualMachines.get', status: 429, times: 1 });
     const clients = createSimulatedArmClients(w.arm, { retryOptions: { maxRetries: 0 } });
-    const err = await clients.compute(SUB).virtualMachines.get(RG, 'web01').catch((e: unknown) => e);
+    const err = await clients
+      .compute(SUB)
+      .virtualMachines.get(RG, 'web01')
+      .catch((e: unknown) => e);
     const classified = classifyAzureError(err, 'read VM');
     expect(classified).toMatchObject({ statusCode: 429, code: 'OperationNotAllowed', kind: 'transient' });
     expect(classified.details).toMatchObject({ innerCodes: ['TooManyRequests'], retryAfterMs: RETRY_AFTER.throttled.ms });
   });
 
-  test('a network provider 404 carries details []; ARM\'s own lookups do not', async () => {
+  test("a network provider 404 carries details []; ARM's own lookups do not", async () => {
     const child = await send('GET', rulePath('missing'), NETWORK_VERSION);
     expect(child.response.status).toBe(404);
     expect(child.json.error).toMatchObject({ code: 'NotFound', details: [] });
@@ -175,7 +201,7 @@ describe('error bodies with details, as each resource provider sends them', () =
   });
 });
 
-test('an api-version the operation\'s spec does not list is refused as ARM refuses it', async () => {
+test("an api-version the operation's spec does not list is refused as ARM refuses it", async () => {
   const { response, json } = await send('GET', `${rgPath}/Microsoft.Compute/virtualMachines/web01`, '2099-01-01');
   expect(response.status).toBe(400);
   expect(json.error.code).toBe('NoRegisteredProviderFound');
@@ -194,14 +220,19 @@ test('a snapshot of a Premium SSD OS disk is usable once its operation succeeds,
   if (!started.ok) throw new Error(started.failure.message);
   w.arm.clock.advanceBy(LATENCY_MODEL.snapshotCreate.ms);
   const state = await getSnapshotState({ snapshotId: started.value.snapshotId }, d);
-  expect(state).toEqual({ ok: true, value: { snapshotId: started.value.snapshotId, provisioningState: 'Succeeded', completionPercent: null } });
+  expect(state).toEqual({
+    ok: true,
+    value: { snapshotId: started.value.snapshotId, provisioningState: 'Succeeded', completionPercent: null },
+  });
   expect(LATENCY_MODEL.snapshotCreate.ms).toBeLessThan(LATENCY_MODEL.incrementalSnapshot127GiB.ms / 4);
 });
 
 test('the Run Command 404 names the resource path as ARM does', async () => {
   const { response, json } = await send('GET', `${rgPath}/Microsoft.Compute/virtualMachines/web01/runCommands/missing`, COMPUTE_VERSION);
   expect(response.status).toBe(404);
-  expect(json.error.message).toContain(`The Resource 'Microsoft.Compute/virtualMachines/web01/runCommands/missing' under resource group '${RG}' was not found.`);
+  expect(json.error.message).toContain(
+    `The Resource 'Microsoft.Compute/virtualMachines/web01/runCommands/missing' under resource group '${RG}' was not found.`,
+  );
 });
 
 test('the product matches a rule read back as /32 in the effective rules with its bare address in the rule resource', async () => {
@@ -212,7 +243,13 @@ test('the product matches a rule read back as /32 in the effective rules with it
   const seen = effective.value!.flatMap((g) => g.effectiveSecurityRules ?? []).find((r) => r.name === 'securityRules/AllowRDP')!;
   expect(seen.sourceAddressPrefixes).toEqual(['Internet', '203.0.113.9/32']);
   const result = await restrictNsgRule(
-    { repairId: 'r1', nsgId: w.web01.nicNsg!.id, ruleName: 'AllowRDP', expectedSourcePrefixes: seen.sourceAddressPrefixes!, newSourcePrefixes: ['198.51.100.0/24'] },
+    {
+      repairId: 'r1',
+      nsgId: w.web01.nicNsg!.id,
+      ruleName: 'AllowRDP',
+      expectedSourcePrefixes: seen.sourceAddressPrefixes!,
+      newSourcePrefixes: ['198.51.100.0/24'],
+    },
     deps(w.arm),
   );
   expect(result).toMatchObject({ ok: true, value: { wrote: true } });

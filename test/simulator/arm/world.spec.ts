@@ -23,10 +23,22 @@ describe('builder', () => {
       publicIp: true,
     });
     const view = arm.world.vm(vm.id);
-    expect(view).toMatchObject({ osType: 'Windows', hyperVGeneration: 'V2', powerState: 'running', agentStatus: 'NotReady', location: 'westeurope' });
+    expect(view).toMatchObject({
+      osType: 'Windows',
+      hyperVGeneration: 'V2',
+      powerState: 'running',
+      agentStatus: 'NotReady',
+      location: 'westeurope',
+    });
     expect(arm.world.disk(vm.osDiskId!)).toMatchObject({ sizeGb: 127, managedBy: vm.id, osType: 'Windows' });
     expect(arm.world.nic(nic.id)).toMatchObject({ vmId: vm.id, nsgId: nicNsg!.id, publicIpId: publicIp!.id, privateIpAddress: '10.0.0.4' });
-    expect(arm.world.nsg(nicNsg!.id).rules[0]).toMatchObject({ protocol: 'Tcp', sourceAddressPrefix: '*', destinationPortRange: '3389', access: 'Allow', direction: 'Inbound' });
+    expect(arm.world.nsg(nicNsg!.id).rules[0]).toMatchObject({
+      protocol: 'Tcp',
+      sourceAddressPrefix: '*',
+      destinationPortRange: '3389',
+      access: 'Allow',
+      direction: 'Inbound',
+    });
     expect(arm.world.nsg(nicNsg!.id).defaultRules.map((r) => r.name)).toContain('DenyAllInBound');
   });
 
@@ -99,29 +111,51 @@ describe('offline repair resources', () => {
     const rescueId = `/subscriptions/${SUB}/resourceGroups/${RG}/providers/Microsoft.Compute/virtualMachines/rescue01`;
 
     // The copy of the broken OS disk to repair offline.
-    await compute.snapshots.createOrUpdate(RG, 'snap', { location: 'westeurope', creationData: { createOption: 'Copy', sourceResourceId: w.web01.vm.osDiskId! } }, fast).submitted();
+    await compute.snapshots
+      .createOrUpdate(
+        RG,
+        'snap',
+        { location: 'westeurope', creationData: { createOption: 'Copy', sourceResourceId: w.web01.vm.osDiskId! } },
+        fast,
+      )
+      .submitted();
     w.arm.clock.advanceBy(LATENCY_MODEL.incrementalSnapshot127GiB.ms);
-    const copy = compute.disks.createOrUpdate(RG, 'web01-copy', {
-      location: 'westeurope',
-      zones: ['1'],
-      creationData: { createOption: 'Copy', sourceResourceId: w.arm.world.snapshots()[0]!.id },
-    }, fast);
+    const copy = compute.disks.createOrUpdate(
+      RG,
+      'web01-copy',
+      {
+        location: 'westeurope',
+        zones: ['1'],
+        creationData: { createOption: 'Copy', sourceResourceId: w.arm.world.snapshots()[0]!.id },
+      },
+      fast,
+    );
     await copy.submitted();
     w.arm.clock.advanceBy(LATENCY_MODEL.diskCopyFromSnapshot.ms);
     const copyDisk = await copy.pollUntilDone();
 
-    const create = compute.virtualMachines.createOrUpdate(RG, 'rescue01', {
-      location: 'westeurope',
-      zones: ['1'],
-      hardwareProfile: { vmSize: 'Standard_D2s_v5' },
-      storageProfile: {
-        imageReference: { publisher: 'MicrosoftWindowsServer', offer: 'WindowsServer', sku: '2022-datacenter-azure-edition', version: 'latest' },
-        osDisk: { createOption: 'FromImage', managedDisk: { storageAccountType: 'StandardSSD_LRS' } },
-        dataDisks: [{ lun: 0, createOption: 'Attach', managedDisk: { id: copyDisk.id! } }],
+    const create = compute.virtualMachines.createOrUpdate(
+      RG,
+      'rescue01',
+      {
+        location: 'westeurope',
+        zones: ['1'],
+        hardwareProfile: { vmSize: 'Standard_D2s_v5' },
+        storageProfile: {
+          imageReference: {
+            publisher: 'MicrosoftWindowsServer',
+            offer: 'WindowsServer',
+            sku: '2022-datacenter-azure-edition',
+            version: 'latest',
+          },
+          osDisk: { createOption: 'FromImage', managedDisk: { storageAccountType: 'StandardSSD_LRS' } },
+          dataDisks: [{ lun: 0, createOption: 'Attach', managedDisk: { id: copyDisk.id! } }],
+        },
+        osProfile: { computerName: 'rescue01', adminUsername: 'rescueadmin', adminPassword: 'not-stored-anywhere-1!' },
+        networkProfile: { networkInterfaces: [{ id: rescueNic.id }] },
       },
-      osProfile: { computerName: 'rescue01', adminUsername: 'rescueadmin', adminPassword: 'not-stored-anywhere-1!' },
-      networkProfile: { networkInterfaces: [{ id: rescueNic.id }] },
-    }, fast);
+      fast,
+    );
     await create.submitted();
     expect(w.arm.world.vm(rescueId)).toMatchObject({
       provisioningState: 'Creating',
@@ -146,7 +180,12 @@ describe('offline repair resources', () => {
 
     // The original OS disk (attached, reserved by its VM) cannot be attached elsewhere.
     const stolen = await compute.virtualMachines
-      .update(RG, 'rescue01', { storageProfile: { dataDisks: [{ lun: 1, createOption: 'Attach', managedDisk: { id: w.web01.vm.osDiskId! } }] } }, fast)
+      .update(
+        RG,
+        'rescue01',
+        { storageProfile: { dataDisks: [{ lun: 1, createOption: 'Attach', managedDisk: { id: w.web01.vm.osDiskId! } }] } },
+        fast,
+      )
       .catch((e: unknown) => e);
     expect((stolen as RestError).code).toBe('OperationNotAllowed');
   });

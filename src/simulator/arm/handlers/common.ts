@@ -21,8 +21,8 @@ export interface HandlerDeps {
 }
 
 export function requireResourceGroup(world: World, params: Record<string, string>): ResourceGroupState {
-  const subscriptionId = params['subscriptionId']!;
-  const resourceGroup = params['resourceGroup']!;
+  const subscriptionId = params.subscriptionId!;
+  const resourceGroup = params.resourceGroup!;
   if (!world.store.hasSubscription(subscriptionId)) throw subscriptionNotFound(subscriptionId);
   const rg = world.store.resourceGroup(subscriptionId, resourceGroup);
   if (!rg) throw resourceGroupNotFound(resourceGroup);
@@ -30,13 +30,7 @@ export function requireResourceGroup(world: World, params: Record<string, string
 }
 
 /** Finds a top-level resource by the id the request addresses, or fails with ARM's ResourceNotFound. */
-export function requireResource<T>(
-  world: World,
-  map: IdMap<T>,
-  params: Record<string, string>,
-  type: string,
-  nameParam: string,
-): T {
+export function requireResource<T>(world: World, map: IdMap<T>, params: Record<string, string>, type: string, nameParam: string): T {
   const rg = requireResourceGroup(world, params);
   const name = params[nameParam]!;
   const found = map.get(`/subscriptions/${rg.subscriptionId}/resourceGroups/${rg.name}/providers/${type}/${name}`);
@@ -45,7 +39,7 @@ export function requireResource<T>(
 }
 
 export function resourceIdFor(params: Record<string, string>, type: string, name: string): string {
-  return `/subscriptions/${params['subscriptionId']}/resourceGroups/${params['resourceGroup']}/providers/${type}/${name}`;
+  return `/subscriptions/${params.subscriptionId}/resourceGroups/${params.resourceGroup}/providers/${type}/${name}`;
 }
 
 /** The JSON body as an object, or a 400 like ARM's for a missing or non-object body. */
@@ -73,7 +67,7 @@ export function stringAt(value: unknown, ...path: string[]): string | undefined 
 }
 
 export function tagsFrom(body: Record<string, unknown>): Record<string, string> | undefined {
-  const tags = body['tags'];
+  const tags = body.tags;
   if (tags === undefined) return undefined;
   if (!tags || typeof tags !== 'object' || Array.isArray(tags) || Object.values(tags).some((v) => typeof v !== 'string')) {
     throw badRequest('InvalidTag', 'Tags must be an object of string values.', 'tags');
@@ -82,7 +76,12 @@ export function tagsFrom(body: Record<string, unknown>): Record<string, string> 
 }
 
 /** Starts an operation, attaching any failure planned with `faults.failNextLro` for this request. */
-export function startOperation(deps: HandlerDeps, context: RouteContext, operation: string, spec: Omit<OperationSpec, 'operation'>): SimOperation {
+export function startOperation(
+  deps: HandlerDeps,
+  context: RouteContext,
+  operation: string,
+  spec: Omit<OperationSpec, 'operation'>,
+): SimOperation {
   const failWith = deps.faults.takeLroFailure({ method: context.method, path: context.url.pathname, operation });
   return deps.operations.start({
     ...spec,

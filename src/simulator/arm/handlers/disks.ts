@@ -10,7 +10,16 @@ import { renderDisk } from '../render/compute';
 import { inResourceGroup } from '../world/store';
 import { traitsOf } from '../world/diskTraits';
 import type { DiskState, HyperVGeneration, OsType } from '../world/types';
-import { requireBody, requireResource, requireResourceGroup, resourceIdFor, startOperation, stringAt, tagsFrom, type HandlerDeps } from './common';
+import {
+  requireBody,
+  requireResource,
+  requireResourceGroup,
+  resourceIdFor,
+  startOperation,
+  stringAt,
+  tagsFrom,
+  type HandlerDeps,
+} from './common';
 
 const TYPE = 'Microsoft.Compute/disks';
 const COLLECTION = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${TYPE}`;
@@ -71,7 +80,7 @@ export function diskRoutes(deps: HandlerDeps): Route[] {
 function putDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const { world } = deps;
   const rg = requireResourceGroup(world, context.params);
-  const name = context.params['diskName']!;
+  const name = context.params.diskName!;
   const body = requireBody(context);
   const existing = world.store.disks.get(resourceIdFor(context.params, TYPE, name));
   if (existing) {
@@ -89,7 +98,7 @@ function putDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
   if (!location) throw badRequest('LocationRequired', 'The location property is required for this definition.', 'location');
   const createOption = stringAt(body, 'properties', 'creationData', 'createOption');
   const id = formatTypedResourceId(ResourceTypes.disk, rg.subscriptionId, rg.name, name);
-  const zones = Array.isArray(body['zones']) ? (body['zones'] as unknown[]).filter((z): z is string => typeof z === 'string') : undefined;
+  const zones = Array.isArray(body.zones) ? (body.zones as unknown[]).filter((z): z is string => typeof z === 'string') : undefined;
   const base = {
     id,
     subscriptionId: rg.subscriptionId,
@@ -138,8 +147,9 @@ function putDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
       sourceResourceId: source.id,
     };
   } else if (createOption === 'Empty') {
-    const size = (body['properties'] as Record<string, unknown>)['diskSizeGB'];
-    if (typeof size !== 'number' || size <= 0) throw badRequest('InvalidParameter', 'diskSizeGB is required for an empty disk.', 'diskSizeGB');
+    const size = (body.properties as Record<string, unknown>).diskSizeGB;
+    if (typeof size !== 'number' || size <= 0)
+      throw badRequest('InvalidParameter', 'diskSizeGB is required for an empty disk.', 'diskSizeGB');
     disk = { ...base, ...(osTypeIn ? { osType: osTypeIn } : {}), sizeGb: size, createOption: 'Empty' };
   } else {
     throw badRequest('InvalidParameter', 'SIMULATED ARM supports creationData.createOption Copy and Empty.', 'creationData.createOption');
@@ -171,7 +181,7 @@ function putDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
 function deleteDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const { world } = deps;
   const rg = requireResourceGroup(world, context.params);
-  const disk = world.store.disks.get(resourceIdFor(context.params, TYPE, context.params['diskName']!));
+  const disk = world.store.disks.get(resourceIdFor(context.params, TYPE, context.params.diskName!));
   if (!disk) return { status: 204 };
   if (disk.managedBy) {
     throw conflict('OperationNotAllowed', `Disk ${disk.name} is attached to VM ${disk.managedBy}.`);
@@ -197,10 +207,14 @@ function patchDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const { world } = deps;
   const disk = requireResource(world, world.store.disks, context.params, TYPE, 'diskName');
   const body = requireBody(context);
-  const properties = (body['properties'] ?? {}) as Record<string, unknown>;
+  const properties = (body.properties ?? {}) as Record<string, unknown>;
   const unsupported = Object.keys(properties).filter((k) => k !== 'networkAccessPolicy');
   if (unsupported.length > 0) {
-    throw badRequest('InvalidParameter', `SIMULATED ARM updates only tags and networkAccessPolicy of a disk, not ${unsupported.join(', ')}.`, 'properties');
+    throw badRequest(
+      'InvalidParameter',
+      `SIMULATED ARM updates only tags and networkAccessPolicy of a disk, not ${unsupported.join(', ')}.`,
+      'properties',
+    );
   }
   const tags = tagsFrom(body);
   if (tags) disk.tags = tags;
@@ -216,5 +230,9 @@ function patchDisk(deps: HandlerDeps, context: RouteContext): HandlerResult {
     durationMs: EMPTY_DISK_MS,
     result: () => renderDisk(world, disk),
   });
-  return { status: 202, body: renderDisk(world, disk), headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, true) };
+  return {
+    status: 202,
+    body: renderDisk(world, disk),
+    headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, true),
+  };
 }

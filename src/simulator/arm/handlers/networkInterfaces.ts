@@ -10,7 +10,17 @@ import type { Route, RouteContext } from '../http/router';
 import { ok, type HandlerResult } from '../http/responses';
 import { effectiveNetworkSecurityGroups } from '../network/effectiveRules';
 import { renderNetworkInterface } from '../render/network';
-import { objectAt, requireBody, requireResource, requireResourceGroup, resourceIdFor, startOperation, stringAt, tagsFrom, type HandlerDeps } from './common';
+import {
+  objectAt,
+  requireBody,
+  requireResource,
+  requireResourceGroup,
+  resourceIdFor,
+  startOperation,
+  stringAt,
+  tagsFrom,
+  type HandlerDeps,
+} from './common';
 
 const TYPE = 'Microsoft.Network/networkInterfaces';
 const ITEM = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${TYPE}/{nicName}`;
@@ -53,7 +63,7 @@ export function networkInterfaceRoutes(deps: HandlerDeps): Route[] {
       handle: (context) => {
         const nic = requireResource(world, world.store.networkInterfaces, context.params, TYPE, 'nicName');
         const vm = nic.vmId ? world.store.virtualMachines.get(nic.vmId) : undefined;
-        if (!vm || vm.powerState !== 'running') {
+        if (vm?.powerState !== 'running') {
           throw badRequest(
             'NicMustBeAttachedToRunningVmToGetEffectiveSecurityGroups',
             'A network interface must be attached to a running virtual machine to get effective security groups. ' +
@@ -79,16 +89,20 @@ export function networkInterfaceRoutes(deps: HandlerDeps): Route[] {
 function putNic(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const { world } = deps;
   const rg = requireResourceGroup(world, context.params);
-  const name = context.params['nicName']!;
+  const name = context.params.nicName!;
   const body = requireBody(context);
-  const configs = objectAt(body, 'properties')?.['ipConfigurations'];
+  const configs = objectAt(body, 'properties')?.ipConfigurations;
   const firstConfig: unknown = Array.isArray(configs) ? configs[0] : undefined;
   const existing = world.store.networkInterfaces.get(resourceIdFor(context.params, TYPE, name));
   if (existing) {
     // A re-run of the activity that created it: tags may change, the rest must not (not modelled: refused).
     const subnet = stringAt(firstConfig, 'properties', 'subnet', 'id');
     if (subnet && subnet.toLowerCase() !== existing.subnetId.toLowerCase()) {
-      throw badRequest('InvalidParameter', 'SIMULATED ARM does not model moving a network interface to another subnet.', 'ipConfigurations');
+      throw badRequest(
+        'InvalidParameter',
+        'SIMULATED ARM does not model moving a network interface to another subnet.',
+        'ipConfigurations',
+      );
     }
     const tags = tagsFrom(body);
     if (tags) existing.tags = tags;
@@ -97,18 +111,37 @@ function putNic(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const location = stringAt(body, 'location');
   if (!location) throw badRequest('LocationRequired', 'The location property is required for this definition.', 'location');
   if (!Array.isArray(configs) || configs.length !== 1) {
-    throw badRequest('InvalidParameter', 'SIMULATED ARM creates network interfaces with exactly one IP configuration.', 'properties.ipConfigurations');
+    throw badRequest(
+      'InvalidParameter',
+      'SIMULATED ARM creates network interfaces with exactly one IP configuration.',
+      'properties.ipConfigurations',
+    );
   }
   const subnetId = stringAt(firstConfig, 'properties', 'subnet', 'id');
   const subnet = subnetId ? world.store.subnets.get(subnetId) : undefined;
-  if (!subnet) throw new ArmHttpError(400, 'InvalidResourceReference', `Resource ${subnetId ?? '(none)'} referenced by resource ${resourceIdFor(context.params, TYPE, name)} was not found.`);
+  if (!subnet)
+    throw new ArmHttpError(
+      400,
+      'InvalidResourceReference',
+      `Resource ${subnetId ?? '(none)'} referenced by resource ${resourceIdFor(context.params, TYPE, name)} was not found.`,
+    );
   const publicIpId = stringAt(firstConfig, 'properties', 'publicIPAddress', 'id');
   const nsgId = stringAt(body, 'properties', 'networkSecurityGroup', 'id');
   for (const ref of [publicIpId, nsgId]) {
     const found = ref && (world.store.publicIps.get(ref) ?? world.store.networkSecurityGroups.get(ref));
-    if (ref && !found) throw new ArmHttpError(400, 'InvalidResourceReference', `Resource ${ref} referenced by resource ${resourceIdFor(context.params, TYPE, name)} was not found.`);
+    if (ref && !found)
+      throw new ArmHttpError(
+        400,
+        'InvalidResourceReference',
+        `Resource ${ref} referenced by resource ${resourceIdFor(context.params, TYPE, name)} was not found.`,
+      );
   }
-  const rgRef = { id: `/subscriptions/${rg.subscriptionId}/resourceGroups/${rg.name}`, subscriptionId: rg.subscriptionId, name: rg.name, location: rg.location };
+  const rgRef = {
+    id: `/subscriptions/${rg.subscriptionId}/resourceGroups/${rg.name}`,
+    subscriptionId: rg.subscriptionId,
+    name: rg.name,
+    location: rg.location,
+  };
   const tags = tagsFrom(body);
   const ref = world.addNic({
     resourceGroup: rgRef,
@@ -128,19 +161,24 @@ function putNic(deps: HandlerDeps, context: RouteContext): HandlerResult {
     provider: 'network',
     latency: 'resourceDelete',
   });
-  return { status: 201, body: renderNetworkInterface(world, nic), headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, false) };
+  return {
+    status: 201,
+    body: renderNetworkInterface(world, nic),
+    headers: deps.operations.pollingHeaders(op, context.url.origin, context.apiVersion, false),
+  };
 }
 
 function deleteNic(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const { world } = deps;
   requireResourceGroup(world, context.params);
-  const nic = world.store.networkInterfaces.get(resourceIdFor(context.params, TYPE, context.params['nicName']!));
+  const nic = world.store.networkInterfaces.get(resourceIdFor(context.params, TYPE, context.params.nicName!));
   if (!nic) return { status: 204 };
   if (nic.vmId) {
     // Azure's refusal, as quoted in SDK error reports (e.g. "NicInUse ... must be dissociated from the resource").
     throw badRequest(
       'NicInUse',
-      `Network Interface ${nic.id} is used by existing resource ${nic.vmId}. In order to delete the network interface, it must be dissociated from the resource. To learn more, see aka.ms/deletenic.`,
+      `Network Interface ${nic.id} is used by existing resource ${nic.vmId}. In order to delete the network interface, ` +
+        `it must be dissociated from the resource. To learn more, see aka.ms/deletenic.`,
     );
   }
   world.store.networkInterfaces.delete(nic.id);

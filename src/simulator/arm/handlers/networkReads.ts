@@ -31,7 +31,7 @@ export function networkReadRoutes(deps: HandlerDeps): Route[] {
       permission: `${VNET_TYPE}/subnets/read`,
       handle: (context) => {
         const vnet = requireResource(world, world.store.virtualNetworks, context.params, VNET_TYPE, 'vnetName');
-        const id = `${vnet.id}/subnets/${context.params['subnetName']}`;
+        const id = `${vnet.id}/subnets/${context.params.subnetName}`;
         const subnet = world.store.subnets.get(id);
         if (!subnet) throw childNotFound(id);
         return ok(renderSubnet(world, subnet));
@@ -43,8 +43,7 @@ export function networkReadRoutes(deps: HandlerDeps): Route[] {
       operation: 'publicIPAddresses.get',
       kind: 'read',
       permission: `${PIP_TYPE}/read`,
-      handle: (context) =>
-        ok(renderPublicIp(world, requireResource(world, world.store.publicIps, context.params, PIP_TYPE, 'pipName'))),
+      handle: (context) => ok(renderPublicIp(world, requireResource(world, world.store.publicIps, context.params, PIP_TYPE, 'pipName'))),
     },
   ];
 }

@@ -2,7 +2,8 @@
  * SIMULATED: the polling endpoints named in `Azure-AsyncOperation` and `Location` headers.
  *  - status (Azure-AsyncOperation): 200 `{ name, status: InProgress|Succeeded|Failed, startTime, endTime?, error? }`;
  *  - result (Location): 202 while in progress, then 200 with the operation's result (or no body), or the error.
- * In-progress answers carry the provider's `Retry-After`. Both count as reads. Polling is what completes short operations (see operationTracker.ts).
+ * In-progress answers carry the provider's `Retry-After`. Both count as reads. Polling is what completes short
+ * operations (see operationTracker.ts).
  */
 import { ArmHttpError } from '../http/armErrors';
 import type { Route, RouteContext } from '../http/router';
@@ -21,13 +22,15 @@ export function operationStatusRoutes(deps: HandlerDeps): Route[] {
     // Any reader may poll an operation it started.
     permission: '*/read',
     handle: (context) => {
-      const op = deps.operations.observe(context.params['operationId']!);
-      if (!op || op.subscriptionId.toLowerCase() !== context.params['subscriptionId']!.toLowerCase()) {
-        throw new ArmHttpError(404, 'NotFound', `Operation ${context.params['operationId']} was not found.`);
+      const op = deps.operations.observe(context.params.operationId!);
+      if (!op || op.subscriptionId.toLowerCase() !== context.params.subscriptionId!.toLowerCase()) {
+        throw new ArmHttpError(404, 'NotFound', `Operation ${context.params.operationId} was not found.`);
       }
       const response = result(context) ? resultResponse(op, context) : statusResponse(op);
       // ARM repeats Retry-After on every poll of an operation still running.
-      return op.status === 'InProgress' ? { ...response, headers: { ...response.headers, ...deps.operations.retryAfterHeader(op) } } : response;
+      return op.status === 'InProgress'
+        ? { ...response, headers: { ...response.headers, ...deps.operations.retryAfterHeader(op) } }
+        : response;
     },
   });
   const monitor = (context: RouteContext): boolean => context.query.get('monitor') === 'true';

@@ -25,11 +25,19 @@ const VM_TYPE = 'Microsoft.Compute/virtualMachines';
 const VM_PATH = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${VM_TYPE}/{vmName}`;
 const COLLECTION = `${VM_PATH}/runCommands`;
 const ITEM = `${COLLECTION}/{runCommandName}`;
-const UNSUPPORTED_PROPERTIES = ['runAsUser', 'runAsPassword', 'outputBlobUri', 'errorBlobUri', 'outputBlobManagedIdentity', 'errorBlobManagedIdentity'];
+const UNSUPPORTED_PROPERTIES = [
+  'runAsUser',
+  'runAsPassword',
+  'outputBlobUri',
+  'errorBlobUri',
+  'outputBlobManagedIdentity',
+  'errorBlobManagedIdentity',
+];
 
 export function runCommandRoutes(deps: HandlerDeps): Route[] {
   const { world } = deps;
-  const findVm = (context: RouteContext): VirtualMachineState => requireResource(world, world.store.virtualMachines, context.params, VM_TYPE, 'vmName');
+  const findVm = (context: RouteContext): VirtualMachineState =>
+    requireResource(world, world.store.virtualMachines, context.params, VM_TYPE, 'vmName');
   const expand = (context: RouteContext): boolean => context.query.get('$expand')?.toLowerCase() === 'instanceview';
   return [
     {
@@ -68,7 +76,7 @@ export function runCommandRoutes(deps: HandlerDeps): Route[] {
 }
 
 function putRunCommand(deps: HandlerDeps, context: RouteContext, vm: VirtualMachineState): HandlerResult {
-  const name = context.params['runCommandName']!;
+  const name = context.params.runCommandName!;
   const request = parseRequest(requireBody(context));
   refuseWhileVmCannotTakeExtensions(deps, vm, 'runCommands.createOrUpdate');
   const outcome = deps.runCommands.put(vm, name, request, (callbacks) =>
@@ -93,7 +101,7 @@ function putRunCommand(deps: HandlerDeps, context: RouteContext, vm: VirtualMach
 }
 
 function deleteRunCommand(deps: HandlerDeps, context: RouteContext, vm: VirtualMachineState): HandlerResult {
-  const run = deps.runCommands.get(`${vm.id}/runCommands/${context.params['runCommandName']!}`);
+  const run = deps.runCommands.get(`${vm.id}/runCommands/${context.params.runCommandName!}`);
   if (!run) return { status: 204 };
   const deleting = run.deleteOperationId ? deps.operations.get(run.deleteOperationId) : undefined;
   if (deleting) return { status: 202, headers: deps.operations.pollingHeaders(deleting, context.url.origin, context.apiVersion, true) };
@@ -112,14 +120,15 @@ function deleteRunCommand(deps: HandlerDeps, context: RouteContext, vm: VirtualM
 }
 
 function requireRunCommand(deps: HandlerDeps, context: RouteContext, vm: VirtualMachineState): RunCommandState {
-  const name = context.params['runCommandName']!;
+  const name = context.params.runCommandName!;
   const run = deps.runCommands.get(`${vm.id}/runCommands/${name}`);
   if (!run) {
     throw new ArmHttpError(
       404,
       'ResourceNotFound',
       // ARM names a child resource by its path under the namespace: type/name/childType/childName.
-      `The Resource 'Microsoft.Compute/virtualMachines/${vm.name}/runCommands/${name}' under resource group '${vm.resourceGroup}' was not found. ` +
+      `The Resource 'Microsoft.Compute/virtualMachines/${vm.name}/runCommands/${name}' under resource group ` +
+        `'${vm.resourceGroup}' was not found. ` +
         'For more details please go to https://aka.ms/ARMResourceNotFoundFix',
     );
   }
@@ -135,7 +144,7 @@ function refuseWhileVmCannotTakeExtensions(deps: HandlerDeps, vm: VirtualMachine
 }
 
 function parseRequest(body: Record<string, unknown>): RunCommandRequest {
-  const location = body['location'];
+  const location = body.location;
   if (typeof location !== 'string' || location.trim() === '') {
     throw badRequest('LocationRequired', 'The location property is required for this definition.');
   }
@@ -146,15 +155,19 @@ function parseRequest(body: Record<string, unknown>): RunCommandRequest {
     }
   }
   const source = objectAt(properties, 'source');
-  const script = source?.['script'];
+  const script = source?.script;
   const others = ['scriptUri', 'commandId', 'galleryScriptReferenceId'].filter((k) => source?.[k] !== undefined);
   if (others.length > 0) {
-    throw badRequest('InvalidParameter', `SIMULATED ARM runs inline scripts only (properties.source.script), not ${others.join(', ')}.`, 'properties.source');
+    throw badRequest(
+      'InvalidParameter',
+      `SIMULATED ARM runs inline scripts only (properties.source.script), not ${others.join(', ')}.`,
+      'properties.source',
+    );
   }
   if (typeof script !== 'string' || script.trim() === '') {
     throw badRequest('InvalidParameter', 'A run command needs a script: properties.source.script is required.', 'properties.source.script');
   }
-  const timeout = properties['timeoutInSeconds'];
+  const timeout = properties.timeoutInSeconds;
   if (timeout !== undefined && (typeof timeout !== 'number' || !Number.isInteger(timeout) || timeout < 0)) {
     throw badRequest('InvalidParameter', 'timeoutInSeconds must be a non-negative integer.', 'properties.timeoutInSeconds');
   }
@@ -162,8 +175,8 @@ function parseRequest(body: Record<string, unknown>): RunCommandRequest {
     location: location.toLowerCase().replace(/\s+/g, ''),
     tags: tagsFrom(body) ?? {},
     script,
-    parameters: parameterList(properties['parameters'], 'parameters'),
-    protectedParameters: parameterList(properties['protectedParameters'], 'protectedParameters'),
+    parameters: parameterList(properties.parameters, 'parameters'),
+    protectedParameters: parameterList(properties.protectedParameters, 'protectedParameters'),
     asyncExecution: booleanAt(properties, 'asyncExecution'),
     timeoutInSeconds: timeout ?? 0,
     treatFailureAsDeploymentFailure: booleanAt(properties, 'treatFailureAsDeploymentFailure'),
@@ -174,7 +187,13 @@ function parameterList(value: unknown, field: string): RunCommandParameter[] {
   if (value === undefined || value === null) return [];
   const valid =
     Array.isArray(value) &&
-    value.every((p) => p && typeof p === 'object' && typeof (p as Record<string, unknown>)['name'] === 'string' && typeof (p as Record<string, unknown>)['value'] === 'string');
+    value.every(
+      (p) =>
+        p &&
+        typeof p === 'object' &&
+        typeof (p as Record<string, unknown>).name === 'string' &&
+        typeof (p as Record<string, unknown>).value === 'string',
+    );
   if (!valid) throw badRequest('InvalidParameter', `${field} must be a list of { name, value } strings.`, `properties.${field}`);
   return (value as RunCommandParameter[]).map((p) => ({ name: p.name, value: p.value }));
 }

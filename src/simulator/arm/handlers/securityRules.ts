@@ -51,8 +51,8 @@ export function securityRuleRoutes(deps: HandlerDeps): Route[] {
       permission: `${TYPE}/securityRules/read`,
       handle: (context) => {
         const nsg = findNsg(context);
-        const rule = findRule(nsg, context.params['ruleName']!);
-        if (!rule) throw childNotFound(`${nsg.id}/securityRules/${context.params['ruleName']}`);
+        const rule = findRule(nsg, context.params.ruleName!);
+        if (!rule) throw childNotFound(`${nsg.id}/securityRules/${context.params.ruleName}`);
         return ok(renderSecurityRule(nsg.id, rule));
       },
     },
@@ -81,14 +81,18 @@ function findRule(nsg: NetworkSecurityGroupState, name: string): SecurityRuleSta
 
 function putRule(deps: HandlerDeps, context: RouteContext, nsg: NetworkSecurityGroupState): HandlerResult {
   const { world } = deps;
-  const name = context.params['ruleName']!;
+  const name = context.params.ruleName!;
   if (!RULE_NAME.test(name)) throw badRequest('InvalidResourceName', `Resource name ${name} is invalid.`);
   const properties = objectAt(requireBody(context), 'properties');
   if (!properties) throw badRequest('InvalidRequestFormat', 'Security rule properties are required.', 'properties');
 
   const rule = ruleFromWire(name, properties, world.newEtag());
   const before = findRule(nsg, name);
-  const problem = validateRule(rule, nsg.rules.filter((r) => r !== before), `${nsg.id}/securityRules/${name}`);
+  const problem = validateRule(
+    rule,
+    nsg.rules.filter((r) => r !== before),
+    `${nsg.id}/securityRules/${name}`,
+  );
   if (problem) throw badRequest(problem.code, problem.message);
 
   rule.provisioningState = 'Updating';
@@ -125,7 +129,7 @@ function putRule(deps: HandlerDeps, context: RouteContext, nsg: NetworkSecurityG
 
 function deleteRule(deps: HandlerDeps, context: RouteContext, nsg: NetworkSecurityGroupState): HandlerResult {
   const { world } = deps;
-  const rule = findRule(nsg, context.params['ruleName']!);
+  const rule = findRule(nsg, context.params.ruleName!);
   if (!rule) return { status: 204 };
   nsg.rules = nsg.rules.filter((r) => r !== rule);
   nsg.etag = world.newEtag();
@@ -164,7 +168,7 @@ function ruleFromWire(name: string, p: Record<string, unknown>, etag: string): S
     }
     return [...(value as string[])];
   };
-  const priority = p['priority'];
+  const priority = p.priority;
   if (typeof priority !== 'number') throw badRequest('InvalidRequestFormat', 'priority must be a number.', 'properties.priority');
   const protocol = text('protocol');
   const access = text('access');

@@ -18,7 +18,16 @@ import { renderSnapshot } from '../render/compute';
 import { inResourceGroup } from '../world/store';
 import type { SnapshotState } from '../world/types';
 import { traitsOf } from '../world/diskTraits';
-import { requireBody, requireResource, requireResourceGroup, resourceIdFor, startOperation, stringAt, tagsFrom, type HandlerDeps } from './common';
+import {
+  requireBody,
+  requireResource,
+  requireResourceGroup,
+  resourceIdFor,
+  startOperation,
+  stringAt,
+  tagsFrom,
+  type HandlerDeps,
+} from './common';
 
 const TYPE = 'Microsoft.Compute/snapshots';
 const COLLECTION = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${TYPE}`;
@@ -41,7 +50,7 @@ export function snapshotRoutes(deps: HandlerDeps): Route[] {
       kind: 'read',
       permission: `${TYPE}/read`,
       handle: ({ params }) => {
-        const wanted = params['subscriptionId']!.toLowerCase();
+        const wanted = params.subscriptionId!.toLowerCase();
         const snapshots = world.store.snapshots.values().filter((s) => s.subscriptionId.toLowerCase() === wanted);
         return ok({ value: snapshots.map((s) => renderSnapshot(world, s)) });
       },
@@ -64,8 +73,7 @@ export function snapshotRoutes(deps: HandlerDeps): Route[] {
       operation: 'snapshots.get',
       kind: 'read',
       permission: `${TYPE}/read`,
-      handle: (context) =>
-        ok(renderSnapshot(world, requireResource(world, world.store.snapshots, context.params, TYPE, 'snapshotName'))),
+      handle: (context) => ok(renderSnapshot(world, requireResource(world, world.store.snapshots, context.params, TYPE, 'snapshotName'))),
     },
     {
       method: 'PUT',
@@ -89,7 +97,7 @@ export function snapshotRoutes(deps: HandlerDeps): Route[] {
 function putSnapshot(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const { world } = deps;
   const rg = requireResourceGroup(world, context.params);
-  const name = context.params['snapshotName']!;
+  const name = context.params.snapshotName!;
   const body = requireBody(context);
   const sourceId = stringAt(body, 'properties', 'creationData', 'sourceResourceId');
   const existing = world.store.snapshots.get(resourceIdFor(context.params, TYPE, name));
@@ -107,7 +115,11 @@ function putSnapshot(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const location = stringAt(body, 'location');
   if (!location) throw badRequest('LocationRequired', 'The location property is required for this definition.', 'location');
   if (stringAt(body, 'properties', 'creationData', 'createOption') !== 'Copy') {
-    throw badRequest('InvalidParameter', 'SIMULATED ARM supports snapshots with creationData.createOption Copy.', 'creationData.createOption');
+    throw badRequest(
+      'InvalidParameter',
+      'SIMULATED ARM supports snapshots with creationData.createOption Copy.',
+      'creationData.createOption',
+    );
   }
   const disk = sourceId ? world.store.disks.get(sourceId) : undefined;
   if (!disk) throw new ArmHttpError(404, 'NotFound', `Source disk '${sourceId ?? ''}' was not found.`, 'creationData.sourceResourceId');
@@ -125,7 +137,7 @@ function putSnapshot(deps: HandlerDeps, context: RouteContext): HandlerResult {
     location,
     tags: tagsFrom(body) ?? {},
     etag: world.newEtag(),
-    incremental: body['properties'] !== undefined && (body['properties'] as Record<string, unknown>)['incremental'] === true,
+    incremental: body.properties !== undefined && (body.properties as Record<string, unknown>).incremental === true,
     sourceResourceId: disk.id,
     sourceUniqueId: disk.uniqueId,
     ...(disk.osType ? { osType: disk.osType } : {}),
@@ -169,7 +181,7 @@ function putSnapshot(deps: HandlerDeps, context: RouteContext): HandlerResult {
 function deleteSnapshot(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const { world } = deps;
   const rg = requireResourceGroup(world, context.params);
-  const snapshot = world.store.snapshots.get(resourceIdFor(context.params, TYPE, context.params['snapshotName']!));
+  const snapshot = world.store.snapshots.get(resourceIdFor(context.params, TYPE, context.params.snapshotName!));
   if (!snapshot) return { status: 204 };
   world.store.snapshots.delete(snapshot.id);
   world.emit({ kind: 'resourceDeleted', at: world.clock.now(), resourceId: snapshot.id, resourceType: TYPE });

@@ -45,17 +45,24 @@ function powerAction(deps: HandlerDeps, context: RouteContext, action: PowerActi
   const transition = POWER_TRANSITIONS[action];
   // Deallocated is "more off" than stopped: powering off a deallocated VM changes nothing either.
   const alreadyThere =
-    action !== 'restart' &&
-    (vm.powerState === transition.after || (action === 'powerOff' && vm.powerState === 'deallocated'));
+    action !== 'restart' && (vm.powerState === transition.after || (action === 'powerOff' && vm.powerState === 'deallocated'));
 
   const operation = `virtualMachines.${action}`;
   if (deps.faults.takeDroppedAction({ method: context.method, path: context.url.pathname, operation })) {
-    const dropped = startOperation(deps, context, operation, { resourceId: vm.id, subscriptionId: vm.subscriptionId, location: vm.location, provider: 'compute', latency: LATENCY[action], durationMs: 0 });
+    const dropped = startOperation(deps, context, operation, {
+      resourceId: vm.id,
+      subscriptionId: vm.subscriptionId,
+      location: vm.location,
+      provider: 'compute',
+      latency: LATENCY[action],
+      durationMs: 0,
+    });
     return { status: 202, headers: deps.operations.pollingHeaders(dropped, context.url.origin, context.apiVersion, true) };
   }
 
   const before = vm.powerState;
-  const allocationFailure = action === 'start' && vm.powerState === 'deallocated' && !alreadyThere ? allocationFailureFor(deps, vm) : undefined;
+  const allocationFailure =
+    action === 'start' && vm.powerState === 'deallocated' && !alreadyThere ? allocationFailureFor(deps, vm) : undefined;
   const op = startOperation(deps, context, `virtualMachines.${action}`, {
     ...(allocationFailure ? { failWith: allocationFailure } : {}),
     resourceId: vm.id,
@@ -97,7 +104,13 @@ function settle(
  * ("Troubleshoot allocation failures when you create, restart, or resize VMs in Azure").
  */
 function allocationFailureFor(deps: HandlerDeps, vm: VirtualMachineState): { code: string; message: string } | undefined {
-  const placement = { vmId: vm.id, subscriptionId: vm.subscriptionId, location: vm.location, ...(vm.zones ? { zones: vm.zones } : {}), size: vm.vmSize };
+  const placement = {
+    vmId: vm.id,
+    subscriptionId: vm.subscriptionId,
+    location: vm.location,
+    ...(vm.zones ? { zones: vm.zones } : {}),
+    size: vm.vmSize,
+  };
   if (!deps.world.capacity.isRestricted(placement)) return undefined;
   {
     const zonal = (vm.zones?.length ?? 0) > 0;

@@ -22,17 +22,19 @@ export function createVirtualMachine(
   const location = stringAt(body, 'location');
   if (!location) throw badRequest('LocationRequired', 'The location property is required for this definition.', 'location');
   const id = formatTypedResourceId(ResourceTypes.virtualMachine, rg.subscriptionId, rg.name, name);
-  const zones = Array.isArray(body['zones']) ? (body['zones'] as unknown[]).filter((z): z is string => typeof z === 'string') : undefined;
+  const zones = Array.isArray(body.zones) ? (body.zones as unknown[]).filter((z): z is string => typeof z === 'string') : undefined;
 
-  const nicRefs = objectAt(body, 'properties', 'networkProfile')?.['networkInterfaces'];
+  const nicRefs = objectAt(body, 'properties', 'networkProfile')?.networkInterfaces;
   if (!Array.isArray(nicRefs) || nicRefs.length === 0) {
     throw badRequest('InvalidParameter', 'At least one network interface is required.', 'properties.networkProfile.networkInterfaces');
   }
   const nics = nicRefs.map((ref, i) => {
     const nicId = stringAt(ref, 'id');
     const nic = nicId ? world.store.networkInterfaces.get(nicId) : undefined;
-    if (!nic) throw new ArmHttpError(404, 'NotFound', `Network interface '${nicId ?? `#${i}`}' was not found.`, `networkInterfaces[${i}].id`);
-    if (nic.vmId) throw badRequest('NicInUse', `Network Interface ${nic.id} is used by existing resource ${nic.vmId}.`, `networkInterfaces[${i}].id`);
+    if (!nic)
+      throw new ArmHttpError(404, 'NotFound', `Network interface '${nicId ?? `#${i}`}' was not found.`, `networkInterfaces[${i}].id`);
+    if (nic.vmId)
+      throw badRequest('NicInUse', `Network Interface ${nic.id} is used by existing resource ${nic.vmId}.`, `networkInterfaces[${i}].id`);
     return nic;
   });
 
@@ -49,7 +51,8 @@ export function createVirtualMachine(
     // An attached OS disk must have the VM's security type (code assumed, as for the OS disk swap).
     throw conflict(
       'PropertyChangeNotAllowed',
-      `The security type of disk '${os.attachedDisk.name}' (${os.attachedDisk.securityType ?? 'Standard'}) does not match the VM's (${securityType ?? 'Standard'}).`,
+      `The security type of disk '${os.attachedDisk.name}' (${os.attachedDisk.securityType ?? 'Standard'}) does not ` +
+        `match the VM's (${securityType ?? 'Standard'}).`,
       'securityProfile.securityType',
     );
   }
@@ -88,9 +91,13 @@ export function createVirtualMachine(
     osDiskCreateOption: createOption,
     dataDisks: [],
     nicIds: nics.map((n) => n.id),
-    ...(stringAt(body, 'properties', 'storageProfile', 'osDisk', 'deleteOption') === 'Delete' ? { osDiskDeleteOption: 'Delete' as const } : {}),
+    ...(stringAt(body, 'properties', 'storageProfile', 'osDisk', 'deleteOption') === 'Delete'
+      ? { osDiskDeleteOption: 'Delete' as const }
+      : {}),
     nicIdsDeletedWithVm: nics
-      .filter((_, i) => stringAt(nicRefs[i], 'properties', 'deleteOption') === 'Delete' || stringAt(nicRefs[i], 'deleteOption') === 'Delete')
+      .filter(
+        (_, i) => stringAt(nicRefs[i], 'properties', 'deleteOption') === 'Delete' || stringAt(nicRefs[i], 'deleteOption') === 'Delete',
+      )
       .map((n) => n.id),
     powerState: 'starting',
     provisioningState: 'Creating',
@@ -104,7 +111,7 @@ export function createVirtualMachine(
     timeCreated: now,
   };
   // Data disks go through the same validation as an update (which validates before it changes anything).
-  const dataDisks = objectAt(body, 'properties', 'storageProfile')?.['dataDisks'];
+  const dataDisks = objectAt(body, 'properties', 'storageProfile')?.dataDisks;
   if (dataDisks !== undefined) applyVmUpdate(world, vm, { properties: { storageProfile: { dataDisks } } });
   os.commit();
   const madeOsDisk = createOption === 'FromImage' ? world.store.disks.get(osDiskId) : undefined;
@@ -146,7 +153,8 @@ function planOsDisk(
     const diskId = stringAt(osDisk, 'managedDisk', 'id');
     const disk = diskId ? world.store.disks.get(diskId) : undefined;
     if (!disk) throw new ArmHttpError(404, 'NotFound', `Managed disk '${diskId ?? ''}' was not found.`, 'osDisk.managedDisk.id');
-    if (disk.managedBy) throw conflict('OperationNotAllowed', `Disk '${disk.name}' is already attached to VM '${disk.managedBy}'.`, 'osDisk');
+    if (disk.managedBy)
+      throw conflict('OperationNotAllowed', `Disk '${disk.name}' is already attached to VM '${disk.managedBy}'.`, 'osDisk');
     return {
       createOption,
       attachedDisk: disk,
@@ -176,7 +184,7 @@ function planOsDisk(
   const osDiskName = stringAt(osDisk, 'name') ?? `${vmName}_OsDisk_1_${world.guids.guid().replace(/-/g, '')}`;
   const osDiskId = formatTypedResourceId(ResourceTypes.disk, rg.subscriptionId, rg.name, osDiskName);
   if (world.store.disks.has(osDiskId)) throw conflict('ConflictingUserInput', `Disk '${osDiskName}' already exists.`, 'osDisk.name');
-  const sizeGb = osDisk?.['diskSizeGB'];
+  const sizeGb = osDisk?.diskSizeGB;
   return {
     createOption,
     imageVersion: resolved.version,

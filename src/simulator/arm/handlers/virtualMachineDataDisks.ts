@@ -26,7 +26,8 @@ export function virtualMachineDataDiskRoutes(deps: HandlerDeps): Route[] {
       operation: 'virtualMachines.attachDetachDataDisks',
       kind: 'write',
       permission: `${VM_TYPE}/attachDetachDataDisks/action`,
-      handle: (context) => attachDetach(deps, context, requireResource(deps.world, deps.world.store.virtualMachines, context.params, VM_TYPE, 'vmName')),
+      handle: (context) =>
+        attachDetach(deps, context, requireResource(deps.world, deps.world.store.virtualMachines, context.params, VM_TYPE, 'vmName')),
     },
   ];
 }
@@ -49,12 +50,14 @@ function attachDetach(deps: HandlerDeps, context: RouteContext, vm: VirtualMachi
     }
     return id;
   });
-  const kept = vm.dataDisks.filter((c) => !detachIds.some((id) => sameId(id, c.diskId))).map((c) => ({ lun: c.lun, managedDisk: { id: c.diskId } }));
+  const kept = vm.dataDisks
+    .filter((c) => !detachIds.some((id) => sameId(id, c.diskId)))
+    .map((c) => ({ lun: c.lun, managedDisk: { id: c.diskId } }));
   const used = new Set(kept.map((k) => k.lun));
   const added = toAttach.map((d, i) => {
     const id = stringAt(d, 'diskId');
     if (!id) throw badRequest('InvalidParameter', `dataDisksToAttach[${i}].diskId is required.`, `dataDisksToAttach[${i}].diskId`);
-    let lun = d['lun'];
+    let lun = d.lun;
     if (lun === undefined) {
       let free = 0;
       while (used.has(free)) free++;
@@ -80,7 +83,7 @@ function attachDetach(deps: HandlerDeps, context: RouteContext, vm: VirtualMachi
       undo();
       world.setProvisioningState(vm, 'Failed', at);
     },
-    result: () => (renderVirtualMachine(world, vm, false)['properties'] as Record<string, unknown>)['storageProfile'],
+    result: () => (renderVirtualMachine(world, vm, false).properties as Record<string, unknown>).storageProfile,
   });
   vm.activeOperationId = op.id;
   world.setProvisioningState(vm, 'Updating');

@@ -23,7 +23,7 @@ export function applyVmUpdate(world: World, vm: VirtualMachineState, body: Recor
   const storage = objectAt(body, 'properties', 'storageProfile');
   const newOsDiskId = stringAt(storage, 'osDisk', 'managedDisk', 'id');
   const createOption = stringAt(storage, 'osDisk', 'createOption');
-  const dataDisks = storage?.['dataDisks'];
+  const dataDisks = storage?.dataDisks;
 
   if (createOption !== undefined && createOption !== vm.osDiskCreateOption) {
     // What Azure answers when a swap request sends `Attach` for a VM created FromImage: send the current value.
@@ -45,13 +45,22 @@ export function applyVmUpdate(world: World, vm: VirtualMachineState, body: Recor
       vm.tags = before;
     });
   }
-  return { changed: undos.length > 0, undo: () => undos.reverse().forEach((u) => u()) };
+  return {
+    changed: undos.length > 0,
+    undo: () => {
+      for (const u of undos.reverse()) u();
+    },
+  };
 }
 
 function validateSwap(world: World, vm: VirtualMachineState, diskId: string): DiskState {
   const target = 'properties.storageProfile.osDisk.managedDisk.id';
   if (!vm.osDiskId) {
-    throw conflict('OperationNotAllowed', `VM '${vm.name}' uses an unmanaged OS disk; swapping it for a managed disk is not supported.`, target);
+    throw conflict(
+      'OperationNotAllowed',
+      `VM '${vm.name}' uses an unmanaged OS disk; swapping it for a managed disk is not supported.`,
+      target,
+    );
   }
   if (vm.powerState !== 'deallocated') {
     throw conflict(
@@ -75,7 +84,11 @@ function validateSwap(world: World, vm: VirtualMachineState, diskId: string): Di
     );
   }
   if (disk.osType && disk.osType !== vm.osType) {
-    throw badRequest('InvalidParameter', `The OS type of disk '${disk.name}' (${disk.osType}) does not match the VM's (${vm.osType}).`, target);
+    throw badRequest(
+      'InvalidParameter',
+      `The OS type of disk '${disk.name}' (${disk.osType}) does not match the VM's (${vm.osType}).`,
+      target,
+    );
   }
   if (disk.hyperVGeneration && disk.hyperVGeneration !== vm.hyperVGeneration) {
     // Azure's answer, as `az vm repair` reports it (MicrosoftDocs/SupportArticles-docs#214).
@@ -91,20 +104,36 @@ function validateSwap(world: World, vm: VirtualMachineState, diskId: string): Di
   if ((disk.securityType ?? 'Standard') !== vmSecurity) {
     throw conflict(
       'PropertyChangeNotAllowed',
-      `Swapping OS Disk is not supported since the security type of the OSDisk (${disk.securityType ?? 'Standard'}) and the VM (${vmSecurity}) do not match.`,
+      `Swapping OS Disk is not supported since the security type of the OSDisk (${disk.securityType ?? 'Standard'}) and ` +
+        `the VM (${vmSecurity}) do not match.`,
       target,
     );
   }
-  if (disk.diskControllerTypes && !disk.diskControllerTypes.split(',').map((t) => t.trim().toUpperCase()).includes('SCSI')) {
-    throw conflict('PropertyChangeNotAllowed', `Swapping OS Disk is not supported since the OSDisk does not support the VM's disk controller (SCSI).`, target);
+  if (
+    disk.diskControllerTypes &&
+    !disk.diskControllerTypes
+      .split(',')
+      .map((t) => t.trim().toUpperCase())
+      .includes('SCSI')
+  ) {
+    throw conflict(
+      'PropertyChangeNotAllowed',
+      `Swapping OS Disk is not supported since the OSDisk does not support the VM's disk controller (SCSI).`,
+      target,
+    );
   }
   if ((disk.architecture ?? 'x64') !== (current?.architecture ?? 'x64')) {
-    throw conflict('PropertyChangeNotAllowed', `Swapping OS Disk is not supported since the architecture of the OSDisk and the VM do not match.`, target);
+    throw conflict(
+      'PropertyChangeNotAllowed',
+      `Swapping OS Disk is not supported since the architecture of the OSDisk and the VM do not match.`,
+      target,
+    );
   }
   if (!sameZones(disk.zones, vm.zones)) {
     throw badRequest(
       'InvalidParameter',
-      `Disk '${disk.name}' is in zone ${disk.zones?.join(',') ?? '(none)'} but VM '${vm.name}' is in zone ${vm.zones?.join(',') ?? '(none)'}.`,
+      `Disk '${disk.name}' is in zone ${disk.zones?.join(',') ?? '(none)'} but VM '${vm.name}' is in zone ` +
+        `${vm.zones?.join(',') ?? '(none)'}.`,
       target,
     );
   }
@@ -142,14 +171,18 @@ export function planDataDisks(world: World, vm: VirtualMachineState, value: unkn
     const target = `dataDisks[${index}]`;
     if (!entry || typeof entry !== 'object') throw badRequest('InvalidParameter', `${target} must be an object.`, target);
     const item = entry as Record<string, unknown>;
-    if (item['toBeDetached'] === true) continue;
+    if (item.toBeDetached === true) continue;
     const diskId = stringAt(item, 'managedDisk', 'id');
-    const lun = item['lun'];
+    const lun = item.lun;
     if (typeof lun !== 'number' || !Number.isInteger(lun) || lun < 0 || lun > 63) {
       throw badRequest('InvalidParameter', `${target}.lun must be an integer from 0 to 63.`, `${target}.lun`);
     }
     if (!diskId) {
-      throw badRequest('InvalidParameter', `${target}: SIMULATED ARM supports attaching existing managed disks only (managedDisk.id).`, target);
+      throw badRequest(
+        'InvalidParameter',
+        `${target}: SIMULATED ARM supports attaching existing managed disks only (managedDisk.id).`,
+        target,
+      );
     }
     const disk = world.store.disks.get(diskId);
     if (!disk) throw new ArmHttpError(404, 'NotFound', `Managed disk '${diskId}' was not found.`, `${target}.managedDisk.id`);
@@ -171,7 +204,11 @@ export function planDataDisks(world: World, vm: VirtualMachineState, value: unkn
   const maxDataDisks = world.capacity.size(vm.vmSize)?.maxDataDisks;
   if (maxDataDisks !== undefined && desired.length > maxDataDisks) {
     // Azure's message for a size's data disk limit (Microsoft docs size pages give "Max data disks").
-    throw conflict('OperationNotAllowed', `The maximum number of data disks allowed to be attached to a VM of this size is ${maxDataDisks}.`, 'dataDisks');
+    throw conflict(
+      'OperationNotAllowed',
+      `The maximum number of data disks allowed to be attached to a VM of this size is ${maxDataDisks}.`,
+      'dataDisks',
+    );
   }
   const attached = desired.filter((d) => !vm.dataDisks.some((c) => sameId(c.diskId, d.diskId))).map((d) => d.diskId);
   const detached = vm.dataDisks.filter((c) => !desired.some((d) => sameId(c.diskId, d.diskId))).map((c) => c.diskId);

@@ -7,7 +7,15 @@ import { ok, type HandlerResult } from '../http/responses';
 import { renderInstanceView, renderVirtualMachine } from '../render/compute';
 import { inResourceGroup } from '../world/store';
 import type { VirtualMachineState } from '../world/types';
-import { refuseWhileBusy, requireBody, requireResource, requireResourceGroup, resourceIdFor, startOperation, type HandlerDeps } from './common';
+import {
+  refuseWhileBusy,
+  requireBody,
+  requireResource,
+  requireResourceGroup,
+  resourceIdFor,
+  startOperation,
+  type HandlerDeps,
+} from './common';
 import { createVirtualMachine } from './virtualMachineCreate';
 import { applyVmUpdate } from './virtualMachineUpdate';
 
@@ -81,7 +89,7 @@ export function virtualMachineRoutes(deps: HandlerDeps): Route[] {
 function putVm(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const { world } = deps;
   const rg = requireResourceGroup(world, context.params);
-  const name = context.params['vmName']!;
+  const name = context.params.vmName!;
   const existing = world.store.virtualMachines.get(resourceIdFor(context.params, TYPE, name));
   if (existing) return updateVm(deps, context, existing, 'virtualMachines.createOrUpdate');
 
@@ -152,7 +160,7 @@ function updateVm(deps: HandlerDeps, context: RouteContext, vm: VirtualMachineSt
 function deleteVm(deps: HandlerDeps, context: RouteContext): HandlerResult {
   const { world } = deps;
   requireResourceGroup(world, context.params);
-  const vm = world.store.virtualMachines.get(resourceIdFor(context.params, TYPE, context.params['vmName']!));
+  const vm = world.store.virtualMachines.get(resourceIdFor(context.params, TYPE, context.params.vmName!));
   if (!vm) return { status: 204 };
   const deleting = vm.activeOperationId ? deps.operations.get(vm.activeOperationId) : undefined;
   if (deleting?.operation === 'virtualMachines.delete' && deleting.status === 'InProgress') {

@@ -48,7 +48,13 @@ export const ARM_LOOKUP_CODES: ReadonlySet<string> = new Set(['ResourceGroupNotF
  * ARM's answer to an api-version the resource type does not support (400 NoRegisteredProviderFound), naming the
  * supported versions as ARM does.
  */
-export function unsupportedApiVersion(namespace: string, type: string, location: string, apiVersion: string, supported: readonly string[]): ArmHttpError {
+export function unsupportedApiVersion(
+  namespace: string,
+  type: string,
+  location: string,
+  apiVersion: string,
+  supported: readonly string[],
+): ArmHttpError {
   return new ArmHttpError(
     400,
     'NoRegisteredProviderFound',

@@ -9,11 +9,7 @@ export interface HandlerResult {
   headers?: Record<string, string>;
 }
 
-export function toPipelineResponse(
-  request: PipelineRequest,
-  result: HandlerResult,
-  requestId: string,
-): PipelineResponse {
+export function toPipelineResponse(request: PipelineRequest, result: HandlerResult, requestId: string): PipelineResponse {
   const headers = createHttpHeaders({
     'x-ms-request-id': requestId,
     'x-ms-correlation-request-id': requestId,

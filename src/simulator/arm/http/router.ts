@@ -80,10 +80,7 @@ export class Router {
   }
 }
 
-function matchSegments(
-  segments: CompiledRoute['segments'],
-  parts: string[],
-): Record<string, string> | undefined {
+function matchSegments(segments: CompiledRoute['segments'], parts: string[]): Record<string, string> | undefined {
   if (segments.length !== parts.length) return undefined;
   const params: Record<string, string> = {};
   for (let i = 0; i < segments.length; i++) {

@@ -67,12 +67,7 @@ interface EffectiveRule {
   direction: string;
 }
 
-function effectiveRule(
-  rule: SecurityRuleState,
-  collection: string,
-  vnetPrefixes: string[],
-  tags: Map<string, string[]>,
-): EffectiveRule {
+function effectiveRule(rule: SecurityRuleState, collection: string, vnetPrefixes: string[], tags: Map<string, string[]>): EffectiveRule {
   const sourcePorts = values(rule.sourcePortRange, rule.sourcePortRanges).map(portRange);
   const destinationPorts = values(rule.destinationPortRange, rule.destinationPortRanges).map(portRange);
   const sources = values(rule.sourceAddressPrefix, rule.sourceAddressPrefixes).map(addressPrefix);

@@ -30,7 +30,8 @@ export function expandServiceTag(tag: string, vnetAddressPrefixes: readonly stri
     case 'azureloadbalancer':
       return [AZURE_PLATFORM_ADDRESS];
     case 'internet':
-      return [...(internetCache ??= subtract({ base: 0, bits: 0 }, NOT_INTERNET.map(parseCidr)).map(formatCidr))];
+      internetCache ??= subtract({ base: 0, bits: 0 }, NOT_INTERNET.map(parseCidr)).map(formatCidr);
+      return [...internetCache];
     default:
       return undefined;
   }

@@ -69,7 +69,9 @@ export function renderVirtualMachine(world: World, vm: VirtualMachineState, with
         computerName: vm.computerName,
         adminUsername: vm.adminUsername,
         ...(vm.osType === 'Windows'
-          ? { windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true, patchSettings: { patchMode: 'AutomaticByOS' } } }
+          ? {
+              windowsConfiguration: { provisionVMAgent: true, enableAutomaticUpdates: true, patchSettings: { patchMode: 'AutomaticByOS' } },
+            }
           : { linuxConfiguration: { disablePasswordAuthentication: true, provisionVMAgent: true } }),
         secrets: [],
         allowExtensionOperations: true,
@@ -78,7 +80,10 @@ export function renderVirtualMachine(world: World, vm: VirtualMachineState, with
         networkInterfaces: vm.nicIds.map((id, i) => ({ id, properties: { primary: i === 0 } })),
       },
       diagnosticsProfile: { bootDiagnostics: { enabled: true } },
-      securityProfile: vm.hyperVGeneration === 'V2' ? { securityType: 'TrustedLaunch', uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } } : undefined,
+      securityProfile:
+        vm.hyperVGeneration === 'V2'
+          ? { securityType: 'TrustedLaunch', uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } }
+          : undefined,
       provisioningState: vm.provisioningState,
       timeCreated: vm.timeCreated,
       ...(withInstanceView ? { instanceView: renderInstanceView(world, vm) } : {}),
@@ -103,7 +108,9 @@ export function renderInstanceView(world: World, vm: VirtualMachineState): Recor
       },
       ...vm.dataDisks.map((d) => ({
         name: d.name,
-        statuses: [{ code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', time: vm.provisioningChangedAt }],
+        statuses: [
+          { code: 'ProvisioningState/succeeded', level: 'Info', displayStatus: 'Provisioning succeeded', time: vm.provisioningChangedAt },
+        ],
       })),
     ],
     bootDiagnostics: {},
@@ -193,7 +200,12 @@ function renderTraits(traits: DiskTraits): Record<string, unknown> {
   };
   return {
     ...(traits.securityType && traits.securityType !== 'Standard'
-      ? { securityProfile: { securityType: traits.securityType === 'ConfidentialVM' ? 'ConfidentialVM_VMGuestStateOnlyEncryptedWithPlatformKey' : traits.securityType } }
+      ? {
+          securityProfile: {
+            securityType:
+              traits.securityType === 'ConfidentialVM' ? 'ConfidentialVM_VMGuestStateOnlyEncryptedWithPlatformKey' : traits.securityType,
+          },
+        }
       : {}),
     ...(Object.keys(capabilities).length ? { supportedCapabilities: capabilities } : {}),
     ...(traits.adeEncrypted ? { encryptionSettingsCollection: { enabled: true, encryptionSettingsVersion: '1.1' } } : {}),

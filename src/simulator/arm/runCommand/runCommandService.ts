@@ -28,11 +28,16 @@ import type { VirtualMachineState } from '../world/types';
 import type { World } from '../world/world';
 import { UNATTACHED_GUEST, type RunCommandExecution, type RunCommandGuest, type RunCommandOutcome } from './guestPort';
 import { lastBytes } from './outputWindow';
-import { isExecutionActive, type ExecutionState, type RunCommandParameter, type RunCommandRequest, type RunCommandState } from './runCommandState';
+import {
+  isExecutionActive,
+  type ExecutionState,
+  type RunCommandParameter,
+  type RunCommandRequest,
+  type RunCommandState,
+} from './runCommandState';
 import { DEFAULT_RUN_COMMAND_TIMEOUT_SECONDS, EXTENSION_AGENT_TIMEOUT_MS, RUN_COMMAND_ERRORS, RUN_COMMAND_PICKUP_MS } from './timing';
 
 export type RunCommandConcurrency = 'one-at-a-time' | 'parallel';
-
 
 export interface LroCallbacks {
   onSucceeded: (atMs: number) => void;
@@ -86,7 +91,8 @@ export class RunCommandService {
   put(vm: VirtualMachineState, name: string, request: RunCommandRequest, startPut: (callbacks: LroCallbacks) => SimOperation): PutOutcome {
     const id = `${vm.id}/runCommands/${name}`;
     const existing = this.runs.get(id);
-    if (existing?.provisioningState === 'Deleting') throw new ArmHttpError(409, RUN_COMMAND_ERRORS.busyCode, RUN_COMMAND_ERRORS.busyMessage);
+    if (existing?.provisioningState === 'Deleting')
+      throw new ArmHttpError(409, RUN_COMMAND_ERRORS.busyCode, RUN_COMMAND_ERRORS.busyMessage);
     if (existing && sameSettings(existing, request)) {
       existing.tags = { ...request.tags };
       return { kind: 'unchanged', run: existing };
@@ -159,9 +165,18 @@ export class RunCommandService {
     const now = this.world.clock.nowMs();
     run.generation += 1; // pending timers of the execution do nothing from now on
     const put = run.putOperationId ? this.operations.get(run.putOperationId) : undefined;
-    if (put) this.operations.failAt(put, now, { code: 'OperationPreempted', message: 'The run command was deleted before its execution completed.' });
+    if (put)
+      this.operations.failAt(put, now, {
+        code: 'OperationPreempted',
+        message: 'The run command was deleted before its execution completed.',
+      });
     if (isExecutionActive(run)) {
-      run.instanceView = { ...run.instanceView, executionState: 'Canceled', executionMessage: 'The run command was deleted; its execution was terminated.', endTimeMs: now };
+      run.instanceView = {
+        ...run.instanceView,
+        executionState: 'Canceled',
+        executionMessage: 'The run command was deleted; its execution was terminated.',
+        endTimeMs: now,
+      };
     }
     const previous = run.provisioningState;
     run.provisioningState = 'Deleting';
@@ -244,7 +259,11 @@ export class RunCommandService {
       outcome = guest.complete(execution, at);
     } catch (err) {
       // A broken guest model must show up as a failed script, loudly, not as a hung one.
-      outcome = { exitCode: 1, stdout: '', stderr: `SIMULATED guest model error: ${err instanceof Error ? err.stack ?? err.message : String(err)}` };
+      outcome = {
+        exitCode: 1,
+        stdout: '',
+        stderr: `SIMULATED guest model error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`,
+      };
     }
     const succeeded = outcome.exitCode === 0;
     this.finish(run, at, {
@@ -275,7 +294,13 @@ export class RunCommandService {
       executionState: 'Unknown',
       executionMessage: message,
       statuses: [
-        { code: `ProvisioningState/failed/${RUN_COMMAND_ERRORS.agentCode}`, level: 'Error', displayStatus: 'Provisioning failed', message, timeMs: at },
+        {
+          code: `ProvisioningState/failed/${RUN_COMMAND_ERRORS.agentCode}`,
+          level: 'Error',
+          displayStatus: 'Provisioning failed',
+          message,
+          timeMs: at,
+        },
       ],
     };
     const put = run.putOperationId ? this.operations.get(run.putOperationId) : undefined;
@@ -351,7 +376,13 @@ export class RunCommandService {
   }
 
   private emit(run: RunCommandState, atMs: number): void {
-    this.world.emit({ kind: 'runCommand', at: new Date(atMs), vmId: run.vmId, runCommandName: run.name, executionState: run.instanceView.executionState });
+    this.world.emit({
+      kind: 'runCommand',
+      at: new Date(atMs),
+      vmId: run.vmId,
+      runCommandName: run.name,
+      executionState: run.instanceView.executionState,
+    });
   }
 }
 

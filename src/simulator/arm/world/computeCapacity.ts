@@ -140,7 +140,9 @@ export class ComputeCapacity {
   }
 
   setQuota(limit: QuotaLimit): void {
-    const index = this.quotas.findIndex((q) => q.subscriptionId.toLowerCase() === limit.subscriptionId.toLowerCase() && norm(q.location) === norm(limit.location));
+    const index = this.quotas.findIndex(
+      (q) => q.subscriptionId.toLowerCase() === limit.subscriptionId.toLowerCase() && norm(q.location) === norm(limit.location),
+    );
     if (index >= 0) this.quotas.splice(index, 1);
     this.quotas.push({ ...limit, ...(limit.families ? { families: { ...limit.families } } : {}) });
   }
@@ -153,7 +155,11 @@ export class ComputeCapacity {
   resolveImage(request: ImageRequest): ResolvedImage {
     const image = this.findImage(request);
     const wanted = request.version ?? 'latest';
-    const version = image ? (wanted.toLowerCase() === 'latest' ? image.versions.at(-1) : image.versions.find((v) => v === wanted)) : undefined;
+    const version = image
+      ? wanted.toLowerCase() === 'latest'
+        ? image.versions.at(-1)
+        : image.versions.find((v) => v === wanted)
+      : undefined;
     if (!image || !version) {
       throw new ArmHttpError(
         404,
@@ -197,17 +203,35 @@ export class ComputeCapacity {
   checkQuota(placement: VmPlacement, existing: readonly CoreUsage[]): void {
     const spec = this.size(placement.size);
     if (!spec) return;
-    const limit = this.quotas.find((q) => q.subscriptionId.toLowerCase() === placement.subscriptionId.toLowerCase() && norm(q.location) === norm(placement.location));
+    const limit = this.quotas.find(
+      (q) => q.subscriptionId.toLowerCase() === placement.subscriptionId.toLowerCase() && norm(q.location) === norm(placement.location),
+    );
     if (!limit) return;
-    const same = existing.filter((u) => u.subscriptionId.toLowerCase() === placement.subscriptionId.toLowerCase() && norm(u.location) === norm(placement.location));
+    const same = existing.filter(
+      (u) => u.subscriptionId.toLowerCase() === placement.subscriptionId.toLowerCase() && norm(u.location) === norm(placement.location),
+    );
     const cores = (filter: (s: VmSizeSpec) => boolean): number =>
       same.reduce((sum, u) => {
         const s = this.size(u.size);
         return s && filter(s) ? sum + s.vCpus : sum;
       }, 0);
     const familyLimit = limit.families?.[spec.family];
-    if (familyLimit !== undefined) this.refuseOver(`${spec.family} Cores`, familyLimit, cores((s) => s.family === spec.family), spec.vCpus, placement.location);
-    if (limit.totalCores !== undefined) this.refuseOver('Total Regional Cores', limit.totalCores, cores(() => true), spec.vCpus, placement.location);
+    if (familyLimit !== undefined)
+      this.refuseOver(
+        `${spec.family} Cores`,
+        familyLimit,
+        cores((s) => s.family === spec.family),
+        spec.vCpus,
+        placement.location,
+      );
+    if (limit.totalCores !== undefined)
+      this.refuseOver(
+        'Total Regional Cores',
+        limit.totalCores,
+        cores(() => true),
+        spec.vCpus,
+        placement.location,
+      );
   }
 
   private refuseOver(quota: string, limit: number, usage: number, required: number, location: string): void {

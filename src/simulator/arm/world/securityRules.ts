@@ -49,7 +49,7 @@ function split<S extends string, P extends string>(
   singular: S,
   plural: P,
   value: string | string[],
-): Record<S, string> & Record<P, string[]> | Record<P, string[]> {
+): (Record<S, string> & Record<P, string[]>) | Record<P, string[]> {
   const list = Array.isArray(value) ? value : [value];
   if (list.length === 1) return { [singular]: list[0], [plural]: [] } as Record<S, string> & Record<P, string[]>;
   return { [plural]: [...list] } as Record<P, string[]>;
@@ -71,7 +71,11 @@ export function values(single: string | undefined, list: string[]): string[] {
  * the message Azure sends (quoted in provider error reports, e.g. hashicorp/terraform-provider-azurerm#12534 and
  * gardener/gardener-extension-provider-azure#397).
  */
-export function validateRule(rule: SecurityRuleState, others: readonly SecurityRuleState[], ruleId: string = rule.name): RuleProblem | undefined {
+export function validateRule(
+  rule: SecurityRuleState,
+  others: readonly SecurityRuleState[],
+  ruleId: string = rule.name,
+): RuleProblem | undefined {
   if (!Number.isInteger(rule.priority) || rule.priority < 100 || rule.priority > 4096) {
     return {
       code: 'SecurityRuleInvalidPriority',
@@ -104,12 +108,20 @@ export function validateRule(rule: SecurityRuleState, others: readonly SecurityR
     return kind === 'port'
       ? {
           code: 'SecurityRuleInvalidPortRange',
-          message: `Security rule has invalid Port range. Value provided: ${bad}. Value should be an integer OR integer range with '-' delimiter. Valid range 0-65535.`,
+          message:
+            `Security rule has invalid Port range. Value provided: ${bad}. Value should be an integer OR integer range ` +
+            `with '-' delimiter. Valid range 0-65535.`,
         }
-      : { code: 'SecurityRuleInvalidAddressPrefix', message: `Security rule ${ruleId} has invalid Address prefix. Value provided: ${bad}.` };
+      : {
+          code: 'SecurityRuleInvalidAddressPrefix',
+          message: `Security rule ${ruleId} has invalid Address prefix. Value provided: ${bad}.`,
+        };
   }
   const families = new Set(
-    [...values(rule.sourceAddressPrefix, rule.sourceAddressPrefixes), ...values(rule.destinationAddressPrefix, rule.destinationAddressPrefixes)]
+    [
+      ...values(rule.sourceAddressPrefix, rule.sourceAddressPrefixes),
+      ...values(rule.destinationAddressPrefix, rule.destinationAddressPrefixes),
+    ]
       .map(addressFamily)
       .filter((f) => f === 'IPv4' || f === 'IPv6'),
   );

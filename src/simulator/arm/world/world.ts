@@ -10,7 +10,7 @@
 import { formatTypedResourceId, ResourceTypes } from '../../../azure/resourceId';
 import type { LatencyModel } from '../../latencyModel';
 import type { VirtualClock } from '../../virtualClock';
-import { ChangeFeed, type ArmChange } from '../changes';
+import type { ChangeFeed, ArmChange } from '../changes';
 import { defaultSecurityRules } from './defaultSecurityRules';
 import { GuidSource } from './guids';
 import { ruleFromInput, validateRule, type SecurityRuleInput } from './securityRules';
@@ -183,12 +183,7 @@ export class World {
 
   // ---------------------------------------------------------------- builder
 
-  addResourceGroup(input: {
-    subscriptionId: string;
-    name: string;
-    location?: string;
-    tags?: Record<string, string>;
-  }): ResourceGroupRef {
+  addResourceGroup(input: { subscriptionId: string; name: string; location?: string; tags?: Record<string, string> }): ResourceGroupRef {
     const location = input.location ?? 'westeurope';
     const id = resourceGroupId(input.subscriptionId, input.name);
     if (this.store.resourceGroups.has(id)) throw new Error(`SIMULATED ARM builder: resource group ${id} already exists`);
@@ -255,7 +250,9 @@ export class World {
   addNic(input: NicInput): ResourceRef {
     const id = this.newId(ResourceTypes.networkInterface, input);
     const subnet = this.must(this.store.subnets.get(refId(input.subnet)), 'subnet', input.subnet);
-    const publicIpId = input.publicIp ? this.must(this.store.publicIps.get(refId(input.publicIp)), 'public IP', input.publicIp).id : undefined;
+    const publicIpId = input.publicIp
+      ? this.must(this.store.publicIps.get(refId(input.publicIp)), 'public IP', input.publicIp).id
+      : undefined;
     const nsgId = input.nsg ? this.must(this.store.networkSecurityGroups.get(refId(input.nsg)), 'NSG', input.nsg).id : undefined;
     const state: NetworkInterfaceState = {
       ...this.tracked(id, input),
@@ -336,7 +333,9 @@ export class World {
       computerName: input.computerName ?? input.name.slice(0, 15),
       adminUsername: input.adminUsername ?? 'azureadmin',
       imageReference: image,
-      ...(osDiskId ? { osDiskId } : { unmanagedOsDiskUri: `https://${storageAccountName(input.name)}.blob.core.windows.net/vhds/${osDiskName}.vhd` }),
+      ...(osDiskId
+        ? { osDiskId }
+        : { unmanagedOsDiskUri: `https://${storageAccountName(input.name)}.blob.core.windows.net/vhds/${osDiskName}.vhd` }),
       osDiskName,
       osDiskCreateOption: 'FromImage',
       ...(input.securityType ? { securityType: input.securityType } : {}),
@@ -417,8 +416,14 @@ export class World {
     return {
       ...structuredClone(nsg),
       defaultRules: defaultSecurityRules(nsg.etag),
-      nicIds: this.store.networkInterfaces.values().filter((n) => sameId(n.nsgId, nsg.id)).map((n) => n.id),
-      subnetIds: this.store.subnets.values().filter((s) => sameId(s.nsgId, nsg.id)).map((s) => s.id),
+      nicIds: this.store.networkInterfaces
+        .values()
+        .filter((n) => sameId(n.nsgId, nsg.id))
+        .map((n) => n.id),
+      subnetIds: this.store.subnets
+        .values()
+        .filter((s) => sameId(s.nsgId, nsg.id))
+        .map((s) => s.id),
     };
   }
 
@@ -571,5 +576,8 @@ export function sameId(a: string | undefined, b: string | undefined): boolean {
 }
 
 function storageAccountName(vmName: string): string {
-  return `${vmName.toLowerCase().replace(/[^a-z0-9]/g, '').slice(0, 16)}diag`.slice(0, 24);
+  return `${vmName
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '')
+    .slice(0, 16)}diag`.slice(0, 24);
 }

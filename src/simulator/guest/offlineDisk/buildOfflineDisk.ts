@@ -111,7 +111,9 @@ function buildSoftwareHive(build: number, nowMs: number): HiveKey {
     'Microsoft\\Windows NT\\CurrentVersion': { CurrentBuildNumber: text(String(build)) },
     'Microsoft\\Cryptography': { MachineGuid: text(MACHINE_GUID) },
     // The self-signed RDP certificate, valid for six months from its creation (as Windows makes it).
-    [`Microsoft\\SystemCertificates\\Remote Desktop\\Certificates\\${RDP_CERT_THUMBPRINT}`]: { Blob: { kind: 'certificate', notAfter: validUntil } },
+    [`Microsoft\\SystemCertificates\\Remote Desktop\\Certificates\\${RDP_CERT_THUMBPRINT}`]: {
+      Blob: { kind: 'certificate', notAfter: validUntil },
+    },
     'Microsoft\\SystemCertificates\\My\\Certificates': {},
   });
 }
@@ -137,8 +139,25 @@ function buildWindows(build: number, spec: OfflineDiskSpec, nowMs: number): Offl
   };
 }
 
-function partition(number: number, role: OfflinePartition['role'], sizeGiB: number, extra: Partial<OfflinePartition> = {}): OfflinePartition {
-  return { number, role, sizeGiB, active: false, fileSystem: 'NTFS', bitlockerLocked: false, driveLetter: null, windows: null, bcd: null, files: {}, ...extra };
+function partition(
+  number: number,
+  role: OfflinePartition['role'],
+  sizeGiB: number,
+  extra: Partial<OfflinePartition> = {},
+): OfflinePartition {
+  return {
+    number,
+    role,
+    sizeGiB,
+    active: false,
+    fileSystem: 'NTFS',
+    bitlockerLocked: false,
+    driveLetter: null,
+    windows: null,
+    bcd: null,
+    files: {},
+    ...extra,
+  };
 }
 
 function applyFault(windows: OfflineWindows, bcd: BcdStoreState, fault: OfflineFault, current: string, nowMs: number): void {
@@ -157,7 +176,10 @@ function applyFault(windows: OfflineWindows, bcd: BcdStoreState, fault: OfflineF
       return;
     case 'pinned-certificate-expired':
       writeValue(system, rdpTcp, 'SSLCertificateSHA1Hash', { kind: 'binary', data: PINNED_THUMBPRINT });
-      writeValue(software, `Microsoft\\SystemCertificates\\My\\Certificates\\${PINNED_THUMBPRINT}`, 'Blob', { kind: 'certificate', notAfter: new Date(nowMs - 86_400_000).toISOString() });
+      writeValue(software, `Microsoft\\SystemCertificates\\My\\Certificates\\${PINNED_THUMBPRINT}`, 'Blob', {
+        kind: 'certificate',
+        notAfter: new Date(nowMs - 86_400_000).toISOString(),
+      });
       return;
     case 'deny-connections':
       writeValue(system, `${current}\\Control\\Terminal Server`, 'fDenyTSConnections', dword(1));
@@ -173,13 +195,17 @@ function applyFault(windows: OfflineWindows, bcd: BcdStoreState, fault: OfflineF
       writeValue(system, `${current}\\Services\\RdAgent`, 'Start', dword(3));
       return;
     case 'rdp-certificate-expired':
-      writeValue(software, `Microsoft\\SystemCertificates\\Remote Desktop\\Certificates\\${RDP_CERT_THUMBPRINT}`, 'Blob', { kind: 'certificate', notAfter: new Date(nowMs - 86_400_000).toISOString() });
+      writeValue(software, `Microsoft\\SystemCertificates\\Remote Desktop\\Certificates\\${RDP_CERT_THUMBPRINT}`, 'Blob', {
+        kind: 'certificate',
+        notAfter: new Date(nowMs - 86_400_000).toISOString(),
+      });
       return;
     case 'rdp-key-missing':
       windows.machineKeys = windows.machineKeys.filter((f) => f.name !== RDP_KEY_FILE);
       return;
     case 'machinekeys-acl-stripped':
-      for (const file of windows.machineKeys) file.acl = { system: null, networkService: null, administrators: null, sessionEnv: null, networkServiceDenied: false };
+      for (const file of windows.machineKeys)
+        file.acl = { system: null, networkService: null, administrators: null, sessionEnv: null, networkServiceDenied: false };
       return;
     case 'machinekeys-network-service-denied':
       for (const file of windows.machineKeys) file.acl = { ...file.acl, networkServiceDenied: true };
@@ -229,7 +255,12 @@ export function buildOfflineDisk(spec: OfflineDiskSpec = {}): OfflineDisk {
 }
 
 /** Attaches `disk` to the rescue VM's bay at `lun`, giving it the rescue OS disk's identity when asked to collide. */
-export function attachOfflineDisk(bay: DiskBay, lun: number, disk: OfflineDisk, options: { collidesWithRescueOsDisk?: boolean } = {}): void {
+export function attachOfflineDisk(
+  bay: DiskBay,
+  lun: number,
+  disk: OfflineDisk,
+  options: { collidesWithRescueOsDisk?: boolean } = {},
+): void {
   if (bay.byLun.has(lun)) throw new Error(`SIMULATED: LUN ${lun} is already in use`);
   if (options.collidesWithRescueOsDisk) {
     if (disk.partitionStyle === 'MBR') disk.signature = bay.osDisk.signature;

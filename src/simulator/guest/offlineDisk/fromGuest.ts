@@ -33,7 +33,12 @@ function currentSet(windows: OfflineWindows): string {
 /** A disk image holding the guest's registry, certificate and key container state. */
 export function offlineDiskFromGuest(state: DeepReadonly<WindowsGuestState>, options: DiskCopyOptions): OfflineDisk {
   const build = Number.parseInt(state.os.build, 10);
-  const disk = buildOfflineDisk({ generation: options.generation, sizeGiB: options.sizeGiB, build: Number.isFinite(build) ? build : 20348, nowMs: options.nowMs });
+  const disk = buildOfflineDisk({
+    generation: options.generation,
+    sizeGiB: options.sizeGiB,
+    build: Number.isFinite(build) ? build : 20348,
+    nowMs: options.nowMs,
+  });
   const windows = windowsOf(disk);
   const system = windows.hives.SYSTEM;
   const software = windows.hives.SOFTWARE;
@@ -49,7 +54,8 @@ export function offlineDiskFromGuest(state: DeepReadonly<WindowsGuestState>, opt
     if (value === null) deleteValue(system, rdpTcp, name);
     else writeValue(system, rdpTcp, name, dword(value));
   }
-  if (state.rdpTcp.pinnedThumbprint !== null) writeValue(system, rdpTcp, 'SSLCertificateSHA1Hash', { kind: 'binary', data: state.rdpTcp.pinnedThumbprint });
+  if (state.rdpTcp.pinnedThumbprint !== null)
+    writeValue(system, rdpTcp, 'SSLCertificateSHA1Hash', { kind: 'binary', data: state.rdpTcp.pinnedThumbprint });
   writeValue(system, `${set}\\Control\\Terminal Server`, 'fDenyTSConnections', dword(state.rdpTcp.fDenyTSConnections));
   for (const version of TLS_VERSIONS) {
     const configured = state.schannel.configured[version];
@@ -62,7 +68,10 @@ export function offlineDiskFromGuest(state: DeepReadonly<WindowsGuestState>, opt
   const store = 'Microsoft\\SystemCertificates\\Remote Desktop\\Certificates';
   for (const name of subKeyNames(software, store) ?? []) deleteKey(software, store, name);
   if (state.certificate !== null) {
-    writeValue(software, `${store}\\${state.certificate.thumbprint}`, 'Blob', { kind: 'certificate', notAfter: state.certificate.notAfter });
+    writeValue(software, `${store}\\${state.certificate.thumbprint}`, 'Blob', {
+      kind: 'certificate',
+      notAfter: state.certificate.notAfter,
+    });
   }
 
   if (!state.machineKeys.rdpContainerFound) {

@@ -53,7 +53,11 @@ export const diagnoseModel: ScriptModel<'diagnose'> = {
       machineKeys: machineKeysOf(s),
       tls,
       gpsvcStart: guest.service('gpsvc')?.start ?? null,
-      firewall: { ruleName: RDP_FIREWALL_RULES[0], enabled: tcpRule ? tcpRule.enabled : null, localPorts: tcpRule ? tcpRule.localPorts : null },
+      firewall: {
+        ruleName: RDP_FIREWALL_RULES[0],
+        enabled: tcpRule ? tcpRule.enabled : null,
+        localPorts: tcpRule ? tcpRule.localPorts : null,
+      },
     };
     return { result, lines: [] };
   },
@@ -84,9 +88,16 @@ function certificateInUse(s: State, nowMs: number): DiagnoseResult['certificate'
   const inRdpStore = cert !== null && cert === s.certificate;
   // The self-signed certificate's key is the f686aace container; a CA-issued one brings its own key file.
   const systemReads = keys.grants.system !== '-' || keys.grants.administrators !== '-';
-  const opens = cert === null ? null : inRdpStore ? cert.keyIntact && keys.rdpContainerFound && !keys.containerCorrupt && systemReads : cert.keyIntact;
+  const opens =
+    cert === null ? null : inRdpStore ? cert.keyIntact && keys.rdpContainerFound && !keys.containerCorrupt && systemReads : cert.keyIntact;
   const networkServiceKeyRead =
-    cert === null ? null : inRdpStore ? (keys.rdpContainerFound ? keys.grants.networkService !== '-' && !keys.networkServiceDenied : null) : cert.keyReadableByNetworkService !== false;
+    cert === null
+      ? null
+      : inRdpStore
+        ? keys.rdpContainerFound
+          ? keys.grants.networkService !== '-' && !keys.networkServiceDenied
+          : null
+        : cert.keyReadableByNetworkService !== false;
   return {
     present: cert !== null,
     store: cert === null ? null : inRdpStore ? 'remote-desktop' : 'personal',
@@ -103,8 +114,10 @@ function certificateInUse(s: State, nowMs: number): DiagnoseResult['certificate'
 
 function machineKeysOf(s: State): DiagnoseResult['machineKeys'] {
   const keys = s.machineKeys;
-  if (!keys.folderListable) return { listable: false, rdpContainerFound: false, systemFullControl: false, networkServiceRead: false, buildEntryPresent: false };
-  if (!keys.rdpContainerFound) return { listable: true, rdpContainerFound: false, systemFullControl: false, networkServiceRead: false, buildEntryPresent: false };
+  if (!keys.folderListable)
+    return { listable: false, rdpContainerFound: false, systemFullControl: false, networkServiceRead: false, buildEntryPresent: false };
+  if (!keys.rdpContainerFound)
+    return { listable: true, rdpContainerFound: false, systemFullControl: false, networkServiceRead: false, buildEntryPresent: false };
   return {
     listable: true,
     rdpContainerFound: true,

@@ -23,11 +23,20 @@ export const fixPortConflictModel: ScriptModel<'fix-port-conflict'> = {
   run: (guest, params, context) => {
     const changes: RecordedChange[] = [];
     const actions: string[] = [];
-    const result: FixPortConflictResult = { script: 'fix-port-conflict', ok: false, message: '', changes, actions, stoppedHolder: false, newPort: null };
+    const result: FixPortConflictResult = {
+      script: 'fix-port-conflict',
+      ok: false,
+      message: '',
+      changes,
+      actions,
+      stoppedHolder: false,
+      newPort: null,
+    };
     const { ServiceName, RdpPort, FallbackPort } = params;
     try {
       if (FallbackPort === RdpPort) throw new ScriptFailure('FallbackPort must differ from RdpPort');
-      if (ServiceName.toLowerCase() === 'termservice') throw new ScriptFailure('ServiceName is TermService itself: there is no conflict to fix');
+      if (ServiceName.toLowerCase() === 'termservice')
+        throw new ScriptFailure('ServiceName is TermService itself: there is no conflict to fix');
 
       const holder = holderProcesses(guest, RdpPort).find((p) => p.services.some((svc) => svc.toLowerCase() === ServiceName.toLowerCase()));
       if (!holder) {
@@ -37,7 +46,11 @@ export const fixPortConflictModel: ScriptModel<'fix-port-conflict'> = {
         result.message = `${ServiceName} shares process ${holder.processId} with TermService, which owns port ${RdpPort}; nothing changed`;
       } else if (holder.services.length > 1) {
         const others = holder.services.filter((svc) => svc.toLowerCase() !== ServiceName.toLowerCase());
-        result.message = limitText(`${ServiceName} shares process ${holder.processId} with ${others.join(', ')}: stopping it could stop them too, and the socket may be theirs; nothing changed`, 300);
+        result.message = limitText(
+          `${ServiceName} shares process ${holder.processId} with ${others.join(', ')}: stopping it could stop them too, ` +
+            `and the socket may be theirs; nothing changed`,
+          300,
+        );
       } else {
         let holderStopped = false;
         try {
@@ -52,7 +65,8 @@ export const fixPortConflictModel: ScriptModel<'fix-port-conflict'> = {
           restartTermServiceBounded(guest, actions, context.nowMs);
           listening = guest.rdpListenerPort() === RdpPort;
           const stillHeld = holderNames(guest, RdpPort).filter((n) => n !== 'TermService');
-          if (!listening && stillHeld.length === 0) throw new ScriptFailure(`${ServiceName} stopped and port ${RdpPort} is free, but TermService does not listen on it`);
+          if (!listening && stillHeld.length === 0)
+            throw new ScriptFailure(`${ServiceName} stopped and port ${RdpPort} is free, but TermService does not listen on it`);
           if (!listening) actions.push(`port ${RdpPort} taken again by ${stillHeld.join(', ')}`);
         }
         if (listening) {
@@ -63,7 +77,8 @@ export const fixPortConflictModel: ScriptModel<'fix-port-conflict'> = {
             changes.push({ path: REG.service(guest.service(ServiceName)!.name), name: 'Start', before: start, after: 4 });
           }
           result.ok = true;
-          result.message = `stopped ${ServiceName} and set it to Disabled (Start was ${start ?? '?'}); TermService listens on port ${RdpPort}`;
+          result.message =
+            `stopped ${ServiceName} and set it to Disabled (Start was ${start ?? '?'}); TermService listens on port ` + `${RdpPort}`;
         } else {
           result.stoppedHolder = false;
           moveRdpToFallbackPort(guest, FallbackPort, changes, actions, context.nowMs);
@@ -81,7 +96,13 @@ export const fixPortConflictModel: ScriptModel<'fix-port-conflict'> = {
   },
 };
 
-function moveRdpToFallbackPort(guest: SimulatedWindowsGuest, fallbackPort: number, changes: RecordedChange[], actions: string[], nowMs: number): void {
+function moveRdpToFallbackPort(
+  guest: SimulatedWindowsGuest,
+  fallbackPort: number,
+  changes: RecordedChange[],
+  actions: string[],
+  nowMs: number,
+): void {
   const occupants = holderNames(guest, fallbackPort).filter((n) => n !== 'TermService');
   if (occupants.length > 0) throw new ScriptFailure(`fallback port ${fallbackPort} is already in use by ${occupants.join(', ')}`);
   const portBefore = guest.read().rdpTcp.portNumber;
@@ -105,7 +126,8 @@ function moveRdpToFallbackPort(guest: SimulatedWindowsGuest, fallbackPort: numbe
       }
     }
     restartTermServiceBounded(guest, actions, nowMs);
-    if (guest.rdpListenerPort() !== fallbackPort) throw new ScriptFailure(`TermService does not listen on fallback port ${fallbackPort} after its restart`);
+    if (guest.rdpListenerPort() !== fallbackPort)
+      throw new ScriptFailure(`TermService does not listen on fallback port ${fallbackPort} after its restart`);
   } catch (err) {
     if (!(err instanceof ScriptFailure)) throw err;
     // Undo: a PortNumber left at the fallback would move RDP at the next boot to a port no NSG rule opens.

@@ -38,7 +38,7 @@ export const SCRIPT_MODELS: { readonly [N in GuestScriptName]: ScriptModel<N> } 
 });
 
 export function isGuestScriptName(name: string): name is GuestScriptName {
-  return Object.prototype.hasOwnProperty.call(SCRIPT_MODELS, name);
+  return Object.hasOwn(SCRIPT_MODELS, name);
 }
 
 /** Runs script `name` (undefined: a script the simulator has no model for) against the guest at `nowMs`. */
@@ -68,7 +68,7 @@ function runModel<N extends GuestScriptName>(
     return { exitCode: 1, stdout: '', stderr: powershellError(model.name, err) };
   }
   const { result, lines } = model.run(guest, params, { nowMs });
-  const stdout = [...lines, `${SCRIPT_RESULT_MARKER}${resultJson(result as unknown as Record<string, unknown>)}`].join('\n') + '\n';
+  const stdout = `${[...lines, `${SCRIPT_RESULT_MARKER}${resultJson(result as unknown as Record<string, unknown>)}`].join('\n')}\n`;
   return { exitCode: 0, stdout, stderr: '' };
 }
 

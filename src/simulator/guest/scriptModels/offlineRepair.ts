@@ -11,7 +11,18 @@
 import type { OfflineCheck, OfflineFinding, OfflineRepairResult, OfflineVerdict, RecordedChange } from '../../../guest/scriptContracts';
 import type { BcdStoreState, OfflineDisk, OfflinePartition, OfflineWindows } from '../offlineDisk/disk';
 import { healthyKeyAcl } from '../offlineDisk/buildOfflineDisk';
-import { deleteKey, deleteValue, dword, expandText, readDword, readValue, subKeyNames, writeValue, type HiveKey, type HiveValue } from '../offlineDisk/hive';
+import {
+  deleteKey,
+  deleteValue,
+  dword,
+  expandText,
+  readDword,
+  readValue,
+  subKeyNames,
+  writeValue,
+  type HiveKey,
+  type HiveValue,
+} from '../offlineDisk/hive';
 import { ScriptFailure, limitText, type ScriptModel } from './scriptModel';
 
 const RESULT_BYTE_LIMIT = 3000;
@@ -227,7 +238,8 @@ function checkCertificate(run: Run): void {
   }
   const guid = readValue(run.hive('SOFTWARE'), 'Microsoft\\Cryptography', 'MachineGuid');
   const keyName = guid?.kind === 'string' ? RDP_KEY_PREFIX + guid.data : null;
-  const keyUsable = keyName !== null && run.windows.machineKeys.some((f) => f.name.toLowerCase() === keyName.toLowerCase() && f.sizeBytes > 0);
+  const keyUsable =
+    keyName !== null && run.windows.machineKeys.some((f) => f.name.toLowerCase() === keyName.toLowerCase() && f.sizeBytes > 0);
   const broken: string[] = [];
   for (const thumbprint of thumbprints) {
     const state = certificateState(run, 'Remote Desktop', thumbprint);
@@ -264,7 +276,8 @@ function checkMachineKeys(run: Run, build: number | null): void {
   if (build !== null && build >= 17763) grants.push('*S-1-5-80-4022436659-1090538466-1613889075-870485073-3428993833:(F)');
   const relative = '\\ProgramData\\Microsoft\\Crypto\\RSA\\MachineKeys';
   if (run.params.DetectOnly) {
-    for (const file of needing) run.planned.push({ path: `${relative}\\${file.name}`, name: 'ACL', before: accessSummary(file.acl), after: grants.join(' ') });
+    for (const file of needing)
+      run.planned.push({ path: `${relative}\\${file.name}`, name: 'ACL', before: accessSummary(file.acl), after: grants.join(' ') });
     run.add('machinekeys-acl', 'broken', broken.join('; '));
     return;
   }
@@ -328,8 +341,10 @@ function checkBcd(run: Run, bcd: BcdStoreState | null, systemPartition: OfflineP
     apply();
     run.changes.push(record);
   };
-  if (bcd.bootmgr.displaybootmenu !== true) write('{bootmgr}', 'displaybootmenu', bcd.bootmgr.displaybootmenu, 1, () => (bcd.bootmgr.displaybootmenu = true));
-  if (bcd.bootmgr.timeout === null || bcd.bootmgr.timeout === 0) write('{bootmgr}', 'timeout', bcd.bootmgr.timeout, 5, () => (bcd.bootmgr.timeout = 5));
+  if (bcd.bootmgr.displaybootmenu !== true)
+    write('{bootmgr}', 'displaybootmenu', bcd.bootmgr.displaybootmenu, 1, () => (bcd.bootmgr.displaybootmenu = true));
+  if (bcd.bootmgr.timeout === null || bcd.bootmgr.timeout === 0)
+    write('{bootmgr}', 'timeout', bcd.bootmgr.timeout, 5, () => (bcd.bootmgr.timeout = 5));
   if (bcd.bootmgr.bootems !== true) write('{bootmgr}', 'bootems', bcd.bootmgr.bootems, 1, () => (bcd.bootmgr.bootems = true));
   const loaderId = bcd.bootmgr.defaultLoader;
   const loader = loaderId === null ? undefined : bcd.loaders[loaderId];
@@ -392,7 +407,9 @@ export const offlineRepairModel: ScriptModel<'offline-repair'> = {
       result.disk.partitionStyle = disk.partitionStyle;
       const expected = params.Generation === 2 ? 'GPT' : 'MBR';
       if (disk.partitionStyle !== expected) {
-        throw new ScriptFailure(`disk 2 is ${disk.partitionStyle}, a generation ${params.Generation} VM boots from ${expected}: wrong disk or wrong generation`);
+        throw new ScriptFailure(
+          `disk 2 is ${disk.partitionStyle}, a generation ${params.Generation} VM boots from ${expected}: wrong disk or wrong generation`,
+        );
       }
       const os = guest.disks.osDisk;
       const collides = disk.partitionStyle === 'MBR' ? disk.signature !== 0 && disk.signature === os.signature : disk.guid === os.guid;
@@ -420,7 +437,10 @@ export const offlineRepairModel: ScriptModel<'offline-repair'> = {
       }
       if (unreadable.length > 0) throw new ScriptFailure(`cannot repair: ${unreadable.join('; ')}; an encrypted disk needs its key first`);
       if (installs.length !== 1) {
-        throw new ScriptFailure(`expected one Windows installation on disk 2, found ${installs.length} ${installs.map((p) => `partition ${p.number}`).join(', ')}`);
+        throw new ScriptFailure(
+          `expected one Windows installation on disk 2, found ${installs.length} ` +
+            `${installs.map((p) => `partition ${p.number}`).join(', ')}`,
+        );
       }
       const volume = installs[0]!;
       const windows = volume.windows!;
@@ -471,7 +491,12 @@ export const offlineRepairModel: ScriptModel<'offline-repair'> = {
       result.message = limitText(`offline-repair failed: ${err.message}`, 400);
     } finally {
       if (run !== null) {
-        run.volume.files[`${run.restoreDir}\\report.json`] = JSON.stringify({ result, findings: run.findings, changes: run.changes, planned: run.planned });
+        run.volume.files[`${run.restoreDir}\\report.json`] = JSON.stringify({
+          result,
+          findings: run.findings,
+          changes: run.changes,
+          planned: run.planned,
+        });
       }
       // Letters given for the run are removed again; the original signature goes back; the disk goes offline again.
       for (const partition of lettered) partition.driveLetter = null;

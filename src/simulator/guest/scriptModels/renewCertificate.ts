@@ -31,7 +31,15 @@ export const renewCertificateModel: ScriptModel<'renew-certificate'> = {
   run: (guest, params, context) => {
     const changes: RecordedChange[] = [];
     const actions: string[] = [];
-    const result: RenewCertificateResult = { script: 'renew-certificate', ok: false, message: '', changes, actions, removedThumbprint: null, aclBackupPath: null };
+    const result: RenewCertificateResult = {
+      script: 'renew-certificate',
+      ok: false,
+      message: '',
+      changes,
+      actions,
+      removedThumbprint: null,
+      aclBackupPath: null,
+    };
     try {
       const state = guest.read();
       const keyFile = state.rdpKeyFile;
@@ -44,7 +52,9 @@ export const renewCertificateModel: ScriptModel<'renew-certificate'> = {
       if (!state.machineKeys.rdpContainerFound) {
         actions.push('no RDP key container (f686aace*) in MachineKeys: Windows creates one with the certificate');
       } else {
-        const complete = legacyEntry ? /^SYSTEM=F;NETWORK SERVICE=[RF];Administrators=[RF]$/ : /^SYSTEM=F;NETWORK SERVICE=[RF];SessionEnv=F$/;
+        const complete = legacyEntry
+          ? /^SYSTEM=F;NETWORK SERVICE=[RF];Administrators=[RF]$/
+          : /^SYSTEM=F;NETWORK SERVICE=[RF];SessionEnv=F$/;
         const before = accessSummary(guest.read(), legacyEntry);
         if (complete.test(before)) {
           actions.push(`the RDP key container ACLs already carry build ${state.windowsBuild}'s entries: unchanged`);
@@ -53,7 +63,9 @@ export const renewCertificateModel: ScriptModel<'renew-certificate'> = {
           guest.writeFile(aclBackupPath);
           result.aclBackupPath = aclBackupPath;
           actions.push(`saved key ACLs; restore: icacls "${REG.machineKeysDirectory}" /restore "${aclBackupPath}"`);
-          guest.grantMachineKeysAccess(legacyEntry ? { system: 'F', networkService: 'R', administrators: 'R' } : { system: 'F', networkService: 'R', sessionEnv: 'F' });
+          guest.grantMachineKeysAccess(
+            legacyEntry ? { system: 'F', networkService: 'R', administrators: 'R' } : { system: 'F', networkService: 'R', sessionEnv: 'F' },
+          );
           const after = accessSummary(guest.read(), legacyEntry);
           changes.push({ path: keyFile, name: 'ACL', before, after });
           if (!complete.test(after)) actions.push(`a deny entry still limits access to ${keyFile.split('\\').pop()}: ${after}`);
@@ -105,7 +117,9 @@ export const renewCertificateModel: ScriptModel<'renew-certificate'> = {
       }
       const fresh = guest.read().certificate;
       if (!fresh || removed.includes(fresh.thumbprint)) {
-        throw new ScriptFailure('no new certificate appeared in Cert:\\LocalMachine\\Remote Desktop after restarting SessionEnv and TermService');
+        throw new ScriptFailure(
+          'no new certificate appeared in Cert:\\LocalMachine\\Remote Desktop after restarting SessionEnv and TermService',
+        );
       }
       changes.push({ path: REG.rdpCertificateStore, name: 'Certificate', before: null, after: fresh.thumbprint });
       if (!keyOpensForSystem(guest.read())) {
@@ -126,7 +140,12 @@ export const renewCertificateModel: ScriptModel<'renew-certificate'> = {
 function keyOpensForSystem(s: DeepReadonly<WindowsGuestState>): boolean {
   const keys = s.machineKeys;
   const grants: DeepReadonly<KeyContainerAcl> = keys.grants;
-  return s.certificate !== null && s.certificate.keyIntact && keys.rdpContainerFound && !keys.containerCorrupt && (grants.system !== '-' || grants.administrators !== '-');
+  return (
+    s.certificate?.keyIntact === true &&
+    keys.rdpContainerFound &&
+    !keys.containerCorrupt &&
+    (grants.system !== '-' || grants.administrators !== '-')
+  );
 }
 
 /** Get-KeyAccessSummary: what the three principals of this build's set can do on the key file. */
@@ -136,4 +155,3 @@ function accessSummary(s: DeepReadonly<WindowsGuestState>, legacyEntry: boolean)
   const third = legacyEntry ? `Administrators=${g.administrators}` : `SessionEnv=${g.sessionEnv}`;
   return `SYSTEM=${g.system};NETWORK SERVICE=${networkService};${third}`;
 }
-

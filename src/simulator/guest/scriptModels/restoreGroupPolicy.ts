@@ -19,7 +19,14 @@ export const restoreGroupPolicyModel: ScriptModel<'restore-group-policy'> = {
   run: (guest, params, context) => {
     const changes: RecordedChange[] = [];
     const actions: string[] = [];
-    const result: RestoreGroupPolicyResult = { script: 'restore-group-policy', ok: false, message: '', changes, actions, gpupdateExitCode: null };
+    const result: RestoreGroupPolicyResult = {
+      script: 'restore-group-policy',
+      ok: false,
+      message: '',
+      changes,
+      actions,
+      gpupdateExitCode: null,
+    };
     const previous = params.PreviousStart as ServiceStart;
 
     const before = guest.service('gpsvc')?.start ?? null;
@@ -56,7 +63,9 @@ export const restoreGroupPolicyModel: ScriptModel<'restore-group-policy'> = {
     actions.push(`gpupdate /target:computer /force exited with ${exitCode}`);
     if (exitCode !== 0) actions.push('gpupdate: Computer Policy could not be updated successfully.');
     result.ok = exitCode === 0;
-    result.message = result.ok ? 'gpsvc restored and running; computer policy re-applied' : 'gpsvc restored and running; gpupdate did not complete';
+    result.message = result.ok
+      ? 'gpsvc restored and running; computer policy re-applied'
+      : 'gpsvc restored and running; gpupdate did not complete';
     return { result, lines: [] };
   },
 };
