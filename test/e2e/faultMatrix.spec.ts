@@ -13,6 +13,7 @@ import type { PipelineRequest, PipelineResponse } from '@azure/core-rest-pipelin
 import type { SecurityRuleState } from '../../src/simulator/arm/world/types';
 import { SCENARIOS, findScenario } from '../../src/simulator/scenarios/catalog';
 import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
+import { jestModuleIsolation } from '../support/moduleIsolation';
 
 const FULL = process.env.FAULT_MATRIX === 'full';
 const SEED = Number(process.env.FAULT_MATRIX_SEED ?? 20261201);
@@ -37,6 +38,8 @@ interface CleanRun {
   snapshots: number;
   virtualMs: number;
   requests: RequestRecord[];
+  /** Activity executions of the clean run, for the worker-fault classes' points. */
+  activities: number;
 }
 
 interface Point {
@@ -45,6 +48,8 @@ interface Point {
   k?: number;
   /** The long-running operation that ends Failed, for LRO classes. */
   operation?: string;
+  /** 1-based activity execution the fault follows, for worker-fault classes. */
+  activity?: number;
 }
 
 interface Armed {
@@ -58,10 +63,15 @@ interface FaultClass {
   permanent: boolean;
   /** Restarts beyond the clean run's that the class may cause (a dropped restart is asked for again). */
   extraRestarts?: number;
-  options?: SimulatedAppOptions;
+  /** App options for the run, fixed or per point (worker faults are armed when the app starts). */
+  options?: SimulatedAppOptions | ((point: Point) => SimulatedAppOptions);
   points(clean: CleanRun): Point[];
   arm(app: SimulatedRepairApp, point: Point): Armed;
 }
+
+/** Points after every activity execution of the clean run. */
+const everyActivity = (clean: CleanRun): Point[] =>
+  Array.from({ length: clean.activities }, (_, i) => ({ label: `after activity #${i + 1}`, activity: i + 1 }));
 
 /** Points at every ARM request of the clean run. */
 const everyRequest = (clean: CleanRun): Point[] =>
@@ -159,6 +169,22 @@ const FAULT_CLASSES: FaultClass[] = [
     },
   },
   {
+    // The worker process dies after an activity's result was recorded: every in-process module is loaded anew.
+    name: 'worker dies after an activity',
+    permanent: false,
+    options: (p) => ({ isolateModules: jestModuleIsolation, workerFaults: { crashAfterActivity: (a) => a.ordinal === p.activity } }),
+    points: everyActivity,
+    arm: (app) => ({ delivered: () => app.emulator.workerCrashes.filter((c) => c.cause === 'crashAfterActivity').length }),
+  },
+  {
+    // The activity ran (its effects happened), its completion was never recorded: it is delivered again later.
+    name: 'activity result lost, run again',
+    permanent: false,
+    options: (p) => ({ isolateModules: jestModuleIsolation, workerFaults: { loseActivityResult: (a) => a.ordinal === p.activity } }),
+    points: everyActivity,
+    arm: (app) => ({ delivered: () => app.emulator.activityExecutions.filter((e) => e.resultLost).length }),
+  },
+  {
     name: 'every activity executed twice',
     permanent: false,
     options: { executeActivitiesTwice: true },
@@ -188,7 +214,7 @@ async function runOnce(
   scenarioName: string,
   options: SimulatedAppOptions = {},
   arm?: (app: SimulatedRepairApp) => Armed,
-): Promise<Observed & { delivered: number }> {
+): Promise<Observed & { delivered: number; activities: number }> {
   const app = await SimulatedRepairApp.start(options);
   try {
     const seeded = await app.addScenario(findScenario(scenarioName)!);
@@ -224,6 +250,7 @@ async function runOnce(
       strayRules,
       virtualMs: status ? Date.parse(status.lastUpdatedTime) - t0 : 0,
       delivered: armed?.delivered() ?? 0,
+      activities: app.emulator.activityExecutions.length,
       stalled,
     };
   } finally {
@@ -297,6 +324,7 @@ describe(`fault matrix (${FULL ? 'full sweep' : `sampled, seed ${SEED}`})`, () =
         snapshots: run.snapshots,
         virtualMs: run.virtualMs,
         requests: run.requests,
+        activities: run.activities,
       });
       figures.runs += 1;
       figures.outcomes[run.status.outcome.kind] = (figures.outcomes[run.status.outcome.kind] ?? 0) + 1;
@@ -317,7 +345,8 @@ describe(`fault matrix (${FULL ? 'full sweep' : `sampled, seed ${SEED}`})`, () =
       let delivered = 0;
       for (const { scenario, point } of sample) {
         const base = clean.get(scenario)!;
-        const run = await runOnce(scenario, fault.options ?? {}, (app) => fault.arm(app, point));
+        const options = typeof fault.options === 'function' ? fault.options(point) : (fault.options ?? {});
+        const run = await runOnce(scenario, options, (app) => fault.arm(app, point));
         figures.runs += 1;
         delivered += run.delivered;
         if (run.delivered === 0) figures.notReached += 1;
