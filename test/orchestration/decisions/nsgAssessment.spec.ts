@@ -5,47 +5,7 @@ import {
   portMatches,
   withRestrictedSources,
 } from '../../../src/orchestration/decisions/nsgAssessment';
-
-function rule(partial: Partial<NsgRuleView> & Pick<NsgRuleView, 'name' | 'priority'>): NsgRuleView {
-  return {
-    access: 'Allow',
-    direction: 'Inbound',
-    protocol: 'Tcp',
-    sourcePrefixes: ['*'],
-    destinationPorts: ['3389'],
-    isDefault: false,
-    usesApplicationSecurityGroups: false,
-    ...partial,
-  };
-}
-
-const defaults: NsgRuleView[] = [
-  rule({
-    name: 'AllowVnetInBound',
-    priority: 65000,
-    protocol: '*',
-    sourcePrefixes: ['VirtualNetwork'],
-    destinationPorts: ['*'],
-    isDefault: true,
-  }),
-  rule({
-    name: 'AllowAzureLoadBalancerInBound',
-    priority: 65001,
-    protocol: '*',
-    sourcePrefixes: ['AzureLoadBalancer'],
-    destinationPorts: ['*'],
-    isDefault: true,
-  }),
-  rule({
-    name: 'DenyAllInBound',
-    priority: 65500,
-    access: 'Deny',
-    protocol: '*',
-    sourcePrefixes: ['*'],
-    destinationPorts: ['*'],
-    isDefault: true,
-  }),
-];
+import { defaults, rule } from '../../support/nsgRules';
 
 function nsg(level: 'nic' | 'subnet', rules: NsgRuleView[], name = `${level}-nsg`): NsgView {
   return {
