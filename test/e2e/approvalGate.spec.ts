@@ -328,3 +328,41 @@ describe('cancel', () => {
       expect(status.changes).toEqual([]);
     }));
 });
+
+describe('terminate (the unsafe fallback)', () => {
+  it('the status of a terminated repair lists the changes that may be left and the undo log it had', async () =>
+    withApp(async (app) => {
+      const { id } = await start(app, exposedBadCert, {});
+      for (let i = 0; i < 2000; i += 1) {
+        const s = await app.http('GET', `/api/repairs/${id}`);
+        if ((s.body.changes ?? []).length > 0) break;
+        await app.emulator.step();
+      }
+      await app.emulator.client.terminate(id, 'operator pulled the plug');
+      while (await app.emulator.step()) {
+        // let the host record the termination
+      }
+      const status = (await app.http('GET', `/api/repairs/${id}`)).body;
+      expect(status.runtimeStatus).toBe('Terminated');
+      expect(status.outcome.reason).toMatch(/terminated: operator pulled the plug, so its own ending did not run/);
+      expect(status.outcome.reason).toMatch(/1 change\(s\) may be left: .*securityRules\/RDP sourceAddressPrefixes/);
+      expect(status.kept).toEqual([
+        expect.objectContaining({ kind: 'nsgSources', why: expect.stringMatching(/^left by the termination; to undo: /) }),
+      ]);
+      expect(status.outcome.advice.join(' ')).toMatch(/POST \/api\/repairs\/\{id\}\/cancel/);
+    }));
+});
+
+describe('npm run demo -- --approve-each', () => {
+  it('prints each wait and approves it; the repair ends as without approval', async () => {
+    const { runDemo, parseDemoArgs } = await import('../../src/simulator/demo');
+    expect(parseDemoArgs(['--approve-each', '--via', 'alert'])).toMatchObject({ ok: false });
+    const lines: string[] = [];
+    const code = await runDemo(['--scenario', 'tls-disabled', '--approve-each', '--json'], (l) => lines.push(l));
+    expect(code).toBe(0);
+    const waits = lines.filter((l) => /WAITING for approval of /.test(l)).map((l) => /approval of (\S+)/.exec(l)?.[1]);
+    expect(waits).toEqual(['guest:enable-tls', 'restartVm']);
+    expect(lines.filter((l) => /\/approve \{"step":"[^"]+"\} -> 202 \(by function key\)/.test(l))).toHaveLength(2);
+    expect(JSON.parse(lines[lines.length - 1]).outcome.kind).toBe('Repaired');
+  });
+});
