@@ -55,9 +55,12 @@ export function* approvalStep(flow: Flow, step: DisruptiveStep, plannedChanges: 
         withChangesNote(
           {
             kind: 'NotRepaired',
-            reason: `No approval for ${step} arrived within ${minutes} minutes (APPROVAL_TIMEOUT_MINUTES); ${step} did not run and nothing further was changed.`,
+            reason:
+              `No approval for ${step} arrived within ${minutes} minutes (APPROVAL_TIMEOUT_MINUTES); ` +
+              `${step} did not run and nothing further was changed.`,
             advice: [
-              'Start the repair again and approve each step while it waits (POST /api/repairs/{id}/approve), or start it with approval none.',
+              'Start the repair again and approve each step while it waits (POST /api/repairs/{id}/approve), ' +
+                'or start it with approval none.',
             ],
           },
           flow.status,
