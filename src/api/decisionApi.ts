@@ -138,6 +138,8 @@ export async function cancelRepair(request: HttpRequest, context: InvocationCont
   return jsonResponse(202, {
     id,
     ...event,
-    note: 'The repair stops at its next safe point (before the snapshot or the next disruptive step), then settles its changes.',
+    note:
+      'The repair stops at its next safe point (before the snapshot or the next disruptive step), then settles its changes; ' +
+      'a repair that ends before reaching one (nothing to change, diagnose mode) ends as it would have, having written nothing.',
   });
 }
