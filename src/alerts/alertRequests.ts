@@ -14,7 +14,7 @@ export type TargetRequest =
 
 export function repairRequestsFor(
   signal: AlertSignal,
-  policy: Pick<AlertPolicy, 'allowedSourceCidrs'> & Partial<Pick<AlertPolicy, 'sourcePrefixLimits'>>,
+  policy: Pick<AlertPolicy, 'allowedSourceCidrs'> & Partial<Pick<AlertPolicy, 'sourcePrefixLimits' | 'approvalDefault'>>,
 ): TargetRequest[] {
   const source = { kind: 'alert' as const, alertId: signal.alertId, ...(signal.rule ? { rule: signal.rule } : {}) };
   return signal.targets.map((target) => {
@@ -23,7 +23,7 @@ export function repairRequestsFor(
       ...(target.port !== undefined ? { rdpPort: target.port } : {}),
       ...(policy.allowedSourceCidrs.length > 0 ? { allowedSourceCidrs: policy.allowedSourceCidrs } : {}),
     };
-    const result = validateRepairRequest(body, source, policy.sourcePrefixLimits);
+    const result = validateRepairRequest(body, source, policy.sourcePrefixLimits, policy.approvalDefault);
     return result.ok ? { ok: true, target, request: result.request } : { ok: false, target, problems: result.problems };
   });
 }

@@ -53,7 +53,7 @@ export async function startRepair(request: HttpRequest, context: InvocationConte
   const { config } = loaded;
   const body = await readJsonBody(request);
   if (!body.ok) return errorResponse(body.status, body.code, body.message);
-  const validation = validateRepairRequest(body.value, { kind: 'http' }, config.settings.sourcePrefixLimits);
+  const validation = validateRepairRequest(body.value, { kind: 'http' }, config.settings.sourcePrefixLimits, config.approvalDefault);
   if (!validation.ok) {
     return errorResponse(
       400,

@@ -4,6 +4,7 @@
  * instead of silently widening or narrowing what an unattended alert may do.
  */
 import { type Env, integerSetting, readSourcePrefixLimits } from './config';
+import { type ApprovalMode, approvalModeSetting } from './approval';
 import { ConfigurationError } from './errors';
 import { validateRepairRequest } from './repairRequest';
 import type { SourcePrefixLimits } from './sourceCidrPolicy';
@@ -21,6 +22,8 @@ export interface AlertPolicy {
   allowedSourceCidrs: string[];
   /** MIN_SOURCE_PREFIX_V4 and co.: ALERT_ALLOWED_SOURCE_CIDRS and every alert request are held to them. */
   sourcePrefixLimits: SourcePrefixLimits;
+  /** ALERT_APPROVAL_DEFAULT: whether an alert-started (unattended) repair waits for approval before disruptive steps. */
+  approvalDefault: ApprovalMode;
 }
 
 const SEVERITY = /^sev([0-4])$/i;
@@ -86,5 +89,6 @@ export function readAlertPolicy(env: Env = process.env): AlertPolicy {
     repairOnHealthEvents: flag(env, 'REPAIR_ON_HEALTH_EVENTS', false),
     allowedSourceCidrs: sourceCidrs(env, sourcePrefixLimits),
     sourcePrefixLimits,
+    approvalDefault: approvalModeSetting(env, 'ALERT_APPROVAL_DEFAULT'),
   };
 }

@@ -2,6 +2,7 @@
  * Settings from the environment (app settings in Azure, local.settings.json under `func start`).
  * Read once per HTTP call and copied into the orchestration input, so a replay never sees a changed setting.
  */
+import { type ApprovalMode, approvalModeSetting } from './approval';
 import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
 import { parseScopes, type Scope } from './scope';
@@ -31,13 +32,20 @@ export interface RepairSettings {
    * inputs of repairs started before it existed lack it; the defaults apply then.
    */
   sourcePrefixLimits?: SourcePrefixLimits;
+  /** How long a repair waits at an approval gate before it ends NotRepaired; optional for inputs that predate it. */
+  approvalTimeoutMinutes?: number;
 }
+
+/** A day: long enough for an operator to be reached, short enough that a forgotten repair ends on its own. */
+export const DEFAULT_APPROVAL_TIMEOUT_MINUTES = 1440;
 
 export interface AppConfig {
   scopes: Scope[];
   /** True when REPAIR_ALLOWED_SCOPES is unset: the app then refuses every repair and says why. */
   scopesUnset: boolean;
   settings: RepairSettings;
+  /** APPROVAL_DEFAULT: the approval mode of an HTTP request that does not name one. */
+  approvalDefault: ApprovalMode;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -80,6 +88,7 @@ export function readConfig(env: Env = process.env): AppConfig {
   return {
     scopes: scopes.value,
     scopesUnset: scopes.value.length === 0,
+    approvalDefault: approvalModeSetting(env, 'APPROVAL_DEFAULT'),
     settings: {
       probeAddress,
       probeSourceCidrs,
@@ -94,6 +103,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       runCommandTimeoutSeconds: integerSetting(env, 'RUN_COMMAND_TIMEOUT_SECONDS', 300, 60, 5400),
       runCommandPollSeconds: integerSetting(env, 'RUN_COMMAND_POLL_SECONDS', 10, 5, 300),
       sourcePrefixLimits: readSourcePrefixLimits(env),
+      approvalTimeoutMinutes: integerSetting(env, 'APPROVAL_TIMEOUT_MINUTES', DEFAULT_APPROVAL_TIMEOUT_MINUTES, 1, 10080),
     },
   };
 }

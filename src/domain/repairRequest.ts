@@ -3,6 +3,7 @@
  * and normalized (canonical VM id, de-duplicated CIDRs) so the orchestration never re-checks input.
  */
 import { z } from 'zod';
+import { APPROVAL_MODES, type ApprovalMode } from './approval';
 import { MAX_ECHO_CHARS, quoteInput, truncateText } from './echo';
 import { type Cidr, parseCidr } from './ipAddress';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, ipv6Refusal, type SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from './sourceCidrPolicy';
@@ -21,6 +22,8 @@ export interface RepairRequest {
   rdpPort?: number;
   /** Also enable TLS 1.0/1.1 Server when TLS is repaired: a security regression, so only on explicit request. */
   allowLegacyTls: boolean;
+  /** beforeDisruptive: wait for an approval before each disruptive step. Absent (repairs started before it) = none. */
+  approval?: ApprovalMode;
   source: RepairSource;
 }
 
@@ -29,7 +32,7 @@ export interface FieldProblem {
   message: string;
 }
 
-export const KNOWN_REQUEST_FIELDS = ['vmResourceId', 'mode', 'allowedSourceCidrs', 'rdpPort', 'allowLegacyTls'] as const;
+export const KNOWN_REQUEST_FIELDS = ['vmResourceId', 'mode', 'allowedSourceCidrs', 'rdpPort', 'allowLegacyTls', 'approval'] as const;
 
 const WORLD = new Set(['*', 'any', 'internet', '0.0.0.0/0', '::/0', '0.0.0.0']);
 
@@ -84,6 +87,7 @@ function requestSchemaFor(limits: SourcePrefixLimits) {
         .max(65535, { error: 'must be a whole number from 1 to 65535' })
         .optional(),
       allowLegacyTls: z.boolean({ error: 'must be true or false' }).optional(),
+      approval: z.enum(APPROVAL_MODES, { error: "must be 'none' or 'beforeDisruptive'" }).optional(),
     },
     { error: 'the body must be a JSON object' },
   );
@@ -100,6 +104,7 @@ export function validateRepairRequest(
   body: unknown,
   source: RepairSource = { kind: 'http' },
   limits: SourcePrefixLimits = DEFAULT_SOURCE_PREFIX_LIMITS,
+  defaultApproval: ApprovalMode = 'none',
 ): ValidationResult {
   const problems: FieldProblem[] = [];
   const parsed = requestSchemaFor(limits).safeParse(body);
@@ -138,6 +143,7 @@ export function validateRepairRequest(
       allowedSourceCidrs: cidrs,
       rdpPort: parsed.data.rdpPort,
       allowLegacyTls: parsed.data.allowLegacyTls ?? false,
+      approval: parsed.data.approval ?? defaultApproval,
       source,
     },
   };

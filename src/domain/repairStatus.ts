@@ -3,6 +3,7 @@
  * it replaced), what was left behind (snapshot), and how it ended. Kept as plain JSON: it is the orchestration's
  * custom status and output. Nothing secret goes in here.
  */
+import type { ApprovalRecord, CancelRecord, WaitingFor } from './approval';
 import type { RdpProbeResult } from './rdpProbe';
 import type { RepairMode, RepairSource } from './repairRequest';
 
@@ -140,5 +141,11 @@ export interface RepairStatus {
   /** Writes the repair undid itself, and the ones it deliberately kept, each with why. */
   undone: Array<UndoRecord & { result: string }>;
   kept: Array<UndoRecord & { why: string }>;
+  /** The approval gate the repair waits at now (approval beforeDisruptive), or null. */
+  waitingFor: WaitingFor | null;
+  /** Every approval, rejection and expiry: who, when, for which step, and what it did (audit). */
+  approvals: ApprovalRecord[];
+  /** Who cancelled the repair, when, and before which step it stopped; null when nobody did. */
+  cancelled: CancelRecord | null;
   outcome: FinalOutcome | null;
 }

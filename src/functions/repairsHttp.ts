@@ -2,6 +2,7 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ApiDependencies } from '../api/apiDependencies';
+import { approveRepair, cancelRepair, rejectRepair } from '../api/decisionApi';
 import { withErrorBoundary } from '../api/httpResponses';
 import { findRepair, getRepair, startRepair } from '../api/repairApi';
 
@@ -29,4 +30,15 @@ export function registerRepairsHttp(deps: ApiDependencies): void {
     extraInputs: [df.input.durableClient()],
     handler: withErrorBoundary((request, context) => findRepair(request, context, deps)),
   });
+
+  const decisions = { approve: approveRepair, reject: rejectRepair, cancel: cancelRepair };
+  for (const [verb, handler] of Object.entries(decisions)) {
+    app.http(`${verb}Repair`, {
+      route: `repairs/{id}/${verb}`,
+      methods: ['POST'],
+      authLevel: 'function',
+      extraInputs: [df.input.durableClient()],
+      handler: withErrorBoundary((request, context) => handler(request, context, deps)),
+    });
+  }
 }

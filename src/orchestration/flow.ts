@@ -42,6 +42,8 @@ export function end(outcome: Outcome): Ended {
 export class Flow {
   private readonly retry: df.RetryOptions;
   private sequence = 0;
+  /** The durable waits for the cancel event opened so far (steps/cancelStep.ts); a cancel completes one of them. */
+  readonly cancelWaits: Task[] = [];
 
   constructor(
     readonly context: OrchestrationContext,

@@ -27,6 +27,9 @@ export function newRepairStatus(repairId: string, request: RepairRequest, rdpPor
     undoLog: [],
     undone: [],
     kept: [],
+    waitingFor: null,
+    approvals: [],
+    cancelled: null,
     outcome: null,
   };
 }
@@ -81,6 +84,7 @@ export function recordChange(status: RepairStatus, change: Change): void {
  */
 export function finish(status: RepairStatus, outcome: Outcome, at: string, path: RepairPath = 'online'): RepairStatus {
   failRunningSteps(status, at, 'not finished');
+  status.waitingFor = null;
   const caveats = outcome.caveats ?? [];
   const settled = settleUndoLog(status.undoLog, outcome.kind);
   status.kept = settled.kept;

@@ -7,6 +7,8 @@
  * Event Grid trigger (src/simulator/alertDelivery.ts), then followed by GET the same way.
  * --windows-build picks the simulated Windows Server build (src/simulator/guest/windowsBuilds.ts; 20348 by
  * default): its key container ACLs, service grouping, SCHANNEL and NLA defaults.
+ * --approve-each starts the repair with approval beforeDisruptive and, at each gate, prints what the repair waits
+ * for (step, planned changes, expiry), then approves that step through POST /api/repairs/{id}/approve.
  */
 // First: on an unsupported Node.js this stops before anything else loads.
 import '../runtime/requireSupportedNode';
@@ -22,16 +24,25 @@ interface DemoArgs {
   list: boolean;
   json: boolean;
   via: 'http' | 'alert';
+  approveEach: boolean;
 }
 
 const DEFAULT_SCENARIO = 'nsg-open-to-world';
 
 export function parseDemoArgs(argv: readonly string[]): { ok: true; args: DemoArgs } | { ok: false; message: string } {
-  const args: DemoArgs = { scenario: DEFAULT_SCENARIO, windowsBuild: DEFAULT_WINDOWS_BUILD, list: false, json: false, via: 'http' };
+  const args: DemoArgs = {
+    scenario: DEFAULT_SCENARIO,
+    windowsBuild: DEFAULT_WINDOWS_BUILD,
+    list: false,
+    json: false,
+    via: 'http',
+    approveEach: false,
+  };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--list') args.list = true;
     else if (arg === '--json') args.json = true;
+    else if (arg === '--approve-each') args.approveEach = true;
     else if (arg === '--scenario') {
       const value = argv[i + 1];
       if (!value || value.startsWith('--')) return { ok: false, message: '--scenario needs a name (see --list)' };
@@ -48,6 +59,9 @@ export function parseDemoArgs(argv: readonly string[]): { ok: true; args: DemoAr
       if (value !== 'http' && value !== 'alert') return { ok: false, message: "--via needs 'http' or 'alert'" };
       args.via = value;
     } else return { ok: false, message: `unknown argument '${arg}'` };
+  }
+  if (args.approveEach && args.via === 'alert') {
+    return { ok: false, message: '--approve-each runs with --via http (set ALERT_APPROVAL_DEFAULT for alert-started repairs)' };
   }
   return { ok: true, args };
 }
@@ -66,7 +80,7 @@ export async function runDemo(
   const parsed = parseDemoArgs(argv);
   if (!parsed.ok) {
     err(`demo: ${parsed.message}`);
-    err('usage: npm run demo -- [--scenario NAME] [--windows-build N] [--via http|alert] [--list] [--json]');
+    err('usage: npm run demo -- [--scenario NAME] [--windows-build N] [--via http|alert] [--approve-each] [--list] [--json]');
     return 64;
   }
   const { args } = parsed;
@@ -122,6 +136,17 @@ export async function runDemo(
       out(`-> repair ${run.id} was started by the alert`);
       id = run.id;
       status = run.status;
+    } else if (args.approveEach) {
+      const body = { ...seeded.request, approval: 'beforeDisruptive' };
+      out(`POST /api/repairs ${JSON.stringify(body)}`);
+      const start = await app.http('POST', '/api/repairs', body);
+      if (start.status !== 202) {
+        out(`-> ${start.status} ${JSON.stringify(start.body)}`);
+        return 1;
+      }
+      out(`-> 202 Accepted, repair ${start.body.id}`);
+      id = start.body.id;
+      status = await followApprovingEach(app, id, (current) => onStatus(current), out, startMs);
     } else {
       out(`POST /api/repairs ${JSON.stringify(seeded.request)}`);
       const { start, status: final } = await app.runRepair(seeded.request, onStatus);
@@ -159,6 +184,33 @@ export async function runDemo(
   } finally {
     await app.close();
   }
+}
+
+/** Drives the repair; at each new gate prints what it waits for, then approves exactly that step. */
+async function followApprovingEach(
+  app: SimulatedRepairApp,
+  id: string,
+  onStatus: (status: any) => void,
+  out: (line: string) => void,
+  startMs: number,
+): Promise<any> {
+  let answered = '';
+  for (let steps = 0; steps < 5000; steps += 1) {
+    const current = (await app.http('GET', `/api/repairs/${encodeURIComponent(id)}`)).body;
+    onStatus(current);
+    if (['Completed', 'Failed', 'Terminated'].includes(current.runtimeStatus)) return current;
+    const gate = current.waitingFor;
+    if (gate && `${gate.step}@${gate.since}` !== answered) {
+      answered = `${gate.step}@${gate.since}`;
+      out(`  ${clockOffset(startMs, gate.since)}  WAITING for approval of ${gate.step} (expires ${gate.expiresAt}); planned:`);
+      for (const c of gate.plannedChanges)
+        out(`             ${c.property}: ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)} (${c.reason})`);
+      const approved = await app.http('POST', `/api/repairs/${encodeURIComponent(id)}/approve`, { step: gate.step });
+      out(`           POST /api/repairs/${id}/approve {"step":"${gate.step}"} -> ${approved.status} (by ${approved.body.by ?? '?'})`);
+    }
+    if (!(await app.emulator.step())) throw new Error(`the repair stalled (waiting on ${app.emulator.waitingOn(id).join(', ')})`);
+  }
+  throw new Error('the repair did not finish within 5000 emulator steps');
 }
 
 if (require.main === module) {

@@ -19,6 +19,7 @@ describe('readAlertPolicy', () => {
       repairOnHealthEvents: false,
       allowedSourceCidrs: [],
       sourcePrefixLimits: { minPrefixV4: 8, minPrefixV6: 32 },
+      approvalDefault: 'none',
     });
   });
 
@@ -31,6 +32,7 @@ describe('readAlertPolicy', () => {
         REPAIR_ON_HEALTH_EVENTS: 'TRUE',
         ALERT_ALLOWED_SOURCE_CIDRS: ' 203.0.113.0/24, 198.51.100.7 ,203.0.113.0/24',
         MIN_SOURCE_PREFIX_V4: '16',
+        ALERT_APPROVAL_DEFAULT: 'beforeDisruptive',
       }),
     ).toEqual({
       minSeverity: 1,
@@ -39,6 +41,7 @@ describe('readAlertPolicy', () => {
       repairOnHealthEvents: true,
       allowedSourceCidrs: ['203.0.113.0/24', '198.51.100.7'],
       sourcePrefixLimits: { minPrefixV4: 16, minPrefixV6: 32 },
+      approvalDefault: 'beforeDisruptive',
     });
   });
 
@@ -54,6 +57,7 @@ describe('readAlertPolicy', () => {
       '0.0.0.0/0',
       "ALERT_ALLOWED_SOURCE_CIDRS: '0.0.0.0/0' is the whole Internet; restricting RDP to it would change nothing",
     ],
+    ['ALERT_APPROVAL_DEFAULT', 'always', "ALERT_APPROVAL_DEFAULT must be 'none' or 'beforeDisruptive', got 'always'"],
     ['ALERT_ALLOWED_SOURCE_CIDRS', 'office', "ALERT_ALLOWED_SOURCE_CIDRS: 'office' is not an IPv4 or IPv6 address or CIDR block"],
   ])('%s=%s is a ConfigurationError naming the setting', (setting, value, message) => {
     let error: unknown;
@@ -151,6 +155,15 @@ describe('repairRequestsFor', () => {
       '/subscriptions/5f0c1a7e-3b2d-4c8e-9a61-7d2e4b9c0a11/resourceGroups/rg-rdp-sim/providers/Microsoft.Compute/virtualMachines/vm-1',
     );
     expect(repairInstanceId(result.request.vm.key)).toBe(repairInstanceId(VM.toLowerCase()));
+    expect(result.request.approval).toBe('none');
+  });
+
+  it('ALERT_APPROVAL_DEFAULT makes alert-started repairs wait for approval before disruptive steps', () => {
+    const [result] = repairRequestsFor(signal({ targets: [{ vmResourceId: VM, foundIn: 'x' }] }), {
+      allowedSourceCidrs: [],
+      approvalDefault: 'beforeDisruptive',
+    });
+    expect(result).toMatchObject({ ok: true, request: { approval: 'beforeDisruptive' } });
   });
 });
 

@@ -10,7 +10,7 @@ const RG = `/subscriptions/${SUB}/resourceGroups/${SIM_RESOURCE_GROUP}`;
 const VM = `${RG}/providers/Microsoft.Compute/virtualMachines/vm-healthy`;
 const SHAPE =
   'must look like /subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/virtualMachines/{vmName}';
-const KNOWN = 'is not a known field (known: vmResourceId, mode, allowedSourceCidrs, rdpPort, allowLegacyTls)';
+const KNOWN = 'is not a known field (known: vmResourceId, mode, allowedSourceCidrs, rdpPort, allowLegacyTls, approval)';
 const invalid = (detail: string) => `The repair request is invalid: ${detail}`;
 
 type Case = [name: string, body: unknown, status: number, code: string, message: string];

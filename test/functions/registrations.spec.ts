@@ -24,6 +24,9 @@ describe('function registrations', () => {
     ['startRepair', 'repairs', ['POST']],
     ['getRepair', 'repairs/{id}', ['GET']],
     ['findRepair', 'repairs', ['GET']],
+    ['approveRepair', 'repairs/{id}/approve', ['POST']],
+    ['rejectRepair', 'repairs/{id}/reject', ['POST']],
+    ['cancelRepair', 'repairs/{id}/cancel', ['POST']],
   ])('%s is an HTTP trigger on %s %j with function auth and a durable client input', (name, route, methods) => {
     const fn = registry.getOrThrow(name);
     expect(fn.trigger.type).toBe('httpTrigger');
@@ -38,6 +41,7 @@ describe('function registrations', () => {
     expect(registry.matchHttp('repairs', 'GET')?.fn.name).toBe('findRepair');
     expect(registry.matchHttp('repairs/rdprepair-x-0123456789abcdef', 'GET')?.params).toEqual({ id: 'rdprepair-x-0123456789abcdef' });
     expect(registry.matchHttp('repairs', 'DELETE')).toBeUndefined();
+    expect(registry.matchHttp('repairs/rdprepair-x-0123456789abcdef/cancel', 'POST')?.fn.name).toBe('cancelRepair');
   });
 
   it('registers the orchestrator and every activity it calls', () => {
@@ -47,6 +51,17 @@ describe('function registrations', () => {
       .all()
       .map((f) => f.name)
       .sort();
-    expect(names).toEqual([...ACTIVITY_NAMES, REPAIR_ORCHESTRATOR, 'findRepair', 'getRepair', 'startRepair'].sort());
+    expect(names).toEqual(
+      [
+        ...ACTIVITY_NAMES,
+        REPAIR_ORCHESTRATOR,
+        'findRepair',
+        'getRepair',
+        'startRepair',
+        'approveRepair',
+        'rejectRepair',
+        'cancelRepair',
+      ].sort(),
+    );
   });
 });

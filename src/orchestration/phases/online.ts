@@ -18,6 +18,8 @@ import { end, type Flow, type Gen, type PhaseResult, proceed } from '../flow';
 import { type RdpExposure, type WorldOpening, withRestrictedSources } from '../decisions/nsgAssessment';
 import { type OnlinePlan, planOnlineRepair } from '../decisions/onlinePlan';
 import { withOpenedPorts } from '../decisions/portOpening';
+import { approvalStep } from '../steps/approvalStep';
+import { cancelCheckpoint } from '../steps/cancelStep';
 import { guestScriptStep } from '../steps/guestScriptStep';
 import { onlineRepairStep } from '../steps/onlineRepairStep';
 import { probeStep } from '../steps/probeStep';
@@ -100,6 +102,9 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
     return proceed(facts);
   }
 
+  // The first safe point: a cancel raised while the repair diagnosed ends it before anything is written.
+  const checked = yield* cancelCheckpoint(flow, 'snapshot');
+  if (checked.kind === 'end') return checked;
   // Nothing changes before a backup of the OS disk exists.
   const snapshot = yield* snapshotStep(flow, vm);
   if (snapshot.kind === 'end') return snapshot;
@@ -207,6 +212,12 @@ function* restrict(flow: Flow, restrictions: WorldOpening[]): Gen<PhaseResult<Se
   const written: SecurityRuleSnapshot[] = [];
   for (const opening of restrictions) {
     const resourceId = `${opening.nsgId}/securityRules/${opening.rule.name}`;
+    const approved = yield* approvalStep(
+      flow,
+      'restrictNsgRule',
+      flow.status.plannedChanges.filter((c) => c.resourceId === resourceId),
+    );
+    if (approved.kind === 'end') return approved;
     flow.begin(
       'restrictNsgRule',
       `${opening.rule.name}: ${opening.rule.sourcePrefixes.join(',')} -> ${flow.request.allowedSourceCidrs.join(',')}`,

@@ -4,7 +4,9 @@
  */
 import type { GuestScriptName, GuestScripts, RecordedChange } from '../../domain/guestScriptContracts';
 import type { GuestRunInput, GuestRunState } from '../../domain/vmFacts';
+import { DISRUPTIVE_STEPS, type DisruptiveStep } from '../../domain/approval';
 import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
+import { approvalStep } from './approvalStep';
 import { guestRunName, guestRunPrefix } from '../guestRunNames';
 
 export type GuestRunOutcome<N extends GuestScriptName> =
@@ -19,6 +21,15 @@ export function* guestScriptStep<N extends GuestScriptName>(
   why: string,
 ): Gen<PhaseResult<GuestRunOutcome<N>>> {
   const step = `guest:${script}`;
+  if (isDisruptive(step)) {
+    const planned = flow.status.plannedChanges.filter((c) => c.resourceId === `${vmId}/guest` && c.property === script);
+    const approved = yield* approvalStep(
+      flow,
+      step,
+      planned.length > 0 ? planned : [{ resourceId: `${vmId}/guest`, property: script, before: null, after: params, reason: why }],
+    );
+    if (approved.kind === 'end') return approved;
+  }
   const runName = guestRunName(guestRunPrefix(flow.status.startedAt), flow.nextSequence(), script);
   flow.begin(step, why);
   const input: GuestRunInput = {
@@ -91,4 +102,8 @@ export function* guestScriptStep<N extends GuestScriptName>(
     'ok' in result && result.ok === false ? 'failed' : 'succeeded',
   );
   return proceed({ ok: true, result });
+}
+
+function isDisruptive(step: string): step is DisruptiveStep {
+  return (DISRUPTIVE_STEPS as readonly string[]).includes(step);
 }

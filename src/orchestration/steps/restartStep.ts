@@ -9,6 +9,7 @@ import type { Caveat, Finding } from '../../domain/repairStatus';
 import type { VmPowerReading } from '../../domain/vmFacts';
 import { rebootVerdict } from '../decisions/reboot';
 import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
+import { approvalStep } from './approvalStep';
 import { guestScriptStep } from './guestScriptStep';
 
 export type RestartResult =
@@ -32,6 +33,10 @@ export function* restartStep(flow: Flow, vmId: string, why: string, knownBootTim
   }
   let reading: VmPowerReading | null = null;
   for (let attempt = 1; attempt <= RESTART_ATTEMPTS; attempt += 1) {
+    const approved = yield* approvalStep(flow, 'restartVm', [
+      { resourceId: vmId, property: 'restart', before: null, after: `restart ${attempt} of at most ${RESTART_ATTEMPTS}`, reason: why },
+    ]);
+    if (approved.kind === 'end') return approved;
     flow.begin('restartVm', attempt === 1 ? why : `${why}: again, Windows did not reboot the first time`);
     const restarted = yield* flow.call('restartVm', { vmId, decidedAt: flow.now() }, 'restartVm');
     if (restarted.kind === 'end') return restarted;
