@@ -300,6 +300,9 @@ export function renderStatusPage(view: RepairStatusViewWithChild, options: Statu
       `<span class="mono">${escapeHtml(g.script)}</span> ${escapeHtml(g.ended)} <span class="muted small">(${escapeHtml(g.at)})</span>`,
   );
 
+  const planned = view.plannedChanges ?? [];
+  const plannedTitle = view.mode === 'diagnose' ? 'A repair would change' : 'Planned from the diagnosis';
+
   const child = view.runningChild
     ? `<section id="child"><h2>Running phase</h2><p>${escapeHtml(view.runningChild.phase)}: ${escapeHtml(view.runningChild.runtimeStatus)}` +
       `${view.runningChild.unavailable ? ` (${escapeHtml(view.runningChild.unavailable)})` : ''}</p></section>`
@@ -331,14 +334,13 @@ export function renderStatusPage(view: RepairStatusViewWithChild, options: Statu
     '<span><i class="running"></i>running</span><span><i class="skipped"></i>skipped</span><span><i class="wait"></i>waiting between steps</span></p></section>',
     `<section id="findings"><h2>Findings</h2>${findingsHtml}</section>`,
     `<section id="changes"><h2>Changes</h2>${changesTable((view.changes ?? []).map(changeRow), 'Nothing was changed.')}</section>`,
-    (view.plannedChanges ?? []).length > 0
-      ? `<section id="planned"><h2>${view.mode === 'diagnose' ? 'A repair would change' : 'Planned from the diagnosis'}</h2>${changesTable((view.plannedChanges ?? []).map(changeRow), '')}</section>`
-      : '',
+    planned.length > 0 ? `<section id="planned"><h2>${plannedTitle}</h2>${changesTable(planned.map(changeRow), '')}</section>` : '',
     `<section id="probes"><h2>RDP probes</h2><ul>${probeLine('before', view.probes?.baseline)}${probeLine('after', view.probes?.verify)}</ul></section>`,
     `<section id="artifacts"><h2>Left behind</h2>${list(artifactItems, 'Nothing: no snapshot, no kept disk.')}</section>`,
     guestRuns.length > 0 ? `<section id="guest-runs"><h2>Guest scripts</h2>${list(guestRuns, '')}</section>` : '',
     '</main>',
-    `<footer>${active ? `Refreshes every ${REFRESH_SECONDS} s while the repair runs. ` : ''}Last update ${escapeHtml(view.lastUpdatedTime)}. ` +
+    `<footer>${active ? `Refreshes every ${REFRESH_SECONDS} s while the repair runs. ` : ''}` +
+      `Last update ${escapeHtml(view.lastUpdatedTime)}. ` +
       'The same status as JSON: request this URL with Accept: application/json.</footer>',
     '</body></html>',
   ].join('\n');
