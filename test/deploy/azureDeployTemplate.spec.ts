@@ -97,6 +97,29 @@ describe('deploy/azuredeploy.json', () => {
     }
   });
 
+  it('depends only on resources it declares, an extension resource (a role assignment) through its own scope', () => {
+    for (const t of templates(template)) {
+      const names = new Set(t.resources.flatMap((r) => [r.name, ...(r.copy ? [(r.copy as { name: string }).name] : [])]));
+      for (const resource of t.resources) {
+        for (const dependency of (resource.dependsOn as string[] | undefined) ?? []) {
+          const byId = /^\[(resourceId|extensionResourceId)\((.*)\)\]$/.exec(dependency);
+          if (!byId) {
+            expect({ dependency, declared: names.has(dependency) }).toEqual({ dependency, declared: true });
+            continue;
+          }
+          // resourceId('Type', ...) names its type first; extensionResourceId(<scope id>, 'Type', ...) after the scope.
+          const typePattern = byId[1] === 'resourceId' ? /^'(Microsoft\.[^']+)'/ : /\), '(Microsoft\.[^']+)'/;
+          const type = typePattern.exec(byId[2])?.[1];
+          const target = t.resources.filter((r) => r.type === type);
+          expect({ dependency, declared: target.length > 0 }).toEqual({ dependency, declared: true });
+          // resourceId() cannot name a resource deployed with a scope: its id is under that scope.
+          const scoped = target.some((r) => r.scope !== undefined);
+          expect({ dependency, function: byId[1] }).toEqual({ dependency, function: scoped ? 'extensionResourceId' : 'resourceId' });
+        }
+      }
+    }
+  });
+
   it('uses only resource types and API versions from the checked list', () => {
     const seen = allResources(template).map(({ resource }) => `${resource.type}@${resource.apiVersion}`);
     for (const entry of seen) {
