@@ -4,11 +4,14 @@
 # the probe's tests run against a real xrdp and would fail deep inside instead.
 #
 # Needs: xrdp (Debian/Ubuntu package `xrdp`), and /etc/xrdp/rsakeys.ini readable by the user running the
-# tests (xrdp reads it at every start; the package's postinst creates it readable by root only).
+# tests (xrdp reads it at every start; the package's postinst creates it readable by root only); Chromium
+# (Debian package `chromium`, at /usr/bin/chromium or $CHROMIUM_PATH) for the status page's browser test,
+# which playwright-core drives (never `npx playwright install`: the distribution's build is the one tested).
 # As root on Debian/Ubuntu it installs what is missing with apt-get; anywhere else it only checks.
 set -euo pipefail
 
 RSA_KEYS=/etc/xrdp/rsakeys.ini
+CHROMIUM="${CHROMIUM_PATH:-/usr/bin/chromium}"
 export PATH="$PATH:/usr/sbin:/sbin:/usr/local/sbin"
 
 missing() {
@@ -19,6 +22,7 @@ missing() {
   elif [ ! -e "$RSA_KEYS" ] && command -v xrdp >/dev/null 2>&1; then
     problems+=("$RSA_KEYS is missing: xrdp will not start (create it as root: xrdp-keygen xrdp auto $RSA_KEYS)")
   fi
+  [ -x "$CHROMIUM" ] || problems+=("$CHROMIUM is missing (the status page test renders it in Chromium; Debian package chromium)")
   if [ "${#problems[@]}" -gt 0 ]; then printf '%s\n' "${problems[@]}"; fi
 }
 
@@ -35,10 +39,10 @@ if [ -z "$problems" ]; then
 fi
 
 if [ "$(id -u)" = "0" ] && is_debian_like && command -v apt-get >/dev/null 2>&1; then
-  echo "test set-up: installing the test peers (xrdp) with apt-get" >&2
+  echo "test set-up: installing the test peers (xrdp, chromium) with apt-get" >&2
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
-  apt-get install -y -qq --no-install-recommends xrdp >/dev/null
+  apt-get install -y -qq --no-install-recommends xrdp chromium >/dev/null
   # The package's postinst makes the key file; without it (a package installed with --no-triggers, say) do it here.
   if [ ! -e "$RSA_KEYS" ] && command -v xrdp-keygen >/dev/null 2>&1; then xrdp-keygen xrdp auto "$RSA_KEYS" >/dev/null; fi
   problems=$(missing)
@@ -51,8 +55,9 @@ fi
   echo "test set-up: this machine cannot run the test suite:"
   printf '%s\n' "$problems" | sed 's/^/  - /'
   if [ "$(id -u)" != "0" ] || ! is_debian_like; then
-    echo "On Debian/Ubuntu, run the tests as root and this set-up installs what is missing (apt-get install -y xrdp);"
-    echo "elsewhere install xrdp 0.9 from your distribution and make $RSA_KEYS readable by this user."
+    echo "On Debian/Ubuntu, run the tests as root and this set-up installs what is missing (apt-get install -y xrdp chromium);"
+    echo "elsewhere install xrdp 0.9 and Chromium from your distribution, make $RSA_KEYS readable by this user, and"
+    echo "set CHROMIUM_PATH if Chromium is not at /usr/bin/chromium."
   fi
 } >&2
 exit 1

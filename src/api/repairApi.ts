@@ -1,5 +1,6 @@
 /**
  * The repair HTTP API: POST /api/repairs, GET /api/repairs/{id}, GET /api/repairs?vmResourceId=.
+ * A GET whose Accept names text/html gets the status page (statusPage.ts) instead of the JSON.
  * Validation and policy come from domain/; this file maps them to status codes and talks to the durable client.
  */
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
@@ -14,6 +15,7 @@ import type { ApiDependencies } from './apiDependencies';
 import { errorResponse, jsonResponse } from './httpResponses';
 import { readJsonBody } from './readJsonBody';
 import { isUnknownInstanceError, type RepairClient } from './repairClient';
+import { statusPageResponse, wantsHtml } from './statusPageResponse';
 import { toStatusView } from './statusView';
 import { lookUpRunningChild, withChildProgress } from './childProgress';
 
@@ -121,8 +123,8 @@ async function respondWithStatus(request: HttpRequest, client: RepairClient, id:
   try {
     const status = await client.getStatus(id, { showInput: true });
     if (!status) throw new Error('HTTP 404');
-    const view = toStatusView(status, statusUrlFor(request, id));
-    return jsonResponse(200, withChildProgress(view, await lookUpRunningChild(client, status)));
+    const view = withChildProgress(toStatusView(status, statusUrlFor(request, id)), await lookUpRunningChild(client, status));
+    return wantsHtml(request.headers.get('accept')) ? statusPageResponse(view) : jsonResponse(200, view, { Vary: 'Accept' });
   } catch (err) {
     if (isUnknownInstanceError(err)) {
       return errorResponse(404, 'RepairNotFound', vmId ? `No repair has been run for ${vmId}.` : `No repair has the id '${id}'.`);
