@@ -6,7 +6,7 @@
 import type { OsDiskProperties } from '../../domain/offlineRepair';
 
 /** Tag names of the offline repair; the cleanup finds its resources by REPAIR_TAG, never by name. */
-export const REPAIR_TAG = 'rdp-autorepair-repair';
+export const REPAIR_TAG = 'rdp-autorepair-repair-id';
 export const ROLE_TAG = 'rdp-autorepair-role';
 export const ORIGINAL_OF_TAG = 'rdp-autorepair-original-of';
 export const COPY_OF_TAG = 'rdp-autorepair-copy-of';
