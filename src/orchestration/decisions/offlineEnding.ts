@@ -90,8 +90,9 @@ export function afterRollback(facts: RollbackFacts): Outcome {
     kind: 'RolledBack',
     reason: `${facts.why}. The original OS disk was swapped back and the VM started again (${after}).`,
     advice: [
-      'The offline repair changed only a copy, which was removed; the cause is outside what it repairs (see the findings). ' +
-        'Check the boot diagnostics screenshot and the serial log of the VM.',
+      `The offline repair changed only a copy of the OS disk (${facts.copyDiskId}, no longer attached); the original is back, ` +
+        'unchanged. The cause is outside what the offline repair fixes (see the findings): check the boot diagnostics ' +
+        'screenshot and the serial log of the VM.',
     ],
   };
 }
