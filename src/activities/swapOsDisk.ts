@@ -25,7 +25,9 @@ export async function swapOsDisk(input: SwapOsDiskInput, deps: ActivityDeps): Pr
         ok: false,
         failure: {
           code: 'OsDiskChangedMeanwhile',
-          message: `the VM's OS disk is now ${currentId ?? '(none)'}, not ${input.expectedFromDiskId}: someone else changed it, so it is left alone`,
+          message:
+            `the VM's OS disk is now ${currentId ?? '(none)'}, not ${input.expectedFromDiskId}: ` +
+            'someone else changed it, so it is left alone',
           statusCode: null,
           operation: 'swap OS disk',
         },

@@ -4,6 +4,7 @@
  */
 import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
+import { type OfflineSettings, readOfflineSettings } from './offlineRepair';
 import { parseScopes, type Scope } from './scope';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits } from './sourceCidrPolicy';
 
@@ -31,6 +32,8 @@ export interface RepairSettings {
    * inputs of repairs started before it existed lack it; the defaults apply then.
    */
   sourcePrefixLimits?: SourcePrefixLimits;
+  /** OFFLINE_REPAIR_DEFAULT and ALERT_OFFLINE_REPAIR; optional for inputs of repairs started before they existed. */
+  offline?: OfflineSettings;
 }
 
 export interface AppConfig {
@@ -94,6 +97,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       runCommandTimeoutSeconds: integerSetting(env, 'RUN_COMMAND_TIMEOUT_SECONDS', 300, 60, 5400),
       runCommandPollSeconds: integerSetting(env, 'RUN_COMMAND_POLL_SECONDS', 10, 5, 300),
       sourcePrefixLimits: readSourcePrefixLimits(env),
+      offline: readOfflineSettings(env),
     },
   };
 }

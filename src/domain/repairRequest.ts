@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { MAX_ECHO_CHARS, quoteInput, truncateText } from './echo';
 import { type Cidr, parseCidr } from './ipAddress';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, ipv6Refusal, type SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from './sourceCidrPolicy';
+import { OFFLINE_MODES, type OfflineMode } from './offlineRepair';
 import { parseVmResourceId, type VmResourceId } from './vmResourceId';
 
 export type RepairMode = 'repair' | 'diagnose';
@@ -22,6 +23,10 @@ export interface RepairRequest {
   /** Also enable TLS 1.0/1.1 Server when TLS is repaired: a security regression, so only on explicit request. */
   allowLegacyTls: boolean;
   source: RepairSource;
+  /** Offline disk-swap repair: absent = the setting's default (OFFLINE_REPAIR_DEFAULT; alerts: ALERT_OFFLINE_REPAIR). */
+  offline?: OfflineMode;
+  /** The rescue VM the offline repair attaches the OS disk copy to (canonical ARM id). */
+  rescueVmResourceId?: string;
 }
 
 export interface FieldProblem {
@@ -29,7 +34,15 @@ export interface FieldProblem {
   message: string;
 }
 
-export const KNOWN_REQUEST_FIELDS = ['vmResourceId', 'mode', 'allowedSourceCidrs', 'rdpPort', 'allowLegacyTls'] as const;
+export const KNOWN_REQUEST_FIELDS = [
+  'vmResourceId',
+  'mode',
+  'allowedSourceCidrs',
+  'rdpPort',
+  'allowLegacyTls',
+  'offline',
+  'rescueVmResourceId',
+] as const;
 
 const WORLD = new Set(['*', 'any', 'internet', '0.0.0.0/0', '::/0', '0.0.0.0']);
 
@@ -84,6 +97,8 @@ function requestSchemaFor(limits: SourcePrefixLimits) {
         .max(65535, { error: 'must be a whole number from 1 to 65535' })
         .optional(),
       allowLegacyTls: z.boolean({ error: 'must be true or false' }).optional(),
+      offline: z.enum(OFFLINE_MODES, { error: `must be one of ${OFFLINE_MODES.map((m) => `'${m}'`).join(', ')}` }).optional(),
+      rescueVmResourceId: z.unknown().optional(),
     },
     { error: 'the body must be a JSON object' },
   );
@@ -119,6 +134,12 @@ export function validateRepairRequest(
   }
   const record = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   let vm: VmResourceId | undefined;
+  let rescueVm: VmResourceId | undefined;
+  if (record && record.rescueVmResourceId !== undefined) {
+    const id = parseVmResourceId(record.rescueVmResourceId);
+    if (id.ok) rescueVm = id.value;
+    else problems.push({ field: 'rescueVmResourceId', message: id.message });
+  }
   if (record) {
     if (record.vmResourceId === undefined) {
       problems.unshift({ field: 'vmResourceId', message: 'is required (the ARM id of the virtual machine to repair)' });
@@ -139,6 +160,8 @@ export function validateRepairRequest(
       rdpPort: parsed.data.rdpPort,
       allowLegacyTls: parsed.data.allowLegacyTls ?? false,
       source,
+      ...(parsed.data.offline !== undefined ? { offline: parsed.data.offline } : {}),
+      ...(rescueVm ? { rescueVmResourceId: rescueVm.id } : {}),
     },
   };
 }

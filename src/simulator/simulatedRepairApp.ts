@@ -215,6 +215,12 @@ export class SimulatedRepairApp {
       this.vms.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, guest, endpoints: new Map() });
       await this.syncEndpoints();
     }
+    if (seeded.rescueVm) {
+      // The rescue VM has no RDP endpoint of its own here: only its Run Command and its disks take part.
+      const rescueGuest = new SimulatedWindowsGuest(seeded.rescueVm.guest ?? {}, { nowMs: this.clock.nowMs() });
+      this.detach.push(attachSimulatedGuest(this.arm, seeded.rescueVm.vmId, rescueGuest));
+      this.diskContents.addGuest(seeded.rescueVm.vmId, rescueGuest);
+    }
     return { ...seeded, request: scenario.request(seeded.vmId) };
   }
 

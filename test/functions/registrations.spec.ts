@@ -5,7 +5,7 @@ import { registerRepairsHttp } from '../../src/functions/repairsHttp';
 import { registerFunctionApp } from '../../src/simulator/functionsHost';
 import { unusedApiDependencies, unusedActivityDeps } from '../support/unusedDependencies';
 import { ACTIVITY_NAMES } from '../../src/domain/activityContracts';
-import { REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
+import { OFFLINE_REPAIR_ORCHESTRATOR, REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
 
 const registry = registerFunctionApp(() => {
   registerRepairsHttp(unusedApiDependencies);
@@ -47,6 +47,8 @@ describe('function registrations', () => {
       .all()
       .map((f) => f.name)
       .sort();
-    expect(names).toEqual([...ACTIVITY_NAMES, REPAIR_ORCHESTRATOR, 'findRepair', 'getRepair', 'startRepair'].sort());
+    expect(names).toEqual(
+      [...ACTIVITY_NAMES, REPAIR_ORCHESTRATOR, OFFLINE_REPAIR_ORCHESTRATOR, 'findRepair', 'getRepair', 'startRepair'].sort(),
+    );
   });
 });

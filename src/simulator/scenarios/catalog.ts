@@ -2,7 +2,7 @@
  * SIMULATED: the scenarios of this version (names are part of the contract: tests, demo, bench). Each runs on
  * any simulated Windows build (`onWindowsBuild`); the guest defaults come from windowsBuilds.ts.
  */
-import type { SecurityRuleInput } from '../arm';
+import type { ResourceGroupRef, SecurityRuleInput, World } from '../arm';
 import { DEFAULT_WINDOWS_BUILD, type WindowsBuild } from '../guest/windowsBuilds';
 import type { Scenario } from './scenario';
 
@@ -45,6 +45,27 @@ const windowsVm = {
   agentStatus: 'Ready' as const,
   publicIp: true,
 };
+
+/**
+ * A rescue VM for the offline scenarios: Windows Server 2022 in the same region and zone (none) as the scenario VMs,
+ * running, agent Ready, on its own network and without a public address.
+ */
+function addRescueVm(world: World, rg: ResourceGroupRef, name: string): string {
+  return world.addVmWithNetwork({
+    osType: 'Windows',
+    generation: 'V2',
+    powerState: 'running',
+    agentStatus: 'Ready',
+    resourceGroup: rg,
+    name,
+    vnetAddressPrefix: '10.250.0.0/16',
+    subnetAddressPrefix: '10.250.0.0/24',
+  }).vm.id;
+}
+
+function rescueIdBeside(vmId: string, rescueName: string): string {
+  return `${vmId.slice(0, vmId.lastIndexOf('/') + 1)}${rescueName}`;
+}
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -230,17 +251,39 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'agent-down',
-    title: 'VM agent down: online repair impossible',
+    title: 'VM agent down: repaired offline',
     story:
-      'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest. The repair says so ' +
-      'and names the offline repair as next step.',
-    expectedOutcome: 'NotRepaired',
+      'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest. The request allows the ' +
+      'offline repair (offline: auto) and names a rescue VM: the VM is deallocated, a copy of its OS disk is repaired on the ' +
+      'rescue VM and swapped in, and RDP answers. The original OS disk is kept.',
+    expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({
         ...windowsVm,
         agentStatus: 'NotReady',
         resourceGroup: rg,
         name: 'vm-noagent',
+        nicNsgRules: restrictedRdp,
+      }).vm.id,
+      guestFault: 'none',
+      guest: { agent: 'NotReady', tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
+      rescueVm: { vmId: addRescueVm(world, rg, 'vm-rescue-noagent') },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'auto', rescueVmResourceId: rescueIdBeside(vmId, 'vm-rescue-noagent') }),
+  },
+  {
+    name: 'agent-down-no-offline',
+    title: 'VM agent down, offline repair not asked for',
+    story:
+      'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest. The request does not ' +
+      'allow the offline repair (the default), so nothing is changed and the advice says how to ask for it.',
+    expectedOutcome: 'NotRepaired',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({
+        ...windowsVm,
+        agentStatus: 'NotReady',
+        resourceGroup: rg,
+        name: 'vm-noagent2',
         nicNsgRules: restrictedRdp,
       }).vm.id,
       guestFault: 'none',
