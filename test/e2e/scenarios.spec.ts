@@ -35,6 +35,12 @@ const RESTARTS_BY_SCENARIO: Record<string, number> = {
   'tls-reverted-by-domain-policy': 1,
   'agent-down': 0,
   'agent-down-no-offline': 0,
+  // The offline path deallocates and starts the VM; it asks for no restart.
+  'offline-only-gen2': 0,
+  'offline-only-gen1': 0,
+  'offline-with-rescue-vm': 0,
+  'offline-did-not-help': 0,
+  'encrypted-os-disk': 0,
   'unknown-cause': 1,
   unrepairable: 1,
   'port-held-by-shared-svchost': 0,
