@@ -17,6 +17,8 @@ async function run(name: string, options: SimulatedAppOptions = {}, prepare?: (a
     const originalBefore = app.diskContents.contentOf(originalId);
     const before = resourceIds(app);
     const { status } = await app.runRepair(seeded.request);
+    // Every ending completes the orchestration (an outcome value, never a failed instance).
+    expect(status.runtimeStatus).toBe('Completed');
     const vm = app.arm.world.vm(seeded.vmId);
     const rescue = seeded.rescueVm ? app.arm.world.vm(seeded.rescueVm.vmId) : null;
     return {
