@@ -6,16 +6,22 @@ import { classifyAzureError } from '../azure/errors';
 import { ACTIVITY_NAMES, type ActivityInput, type ActivityName, type ActivityOutput } from '../domain/activityContracts';
 import type { ActivityResult } from '../domain/activityResult';
 import type { ActivityDeps } from './deps';
+import { copyOsDisk, readDisk } from './copyOsDisk';
+import { attachDataDisk, detachDataDisk } from './dataDisks';
 import { getSnapshotState } from './getSnapshotState';
 import { deleteGuestScriptActivity, readGuestScriptActivity, startGuestScriptActivity, sweepGuestScriptsActivity } from './guestScript';
 import { openNsgPort } from './openNsgPort';
 import { probeRdpActivity } from './probeRdp';
+import { readOsDiskTraits } from './readOsDiskTraits';
+import { readRescueVm } from './readRescueVm';
 import { readVm } from './readVm';
 import { readVmNetwork } from './readVmNetwork';
 import { readVmPower } from './readVmPower';
 import { restartVm } from './restartVm';
 import { restrictNsgRule } from './restrictNsgRule';
 import { startOsDiskSnapshot } from './startOsDiskSnapshot';
+import { swapOsDisk } from './swapOsDisk';
+import { deallocateVm, startVm } from './vmPower';
 
 export type ActivityImplementation<N extends ActivityName> = (
   input: ActivityInput<N>,
@@ -38,6 +44,15 @@ export const activityImplementations: ActivityImplementations = {
   readGuestScript: readGuestScriptActivity,
   deleteGuestScript: deleteGuestScriptActivity,
   sweepGuestScripts: sweepGuestScriptsActivity,
+  readOsDiskTraits,
+  readRescueVm,
+  deallocateVm,
+  startVm,
+  copyOsDisk,
+  readDisk,
+  attachDataDisk,
+  detachDataDisk,
+  swapOsDisk,
 };
 
 export { ACTIVITY_NAMES };

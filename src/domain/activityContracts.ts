@@ -3,6 +3,7 @@
  * activities only through this map (Flow.call), and the registrations loop over it, so an input of the wrong
  * shape or a renamed activity is a compile error rather than a failure in Azure.
  */
+import type { OsDiskProperties, OsDiskTraits } from './offlineRepair';
 import type { RdpProbeResult } from './rdpProbe';
 import type {
   GuestRunInput,
@@ -53,6 +54,60 @@ export type LeftGuestRun =
   | { runName: string; state: 'deleting' | 'deleteRequested' }
   | { runName: string; state: 'refused'; detail: string };
 
+export interface VmIdInput {
+  vmId: string;
+}
+
+/** Power operations return once ARM accepted them; the orchestrator waits with readVmPower and durable timers. */
+export interface PowerOperationResult {
+  /** The VM was already in (or on its way to) the asked state: nothing was requested (a re-run). */
+  already: boolean;
+}
+
+export interface RescueVmReading {
+  found: boolean;
+  message: string | null;
+  facts: VmFacts | null;
+  /** ARM's provisioningState (Updating while an attach or detach runs). */
+  provisioningState: string;
+  usedLuns: number[];
+  /** Data disks attached now, by id and LUN (the copy's attachment is found here on a re-run). */
+  dataDisks: Array<{ lun: number; diskId: string }>;
+}
+
+export interface CopyOsDiskInput {
+  repairId: string;
+  /** The resource group the copy is made in: the broken VM's. */
+  vmId: string;
+  sourceDiskId: string;
+  name: string;
+  carry: Omit<OsDiskProperties, 'id' | 'maxShares'>;
+  tags: Record<string, string>;
+}
+
+export interface DiskReading {
+  found: boolean;
+  diskId: string;
+  provisioningState: string;
+  /** ARM's managedBy: the VM the disk is attached to, if any. */
+  managedBy: string | null;
+  properties: OsDiskProperties | null;
+}
+
+export interface DataDiskInput {
+  vmId: string;
+  diskId: string;
+  /** The LUN decided from the rescue VM's free ones; attach only. */
+  lun?: number;
+}
+
+export interface SwapOsDiskInput {
+  vmId: string;
+  toDiskId: string;
+  /** The OS disk the flow saw; the swap is refused if the VM has another one now (someone else changed it). */
+  expectedFromDiskId: string;
+}
+
 export interface ActivityContracts {
   readVm: { input: ReadVmInput; output: ReadVmResult };
   readVmNetwork: { input: ReadVmNetworkInput; output: NetworkFacts };
@@ -67,6 +122,15 @@ export interface ActivityContracts {
   readGuestScript: { input: GuestRunInput; output: GuestRunState };
   deleteGuestScript: { input: GuestRunInput; output: { deleted: 'requested' | 'alreadyGone' | 'refusedVmNotRunning' } };
   sweepGuestScripts: { input: SweepGuestScriptsInput; output: { left: LeftGuestRun[] } };
+  readOsDiskTraits: { input: VmIdInput; output: OsDiskTraits };
+  readRescueVm: { input: VmIdInput; output: RescueVmReading };
+  deallocateVm: { input: VmIdInput; output: PowerOperationResult };
+  startVm: { input: VmIdInput; output: PowerOperationResult };
+  copyOsDisk: { input: CopyOsDiskInput; output: DiskReading };
+  readDisk: { input: { diskId: string }; output: DiskReading };
+  attachDataDisk: { input: DataDiskInput; output: { lun: number; alreadyAttached: boolean } };
+  detachDataDisk: { input: DataDiskInput; output: { alreadyDetached: boolean } };
+  swapOsDisk: { input: SwapOsDiskInput; output: { alreadySwapped: boolean } };
 }
 
 export type ActivityName = keyof ActivityContracts;
@@ -88,6 +152,15 @@ export const ACTIVITY_NAMES = [
   'readGuestScript',
   'deleteGuestScript',
   'sweepGuestScripts',
+  'readOsDiskTraits',
+  'readRescueVm',
+  'deallocateVm',
+  'startVm',
+  'copyOsDisk',
+  'readDisk',
+  'attachDataDisk',
+  'detachDataDisk',
+  'swapOsDisk',
 ] as const satisfies readonly ActivityName[];
 
 // Compile-time proof that ACTIVITY_NAMES lists every key of the map (a missing one makes this `never`).

@@ -19,6 +19,9 @@ export const DISRUPTIVE_STEPS = [
   'guest:renew-certificate',
   'guest:enable-tls',
   'restartVm',
+  // The whole offline repair (deallocate, copy, attach, swap, start): its approval events reach this orchestration,
+  // not the offline sub-orchestration, so the gate stands before the child starts.
+  'offlineRepair',
 ] as const;
 export type DisruptiveStep = (typeof DISRUPTIVE_STEPS)[number];
 

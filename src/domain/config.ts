@@ -5,6 +5,7 @@
 import { type ApprovalMode, approvalModeSetting } from './approval';
 import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
+import { type OfflineSettings, readOfflineSettings } from './offlineRepair';
 import { parseScopes, type Scope } from './scope';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits } from './sourceCidrPolicy';
 
@@ -34,6 +35,8 @@ export interface RepairSettings {
   sourcePrefixLimits?: SourcePrefixLimits;
   /** How long a repair waits at an approval gate before it ends NotRepaired; optional for inputs that predate it. */
   approvalTimeoutMinutes?: number;
+  /** OFFLINE_REPAIR_DEFAULT and ALERT_OFFLINE_REPAIR; optional for inputs of repairs started before they existed. */
+  offline?: OfflineSettings;
 }
 
 /** A day: long enough for an operator to be reached, short enough that a forgotten repair ends on its own. */
@@ -104,6 +107,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       runCommandPollSeconds: integerSetting(env, 'RUN_COMMAND_POLL_SECONDS', 10, 5, 300),
       sourcePrefixLimits: readSourcePrefixLimits(env),
       approvalTimeoutMinutes: integerSetting(env, 'APPROVAL_TIMEOUT_MINUTES', DEFAULT_APPROVAL_TIMEOUT_MINUTES, 1, 10080),
+      offline: readOfflineSettings(env),
     },
   };
 }

@@ -7,6 +7,7 @@ import { APPROVAL_MODES, type ApprovalMode } from './approval';
 import { MAX_ECHO_CHARS, quoteInput, truncateText } from './echo';
 import { type Cidr, parseCidr } from './ipAddress';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, ipv6Refusal, type SourcePrefixLimits, tooShortPrefix, wholeFamilyRefusal } from './sourceCidrPolicy';
+import { OFFLINE_MODES, type OfflineMode } from './offlineRepair';
 import { parseVmResourceId, type VmResourceId } from './vmResourceId';
 
 export type RepairMode = 'repair' | 'diagnose';
@@ -25,6 +26,10 @@ export interface RepairRequest {
   /** beforeDisruptive: wait for an approval before each disruptive step. Absent (repairs started before it) = none. */
   approval?: ApprovalMode;
   source: RepairSource;
+  /** Offline disk-swap repair: absent = the setting's default (OFFLINE_REPAIR_DEFAULT; alerts: ALERT_OFFLINE_REPAIR). */
+  offline?: OfflineMode;
+  /** The rescue VM the offline repair attaches the OS disk copy to (canonical ARM id). */
+  rescueVmResourceId?: string;
 }
 
 export interface FieldProblem {
@@ -32,7 +37,16 @@ export interface FieldProblem {
   message: string;
 }
 
-export const KNOWN_REQUEST_FIELDS = ['vmResourceId', 'mode', 'allowedSourceCidrs', 'rdpPort', 'allowLegacyTls', 'approval'] as const;
+export const KNOWN_REQUEST_FIELDS = [
+  'vmResourceId',
+  'mode',
+  'allowedSourceCidrs',
+  'rdpPort',
+  'allowLegacyTls',
+  'offline',
+  'rescueVmResourceId',
+  'approval',
+] as const;
 
 const WORLD = new Set(['*', 'any', 'internet', '0.0.0.0/0', '::/0', '0.0.0.0']);
 
@@ -88,6 +102,8 @@ function requestSchemaFor(limits: SourcePrefixLimits) {
         .optional(),
       allowLegacyTls: z.boolean({ error: 'must be true or false' }).optional(),
       approval: z.enum(APPROVAL_MODES, { error: "must be 'none' or 'beforeDisruptive'" }).optional(),
+      offline: z.enum(OFFLINE_MODES, { error: `must be one of ${OFFLINE_MODES.map((m) => `'${m}'`).join(', ')}` }).optional(),
+      rescueVmResourceId: z.unknown().optional(),
     },
     { error: 'the body must be a JSON object' },
   );
@@ -124,6 +140,12 @@ export function validateRepairRequest(
   }
   const record = body !== null && typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
   let vm: VmResourceId | undefined;
+  let rescueVm: VmResourceId | undefined;
+  if (record && record.rescueVmResourceId !== undefined) {
+    const id = parseVmResourceId(record.rescueVmResourceId);
+    if (id.ok) rescueVm = id.value;
+    else problems.push({ field: 'rescueVmResourceId', message: id.message });
+  }
   if (record) {
     if (record.vmResourceId === undefined) {
       problems.unshift({ field: 'vmResourceId', message: 'is required (the ARM id of the virtual machine to repair)' });
@@ -145,6 +167,8 @@ export function validateRepairRequest(
       allowLegacyTls: parsed.data.allowLegacyTls ?? false,
       approval: parsed.data.approval ?? defaultApproval,
       source,
+      ...(parsed.data.offline !== undefined ? { offline: parsed.data.offline } : {}),
+      ...(rescueVm ? { rescueVmResourceId: rescueVm.id } : {}),
     },
   };
 }

@@ -46,6 +46,12 @@ export interface PlannedChange {
 export interface Artifacts {
   snapshotId: string | null;
   originalOsDiskId: string | null;
+  /** Offline repair: the repaired copy of the OS disk, the rescue VM used, when the copy became the OS disk. */
+  copyDiskId?: string | null;
+  rescueVmId?: string | null;
+  swappedAt?: string | null;
+  /** Offline repair: when this repair deallocated the VM and when it ran again (its downtime). */
+  downtime?: { from: string; to: string | null; seconds: number | null } | null;
 }
 
 /**
@@ -101,7 +107,7 @@ export interface FinalOutcome extends Outcome {
  * One write the repair made and how it can be undone. Appended as the write happens, so whatever ends the repair
  * can say what it left behind and what it undid.
  */
-export type UndoKind = 'nsgSources' | 'nsgRule' | 'guestValue' | 'guestAction';
+export type UndoKind = 'nsgSources' | 'nsgRule' | 'guestValue' | 'guestAction' | 'vmPower' | 'osDiskSwap' | 'diskCopy' | 'diskAttach';
 
 export interface UndoRecord {
   kind: UndoKind;

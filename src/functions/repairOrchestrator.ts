@@ -1,8 +1,10 @@
-/** Registers the repair orchestration (it needs no dependencies: it only schedules activities). */
+/** Registers the repair orchestration and its offline child (no dependencies: they only schedule activities). */
 import * as df from 'durable-functions';
-import { REPAIR_ORCHESTRATOR } from '../orchestration/names';
+import { OFFLINE_REPAIR_ORCHESTRATOR, REPAIR_ORCHESTRATOR } from '../orchestration/names';
+import { offlineRepairOrchestrator } from '../orchestration/offline/offlineOrchestrator';
 import { repairOrchestrator } from '../orchestration/repairOrchestrator';
 
 export function registerRepairOrchestrator(): void {
   df.app.orchestration(REPAIR_ORCHESTRATOR, repairOrchestrator);
+  df.app.orchestration(OFFLINE_REPAIR_ORCHESTRATOR, offlineRepairOrchestrator);
 }

@@ -3,3 +3,4 @@
  * Activity names live in domain/activityContracts.ts.
  */
 export const REPAIR_ORCHESTRATOR = 'RepairOrchestrator';
+export const OFFLINE_REPAIR_ORCHESTRATOR = 'OfflineRepairOrchestrator';

@@ -17,6 +17,9 @@ import { baselinePhase } from './phases/baseline';
 import { assessExposure, networkPhase, restrictionsFor } from './phases/network';
 import { type OnlineFacts, onlinePhase } from './phases/online';
 import { preflightPhase } from './phases/preflight';
+import { askForOfflineAdvice, offlineAfterOnline, offlineBeforeOnline, offlineModeFor } from './decisions/offlineMode';
+import type { OfflinePhaseInput } from './offline/offlinePhase';
+import { offlineStep } from './offline/offlineStep';
 import { finish, newRepairStatus } from './statusModel';
 import { mayHaveLeftGuestRuns, sweepStep } from './steps/sweepStep';
 
@@ -29,7 +32,8 @@ export const repairOrchestrator: OrchestrationHandler = function* (context: Orch
     const outcome = yield* repair(flow, port);
     // Whatever the outcome, no Run Command run of this repair may outlive it.
     const sweep = mayHaveLeftGuestRuns(status.timeline) ? yield* sweepStep(flow, request.vm.id) : null;
-    return finish(status, sweep ? { ...outcome, caveats: [...(outcome.caveats ?? []), sweep] } : outcome, flow.now());
+    const path = status.artifacts.copyDiskId ? 'offline' : 'online';
+    return finish(status, sweep ? { ...outcome, caveats: [...(outcome.caveats ?? []), sweep] } : outcome, flow.now(), path);
   } finally {
     flow.publish();
   }
@@ -54,10 +58,32 @@ function* repair(flow: Flow, port: number): Gen<Outcome> {
   });
   if (healthy) return healthy;
 
+  // Offline (decisions/offlineMode.ts): `only` skips the online phase; `auto` follows it where it would help.
+  const offline = offlineModeFor(flow.request.offline, flow.request.source, flow.request.mode, flow.settings.offline);
+  const offlineInput: OfflinePhaseInput = {
+    vm: vm.facts,
+    rescueVmId: flow.request.rescueVmResourceId ?? null,
+    probeAddress: probe.facts.target.ok ? probe.facts.target.address : null,
+    probeAdmitted: exposure.probeAdmitted !== 'deny',
+    port,
+    startedAt: flow.status.startedAt,
+  };
+  const first = offlineBeforeOnline(offline.mode);
+  if (first.run) return yield* offlineStep(flow, offlineInput, first.why);
+
   const online = yield* onlinePhase(flow, { vm: vm.facts, network: network.facts, exposure, probe: probe.facts, port });
   if (online.kind === 'end') return online.outcome;
 
-  return verifiedOutcome(flow, online.facts, probe.facts.target.ok ? null : probe.facts.target.reason);
+  const afterOnline = {
+    guestUnreachable: online.facts.guestUnreachable,
+    onlineFixesApplied: flow.status.changes.some((c) => c.resourceId.endsWith('/guest')),
+    verdict: (online.facts.verify ?? online.facts.baseline)?.verdict ?? null,
+  };
+  const next = offlineAfterOnline(offline.mode, afterOnline);
+  if (next.run) return yield* offlineStep(flow, offlineInput, next.why);
+  const outcome = verifiedOutcome(flow, online.facts, probe.facts.target.ok ? null : probe.facts.target.reason);
+  const ask = outcome.kind === 'NotRepaired' ? askForOfflineAdvice(offline, afterOnline) : null;
+  return ask ? { ...outcome, advice: [...outcome.advice, ask] } : outcome;
 }
 
 /** The last word: what the probes say about the changes made, seen from where this app stands. */

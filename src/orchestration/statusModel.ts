@@ -128,13 +128,16 @@ function shorten(text: string, max: number): string {
 export function statusForCustomStatus(
   status: RepairStatus,
   budget = CUSTOM_STATUS_BUDGET,
-): RepairStatus & { omitted?: { changes: number; findings: number } } {
+): RepairStatus & { omitted?: { changes: number; findings: number; kept?: number } } {
   if (JSON.stringify(status).length <= budget) return status;
   const compact = {
     ...status,
     // The undo log restates the changes; while the repair runs, the changes carry the same facts.
     undoLog: [],
     timeline: status.timeline.map((t) => ({ ...t, detail: shorten(t.detail, 160) })),
+    // Kept and undone writes restate the undo log (a long offline repair has many); the output has them whole.
+    kept: status.kept.map((k) => ({ ...k, what: shorten(k.what, 100), undo: shorten(k.undo, 100), why: shorten(k.why, 100) })),
+    undone: status.undone.map((u) => ({ ...u, what: shorten(u.what, 100), undo: shorten(u.undo, 100), result: shorten(u.result, 100) })),
     findings: status.findings.map((f) => ({
       ...f,
       message: shorten(f.message, 240),
@@ -153,9 +156,16 @@ export function statusForCustomStatus(
   };
   let omittedChanges = 0;
   let omittedFindings = 0;
-  const view = () => ({ ...compact, omitted: { changes: omittedChanges, findings: omittedFindings } });
-  while (JSON.stringify(view()).length > budget && (compact.changes.length > 3 || compact.findings.length > 3)) {
-    if (compact.changes.length > 3) {
+  let omittedKept = 0;
+  const view = () => ({
+    ...compact,
+    omitted: { changes: omittedChanges, findings: omittedFindings, ...(omittedKept > 0 ? { kept: omittedKept } : {}) },
+  });
+  while (JSON.stringify(view()).length > budget && (compact.changes.length > 3 || compact.findings.length > 3 || compact.kept.length > 3)) {
+    if (compact.kept.length > 3) {
+      compact.kept = compact.kept.slice(1);
+      omittedKept += 1;
+    } else if (compact.changes.length > 3) {
       compact.changes = compact.changes.slice(1);
       omittedChanges += 1;
     } else {

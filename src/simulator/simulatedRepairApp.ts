@@ -28,6 +28,7 @@ import {
 import { admitsInbound, openToWorld } from './nsgPacketFilter';
 import { endpointBehaviourFor } from './rdpEndpointPolicy';
 import { attachSimulatedGuest, guestPortBehaviours, SimulatedWindowsGuest } from './guest';
+import { SimulatedDiskContents } from './guest/diskContents';
 import { startSimulatedRdpEndpoint, type SimulatedRdpEndpoint } from './rdpEndpoint';
 import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from './scenarios/catalog';
 import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
@@ -105,6 +106,8 @@ export const SIM_DEFAULT_SETTINGS: Record<string, string> = {
 export class SimulatedRepairApp {
   readonly clock = new VirtualClock();
   readonly arm = new SimulatedArm({ clock: this.clock, seed: 7 });
+  /** What is on each disk (copies, snapshots, a rescue VM's attached copy, a swapped OS disk), following the ARM. */
+  readonly diskContents = new SimulatedDiskContents(this.arm);
   readonly emulator: DurableHostEmulator;
   readonly resourceGroup;
   private readonly vms = new Map<string, SimulatedVm>();
@@ -207,9 +210,16 @@ export class SimulatedRepairApp {
         guest = new SimulatedWindowsGuest(seeded.guest ?? {}, { nowMs: this.clock.nowMs() });
         this.detach.push(attachSimulatedGuest(this.arm, vm.id, guest));
         this.detach.push(guest.onChange(() => void this.syncEndpoints()));
+        this.diskContents.addGuest(vm.id, guest);
       }
       this.vms.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, guest, endpoints: new Map() });
       await this.syncEndpoints();
+    }
+    if (seeded.rescueVm) {
+      // The rescue VM has no RDP endpoint of its own here: only its Run Command and its disks take part.
+      const rescueGuest = new SimulatedWindowsGuest(seeded.rescueVm.guest ?? {}, { nowMs: this.clock.nowMs() });
+      this.detach.push(attachSimulatedGuest(this.arm, seeded.rescueVm.vmId, rescueGuest));
+      this.diskContents.addGuest(seeded.rescueVm.vmId, rescueGuest);
     }
     return { ...seeded, request: scenario.request(seeded.vmId) };
   }
@@ -306,6 +316,7 @@ export class SimulatedRepairApp {
 
   async close(): Promise<void> {
     this.unsubscribe();
+    this.diskContents.stop();
     for (const undo of this.detach.splice(0)) undo();
     await this.syncing;
     await Promise.all([...this.vms.values()].flatMap((v) => [...v.endpoints.values()].map((e) => e.close())));

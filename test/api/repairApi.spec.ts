@@ -10,7 +10,8 @@ const RG = `/subscriptions/${SUB}/resourceGroups/${SIM_RESOURCE_GROUP}`;
 const VM = `${RG}/providers/Microsoft.Compute/virtualMachines/vm-healthy`;
 const SHAPE =
   'must look like /subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/Microsoft.Compute/virtualMachines/{vmName}';
-const KNOWN = 'is not a known field (known: vmResourceId, mode, allowedSourceCidrs, rdpPort, allowLegacyTls, approval)';
+const KNOWN =
+  'is not a known field (known: vmResourceId, mode, allowedSourceCidrs, rdpPort, allowLegacyTls, offline, rescueVmResourceId, approval)';
 const invalid = (detail: string) => `The repair request is invalid: ${detail}`;
 
 type Case = [name: string, body: unknown, status: number, code: string, message: string];
@@ -150,7 +151,7 @@ const cases: Case[] = [
     'InvalidRequest',
     invalid("allowedSourceCidrs.0: '203.0.113.7/24' has host bits set; the network is 203.0.113.0/24"),
   ],
-  ['unknown field', { vmResourceId: VM, offline: 'auto' }, 400, 'InvalidRequest', invalid(`offline: ${KNOWN}`)],
+  ['unknown field', { vmResourceId: VM, serialConsole: true }, 400, 'InvalidRequest', invalid(`serialConsole: ${KNOWN}`)],
   // Issue 9: the whole Internet in pieces, a slice of it, IPv6 (refused until the whole path handles it).
   [
     'allowedSourceCidrs is the Internet in two halves',

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { DEFAULT_APPROVAL_TIMEOUT_MINUTES } from '../../src/domain/config';
 import { DEFAULT_SOURCE_PREFIX_LIMITS } from '../../src/domain/sourceCidrPolicy';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -225,9 +226,12 @@ describe('deploy/azuredeploy.json', () => {
         const param = /^\[string\(parameters\('([A-Za-z0-9]+)'\)\)\]$/.exec(value ?? '')?.[1];
         expect(param).toBeDefined();
         const declared = template.parameters[param as string];
-        // The one default that is a named constant rather than a literal.
-        const expectedDefault =
-          fallback.trim() === 'DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV4' ? DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV4 : Number(fallback);
+        // Defaults that are named constants rather than literals.
+        const named: Record<string, number> = {
+          'DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV4': DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV4,
+          DEFAULT_APPROVAL_TIMEOUT_MINUTES,
+        };
+        const expectedDefault = named[fallback.trim()] ?? Number(fallback);
         expect({ defaultValue: declared.defaultValue, minValue: declared.minValue, maxValue: declared.maxValue }).toEqual({
           defaultValue: expectedDefault,
           minValue: min,

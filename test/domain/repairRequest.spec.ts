@@ -59,3 +59,25 @@ describe('instance ids and scopes', () => {
     expect(parseScopes('rg-prod').ok).toBe(false);
   });
 });
+
+describe('offline request fields', () => {
+  const vm = '/subscriptions/6f0c2e8a-1b7d-4c3e-9a5f-2d8e7b6c4a10/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/web01';
+  const rescue = vm.replace(/web01$/, 'rescue01');
+
+  it('accepts offline and a rescue VM, canonical; absent offline stays absent (the setting decides)', () => {
+    const r = validateRepairRequest({ vmResourceId: vm, offline: 'only', rescueVmResourceId: rescue });
+    expect(r.ok && r.request.offline).toBe('only');
+    expect(r.ok && r.request.rescueVmResourceId).toBe(rescue);
+    const plain = validateRepairRequest({ vmResourceId: vm });
+    expect(plain.ok && 'offline' in plain.request).toBe(false);
+  });
+
+  it('names a bad offline value and a bad rescue VM id', () => {
+    const r = validateRepairRequest({ vmResourceId: vm, offline: 'yes', rescueVmResourceId: 'rescue01' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.problems.find((p) => p.field === 'offline')?.message).toBe("must be one of 'never', 'auto', 'only'");
+      expect(r.problems.some((p) => p.field === 'rescueVmResourceId')).toBe(true);
+    }
+  });
+});

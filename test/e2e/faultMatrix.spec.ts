@@ -246,7 +246,8 @@ async function runOnce(
       leftRuns: app.arm.world.vms().flatMap((vm) => app.arm.runCommands.listByVm(vm.id).map((run) => run.name)),
       snapshots: app.arm.world.snapshots().length,
       restartRequests: log.filter((r) => r.operation === 'virtualMachines.restart' && r.status === 202).length,
-      diskWrites: log.filter((r) => r.method !== 'GET' && /\/disks\//i.test(r.path)).length,
+      // The offline repair creates its own copy of the OS disk; any other disk written would be a fault's doing.
+      diskWrites: log.filter((r) => r.method !== 'GET' && /\/disks\//i.test(r.path) && !/\/disks\/rdprepair-copy-/i.test(r.path)).length,
       strayRules,
       virtualMs: status ? Date.parse(status.lastUpdatedTime) - t0 : 0,
       delivered: armed?.delivered() ?? 0,

@@ -34,6 +34,13 @@ const RESTARTS_BY_SCENARIO: Record<string, number> = {
   'multiple-faults': 1,
   'tls-reverted-by-domain-policy': 1,
   'agent-down': 0,
+  'agent-down-no-offline': 0,
+  // The offline path deallocates and starts the VM; it asks for no restart.
+  'offline-only-gen2': 0,
+  'offline-only-gen1': 0,
+  'offline-with-rescue-vm': 0,
+  'offline-did-not-help': 0,
+  'encrypted-os-disk': 0,
   'unknown-cause': 1,
   unrepairable: 1,
   'port-held-by-shared-svchost': 0,
@@ -80,7 +87,17 @@ describe('scenarios end to end', () => {
       if (!o.ok) return o;
       const value = (o.result as { ok: boolean; value?: Record<string, unknown> }).value;
       if (!value || typeof value !== 'object') return o.result;
-      const { wrote: _w, alreadyRestarted: _a, deleted: _d, elapsedMs: _e, ...rest } = value as Record<string, unknown>;
+      const {
+        wrote: _w,
+        alreadyRestarted: _a,
+        deleted: _d,
+        elapsedMs: _e,
+        already: _al,
+        alreadyAttached: _aa,
+        alreadyDetached: _ad,
+        alreadySwapped: _as,
+        ...rest
+      } = value as Record<string, unknown>;
       if (name === 'probeRdp') {
         const certificate = rest.certificate as Record<string, unknown> | null;
         return { ...rest, certificate: certificate ? { ...certificate } : null };
@@ -278,11 +295,13 @@ describe('online repair details', () => {
     expect(status.probes.verify.verdict).toBe('healthy'); // the fix worked until the policy refreshed
   });
 
-  it('agent-down: no Run Command at all, and the outcome names the offline repair as next step', async () => {
-    const { status, app } = await run('agent-down');
+  it('agent-down-no-offline: no Run Command at all, and the advice says how to ask for the offline repair', async () => {
+    const { status, app } = await run('agent-down-no-offline');
     expect(app.arm.requests().some((r) => r.operation.startsWith('virtualMachineRunCommands'))).toBe(false);
     expect(status.findings.map((f: { code: string }) => f.code)).toContain('OnlineChannelUnavailable');
     expect(status.outcome.advice.join(' ')).toMatch(/offline repair/);
+    expect(status.outcome.advice.join(' ')).toMatch(/"offline": "auto"/);
+    expect(app.arm.stats().writes).toBe(0);
   });
 
   it('unknown-cause: runs the article order one step at a time and stops as soon as RDP is healthy', async () => {

@@ -85,8 +85,7 @@ export function withOnlineAdvice(outcome: Outcome, guestUnreachable: boolean): O
     reason: `${outcome.reason.replace(/\.?$/, '.')} The guest could not be reached through Run Command, so no online repair was possible.`,
     advice: [
       ...outcome.advice,
-      'Next: the offline repair (attach a copy of the OS disk to a rescue VM and repair it there; docs/procedure.md, ' +
-        '"Offline repair"), not automated in this version.',
+      'Next: the offline repair (a copy of the OS disk repaired on a rescue VM and swapped in; docs/procedure.md, ' + '"Offline repair").',
     ],
   };
 }

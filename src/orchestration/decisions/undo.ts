@@ -18,6 +18,10 @@ const WHY_KEPT: Record<UndoRecord['kind'], string> = {
   guestValue:
     'kept: it corrects a value diagnosis found wrong; set it back by hand as "undo" says, or restore the OS disk from the snapshot',
   guestAction: 'kept: reverse it by hand if needed, or restore the OS disk from the snapshot',
+  vmPower: 'the offline repair starts the VM again itself; if it is still deallocated, start it as "undo" says',
+  osDiskSwap: 'the offline repair swaps the original OS disk back itself when the copy did not help; "undo" says how by hand',
+  diskCopy: 'kept: a copy of the OS disk, never the original; delete it once you no longer need it',
+  diskAttach: 'the offline repair detaches the copy itself; if it is still attached to the rescue VM, detach it as "undo" says',
 };
 
 export function settleUndoLog(log: readonly UndoRecord[], outcome: OutcomeKind): SettledUndoLog {

@@ -98,7 +98,9 @@ export type GuestEvent =
   | { kind: 'gp-refresh'; atMs: number; trigger: 'boot' | 'gpupdate'; revertedTls12: boolean }
   | { kind: 'certificate-created'; atMs: number; thumbprint: string }
   | { kind: 'certificate-creation-failed'; atMs: number; reason: string }
-  | { kind: 'script'; atMs: number; script: string; exitCode: number };
+  | { kind: 'script'; atMs: number; script: string; exitCode: number }
+  /** The VM was given another OS disk (a swap); the state now is that disk's. */
+  | { kind: 'os-disk-adopted'; atMs: number; diskId: string };
 
 export interface WindowsGuestState {
   computerName: string;

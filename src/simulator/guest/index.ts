@@ -36,3 +36,4 @@ export {
   type GuestPortBehaviour,
   type GuestRdpOptions,
 } from './guestRdpBehaviour';
+export { SimulatedDiskContents, type DiskContent } from './diskContents';

@@ -20,6 +20,7 @@ import type { GuestScriptName, TlsServerState, TlsVersion } from '../../guest/sc
 import type { AgentHealth } from '../arm/world/types';
 import { newSelfSignedCertificate, buildGuestState, type WindowsGuestSpec } from './guestSpec';
 import { emptyDiskBay, type DiskBay } from './offlineDisk/disk';
+import type { BootedDiskView } from './offlineDisk/fromGuest';
 import { RDP_SERVICES, type GuestEvent, type GuestService, type ServiceStart, type WindowsGuestState } from './guestState';
 import { windowsBuildDefaults, type FileGrant, type KeyContainerAcl } from './windowsBuilds';
 
@@ -221,6 +222,46 @@ export class SimulatedWindowsGuest {
     if (this.find('gpsvc')?.status !== 'Running') return 1;
     this.refreshGroupPolicy(nowMs, 'gpupdate');
     return 0;
+  }
+
+  // ---------------------------------------------------------------- OS disk swap (driven by the simulated ARM)
+
+  /**
+   * The VM now boots from another OS disk (an offline-repaired copy swapped in, or the original swapped back):
+   * what that disk holds replaces the registry, certificate, key container and file state. Called while the VM
+   * is deallocated; the next boot reads it like any other boot.
+   */
+  adoptOsDisk(view: BootedDiskView, files: readonly string[], diskId: string, nowMs: number): void {
+    const s = this.state;
+    s.rdpTcp = {
+      // An absent PortNumber means the listener's default, 3389 (Microsoft docs, "Change the listening port for Remote Desktop").
+      portNumber: view.rdpTcp.portNumber ?? 3389,
+      fDenyTSConnections: view.rdpTcp.fDenyTSConnections ?? 0,
+      securityLayer: view.rdpTcp.securityLayer,
+      userAuthentication: view.rdpTcp.userAuthentication,
+      allowSecProtocolNegotiation: view.rdpTcp.allowSecProtocolNegotiation,
+      pinnedThumbprint: view.rdpTcp.pinnedThumbprint,
+    };
+    s.schannel.configured = structuredClone(view.tls);
+    for (const service of s.services) {
+      const start = view.serviceStarts[service.name];
+      if (start === 2 || start === 3 || start === 4) {
+        service.start = start;
+        service.scmStart = start;
+      }
+    }
+    if (view.certificate === null) s.certificate = null;
+    else if (s.certificate?.thumbprint.toUpperCase() !== view.certificate.thumbprint.toUpperCase()) {
+      // A certificate this model did not issue: the disk holds its store entry, not its key; pessimistically unusable.
+      s.certificate = null;
+    }
+    const keys = s.machineKeys;
+    keys.rdpContainerFound = view.machineKeys.rdpContainerFound;
+    keys.networkServiceDenied = view.machineKeys.networkServiceDenied;
+    if (view.machineKeys.systemFullControl) keys.grants.system = 'F';
+    if (view.machineKeys.networkServiceRead) keys.grants.networkService = strongest(keys.grants.networkService, 'R');
+    s.files = [...files];
+    this.record({ kind: 'os-disk-adopted', atMs: nowMs, diskId });
   }
 
   // ---------------------------------------------------------------- lifecycle (driven by the simulated ARM)

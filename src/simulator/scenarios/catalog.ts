@@ -2,7 +2,7 @@
  * SIMULATED: the scenarios of this version (names are part of the contract: tests, demo, bench). Each runs on
  * any simulated Windows build (`onWindowsBuild`); the guest defaults come from windowsBuilds.ts.
  */
-import type { SecurityRuleInput } from '../arm';
+import type { ResourceGroupRef, SecurityRuleInput, World } from '../arm';
 import { DEFAULT_WINDOWS_BUILD, type WindowsBuild } from '../guest/windowsBuilds';
 import type { Scenario } from './scenario';
 
@@ -45,6 +45,23 @@ const windowsVm = {
   agentStatus: 'Ready' as const,
   publicIp: true,
 };
+
+/**
+ * A rescue VM for the offline scenarios, named `<vm>-rescue`: Windows in the same region and zone (none) as the scenario
+ * VMs, running, agent Ready, on its own network and without a public address.
+ */
+function addRescueVm(world: World, rg: ResourceGroupRef, name: string): string {
+  return world.addVmWithNetwork({
+    osType: 'Windows',
+    generation: 'V2',
+    powerState: 'running',
+    agentStatus: 'Ready',
+    resourceGroup: rg,
+    name,
+    vnetAddressPrefix: '10.250.0.0/16',
+    subnetAddressPrefix: '10.250.0.0/24',
+  }).vm.id;
+}
 
 export const SCENARIOS: readonly Scenario[] = [
   {
@@ -230,11 +247,12 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'agent-down',
-    title: 'VM agent down: online repair impossible',
+    title: 'VM agent down: repaired offline',
     story:
-      'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest. The repair says so ' +
-      'and names the offline repair as next step.',
-    expectedOutcome: 'NotRepaired',
+      'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest. The request allows the ' +
+      'offline repair (offline: auto) and names a rescue VM: the VM is deallocated, a copy of its OS disk is repaired on the ' +
+      'rescue VM and swapped in, and RDP answers. The original OS disk is kept.',
+    expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({
         ...windowsVm,
@@ -245,8 +263,105 @@ export const SCENARIOS: readonly Scenario[] = [
       }).vm.id,
       guestFault: 'none',
       guest: { agent: 'NotReady', tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
+      rescueVm: { vmId: addRescueVm(world, rg, 'vm-noagent-rescue') },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'auto', rescueVmResourceId: `${vmId}-rescue` }),
+  },
+  {
+    name: 'agent-down-no-offline',
+    title: 'VM agent down, offline repair not asked for',
+    story:
+      'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest. The request does not ' +
+      'allow the offline repair (the default), so nothing is changed and the advice says how to ask for it.',
+    expectedOutcome: 'NotRepaired',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({
+        ...windowsVm,
+        agentStatus: 'NotReady',
+        resourceGroup: rg,
+        name: 'vm-noagent2',
+        nicNsgRules: restrictedRdp,
+      }).vm.id,
+      guestFault: 'none',
+      guest: { agent: 'NotReady', tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
     }),
     request: (vmId) => ({ vmResourceId: vmId }),
+  },
+  ...(['V2', 'V1'] as const).map(
+    (generation): Scenario => ({
+      name: `offline-only-gen${generation === 'V2' ? 2 : 1}`,
+      title: `Offline repair only, Gen${generation === 'V2' ? 2 : 1} VM`,
+      story:
+        `TLS 1.2 is disabled on a Generation ${generation === 'V2' ? '2 (UEFI/GPT)' : '1 (BIOS/MBR)'} VM. The request asks for the ` +
+        "offline repair only (offline: only): the online phase is skipped, the VM's OS disk is copied once it is deallocated, " +
+        'repaired on the named rescue VM and swapped in; RDP answers.',
+      expectedOutcome: 'Repaired',
+      seed: (world, rg) => {
+        const name = `vm-offline-gen${generation === 'V2' ? 2 : 1}`;
+        return {
+          vmId: world.addVmWithNetwork({ ...windowsVm, generation, resourceGroup: rg, name, nicNsgRules: restrictedRdp }).vm.id,
+          guestFault: 'none',
+          guest: { tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
+          rescueVm: { vmId: addRescueVm(world, rg, `${name}-rescue`) },
+        };
+      },
+      request: (vmId) => ({ vmResourceId: vmId, offline: 'only', rescueVmResourceId: `${vmId}-rescue` }),
+    }),
+  ),
+  {
+    name: 'offline-with-rescue-vm',
+    title: 'Offline repair on a configured rescue VM, which is kept',
+    story:
+      'RDP refuses connections because TLS 1.2 is disabled, and the operator asks for the offline repair on a rescue VM of ' +
+      'their own. The copy is attached to it at a free LUN, repaired and detached again; the rescue VM keeps running.',
+    expectedOutcome: 'Repaired',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-withrescue', nicNsgRules: restrictedRdp }).vm.id,
+      guestFault: 'none',
+      guest: { tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
+      rescueVm: { vmId: addRescueVm(world, rg, 'vm-withrescue-rescue') },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'only', rescueVmResourceId: `${vmId}-rescue` }),
+  },
+  {
+    name: 'offline-did-not-help',
+    title: 'Offline repair undone: another program takes the RDP port at boot',
+    story:
+      'TLS 1.2 is disabled, and a monitoring agent that starts before Remote Desktop takes port 3389 at every boot. The ' +
+      'offline repair enables TLS 1.2 on a copy and swaps it in, but RDP stays broken: the original OS disk is swapped back ' +
+      'and the VM booted on it. (The online repair moves RDP off a held port; the offline one cannot see running programs.)',
+    expectedOutcome: 'RolledBack',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-offline-held', nicNsgRules: restrictedRdp }).vm.id,
+      guestFault: 'none',
+      guest: {
+        tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } },
+        portHolder: { service: 'AcmeMonitor', process: 'acmemon', processId: 2210, stoppable: false },
+      },
+      rescueVm: { vmId: addRescueVm(world, rg, 'vm-offline-held-rescue') },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'only', rescueVmResourceId: `${vmId}-rescue` }),
+  },
+  {
+    name: 'encrypted-os-disk',
+    title: 'Offline repair refused: the OS disk is encrypted with Azure Disk Encryption',
+    story:
+      'The offline repair is asked for, but the OS disk is BitLocker-encrypted with its key in a key vault. The repair refuses ' +
+      'before changing anything and says how to repair it by hand.',
+    expectedOutcome: 'NotRepaired',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({
+        ...windowsVm,
+        resourceGroup: rg,
+        name: 'vm-ade',
+        nicNsgRules: restrictedRdp,
+        osDiskTraits: { adeEncrypted: true },
+      }).vm.id,
+      guestFault: 'none',
+      guest: { tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
+      rescueVm: { vmId: addRescueVm(world, rg, 'vm-ade-rescue') },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'only', rescueVmResourceId: `${vmId}-rescue` }),
   },
   {
     name: 'unknown-cause',

@@ -18,6 +18,8 @@ export interface SeededVm {
   guestFault: GuestFault;
   /** The simulated Windows guest inside the VM (a healthy one when omitted for a Windows VM). */
   guest?: WindowsGuestSpec;
+  /** A rescue VM for the offline repair (rescueVmResourceId), with its own healthy guest. */
+  rescueVm?: { vmId: string; guest?: WindowsGuestSpec };
 }
 
 export interface Scenario {

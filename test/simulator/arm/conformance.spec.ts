@@ -282,54 +282,7 @@ const CASES: Record<string, Case> = {
     run: async ({ network, w }) => void (await network.publicIPAddresses.get(RG, w.web01.publicIp!.name)),
     reads: ['id', 'properties.ipAddress'],
   },
-};
-
-/**
- * Operations the product does not call yet but the offline disk-swap repair will (simulator only, conformant from
- * birth): compared with their examples the same way.
- */
-const OFFLINE_CASES: Record<string, Case> = {
-  'virtualMachines.createOrUpdate': {
-    fixture: 'compute/VirtualMachine_Create_WithPasswordAuthentication.json',
-    run: async ({ compute, w }) => {
-      const nic = w.arm.world.addNic({ resourceGroup: w.rg, name: 'rescue-nic', subnet: w.web01.subnet });
-      await compute.virtualMachines
-        .createOrUpdate(
-          RG,
-          'rescue',
-          {
-            location: w.rg.location,
-            hardwareProfile: { vmSize: 'Standard_D2s_v5' },
-            storageProfile: {
-              imageReference: {
-                publisher: 'MicrosoftWindowsServer',
-                offer: 'WindowsServer',
-                sku: '2022-datacenter-azure-edition',
-                version: 'latest',
-              },
-              osDisk: {
-                createOption: 'FromImage',
-                name: 'rescue-os',
-                caching: 'ReadWrite',
-                managedDisk: { storageAccountType: 'Premium_LRS' },
-              },
-            },
-            osProfile: { computerName: 'rescue', adminUsername: 'repair', adminPassword: 'not-a-real-password-1!' },
-            networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
-          },
-          { updateIntervalInMs: 1 },
-        )
-        .submitted();
-    },
-    reads: [
-      'id',
-      'name',
-      'properties.provisioningState',
-      'properties.storageProfile.osDisk.name',
-      'properties.vmId',
-      'properties.hardwareProfile.vmSize',
-    ],
-  },
+  // Called by the offline repair's activities (src/activities/vmPower, copyOsDisk, dataDisks, swapOsDisk).
   'virtualMachines.attachDetachDataDisks': {
     fixture: 'compute/VirtualMachine_AttachDetachDataDisks_MaximumSet_Gen.json',
     run: async ({ compute, w }) => {
@@ -390,6 +343,68 @@ const OFFLINE_CASES: Record<string, Case> = {
       'properties.storageProfile.osDisk.name',
     ],
   },
+  'disks.get': {
+    fixture: 'compute/Disk_Get.json',
+    run: async ({ compute, w }) => void (await compute.disks.get(RG, w.web01.vm.osDiskId!.split('/').pop()!)),
+    reads: [
+      'id',
+      'managedBy',
+      'sku.name',
+      'properties.osType',
+      'properties.hyperVGeneration',
+      'properties.diskSizeGB',
+      'properties.provisioningState',
+      'properties.networkAccessPolicy',
+    ],
+  },
+};
+
+/**
+ * Operations the product does not call yet but the ephemeral rescue VM will (simulator only, conformant from
+ * birth): compared with their examples the same way.
+ */
+const OFFLINE_CASES: Record<string, Case> = {
+  'virtualMachines.createOrUpdate': {
+    fixture: 'compute/VirtualMachine_Create_WithPasswordAuthentication.json',
+    run: async ({ compute, w }) => {
+      const nic = w.arm.world.addNic({ resourceGroup: w.rg, name: 'rescue-nic', subnet: w.web01.subnet });
+      await compute.virtualMachines
+        .createOrUpdate(
+          RG,
+          'rescue',
+          {
+            location: w.rg.location,
+            hardwareProfile: { vmSize: 'Standard_D2s_v5' },
+            storageProfile: {
+              imageReference: {
+                publisher: 'MicrosoftWindowsServer',
+                offer: 'WindowsServer',
+                sku: '2022-datacenter-azure-edition',
+                version: 'latest',
+              },
+              osDisk: {
+                createOption: 'FromImage',
+                name: 'rescue-os',
+                caching: 'ReadWrite',
+                managedDisk: { storageAccountType: 'Premium_LRS' },
+              },
+            },
+            osProfile: { computerName: 'rescue', adminUsername: 'repair', adminPassword: 'not-a-real-password-1!' },
+            networkProfile: { networkInterfaces: [{ id: nic.id, primary: true }] },
+          },
+          { updateIntervalInMs: 1 },
+        )
+        .submitted();
+    },
+    reads: [
+      'id',
+      'name',
+      'properties.provisioningState',
+      'properties.storageProfile.osDisk.name',
+      'properties.vmId',
+      'properties.hardwareProfile.vmSize',
+    ],
+  },
   'virtualMachines.delete': {
     fixture: 'compute/VirtualMachine_Delete_Force.json',
     run: async ({ compute }) => void (await compute.virtualMachines.delete(RG, 'app02', { updateIntervalInMs: 1 }).submitted()),
@@ -411,20 +426,6 @@ const OFFLINE_CASES: Record<string, Case> = {
       'name',
       'properties.ipConfigurations.0.properties.privateIPAddress',
       'properties.ipConfigurations.0.properties.subnet.id',
-    ],
-  },
-  'disks.get': {
-    fixture: 'compute/Disk_Get.json',
-    run: async ({ compute, w }) => void (await compute.disks.get(RG, w.web01.vm.osDiskId!.split('/').pop()!)),
-    reads: [
-      'id',
-      'managedBy',
-      'sku.name',
-      'properties.osType',
-      'properties.hyperVGeneration',
-      'properties.diskSizeGB',
-      'properties.provisioningState',
-      'properties.networkAccessPolicy',
     ],
   },
 };

@@ -1,0 +1,36 @@
+/**
+ * The offline repair as a sub-orchestration (child id `<repair id>:offline:1`): it has its own history and
+ * status, so GET /api/repairs/{id} can show its progress while the parent waits, and its replays never re-run
+ * the parent's work. It returns its outcome and its status; the parent merges the status into its own.
+ */
+import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import type { RepairSettings } from '../../domain/config';
+import type { RepairRequest } from '../../domain/repairRequest';
+import type { Outcome, RepairStatus } from '../../domain/repairStatus';
+import { Flow, type Gen } from '../flow';
+import { newRepairStatus } from '../statusModel';
+import { type OfflinePhaseInput, offlinePhase } from './offlinePhase';
+
+export interface OfflineOrchestrationInput {
+  repairId: string;
+  request: RepairRequest;
+  settings: RepairSettings;
+  phase: OfflinePhaseInput;
+}
+
+export interface OfflineOrchestrationOutput {
+  outcome: Outcome;
+  status: RepairStatus;
+}
+
+export const offlineRepairOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Gen<OfflineOrchestrationOutput> {
+  const input = context.df.getInput<OfflineOrchestrationInput>();
+  const status = newRepairStatus(input.repairId, input.request, input.phase.port, input.phase.startedAt);
+  const flow = new Flow(context, status, input.request, input.settings, input.repairId);
+  try {
+    const outcome = yield* offlinePhase(flow, input.phase);
+    return { outcome, status };
+  } finally {
+    flow.publish();
+  }
+};

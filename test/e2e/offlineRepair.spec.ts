@@ -1,0 +1,120 @@
+/**
+ * The offline disk-swap repair end to end, scenario by scenario: the real HTTP handlers, the real orchestrator and
+ * its offline child replayed by the durable host emulator, activities against the simulated ARM, the offline
+ * script's model on the rescue VM against the attached copy, the real probe on 127.0.0.1. Each lists the resource
+ * group before and after, checks the original OS disk's content was never written, and the rescue VM left running
+ * with no disk of this repair attached.
+ */
+import { findScenario } from '../../src/simulator/scenarios/catalog';
+import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
+
+async function run(name: string, options: SimulatedAppOptions = {}, prepare?: (app: SimulatedRepairApp) => void) {
+  const app = await SimulatedRepairApp.start(options);
+  try {
+    const seeded = await app.addScenario(findScenario(name)!);
+    prepare?.(app);
+    const originalId = app.arm.world.vm(seeded.vmId).osDiskId!;
+    const originalBefore = app.diskContents.contentOf(originalId);
+    const before = resourceIds(app);
+    const { status } = await app.runRepair(seeded.request);
+    // Every ending completes the orchestration (an outcome value, never a failed instance).
+    expect(status.runtimeStatus).toBe('Completed');
+    const vm = app.arm.world.vm(seeded.vmId);
+    const rescue = seeded.rescueVm ? app.arm.world.vm(seeded.rescueVm.vmId) : null;
+    return {
+      app,
+      status,
+      vm,
+      rescue,
+      originalId,
+      originalUnwritten: JSON.stringify(app.diskContents.contentOf(originalId)) === JSON.stringify(originalBefore),
+      created: resourceIds(app).filter((id) => !before.includes(id)),
+      deleted: before.filter((id) => !resourceIds(app).includes(id)),
+    };
+  } finally {
+    await app.close();
+  }
+}
+
+function resourceIds(app: SimulatedRepairApp): string[] {
+  const store = app.arm.world.store;
+  return [...store.virtualMachines.values(), ...store.disks.values(), ...store.networkInterfaces.values(), ...store.snapshots.values()]
+    .map((r) => r.id.toLowerCase())
+    .sort();
+}
+
+const isCopy = (id: string) => /\/disks\/rdprepair-copy-/.test(id);
+const isSnapshot = (id: string) => /\/snapshots\//.test(id);
+
+describe('offline repair end to end', () => {
+  it.each(['agent-down', 'offline-only-gen1', 'offline-only-gen2', 'offline-with-rescue-vm'])(
+    '%s: repaired offline, the copy is the OS disk, the original kept unwritten, the rescue VM kept as it was',
+    async (name) => {
+      const { status, vm, rescue, originalId, originalUnwritten, created, deleted } = await run(name);
+      expect(status.outcome.kind).toBe('Repaired');
+      expect(status.outcome.path).toBe('offline');
+      expect(status.artifacts.originalOsDiskId.toLowerCase()).toBe(originalId.toLowerCase());
+      expect(vm.osDiskId?.toLowerCase()).toBe(status.artifacts.copyDiskId.toLowerCase());
+      expect(vm.powerState).toBe('running');
+      expect(status.artifacts.swappedAt).toBeTruthy();
+      expect(status.artifacts.downtime.seconds).toBeGreaterThan(0);
+      expect(status.artifacts.downtime.seconds).toBeLessThan(6 * 60);
+      expect(originalUnwritten).toBe(true);
+      expect(rescue?.powerState).toBe('running');
+      expect(rescue?.dataDisks).toEqual([]);
+      // Created: only the copy (now the OS disk) and, for the online path, a snapshot; nothing deleted.
+      expect(created.filter((id) => !isSnapshot(id))).toEqual([status.artifacts.copyDiskId.toLowerCase()]);
+      expect(deleted).toEqual([]);
+      const steps = status.timeline.map((t: { step: string }) => t.step);
+      for (const step of [
+        'offline:deallocate',
+        'offline:copy',
+        'offline:attach',
+        'guest:offline-repair',
+        'offline:detach',
+        'offline:swap',
+        'offline:start',
+      ]) {
+        expect(steps).toContain(step);
+      }
+    },
+  );
+
+  it('offline-did-not-help: rolled back, the original disk is the OS disk again and the VM booted on it', async () => {
+    const { status, vm, originalId, originalUnwritten, created } = await run('offline-did-not-help');
+    expect(status.outcome.kind).toBe('RolledBack');
+    expect(vm.osDiskId?.toLowerCase()).toBe(originalId.toLowerCase());
+    expect(vm.powerState).toBe('running');
+    expect(originalUnwritten).toBe(true);
+    // The repaired copy is kept (it was the OS disk for a while), unattached, tagged with the repair.
+    expect(created.filter((id) => !isSnapshot(id)).every(isCopy)).toBe(true);
+    expect(status.findings.map((f: { code: string }) => f.code)).toContain('OfflineRollback');
+  });
+
+  it('encrypted-os-disk: refused before any write', async () => {
+    const { status, app, vm, created } = await run('encrypted-os-disk');
+    expect(status.outcome.kind).toBe('NotRepaired');
+    expect(status.outcome.advice.join(' ')).toMatch(/key vault/);
+    expect(created).toEqual([]);
+    expect(app.arm.stats().writes).toBe(0);
+    expect(vm.powerState).toBe('running');
+  });
+
+  it('swap-fails: ARM refuses the swap; the VM runs again on its original disk, NotRepaired', async () => {
+    const { status, vm, originalId, originalUnwritten } = await run('offline-only-gen2', {}, (app) =>
+      app.injectArmFault({ operation: 'virtualMachines.update', status: 409, code: 'PropertyChangeNotAllowed', times: 1 }),
+    );
+    expect(status.outcome.kind).toBe('NotRepaired');
+    expect(status.outcome.reason).toMatch(/started again on its original, unchanged OS disk/);
+    expect(vm.osDiskId?.toLowerCase()).toBe(originalId.toLowerCase());
+    expect(vm.powerState).toBe('running');
+    expect(originalUnwritten).toBe(true);
+    expect(status.findings.map((f: { code: string }) => f.code)).toContain('OsDiskSwapRefused');
+  });
+
+  it('agent-down ends the same with every activity executed twice', async () => {
+    const { status, vm } = await run('agent-down', { executeActivitiesTwice: true });
+    expect(status.outcome.kind).toBe('Repaired');
+    expect(vm.osDiskId?.toLowerCase()).toBe(status.artifacts.copyDiskId.toLowerCase());
+  });
+});
