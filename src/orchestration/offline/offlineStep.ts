@@ -42,7 +42,9 @@ export function* offlineStep(flow: Flow, phase: OfflinePhaseInput, why: string):
       property: 'offline repair',
       before: phase.vm.osDisk.managedDiskId,
       after: 'a repaired copy of the OS disk (the original is kept)',
-      reason: `${why}: the VM is deallocated while a copy of its OS disk is repaired on ${phase.rescueVmId ?? 'a rescue VM'}, then the copy is swapped in`,
+      reason:
+        `${why}: the VM is deallocated while a copy of its OS disk is repaired on ` +
+        `${phase.rescueVmId ?? 'a rescue VM'}, then the copy is swapped in`,
     },
   ]);
   if (approved.kind === 'end') return approved.outcome;
