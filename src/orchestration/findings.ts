@@ -130,8 +130,8 @@ export const Findings = {
       severity: 'error',
       message: `The guest cannot be reached through Run Command: ${why}. Online repair is not possible.`,
       advice:
-        'Repair the OS disk offline: attach a copy of it to a rescue VM and fix it there (docs/procedure.md, "Offline ' +
-        'repair"); this version does not do that automatically yet.',
+        'Repair the OS disk offline: start the repair with offline "auto" or "only" and a rescueVmResourceId, or attach ' +
+        'a copy of the disk to a rescue VM by hand (docs/procedure.md, "Offline repair").',
     };
   },
 } as const;
