@@ -1,21 +1,8 @@
 import type { OsDiskProperties, OsDiskTraits } from '../../../src/domain/offlineRepair';
+import { healthyOsDisk } from '../../support/osDisk';
 import { offlineEligibility } from '../../../src/orchestration/decisions/offlineEligibility';
 
-const disk: OsDiskProperties = {
-  id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/os',
-  location: 'westeurope',
-  zone: '1',
-  skuName: 'Premium_LRS',
-  sizeGiB: 127,
-  hyperVGeneration: 'V2',
-  osType: 'Windows',
-  securityType: 'TrustedLaunch',
-  diskControllerTypes: 'SCSI, NVMe',
-  architecture: 'x64',
-  networkAccessPolicy: 'AllowAll',
-  maxShares: null,
-  diskEncryptionSetId: null,
-};
+const disk: OsDiskProperties = healthyOsDisk;
 const fine: OsDiskTraits = {
   managed: true,
   ephemeral: false,

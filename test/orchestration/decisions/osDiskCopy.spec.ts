@@ -1,21 +1,8 @@
 import type { OsDiskProperties } from '../../../src/domain/offlineRepair';
+import { healthyOsDisk } from '../../support/osDisk';
 import { copyDiskNameFor, copyDiskPlan, REPAIR_TAG, swapMismatches } from '../../../src/orchestration/decisions/osDiskCopy';
 
-const original: OsDiskProperties = {
-  id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/os',
-  location: 'westeurope',
-  zone: '1',
-  skuName: 'Premium_LRS',
-  sizeGiB: 127,
-  hyperVGeneration: 'V2',
-  osType: 'Windows',
-  securityType: 'TrustedLaunch',
-  diskControllerTypes: 'SCSI, NVMe',
-  architecture: 'x64',
-  networkAccessPolicy: 'AllowAll',
-  maxShares: null,
-  diskEncryptionSetId: null,
-};
+const original: OsDiskProperties = healthyOsDisk;
 const copy: OsDiskProperties = { ...original, id: '/subscriptions/s/resourceGroups/rg/providers/Microsoft.Compute/disks/copy' };
 const startedAt = new Date('2026-12-01T10:00:00.123Z');
 
