@@ -294,6 +294,20 @@ export class SimulatedRepairApp {
     return { status: response.status ?? 200, headers: { ...(response.headers ?? {}) }, body: response.jsonBody ?? response.body ?? null };
   }
 
+  /**
+   * Fires the timer-triggered function registered as `name` once, as the Functions host does when its schedule
+   * is due: the handler gets the host's Timer object (`isPastDue`, `scheduleStatus`) and an InvocationContext.
+   * Tests and the demo call it instead of waiting for the schedule.
+   */
+  async timer(name: string, isPastDue = false): Promise<void> {
+    const fn = this.registry.getOrThrow(name);
+    if (fn.trigger.type.toLowerCase() !== 'timertrigger')
+      throw new Error(`Function "${name}" is not timer-triggered (${fn.trigger.type}).`);
+    const now = new Date(this.clock.nowMs()).toISOString();
+    const timer = { isPastDue, scheduleStatus: { last: now, next: now, lastUpdated: now } };
+    await fn.handler(timer, createInvocationContext(fn));
+  }
+
   /** POST a repair, then drive the emulator and GET the status until the repair ends. */
   async runRepair(body: unknown, onStatus?: (status: any) => void): Promise<{ start: SimHttpResponse; status: any }> {
     const start = await this.http('POST', '/api/repairs', body);
