@@ -53,6 +53,8 @@ function networkFailure(err: unknown, target: string, timeoutMs: number): CliErr
 export function httpTransport(options: HttpTransportOptions): Transport {
   const base = parseBaseUrl(options.baseUrl);
   const target = base.toString().replace(/\/$/, '');
+  // Elapsed times are measured on the app's clock (its Date header), so a skewed operator clock cannot distort them.
+  let skewMs = 0;
   return {
     target,
     async send(method, path, body) {
@@ -74,11 +76,13 @@ export function httpTransport(options: HttpTransportOptions): Transport {
       } catch (err) {
         throw networkFailure(err, target, options.requestTimeoutMs);
       }
+      const serverDate = Date.parse(response.headers.get('date') ?? '');
+      if (Number.isFinite(serverDate)) skewMs = serverDate - Date.now();
       const location = response.headers.get('location');
       return { ...parseBody(response.status, text), ...(location ? { location } : {}) };
     },
     pause: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
-    now: () => Date.now(),
+    now: () => Date.now() + skewMs,
     close: async () => undefined,
   };
 }

@@ -214,7 +214,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   for (const [verb, what] of [
-    ['reject', 'reject the step a repair waits at: it ends Rejected, having settled its changes'],
+    ['reject', 'reject the step a repair waits at: it ends NotRepaired, having settled its changes'],
     ['cancel', 'stop a repair at its next safe point; it settles its changes and ends Cancelled'],
   ] as const) {
     program

@@ -62,7 +62,9 @@ export async function startSimulatedServer(app: SimulatedRepairApp, options: Sim
         }
         const json = (answer.headers['Content-Type'] ?? 'application/json').includes('json');
         const payload = answer.body === null ? '' : json ? JSON.stringify(answer.body) : String(answer.body);
-        response.writeHead(answer.status, { ...answer.headers, 'Content-Length': Buffer.byteLength(payload) }).end(payload);
+        // The simulation's virtual time, as a Functions host sends its own time: the CLI measures elapsed time by it.
+        const date = app.clock.now().toUTCString();
+        response.writeHead(answer.status, { ...answer.headers, Date: date, 'Content-Length': Buffer.byteLength(payload) }).end(payload);
       } catch (err) {
         response.writeHead(500, { 'Content-Type': 'text/plain' }).end(`simulated server: ${(err as Error).message}`);
       }

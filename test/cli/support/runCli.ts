@@ -1,0 +1,36 @@
+/** Runs the CLI program in process with captured output and a chosen environment (no process.env, no real TTY). */
+import { type CliIo, runCli } from '../../../src/cli/program';
+
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function cli(argv: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
+  return cliLive(argv, env).done;
+}
+
+/** The CLI running, with its output so far readable while it runs (to act when --follow shows something). */
+export function cliLive(argv: string[], env: Record<string, string | undefined> = {}): { done: Promise<CliRun>; stdout(): string } {
+  let stdout = '';
+  let stderr = '';
+  const io: CliIo = {
+    out: (text) => {
+      stdout += text;
+    },
+    err: (text) => {
+      stderr += text;
+    },
+    errIsTty: false,
+    env,
+    untilInterrupted: () => Promise.reject(new Error('simulate is not run in these tests')),
+  };
+  const done = runCli(argv, io).then((code) => ({ code, stdout, stderr }));
+  return { done, stdout: () => stdout };
+}
+
+/** No output of the CLI may carry a stack trace (a line starting with "at " and a file position). */
+export function expectNoStackTrace(run: CliRun): void {
+  expect(`${run.stdout}${run.stderr}`).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+}
