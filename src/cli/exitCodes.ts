@@ -52,11 +52,11 @@ export function exitCodeForOutcome(kind: string | undefined): number {
 /** The table as README and `--help` print it: code, meaning. */
 export const EXIT_CODE_TABLE: ReadonlyArray<readonly [number, string]> = [
   [EXIT.ok, 'Repaired or AlreadyHealthy (with --follow); otherwise the request succeeded'],
-  [EXIT.diagnosed, 'Diagnosed (a --diagnose run ended: findings, nothing changed)'],
-  [EXIT.unverified, 'Unverified (changes made, RDP could not be verified from the app)'],
+  [EXIT.diagnosed, 'Diagnosed (a --diagnose run ended: only read, plannedChanges say what a repair would do)'],
+  [EXIT.unverified, 'Unverified (a change was made; the app cannot see the result from where it stands)'],
   [EXIT.notRepaired, 'NotRepaired (also when an operator rejects a step)'],
-  [EXIT.rejected, 'Rejected (the app refuses this VM: opted out, not Windows, an unmanaged OS disk...)'],
-  [EXIT.rolledBack, 'RolledBack (changes were undone)'],
+  [EXIT.rejected, 'Rejected (the VM must not or cannot be touched: not found, not Windows, unmanaged disk, opted out)'],
+  [EXIT.rolledBack, 'RolledBack (an offline disk swap did not help: the original OS disk is back)'],
   [EXIT.cancelled, 'Cancelled'],
   [EXIT.unknownOutcome, 'the repair ended without an outcome this CLI knows'],
   [EXIT.followTimedOut, '--timeout passed while the repair was still running'],

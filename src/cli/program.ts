@@ -172,7 +172,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         if (flags.json) printJson(io, started);
         else
           io.out(
-            `Repair ${started.id} started for ${started.vmResourceId} (${started.mode}).\nFollow it: rdp-autorepair status ${started.id} --follow\n`,
+            `Repair ${started.id} started for ${started.vmResourceId} (${started.mode}).\n` +
+              `Follow it: rdp-autorepair status ${started.id} --follow\n`,
           );
         setExit(EXIT.ok);
         return;

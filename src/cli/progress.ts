@@ -51,7 +51,8 @@ export function renderProgress(state: ProgressState, status: StatusBody, nowMs: 
     state.reported.add(key);
     const took = formatDuration(Date.parse(entry.endedAt) - Date.parse(entry.startedAt));
     lines.push(
-      `${offset(status, Date.parse(entry.endedAt))}  ${entry.status.padEnd(9)} ${entry.step} (${took})${entry.detail ? `: ${entry.detail}` : ''}`,
+      `${offset(status, Date.parse(entry.endedAt))}  ${entry.status.padEnd(9)} ${entry.step} (${took})` +
+        (entry.detail ? `: ${entry.detail}` : ''),
     );
   });
   const waiting = status.waitingFor ?? null;

@@ -5,6 +5,7 @@
  * moves the simulation one durable step per poll instead of sleeping.
  */
 import { SCENARIOS, findScenario } from '../simulator/scenarios/catalog';
+import { simulatedSecureContext } from '../simulator/rdpEndpointCertificates';
 import { SimulatedRepairApp } from '../simulator/simulatedRepairApp';
 import { CliError } from './cliError';
 import { EXIT } from './exitCodes';
@@ -46,6 +47,23 @@ export function transportFor(app: SimulatedRepairApp, closeApp: boolean): Transp
   };
 }
 
+/**
+ * The simulated RDP endpoints need the simulator's certificate files, which only a clone has (the deployment zip
+ * carries the compiled code, not src/simulator/certs): say so before anything starts, not in a crash mid-repair.
+ */
+export function requireSimulatorFiles(): void {
+  try {
+    simulatedSecureContext('valid');
+  } catch {
+    throw new CliError(
+      "the simulator's files (src/simulator/certs) are not in this copy, e.g. the deployment zip; " +
+        'run --simulated from a clone of the repository',
+      EXIT.usage,
+      'SimulatorMissing',
+    );
+  }
+}
+
 export async function startSimulatedSession(scenarioName: string): Promise<SimulatedSession> {
   const scenario = findScenario(scenarioName);
   if (!scenario) {
@@ -55,6 +73,7 @@ export async function startSimulatedSession(scenarioName: string): Promise<Simul
       'UnknownScenario',
     );
   }
+  requireSimulatorFiles();
   const app = await SimulatedRepairApp.start();
   try {
     const seeded = await app.addScenario(scenario);

@@ -9,6 +9,7 @@ import { CliError } from './cliError';
 import { EXIT } from './exitCodes';
 import type { CliIo } from './program';
 import { startSimulatedServer } from './simulatedServer';
+import { requireSimulatorFiles } from './simulatedTransport';
 
 export async function runSimulation(scenarioName: string, port: number, io: CliIo): Promise<void> {
   const scenario = findScenario(scenarioName);
@@ -18,6 +19,7 @@ export async function runSimulation(scenarioName: string, port: number, io: CliI
       EXIT.usage,
     );
   }
+  requireSimulatorFiles();
   const app = await SimulatedRepairApp.start();
   try {
     const seeded = await app.addScenario(scenario);

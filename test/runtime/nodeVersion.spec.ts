@@ -55,6 +55,7 @@ describe('entry points', () => {
     ['src/simulator/demo.ts', '../runtime/requireSupportedNode'],
     ['src/simulator/bench.ts', '../runtime/requireSupportedNode'],
     ['src/rdp/probeCli.ts', '../runtime/requireSupportedNode'],
+    ['src/cli/main.ts', '../runtime/requireSupportedNode'],
     ['test/rdp/support/measureProbe.ts', '../../../src/runtime/requireSupportedNode'],
   ])('%s checks the Node version before importing anything else', (file, guard) => {
     expect(firstImport(file)).toBe(guard);
