@@ -27,6 +27,10 @@ export function parseBaseUrl(raw: string): URL {
   if (url.username || url.password) {
     throw new CliError('--url must not carry credentials; pass the function key with --key or RDP_AUTOREPAIR_KEY', EXIT.usage, 'BadUrl');
   }
+  if (url.searchParams.has('code')) {
+    // A key pasted in ?code= would end up in shell history and in every message that names the URL.
+    throw new CliError('--url must not carry the key (?code=); pass it with --key or RDP_AUTOREPAIR_KEY', EXIT.usage, 'BadUrl');
+  }
   url.search = '';
   url.hash = '';
   url.pathname = url.pathname.replace(/\/+$/, '').replace(/\/api$/, '');

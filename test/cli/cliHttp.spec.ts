@@ -161,4 +161,25 @@ describe('rdp-autorepair over HTTP (simulated app behind 127.0.0.1)', () => {
       },
     );
   });
+
+  it('simulate serves the simulator on 127.0.0.1 for the other commands until it is stopped', async () => {
+    let stop: () => void = () => undefined;
+    const interrupted = new Promise<void>((resolve) => {
+      stop = resolve;
+    });
+    const simulation = cliLive(['simulate', '--scenario', 'healthy'], {}, { interrupted });
+    try {
+      const deadline = Date.now() + 15_000;
+      while (!/VM: \S+/.test(simulation.stdout()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 10));
+      const url = /SIMULATED app on (http:\/\/127\.0\.0\.1:\d+)/.exec(simulation.stdout())?.[1];
+      const vmId = /VM: (\S+)/.exec(simulation.stdout())?.[1];
+      expect(url && vmId).toBeTruthy();
+      const run = await cli(['start', vmId!, '--allow-source', SIM_OPERATOR_CIDR, '--follow', '--interval', '0.01', '--url', url!]);
+      expect(run.stdout).toContain('Outcome: AlreadyHealthy:');
+      expect(run.code).toBe(0);
+    } finally {
+      stop();
+    }
+    expect((await simulation.done).code).toBe(0);
+  });
 });

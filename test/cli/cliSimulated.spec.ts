@@ -35,6 +35,15 @@ describe('rdp-autorepair --simulated', () => {
     expect(unrepairable.code).toBe(EXIT.notRepaired);
   });
 
+  it('on a terminal keeps the current step and the elapsed time on one live line (stderr), rewritten in place', async () => {
+    const run = await cli(['start', '--simulated', '--scenario', 'healthy', '--follow'], {}, { tty: true });
+    expect(run.stderr).toMatch(/\r\u001b\[2Krunning [\w:-]+, elapsed \d+s/);
+    expect(run.stderr.endsWith('\r\u001b[2K')).toBe(true);
+    expect(run.stdout).not.toContain('running   preflight');
+    expect(run.stdout).toMatch(/succeeded preflight/);
+    expect(run.code).toBe(0);
+  });
+
   it('start without --follow prints the repair id and how to follow it', async () => {
     const run = await cli(['start', '--simulated', '--scenario', 'healthy', 'vm-healthy']);
     expect(run.stdout).toMatch(

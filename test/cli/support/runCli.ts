@@ -7,12 +7,22 @@ export interface CliRun {
   stderr: string;
 }
 
-export function cli(argv: string[], env: Record<string, string | undefined> = {}): Promise<CliRun> {
-  return cliLive(argv, env).done;
+export interface CliOptions {
+  tty?: boolean;
+  /** When `simulate` is to stop (its Ctrl-C). */
+  interrupted?: Promise<void>;
+}
+
+export function cli(argv: string[], env: Record<string, string | undefined> = {}, options: CliOptions = {}): Promise<CliRun> {
+  return cliLive(argv, env, options).done;
 }
 
 /** The CLI running, with its output so far readable while it runs (to act when --follow shows something). */
-export function cliLive(argv: string[], env: Record<string, string | undefined> = {}): { done: Promise<CliRun>; stdout(): string } {
+export function cliLive(
+  argv: string[],
+  env: Record<string, string | undefined> = {},
+  options: CliOptions = {},
+): { done: Promise<CliRun>; stdout(): string } {
   let stdout = '';
   let stderr = '';
   const io: CliIo = {
@@ -22,9 +32,9 @@ export function cliLive(argv: string[], env: Record<string, string | undefined> 
     err: (text) => {
       stderr += text;
     },
-    errIsTty: false,
+    errIsTty: options.tty ?? false,
     env,
-    untilInterrupted: () => Promise.reject(new Error('simulate is not run in these tests')),
+    untilInterrupted: () => options.interrupted ?? Promise.reject(new Error('this test does not stop simulate')),
   };
   const done = runCli(argv, io).then((code) => ({ code, stdout, stderr }));
   return { done, stdout: () => stdout };
