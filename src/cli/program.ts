@@ -205,12 +205,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('approve')
     .description('approve the step a repair waits at (started with --approval beforeDisruptive)')
     .argument('<id>', 'the repair id')
-    .addOption(new Option('--step <name>', 'approve this step (default: the step it waits at now)').choices(DISRUPTIVE_STEPS))
+    .addOption(
+      new Option('--step <name>', 'approve this step, also ahead of its gate (default: the step it waits at now)').choices(
+        DISRUPTIVE_STEPS,
+      ),
+    )
     .addOption(new Option('--all', 'approve every disruptive step of this repair').conflicts('step'))
     .action(async (id: string, _flags: unknown, command: Command) => {
       const flags = globals(command) as GlobalFlags & { step?: string; all?: boolean };
-      const step = flags.all ? 'all' : flags.step;
-      await decide(flags, io, 'approve', id, step === undefined ? undefined : { step });
+      const step = flags.all ? 'all' : (flags.step ?? (await stepWaitedAt(flags, io, id)));
+      await decide(flags, io, 'approve', id, { step });
       setExit(EXIT.ok);
     });
 
@@ -268,6 +272,25 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   return program;
+}
+
+/**
+ * The gate the repair waits at, for `approve` without --step: named explicitly in the request, because the API
+ * reads a bare approve of a repair that waits nowhere yet as approving every step, more than was asked.
+ */
+async function stepWaitedAt(flags: GlobalFlags, io: CliIo, id: string): Promise<string> {
+  const { client } = await connect(flags, io, 'approve');
+  const status = await client.status(id);
+  const step = status.waitingFor?.step;
+  if (!step) {
+    const state = status.outcome ? `ended ${status.outcome.kind}` : `is ${status.runtimeStatus}, at no approval gate now`;
+    throw new CliError(
+      `the repair ${id} ${state}; name the step to approve ahead with --step, or every step with --all`,
+      status.outcome ? EXIT.conflict : EXIT.usage,
+      'NotWaiting',
+    );
+  }
+  return step;
 }
 
 async function decide(

@@ -78,6 +78,7 @@ describe('rdp-autorepair over HTTP (simulated app behind 127.0.0.1)', () => {
       const shown = await cli(['status', id], env(url));
       expect(shown.stdout).toContain(`Repair ${id} of ${vmId} (repair): Completed`);
 
+      expectFailure(await cli(['approve', id], env(url)), EXIT.conflict, /ended Repaired; name the step to approve ahead with --step/);
       const late = await cli(['cancel', id], env(url));
       expectFailure(late, EXIT.conflict, /is not running \(it is Completed\); nothing to decide/);
     });
@@ -85,9 +86,10 @@ describe('rdp-autorepair over HTTP (simulated app behind 127.0.0.1)', () => {
 
   it.each([
     ['approve', ['--step', 'restrictNsgRule'], 0, 'Outcome: Repaired:'],
+    ['approve', [], 0, 'Outcome: Repaired:'],
     ['reject', [], EXIT.notRepaired, 'Outcome: NotRepaired: function key rejected restrictNsgRule'],
     ['cancel', [], EXIT.cancelled, 'Outcome: Cancelled:'],
-  ])('shows the wait for approval while following; %s ends it with its exit code', async (verb, extra, code, outcome) => {
+  ])('shows the wait for approval while following; %s %j ends it with exit code %d', async (verb, extra, code, outcome) => {
     await withApp(['nsg-open-to-world'], async (url, [vmId]) => {
       const started = JSON.parse(
         (await cli(['start', vmId!, '--allow-source', SIM_OPERATOR_CIDR, '--approval', 'beforeDisruptive', '--json'], env(url))).stdout,
