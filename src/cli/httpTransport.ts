@@ -48,9 +48,11 @@ function networkFailure(err: unknown, target: string, timeoutMs: number): CliErr
       ? 'its host name does not resolve; check --url'
       : code === 'ECONNREFUSED'
         ? 'the connection was refused; check --url and that the app is running'
-        : code?.startsWith('ERR_TLS') || code?.includes('CERT')
-          ? `TLS failed (${code}); check --url`
-          : `${code ?? e?.cause?.message ?? String(err)}`;
+        : e?.cause?.message === 'bad port'
+          ? 'fetch refuses that port (one of the ports browsers block); check --url'
+          : code?.startsWith('ERR_TLS') || code?.includes('CERT')
+            ? `TLS failed (${code}); check --url`
+            : `${code ?? e?.cause?.message ?? String(err)}`;
   return new CliError(`cannot reach ${target}: ${why}`, EXIT.unavailable, 'Unreachable');
 }
 

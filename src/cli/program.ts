@@ -104,6 +104,10 @@ async function followAndReport(
   return exitCodeForOutcome(final.outcome?.kind);
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 function followOptions(command: Command): Command {
   return command
     .option('--interval <seconds>', 'seconds between two status polls', '5')
@@ -132,12 +136,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       .argument('[vm-id]', 'the VM ARM id /subscriptions/<s>/resourceGroups/<g>/providers/Microsoft.Compute/virtualMachines/<name>')
       .option('--diagnose', 'diagnose only: read, probe and report, change nothing')
       .option('--follow', 'show progress until the repair ends; exit with the outcome code')
-      .option('--allow-source <cidr...>', 'address ranges RDP is restricted to if the NSG admits the Internet (repeatable)')
-      .option('--rdp-port <port>', 'the RDP port to check (default: what the VM says)')
+      // Repeated rather than variadic: a variadic option would swallow the vm-id written after it.
+      .option('--allow-source <cidr>', 'an address range RDP is restricted to if the NSG admits the Internet (repeat it)', collect, [])
+      .option('--rdp-port <port>', "the VM's RDP port (default: read from the guest, else 3389)")
       .addOption(new Option('--approval <mode>', 'beforeDisruptive waits for approve before each disruptive step').choices(APPROVAL_MODES))
       .addOption(new Option('--offline <mode>', 'the offline disk repair with a rescue VM').choices(OFFLINE_MODES))
       .option('--rescue-vm <id>', 'the rescue VM ARM id for the offline repair')
-      .option('--allow-legacy-tls', 'let the repair keep TLS 1.0/1.1 enabled if the VM needs them'),
+      .option('--allow-legacy-tls', 'when TLS is repaired, also enable TLS 1.0/1.1 Server (a security regression; old clients only)'),
   ).action(async (vmArg: string | undefined, _flags: StartFlags, command: Command) => {
     const flags = globals(command) as GlobalFlags & FollowFlags & StartFlags;
     let connection: { transport: Transport; client: RepairApiClient };

@@ -57,7 +57,10 @@ const env = (url: string) => ({ RDP_AUTOREPAIR_URL: url, RDP_AUTOREPAIR_KEY: KEY
 describe('rdp-autorepair over HTTP (simulated app behind 127.0.0.1)', () => {
   it('starts, follows, lists and shows a repair; the key and URL come from the environment', async () => {
     await withApp(['nsg-open-to-world'], async (url, [vmId]) => {
-      const started = await cli(['start', vmId!, '--allow-source', SIM_OPERATOR_CIDR, '--json'], env(url));
+      const started = await cli(
+        ['start', '--allow-source', '198.51.100.0/24', '--allow-source', SIM_OPERATOR_CIDR, vmId!, '--json'],
+        env(url),
+      );
       expect(started.code).toBe(0);
       const { id } = JSON.parse(started.stdout);
       expect(id).toMatch(/^rdprepair-vm-exposed-[0-9a-f]{16}$/);
@@ -68,6 +71,7 @@ describe('rdp-autorepair over HTTP (simulated app behind 127.0.0.1)', () => {
       const followed = await cli(['status', id, '--follow', '--interval', '0.01'], env(url));
       expect(followed.stdout).toMatch(/succeeded snapshot \(\d+s\)/);
       expect(followed.stdout).toContain('Outcome: Repaired:');
+      expect(followed.stdout).toContain('sourceAddressPrefixes: ["*"] -> ["198.51.100.0/24","203.0.113.0/24"]');
       expect(followed.code).toBe(0);
 
       const listed = await cli(['list', '--vm', vmId!, '--url', url, '--key', KEY], {});
