@@ -120,7 +120,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--url <url>', "the app's base URL, e.g. https://<app>.azurewebsites.net (env RDP_AUTOREPAIR_URL)")
     .option('--key <key>', 'a function key, sent as x-functions-key (env RDP_AUTOREPAIR_KEY; prefer it: flags show in ps)')
     .option('--json', 'print the API response (or the final status) as JSON on stdout, progress and errors on stderr')
-    .option('--simulated', 'SIMULATED: start runs on the built-in simulator in this process; no Azure resource is touched')
+    .addOption(
+      new Option('--simulated', 'SIMULATED: start runs on the built-in simulator in this process; no Azure resource is touched').conflicts([
+        'url',
+        'key',
+      ]),
+    )
     .option('--scenario <name>', `with --simulated: the seeded scenario (see \`scenarios\`; default ${DEFAULT_SCENARIO})`)
     .option('--request-timeout <seconds>', 'deadline of each HTTP request', '30')
     .showHelpAfterError('(run rdp-autorepair --help for usage)')
@@ -244,8 +249,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .action(async (flags: { vm: string }, command: Command) => {
       const global = globals(command);
       const { client } = await connect(global, io, 'list');
-      const status = await client.findByVm(flags.vm);
-      if (global.json) printJson(io, [status]);
+      const status = await client.findByVm(flags.vm).catch((err: unknown) => {
+        // No repair of this VM is an empty list, not a failure.
+        if (err instanceof CliError && err.code === 'RepairNotFound') return null;
+        throw err;
+      });
+      if (global.json) printJson(io, status ? [status] : []);
+      else if (!status) io.out(`no repair of ${flags.vm} is known to the app\n`);
       else {
         const outcome = status.outcome ? `${status.outcome.kind}` : (status.currentStep ?? '');
         io.out(`${status.id}  ${status.runtimeStatus.padEnd(10)} ${status.createdTime}  ${outcome}\n`);

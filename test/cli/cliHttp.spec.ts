@@ -130,6 +130,14 @@ describe('rdp-autorepair over HTTP (simulated app behind 127.0.0.1)', () => {
         EXIT.invalidRequest,
         /refused the request: The repair request is invalid: vmResourceId/,
       );
+      const vm =
+        '/subscriptions/5f0c1a7e-3b2d-4c8e-9a61-7d2e4b9c0a11/resourceGroups/rg-rdp-sim/providers/Microsoft.Compute/virtualMachines/vm-none';
+      expect(await cli(['list', '--vm', vm], env(url))).toEqual({
+        code: 0,
+        stdout: `no repair of ${vm} is known to the app\n`,
+        stderr: '',
+      });
+      expect(await cli(['list', '--vm', vm, '--json'], env(url))).toEqual({ code: 0, stdout: '[]\n', stderr: '' });
       const asJson = await cli(['status', unknownId, '--json'], env(url));
       expect(asJson.stdout).toBe('');
       expect(JSON.parse(asJson.stderr)).toEqual({ error: { code: 'RepairNotFound', message: expect.any(String), details: null } });

@@ -75,6 +75,7 @@ describe('rdp-autorepair --simulated', () => {
     [['approve', 'x', '--step', 'restartVm', '--all'], /cannot be used with option/],
     [['list'], /required option '--vm <vm-id>' not specified/],
     [['frobnicate'], /unknown command 'frobnicate'/],
+    [['start', '--simulated', '--url', 'https://app.example'], /option '--simulated' cannot be used with option '--url <url>'/],
     [['start', 'vm', '--folow'], /unknown option '--folow'[\s\S]*Did you mean --follow\?/],
   ])('refuses %j with a plain usage error (exit 64)', async (argv, message) => {
     const run = await cli(argv as string[]);
