@@ -22,6 +22,8 @@ export interface SimulatedServerOptions {
   functionKey?: string;
 }
 
+/** The origin SimulatedRepairApp.http gives the requests it hands the handlers. */
+const SIMULATED_ORIGIN = 'https://rdp-autorepair.simulated';
 const STATUS_ROUTE = /^\/api\/repairs\/([^/?]+)$/;
 const MAX_BODY_BYTES = 64 * 1024;
 
@@ -41,6 +43,7 @@ function readBody(request: IncomingMessage): Promise<string> {
 
 export async function startSimulatedServer(app: SimulatedRepairApp, options: SimulatedServerOptions = {}): Promise<SimulatedServer> {
   const waitingAtGate = new Set<string>();
+  let origin = '';
   const server: Server = createServer((request, response) => {
     void (async () => {
       try {
@@ -61,10 +64,13 @@ export async function startSimulatedServer(app: SimulatedRepairApp, options: Sim
           else waitingAtGate.delete(id);
         }
         const json = (answer.headers['Content-Type'] ?? 'application/json').includes('json');
-        const payload = answer.body === null ? '' : json ? JSON.stringify(answer.body) : String(answer.body);
+        const rawText = answer.body === null ? '' : json ? JSON.stringify(answer.body) : String(answer.body);
+        // The simulated app names itself by a placeholder origin; here it is reached at this server's address.
+        const payload = rawText.split(SIMULATED_ORIGIN).join(origin);
+        const headers = Object.fromEntries(Object.entries(answer.headers).map(([k, v]) => [k, v.split(SIMULATED_ORIGIN).join(origin)]));
         // The simulation's virtual time, as a Functions host sends its own time: the CLI measures elapsed time by it.
         const date = app.clock.now().toUTCString();
-        response.writeHead(answer.status, { ...answer.headers, Date: date, 'Content-Length': Buffer.byteLength(payload) }).end(payload);
+        response.writeHead(answer.status, { ...headers, Date: date, 'Content-Length': Buffer.byteLength(payload) }).end(payload);
       } catch (err) {
         response.writeHead(500, { 'Content-Type': 'text/plain' }).end(`simulated server: ${(err as Error).message}`);
       }
@@ -75,8 +81,9 @@ export async function startSimulatedServer(app: SimulatedRepairApp, options: Sim
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  origin = `http://127.0.0.1:${port}`;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: origin,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

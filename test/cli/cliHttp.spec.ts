@@ -81,6 +81,7 @@ describe('rdp-autorepair over HTTP (simulated app behind 127.0.0.1)', () => {
 
       const shown = await cli(['status', id], env(url));
       expect(shown.stdout).toContain(`Repair ${id} of ${vmId} (repair): Completed`);
+      expect(shown.stdout).toContain(`Status: ${url}/api/repairs/${id}`);
 
       expectFailure(await cli(['approve', id], env(url)), EXIT.conflict, /ended Repaired; name the step to approve ahead with --step/);
       const late = await cli(['cancel', id], env(url));
