@@ -177,6 +177,7 @@ export class SimulatedRepairApp {
             return this.dialTarget(address, port);
           },
           now: () => this.clock.now(),
+          blobFetch: this.arm.blobFetcher(),
         },
       });
       this.extraRegistrations();
