@@ -250,8 +250,9 @@ export const SCENARIOS: readonly Scenario[] = [
     title: 'VM agent down: repaired offline',
     story:
       'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest; the serial log shows ' +
-      'Windows booted, and no serial console is configured. The request allows the offline repair (offline: auto) and names a rescue VM: the VM is deallocated, a copy of its OS disk is repaired on the ' +
-      'rescue VM and swapped in, and RDP answers. The original OS disk is kept.',
+      'Windows booted, and no serial console is configured. The request allows the offline repair (offline: auto) and ' +
+      'names a rescue VM: the VM is deallocated, a copy of its OS disk is repaired on the rescue VM and swapped in, and ' +
+      'RDP answers. The original OS disk is kept.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({
