@@ -39,7 +39,8 @@ export async function readBlobTail(fetcher: BlobFetcher, url: string, limits: Ta
       await response.body?.cancel();
       return { kind: 'failed', reason: `the storage service answered ${response.status}${code ? ` ${code}` : ''}` };
     }
-    const { bytes, truncated } = await lastBytes(response, limits.maxBytes);
+    const { bytes, truncated } = await lastBytes(response, limits.maxBytes, controller.signal);
+    if (controller.signal.aborted) return { kind: 'failed', reason: `no answer within ${limits.timeoutMs} ms` };
     const total = totalLength(response);
     if (bytes.length === 0) return { kind: 'empty' };
     return {
@@ -58,9 +59,11 @@ export async function readBlobTail(fetcher: BlobFetcher, url: string, limits: Ta
 }
 
 /** Reads the body keeping only its last `max` bytes, so a 200 with a whole large blob never fills memory. */
-async function lastBytes(response: Response, max: number): Promise<{ bytes: Uint8Array; truncated: boolean }> {
+async function lastBytes(response: Response, max: number, signal: AbortSignal): Promise<{ bytes: Uint8Array; truncated: boolean }> {
   if (!response.body) return { bytes: new Uint8Array(), truncated: false };
   const reader = response.body.getReader();
+  // A body that trickles past the deadline is cut off too, not only a server slow to answer.
+  signal.addEventListener('abort', () => void reader.cancel().catch(() => undefined), { once: true });
   let kept = new Uint8Array();
   let truncated = false;
   for (;;) {
