@@ -94,5 +94,7 @@ function describe(reading: BootDiagnosticsReading): string {
         : boot.state === 'booted'
           ? 'booted, SAC ready'
           : 'no output';
-  return `${reading.storage} storage; ${log}; screenshot ${reading.screenshotAvailable ? 'available' : 'not available'}; guest: ${guest}`;
+  const platform = reading.platformStatus ? `; Azure reports: ${reading.platformStatus}` : '';
+  const screenshot = `screenshot ${reading.screenshotAvailable ? 'available' : 'not available'}`;
+  return `${reading.storage} storage; ${log}; ${screenshot}; guest: ${guest}${platform}`;
 }
