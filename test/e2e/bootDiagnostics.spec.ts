@@ -33,6 +33,8 @@ describe('boot diagnostics when the VM agent is not Ready', () => {
     expect(status.outcome.reason).toContain('offline repair cannot fix');
     expect(status.outcome.advice.join(' ')).toContain('Bug check code reference');
     expect(codes(status)).toContain('GuestStopError');
+    // No finding advises the offline repair that cannot help.
+    expect(codes(status)).not.toContain('OnlineChannelUnavailable');
     // The request allowed offline: nothing of it ran.
     expect(ops(app)).not.toContain('virtualMachines.deallocate');
     expect(ops(app)).not.toContain('disks.createOrUpdate');

@@ -164,11 +164,12 @@ interface Diagnosed {
 function* diagnose(flow: Flow, vm: VmFacts): Gen<PhaseResult<Diagnosed>> {
   if (vm.agentStatus !== 'Ready') {
     flow.skip('guest:diagnose', `VM agent ${vm.agentStatus}: Run Command cannot reach the guest`);
-    flow.find(Findings.onlineChannelUnavailable(`the VM agent is ${vm.agentStatus}${vm.agentMessage ? ` (${vm.agentMessage})` : ''}`));
-    // Why the agent is down, from the serial log: a stop error ends the repair here; otherwise the guest stays
-    // unreachable and the offline route decides. The serial console step joins here (its route 'serial').
+    // Why the agent is down, from the serial log: a stop error ends the repair here (and the advice to repair
+    // offline would be wrong); otherwise the guest stays unreachable and the offline route decides. The serial
+    // console step joins here (its route 'serial').
     const boot = yield* bootDiagnosticsStep(flow, vm);
     if (boot.kind === 'end') return boot;
+    flow.find(Findings.onlineChannelUnavailable(`the VM agent is ${vm.agentStatus}${vm.agentMessage ? ` (${vm.agentMessage})` : ''}`));
     return proceed({ diagnosis: null, caveats: boot.facts.caveats });
   }
   const called = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'read-only diagnosis of the RDP configuration');
