@@ -5,6 +5,7 @@
 import { type ArmClients, createProductionArmClients } from '../azure/clients';
 import type { RdpProbeResult } from '../domain/rdpProbe';
 import { probeRdp, type ProbeOptions } from '../rdp/probe';
+import type { BlobFetcher } from './serialLogTail';
 
 export interface ActivityDeps {
   arm: ArmClients;
@@ -13,6 +14,8 @@ export interface ActivityDeps {
   dialTarget(address: string, port: number): Promise<{ host: string; port: number }>;
   /** Wall clock for certificate validity; the simulator passes its virtual clock. */
   now(): Date;
+  /** HTTP GET of a blob through its SAS URL (the serial log of boot diagnostics); the simulator serves its own blobs. */
+  blobFetch: BlobFetcher;
 }
 
 /**
@@ -29,5 +32,6 @@ export function productionActivityDeps(): ActivityDeps {
     probe: probeRdp,
     dialTarget: async (address, port) => ({ host: address, port }),
     now: () => new Date(),
+    blobFetch: (url, init) => fetch(url, init),
   };
 }

@@ -12,6 +12,7 @@ import { getSnapshotState } from './getSnapshotState';
 import { deleteGuestScriptActivity, readGuestScriptActivity, startGuestScriptActivity, sweepGuestScriptsActivity } from './guestScript';
 import { openNsgPort } from './openNsgPort';
 import { probeRdpActivity } from './probeRdp';
+import { readBootDiagnostics } from './readBootDiagnostics';
 import { readOsDiskTraits } from './readOsDiskTraits';
 import { readRescueVm } from './readRescueVm';
 import { readVm } from './readVm';
@@ -53,6 +54,7 @@ export const activityImplementations: ActivityImplementations = {
   attachDataDisk,
   detachDataDisk,
   swapOsDisk,
+  readBootDiagnostics,
 };
 
 export { ACTIVITY_NAMES };

@@ -3,6 +3,7 @@
  * activities only through this map (Flow.call), and the registrations loop over it, so an input of the wrong
  * shape or a renamed activity is a compile error rather than a failure in Azure.
  */
+import type { BootDiagnosticsReading, ReadBootDiagnosticsInput } from './bootDiagnostics';
 import type { OsDiskProperties, OsDiskTraits } from './offlineRepair';
 import type { RdpProbeResult } from './rdpProbe';
 import type {
@@ -131,6 +132,7 @@ export interface ActivityContracts {
   attachDataDisk: { input: DataDiskInput; output: { lun: number; alreadyAttached: boolean } };
   detachDataDisk: { input: DataDiskInput; output: { alreadyDetached: boolean } };
   swapOsDisk: { input: SwapOsDiskInput; output: { alreadySwapped: boolean } };
+  readBootDiagnostics: { input: ReadBootDiagnosticsInput; output: BootDiagnosticsReading };
 }
 
 export type ActivityName = keyof ActivityContracts;
@@ -161,6 +163,7 @@ export const ACTIVITY_NAMES = [
   'attachDataDisk',
   'detachDataDisk',
   'swapOsDisk',
+  'readBootDiagnostics',
 ] as const satisfies readonly ActivityName[];
 
 // Compile-time proof that ACTIVITY_NAMES lists every key of the map (a missing one makes this `never`).

@@ -37,6 +37,12 @@ export interface RepairSettings {
   approvalTimeoutMinutes?: number;
   /** OFFLINE_REPAIR_DEFAULT and ALERT_OFFLINE_REPAIR; optional for inputs of repairs started before they existed. */
   offline?: OfflineSettings;
+  /**
+   * SERIAL_CONSOLE_KEY_VAULT_URI is set: the serial console channel may be used for a booted guest whose agent is
+   * down. Only whether it is set travels in the input (the vault's address stays in the settings). Optional for
+   * inputs that predate it (off then).
+   */
+  serialConsoleConfigured?: boolean;
 }
 
 /** A day: long enough for an operator to be reached, short enough that a forgotten repair ends on its own. */
@@ -108,6 +114,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       sourcePrefixLimits: readSourcePrefixLimits(env),
       approvalTimeoutMinutes: integerSetting(env, 'APPROVAL_TIMEOUT_MINUTES', DEFAULT_APPROVAL_TIMEOUT_MINUTES, 1, 10080),
       offline: readOfflineSettings(env),
+      serialConsoleConfigured: (env.SERIAL_CONSOLE_KEY_VAULT_URI ?? '').trim() !== '',
     },
   };
 }

@@ -6,6 +6,30 @@ import type { ProbeVerdict, RdpProbeResult } from '../domain/rdpProbe';
 import type { Finding } from '../domain/repairStatus';
 import type { RdpExposure } from './decisions/nsgAssessment';
 
+/** How to turn boot diagnostics on, for findings and outcomes (Microsoft: "Azure boot diagnostics"). */
+export function enableBootDiagnosticsAdvice(resourceGroup: string, vmName: string): string {
+  return (
+    `Turn boot diagnostics on (managed storage is enough): az vm boot-diagnostics enable --resource-group ${resourceGroup} ` +
+    `--name ${vmName}, or in the portal: the VM > Help > Boot diagnostics > Settings > "Enable with managed storage account". ` +
+    'The serial log fills from the next boot; the serial console needs it too.'
+  );
+}
+
+/** What to do about a stop error the offline repair cannot fix. */
+export function stopErrorAdvice(stopCode: string | null, stopName: string | null): string[] {
+  const code = stopCode ? `${stopCode}${stopName ? ` (${stopName})` : ''}` : 'the stop code (not in the serial log)';
+  const advice = [
+    `Look up ${code} in Microsoft's "Bug check code reference", and the Azure article for it ("Windows shows blue ` +
+      'screen error when booting an Azure VM"); a memory dump (MEMORY.DMP on the OS disk, read from a rescue VM) shows ' +
+      'the driver at fault.',
+  ];
+  if (stopCode === '0x0000007B' || stopCode === '0x000000ED') {
+    advice.push('The boot disk could not be reached or mounted: check the storage drivers and the BCD of the OS disk on a rescue VM.');
+  }
+  advice.push('The boot screenshot (boot diagnostics in the portal) shows the blue screen as the VM last drew it.');
+  return advice;
+}
+
 export function exposureFindings(exposure: RdpExposure, allowedSourceCidrs: readonly string[]): Finding[] {
   const port = exposure.port;
   const findings: Finding[] = [];
@@ -123,6 +147,65 @@ export const Findings = {
   },
   noProbeAddress(reason: string): Finding {
     return { code: 'NoProbeAddress', severity: 'warning', message: reason, advice: null };
+  },
+  bootDiagnosticsOff(resourceGroup: string, vmName: string): Finding {
+    return {
+      code: 'BootDiagnosticsOff',
+      severity: 'warning',
+      message: 'Boot diagnostics are off on this VM: there is no serial log or screenshot to tell why the guest does not answer.',
+      advice: enableBootDiagnosticsAdvice(resourceGroup, vmName),
+    };
+  },
+  serialLogEmpty(): Finding {
+    return {
+      code: 'SerialLogEmpty',
+      severity: 'warning',
+      message:
+        'Boot diagnostics are on but the serial log is empty: Windows has written nothing to its serial port since they were turned ' +
+        'on (they fill from the next boot), or Emergency Management Services is off in the boot configuration.',
+      advice: 'Restart the VM once to fill the serial log, or check bcdedit /ems {current} on on the OS disk.',
+    };
+  },
+  bootDiagnosticsUnread(reason: string): Finding {
+    return {
+      code: 'BootDiagnosticsUnread',
+      severity: 'warning',
+      message: `The boot diagnostics could not be read: ${reason}. What state the guest is in is unknown.`,
+      advice: 'Look at the boot screenshot and the serial log in the portal (the VM > Help > Boot diagnostics).',
+    };
+  },
+  guestBooted(agentStatus: string): Finding {
+    return {
+      code: 'GuestBootedAgentDown',
+      severity: 'info',
+      message:
+        `The serial log shows Windows booted (the Special Administration Console is ready) while the VM agent is ${agentStatus}: ` +
+        'the guest runs, its agent does not.',
+      advice: null,
+    };
+  },
+  guestStillBooting(sacStarted: boolean, waitedSeconds: number | null): Finding {
+    return {
+      code: 'GuestStillBooting',
+      severity: 'warning',
+      message:
+        `${sacStarted ? 'Windows has started (its Special Administration Console is up) but is not ready' : 'Windows has not started'}` +
+        `${waitedSeconds !== null ? ` after ${waitedSeconds} more seconds` : ''}: it may be applying updates or hung while booting.`,
+      advice:
+        'Look at the boot screenshot (the VM > Help > Boot diagnostics): "Working on updates" means wait; the same screen ' +
+        'for hours means a hung boot.',
+    };
+  },
+  guestStopError(stopCode: string | null, stopName: string | null, earlierStopCode: string | null): Finding {
+    const code = stopCode ? `${stopCode}${stopName ? ` ${stopName}` : ''}` : 'with a stop code the serial log does not show';
+    return {
+      code: 'GuestStopError',
+      severity: 'error',
+      message:
+        `Windows stopped with a stop error (bugcheck) ${code} on its last boot (serial log).` +
+        `${earlierStopCode ? ` An earlier boot stopped too (${earlierStopCode}).` : ''} Remote Desktop cannot work until it boots.`,
+      advice: stopErrorAdvice(stopCode, stopName).join(' '),
+    };
   },
   onlineChannelUnavailable(why: string): Finding {
     return {

@@ -177,6 +177,7 @@ export class SimulatedRepairApp {
             return this.dialTarget(address, port);
           },
           now: () => this.clock.now(),
+          blobFetch: this.arm.blobFetcher(),
         },
       });
       this.extraRegistrations();
@@ -246,7 +247,9 @@ export class SimulatedRepairApp {
       for (const port of ports) {
         // The simulated network's own NSG evaluation, never the product's (a product bug must not be mirrored).
         const behaviour = endpointBehaviourFor({
-          running: vm.powerState === 'running',
+          // A guest stopped at a bugcheck has no network stack: nothing answers the SYN (assumed, no RST from a halted
+          // kernel). One hung applying updates is unknown: its ports refuse (no listener), the less hopeful reading.
+          running: vm.powerState === 'running' && typeof entry.guest?.bootState !== 'object',
           probeAdmitted: nicId ? admitsInbound(this.arm.world, nicId, { sourceAddress: this.appAddress, port }).admitted : false,
           openToWorld: nicId ? openToWorld(this.arm.world, nicId, port) : false,
           guestFault: entry.guestFault,

@@ -25,6 +25,7 @@ beforeEach(() => {
     },
     dialTarget: async (host, port) => ({ host, port }),
     now: () => new Date(w.arm.clock.nowMs()),
+    blobFetch: () => Promise.reject(new Error('no blob store in this test')),
   };
 });
 

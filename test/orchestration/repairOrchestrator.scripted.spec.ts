@@ -7,7 +7,19 @@ import { Activities } from '../../src/domain/activityContracts';
 import { throws } from '../../src/simulator/durable/scriptedActivities';
 import { healthyDiagnosis } from '../support/diagnoseFixtures';
 import { jestModuleIsolation } from '../support/moduleIsolation';
-import { network, ok, probe, type RepairScript, runScriptedRepair, vmFacts } from '../support/scriptedRepair';
+import { network, ok, probe, type RepairScript, runScriptedRepair, VM_ID, vmFacts } from '../support/scriptedRepair';
+import type { BootDiagnosticsReading, GuestBootState } from '../../src/domain/bootDiagnostics';
+
+function bootReading(boot: GuestBootState): BootDiagnosticsReading {
+  return {
+    enabled: true,
+    storage: 'managed',
+    screenshotAvailable: true,
+    serialLog: { read: true, bytes: 900, truncated: false },
+    guest: { boot, earlierStopCode: null },
+    platformStatus: null,
+  };
+}
 
 const SNAPSHOT_ID =
   '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/rg-scripted/providers/Microsoft.Compute/snapshots/s1';
@@ -74,10 +86,33 @@ describe('repair orchestrator with scripted activities', () => {
       [Activities.readVm]: ok({ found: true, facts: vmFacts({ agentStatus: 'NotReady', agentMessage: 'VM agent is unresponsive.' }) }),
       [Activities.readVmNetwork]: ok(network()),
       [Activities.probeRdp]: ok(probe('broken')),
+      [Activities.readBootDiagnostics]: ok(bootReading({ state: 'booted' })),
     });
     expect(run.outcomeKind).toBe('NotRepaired');
     expect(run.wrote).toEqual([]);
     expect(run.called).not.toContain(Activities.startGuestScript);
+    expect(run.called).toContain(Activities.readBootDiagnostics);
+  });
+
+  it.each([
+    ['repair', 'NotRepaired'],
+    ['diagnose', 'Diagnosed'],
+  ])('in %s mode, a stop error in the serial log ends %s naming the code, offline allowed or not', async (mode, kind) => {
+    const run = await runScriptedRepair(
+      {
+        [Activities.readVm]: ok({ found: true, facts: vmFacts({ agentStatus: 'NotReady' }) }),
+        [Activities.readVmNetwork]: ok(network()),
+        [Activities.probeRdp]: ok(probe('unreachable')),
+        [Activities.readBootDiagnostics]: ok(
+          bootReading({ state: 'stopError', stopCode: '0x000000EF', stopName: 'CRITICAL_PROCESS_DIED' }),
+        ),
+      },
+      { body: mode === 'repair' ? { offline: 'auto', rescueVmResourceId: `${VM_ID}-rescue` } : { mode } },
+    );
+    expect(run.outcomeKind).toBe(kind);
+    expect(run.status?.outcome?.reason).toContain('0x000000EF (CRITICAL_PROCESS_DIED)');
+    expect(run.wrote).toEqual([]);
+    expect(run.called.at(-1)).toBe(Activities.readBootDiagnostics);
   });
 
   it('ends NotRepaired for a stopped VM and never probes it', async () => {

@@ -46,6 +46,7 @@ function setUp() {
     },
     dialTarget: async (host, port) => ({ host, port }),
     now: () => new Date(arm.clock.nowMs()),
+    blobFetch: () => Promise.reject(new Error('no blob store in this test')),
   };
   async function call<N extends ActivityName>(name: N, input: ActivityInput<N>): Promise<ActivityOutput<N>> {
     const result = await runActivity(name, input, deps);

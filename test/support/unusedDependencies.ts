@@ -19,4 +19,5 @@ export const unusedActivityDeps: ActivityDeps = {
   probe: async () => unused('probe'),
   dialTarget: async () => unused('dialTarget'),
   now: () => unused('now'),
+  blobFetch: async () => unused('blobFetch'),
 };

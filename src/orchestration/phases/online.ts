@@ -19,6 +19,7 @@ import { type RdpExposure, type WorldOpening, withRestrictedSources } from '../d
 import { type OnlinePlan, planOnlineRepair } from '../decisions/onlinePlan';
 import { withOpenedPorts } from '../decisions/portOpening';
 import { approvalStep } from '../steps/approvalStep';
+import { bootDiagnosticsStep } from '../steps/bootDiagnosticsStep';
 import { cancelCheckpoint } from '../steps/cancelStep';
 import { guestScriptStep } from '../steps/guestScriptStep';
 import { onlineRepairStep } from '../steps/onlineRepairStep';
@@ -55,7 +56,7 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
 
   const diagnosed = yield* diagnose(flow, vm);
   if (diagnosed.kind === 'end') return diagnosed;
-  const diagnosis = diagnosed.facts;
+  const { diagnosis, caveats } = diagnosed.facts;
   const plan: OnlinePlan | null = diagnosis
     ? planOnlineRepair(diagnosis, { allowLegacyTls: flow.request.allowLegacyTls, now: flow.context.df.currentUtcDateTime })
     : null;
@@ -91,7 +92,7 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
 
   if (flow.request.mode === 'diagnose') return end(diagnosedOutcome(flow, baseline));
 
-  const facts: OnlineFacts = { baseline, verify: null, port, networkAfter: network, guestUnreachable: diagnosis === null, caveats: [] };
+  const facts: OnlineFacts = { baseline, verify: null, port, networkAfter: network, guestUnreachable: diagnosis === null, caveats };
   if (restrictions.length === 0 && plannedFixes === 0 && !articleOrder) {
     flow.skip('snapshot', 'nothing to change, so no backup needed');
     if (target.ok) {
@@ -154,20 +155,31 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
   return proceed(facts);
 }
 
-function* diagnose(flow: Flow, vm: VmFacts): Gen<PhaseResult<DiagnoseResult | null>> {
+interface Diagnosed {
+  diagnosis: DiagnoseResult | null;
+  /** Checks that could not run (the boot diagnostics of a guest Run Command cannot reach). */
+  caveats: Caveat[];
+}
+
+function* diagnose(flow: Flow, vm: VmFacts): Gen<PhaseResult<Diagnosed>> {
   if (vm.agentStatus !== 'Ready') {
     flow.skip('guest:diagnose', `VM agent ${vm.agentStatus}: Run Command cannot reach the guest`);
+    // Why the agent is down, from the serial log: a stop error ends the repair here (and the advice to repair
+    // offline would be wrong); otherwise the guest stays unreachable and the offline route decides. The serial
+    // console step joins here (its route 'serial').
+    const boot = yield* bootDiagnosticsStep(flow, vm);
+    if (boot.kind === 'end') return boot;
     flow.find(Findings.onlineChannelUnavailable(`the VM agent is ${vm.agentStatus}${vm.agentMessage ? ` (${vm.agentMessage})` : ''}`));
-    return proceed(null);
+    return proceed({ diagnosis: null, caveats: boot.facts.caveats });
   }
   const called = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'read-only diagnosis of the RDP configuration');
   if (called.kind === 'end') return called;
   const run = called.facts;
   if (!run.ok) {
     flow.find(Findings.onlineChannelUnavailable(`${run.failure}: ${run.detail}`));
-    return proceed(null);
+    return proceed({ diagnosis: null, caveats: [] });
   }
-  return proceed(run.result);
+  return proceed({ diagnosis: run.result, caveats: [] });
 }
 
 function planChanges(flow: Flow, vm: VmFacts, restrictions: WorldOpening[], plan: OnlinePlan | null, articleOrder: boolean): void {

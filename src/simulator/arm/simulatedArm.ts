@@ -15,7 +15,9 @@
 import { RestError, type HttpClient, type PipelineRequest, type PipelineResponse } from '@azure/core-rest-pipeline';
 import { LATENCY_MODEL, RETRY_AFTER, type LatencyModel, type RetryAfterModel } from '../latencyModel';
 import { VirtualClock } from '../virtualClock';
+import { BootDiagnosticsService } from './bootDiagnostics/bootDiagnosticsService';
 import { ChangeFeed, type ArmChangeListener } from './changes';
+import { bootDiagnosticsRoutes } from './handlers/bootDiagnostics';
 import { defaultCodeFor, FaultInjector, type FaultSpec } from './faults';
 import { diskRoutes } from './handlers/disks';
 import type { HandlerDeps } from './handlers/common';
@@ -68,6 +70,8 @@ export class SimulatedArm implements HttpClient {
   readonly faults = new FaultInjector();
   /** Managed run commands and the simulated guests they run in (`runCommands.attachGuest`). */
   readonly runCommands: RunCommandService;
+  /** Boot diagnostics: serial ports of the simulated guests, the SAS URLs handed out, and the blob store behind them. */
+  readonly bootDiagnostics: BootDiagnosticsService;
   private readonly changes = new ChangeFeed();
   private readonly operations: OperationTracker;
   private readonly router = new Router();
@@ -81,6 +85,7 @@ export class SimulatedArm implements HttpClient {
     this.operations = new OperationTracker(this.clock, this.latency, this.world.guids, this.retryAfter, options.wallClock);
     this.runCommands = new RunCommandService(this.world, this.operations, this.latency, options.runCommandConcurrency ?? 'one-at-a-time');
     this.world.syncHook = () => this.sync();
+    this.bootDiagnostics = new BootDiagnosticsService(this.clock);
     const deps: HandlerDeps = {
       world: this.world,
       operations: this.operations,
@@ -99,9 +104,18 @@ export class SimulatedArm implements HttpClient {
       securityRuleRoutes,
       networkReadRoutes,
       operationStatusRoutes,
+      bootDiagnosticsRoutes(this.bootDiagnostics),
     ]) {
       this.router.add(routes(deps));
     }
+  }
+
+  /** The product's BlobFetcher for the boot diagnostics blobs this ARM hands out (SAS URLs checked, Range honoured). */
+  blobFetcher(): (url: string, init: { headers: Record<string, string>; signal?: AbortSignal }) => Promise<Response> {
+    return this.bootDiagnostics.fetcher((vmId) => {
+      this.sync();
+      return this.world.store.virtualMachines.get(vmId);
+    });
   }
 
   /** Subscribe to changes (NSG rules, power state, agent status, disks); returns the unsubscribe function. */

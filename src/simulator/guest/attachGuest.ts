@@ -4,6 +4,7 @@
  *    scriptModels/);
  *  - power: the guest shuts down when the VM leaves `running` (restart, stop, deallocate) and boots when it is
  *    `running` again, at the virtual instant the simulated ARM completes the operation;
+ *  - serial port: what the guest writes to COM1 is the VM's boot diagnostics serial log (serialLog.ts);
  *  - agent: the guest's agent health is written into the simulated ARM, which reports it in the instance view.
  */
 import type { SimulatedArm } from '../arm/simulatedArm';
@@ -29,6 +30,7 @@ export function attachSimulatedGuest(
   if (vm.agentHealth !== guest.agentHealth) arm.world.setAgentHealth(vm.id, guest.agentHealth);
   if (vm.powerState !== 'running') guest.shutdown(arm.clock.nowMs());
   const detachPort = arm.runCommands.attachGuest(vm.id, guestRunCommandPort(guest, options.scripts ?? appScriptTexts()));
+  const detachSerial = arm.bootDiagnostics.attachSerialPort(vm.id, { serialLog: () => guest.serialLog() });
   const unsubscribe = arm.onChange((change) => {
     if (change.kind !== 'powerState' || !sameId(change.vmId, vm.id)) return;
     if (change.to === 'running') guest.boot(change.at.getTime());
@@ -36,6 +38,7 @@ export function attachSimulatedGuest(
   });
   return () => {
     detachPort();
+    detachSerial();
     unsubscribe();
   };
 }

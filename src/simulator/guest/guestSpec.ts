@@ -10,6 +10,7 @@
 import { createHash } from 'node:crypto';
 import type { GuestScriptName, TlsServerState, TlsVersion } from '../../guest/scriptContracts';
 import type { AgentHealth } from '../arm/world/types';
+import type { SimulatedBootState } from './serialLog';
 import {
   RDP_FIREWALL_RULES,
   REG,
@@ -85,6 +86,11 @@ export interface WindowsGuestSpec {
   agent?: AgentHealth;
   /** Extra time a script takes on this guest (e.g. a gpupdate that hangs), to exercise Run Command timeouts. */
   scriptDelaysMs?: Partial<Record<GuestScriptName, number>>;
+  /**
+   * How each boot of this guest ends, as its serial port shows it (serialLog.ts): 'booted' (default), stuck
+   * 'booting-updates', or a stop error `{ bugcheck: '0x7B' }`. A guest that does not boot runs no services.
+   */
+  boot?: SimulatedBootState;
   /** How long the guest has been up when the scenario starts (default 3 days: an assumption, any earlier instant works). */
   uptimeMs?: number;
 }

@@ -36,4 +36,5 @@ export {
   type GuestPortBehaviour,
   type GuestRdpOptions,
 } from './guestRdpBehaviour';
+export { serialOutputOfBoot, type SerialIdentity, type SimulatedBootState } from './serialLog';
 export { SimulatedDiskContents, type DiskContent } from './diskContents';

@@ -19,6 +19,7 @@
 import type { GuestScriptName, TlsServerState, TlsVersion } from '../../guest/scriptContracts';
 import type { AgentHealth } from '../arm/world/types';
 import { newSelfSignedCertificate, buildGuestState, type WindowsGuestSpec } from './guestSpec';
+import { serialOutputOfBoot, type SerialIdentity, type SimulatedBootState } from './serialLog';
 import { emptyDiskBay, type DiskBay } from './offlineDisk/disk';
 import type { BootedDiskView } from './offlineDisk/fromGuest';
 import { RDP_SERVICES, type GuestEvent, type GuestService, type ServiceStart, type WindowsGuestState } from './guestState';
@@ -41,11 +42,38 @@ export class SimulatedWindowsGuest {
   private readonly listeners = new Set<GuestChangeListener>();
   /** Its own OS disk and its data disks by LUN (a rescue VM's attached copy of a broken VM's OS disk). */
   readonly disks: DiskBay = emptyDiskBay();
+  /** How every boot of this guest ends (serialLog.ts). */
+  readonly bootState: SimulatedBootState;
+  /** What the serial port has written since the scenario began (the current boot, then one entry per boot). */
+  private serial: string;
 
   constructor(spec: WindowsGuestSpec = {}, options: { nowMs?: number } = {}) {
     this.state = buildGuestState(spec, options.nowMs ?? Date.UTC(2026, 0, 5, 3));
     this.agentHealth = spec.agent ?? 'Ready';
     this.delays = { ...spec.scriptDelaysMs };
+    this.bootState = spec.boot ?? 'booted';
+    this.serial = serialOutputOfBoot(this.bootState, this.serialIdentity());
+    if (this.bootState !== 'booted') this.stopEverything();
+  }
+
+  /** The serial output so far (what boot diagnostics record while they are on). */
+  serialLog(): string {
+    return this.serial;
+  }
+
+  private serialIdentity(): SerialIdentity {
+    const hex = Buffer.from(this.state.computerName.padEnd(16, '-').slice(0, 16)).toString('hex');
+    return {
+      computerName: this.state.computerName,
+      build: this.state.windowsBuild,
+      caption: this.state.os.caption,
+      guid: `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`,
+    };
+  }
+
+  private stopEverything(): void {
+    for (const service of this.state.services) service.status = 'Stopped';
+    this.state.listeners = [];
   }
 
   // ---------------------------------------------------------------- reading
@@ -267,6 +295,13 @@ export class SimulatedWindowsGuest {
   // ---------------------------------------------------------------- lifecycle (driven by the simulated ARM)
 
   boot(nowMs: number): void {
+    this.serial += serialOutputOfBoot(this.bootState, this.serialIdentity());
+    if (this.bootState !== 'booted') {
+      // A boot that stops with a bugcheck, or hangs applying updates, never starts the services.
+      this.stopEverything();
+      this.record({ kind: 'boot', atMs: nowMs });
+      return;
+    }
     this.state.schannel.effective = structuredClone(this.state.schannel.configured);
     this.state.listeners = [];
     for (const service of this.state.services) {

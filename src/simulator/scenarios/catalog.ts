@@ -249,9 +249,10 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'agent-down',
     title: 'VM agent down: repaired offline',
     story:
-      'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest. The request allows the ' +
-      'offline repair (offline: auto) and names a rescue VM: the VM is deallocated, a copy of its OS disk is repaired on the ' +
-      'rescue VM and swapped in, and RDP answers. The original OS disk is kept.',
+      'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest; the serial log shows ' +
+      'Windows booted, and no serial console is configured. The request allows the offline repair (offline: auto) and ' +
+      'names a rescue VM: the VM is deallocated, a copy of its OS disk is repaired on the rescue VM and swapped in, and ' +
+      'RDP answers. The original OS disk is kept.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({
@@ -262,10 +263,78 @@ export const SCENARIOS: readonly Scenario[] = [
         nicNsgRules: restrictedRdp,
       }).vm.id,
       guestFault: 'none',
-      guest: { agent: 'NotReady', tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
+      // Windows booted (its serial log shows SAC ready); no serial console is configured, so the offline repair it is.
+      guest: { agent: 'NotReady', boot: 'booted', tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
       rescueVm: { vmId: addRescueVm(world, rg, 'vm-noagent-rescue') },
     }),
     request: (vmId) => ({ vmResourceId: vmId, offline: 'auto', rescueVmResourceId: `${vmId}-rescue` }),
+  },
+  {
+    name: 'agent-stopped-no-sac',
+    title: 'VM agent service stopped, no serial console configured: repaired offline',
+    story:
+      'Someone stopped the VM agent service and TLS 1.2 is disabled. The serial log shows Windows booted with SAC ready, but ' +
+      'no serial console channel is configured (SERIAL_CONSOLE_KEY_VAULT_URI unset), so the request (offline: auto) goes ' +
+      'offline: a copy of the OS disk is repaired on the rescue VM and swapped in.',
+    expectedOutcome: 'Repaired',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({
+        ...windowsVm,
+        agentStatus: 'NotReady',
+        resourceGroup: rg,
+        name: 'vm-agentstopped',
+        nicNsgRules: restrictedRdp,
+      }).vm.id,
+      guestFault: 'none',
+      guest: { agent: 'NotReady', boot: 'booted', tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
+      rescueVm: { vmId: addRescueVm(world, rg, 'vm-agentstopped-rescue') },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'auto', rescueVmResourceId: `${vmId}-rescue` }),
+  },
+  {
+    name: 'boot-stuck-bugcheck',
+    title: 'Windows stops with a stop error at every boot',
+    story:
+      'The VM agent never answers: the serial log shows a stop error 0x7B (INACCESSIBLE_BOOT_DEVICE) at boot. The offline ' +
+      'repair is allowed, but it fixes RDP settings on the disk and cannot fix a bugcheck, so it is not started: ' +
+      'NotRepaired, naming the stop code, with what to do.',
+    expectedOutcome: 'NotRepaired',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({
+        ...windowsVm,
+        agentStatus: 'NotReady',
+        resourceGroup: rg,
+        name: 'vm-bugcheck',
+        nicNsgRules: restrictedRdp,
+      }).vm.id,
+      guestFault: 'none',
+      guest: { agent: 'NotReady', boot: { bugcheck: '0x7B' } },
+      rescueVm: { vmId: addRescueVm(world, rg, 'vm-bugcheck-rescue') },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'auto', rescueVmResourceId: `${vmId}-rescue` }),
+  },
+  {
+    name: 'boot-diagnostics-off',
+    title: 'VM agent down and boot diagnostics off',
+    story:
+      'TLS 1.2 is disabled and the VM agent does not answer; boot diagnostics are off, so there is no serial log to say ' +
+      'why. The request does not allow the offline repair: NotRepaired, with the finding and how to turn boot ' +
+      'diagnostics on (with offline: auto it goes offline instead).',
+    expectedOutcome: 'NotRepaired',
+    seed: (world, rg) => ({
+      vmId: world.addVmWithNetwork({
+        ...windowsVm,
+        agentStatus: 'NotReady',
+        bootDiagnostics: 'off',
+        resourceGroup: rg,
+        name: 'vm-nobootdiag',
+        nicNsgRules: restrictedRdp,
+      }).vm.id,
+      guestFault: 'none',
+      guest: { agent: 'NotReady', boot: 'booted', tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
+      rescueVm: { vmId: addRescueVm(world, rg, 'vm-nobootdiag-rescue') },
+    }),
+    request: (vmId) => ({ vmResourceId: vmId }),
   },
   {
     name: 'agent-down-no-offline',

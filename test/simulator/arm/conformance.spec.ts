@@ -21,6 +21,7 @@ import { createArmClients } from '../../../src/azure/clients';
 import { SimulatedCredential, type SimulatedArm } from '../../../src/simulator/arm';
 import { API_VERSIONS } from '../../../src/simulator/arm/http/apiVersions';
 import { FAST_RETRY_OPTIONS } from '../../../src/simulator/arm/clients';
+import { attachSimulatedGuest, SimulatedWindowsGuest } from '../../../src/simulator/guest';
 import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
 import { RG, SUB, standardWorld, type StandardWorld } from '../../fixtures/arm/standardWorld';
 
@@ -124,7 +125,17 @@ const CASES: Record<string, Case> = {
       'properties.storageProfile.osDisk.managedDisk.id',
       'properties.networkProfile.networkInterfaces.0.id',
       'properties.provisioningState',
+      'properties.diagnosticsProfile.bootDiagnostics.enabled',
     ],
+  },
+  'virtualMachines.retrieveBootDiagnosticsData': {
+    fixture: 'compute/VirtualMachine_RetrieveBootDiagnosticsData.json',
+    run: async ({ compute, w }) => {
+      // A guest drew a screen and wrote to its serial port, so both URLs exist.
+      attachSimulatedGuest(w.arm, w.web01.vm.id, new SimulatedWindowsGuest());
+      await compute.virtualMachines.retrieveBootDiagnosticsData(RG, 'web01', { sasUriExpirationTimeInMinutes: 5 });
+    },
+    reads: ['consoleScreenshotBlobUri', 'serialConsoleLogBlobUri'],
   },
   'virtualMachines.instanceView': {
     fixture: 'compute/VirtualMachine_Get_InstanceView.json',

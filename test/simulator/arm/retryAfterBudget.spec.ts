@@ -46,6 +46,7 @@ beforeEach(() => {
     probe: () => Promise.reject(new Error('no probe in this test')),
     dialTarget: async (host, port) => ({ host, port }),
     now: () => new Date(),
+    blobFetch: () => Promise.reject(new Error('no blob store in this test')),
   };
 });
 

@@ -61,6 +61,7 @@ function deps(arm: SimulatedArm): ActivityDeps {
     probe: () => Promise.reject(new Error('no probe here')),
     dialTarget: async (host, port) => ({ host, port }),
     now: () => arm.clock.now(),
+    blobFetch: () => Promise.reject(new Error('no blob store in this test')),
   };
 }
 

@@ -109,6 +109,13 @@ export function createVirtualMachine(
     osVersion: osType === 'Windows' ? '10.0.20348.3091' : '24.04',
     vmId: world.guids.guid(),
     timeCreated: now,
+    // ARM's own default: boot diagnostics only when the body asks (a storageUri means a storage account of the owner's).
+    bootDiagnostics:
+      objectAt(body, 'properties', 'diagnosticsProfile', 'bootDiagnostics')?.enabled === true
+        ? stringAt(body, 'properties', 'diagnosticsProfile', 'bootDiagnostics', 'storageUri')
+          ? 'custom'
+          : 'managed'
+        : 'off',
   };
   // Data disks go through the same validation as an update (which validates before it changes anything).
   const dataDisks = objectAt(body, 'properties', 'storageProfile')?.dataDisks;

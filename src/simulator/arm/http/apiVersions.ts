@@ -68,6 +68,13 @@ export const API_VERSIONS: Readonly<Record<string, ApiVersionEntry>> = Object.fr
     spec: `${COMPUTE_2024}/examples/virtualMachineExamples/VirtualMachine_Deallocate_MaximumSet_Gen.json`,
     note: 'Example read at 2024-11-01 (none at 2026-04-01 in the stored index).',
   },
+  'virtualMachines.retrieveBootDiagnosticsData': {
+    versions: ['2026-04-01', '2024-11-01'],
+    spec: `${COMPUTE_2024}/examples/virtualMachineExamples/VirtualMachine_RetrieveBootDiagnosticsData.json`,
+    note:
+      'Example read at 2024-11-01 (the stored index has none at 2026-04-01); the body matches the SDK model ' +
+      'RetrieveBootDiagnosticsDataResult at both versions.',
+  },
   'virtualMachines.powerOff': { versions: VM_VERSIONS, spec: `${COMPUTE}/examples/virtualMachineExamples (VirtualMachines_PowerOff)` },
   'virtualMachineRunCommands.listByVirtualMachine': {
     versions: RUN_COMMAND_VERSIONS,

@@ -79,7 +79,19 @@ export function renderVirtualMachine(world: World, vm: VirtualMachineState, with
       networkProfile: {
         networkInterfaces: vm.nicIds.map((id, i) => ({ id, properties: { primary: i === 0 } })),
       },
-      diagnosticsProfile: { bootDiagnostics: { enabled: true } },
+      // VirtualMachine_Get.json: enabled with a storageUri for an owner's account; managed storage has none.
+      diagnosticsProfile: {
+        bootDiagnostics:
+          vm.bootDiagnostics === 'custom'
+            ? {
+                enabled: true,
+                storageUri: `https://${vm.name
+                  .replace(/[^a-z0-9]/gi, '')
+                  .toLowerCase()
+                  .slice(0, 16)}diag.blob.core.windows.net/`,
+              }
+            : { enabled: vm.bootDiagnostics === 'managed' },
+      },
       securityProfile:
         vm.hyperVGeneration === 'V2'
           ? { securityType: 'TrustedLaunch', uefiSettings: { secureBootEnabled: true, vTpmEnabled: true } }

@@ -200,4 +200,11 @@ export interface VirtualMachineState extends TrackedResource {
   timeCreated: string;
   /** Id of the long-running operation currently holding the VM, if any. */
   activeOperationId?: string;
+  /**
+   * diagnosticsProfile.bootDiagnostics: managed storage (enabled, no storageUri; Azure's default for VMs created in
+   * the portal since 2020), a storage account of the owner's, or off (the API default when a template omits it).
+   */
+  bootDiagnostics: BootDiagnosticsSetting;
 }
+
+export type BootDiagnosticsSetting = 'managed' | 'custom' | 'off';

@@ -18,6 +18,7 @@ import { key, resourceGroupId, Store } from './store';
 import type {
   AgentHealth,
   AgentStatus,
+  BootDiagnosticsSetting,
   DiskState,
   DiskTraits,
   HyperVGeneration,
@@ -109,6 +110,8 @@ export interface VmInput extends PlacedInput {
   securityType?: SecurityType;
   /** Traits of the managed OS disk beyond the security type (controller types, ADE, network access policy). */
   osDiskTraits?: DiskTraits;
+  /** Boot diagnostics (default managed storage, as the portal creates VMs). */
+  bootDiagnostics?: BootDiagnosticsSetting;
   nics: Ref[];
   vmSize?: string;
   computerName?: string;
@@ -351,6 +354,7 @@ export class World {
       osVersion: osType === 'Windows' ? '10.0.20348.3091' : '24.04',
       vmId: this.guids.guid(),
       timeCreated: this.clock.now().toISOString(),
+      bootDiagnostics: input.bootDiagnostics ?? 'managed',
     };
     this.store.virtualMachines.set(id, state);
     for (const nic of nics) nic.vmId = id;
