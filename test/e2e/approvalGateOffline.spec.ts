@@ -229,3 +229,29 @@ describe('cancel inside the offline repair', () => {
     expectOnOriginalAndRunning(run);
   });
 });
+
+describe('delivery to the offline child', () => {
+  it('named by the parent but not created yet: 503 with Retry-After, nothing delivered; once it runs, 202 to the child', () =>
+    withRun({}, async (run) => {
+      const answers: number[] = [];
+      let retryAfter: string | undefined;
+      const { status } = await follow(
+        run,
+        () => null,
+        async (current) => {
+          if (current.runningChild?.unavailable === 'not started yet' && answers.length === 0) {
+            const r = await run.app.http('POST', `/api/repairs/${run.id}/cancel`);
+            answers.push(r.status);
+            retryAfter = r.headers['Retry-After'] ?? r.headers['retry-after'];
+          } else if (current.runningChild?.runtimeStatus === 'Running' && answers.length === 1) {
+            answers.push((await run.app.http('POST', `/api/repairs/${run.id}/cancel`)).status);
+          }
+          return undefined;
+        },
+      );
+      expect(answers).toEqual([503, 202]);
+      expect(retryAfter).toBe('2');
+      expect(status.outcome.kind).toBe('Cancelled');
+      expectOnOriginalAndRunning(run);
+    }));
+});
