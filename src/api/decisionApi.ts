@@ -103,7 +103,8 @@ async function deliver(
       response: errorResponse(
         503,
         'RepairStepStarting',
-        `The repair ${id} is starting its ${child.phase} phase (${child.instanceId}); nothing was delivered. Send it again in a few seconds.`,
+        `The repair ${id} is starting its ${child.phase} phase (${child.instanceId}); nothing was delivered. ` +
+          'Send it again in a few seconds.',
         { id, child: child.instanceId },
         { 'Retry-After': '2' },
       ),
