@@ -100,16 +100,20 @@ describe('offline repair end to end', () => {
     expect(vm.powerState).toBe('running');
   });
 
-  it('swap-fails: ARM refuses the swap; the VM runs again on its original disk, NotRepaired', async () => {
-    const { status, vm, originalId, originalUnwritten } = await run('offline-only-gen2', {}, (app) =>
-      app.injectArmFault({ operation: 'virtualMachines.update', status: 409, code: 'PropertyChangeNotAllowed', times: 1 }),
-    );
+  it('swap-fails: a deny policy refuses the swap; the VM runs again on its original disk, NotRepaired, nothing else left', async () => {
+    const { status, vm, rescue, originalId, originalUnwritten, created, deleted } = await run('swap-fails');
     expect(status.outcome.kind).toBe('NotRepaired');
+    expect(status.outcome.reason).toMatch(/RequestDisallowedByPolicy|disallowed by policy/);
     expect(status.outcome.reason).toMatch(/started again on its original, unchanged OS disk/);
     expect(vm.osDiskId?.toLowerCase()).toBe(originalId.toLowerCase());
     expect(vm.powerState).toBe('running');
     expect(originalUnwritten).toBe(true);
+    expect(status.artifacts.swappedAt).toBeNull();
     expect(status.findings.map((f: { code: string }) => f.code)).toContain('OsDiskSwapRefused');
+    expect(rescue?.dataDisks).toEqual([]);
+    // Only the repaired copy is left (tagged with the repair, never swapped in); nothing deleted.
+    expect(created.every(isCopy)).toBe(true);
+    expect(deleted).toEqual([]);
   });
 
   it('agent-down ends the same with every activity executed twice', async () => {
