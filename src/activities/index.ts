@@ -21,6 +21,7 @@ import { restartVm } from './restartVm';
 import { restrictNsgRule } from './restrictNsgRule';
 import { startOsDiskSnapshot } from './startOsDiskSnapshot';
 import { swapOsDisk } from './swapOsDisk';
+import { tagDisk } from './tagDisk';
 import { deallocateVm, startVm } from './vmPower';
 
 export type ActivityImplementation<N extends ActivityName> = (
@@ -53,6 +54,7 @@ export const activityImplementations: ActivityImplementations = {
   attachDataDisk,
   detachDataDisk,
   swapOsDisk,
+  tagDisk,
 };
 
 export { ACTIVITY_NAMES };

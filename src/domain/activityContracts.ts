@@ -108,6 +108,12 @@ export interface SwapOsDiskInput {
   expectedFromDiskId: string;
 }
 
+export interface TagDiskInput {
+  diskId: string;
+  /** Added to the disk's tags (the others are kept). */
+  tags: Record<string, string>;
+}
+
 export interface ActivityContracts {
   readVm: { input: ReadVmInput; output: ReadVmResult };
   readVmNetwork: { input: ReadVmNetworkInput; output: NetworkFacts };
@@ -131,6 +137,7 @@ export interface ActivityContracts {
   attachDataDisk: { input: DataDiskInput; output: { lun: number; alreadyAttached: boolean } };
   detachDataDisk: { input: DataDiskInput; output: { alreadyDetached: boolean } };
   swapOsDisk: { input: SwapOsDiskInput; output: { alreadySwapped: boolean } };
+  tagDisk: { input: TagDiskInput; output: { alreadyTagged: boolean } };
 }
 
 export type ActivityName = keyof ActivityContracts;
@@ -161,6 +168,7 @@ export const ACTIVITY_NAMES = [
   'attachDataDisk',
   'detachDataDisk',
   'swapOsDisk',
+  'tagDisk',
 ] as const satisfies readonly ActivityName[];
 
 // Compile-time proof that ACTIVITY_NAMES lists every key of the map (a missing one makes this `never`).

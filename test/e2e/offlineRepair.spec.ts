@@ -50,7 +50,7 @@ describe('offline repair end to end', () => {
   it.each(['agent-down', 'offline-only-gen1', 'offline-only-gen2', 'offline-with-rescue-vm'])(
     '%s: repaired offline, the copy is the OS disk, the original kept unwritten, the rescue VM kept as it was',
     async (name) => {
-      const { status, vm, rescue, originalId, originalUnwritten, created, deleted } = await run(name);
+      const { app, status, vm, rescue, originalId, originalUnwritten, created, deleted } = await run(name);
       expect(status.outcome.kind).toBe('Repaired');
       expect(status.outcome.path).toBe('offline');
       expect(status.artifacts.originalOsDiskId.toLowerCase()).toBe(originalId.toLowerCase());
@@ -60,6 +60,9 @@ describe('offline repair end to end', () => {
       expect(status.artifacts.downtime.seconds).toBeGreaterThan(0);
       expect(status.artifacts.downtime.seconds).toBeLessThan(6 * 60);
       expect(originalUnwritten).toBe(true);
+      // The original is kept, tagged with the VM it belongs to (metadata only: its content is unwritten, above).
+      expect(app.arm.world.disk(originalId).tags).toMatchObject({ 'rdp-autorepair-original-of': vm.name });
+      expect(app.arm.world.disk(originalId).tags?.['rdp-autorepair-repair-id']).toBeUndefined();
       expect(rescue?.powerState).toBe('running');
       expect(rescue?.dataDisks).toEqual([]);
       // Created: only the copy (now the OS disk) and, for the online path, a snapshot; nothing deleted.

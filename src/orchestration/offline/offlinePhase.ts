@@ -19,7 +19,7 @@ import { type OfflineCancelStage, offlineCancelled } from '../decisions/offlineC
 import { offlineEligibility } from '../decisions/offlineEligibility';
 import { afterRollback, afterSwap, beforeSwapFailed } from '../decisions/offlineEnding';
 import { judgeOfflineRepair } from '../decisions/offlineRepairVerdict';
-import { copyDiskPlan, swapMismatches } from '../decisions/osDiskCopy';
+import { copyDiskPlan, ORIGINAL_OF_TAG, swapMismatches } from '../decisions/osDiskCopy';
 import { rescueVmFit } from '../decisions/rescueVm';
 import type { Flow, Gen } from '../flow';
 import { approvalStep } from '../steps/approvalStep';
@@ -198,6 +198,7 @@ export function* offlinePhase(flow: Flow, input: OfflinePhaseInput): Gen<Outcome
   // The swap is done, never interrupted: a cancel raised during it (or before) puts the original disk back now.
   const afterSwapCheck = yield* cancelCheckpoint(flow, 'offline:start');
   if (afterSwapCheck.kind === 'end') return yield* cancelAfterSwap(flow, vm.id, original.id, copyId);
+  yield* tagOriginal(flow, original.id, vm.name);
   const up = yield* power(flow, vm.id, 'start');
   const probe = up.ok ? yield* probeAfter(flow, input, 'after the swap') : { verdict: null, reason: up.why };
   const next = afterSwap({
@@ -222,6 +223,43 @@ function* restartOnOriginal(flow: Flow, vmId: string, why: string): Gen<Outcome>
   const up = yield* power(flow, vmId, 'start');
   if (up.ok) markUndone(flow, 'vmPower', 'deallocated the VM', 'started again on its original, unchanged OS disk');
   return beforeSwapFailed({ why, deallocated: true, restarted: up.ok, restartFailure: up.ok ? null : up.why });
+}
+
+/**
+ * Marks the original OS disk with the VM it belongs to, now that it is no longer attached: a tags-only PATCH, which
+ * never touches the disk's data. Not the repair's own tag: the cleanup finds resources by it and must never find
+ * this disk. A failure is a finding, not an ending: the disk is kept either way and the status names it.
+ */
+function* tagOriginal(flow: Flow, originalId: string, vmName: string): Gen<void> {
+  flow.begin('offline:tagOriginal', `${ORIGINAL_OF_TAG}=${vmName} on ${originalId}`);
+  const tagged = yield* flow.call('tagDisk', { diskId: originalId, tags: { [ORIGINAL_OF_TAG]: vmName } }, 'offline:tagOriginal');
+  if (tagged.kind === 'end') {
+    flow.end('offline:tagOriginal', tagged.outcome.reason, 'failed');
+    flow.find({
+      code: 'OriginalDiskNotTagged',
+      severity: 'warning',
+      message: `The original OS disk ${originalId} could not be tagged (${tagged.outcome.reason}); it is kept unchanged.`,
+      advice: null,
+    });
+    return;
+  }
+  if (!tagged.facts.alreadyTagged) {
+    flow.status.changes.push({
+      resourceId: originalId,
+      property: `tags.${ORIGINAL_OF_TAG}`,
+      before: null,
+      after: vmName,
+      at: flow.now(),
+      reason: 'offline repair: marks the original OS disk, kept unchanged, with the VM it belongs to',
+    });
+    flow.wrote({
+      kind: 'diskTag',
+      resourceId: originalId,
+      what: `tagged ${ORIGINAL_OF_TAG}=${vmName}`,
+      undo: `remove the tag ${ORIGINAL_OF_TAG} from the disk`,
+    });
+  }
+  flow.end('offline:tagOriginal', 'tagged (metadata only; the disk data is not touched)');
 }
 
 /** A cancel between the deallocation and the swap: the VM starts again on its original disk, then Cancelled. */
