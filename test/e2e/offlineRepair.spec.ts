@@ -5,6 +5,7 @@
  * group before and after, checks the original OS disk's content was never written, and the rescue VM left running
  * with no disk of this repair attached.
  */
+import { downtimeInWords, estimateOfflineDowntime } from '../../src/orchestration/decisions/offlineDowntime';
 import { findScenario } from '../../src/simulator/scenarios/catalog';
 import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 
@@ -59,6 +60,12 @@ describe('offline repair end to end', () => {
       expect(status.artifacts.swappedAt).toBeTruthy();
       expect(status.artifacts.downtime.seconds).toBeGreaterThan(0);
       expect(status.artifacts.downtime.seconds).toBeLessThan(6 * 60);
+      // The simulated downtime (the simulator's own latency model) falls inside the estimate shown before it began.
+      const estimate = estimateOfflineDowntime({ sizeGiB: app.arm.world.disk(originalId).sizeGb });
+      expect(status.artifacts.downtime.seconds).toBeGreaterThanOrEqual(estimate.lowSeconds);
+      expect(status.artifacts.downtime.seconds).toBeLessThanOrEqual(estimate.highSeconds);
+      const shown = status.findings.find((f: { code: string }) => f.code === 'OfflineDowntime');
+      expect(shown.message).toContain(downtimeInWords(estimate));
       expect(originalUnwritten).toBe(true);
       // The original is kept, tagged with the VM it belongs to (metadata only: its content is unwritten, above).
       expect(app.arm.world.disk(originalId).tags).toMatchObject({ 'rdp-autorepair-original-of': vm.name });

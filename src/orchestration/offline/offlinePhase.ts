@@ -16,6 +16,7 @@ import type { ProbeVerdict } from '../../domain/rdpProbe';
 import type { Outcome, UndoRecord } from '../../domain/repairStatus';
 import type { PowerState, VmFacts } from '../../domain/vmFacts';
 import { type OfflineCancelStage, offlineCancelled } from '../decisions/offlineCancel';
+import { downtimeInWords, estimateOfflineDowntime } from '../decisions/offlineDowntime';
 import { offlineEligibility } from '../decisions/offlineEligibility';
 import { afterRollback, afterSwap, beforeSwapFailed } from '../decisions/offlineEnding';
 import { judgeOfflineRepair } from '../decisions/offlineRepairVerdict';
@@ -96,7 +97,9 @@ export function* offlinePhase(flow: Flow, input: OfflinePhaseInput): Gen<Outcome
     severity: 'warning',
     message:
       `The offline repair now deallocates ${vm.name}: it is down while its OS disk is copied, repaired on ${rescue.facts.facts?.name} ` +
-      'and swapped in (typically 5 to 10 minutes). Its original OS disk is kept unchanged.',
+      `and swapped in (${downtimeInWords(estimateOfflineDowntime(original))}, from typical durations of each step` +
+      `${flow.request.approval === 'beforeDisruptive' ? ', plus the time until swapOsDisk is approved' : ''}). ` +
+      'Its original OS disk is kept unchanged.',
     advice: null,
   });
 
@@ -320,6 +323,8 @@ function* rollBack(flow: Flow, input: OfflinePhaseInput, why: string, originalId
 /** Deallocate or start the VM and wait for the power state (durable timers), recording the write and the downtime. */
 function* power(flow: Flow, vmId: string, action: 'deallocate' | 'start'): Gen<StepEnd> {
   const step = `offline:${action}`;
+  // The VM goes down when the deallocation is asked for (its guest shuts down), not when ARM reports it.
+  const requestedAt = flow.now();
   flow.begin(step, vmId);
   const called = yield* flow.call(action === 'deallocate' ? 'deallocateVm' : 'startVm', { vmId }, step);
   if (called.kind === 'end') {
@@ -351,7 +356,7 @@ function* power(flow: Flow, vmId: string, action: 'deallocate' | 'start'): Gen<S
     yield flow.wait(flow.settings.powerPollSeconds);
   }
   const downtime = flow.status.artifacts.downtime;
-  if (action === 'deallocate' && !downtime) flow.status.artifacts.downtime = { from: flow.now(), to: null, seconds: null };
+  if (action === 'deallocate' && !downtime) flow.status.artifacts.downtime = { from: requestedAt, to: null, seconds: null };
   if (action === 'start' && downtime) {
     downtime.to = flow.now();
     downtime.seconds = Math.round((flow.nowMs() - Date.parse(downtime.from)) / 1000);
