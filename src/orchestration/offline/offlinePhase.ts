@@ -1,7 +1,8 @@
 /**
  * The offline disk-swap repair with a configured rescue VM, read top to bottom:
- *   eligibility -> rescue VM fit -> deallocate -> copy the OS disk -> attach to the rescue VM -> offline script
- *   -> detach -> judge -> swap -> start -> probe -> (roll back).
+ *   eligibility -> rescue VM fit -> [gate deallocateVm] deallocate -> copy the OS disk -> [cancel point] attach to the
+ *   rescue VM -> offline script -> detach -> judge -> [gate swapOsDisk] swap -> [cancel point] tag the original -> start
+ *   -> probe -> (roll back). A gate is also a cancel point; the rollback is an undo and never waits.
  * Nothing is written before the refusals and the rescue VM's fit are decided. From the deallocation on, every
  * way out puts the VM back running: before the swap on its original disk; after it, with the original disk
  * swapped back when the copy did not help. Every write goes into the undo log as it happens. The rescue VM is
