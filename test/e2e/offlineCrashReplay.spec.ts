@@ -88,6 +88,8 @@ function sample<T>(items: T[], count: number, next: () => number): T[] {
   return chosen;
 }
 
+const tally: string[] = [];
+
 describe(`offline repair: the worker dies after an offline activity (${FULL ? 'every activity' : `sampled, seed ${SEED}`})`, () => {
   it('the catalog has the offline scenarios this covers', () => {
     expect(OFFLINE_SCENARIOS).toEqual(
@@ -123,8 +125,11 @@ describe(`offline repair: the worker dies after an offline activity (${FULL ? 'e
         if (!run.originalUnwritten) failures.push(`${label}: the original OS disk was written`);
         if (run.running.length > 0) failures.push(`${label}: steps still running: ${run.running.join(', ')}`);
       }
+      tally.push(`${scenario}: ${points.length} of ${clean.offlineActivities.length} offline activities`);
       expect(failures).toEqual([]);
     },
     FULL ? 1_800_000 : 60_000,
   );
+
+  afterAll(() => console.log(`offline crash-replay (${FULL ? 'full' : `sampled, seed ${SEED}`}):\n  ${tally.join('\n  ')}`));
 });
