@@ -247,23 +247,22 @@ function* tagOriginal(flow: Flow, originalId: string, vmName: string): Gen<void>
     });
     return;
   }
-  if (!tagged.facts.alreadyTagged) {
-    flow.status.changes.push({
-      resourceId: originalId,
-      property: `tags.${ORIGINAL_OF_TAG}`,
-      before: null,
-      after: vmName,
-      at: flow.now(),
-      reason: 'offline repair: marks the original OS disk, kept unchanged, with the VM it belongs to',
-    });
-    flow.wrote({
-      kind: 'diskTag',
-      resourceId: originalId,
-      what: `tagged ${ORIGINAL_OF_TAG}=${vmName}`,
-      undo: `remove the tag ${ORIGINAL_OF_TAG} from the disk`,
-    });
-  }
-  flow.end('offline:tagOriginal', 'tagged (metadata only; the disk data is not touched)');
+  // Recorded even when the disk already had the tag: a run of this activity whose result was lost may have set it.
+  flow.status.changes.push({
+    resourceId: originalId,
+    property: `tags.${ORIGINAL_OF_TAG}`,
+    before: null,
+    after: vmName,
+    at: flow.now(),
+    reason: 'offline repair: marks the original OS disk, kept unchanged, with the VM it belongs to',
+  });
+  flow.wrote({
+    kind: 'diskTag',
+    resourceId: originalId,
+    what: `tagged ${ORIGINAL_OF_TAG}=${vmName}`,
+    undo: `remove the tag ${ORIGINAL_OF_TAG} from the disk`,
+  });
+  flow.end('offline:tagOriginal', `${tagged.facts.alreadyTagged ? 'already tagged' : 'tagged'} (metadata only; the data is not touched)`);
 }
 
 /** A cancel between the deallocation and the swap: the VM starts again on its original disk, then Cancelled. */
