@@ -22,6 +22,7 @@ import { restartVm } from './restartVm';
 import { restrictNsgRule } from './restrictNsgRule';
 import { startOsDiskSnapshot } from './startOsDiskSnapshot';
 import { swapOsDisk } from './swapOsDisk';
+import { tagDisk } from './tagDisk';
 import { deallocateVm, startVm } from './vmPower';
 
 export type ActivityImplementation<N extends ActivityName> = (
@@ -55,6 +56,7 @@ export const activityImplementations: ActivityImplementations = {
   detachDataDisk,
   swapOsDisk,
   readBootDiagnostics,
+  tagDisk,
 };
 
 export { ACTIVITY_NAMES };

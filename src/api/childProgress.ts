@@ -73,9 +73,15 @@ export function childProgressView(ref: RunningChildReference, child: DurableStat
   };
 }
 
-/** Pure: the parent's view with the running child folded in (the view itself is not modified). */
+/**
+ * Pure: the parent's view with the running child folded in (the view itself is not modified). A gate the child
+ * waits at is the repair's: it is shown as the repair's waitingFor, where an operator (and the approve route) looks.
+ */
 export function withChildProgress(view: RepairStatusView, child: ChildProgressView | null): RepairStatusViewWithChild {
-  return child ? { ...view, runningChild: child } : { ...view };
+  if (!child) return { ...view };
+  const childWaiting = isObject(child.progress) && isObject(child.progress.waitingFor) ? child.progress.waitingFor : null;
+  const waitingFor = view.waitingFor ?? (childWaiting as RepairStatusView['waitingFor'] | null) ?? view.waitingFor;
+  return waitingFor === view.waitingFor ? { ...view, runningChild: child } : { ...view, waitingFor, runningChild: child };
 }
 
 /**

@@ -19,7 +19,8 @@ import type { ApiDependencies } from './apiDependencies';
 import { errorResponse, jsonResponse } from './httpResponses';
 import { readJsonBody } from './readJsonBody';
 import { isUnknownInstanceError, type RepairClient } from './repairClient';
-import type { RepairStatusView } from './statusView';
+import { type RunningChildReference, runningChildOf } from './childProgress';
+import type { DurableStatusLike, RepairStatusView } from './statusView';
 
 const RUNNING = new Set(['Pending', 'Running']);
 
@@ -30,7 +31,9 @@ export function callerOf(request: Pick<HttpRequest, 'user'>): string {
   return name ? `${name}${user?.identityProvider ? ` (${user.identityProvider})` : ''}` : 'function key';
 }
 
-type Running = { ok: true; approval: string; status: Partial<RepairStatusView> } | { ok: false; response: HttpResponseInit };
+type Running =
+  | { ok: true; approval: string; status: Partial<RepairStatusView>; child: RunningChildReference | null }
+  | { ok: false; response: HttpResponseInit };
 
 async function runningRepair(client: RepairClient, id: string): Promise<Running> {
   if (!isRepairInstanceId(id)) {
@@ -61,10 +64,51 @@ async function runningRepair(client: RepairClient, id: string): Promise<Running>
       };
     }
     const input = status.input as { request?: { approval?: string } } | undefined;
-    return { ok: true, approval: input?.request?.approval ?? 'none', status: (status.customStatus ?? {}) as Partial<RepairStatusView> };
+    return {
+      ok: true,
+      approval: input?.request?.approval ?? 'none',
+      status: (status.customStatus ?? {}) as Partial<RepairStatusView>,
+      child: runningChildOf(status as DurableStatusLike),
+    };
   } catch (err) {
     if (isUnknownInstanceError(err)) return { ok: false, response: errorResponse(404, 'RepairNotFound', `No repair has the id '${id}'.`) };
     throw err;
+  }
+}
+
+/**
+ * Raises the event where the repair acts on it: on the offline child while the parent names one (the parent
+ * drained what reached it before it named the child), otherwise on the repair itself. A child named but not
+ * created yet cannot take an event: the caller is asked to retry in a moment rather than the event being lost.
+ */
+async function deliver(
+  client: RepairClient,
+  id: string,
+  child: RunningChildReference | null,
+  eventName: string,
+  data: unknown,
+): Promise<{ ok: true; to: string } | { ok: false; response: HttpResponseInit }> {
+  if (!child) {
+    await client.raiseEvent(id, eventName, data);
+    return { ok: true, to: id };
+  }
+  try {
+    await client.getStatus(child.instanceId, { showInput: false });
+    await client.raiseEvent(child.instanceId, eventName, data);
+    return { ok: true, to: child.instanceId };
+  } catch (err) {
+    if (!isUnknownInstanceError(err) && !(err instanceof Error && /No instance with ID/.test(err.message))) throw err;
+    return {
+      ok: false,
+      response: errorResponse(
+        503,
+        'RepairStepStarting',
+        `The repair ${id} is starting its ${child.phase} phase (${child.instanceId}); nothing was delivered. ` +
+          'Send it again in a few seconds.',
+        { id, child: child.instanceId },
+        { 'Retry-After': '2' },
+      ),
+    };
   }
 }
 
@@ -111,12 +155,27 @@ async function decide(
   }
   const parsed = await stepFrom(request, decision === 'approve');
   if (!parsed.ok) return parsed.response;
-  const waitingAt = repair.status.waitingFor?.step ?? null;
+  const waitingAt = repair.status.waitingFor?.step ?? (await childWaitingAt(client, repair.child));
   const step = parsed.step ?? waitingAt ?? 'all';
   const event: ApprovalEvent = { decision, step, by: callerOf(request), at: deps.now().toISOString() };
-  await client.raiseEvent(id, APPROVAL_EVENT, event);
-  context.log(`repair ${id}: ${decision} of ${step} by ${event.by} at ${event.at} (waiting at: ${waitingAt ?? 'no gate yet'})`);
+  const delivered = await deliver(client, id, repair.child, APPROVAL_EVENT, event);
+  if (!delivered.ok) return delivered.response;
+  context.log(
+    `repair ${id}: ${decision} of ${step} by ${event.by} at ${event.at} (waiting at: ${waitingAt ?? 'no gate yet'}; to ${delivered.to})`,
+  );
   return jsonResponse(202, { id, ...event, waitingAt });
+}
+
+/** The gate the running offline child waits at, read from its custom status (null: none, or unreadable). */
+async function childWaitingAt(client: RepairClient, child: RunningChildReference | null): Promise<DisruptiveStep | null> {
+  if (!child) return null;
+  try {
+    const status = await client.getStatus(child.instanceId, { showInput: false });
+    const waiting = (status?.customStatus as Partial<RepairStatusView> | undefined)?.waitingFor;
+    return waiting?.step ?? null;
+  } catch {
+    return null;
+  }
 }
 
 export function approveRepair(request: HttpRequest, context: InvocationContext, deps: ApiDependencies): Promise<HttpResponseInit> {
@@ -133,13 +192,17 @@ export async function cancelRepair(request: HttpRequest, context: InvocationCont
   const repair = await runningRepair(client, id);
   if (!repair.ok) return repair.response;
   const event: CancelEvent = { by: callerOf(request), at: deps.now().toISOString() };
-  await client.raiseEvent(id, CANCEL_EVENT, event);
-  context.log(`repair ${id}: cancel by ${event.by} at ${event.at} (current step: ${repair.status.currentStep ?? 'none'})`);
+  const delivered = await deliver(client, id, repair.child, CANCEL_EVENT, event);
+  if (!delivered.ok) return delivered.response;
+  context.log(
+    `repair ${id}: cancel by ${event.by} at ${event.at} (current step: ${repair.status.currentStep ?? 'none'}; to ${delivered.to})`,
+  );
   return jsonResponse(202, {
     id,
     ...event,
     note:
-      'The repair stops at its next safe point (before the snapshot or the next disruptive step), then settles its changes; ' +
+      'The repair stops at its next safe point (before the snapshot or the next disruptive step; in the offline repair also ' +
+      'after the disk copy and right after the swap, which it then reverses), then settles its changes; ' +
       'a repair that ends before reaching one (nothing to change, diagnose mode) ends as it would have, having written nothing.',
   });
 }

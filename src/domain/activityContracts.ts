@@ -109,6 +109,12 @@ export interface SwapOsDiskInput {
   expectedFromDiskId: string;
 }
 
+export interface TagDiskInput {
+  diskId: string;
+  /** Added to the disk's tags (the others are kept). */
+  tags: Record<string, string>;
+}
+
 export interface ActivityContracts {
   readVm: { input: ReadVmInput; output: ReadVmResult };
   readVmNetwork: { input: ReadVmNetworkInput; output: NetworkFacts };
@@ -133,6 +139,7 @@ export interface ActivityContracts {
   detachDataDisk: { input: DataDiskInput; output: { alreadyDetached: boolean } };
   swapOsDisk: { input: SwapOsDiskInput; output: { alreadySwapped: boolean } };
   readBootDiagnostics: { input: ReadBootDiagnosticsInput; output: BootDiagnosticsReading };
+  tagDisk: { input: TagDiskInput; output: { alreadyTagged: boolean } };
 }
 
 export type ActivityName = keyof ActivityContracts;
@@ -164,6 +171,7 @@ export const ACTIVITY_NAMES = [
   'detachDataDisk',
   'swapOsDisk',
   'readBootDiagnostics',
+  'tagDisk',
 ] as const satisfies readonly ActivityName[];
 
 // Compile-time proof that ACTIVITY_NAMES lists every key of the map (a missing one makes this `never`).

@@ -19,9 +19,10 @@ export const DISRUPTIVE_STEPS = [
   'guest:renew-certificate',
   'guest:enable-tls',
   'restartVm',
-  // The whole offline repair (deallocate, copy, attach, swap, start): its approval events reach this orchestration,
-  // not the offline sub-orchestration, so the gate stands before the child starts.
-  'offlineRepair',
+  // The offline repair's two steps that take the VM down or change what it boots from; its rollback is an undo
+  // and never waits. The API delivers the events to the offline sub-orchestration while it runs.
+  'deallocateVm',
+  'swapOsDisk',
 ] as const;
 export type DisruptiveStep = (typeof DISRUPTIVE_STEPS)[number];
 

@@ -107,7 +107,16 @@ export interface FinalOutcome extends Outcome {
  * One write the repair made and how it can be undone. Appended as the write happens, so whatever ends the repair
  * can say what it left behind and what it undid.
  */
-export type UndoKind = 'nsgSources' | 'nsgRule' | 'guestValue' | 'guestAction' | 'vmPower' | 'osDiskSwap' | 'diskCopy' | 'diskAttach';
+export type UndoKind =
+  | 'nsgSources'
+  | 'nsgRule'
+  | 'guestValue'
+  | 'guestAction'
+  | 'vmPower'
+  | 'osDiskSwap'
+  | 'diskCopy'
+  | 'diskAttach'
+  | 'diskTag';
 
 export interface UndoRecord {
   kind: UndoKind;

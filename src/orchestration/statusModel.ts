@@ -86,7 +86,11 @@ export function finish(status: RepairStatus, outcome: Outcome, at: string, path:
   failRunningSteps(status, at, 'not finished');
   status.waitingFor = null;
   const caveats = outcome.caveats ?? [];
-  const settled = settleUndoLog(status.undoLog, outcome.kind);
+  // A write the repair undid itself is listed in `undone`, not again as kept.
+  const notUndone = status.undoLog.filter(
+    (r) => !status.undone.some((u) => u.kind === r.kind && u.resourceId === r.resourceId && u.what === r.what),
+  );
+  const settled = settleUndoLog(notUndone, outcome.kind);
   status.kept = settled.kept;
   let reason = outcome.reason;
   if (caveats.length > 0) {

@@ -366,29 +366,3 @@ describe('npm run demo -- --approve-each', () => {
     expect(JSON.parse(lines[lines.length - 1]).outcome.kind).toBe('Repaired');
   });
 });
-
-describe('approval before the offline repair', () => {
-  async function agentDown(app: SimulatedRepairApp, answer: Answer) {
-    const seeded = await app.addScenario(findScenario('agent-down')!);
-    const start = await app.http('POST', '/api/repairs', { ...seeded.request, approval: 'beforeDisruptive' });
-    expect(start.status).toBe(202);
-    return { seeded, ...(await follow(app, start.body.id, (gate) => (gate.step === 'offlineRepair' ? answer : 'approve'))) };
-  }
-
-  it('waits before the VM is deallocated; approved, the offline repair runs', () =>
-    withApp(async (app) => {
-      const { status, gates } = await agentDown(app, 'approve');
-      expect(gates.map((g) => g.step)).toContain('offlineRepair');
-      const gate = gates.find((g) => g.step === 'offlineRepair')!;
-      expect(JSON.stringify(gate.plannedChanges)).toMatch(/deallocated while a copy of its OS disk is repaired/);
-      expect(status.outcome.kind).toBe('Repaired');
-      expect(status.outcome.path).toBe('offline');
-    }));
-
-  it('rejected, the VM is never deallocated and nothing is written', () =>
-    withApp(async (app) => {
-      const { status } = await agentDown(app, 'reject');
-      expect(status.outcome.kind).toBe('NotRepaired');
-      expect(app.arm.requests().filter((r) => /deallocate|\/disks\//i.test(r.path) && r.method !== 'GET')).toEqual([]);
-    }));
-});

@@ -233,6 +233,11 @@ async function runOnce(
     }
     const log = app.arm.requests();
     const changed = new Set<string>((status?.changes ?? []).map((c: { resourceId: string }) => c.resourceId.toLowerCase()));
+    const taggedDisks = new Set<string>(
+      (status?.changes ?? [])
+        .filter((c: { property: string }) => c.property.startsWith('tags.'))
+        .map((c: { resourceId: string }) => c.resourceId.toLowerCase()),
+    );
     const strayRules: string[] = [];
     for (const nsg of app.arm.world.store.networkSecurityGroups.values()) {
       for (const r of nsg.rules) {
@@ -246,8 +251,15 @@ async function runOnce(
       leftRuns: app.arm.world.vms().flatMap((vm) => app.arm.runCommands.listByVm(vm.id).map((run) => run.name)),
       snapshots: app.arm.world.snapshots().length,
       restartRequests: log.filter((r) => r.operation === 'virtualMachines.restart' && r.status === 202).length,
-      // The offline repair creates its own copy of the OS disk; any other disk written would be a fault's doing.
-      diskWrites: log.filter((r) => r.method !== 'GET' && /\/disks\//i.test(r.path) && !/\/disks\/rdprepair-copy-/i.test(r.path)).length,
+      // The offline repair creates its own copy of the OS disk and tags the original (a tags-only PATCH, listed in
+      // changes); any other disk written would be a fault's doing.
+      diskWrites: log.filter(
+        (r) =>
+          r.method !== 'GET' &&
+          /\/disks\//i.test(r.path) &&
+          !/\/disks\/rdprepair-copy-/i.test(r.path) &&
+          !(r.operation === 'disks.update' && taggedDisks.has(r.path.toLowerCase())),
+      ).length,
       strayRules,
       virtualMs: status ? Date.parse(status.lastUpdatedTime) - t0 : 0,
       delivered: armed?.delivered() ?? 0,

@@ -5,6 +5,7 @@
  * group before and after, checks the original OS disk's content was never written, and the rescue VM left running
  * with no disk of this repair attached.
  */
+import { downtimeInWords, estimateOfflineDowntime } from '../../src/orchestration/decisions/offlineDowntime';
 import { findScenario } from '../../src/simulator/scenarios/catalog';
 import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 
@@ -50,7 +51,7 @@ describe('offline repair end to end', () => {
   it.each(['agent-down', 'offline-only-gen1', 'offline-only-gen2', 'offline-with-rescue-vm'])(
     '%s: repaired offline, the copy is the OS disk, the original kept unwritten, the rescue VM kept as it was',
     async (name) => {
-      const { status, vm, rescue, originalId, originalUnwritten, created, deleted } = await run(name);
+      const { app, status, vm, rescue, originalId, originalUnwritten, created, deleted } = await run(name);
       expect(status.outcome.kind).toBe('Repaired');
       expect(status.outcome.path).toBe('offline');
       expect(status.artifacts.originalOsDiskId.toLowerCase()).toBe(originalId.toLowerCase());
@@ -59,7 +60,16 @@ describe('offline repair end to end', () => {
       expect(status.artifacts.swappedAt).toBeTruthy();
       expect(status.artifacts.downtime.seconds).toBeGreaterThan(0);
       expect(status.artifacts.downtime.seconds).toBeLessThan(6 * 60);
+      // The simulated downtime (the simulator's own latency model) falls inside the estimate shown before it began.
+      const estimate = estimateOfflineDowntime({ sizeGiB: app.arm.world.disk(originalId).sizeGb });
+      expect(status.artifacts.downtime.seconds).toBeGreaterThanOrEqual(estimate.lowSeconds);
+      expect(status.artifacts.downtime.seconds).toBeLessThanOrEqual(estimate.highSeconds);
+      const shown = status.findings.find((f: { code: string }) => f.code === 'OfflineDowntime');
+      expect(shown.message).toContain(downtimeInWords(estimate));
       expect(originalUnwritten).toBe(true);
+      // The original is kept, tagged with the VM it belongs to (metadata only: its content is unwritten, above).
+      expect(app.arm.world.disk(originalId).tags).toMatchObject({ 'rdp-autorepair-original-of': vm.name });
+      expect(app.arm.world.disk(originalId).tags?.['rdp-autorepair-repair-id']).toBeUndefined();
       expect(rescue?.powerState).toBe('running');
       expect(rescue?.dataDisks).toEqual([]);
       // Created: only the copy (now the OS disk) and, for the online path, a snapshot; nothing deleted.
@@ -100,16 +110,20 @@ describe('offline repair end to end', () => {
     expect(vm.powerState).toBe('running');
   });
 
-  it('swap-fails: ARM refuses the swap; the VM runs again on its original disk, NotRepaired', async () => {
-    const { status, vm, originalId, originalUnwritten } = await run('offline-only-gen2', {}, (app) =>
-      app.injectArmFault({ operation: 'virtualMachines.update', status: 409, code: 'PropertyChangeNotAllowed', times: 1 }),
-    );
+  it('swap-fails: a deny policy refuses the swap; the VM runs again on its original disk, NotRepaired, nothing else left', async () => {
+    const { status, vm, rescue, originalId, originalUnwritten, created, deleted } = await run('swap-fails');
     expect(status.outcome.kind).toBe('NotRepaired');
+    expect(status.outcome.reason).toMatch(/RequestDisallowedByPolicy|disallowed by policy/);
     expect(status.outcome.reason).toMatch(/started again on its original, unchanged OS disk/);
     expect(vm.osDiskId?.toLowerCase()).toBe(originalId.toLowerCase());
     expect(vm.powerState).toBe('running');
     expect(originalUnwritten).toBe(true);
+    expect(status.artifacts.swappedAt).toBeNull();
     expect(status.findings.map((f: { code: string }) => f.code)).toContain('OsDiskSwapRefused');
+    expect(rescue?.dataDisks).toEqual([]);
+    // Only the repaired copy is left (tagged with the repair, never swapped in); nothing deleted.
+    expect(created.every(isCopy)).toBe(true);
+    expect(deleted).toEqual([]);
   });
 
   it('agent-down ends the same with every activity executed twice', async () => {

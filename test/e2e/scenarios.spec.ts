@@ -44,6 +44,7 @@ const RESTARTS_BY_SCENARIO: Record<string, number> = {
   'offline-with-rescue-vm': 0,
   'offline-did-not-help': 0,
   'encrypted-os-disk': 0,
+  'swap-fails': 0,
   'unknown-cause': 1,
   unrepairable: 1,
   'port-held-by-shared-svchost': 0,
@@ -99,6 +100,7 @@ describe('scenarios end to end', () => {
         alreadyAttached: _aa,
         alreadyDetached: _ad,
         alreadySwapped: _as,
+        alreadyTagged: _at,
         ...rest
       } = value as Record<string, unknown>;
       if (name === 'probeRdp') {

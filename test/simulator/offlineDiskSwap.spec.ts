@@ -132,6 +132,16 @@ describe('offline disk swap on the simulator', () => {
     expect(brokenGuest.read().files).toContain('C:\\data\\orders-0001.csv');
     expect(rdpEndpoint(brokenGuest.read(), { nowMs: arm.clock.nowMs() }).behaviour).toBe('healthy');
 
+    // Tagging the original (tags-only PATCH) keeps its other tags, changes metadata only, and is not repeated.
+    arm.world.store.disks.get(originalId)!.tags = { owner: 'web-team' };
+    const writesBefore = arm.requests().filter((r) => r.method === 'PATCH').length;
+    expect(await call('tagDisk', { diskId: originalId, tags: { 'rdp-autorepair-original-of': 'web01' } })).toEqual({
+      alreadyTagged: false,
+    });
+    expect(await call('tagDisk', { diskId: originalId, tags: { 'rdp-autorepair-original-of': 'web01' } })).toEqual({ alreadyTagged: true });
+    expect(arm.requests().filter((r) => r.method === 'PATCH').length).toBe(writesBefore + 1);
+    expect(arm.world.disk(originalId).tags).toEqual({ owner: 'web-team', 'rdp-autorepair-original-of': 'web01' });
+
     // The original disk was never written: the same content as before the repair, TLS 1.2 still off.
     expect(contents.contentOf(originalId)).toEqual(originalBefore);
     expect(tls12(originalBefore)).toBe(true);

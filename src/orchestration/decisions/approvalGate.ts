@@ -52,3 +52,33 @@ export function judgeApprovalEvent(
   if (event.step === gate) return { kind: 'pass', record: { ...base, gate, appliedAt: now, effect: `approved ${gate}` } };
   return { kind: 'wait', record: { ...base, gate: null, appliedAt: null, effect: KEPT } };
 }
+
+/**
+ * An event the repair took while it waited at no gate (the parent drains its buffered events before it hands the
+ * offline repair to its child, which only ever sees the events raised on it): a rejection ends the repair there;
+ * an approval of `all` counts for every later gate; a named step's approval is kept for that step's gate, unless
+ * it duplicates one already used.
+ */
+export function judgeEarlyApproval(
+  event: ApprovalEvent,
+  now: string,
+  records: readonly ApprovalRecord[],
+): { kind: 'reject' | 'record'; record: ApprovalRecord } {
+  const base = { decision: event.decision, step: event.step, by: event.by, at: event.at };
+  if (event.decision === 'reject') {
+    return {
+      kind: 'reject',
+      record: { ...base, gate: null, appliedAt: now, effect: 'ended the repair before the offline repair started' },
+    };
+  }
+  if (event.step === 'all') {
+    return { kind: 'record', record: { ...base, gate: null, appliedAt: now, effect: 'approved every later disruptive step' } };
+  }
+  if (passedAfter(event.step, event.at, records)) {
+    return {
+      kind: 'record',
+      record: { ...base, gate: null, appliedAt: null, effect: `nothing: a duplicate of an approval of ${event.step} already used` },
+    };
+  }
+  return { kind: 'record', record: { ...base, gate: null, appliedAt: null, effect: KEPT } };
+}

@@ -22,6 +22,7 @@ const WHY_KEPT: Record<UndoRecord['kind'], string> = {
   osDiskSwap: 'the offline repair swaps the original OS disk back itself when the copy did not help; "undo" says how by hand',
   diskCopy: 'kept: a copy of the OS disk, never the original; delete it once you no longer need it',
   diskAttach: 'the offline repair detaches the copy itself; if it is still attached to the rescue VM, detach it as "undo" says',
+  diskTag: 'kept: a tag only (metadata, not the disk data); it says which VM the disk was the OS disk of',
 };
 
 export function settleUndoLog(log: readonly UndoRecord[], outcome: OutcomeKind): SettledUndoLog {

@@ -4,6 +4,7 @@
  * the parent's work. It returns its outcome and its status; the parent merges the status into its own.
  */
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
+import type { ApprovalRecord } from '../../domain/approval';
 import type { RepairSettings } from '../../domain/config';
 import type { RepairRequest } from '../../domain/repairRequest';
 import type { Outcome, RepairStatus } from '../../domain/repairStatus';
@@ -16,6 +17,8 @@ export interface OfflineOrchestrationInput {
   request: RepairRequest;
   settings: RepairSettings;
   phase: OfflinePhaseInput;
+  /** The parent's approval records: approvals given before the child started (`all`, or a step of its) apply in it. */
+  approvals: ApprovalRecord[];
 }
 
 export interface OfflineOrchestrationOutput {
@@ -26,6 +29,7 @@ export interface OfflineOrchestrationOutput {
 export const offlineRepairOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Gen<OfflineOrchestrationOutput> {
   const input = context.df.getInput<OfflineOrchestrationInput>();
   const status = newRepairStatus(input.repairId, input.request, input.phase.port, input.phase.startedAt);
+  status.approvals = [...(input.approvals ?? [])];
   const flow = new Flow(context, status, input.request, input.settings, input.repairId);
   try {
     const outcome = yield* offlinePhase(flow, input.phase);

@@ -1,7 +1,8 @@
 /**
  * The offline disk-swap repair with a configured rescue VM, read top to bottom:
- *   eligibility -> rescue VM fit -> deallocate -> copy the OS disk -> attach to the rescue VM -> offline script
- *   -> detach -> judge -> swap -> start -> probe -> (roll back).
+ *   eligibility -> rescue VM fit -> [gate deallocateVm] deallocate -> copy the OS disk -> [cancel point] attach to the
+ *   rescue VM -> offline script -> detach -> judge -> [gate swapOsDisk] swap -> [cancel point] tag the original -> start
+ *   -> probe -> (roll back). A gate is also a cancel point; the rollback is an undo and never waits.
  * Nothing is written before the refusals and the rescue VM's fit are decided. From the deallocation on, every
  * way out puts the VM back running: before the swap on its original disk; after it, with the original disk
  * swapped back when the copy did not help. Every write goes into the undo log as it happens. The rescue VM is
@@ -13,14 +14,18 @@ import type { DiskReading } from '../../domain/activityContracts';
 import type { OfflineRepairResult } from '../../domain/guestScriptContracts';
 import type { OsDiskProperties } from '../../domain/offlineRepair';
 import type { ProbeVerdict } from '../../domain/rdpProbe';
-import type { Outcome } from '../../domain/repairStatus';
+import type { Outcome, UndoRecord } from '../../domain/repairStatus';
 import type { PowerState, VmFacts } from '../../domain/vmFacts';
+import { type OfflineCancelStage, offlineCancelled } from '../decisions/offlineCancel';
+import { downtimeInWords, estimateOfflineDowntime } from '../decisions/offlineDowntime';
 import { offlineEligibility } from '../decisions/offlineEligibility';
 import { afterRollback, afterSwap, beforeSwapFailed } from '../decisions/offlineEnding';
 import { judgeOfflineRepair } from '../decisions/offlineRepairVerdict';
-import { copyDiskPlan, swapMismatches } from '../decisions/osDiskCopy';
+import { copyDiskPlan, ORIGINAL_OF_TAG, swapMismatches } from '../decisions/osDiskCopy';
 import { rescueVmFit } from '../decisions/rescueVm';
 import type { Flow, Gen } from '../flow';
+import { approvalStep } from '../steps/approvalStep';
+import { cancelCheckpoint } from '../steps/cancelStep';
 import { guestScriptStep } from '../steps/guestScriptStep';
 import { probeStep } from '../steps/probeStep';
 
@@ -93,11 +98,26 @@ export function* offlinePhase(flow: Flow, input: OfflinePhaseInput): Gen<Outcome
     severity: 'warning',
     message:
       `The offline repair now deallocates ${vm.name}: it is down while its OS disk is copied, repaired on ${rescue.facts.facts?.name} ` +
-      'and swapped in (typically 5 to 10 minutes). Its original OS disk is kept unchanged.',
+      `and swapped in (${downtimeInWords(estimateOfflineDowntime(original))}, from typical durations of each step` +
+      `${flow.request.approval === 'beforeDisruptive' ? ', plus the time until swapOsDisk is approved' : ''}). ` +
+      'Its original OS disk is kept unchanged.',
     advice: null,
   });
 
   // ---- deallocate: the downtime starts, and from here every way out starts the VM again.
+  const deallocateGate = yield* approvalStep(flow, 'deallocateVm', [
+    {
+      resourceId: vm.id,
+      property: 'powerState',
+      before: 'running',
+      after: 'deallocated',
+      reason: 'the OS disk is copied only once the VM is deallocated, so no write is lost; the VM is down until it starts again',
+    },
+  ]);
+  if (deallocateGate.kind === 'end') {
+    if (deallocateGate.outcome.kind !== 'Cancelled') return deallocateGate.outcome;
+    return cancelledOffline(flow, 'beforeDeallocate', true, null, original.id, null);
+  }
   const down = yield* power(flow, vm.id, 'deallocate');
   if (!down.ok) return yield* restartOnOriginal(flow, vm.id, down.why);
 
@@ -127,6 +147,8 @@ export function* offlinePhase(flow: Flow, input: OfflinePhaseInput): Gen<Outcome
 
   // ---- attach, run the offline script on the rescue VM, detach (whatever the script said).
   const copyId = ready.disk.diskId;
+  const beforeAttach = yield* cancelCheckpoint(flow, 'offline:attach');
+  if (beforeAttach.kind === 'end') return yield* cancelBeforeSwap(flow, vm.id, original.id, copyId);
   const attached = yield* attach(flow, rescueVmId, copyId, fit.lun);
   if (!attached.ok) {
     yield* detach(flow, rescueVmId, copyId);
@@ -160,9 +182,27 @@ export function* offlinePhase(flow: Flow, input: OfflinePhaseInput): Gen<Outcome
   if (!verdict.swap) return yield* restartOnOriginal(flow, vm.id, `the copy was not swapped in: ${verdict.reasons[0]}`);
 
   // ---- swap: the repaired copy becomes the OS disk; from here a failure swaps the original back.
+  const swapGate = yield* approvalStep(flow, 'swapOsDisk', [
+    {
+      resourceId: vm.id,
+      property: 'storageProfile.osDisk.managedDisk.id',
+      before: original.id,
+      after: copyId,
+      reason: 'the repaired copy becomes the OS disk; the original is kept unchanged and swapped back if the copy does not help',
+    },
+  ]);
+  if (swapGate.kind === 'end') {
+    if (swapGate.outcome.kind === 'Cancelled') return yield* cancelBeforeSwap(flow, vm.id, original.id, copyId);
+    const restarted = yield* restartOnOriginal(flow, vm.id, swapGate.outcome.reason.replace(/\.$/, ''));
+    return { ...restarted, advice: [...swapGate.outcome.advice, ...restarted.advice] };
+  }
   const swapped = yield* swap(flow, vm.id, copyId, original.id);
   if (!swapped.ok) return yield* restartOnOriginal(flow, vm.id, swapped.why);
   flow.status.artifacts.swappedAt = flow.now();
+  // The swap is done, never interrupted: a cancel raised during it (or before) puts the original disk back now.
+  const afterSwapCheck = yield* cancelCheckpoint(flow, 'offline:start');
+  if (afterSwapCheck.kind === 'end') return yield* cancelAfterSwap(flow, vm.id, original.id, copyId);
+  yield* tagOriginal(flow, original.id, vm.name);
   const up = yield* power(flow, vm.id, 'start');
   const probe = up.ok ? yield* probeAfter(flow, input, 'after the swap') : { verdict: null, reason: up.why };
   const next = afterSwap({
@@ -185,7 +225,86 @@ export function offlineRunId(startedAt: string): string {
 
 function* restartOnOriginal(flow: Flow, vmId: string, why: string): Gen<Outcome> {
   const up = yield* power(flow, vmId, 'start');
+  if (up.ok) markUndone(flow, 'vmPower', 'deallocated the VM', 'started again on its original, unchanged OS disk');
   return beforeSwapFailed({ why, deallocated: true, restarted: up.ok, restartFailure: up.ok ? null : up.why });
+}
+
+/**
+ * Marks the original OS disk with the VM it belongs to, now that it is no longer attached: a tags-only PATCH, which
+ * never touches the disk's data. Not the repair's own tag: the cleanup finds resources by it and must never find
+ * this disk. A failure is a finding, not an ending: the disk is kept either way and the status names it.
+ */
+function* tagOriginal(flow: Flow, originalId: string, vmName: string): Gen<void> {
+  flow.begin('offline:tagOriginal', `${ORIGINAL_OF_TAG}=${vmName} on ${originalId}`);
+  const tagged = yield* flow.call('tagDisk', { diskId: originalId, tags: { [ORIGINAL_OF_TAG]: vmName } }, 'offline:tagOriginal');
+  if (tagged.kind === 'end') {
+    flow.end('offline:tagOriginal', tagged.outcome.reason, 'failed');
+    flow.find({
+      code: 'OriginalDiskNotTagged',
+      severity: 'warning',
+      message: `The original OS disk ${originalId} could not be tagged (${tagged.outcome.reason}); it is kept unchanged.`,
+      advice: null,
+    });
+    return;
+  }
+  // Recorded even when the disk already had the tag: a run of this activity whose result was lost may have set it.
+  flow.status.changes.push({
+    resourceId: originalId,
+    property: `tags.${ORIGINAL_OF_TAG}`,
+    before: null,
+    after: vmName,
+    at: flow.now(),
+    reason: 'offline repair: marks the original OS disk, kept unchanged, with the VM it belongs to',
+  });
+  flow.wrote({
+    kind: 'diskTag',
+    resourceId: originalId,
+    what: `tagged ${ORIGINAL_OF_TAG}=${vmName}`,
+    undo: `remove the tag ${ORIGINAL_OF_TAG} from the disk`,
+  });
+  flow.end('offline:tagOriginal', `${tagged.facts.alreadyTagged ? 'already tagged' : 'tagged'} (metadata only; the data is not touched)`);
+}
+
+/** A cancel between the deallocation and the swap: the VM starts again on its original disk, then Cancelled. */
+function* cancelBeforeSwap(flow: Flow, vmId: string, originalId: string, copyId: string | null): Gen<Outcome> {
+  const up = yield* power(flow, vmId, 'start');
+  if (up.ok) markUndone(flow, 'vmPower', 'deallocated the VM', 'started again on its original, unchanged OS disk');
+  return cancelledOffline(flow, 'beforeSwap', up.ok, up.ok ? null : up.why, originalId, copyId);
+}
+
+/** A cancel right after the swap: the original disk is swapped back (the VM is still deallocated) and started. */
+function* cancelAfterSwap(flow: Flow, vmId: string, originalId: string, copyId: string): Gen<Outcome> {
+  flow.find({
+    code: 'OfflineRollback',
+    severity: 'warning',
+    message: 'Swapping the original OS disk back: the repair was cancelled.',
+    advice: null,
+  });
+  const back = yield* swap(flow, vmId, originalId, copyId);
+  if (!back.ok) return cancelledOffline(flow, 'afterSwap', false, back.why, originalId, copyId);
+  markUndone(flow, 'osDiskSwap', `made ${copyId} the OS disk`, `swapped back: ${originalId} is the OS disk again`);
+  const up = yield* power(flow, vmId, 'start');
+  if (up.ok) markUndone(flow, 'vmPower', 'deallocated the VM', 'started again on its original, unchanged OS disk');
+  return cancelledOffline(flow, 'afterSwap', up.ok, up.ok ? null : up.why, originalId, copyId);
+}
+
+function cancelledOffline(
+  flow: Flow,
+  stage: OfflineCancelStage,
+  restored: boolean,
+  failure: string | null,
+  originalDiskId: string,
+  copyDiskId: string | null,
+): Outcome {
+  const cancel = flow.status.cancelled ?? { by: 'unknown caller', at: flow.now(), stoppedAt: flow.now(), before: 'the offline repair' };
+  return offlineCancelled({ cancel, stage, restored, failure, originalDiskId, copyDiskId });
+}
+
+/** Lists a write of the undo log as undone by the repair itself (the status's `undone`; it is then not "kept"). */
+function markUndone(flow: Flow, kind: UndoRecord['kind'], whatStart: string, result: string): void {
+  const record = flow.status.undoLog.find((r) => r.kind === kind && r.what.startsWith(whatStart));
+  if (!record || flow.status.undone.some((u) => u.kind === kind && u.what === record.what)) return;
+  flow.status.undone.push({ ...record, result });
 }
 
 function* rollBack(flow: Flow, input: OfflinePhaseInput, why: string, originalId: string, copyId: string): Gen<Outcome> {
@@ -204,6 +323,8 @@ function* rollBack(flow: Flow, input: OfflinePhaseInput, why: string, originalId
 /** Deallocate or start the VM and wait for the power state (durable timers), recording the write and the downtime. */
 function* power(flow: Flow, vmId: string, action: 'deallocate' | 'start'): Gen<StepEnd> {
   const step = `offline:${action}`;
+  // The VM goes down when the deallocation is asked for (its guest shuts down), not when ARM reports it.
+  const requestedAt = flow.now();
   flow.begin(step, vmId);
   const called = yield* flow.call(action === 'deallocate' ? 'deallocateVm' : 'startVm', { vmId }, step);
   if (called.kind === 'end') {
@@ -235,7 +356,7 @@ function* power(flow: Flow, vmId: string, action: 'deallocate' | 'start'): Gen<S
     yield flow.wait(flow.settings.powerPollSeconds);
   }
   const downtime = flow.status.artifacts.downtime;
-  if (action === 'deallocate' && !downtime) flow.status.artifacts.downtime = { from: flow.now(), to: null, seconds: null };
+  if (action === 'deallocate' && !downtime) flow.status.artifacts.downtime = { from: requestedAt, to: null, seconds: null };
   if (action === 'start' && downtime) {
     downtime.to = flow.now();
     downtime.seconds = Math.round((flow.nowMs() - Date.parse(downtime.from)) / 1000);

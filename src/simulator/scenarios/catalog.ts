@@ -412,6 +412,32 @@ export const SCENARIOS: readonly Scenario[] = [
     request: (vmId) => ({ vmResourceId: vmId, offline: 'only', rescueVmResourceId: `${vmId}-rescue` }),
   },
   {
+    name: 'swap-fails',
+    title: 'Offline repair stopped at the swap: a policy denies every update of the VM',
+    story:
+      'TLS 1.2 is disabled. A "Require a tag on resources" policy with the deny effect was assigned after the VM was created, ' +
+      'and the VM lacks the tag: ARM refuses any update of it, so the OS disk swap fails (RequestDisallowedByPolicy) after ' +
+      'the copy was repaired. The VM is started again on its original, unchanged OS disk: NotRepaired, saying why.',
+    expectedOutcome: 'NotRepaired',
+    seed: (world, rg) => {
+      const vm = world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-swap-denied', nicNsgRules: restrictedRdp }).vm;
+      // The built-in definition "Require a tag on resources" (871b6d14-10aa-478d-b590-94f262ecfa99), deny effect.
+      world.policy.denyUpdates(vm.id, {
+        assignmentName: 'require-costcenter-tag',
+        assignmentId: `/subscriptions/${rg.subscriptionId}/providers/Microsoft.Authorization/policyAssignments/require-costcenter-tag`,
+        definitionName: 'Require a tag on resources',
+        definitionId: '/providers/Microsoft.Authorization/policyDefinitions/871b6d14-10aa-478d-b590-94f262ecfa99',
+      });
+      return {
+        vmId: vm.id,
+        guestFault: 'none',
+        guest: { tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
+        rescueVm: { vmId: addRescueVm(world, rg, 'vm-swap-denied-rescue') },
+      };
+    },
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'only', rescueVmResourceId: `${vmId}-rescue` }),
+  },
+  {
     name: 'encrypted-os-disk',
     title: 'Offline repair refused: the OS disk is encrypted with Azure Disk Encryption',
     story:

@@ -1,5 +1,5 @@
 import type { ApprovalEvent, ApprovalRecord } from '../../../src/domain/approval';
-import { approvedAll, judgeApprovalEvent, keptApprovalFor } from '../../../src/orchestration/decisions/approvalGate';
+import { approvedAll, judgeApprovalEvent, judgeEarlyApproval, keptApprovalFor } from '../../../src/orchestration/decisions/approvalGate';
 
 const NOW = '2026-01-05T03:10:00.000Z';
 const ev = (decision: ApprovalEvent['decision'], step: ApprovalEvent['step'], at = '2026-01-05T03:09:00.000Z'): ApprovalEvent => ({
@@ -50,5 +50,26 @@ describe('judgeApprovalEvent', () => {
     expect(keptApprovalFor('restartVm', [kept])).toBe(-1);
     expect(approvedAll([kept])).toBe(false);
     expect(approvedAll([judgeApprovalEvent(ev('approve', 'all'), 'restartVm', NOW, []).record])).toBe(true);
+  });
+});
+
+describe('judgeEarlyApproval (decisions drained before the offline child starts)', () => {
+  it('a rejection ends the repair; all counts for every later gate; a named step is kept for its gate', () => {
+    expect(judgeEarlyApproval(ev('reject', 'deallocateVm'), NOW, []).kind).toBe('reject');
+    const all = judgeEarlyApproval(ev('approve', 'all'), NOW, []);
+    expect(all.kind).toBe('record');
+    expect(approvedAll([all.record])).toBe(true);
+    const named = judgeEarlyApproval(ev('approve', 'swapOsDisk'), NOW, []);
+    expect(approvedAll([named.record])).toBe(false);
+    expect(keptApprovalFor('swapOsDisk', [named.record])).toBe(0);
+    expect(keptApprovalFor('deallocateVm', [named.record])).toBe(-1);
+  });
+
+  it('an approval older than a passed gate of its step is a duplicate, kept for nothing', () => {
+    const duplicate = judgeEarlyApproval(ev('approve', 'restartVm', '2026-01-05T03:01:00.000Z'), NOW, [
+      passed('restartVm', '2026-01-05T03:02:00.000Z'),
+    ]);
+    expect(duplicate.record.effect).toMatch(/duplicate/);
+    expect(keptApprovalFor('restartVm', [duplicate.record])).toBe(-1);
   });
 });

@@ -354,6 +354,15 @@ const CASES: Record<string, Case> = {
       'properties.storageProfile.osDisk.name',
     ],
   },
+  'disks.update': {
+    // The offline repair's tags-only PATCH of the original OS disk (rdp-autorepair-original-of): metadata, never data.
+    fixture: 'compute/Disk_Update_ChangeTier.json',
+    run: async ({ compute, w }) =>
+      void (await compute.disks
+        .update(RG, w.web01.vm.osDiskId!.split('/').pop()!, { tags: { 'rdp-autorepair-original-of': 'web01' } }, { updateIntervalInMs: 1 })
+        .submitted()),
+    reads: [],
+  },
   'disks.get': {
     fixture: 'compute/Disk_Get.json',
     run: async ({ compute, w }) => void (await compute.disks.get(RG, w.web01.vm.osDiskId!.split('/').pop()!)),

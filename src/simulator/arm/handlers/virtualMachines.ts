@@ -123,6 +123,7 @@ function putVm(deps: HandlerDeps, context: RouteContext): HandlerResult {
 function updateVm(deps: HandlerDeps, context: RouteContext, vm: VirtualMachineState, operation: string): HandlerResult {
   const { world } = deps;
   refuseWhileBusy(deps, vm.id, 'update', vm.name);
+  world.policy.refuseUpdate(vm.id, vm.name);
   const applied = applyVmUpdate(world, vm, requireBody(context));
   const op = startOperation(deps, context, operation, {
     resourceId: vm.id,

@@ -13,6 +13,7 @@ import type { VirtualClock } from '../../virtualClock';
 import type { ChangeFeed, ArmChange } from '../changes';
 import { defaultSecurityRules } from './defaultSecurityRules';
 import { GuidSource } from './guids';
+import { PolicyDenies } from './policyDenies';
 import { ruleFromInput, validateRule, type SecurityRuleInput } from './securityRules';
 import { key, resourceGroupId, Store } from './store';
 import type {
@@ -169,6 +170,8 @@ export class World {
   readonly guids: GuidSource;
   /** Images, VM sizes per location and zone, vCPU quotas: what VM create checks (computeCapacity.ts). */
   readonly capacity = new ComputeCapacity();
+  /** Deny-effect policy assignments (policyDenies.ts): the resources whose updates ARM refuses. */
+  readonly policy = new PolicyDenies();
   /** Set by SimulatedArm: settles operations that finished by the current virtual time before any read. */
   syncHook: () => void = () => undefined;
   private readonly lastAgentStatus = new Map<string, AgentStatus | undefined>();
