@@ -13,6 +13,7 @@
  * the previous worker kept in memory survives, as in a new Functions worker process.
  */
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { probeRdp } from '../rdp/probe';
 import type { RepairClient } from '../api/repairClient';
 import { registerApp } from '../functions/registerApp';
@@ -33,6 +34,8 @@ import { startSimulatedRdpEndpoint, type SimulatedRdpEndpoint } from './rdpEndpo
 import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from './scenarios/catalog';
 import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
 import { VirtualClock } from './virtualClock';
+import { SimulatedEventGridCredential, SimulatedEventGridTopic } from './eventGridTopic';
+import { eventGridSink } from '../watch/watchPublisher';
 
 const SRC = path.join(__dirname, '..');
 
@@ -109,6 +112,10 @@ export class SimulatedRepairApp {
   /** What is on each disk (copies, snapshots, a rescue VM's attached copy, a swapped OS disk), following the ARM. */
   readonly diskContents = new SimulatedDiskContents(this.arm);
   readonly emulator: DurableHostEmulator;
+  /** The Event Grid custom topic the watch publishes to (WATCH_EVENT_TOPIC_ENDPOINT = SIM_TOPIC_ENDPOINT). */
+  readonly topic = new SimulatedEventGridTopic();
+  /** The app's managed identity as the topic sees it. */
+  readonly eventGridCredential = new SimulatedEventGridCredential();
   readonly resourceGroup;
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly detach: Array<() => void> = [];
@@ -131,9 +138,10 @@ export class SimulatedRepairApp {
       registry: this.register(FIRST_WORKER_MODULES),
       clock: this.clock,
       executeActivitiesTwice: options.executeActivitiesTwice ?? false,
+      // Always: restartApp() and the worker faults both load the app again through it.
+      restartWorker: () => this.restartWorker(),
       ...(faults
         ? {
-            restartWorker: () => this.restartWorker(),
             ...(faults.crashAfterActivity ? { crashAfterActivity: faults.crashAfterActivity } : {}),
             ...(faults.loseActivityResult ? { loseActivityResult: faults.loseActivityResult } : {}),
             ...(faults.lostResultRedeliveryMs !== undefined ? { lostResultRedeliveryMs: faults.lostResultRedeliveryMs } : {}),
@@ -178,6 +186,13 @@ export class SimulatedRepairApp {
           },
           now: () => this.clock.now(),
         },
+        watch: {
+          client: () => this.emulator.client,
+          // No SDK retries here: a publish that fails is tried again at the next round, which the tests drive.
+          sinkFor: (endpoint) =>
+            eventGridSink(endpoint, { credential: this.eventGridCredential, httpClient: this.topic, retryOptions: { maxRetries: 0 } }),
+          monotonicMs: () => performance.now(),
+        },
       });
       this.extraRegistrations();
     });
@@ -186,6 +201,14 @@ export class SimulatedRepairApp {
   /** Hands the app's handlers another durable client (e.g. one that fails), or the emulator's again with undefined. */
   useDurableClient(client: RepairClient | undefined): void {
     this.durableClientOverride = client;
+  }
+
+  /**
+   * The app restarts (a deployment, a scale-in): a new worker loads it again; the task hub with its instances and
+   * entities stays. Under jest, pass `isolateModules` to start().
+   */
+  restartApp(): void {
+    this.emulator.restartWorker();
   }
 
   /** A new worker: the app loaded again in fresh modules and registered again; the old worker's memory is gone. */
