@@ -27,8 +27,8 @@ export function optedIn(tags: Record<string, string> | undefined): boolean {
 }
 
 async function listScope(arm: ArmClients, scope: Scope): Promise<VirtualMachine[]> {
-  const vms = arm.compute(scope.subscriptionId).virtualMachines;
-  const pages = scope.resourceGroup ? vms.list(scope.resourceGroup) : vms.listAll();
+  const compute = arm.compute(scope.subscriptionId);
+  const pages = scope.resourceGroup ? compute.virtualMachines.list(scope.resourceGroup) : compute.virtualMachines.listAll();
   const out: VirtualMachine[] = [];
   for await (const vm of pages) out.push(vm);
   return out;
