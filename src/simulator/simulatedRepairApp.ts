@@ -21,6 +21,7 @@ import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
 import { DurableHostEmulator, type ActivityPoint } from './durable';
 import {
   createInvocationContext,
+  type FunctionLogEntry,
   freshRequireCache,
   registerFunctionApp,
   type FunctionRegistry,
@@ -286,6 +287,11 @@ export class SimulatedRepairApp {
     }
   }
 
+  /** The simulated Windows guest of a seeded VM (tests change it as a person or a patch would), or null. */
+  guestOf(vmId: string): SimulatedWindowsGuest | null {
+    return this.vms.get(vmId.toLowerCase())?.guest ?? null;
+  }
+
   injectArmFault(spec: FaultSpec): void {
     this.arm.faults.inject(spec);
   }
@@ -322,13 +328,16 @@ export class SimulatedRepairApp {
    * is due: the handler gets the host's Timer object (`isPastDue`, `scheduleStatus`) and an InvocationContext.
    * Tests and the demo call it instead of waiting for the schedule.
    */
-  async timer(name: string, isPastDue = false): Promise<void> {
+  async timer(name: string, isPastDue = false): Promise<FunctionLogEntry[]> {
     const fn = this.registry.getOrThrow(name);
     if (fn.trigger.type.toLowerCase() !== 'timertrigger')
       throw new Error(`Function "${name}" is not timer-triggered (${fn.trigger.type}).`);
     const now = new Date(this.clock.nowMs()).toISOString();
     const timer = { isPastDue, scheduleStatus: { last: now, next: now, lastUpdated: now } };
-    await fn.handler(timer, createInvocationContext(fn));
+    const logs: FunctionLogEntry[] = [];
+    await fn.handler(timer, createInvocationContext(fn, { logSink: (entry) => logs.push(entry) }));
+    // The invocation's log lines, as Application Insights would keep them.
+    return logs;
   }
 
   /** POST a repair, then drive the emulator and GET the status until the repair ends. */
