@@ -69,7 +69,7 @@ export function readWatchConfig(env: Env): WatchConfig {
   return {
     enabled: enabledRaw === 'true',
     failuresBeforeEvent: integerSetting(env, 'WATCH_FAILURES_BEFORE_EVENT', 2, 1, 20),
-    concurrency: integerSetting(env, 'WATCH_CONCURRENCY', 16, 1, 64),
+    concurrency: integerSetting(env, 'WATCH_CONCURRENCY', 32, 1, 64),
     budgetMs: integerSetting(env, 'WATCH_BUDGET_SECONDS', DEFAULT_WATCH_BUDGET_SECONDS, 10, 480) * 1000,
     topicEndpoint,
   };

@@ -83,6 +83,8 @@ export interface SimulatedAppOptions {
   isolateModules?: ModuleIsolation;
   /** Functions a test registers beside the app's own (e.g. a small orchestration), into this app's registry. */
   extraRegistrations?: () => void;
+  /** The watch's budget clock (default: real time, performance.now); a test of the budget cut passes its own. */
+  watchMonotonicMs?: () => number;
 }
 
 export interface SimHttpResponse {
@@ -121,6 +123,11 @@ export class SimulatedRepairApp {
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly detach: Array<() => void> = [];
   private syncing: Promise<void> = Promise.resolve();
+  /** The sync waiting for the running one to finish, if any; new requests join it. */
+  private queuedSync: Promise<void> | undefined;
+  private syncRequests = 0;
+  /** What the last completed sync had seen when it started. */
+  private lastSync: { requests: number; nowMs: number } | undefined;
   private readonly syncErrors: Error[] = [];
   private readonly appAddress: string;
   private readonly settings: Record<string, string | undefined>;
@@ -128,10 +135,12 @@ export class SimulatedRepairApp {
   private readonly isolateModules: ModuleIsolation;
   private durableClientOverride: RepairClient | undefined;
   private readonly extraRegistrations: () => void;
+  private readonly watchMonotonicMs: () => number;
 
   private constructor(options: SimulatedAppOptions) {
     this.isolateModules = options.isolateModules ?? freshRequireCache;
     this.extraRegistrations = options.extraRegistrations ?? (() => undefined);
+    this.watchMonotonicMs = options.watchMonotonicMs ?? (() => performance.now());
     const faults = options.workerFaults;
     this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
     this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
@@ -182,7 +191,7 @@ export class SimulatedRepairApp {
           probe: modules.probeRdp,
           // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
           dialTarget: async (address, port) => {
-            await this.syncEndpoints();
+            await this.endpointsCurrent();
             return this.dialTarget(address, port);
           },
           now: () => this.clock.now(),
@@ -192,7 +201,7 @@ export class SimulatedRepairApp {
           // No SDK retries here: a publish that fails is tried again at the next round, which the tests drive.
           sinkFor: (endpoint) =>
             eventGridSink(endpoint, { credential: this.eventGridCredential, httpClient: this.topic, retryOptions: { maxRetries: 0 } }),
-          monotonicMs: () => performance.now(),
+          monotonicMs: () => this.watchMonotonicMs(),
         },
       });
       this.extraRegistrations();
@@ -224,6 +233,19 @@ export class SimulatedRepairApp {
 
   /** Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. */
   async addScenario(scenario: Scenario): Promise<SeededVm & { request: Record<string, unknown> }> {
+    const seeded = this.seedScenario(scenario);
+    await this.syncEndpoints();
+    return seeded;
+  }
+
+  /** Seeds several scenarios, then brings the endpoints up once (a fleet of VMs without one sync per VM). */
+  async addScenarios(scenarios: readonly Scenario[]): Promise<Array<SeededVm & { request: Record<string, unknown> }>> {
+    const seeded = scenarios.map((s) => this.seedScenario(s));
+    await this.syncEndpoints();
+    return seeded;
+  }
+
+  private seedScenario(scenario: Scenario): SeededVm & { request: Record<string, unknown> } {
     const seeded = scenario.seed(this.arm.world, this.resourceGroup);
     const vm = this.arm.world.vms().find((v) => v.id.toLowerCase() === seeded.vmId.toLowerCase());
     const nic = vm?.nicIds[0] ? this.arm.world.nic(vm.nicIds[0]) : undefined;
@@ -237,7 +259,6 @@ export class SimulatedRepairApp {
         this.diskContents.addGuest(vm.id, guest);
       }
       this.vms.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, guest, endpoints: new Map() });
-      await this.syncEndpoints();
     }
     if (seeded.rescueVm) {
       // The rescue VM has no RDP endpoint of its own here: only its Run Command and its disks take part.
@@ -248,16 +269,42 @@ export class SimulatedRepairApp {
     return { ...seeded, request: scenario.request(seeded.vmId) };
   }
 
-  /** Makes every endpoint behave as the simulated state says (on every ARM or guest change, and before each probe). */
+  /**
+   * Makes every endpoint behave as the simulated state says (on every ARM or guest change, and before each probe).
+   * One sync at a time (two overlapping ones could open the same port twice); requests that arrive while one is
+   * already queued and not yet started share it, since it will read the state as it is when it starts.
+   */
   syncEndpoints(): Promise<void> {
-    // One sync at a time: two overlapping ones could open the same port twice.
-    this.syncing = this.syncing
-      .then(() => this.syncAll())
+    this.syncRequests++;
+    if (this.queuedSync) return this.queuedSync;
+    const queued = this.syncing
+      .then(() => {
+        this.queuedSync = undefined;
+        const seen = { requests: this.syncRequests, nowMs: this.clock.nowMs() };
+        return this.syncAll().then(() => {
+          this.lastSync = seen;
+        });
+      })
       .catch((err: unknown) => {
         // Kept, not swallowed: a simulation that cannot follow its own state must fail the test (at close()).
         this.syncErrors.push(err instanceof Error ? err : new Error(String(err)));
       });
-    return this.syncing;
+    this.queuedSync = queued;
+    this.syncing = queued;
+    return queued;
+  }
+
+  /**
+   * Before a probe: a sync only if something may have changed since the last one started (a change notification,
+   * or the clock moved, which can expire a certificate); otherwise the endpoints are already current.
+   */
+  private async endpointsCurrent(): Promise<void> {
+    const last = this.lastSync;
+    if (last && !this.queuedSync && last.requests === this.syncRequests && last.nowMs === this.clock.nowMs()) {
+      await this.syncing;
+      return;
+    }
+    await this.syncEndpoints();
   }
 
   private async syncAll(): Promise<void> {
