@@ -7,8 +7,7 @@
 import { CONNECTION_FAILED_EVENT_TYPE } from '../../src/alerts/connectionFailedEvent';
 import { runRepairFromAlert } from '../../src/simulator/alertDelivery';
 import { SIM_TOPIC_ENDPOINT } from '../../src/simulator/eventGridTopic';
-import type { SimulatedWindowsGuest } from '../../src/simulator/guest';
-import { watchedVm } from '../../src/simulator/scenarios/watchFleet';
+import { disableTlsAndReboot, enableTlsAndReboot, watchedVm } from '../../src/simulator/scenarios/watchFleet';
 import { SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 import { WATCH_TIMER } from '../../src/functions/watch';
 import { CONNECTION_RECOVERED_EVENT_TYPE } from '../../src/watch/watchEvents';
@@ -19,18 +18,8 @@ jest.setTimeout(60_000);
 const WATCH_SETTINGS = { WATCH_ENABLED: 'true', WATCH_EVENT_TOPIC_ENDPOINT: SIM_TOPIC_ENDPOINT };
 const FIVE_MINUTES = 5 * 60 * 1000;
 
-/** A hardening script turns TLS 1.2 off for servers and the VM reboots (patch night): RDP now resets the handshake. */
-function breakTls(guest: SimulatedWindowsGuest, nowMs: number): void {
-  guest.setTlsServer('TLS 1.2', { enabled: 0, disabledByDefault: 1 });
-  guest.shutdown(nowMs);
-  guest.boot(nowMs);
-}
-
-function fixTls(guest: SimulatedWindowsGuest, nowMs: number): void {
-  guest.setTlsServer('TLS 1.2', { enabled: 1, disabledByDefault: 0 });
-  guest.shutdown(nowMs);
-  guest.boot(nowMs);
-}
+const breakTls = disableTlsAndReboot;
+const fixTls = enableTlsAndReboot;
 
 /** One scheduled round: the timer fires, the entity signals it sent are applied, five minutes pass. */
 async function round(app: SimulatedRepairApp): Promise<string[]> {

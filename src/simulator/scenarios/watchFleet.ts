@@ -5,6 +5,7 @@
  */
 import type { SecurityRuleInput } from '../arm';
 import { SIM_OPERATOR_CIDR } from './catalog';
+import type { SimulatedWindowsGuest } from '../guest';
 import type { Scenario } from './scenario';
 
 const officeRdp: SecurityRuleInput[] = [
@@ -52,4 +53,21 @@ export function watchedVm(name: string, options: WatchedVmOptions = {}): Scenari
     }),
     request: (vmId) => ({ vmResourceId: vmId }),
   };
+}
+
+/**
+ * A hardening script turns TLS 1.2 off for servers (SCHANNEL Enabled=0, DisabledByDefault=1) and the VM reboots
+ * on patch night: from then on RDP resets the TLS handshake, the "internal error" symptom.
+ */
+export function disableTlsAndReboot(guest: SimulatedWindowsGuest, nowMs: number): void {
+  guest.setTlsServer('TLS 1.2', { enabled: 0, disabledByDefault: 1 });
+  guest.shutdown(nowMs);
+  guest.boot(nowMs);
+}
+
+/** Someone puts TLS 1.2 back by hand and reboots. */
+export function enableTlsAndReboot(guest: SimulatedWindowsGuest, nowMs: number): void {
+  guest.setTlsServer('TLS 1.2', { enabled: 1, disabledByDefault: 0 });
+  guest.shutdown(nowMs);
+  guest.boot(nowMs);
 }
