@@ -4,13 +4,14 @@
  * RdpAutoRepair.ConnectionFailed to the simulated Event Grid topic, the recorded event is delivered to the app's
  * Event Grid trigger, the repair runs, and the next rounds see the VM healthy and publish Recovered.
  */
-import { WATCH_TIMER } from '../functions/watch';
 import { runRepairFromAlert } from './alertDelivery';
 import { SIM_TOPIC_ENDPOINT } from './eventGridTopic';
 import { disableTlsAndReboot, watchedVm } from './scenarios/watchFleet';
 import { SimulatedRepairApp } from './simulatedRepairApp';
 
 const FIVE_MINUTES = 5 * 60 * 1000;
+/** The watch's timer function as the app registers it (src/functions/watch.ts); fired as the host would. */
+const WATCH_TIMER = 'watchRdp';
 
 export async function runWatchDemo(out: (line: string) => void): Promise<number> {
   const settings = { WATCH_ENABLED: 'true', WATCH_EVENT_TOPIC_ENDPOINT: SIM_TOPIC_ENDPOINT };
@@ -73,9 +74,8 @@ export async function runWatchDemo(out: (line: string) => void): Promise<number>
     const watch = await app.http('GET', '/api/watch');
     out('GET /api/watch');
     for (const v of watch.body.vms) {
-      out(
-        `  ${String(v.vmResourceId).split('/').pop()?.padEnd(12)} lastVerdict=${v.lastVerdict ?? '-'} observation=${v.lastObservation?.kind} failed=${v.failed}`,
-      );
+      const name = String(v.vmResourceId).split('/').pop() ?? '';
+      out(`  ${name.padEnd(12)} lastVerdict=${v.lastVerdict ?? '-'} observation=${v.lastObservation?.kind} failed=${v.failed}`);
     }
     return run.status?.outcome?.kind === 'Repaired' ? 0 : 1;
   } finally {
