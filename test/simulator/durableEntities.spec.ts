@@ -119,3 +119,69 @@ test('the state lives in the task hub: a restarted worker (a new registry) reads
   expect(restarts).toBe(1);
   expect((await emulator.client.readEntityState<{ seen: string[] }>(id('e'))).entityState?.seen).toEqual(['before', 'after']);
 });
+
+// A fleet-wide gate as an entity: `acquire` grants a slot while fewer than `capacity` are held; `release` frees one.
+df.app.entity('EntGate', (context: df.EntityContext<{ held: string[] }>) => {
+  const state = context.df.getState(() => ({ held: [] })) ?? { held: [] };
+  const who = String(context.df.getInput());
+  if (context.df.operationName === 'acquire') {
+    const granted = state.held.includes(who) || state.held.length < 1;
+    if (granted && !state.held.includes(who)) state.held.push(who);
+    context.df.setState(state);
+    context.df.return(granted);
+    return;
+  }
+  if (context.df.operationName === 'release') {
+    context.df.setState({ held: state.held.filter((h) => h !== who) });
+    return;
+  }
+  throw new Error(`gate has no operation ${context.df.operationName}`);
+});
+
+df.app.activity('EntWork', { handler: (input: unknown) => `worked ${String(input)}` });
+
+df.app.orchestration('EntGated', function* (context: df.OrchestrationContext) {
+  const gate = new df.EntityId('EntGate', 'fleet');
+  const granted: boolean = yield context.df.callEntity(gate, 'acquire', context.df.instanceId);
+  if (!granted) return 'refused';
+  const worked: string = yield context.df.callActivity('EntWork', context.df.instanceId);
+  context.df.signalEntity(gate, 'release', context.df.instanceId);
+  yield context.df.createTimer(new Date(context.df.currentUtcDateTime.getTime() + 1000));
+  return worked;
+});
+
+df.app.orchestration('EntCallsBadOp', function* (context: df.OrchestrationContext) {
+  try {
+    yield context.df.callEntity(new df.EntityId('EntGate', 'fleet'), 'nonsense', 'x');
+    return 'no error';
+  } catch (err) {
+    return `caught: ${err instanceof Error ? 'Error' : typeof err}`;
+  }
+});
+
+test('orchestrations call and signal entities: calls answer in order, one at a time, through replay', async () => {
+  const emulator = setup();
+  await emulator.client.startNew('EntGated', { instanceId: 'first' });
+  await emulator.client.startNew('EntGated', { instanceId: 'second' });
+  const first = await emulator.runUntilComplete('first');
+  const second = await emulator.runUntilComplete('second');
+  // Both acquire calls reach the gate before either release: exactly one is granted.
+  expect([first.output, second.output].sort()).toEqual(['refused', 'worked first']);
+  expect((await emulator.client.readEntityState<{ held: string[] }>(new df.EntityId('EntGate', 'fleet'))).entityState).toEqual({
+    held: [],
+  });
+  const sent = emulator.history('first').filter((e) => e.EventType === 14);
+  expect(sent.map((e) => [e.InstanceId, e.Name])).toEqual([
+    ['@entgate@fleet', 'acquire'],
+    ['@entgate@fleet', 'release'],
+  ]);
+  // Afterwards a third caller gets the free slot.
+  await emulator.client.startNew('EntGated', { instanceId: 'third' });
+  expect((await emulator.runUntilComplete('third')).output).toBe('worked third');
+});
+
+test('an entity operation that throws fails the orchestration call (catchable)', async () => {
+  const emulator = setup();
+  await emulator.client.startNew('EntCallsBadOp', { instanceId: 'bad' });
+  expect((await emulator.runUntilComplete('bad')).output).toBe('caught: Error');
+});

@@ -21,7 +21,7 @@ import { createInvocationContext, type FunctionLogEntry } from '../functionsHost
 import type { VirtualClock } from '../virtualClock';
 import { activityInputFromToken, runActivityHandler, toCompletion } from './activityExecution';
 import { type ClientHost, createEmulatorClient, type DurableClientSurface } from './emulatorClient';
-import { EntityStore } from './entities';
+import { EntityStore, type EntityOperationOutcome, entityIdOf } from './entities';
 import { type EpisodeVerdict, runEpisode } from './episode';
 import { type ActivityFault, FaultPlan } from './faultPlan';
 import { history, type ParentLink } from './historyEvents';
@@ -471,6 +471,10 @@ export class DurableHostEmulator {
 
   private schedule(record: InstanceRecord, op: ScheduledOp, now: Date): void {
     const { instanceId, executionId } = record;
+    if (op.kind === 'entity') {
+      this.sendToEntity(record, op, now);
+      return;
+    }
     if (op.kind === 'subOrchestration') {
       record.history.push(history.subOrchestrationCreated(now, op.id, op.name, op.instanceId, op.inputToken));
       this.startChild(record, op);
@@ -498,6 +502,43 @@ export class DurableHostEmulator {
       makeEvent: (at) => history.timerFired(at, op.id, op.fireAt),
     });
     this.progress.emit({ type: 'timerCreated', at: now, instanceId, timerId: op.id, fireAt: op.fireAt });
+  }
+
+  /**
+   * An orchestration's call or signal to an entity: recorded as EventSent, queued on the entity like a client
+   * signal; a call's outcome comes back to this execution as EventRaised named after the request id.
+   */
+  private sendToEntity(record: InstanceRecord, op: Extract<ScheduledOp, { kind: 'entity' }>, now: Date): void {
+    const input = op.inputToken === undefined ? undefined : JSON.stringify(op.inputToken);
+    record.history.push(
+      history.eventSent(now, op.id, op.entity, op.operation, {
+        id: op.requestId,
+        op: op.operation,
+        signal: op.signal,
+        ...(input !== undefined ? { input } : {}),
+        parent: record.instanceId,
+      }),
+    );
+    const target = entityIdOf(op.entity);
+    const { instanceId, executionId } = record;
+    const onResult = op.signal
+      ? undefined
+      : (outcome: EntityOperationOutcome) => {
+          const caller = this.current(instanceId, executionId);
+          if (!caller || isTerminal(caller)) return;
+          const response = outcome.ok
+            ? outcome.resultText === undefined
+              ? {}
+              : { result: outcome.resultText }
+            : { result: outcome.errorText, exceptionType: 'System.Exception' };
+          this.post(caller, history.eventRaised(this.clock.now(), op.requestId, response));
+        };
+    try {
+      this.entities.enqueue(target, op.operation, op.inputToken, { signal: op.signal, ...(onResult ? { onResult } : {}) });
+    } catch (err) {
+      // No such entity function: the call fails like an operation that threw; a signal is lost, as in the extension.
+      onResult?.({ ok: false, errorText: JSON.stringify({ message: err instanceof Error ? err.message : String(err) }) });
+    }
   }
 
   private startChild(parent: InstanceRecord, op: Extract<ScheduledOp, { kind: 'subOrchestration' }>): void {

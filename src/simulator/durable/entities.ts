@@ -78,6 +78,12 @@ export function schedulerIdOf(id: EntityIdLike): string {
   return `@${id.name.toLowerCase()}@${id.key}`;
 }
 
+/** The library's EntityId.getEntityIdFromSchedulerId: "@name@key" back to name and key. */
+export function entityIdOf(schedulerId: string): EntityIdLike {
+  const at = schedulerId.indexOf('@', 1);
+  return { name: schedulerId.substring(1, at), key: schedulerId.substring(at + 1) };
+}
+
 function genericError(status: number, details: unknown): Error {
   return new Error(`The operation failed with an unexpected status code: ${status}. Details: ${JSON.stringify(details)}`);
 }
