@@ -11,6 +11,7 @@ import { disableTlsAndReboot, enableTlsAndReboot, watchedVm } from '../../src/si
 import { SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 import { WATCH_TIMER } from '../../src/functions/watch';
 import { CONNECTION_RECOVERED_EVENT_TYPE } from '../../src/watch/watchEvents';
+import { SIM_SUBSCRIPTION_ID } from '../../src/simulator/scenarios/catalog';
 import { jestModuleIsolation } from '../support/moduleIsolation';
 
 jest.setTimeout(60_000);
@@ -160,5 +161,17 @@ test('a publish the topic refuses is tried again at the next round', async () =>
     await round(app);
     expect(app.topic.published.map((e) => e.eventType)).toEqual([CONNECTION_FAILED_EVENT_TYPE]);
     expect(app.topic.attempts.map((a) => a.status)).toEqual([403, 200]);
+  });
+});
+
+test('a subscription scope is listed with List All; a scope ARM refuses is named, the others still watched', async () => {
+  const scopes = `/subscriptions/${SIM_SUBSCRIPTION_ID},/subscriptions/00000000-0000-0000-0000-0000000000ff`;
+  await withApp({ REPAIR_ALLOWED_SCOPES: scopes }, async (app) => {
+    const { vmId } = await app.addScenario(watchedVm('vm-sub-scope'));
+    const logs = await round(app);
+    expect(app.arm.requests().map((r) => r.operation)).toContain('virtualMachines.listAll');
+    expect(logs.some((l) => l.startsWith('WatchScopeUnlisted') && l.includes('0000000000ff'))).toBe(true);
+    const watch = await app.http('GET', '/api/watch');
+    expect(watch.body.vms.map((v: any) => [v.vmResourceId, v.lastVerdict])).toEqual([[vmId, 'healthy']]);
   });
 });
