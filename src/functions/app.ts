@@ -4,7 +4,9 @@
  * clock or a client from a module-level setter.
  */
 import * as df from 'durable-functions';
+import { performance } from 'node:perf_hooks';
 import { productionActivityDeps } from '../activities/deps';
+import { productionWatchSinks } from '../watch/watchPublisher';
 import { registerApp } from './registerApp';
 
 registerApp({
@@ -14,4 +16,9 @@ registerApp({
     client: (context) => df.getClient(context),
   },
   activities: productionActivityDeps(),
+  watch: {
+    client: (context) => df.getClient(context),
+    sinkFor: productionWatchSinks(),
+    monotonicMs: () => performance.now(),
+  },
 });

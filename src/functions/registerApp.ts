@@ -6,10 +6,13 @@ import { registerAlertsHttp } from './alertsHttp';
 import { registerRepairActivities } from './repairActivities';
 import { registerRepairOrchestrator } from './repairOrchestrator';
 import { registerRepairsHttp } from './repairsHttp';
+import type { WatchDependencies } from '../watch/watchDependencies';
+import { registerWatch } from './watch';
 
 export interface AppDependencies {
   api: ApiDependencies;
   activities: ActivityDeps;
+  watch: WatchDependencies;
 }
 
 export function registerApp(deps: AppDependencies): void {
@@ -18,4 +21,5 @@ export function registerApp(deps: AppDependencies): void {
   registerAlertsEventGrid(deps.api);
   registerRepairOrchestrator();
   registerRepairActivities(deps.activities);
+  registerWatch(deps);
 }

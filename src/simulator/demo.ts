@@ -1,5 +1,5 @@
 /**
- * SIMULATED: `npm run demo -- [--scenario NAME] [--windows-build N] [--via http|alert] [--list] [--json]`.
+ * SIMULATED: `npm run demo -- [--scenario NAME] [--windows-build N] [--via http|alert] [--list] [--json] [--watch]`.
  * One full repair on simulated Azure through the real HTTP handlers: POST /api/repairs, then GET the status
  * while the durable host emulator runs the real orchestrator, printing the timeline as it moves (times are
  * simulated), then the final report. With --json the last line is the final status, as GET returns it.
@@ -9,6 +9,7 @@
  * default): its key container ACLs, service grouping, SCHANNEL and NLA defaults.
  * --approve-each starts the repair with approval beforeDisruptive and, at each gate, prints what the repair waits
  * for (step, planned changes, expiry), then approves that step through POST /api/repairs/{id}/approve.
+ * --watch runs the watch instead (src/simulator/watchDemo.ts): rounds, the published event, the repair it starts.
  */
 // First: on an unsupported Node.js this stops before anything else loads.
 import '../runtime/requireSupportedNode';
@@ -17,6 +18,7 @@ import { sampleAlertEventFor } from './sampleAlerts';
 import { DEFAULT_WINDOWS_BUILD, isWindowsBuild, WINDOWS_BUILDS, type WindowsBuild } from './guest/windowsBuilds';
 import { SCENARIOS, findScenario, onWindowsBuild } from './scenarios/catalog';
 import { SimulatedRepairApp } from './simulatedRepairApp';
+import { runWatchDemo } from './watchDemo';
 
 interface DemoArgs {
   scenario: string;
@@ -25,6 +27,7 @@ interface DemoArgs {
   json: boolean;
   via: 'http' | 'alert';
   approveEach: boolean;
+  watch: boolean;
 }
 
 const DEFAULT_SCENARIO = 'nsg-open-to-world';
@@ -37,12 +40,14 @@ export function parseDemoArgs(argv: readonly string[]): { ok: true; args: DemoAr
     json: false,
     via: 'http',
     approveEach: false,
+    watch: false,
   };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i];
     if (arg === '--list') args.list = true;
     else if (arg === '--json') args.json = true;
     else if (arg === '--approve-each') args.approveEach = true;
+    else if (arg === '--watch') args.watch = true;
     else if (arg === '--scenario') {
       const value = argv[i + 1];
       if (!value || value.startsWith('--')) return { ok: false, message: '--scenario needs a name (see --list)' };
@@ -80,10 +85,11 @@ export async function runDemo(
   const parsed = parseDemoArgs(argv);
   if (!parsed.ok) {
     err(`demo: ${parsed.message}`);
-    err('usage: npm run demo -- [--scenario NAME] [--windows-build N] [--via http|alert] [--approve-each] [--list] [--json]');
+    err('usage: npm run demo -- [--scenario NAME] [--windows-build N] [--via http|alert] [--approve-each] [--list] [--json] [--watch]');
     return 64;
   }
   const { args } = parsed;
+  if (args.watch) return runWatchDemo(out);
   if (args.list) {
     for (const s of SCENARIOS) out(`${s.name.padEnd(20)} ${s.expectedOutcome.padEnd(15)} ${s.title}`);
     return 0;

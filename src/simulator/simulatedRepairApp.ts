@@ -13,6 +13,7 @@
  * the previous worker kept in memory survives, as in a new Functions worker process.
  */
 import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
 import { probeRdp } from '../rdp/probe';
 import type { RepairClient } from '../api/repairClient';
 import { registerApp } from '../functions/registerApp';
@@ -20,6 +21,7 @@ import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
 import { DurableHostEmulator, type ActivityPoint } from './durable';
 import {
   createInvocationContext,
+  type FunctionLogEntry,
   freshRequireCache,
   registerFunctionApp,
   type FunctionRegistry,
@@ -33,6 +35,8 @@ import { startSimulatedRdpEndpoint, type SimulatedRdpEndpoint } from './rdpEndpo
 import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from './scenarios/catalog';
 import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
 import { VirtualClock } from './virtualClock';
+import { SimulatedEventGridCredential, SimulatedEventGridTopic } from './eventGridTopic';
+import { eventGridSink } from '../watch/watchPublisher';
 
 const SRC = path.join(__dirname, '..');
 
@@ -79,6 +83,8 @@ export interface SimulatedAppOptions {
   isolateModules?: ModuleIsolation;
   /** Functions a test registers beside the app's own (e.g. a small orchestration), into this app's registry. */
   extraRegistrations?: () => void;
+  /** The watch's budget clock (default: real time, performance.now); a test of the budget cut passes its own. */
+  watchMonotonicMs?: () => number;
 }
 
 export interface SimHttpResponse {
@@ -109,10 +115,19 @@ export class SimulatedRepairApp {
   /** What is on each disk (copies, snapshots, a rescue VM's attached copy, a swapped OS disk), following the ARM. */
   readonly diskContents = new SimulatedDiskContents(this.arm);
   readonly emulator: DurableHostEmulator;
+  /** The Event Grid custom topic the watch publishes to (WATCH_EVENT_TOPIC_ENDPOINT = SIM_TOPIC_ENDPOINT). */
+  readonly topic = new SimulatedEventGridTopic();
+  /** The app's managed identity as the topic sees it. */
+  readonly eventGridCredential = new SimulatedEventGridCredential();
   readonly resourceGroup;
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly detach: Array<() => void> = [];
   private syncing: Promise<void> = Promise.resolve();
+  /** The sync waiting for the running one to finish, if any; new requests join it. */
+  private queuedSync: Promise<void> | undefined;
+  private syncRequests = 0;
+  /** What the last completed sync had seen when it started. */
+  private lastSync: { requests: number; nowMs: number } | undefined;
   private readonly syncErrors: Error[] = [];
   private readonly appAddress: string;
   private readonly settings: Record<string, string | undefined>;
@@ -120,10 +135,12 @@ export class SimulatedRepairApp {
   private readonly isolateModules: ModuleIsolation;
   private durableClientOverride: RepairClient | undefined;
   private readonly extraRegistrations: () => void;
+  private readonly watchMonotonicMs: () => number;
 
   private constructor(options: SimulatedAppOptions) {
     this.isolateModules = options.isolateModules ?? freshRequireCache;
     this.extraRegistrations = options.extraRegistrations ?? (() => undefined);
+    this.watchMonotonicMs = options.watchMonotonicMs ?? (() => performance.now());
     const faults = options.workerFaults;
     this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
     this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
@@ -131,9 +148,10 @@ export class SimulatedRepairApp {
       registry: this.register(FIRST_WORKER_MODULES),
       clock: this.clock,
       executeActivitiesTwice: options.executeActivitiesTwice ?? false,
+      // Always: restartApp() and the worker faults both load the app again through it.
+      restartWorker: () => this.restartWorker(),
       ...(faults
         ? {
-            restartWorker: () => this.restartWorker(),
             ...(faults.crashAfterActivity ? { crashAfterActivity: faults.crashAfterActivity } : {}),
             ...(faults.loseActivityResult ? { loseActivityResult: faults.loseActivityResult } : {}),
             ...(faults.lostResultRedeliveryMs !== undefined ? { lostResultRedeliveryMs: faults.lostResultRedeliveryMs } : {}),
@@ -173,11 +191,18 @@ export class SimulatedRepairApp {
           probe: modules.probeRdp,
           // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
           dialTarget: async (address, port) => {
-            await this.syncEndpoints();
+            await this.endpointsCurrent();
             return this.dialTarget(address, port);
           },
           now: () => this.clock.now(),
           blobFetch: this.arm.blobFetcher(),
+        },
+        watch: {
+          client: () => this.emulator.client,
+          // No SDK retries here: a publish that fails is tried again at the next round, which the tests drive.
+          sinkFor: (endpoint) =>
+            eventGridSink(endpoint, { credential: this.eventGridCredential, httpClient: this.topic, retryOptions: { maxRetries: 0 } }),
+          monotonicMs: () => this.watchMonotonicMs(),
         },
       });
       this.extraRegistrations();
@@ -187,6 +212,14 @@ export class SimulatedRepairApp {
   /** Hands the app's handlers another durable client (e.g. one that fails), or the emulator's again with undefined. */
   useDurableClient(client: RepairClient | undefined): void {
     this.durableClientOverride = client;
+  }
+
+  /**
+   * The app restarts (a deployment, a scale-in): a new worker loads it again; the task hub with its instances and
+   * entities stays. Under jest, pass `isolateModules` to start().
+   */
+  restartApp(): void {
+    this.emulator.restartWorker();
   }
 
   /** A new worker: the app loaded again in fresh modules and registered again; the old worker's memory is gone. */
@@ -201,6 +234,19 @@ export class SimulatedRepairApp {
 
   /** Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. */
   async addScenario(scenario: Scenario): Promise<SeededVm & { request: Record<string, unknown> }> {
+    const seeded = this.seedScenario(scenario);
+    await this.syncEndpoints();
+    return seeded;
+  }
+
+  /** Seeds several scenarios, then brings the endpoints up once (a fleet of VMs without one sync per VM). */
+  async addScenarios(scenarios: readonly Scenario[]): Promise<Array<SeededVm & { request: Record<string, unknown> }>> {
+    const seeded = scenarios.map((s) => this.seedScenario(s));
+    await this.syncEndpoints();
+    return seeded;
+  }
+
+  private seedScenario(scenario: Scenario): SeededVm & { request: Record<string, unknown> } {
     const seeded = scenario.seed(this.arm.world, this.resourceGroup);
     const vm = this.arm.world.vms().find((v) => v.id.toLowerCase() === seeded.vmId.toLowerCase());
     const nic = vm?.nicIds[0] ? this.arm.world.nic(vm.nicIds[0]) : undefined;
@@ -214,7 +260,6 @@ export class SimulatedRepairApp {
         this.diskContents.addGuest(vm.id, guest);
       }
       this.vms.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, guest, endpoints: new Map() });
-      await this.syncEndpoints();
     }
     if (seeded.rescueVm) {
       // The rescue VM has no RDP endpoint of its own here: only its Run Command and its disks take part.
@@ -225,16 +270,42 @@ export class SimulatedRepairApp {
     return { ...seeded, request: scenario.request(seeded.vmId) };
   }
 
-  /** Makes every endpoint behave as the simulated state says (on every ARM or guest change, and before each probe). */
+  /**
+   * Makes every endpoint behave as the simulated state says (on every ARM or guest change, and before each probe).
+   * One sync at a time (two overlapping ones could open the same port twice); requests that arrive while one is
+   * already queued and not yet started share it, since it will read the state as it is when it starts.
+   */
   syncEndpoints(): Promise<void> {
-    // One sync at a time: two overlapping ones could open the same port twice.
-    this.syncing = this.syncing
-      .then(() => this.syncAll())
+    this.syncRequests++;
+    if (this.queuedSync) return this.queuedSync;
+    const queued = this.syncing
+      .then(() => {
+        this.queuedSync = undefined;
+        const seen = { requests: this.syncRequests, nowMs: this.clock.nowMs() };
+        return this.syncAll().then(() => {
+          this.lastSync = seen;
+        });
+      })
       .catch((err: unknown) => {
         // Kept, not swallowed: a simulation that cannot follow its own state must fail the test (at close()).
         this.syncErrors.push(err instanceof Error ? err : new Error(String(err)));
       });
-    return this.syncing;
+    this.queuedSync = queued;
+    this.syncing = queued;
+    return queued;
+  }
+
+  /**
+   * Before a probe: a sync only if something may have changed since the last one started (a change notification,
+   * or the clock moved, which can expire a certificate); otherwise the endpoints are already current.
+   */
+  private async endpointsCurrent(): Promise<void> {
+    const last = this.lastSync;
+    if (last && !this.queuedSync && last.requests === this.syncRequests && last.nowMs === this.clock.nowMs()) {
+      await this.syncing;
+      return;
+    }
+    await this.syncEndpoints();
   }
 
   private async syncAll(): Promise<void> {
@@ -264,6 +335,11 @@ export class SimulatedRepairApp {
         }
       }
     }
+  }
+
+  /** The simulated Windows guest of a seeded VM (tests change it as a person or a patch would), or null. */
+  guestOf(vmId: string): SimulatedWindowsGuest | null {
+    return this.vms.get(vmId.toLowerCase())?.guest ?? null;
   }
 
   injectArmFault(spec: FaultSpec): void {
@@ -302,13 +378,16 @@ export class SimulatedRepairApp {
    * is due: the handler gets the host's Timer object (`isPastDue`, `scheduleStatus`) and an InvocationContext.
    * Tests and the demo call it instead of waiting for the schedule.
    */
-  async timer(name: string, isPastDue = false): Promise<void> {
+  async timer(name: string, isPastDue = false): Promise<FunctionLogEntry[]> {
     const fn = this.registry.getOrThrow(name);
     if (fn.trigger.type.toLowerCase() !== 'timertrigger')
       throw new Error(`Function "${name}" is not timer-triggered (${fn.trigger.type}).`);
     const now = new Date(this.clock.nowMs()).toISOString();
     const timer = { isPastDue, scheduleStatus: { last: now, next: now, lastUpdated: now } };
-    await fn.handler(timer, createInvocationContext(fn));
+    const logs: FunctionLogEntry[] = [];
+    await fn.handler(timer, createInvocationContext(fn, { logSink: (entry) => logs.push(entry) }));
+    // The invocation's log lines, as Application Insights would keep them.
+    return logs;
   }
 
   /** POST a repair, then drive the emulator and GET the status until the repair ends. */

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEFAULT_APPROVAL_TIMEOUT_MINUTES } from '../../src/domain/config';
+import { DEFAULT_WATCH_BUDGET_SECONDS, DEFAULT_WATCH_SCHEDULE } from '../../src/domain/watchConfig';
 import { DEFAULT_SOURCE_PREFIX_LIMITS } from '../../src/domain/sourceCidrPolicy';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
@@ -202,7 +203,9 @@ describe('deploy/azuredeploy.json', () => {
   });
 
   describe('settings', () => {
-    const sources = ['src/domain/config.ts', 'src/domain/alertPolicyConfig.ts'].map((f) => readFileSync(join(root, f), 'utf8')).join('\n');
+    const sources = ['src/domain/config.ts', 'src/domain/alertPolicyConfig.ts', 'src/domain/watchConfig.ts']
+      .map((f) => readFileSync(join(root, f), 'utf8'))
+      .join('\n');
     const integerSettings = [...sources.matchAll(/integerSetting\(\s*env,\s*'([A-Z0-9_]+)',\s*([^,]+),\s*(\d+),\s*(\d+)\)/g)];
     const otherSettings = [...new Set([...sources.matchAll(/env\.([A-Z][A-Z0-9_]+)|flag\(env, '([A-Z0-9_]+)'/g)].map((m) => m[1] ?? m[2]))];
 
@@ -230,6 +233,7 @@ describe('deploy/azuredeploy.json', () => {
         const named: Record<string, number> = {
           'DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV4': DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV4,
           DEFAULT_APPROVAL_TIMEOUT_MINUTES,
+          DEFAULT_WATCH_BUDGET_SECONDS,
         };
         const expectedDefault = named[fallback.trim()] ?? Number(fallback);
         expect({ defaultValue: declared.defaultValue, minValue: declared.minValue, maxValue: declared.maxValue }).toEqual({
@@ -256,6 +260,9 @@ describe('deploy/azuredeploy.json', () => {
       expect(defaultOf('ALERT_MIN_SEVERITY')).toBe('Sev4');
       expect(defaultOf('REPAIR_ON_HEALTH_EVENTS')).toBe(false);
       expect(defaultOf('ALERT_ALLOWED_SOURCE_CIDRS')).toBe('');
+      expect(defaultOf('WATCH_ENABLED')).toBe(false);
+      expect(defaultOf('WATCH_SCHEDULE')).toBe(DEFAULT_WATCH_SCHEDULE);
+      expect(defaultOf('WATCH_EVENT_TOPIC_ENDPOINT')).toBe('');
     });
 
     it('sets every setting of the README tables that the platform does not own', () => {

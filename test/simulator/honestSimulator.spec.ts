@@ -24,6 +24,7 @@ const REVIEWED: Record<string, Record<string, string>> = {
     'functions/registerApp':
       "wiring: the app's composition root, handed the simulation's settings, clock, emulator client and activity dependencies",
     'rdp/probe': 'wiring: the real probe is what the activities run',
+    'watch/watchPublisher': "wiring: the app's own Event Grid sender, pointed at the simulated topic as its httpClient",
   },
   'demo.ts': { 'runtime/requireSupportedNode': 'wiring: the entry point refuses an unsupported Node before anything runs' },
   'bench.ts': { 'runtime/requireSupportedNode': 'wiring: the entry point refuses an unsupported Node before anything runs' },

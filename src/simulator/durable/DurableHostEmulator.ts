@@ -21,6 +21,7 @@ import { createInvocationContext, type FunctionLogEntry } from '../functionsHost
 import type { VirtualClock } from '../virtualClock';
 import { activityInputFromToken, runActivityHandler, toCompletion } from './activityExecution';
 import { type ClientHost, createEmulatorClient, type DurableClientSurface } from './emulatorClient';
+import { EntityStore, type EntityOperationOutcome, entityIdOf } from './entities';
 import { type EpisodeVerdict, runEpisode } from './episode';
 import { type ActivityFault, FaultPlan } from './faultPlan';
 import { history, type ParentLink } from './historyEvents';
@@ -120,6 +121,8 @@ export class DurableHostEmulator {
   readonly activityExecutions: ActivityExecutionRecord[] = [];
   /** Every simulated worker crash, in order. */
   readonly workerCrashes: WorkerCrashRecord[] = [];
+  /** The task hub's Durable Entities: state and queues survive worker restarts (entities.ts). */
+  readonly entities: EntityStore;
 
   private registry: FunctionRegistry;
   private readonly clock: VirtualClock;
@@ -135,6 +138,15 @@ export class DurableHostEmulator {
     if (options.crashAfterActivity && !options.restartWorker) {
       throw new Error('crashAfterActivity needs restartWorker: a crash is only meaningful if the worker is built again.');
     }
+    const registryOf = (): FunctionRegistry => this.registry;
+    this.entities = new EntityStore({
+      get registry() {
+        return registryOf();
+      },
+      now: () => this.clock.now(),
+      enqueueBatch: (schedulerId) => this.queue.enqueue({ kind: 'entityBatch', schedulerId }),
+      createContext: (fn) => createInvocationContext(fn, { logSink: (e) => this.log(e), tags: { entity: fn.name } }),
+    });
     this.client = createEmulatorClient(this.clientHost());
   }
 
@@ -146,6 +158,16 @@ export class DurableHostEmulator {
   on(event: 'progress', listener: ProgressListener): () => void {
     if (event !== 'progress') throw new Error(`Unknown emulator event '${String(event)}'.`);
     return this.progress.subscribe(listener);
+  }
+
+  /**
+   * The worker process is replaced now, between work items (a deployment, a scale-in, a host restart): the app is
+   * loaded again through restartWorker; the task hub (instances, queues, entities) is untouched.
+   */
+  restartWorker(): void {
+    const restart = this.options.restartWorker;
+    if (!restart) throw new Error('restartWorker needs the restartWorker option: the emulator cannot load the app again by itself.');
+    this.registry = restart();
   }
 
   /** The next `times` executions of activity `name` throw `error` instead of running the handler. */
@@ -191,6 +213,7 @@ export class DurableHostEmulator {
     }
     if (!work) return false;
     if (work.kind === 'episode') await this.runEpisodeWork(work);
+    else if (work.kind === 'entityBatch') await this.entities.runBatch(work.schedulerId);
     else await this.runActivityWork(work);
     return true;
   }
@@ -269,6 +292,7 @@ export class DurableHostEmulator {
       startInstance: (name, instanceId, input) => this.startInstance(name, instanceId, input),
       post: (instanceId, message) => this.post(this.record(instanceId), message),
       onEventRaised: (instanceId, name) => this.progress.emit({ type: 'eventRaised', at: this.clock.now(), instanceId, name }),
+      entities: this.entities,
     };
   }
 
@@ -447,6 +471,10 @@ export class DurableHostEmulator {
 
   private schedule(record: InstanceRecord, op: ScheduledOp, now: Date): void {
     const { instanceId, executionId } = record;
+    if (op.kind === 'entity') {
+      this.sendToEntity(record, op, now);
+      return;
+    }
     if (op.kind === 'subOrchestration') {
       record.history.push(history.subOrchestrationCreated(now, op.id, op.name, op.instanceId, op.inputToken));
       this.startChild(record, op);
@@ -474,6 +502,43 @@ export class DurableHostEmulator {
       makeEvent: (at) => history.timerFired(at, op.id, op.fireAt),
     });
     this.progress.emit({ type: 'timerCreated', at: now, instanceId, timerId: op.id, fireAt: op.fireAt });
+  }
+
+  /**
+   * An orchestration's call or signal to an entity: recorded as EventSent, queued on the entity like a client
+   * signal; a call's outcome comes back to this execution as EventRaised named after the request id.
+   */
+  private sendToEntity(record: InstanceRecord, op: Extract<ScheduledOp, { kind: 'entity' }>, now: Date): void {
+    const input = op.inputToken === undefined ? undefined : JSON.stringify(op.inputToken);
+    record.history.push(
+      history.eventSent(now, op.id, op.entity, op.operation, {
+        id: op.requestId,
+        op: op.operation,
+        signal: op.signal,
+        ...(input !== undefined ? { input } : {}),
+        parent: record.instanceId,
+      }),
+    );
+    const target = entityIdOf(op.entity);
+    const { instanceId, executionId } = record;
+    const onResult = op.signal
+      ? undefined
+      : (outcome: EntityOperationOutcome) => {
+          const caller = this.current(instanceId, executionId);
+          if (!caller || isTerminal(caller)) return;
+          const response = outcome.ok
+            ? outcome.resultText === undefined
+              ? {}
+              : { result: outcome.resultText }
+            : { result: outcome.errorText, exceptionType: 'System.Exception' };
+          this.post(caller, history.eventRaised(this.clock.now(), op.requestId, response));
+        };
+    try {
+      this.entities.enqueue(target, op.operation, op.inputToken, { signal: op.signal, ...(onResult ? { onResult } : {}) });
+    } catch (err) {
+      // No such entity function: the call fails like an operation that threw; a signal is lost, as in the extension.
+      onResult?.({ ok: false, errorText: JSON.stringify({ message: err instanceof Error ? err.message : String(err) }) });
+    }
   }
 
   private startChild(parent: InstanceRecord, op: Extract<ScheduledOp, { kind: 'subOrchestration' }>): void {

@@ -9,6 +9,7 @@
  *    return undefined), with the library's exact message.
  *  - raiseEvent / terminate: unknown id rejects "No instance with ID '<id>' found." (404); an instance that is no
  *    longer running is accepted and ignored (410). Both are messages handled at the instance's next episode.
+ *  - signalEntity / readEntityState: the task hub's entities (entities.ts says how they answer).
  *  - getStatusBy: the extension's instance query over the whole task hub, sub-orchestrations included
  *    (runtimeStatus any-of, createdTimeFrom/To inclusive). The real
  *    client follows x-ms-continuation-token pages and resolves with the concatenated response bodies: plain JSON
@@ -18,11 +19,15 @@
  */
 import type * as df from 'durable-functions';
 import type { FunctionRegistry } from '../functionsHost/FunctionRegistry';
+import type { EntityStore } from './entities';
 import { history } from './historyEvents';
 import { type InstanceRecord, isActive, isTerminal } from './instanceState';
 import { toStatus } from './statusProjection';
 
-export type DurableClientSurface = Pick<df.DurableClient, 'startNew' | 'getStatus' | 'getStatusBy' | 'raiseEvent' | 'terminate'>;
+export type DurableClientSurface = Pick<
+  df.DurableClient,
+  'startNew' | 'getStatus' | 'getStatusBy' | 'raiseEvent' | 'terminate' | 'signalEntity' | 'readEntityState'
+>;
 
 export interface ClientHost {
   readonly registry: FunctionRegistry;
@@ -35,6 +40,8 @@ export interface ClientHost {
   /** Queues a message for the instance's next episode. */
   post(instanceId: string, message: ReturnType<typeof history.eventRaised>): void;
   onEventRaised(instanceId: string, name: string): void;
+  /** The task hub's entities (signalEntity, readEntityState). */
+  readonly entities: EntityStore;
 }
 
 const MAX_INSTANCE_ID_LENGTH = 256;
@@ -117,6 +124,15 @@ export function createEmulatorClient(host: ClientHost): DurableClientSurface {
       if (isTerminal(record)) return;
       host.post(instanceId, history.eventRaised(host.now(), eventName, viaJson(eventData)));
       host.onEventRaised(instanceId, eventName);
+    },
+
+    async signalEntity(entityId: df.EntityId, operationName?: string, operationContent?: unknown): Promise<void> {
+      // The extension's HTTP API takes the operation name from ?op=; without it the operation name is empty.
+      host.entities.enqueue(entityId, operationName ?? '', operationContent, { signal: true });
+    },
+
+    async readEntityState<T>(entityId: df.EntityId): Promise<df.EntityStateResponse<T>> {
+      return host.entities.read(entityId) as df.EntityStateResponse<T>;
     },
 
     async terminate(instanceId: string, reason: string): Promise<void> {

@@ -123,6 +123,14 @@ export const history = {
     FireAt: fireAt.toISOString(),
   }),
 
+  /** A message to an entity; Input is the request message as JSON text (the library reads its `id`). */
+  eventSent: (at: Date, id: number, target: string, name: string, requestMessage: unknown): WireHistoryEvent => ({
+    ...base(EventType.EventSent, at, id),
+    InstanceId: target,
+    Name: name,
+    Input: JSON.stringify(requestMessage),
+  }),
+
   eventRaised: (at: Date, name: string, data: unknown): WireHistoryEvent => ({
     ...base(EventType.EventRaised, at),
     Name: name,

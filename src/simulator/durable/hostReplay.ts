@@ -16,17 +16,25 @@
  *    number, with Name and InstanceId) and the child's end arrives as SubOrchestrationInstanceCompleted/Failed
  *    with TaskScheduledId = that number. Without an instance id DurableTask.Core names the child
  *    "<parent ExecutionId>:<sequence number>".
+ *  - CallEntity / SignalEntity (out-of-proc entities, the library's TaskOrchestrationExecutor): the host sends the
+ *    entity a request message under the next sequence number; the history records EventSent (EventId = that
+ *    number, InstanceId = the entity's "@name@key", Input = the request message JSON whose `id` the library re-keys
+ *    the call by). A call's answer arrives as EventRaised named after that request id, Input = the response message
+ *    `{result, exceptionType?}`; a signal awaits nothing. The request id comes from the extension's deterministic
+ *    NewGuid; here a name-based id from the execution and sequence number, equally stable across replays.
  *
  * What the replay scheduled that the history does not hold yet is this episode's new work.
  * Never registered as a function.
  */
+import { createHash } from 'node:crypto';
 import { nextRetryDelayMs, retryPolicyFrom } from './retryPolicy';
 import { ACTION_TYPE_NAMES, ActionType, EventType, type WireAction, type WireHistoryEvent } from './wire';
 
 export type ScheduledOp =
   | { kind: 'activity'; id: number; name: string; inputToken: unknown }
   | { kind: 'subOrchestration'; id: number; name: string; instanceId: string; inputToken: unknown }
-  | { kind: 'timer'; id: number; fireAt: Date };
+  | { kind: 'timer'; id: number; fireAt: Date }
+  | { kind: 'entity'; id: number; entity: string; operation: string; inputToken: unknown; requestId: string; signal: boolean };
 
 export interface HostReplaySettings {
   maximumShortTimerMs: number;
@@ -62,18 +70,22 @@ function describeOp(op: ScheduledOp): string {
       return `sub-orchestration '${op.name}' (instance '${op.instanceId}')`;
     case 'timer':
       return `a timer (fireAt ${op.fireAt.toISOString()})`;
+    case 'entity':
+      return `${op.signal ? 'a signal to' : 'a call of'} entity '${op.entity}' operation '${op.operation}'`;
   }
 }
 
 function describeRecorded(event: WireHistoryEvent): string {
   if (event.EventType === EventType.TaskScheduled) return `scheduled activity '${String(event.Name)}'`;
   if (event.EventType === EventType.SubOrchestrationInstanceCreated) return `started sub-orchestration '${String(event.Name)}'`;
+  if (event.EventType === EventType.EventSent) return `sent '${String(event.Name)}' to '${String(event.InstanceId)}'`;
   return 'created a timer';
 }
 
 function recordedKind(event: WireHistoryEvent): ScheduledOp['kind'] {
   if (event.EventType === EventType.TaskScheduled) return 'activity';
   if (event.EventType === EventType.SubOrchestrationInstanceCreated) return 'subOrchestration';
+  if (event.EventType === EventType.EventSent) return 'entity';
   return 'timer';
 }
 
@@ -112,6 +124,16 @@ class ReplayContext {
     if (onEvent) this.awaiting.set(op.id, { op, onEvent });
   }
 
+  /** A call (awaits the response event named after its request id) or a signal (awaits nothing) to an entity. */
+  sendToEntity(entity: string, operation: string, inputToken: unknown, signal: boolean, onEvent: CompletionHandler | undefined): void {
+    const id = this.nextId++;
+    const h = createHash('sha256').update(`${this.executionId}|${id}`).digest('hex');
+    const requestId = `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20, 32)}`;
+    const op: ScheduledOp = { kind: 'entity', id, entity, operation, inputToken, requestId, signal };
+    this.unmatched.set(id, op);
+    if (onEvent) this.waitForEvent(requestId, onEvent);
+  }
+
   /** The extension keys external events case-insensitively; unclaimed events wait in a FIFO buffer. */
   waitForEvent(name: string, onEvent: CompletionHandler): void {
     const index = this.bufferedEvents.findIndex((e) => sameName(e.Name, name));
@@ -135,7 +157,9 @@ class ReplayContext {
       );
     }
     const sameKind = op.kind === recordedKind(event);
-    const sameFunction = op.kind === 'timer' || sameName(op.name, event.Name);
+    const sameFunction =
+      op.kind === 'timer' ||
+      (op.kind === 'entity' ? sameName(op.entity, event.InstanceId) && op.operation === event.Name : sameName(op.name, event.Name));
     if (!sameKind || !sameFunction) {
       throw new NonDeterminismError(
         `Non-Deterministic workflow detected: a previous execution of this orchestration ${recorded} with sequence number ${id}, ` +
@@ -303,6 +327,25 @@ function invokeAction(action: WireAction, ctx: ReplayContext, settle: Settle): v
     case ActionType.ContinueAsNew:
       settle(); // Fire-and-forget: the verdict acts on it once the orchestrator reports done.
       return;
+    case ActionType.CallEntity:
+      ctx.sendToEntity(
+        requireString(action.instanceId, 'instanceId'),
+        requireString(action.operation, 'operation'),
+        action.input,
+        false,
+        () => settle(),
+      );
+      return;
+    case ActionType.SignalEntity:
+      ctx.sendToEntity(
+        requireString(action.instanceId, 'instanceId'),
+        requireString(action.operation, 'operation'),
+        action.input,
+        true,
+        undefined,
+      );
+      settle();
+      return;
     case ActionType.WhenAll:
       invokeCompound(action, ctx, settle, true);
       return;
@@ -313,8 +356,8 @@ function invokeAction(action: WireAction, ctx: ReplayContext, settle: Settle): v
       const name = ACTION_TYPE_NAMES[action.actionType] ?? 'unknown';
       throw new UnsupportedActionError(
         `The durable host emulator does not support the ${name} action (actionType ${action.actionType}); ` +
-          'it supports activities and sub-orchestrations (with and without retry), timers, external events, WhenAll/WhenAny ' +
-          'and ContinueAsNew.',
+          'it supports activities and sub-orchestrations (with and without retry), timers, external events, entity calls and ' +
+          'signals, WhenAll/WhenAny and ContinueAsNew (not entity locks).',
       );
     }
   }
@@ -378,6 +421,7 @@ export function replayOnHost(
         case EventType.TaskScheduled:
         case EventType.SubOrchestrationInstanceCreated:
         case EventType.TimerCreated:
+        case EventType.EventSent:
           ctx.matchScheduled(event);
           break;
         case EventType.TaskCompleted:

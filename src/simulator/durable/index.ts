@@ -14,3 +14,5 @@ export type { ActivityFault } from './faultPlan';
 export type { InstanceStats } from './instanceState';
 export type { ProgressEvent, ProgressListener } from './progress';
 export type { WireHistoryEvent } from './wire';
+export { EntityStore, schedulerIdOf } from './entities';
+export type { EntityBatchRecord, EntityIdLike, EntityOperationOutcome } from './entities';

@@ -94,6 +94,8 @@ export interface WireAction {
   retryOptions?: WireRetryOptions;
   compoundActions?: WireAction[];
   instanceId?: string;
+  /** CallEntity / SignalEntity: the operation name (the entity is `instanceId`, "@name@key"). */
+  operation?: string;
 }
 
 /** What the orchestrator handler returns (or embeds after "$OutOfProcData$:" when it throws). */

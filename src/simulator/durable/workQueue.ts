@@ -7,6 +7,8 @@ import type { WireHistoryEvent } from './wire';
 
 export type ReadyWork =
   | { kind: 'episode'; instanceId: string; executionId: string }
+  /** One batch of a Durable Entity's queued operations (entities.ts). */
+  | { kind: 'entityBatch'; schedulerId: string }
   | {
       kind: 'activity';
       instanceId: string;

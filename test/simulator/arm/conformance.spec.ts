@@ -137,6 +137,30 @@ const CASES: Record<string, Case> = {
     },
     reads: ['consoleScreenshotBlobUri', 'serialConsoleLogBlobUri'],
   },
+  'virtualMachines.list': {
+    // The watch lists each resource group of REPAIR_ALLOWED_SCOPES (src/watch/watchDiscovery.ts).
+    fixture: 'compute/VirtualMachine_List_MaximumSet_Gen.json',
+    run: async ({ compute }) => {
+      for await (const _vm of compute.virtualMachines.list(RG)) void _vm;
+    },
+    reads: [
+      'value.0.id',
+      'value.0.name',
+      'value.0.location',
+      'value.0.tags',
+      'value.0.properties.vmId',
+      'value.0.properties.storageProfile.osDisk.osType',
+      'value.0.properties.networkProfile.networkInterfaces.0.id',
+    ],
+  },
+  'virtualMachines.listAll': {
+    // The watch lists each subscription of REPAIR_ALLOWED_SCOPES.
+    fixture: 'compute/VirtualMachine_ListAll_MinimumSet_Gen.json',
+    run: async ({ compute }) => {
+      for await (const _vm of compute.virtualMachines.listAll()) void _vm;
+    },
+    reads: ['value.0.id', 'value.0.location', 'value.0.tags', 'value.0.properties.networkProfile.networkInterfaces.0.id'],
+  },
   'virtualMachines.instanceView': {
     fixture: 'compute/VirtualMachine_Get_InstanceView.json',
     run: async ({ compute }) => void (await compute.virtualMachines.instanceView(RG, 'web01')),

@@ -1,5 +1,5 @@
 /**
- * SIMULATED: Microsoft.Compute/virtualMachines reads (get with `$expand=instanceView`, instanceView, list) and
+ * SIMULATED: Microsoft.Compute/virtualMachines reads (get with `$expand=instanceView`, instanceView, list, listAll) and
  * writes (PUT create/update, PATCH update). Power actions live in virtualMachineActions.ts.
  */
 import type { Route, RouteContext } from '../http/router';
@@ -7,6 +7,7 @@ import { ok, type HandlerResult } from '../http/responses';
 import { renderInstanceView, renderVirtualMachine } from '../render/compute';
 import { inResourceGroup } from '../world/store';
 import type { VirtualMachineState } from '../world/types';
+import { subscriptionNotFound } from '../http/armErrors';
 import {
   refuseWhileBusy,
   requireBody,
@@ -37,6 +38,23 @@ export function virtualMachineRoutes(deps: HandlerDeps): Route[] {
       handle: ({ params }) => {
         const rg = requireResourceGroup(world, params);
         const vms = world.store.virtualMachines.values().filter((vm) => inResourceGroup(vm, rg.subscriptionId, rg.name));
+        return ok({ value: vms.map((vm) => renderVirtualMachine(world, vm, false)) });
+      },
+    },
+    {
+      // Virtual Machines - List All (VirtualMachine_ListAll_MinimumSet_Gen): every VM of the subscription, one page.
+      // Real ARM pages long lists with nextLink; one page is what a small subscription gets, and the SDK follows either.
+      method: 'GET',
+      path: `/subscriptions/{subscriptionId}/providers/${TYPE}`,
+      operation: 'virtualMachines.listAll',
+      kind: 'read',
+      permission: `${TYPE}/read`,
+      handle: ({ params }) => {
+        const subscriptionId = params.subscriptionId!;
+        if (!world.store.hasSubscription(subscriptionId)) throw subscriptionNotFound(subscriptionId);
+        const vms = world.store.virtualMachines
+          .values()
+          .filter((vm) => vm.id.toLowerCase().startsWith(`/subscriptions/${subscriptionId.toLowerCase()}/`));
         return ok({ value: vms.map((vm) => renderVirtualMachine(world, vm, false)) });
       },
     },

@@ -47,6 +47,7 @@ function network(example: string): ApiVersionEntry {
 
 export const API_VERSIONS: Readonly<Record<string, ApiVersionEntry>> = Object.freeze({
   'virtualMachines.list': vm('VirtualMachine_List_MaximumSet_Gen.json'),
+  'virtualMachines.listAll': vm('VirtualMachine_ListAll_MinimumSet_Gen.json'),
   'virtualMachines.get': vm('VirtualMachine_Get.json'),
   'virtualMachines.instanceView': vm('VirtualMachine_Get_InstanceView.json'),
   'virtualMachines.createOrUpdate': vm('VirtualMachine_Create_WithPasswordAuthentication.json'),
