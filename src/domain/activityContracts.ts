@@ -108,6 +108,95 @@ export interface SwapOsDiskInput {
   expectedFromDiskId: string;
 }
 
+/** What choosing an ephemeral rescue VM needs to know, read before anything is written. */
+export interface RescueVmOptionsInput {
+  /** The broken VM: its image, its primary NIC's subnet. */
+  vmId: string;
+  /** The candidate sizes (RESCUE_VM_SIZES): only these are returned from the region's resource SKUs. */
+  sizes: string[];
+}
+
+/** One candidate size as the region's resource SKUs list describes it. */
+export interface SizeOffer {
+  name: string;
+  /** Listed for the region at all. */
+  listed: boolean;
+  /** A Location restriction (NotAvailableForSubscription): not offered in the region to this subscription. */
+  locationRestricted: boolean;
+  /** Zones where the size is restricted (Zone restrictions) or not offered. */
+  unavailableZones: string[];
+  maxDataDisks: number | null;
+}
+
+export interface RescueVmOptions {
+  /** The broken VM's imageReference with its exactVersion; null for a VM not made from a marketplace image. */
+  vmImage: { publisher: string; offer: string; sku: string; exactVersion: string | null } | null;
+  /** The subnet of the broken VM's primary NIC (null: it could not be read). */
+  subnetId: string | null;
+  offers: SizeOffer[];
+}
+
+export interface CreateRescueVmInput {
+  /** An existing VM or NIC of the deterministic name is reused only if it carries this tag. */
+  owner: OwnerTag;
+  /** The broken VM: the rescue VM, its NIC and OS disk go into its resource group. */
+  vmId: string;
+  vmName: string;
+  nicName: string;
+  osDiskName: string;
+  computerName: string;
+  location: string;
+  zone: string | null;
+  subnetId: string;
+  image: { publisher: string; offer: string; sku: string; version: string };
+  /** Sizes to try, in order; a capacity or quota refusal moves on to the next. */
+  sizes: string[];
+  /** TrustedLaunch when the attached copy is a Trusted Launch disk (secure boot and vTPM on); null: standard. */
+  securityType: 'TrustedLaunch' | null;
+  tags: Record<string, string>;
+}
+
+/** A size ARM refused for capacity or quota, with its code and message. */
+export interface SizeRefusal {
+  size: string;
+  code: string;
+  message: string;
+}
+
+export type CreateRescueVmResult =
+  | { created: true; vmId: string; nicId: string; size: string; reused: boolean; refused: SizeRefusal[] }
+  | { created: false; nicId: string | null; refused: SizeRefusal[] };
+
+/** A resource of one repair, found by its tag (rdp-autorepair-repair-id). */
+export interface TaggedResource {
+  id: string;
+  type: 'Microsoft.Compute/virtualMachines' | 'Microsoft.Network/networkInterfaces' | 'Microsoft.Compute/disks';
+  /** rdp-autorepair-role. */
+  role: string | null;
+  /** Disks: the VM they are attached to (managedBy). NICs: their VM. */
+  attachedTo: string | null;
+}
+
+/** The tag that marks a repair's resources (name rdp-autorepair-repair-id, value the repair id), and the role tag's name. */
+export interface OwnerTag {
+  name: string;
+  value: string;
+  roleTagName: string;
+}
+
+export interface ListRepairResourcesInput {
+  subscriptionId: string;
+  resourceGroup: string;
+  owner: OwnerTag;
+}
+
+export interface DeleteResourceInput {
+  resourceId: string;
+  type: TaggedResource['type'];
+  /** Deleted only if it still carries this repair's tag (someone may have re-tagged or replaced it). */
+  owner: OwnerTag;
+}
+
 export interface ActivityContracts {
   readVm: { input: ReadVmInput; output: ReadVmResult };
   readVmNetwork: { input: ReadVmNetworkInput; output: NetworkFacts };
@@ -131,6 +220,10 @@ export interface ActivityContracts {
   attachDataDisk: { input: DataDiskInput; output: { lun: number; alreadyAttached: boolean } };
   detachDataDisk: { input: DataDiskInput; output: { alreadyDetached: boolean } };
   swapOsDisk: { input: SwapOsDiskInput; output: { alreadySwapped: boolean } };
+  readRescueVmOptions: { input: RescueVmOptionsInput; output: RescueVmOptions };
+  createRescueVm: { input: CreateRescueVmInput; output: CreateRescueVmResult };
+  listRepairResources: { input: ListRepairResourcesInput; output: { resources: TaggedResource[] } };
+  deleteRepairResource: { input: DeleteResourceInput; output: { state: 'gone' | 'deleting' | 'notThisRepairs' } };
 }
 
 export type ActivityName = keyof ActivityContracts;
@@ -161,6 +254,10 @@ export const ACTIVITY_NAMES = [
   'attachDataDisk',
   'detachDataDisk',
   'swapOsDisk',
+  'readRescueVmOptions',
+  'createRescueVm',
+  'listRepairResources',
+  'deleteRepairResource',
 ] as const satisfies readonly ActivityName[];
 
 // Compile-time proof that ACTIVITY_NAMES lists every key of the map (a missing one makes this `never`).

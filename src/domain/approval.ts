@@ -22,6 +22,8 @@ export const DISRUPTIVE_STEPS = [
   // The whole offline repair (deallocate, copy, attach, swap, start): its approval events reach this orchestration,
   // not the offline sub-orchestration, so the gate stands before the child starts.
   'offlineRepair',
+  // Creating a temporary rescue VM (costs money and quota; asked before the offline child starts, like offlineRepair).
+  'createRescueVm',
 ] as const;
 export type DisruptiveStep = (typeof DISRUPTIVE_STEPS)[number];
 

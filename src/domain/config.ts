@@ -6,6 +6,7 @@ import { type ApprovalMode, approvalModeSetting } from './approval';
 import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
 import { type OfflineSettings, readOfflineSettings } from './offlineRepair';
+import { readRescueVmSettings, type RescueVmSettings } from './rescueVmSettings';
 import { parseScopes, type Scope } from './scope';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits } from './sourceCidrPolicy';
 
@@ -37,6 +38,8 @@ export interface RepairSettings {
   approvalTimeoutMinutes?: number;
   /** OFFLINE_REPAIR_DEFAULT and ALERT_OFFLINE_REPAIR; optional for inputs of repairs started before they existed. */
   offline?: OfflineSettings;
+  /** RESCUE_VM_IMAGE / RESCUE_VM_SIZES / RESCUE_VM_SUBNET_ID; optional for inputs of repairs started before they existed. */
+  rescueVm?: RescueVmSettings;
 }
 
 /** A day: long enough for an operator to be reached, short enough that a forgotten repair ends on its own. */
@@ -108,6 +111,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       sourcePrefixLimits: readSourcePrefixLimits(env),
       approvalTimeoutMinutes: integerSetting(env, 'APPROVAL_TIMEOUT_MINUTES', DEFAULT_APPROVAL_TIMEOUT_MINUTES, 1, 10080),
       offline: readOfflineSettings(env),
+      rescueVm: readRescueVmSettings(env),
     },
   };
 }

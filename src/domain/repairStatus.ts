@@ -154,4 +154,14 @@ export interface RepairStatus {
   /** Who cancelled the repair, when, and before which step it stopped; null when nobody did. */
   cancelled: CancelRecord | null;
   outcome: FinalOutcome | null;
+  /** What the cleanup did with each resource of this repair it found by its tag (absent: no cleanup ran). */
+  cleanup?: CleanupEntry[];
+}
+
+/** One resource the cleanup found: deleted, kept (with why), or a delete that failed (a finding names it too). */
+export interface CleanupEntry {
+  resourceId: string;
+  role: string | null;
+  result: 'deleted' | 'kept' | 'failed';
+  detail: string;
 }

@@ -21,6 +21,7 @@ export function mergeChildStatus(parent: RepairStatus, child: RepairStatus): voi
   parent.findings.push(...child.findings);
   parent.changes.push(...child.changes);
   parent.undoLog.push(...child.undoLog);
+  if (child.cleanup) parent.cleanup = [...(parent.cleanup ?? []), ...child.cleanup];
   parent.guestRuns.push(...child.guestRuns);
   parent.restarts += child.restarts;
   if (child.probes.verify) parent.probes.verify = child.probes.verify;
@@ -48,6 +49,19 @@ export function* offlineStep(flow: Flow, phase: OfflinePhaseInput, why: string):
     },
   ]);
   if (approved.kind === 'end') return approved.outcome;
+  if (phase.rescueVmId === null) {
+    // The offline child creates a temporary rescue VM; approval events reach this orchestration, so its gate is here.
+    const rescue = yield* approvalStep(flow, 'createRescueVm', [
+      {
+        resourceId: phase.vm.id,
+        property: 'rescue VM',
+        before: null,
+        after: `a temporary Windows VM in ${phase.vm.location}${phase.vm.zone ? ` zone ${phase.vm.zone}` : ''}, no public IP`,
+        reason: 'no rescueVmResourceId was given: a rescue VM is created, used to repair the copy, and deleted again',
+      },
+    ]);
+    if (rescue.kind === 'end') return rescue.outcome;
+  }
   const childId = offlineChildId(flow.context.df.instanceId);
   flow.begin('offline', why);
   flow.context.df.setCustomStatus({ ...statusForCustomStatus(flow.status), runningChild: { instanceId: childId, phase: 'offline' } });
