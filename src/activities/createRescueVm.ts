@@ -80,7 +80,7 @@ export async function createRescueVm(input: CreateRescueVmInput, deps: ActivityD
         vmId: existing.id ?? '',
         nicId: existing.networkProfile?.networkInterfaces?.[0]?.id ?? '',
         size: existing.hardwareProfile?.vmSize ?? '',
-        reused: true,
+        already: true,
         refused: [],
       });
     }
@@ -113,7 +113,7 @@ export async function createRescueVm(input: CreateRescueVmInput, deps: ActivityD
         });
         await startLro(poller, { operation: 'create rescue VM', resourceId: input.vmName });
         const vmId = (await compute.virtualMachines.get(rg, input.vmName)).id ?? '';
-        return ok({ created: true, vmId, nicId, size, reused: false, refused });
+        return ok({ created: true, vmId, nicId, size, already: false, refused });
       } catch (err) {
         const classified = classifyAzureError(err, 'create rescue VM', input.vmName);
         if (classified.kind === 'transient' || !isCapacityRefusal(classified)) throw err;

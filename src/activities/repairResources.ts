@@ -7,8 +7,9 @@
  * by the tag here. A rescue VM is found through its tagged NIC (virtualMachine.id) or tagged OS disk (managedBy),
  * then read and kept only if it carries the tag itself. Snapshots are never listed: the cleanup never deletes one.
  *
- * Deleting: idempotent. A resource already gone is `gone`; one that no longer carries this repair's tag is left
- * alone (`notThisRepairs`); otherwise the DELETE is sent and the activity returns once ARM accepted it.
+ * Deleting: idempotent. A resource already gone is `alreadyGone`; one that no longer carries this repair's tag is left
+ * alone (`notThisRepairs`); otherwise the DELETE is sent (`requested`) and the activity returns once ARM accepted it;
+ * the orchestrator calls it again until it says `alreadyGone`.
  */
 import { classifyAzureError } from '../azure/errors';
 import { startLro } from '../azure/lro';
@@ -60,7 +61,7 @@ export async function listRepairResources(
 export async function deleteRepairResource(
   input: DeleteResourceInput,
   deps: ActivityDeps,
-): Promise<ActivityResult<{ state: 'gone' | 'deleting' | 'notThisRepairs' }>> {
+): Promise<ActivityResult<{ deleted: 'requested' | 'alreadyGone' | 'notThisRepairs' }>> {
   try {
     const id = parseResourceId(input.resourceId, input.type);
     const compute = deps.arm.compute(id.subscriptionId);
@@ -72,16 +73,16 @@ export async function deleteRepairResource(
       else if (input.type === 'Microsoft.Compute/disks') tags = (await compute.disks.get(id.resourceGroup, id.name)).tags;
       else tags = (await network.networkInterfaces.get(id.resourceGroup, id.name)).tags;
     } catch (err) {
-      if (classifyAzureError(err, 'read resource to delete', input.resourceId).statusCode === 404) return ok({ state: 'gone' });
+      if (classifyAzureError(err, 'read resource to delete', input.resourceId).statusCode === 404) return ok({ deleted: 'alreadyGone' });
       throw err;
     }
-    if (tags?.[input.owner.name] !== input.owner.value) return ok({ state: 'notThisRepairs' });
+    if (tags?.[input.owner.name] !== input.owner.value) return ok({ deleted: 'notThisRepairs' });
     const context = { operation: 'delete repair resource', resourceId: input.resourceId };
     if (input.type === 'Microsoft.Compute/virtualMachines')
       await startLro(compute.virtualMachines.delete(id.resourceGroup, id.name, options), context);
     else if (input.type === 'Microsoft.Compute/disks') await startLro(compute.disks.delete(id.resourceGroup, id.name, options), context);
     else await startLro(network.networkInterfaces.delete(id.resourceGroup, id.name, options), context);
-    return ok({ state: 'deleting' });
+    return ok({ deleted: 'requested' });
   } catch (err) {
     return settleAzureError(err, 'delete repair resource', input.resourceId);
   }

@@ -5,6 +5,7 @@
  * returned: a region lists thousands of SKUs, and this result goes into the orchestration's history.
  */
 import type { ResourceSku } from '@azure/arm-compute';
+import { classifyAzureError } from '../azure/errors';
 import { parseResourceId, ResourceTypes } from '../azure/resourceId';
 import type { RescueVmOptions, RescueVmOptionsInput, SizeOffer } from '../domain/activityContracts';
 import type { ActivityResult } from '../domain/activityResult';
@@ -54,8 +55,16 @@ export async function readRescueVmOptions(input: RescueVmOptionsInput, deps: Act
     }
     const location = vm.location ?? '';
     const skus: ResourceSku[] = [];
-    for await (const sku of compute.resourceSkus.list({ filter: `location eq '${location}'` })) skus.push(sku);
-    return ok({ vmImage, subnetId, offers: input.sizes.map((size) => sizeOfferOf(size, skus, location)) });
+    try {
+      for await (const sku of compute.resourceSkus.list({ filter: `location eq '${location}'` })) skus.push(sku);
+    } catch (err) {
+      // The list is subscription-wide, the app's role is assigned on resource groups: without Microsoft.Compute/skus/read
+      // at subscription scope it is refused. The sizes are then tried in order and ARM's answer to the create decides.
+      const classified = classifyAzureError(err, 'list resource SKUs', `/subscriptions/${id.subscriptionId}`);
+      if (classified.statusCode !== 403) throw err;
+      return ok({ vmImage, subnetId, offers: null, offersProblem: classified.message });
+    }
+    return ok({ vmImage, subnetId, offers: input.sizes.map((size) => sizeOfferOf(size, skus, location)), offersProblem: null });
   } catch (err) {
     return settleAzureError(err, 'read rescue VM options', input.vmId);
   }

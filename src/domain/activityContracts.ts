@@ -133,7 +133,10 @@ export interface RescueVmOptions {
   vmImage: { publisher: string; offer: string; sku: string; exactVersion: string | null } | null;
   /** The subnet of the broken VM's primary NIC (null: it could not be read). */
   subnetId: string | null;
-  offers: SizeOffer[];
+  /** null: the resource SKUs list was refused (the role is assigned on resource groups; the list is subscription-wide). */
+  offers: SizeOffer[] | null;
+  /** Why the sizes could not be checked beforehand (then each is tried in order and ARM's refusal decides). */
+  offersProblem: string | null;
 }
 
 export interface CreateRescueVmInput {
@@ -164,7 +167,8 @@ export interface SizeRefusal {
 }
 
 export type CreateRescueVmResult =
-  | { created: true; vmId: string; nicId: string; size: string; reused: boolean; refused: SizeRefusal[] }
+  /** `already`: this repair's rescue VM existed (a re-run): reused as it is, never PUT again. */
+  | { created: true; vmId: string; nicId: string; size: string; already: boolean; refused: SizeRefusal[] }
   | { created: false; nicId: string | null; refused: SizeRefusal[] };
 
 /** A resource of one repair, found by its tag (rdp-autorepair-repair-id). */
@@ -223,7 +227,8 @@ export interface ActivityContracts {
   readRescueVmOptions: { input: RescueVmOptionsInput; output: RescueVmOptions };
   createRescueVm: { input: CreateRescueVmInput; output: CreateRescueVmResult };
   listRepairResources: { input: ListRepairResourcesInput; output: { resources: TaggedResource[] } };
-  deleteRepairResource: { input: DeleteResourceInput; output: { state: 'gone' | 'deleting' | 'notThisRepairs' } };
+  /** `requested`: the DELETE was accepted (call again to see it gone); `alreadyGone`: nothing left to delete. */
+  deleteRepairResource: { input: DeleteResourceInput; output: { deleted: 'requested' | 'alreadyGone' | 'notThisRepairs' } };
 }
 
 export type ActivityName = keyof ActivityContracts;

@@ -5,7 +5,7 @@ import { registerRepairsHttp } from '../../src/functions/repairsHttp';
 import { registerFunctionApp } from '../../src/simulator/functionsHost';
 import { unusedApiDependencies, unusedActivityDeps } from '../support/unusedDependencies';
 import { ACTIVITY_NAMES } from '../../src/domain/activityContracts';
-import { OFFLINE_REPAIR_ORCHESTRATOR, REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
+import { CLEANUP_ORCHESTRATOR, OFFLINE_REPAIR_ORCHESTRATOR, REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
 
 const registry = registerFunctionApp(() => {
   registerRepairsHttp(unusedApiDependencies);
@@ -56,6 +56,7 @@ describe('function registrations', () => {
         ...ACTIVITY_NAMES,
         REPAIR_ORCHESTRATOR,
         OFFLINE_REPAIR_ORCHESTRATOR,
+        CLEANUP_ORCHESTRATOR,
         'findRepair',
         'getRepair',
         'startRepair',

@@ -98,12 +98,12 @@ function* deleteOne(
       flow.end('cleanup:delete', called.outcome.reason, 'failed');
       return { ok: false, detail: called.outcome.reason };
     }
-    if (called.facts.state === 'gone') {
+    if (called.facts.deleted === 'alreadyGone') {
       const detail = asked ? 'deleted' : 'already gone (deleted with the rescue VM, or by an earlier cleanup)';
       flow.end('cleanup:delete', detail);
       return { ok: true, detail };
     }
-    if (called.facts.state === 'notThisRepairs') {
+    if (called.facts.deleted === 'notThisRepairs') {
       flow.end('cleanup:delete', "no longer carries this repair's tag: left alone", 'failed');
       return { ok: false, detail: "it no longer carries this repair's tag, so it was left alone" };
     }

@@ -14,7 +14,7 @@ export interface CleanupContext {
   /** The broken VM's OS disk as ARM reports it now (null: it could not be read, so no disk is deleted). */
   vmOsDiskId: string | null;
   /** Disks to keep whatever their role (a copy that was swapped in). */
-  keepDiskIds: string[];
+  keepDiskIds: readonly string[];
   /** The configured rescue VM (rescueVmResourceId): never deleted. */
   configuredRescueVmId: string | null;
 }

@@ -92,10 +92,12 @@ export interface SizeChoice {
 
 export function chooseRescueSizes(
   candidates: readonly string[],
-  offers: readonly SizeOffer[],
+  offers: readonly SizeOffer[] | null,
   location: string,
   zone: string | null,
 ): SizeChoice {
+  // Unknown offers (the SKU list was refused): every candidate is tried in order, ARM's refusal decides.
+  if (offers === null) return { sizes: [...candidates], skipped: [] };
   const sizes: string[] = [];
   const skipped: SizeChoice['skipped'] = [];
   for (const size of candidates) {
@@ -131,7 +133,7 @@ export function ephemeralRescuePlan(
   const problems: string[] = [];
   const image = chooseRescueImage(options.vmImage, settings.image);
   if (!image.ok) problems.push(image.problem);
-  const sizes = chooseRescueSizes(settings.sizes, options.offers, vm.location, vm.zone);
+  const sizes = chooseRescueSizes(settings.sizes, options.offers ?? null, vm.location, vm.zone);
   if (sizes.sizes.length === 0) {
     problems.push(`none of the sizes in RESCUE_VM_SIZES is offered here (${sizes.skipped.map((s) => `${s.size}: ${s.why}`).join('; ')})`);
   }

@@ -37,6 +37,16 @@ export function* ephemeralRescueStep(flow: Flow, vm: VmFacts, original: OsDiskPr
     );
   }
   const plan = decision.plan;
+  if (options.facts.offersProblem !== null) {
+    flow.find({
+      code: 'RescueVmSizesUnchecked',
+      severity: 'warning',
+      message: `The region's VM sizes could not be listed (${options.facts.offersProblem}): the sizes are tried in order.`,
+      advice:
+        'Give the app Microsoft.Compute/skus/read at subscription scope (e.g. the Reader role) so that sizes not offered are ' +
+        'skipped before any create.',
+    });
+  }
   const owner = { name: REPAIR_TAG, value: flow.repairId, roleTagName: ROLE_TAG };
   const created = yield* flow.call(
     'createRescueVm',
@@ -78,21 +88,19 @@ export function* ephemeralRescueStep(flow: Flow, vm: VmFacts, original: OsDiskPr
     );
   }
   flow.status.artifacts.rescueVmId = result.vmId;
-  if (!result.reused) {
-    flow.status.changes.push({
-      resourceId: result.vmId,
-      property: 'resource',
-      before: null,
-      after: `rescue VM ${plan.image.sku}:${plan.image.version}, ${result.size}`,
-      at: flow.now(),
-      reason: 'offline repair: a temporary rescue VM, deleted by the cleanup',
-    });
-  }
+  flow.status.changes.push({
+    resourceId: result.vmId,
+    property: 'resource',
+    before: null,
+    after: `rescue VM ${plan.image.sku}:${plan.image.version}, ${result.size}`,
+    at: flow.now(),
+    reason: 'offline repair: a temporary rescue VM, deleted by the cleanup',
+  });
   flow.find({
     code: 'RescueVmCreated',
     severity: 'info',
     message:
-      `${result.reused ? 'Reusing' : 'Created'} the rescue VM ${plan.names.vmName}: ${result.size}` +
+      `The rescue VM is ${plan.names.vmName}: ${result.size}` +
       `${skipped.length ? ` (skipped ${skipped.join('; ')})` : ''}, image ${plan.image.sku}:${plan.image.version} (${plan.imageWhy})` +
       `${plan.securityType ? ', Trusted Launch like the OS disk' : ''}, no public IP; deleted again when the repair ends.`,
     advice: null,
