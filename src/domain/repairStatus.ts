@@ -158,10 +158,13 @@ export interface RepairStatus {
   cleanup?: CleanupEntry[];
 }
 
-/** One resource the cleanup found: deleted, kept (with why), or a delete that failed (a finding names it too). */
+/**
+ * One resource the cleanup found: deleted, kept (with why), a delete that failed (a finding names it too), or a
+ * leftover the sweeper only reported (CLEANUP_SWEEP_DELETE=false).
+ */
 export interface CleanupEntry {
   resourceId: string;
   role: string | null;
-  result: 'deleted' | 'kept' | 'failed';
+  result: 'deleted' | 'kept' | 'failed' | 'leftover';
   detail: string;
 }

@@ -1,4 +1,5 @@
 /** The app's registrations as the Functions host would receive them (captured by the functions-core stand-in). */
+import { CLEANUP_SWEEP_FUNCTION, registerCleanupTimer } from '../../src/functions/cleanupTimer';
 import { registerRepairActivities } from '../../src/functions/repairActivities';
 import { registerRepairOrchestrator } from '../../src/functions/repairOrchestrator';
 import { registerRepairsHttp } from '../../src/functions/repairsHttp';
@@ -27,6 +28,8 @@ describe('function registrations', () => {
     ['approveRepair', 'repairs/{id}/approve', ['POST']],
     ['rejectRepair', 'repairs/{id}/reject', ['POST']],
     ['cancelRepair', 'repairs/{id}/cancel', ['POST']],
+    ['cleanupRepair', 'repairs/{id}/cleanup', ['POST']],
+    ['getRepairCleanup', 'repairs/{id}/cleanup', ['GET']],
   ])('%s is an HTTP trigger on %s %j with function auth and a durable client input', (name, route, methods) => {
     const fn = registry.getOrThrow(name);
     expect(fn.trigger.type).toBe('httpTrigger');
@@ -63,7 +66,16 @@ describe('function registrations', () => {
         'approveRepair',
         'rejectRepair',
         'cancelRepair',
+        'cleanupRepair',
+        'getRepairCleanup',
       ].sort(),
     );
+  });
+
+  it('registers the cleanup sweeper as an hourly timer with a durable client input', () => {
+    const timers = registerFunctionApp(() => registerCleanupTimer(unusedApiDependencies));
+    const fn = timers.getOrThrow(CLEANUP_SWEEP_FUNCTION);
+    expect(fn.trigger.type).toBe('timerTrigger');
+    expect(fn.trigger.schedule).toBe('0 17 * * * *');
   });
 });

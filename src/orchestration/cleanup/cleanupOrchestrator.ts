@@ -24,6 +24,8 @@ export interface CleanupOrchestrationInput {
   /** Disks to keep whatever their role: a copy that was swapped in. */
   keepDiskIds: string[];
   configuredRescueVmId: string | null;
+  /** The sweeper with CLEANUP_SWEEP_DELETE=false: report what would be deleted, delete nothing. */
+  reportOnly?: boolean;
 }
 
 export interface CleanupOrchestrationOutput {
@@ -70,8 +72,30 @@ function* cleanUp(flow: Flow, input: CleanupOrchestrationInput): Gen<void> {
   });
   flow.end('cleanup:list', `${plan.delete.length} to delete, ${plan.keep.length} kept`);
   for (const kept of plan.keep) entries.push({ resourceId: kept.resource.id, role: kept.resource.role, result: 'kept', detail: kept.why });
+  if (input.reportOnly) {
+    for (const resource of plan.delete) {
+      entries.push({ resourceId: resource.id, role: resource.role, result: 'leftover', detail: 'reported, not deleted' });
+    }
+    if (plan.delete.length > 0) {
+      flow.find({
+        code: 'CleanupLeftovers',
+        severity: 'warning',
+        message: `Left by the repair ${input.repairId}: ${plan.delete.map((r) => r.id).join(', ')}`,
+        advice: `Delete them with POST /api/repairs/${input.repairId}/cleanup, or set CLEANUP_SWEEP_DELETE=true.`,
+      });
+    }
+    return;
+  }
+  const failedVms = new Set<string>();
   for (const resource of plan.delete) {
+    const host = resource.attachedTo?.toLowerCase();
+    if (host && failedVms.has(host)) {
+      const detail = `attached to ${resource.attachedTo}, whose delete failed: it goes with it, or with the next cleanup`;
+      entries.push({ resourceId: resource.id, role: resource.role, result: 'kept', detail });
+      continue;
+    }
     const result = yield* deleteOne(flow, resource, owner);
+    if (!result.ok && resource.type === 'Microsoft.Compute/virtualMachines') failedVms.add(resource.id.toLowerCase());
     entries.push({ resourceId: resource.id, role: resource.role, result: result.ok ? 'deleted' : 'failed', detail: result.detail });
     if (!result.ok) {
       flow.find({
