@@ -47,6 +47,12 @@ export async function listRepairResources(
         const vm = await compute.virtualMachines.get(id.resourceGroup, id.name);
         if (vm.tags?.[owner.name] === owner.value && vm.id) {
           found.push({ id: vm.id, type: 'Microsoft.Compute/virtualMachines', role: vm.tags[owner.roleTagName] ?? null, attachedTo: null });
+          // ARM gives a VM's OS disk no tags of its own; it goes with the VM (deleteOption Delete). Listed so that one
+          // left behind is reported by id, never silently kept.
+          const osDiskId = vm.storageProfile?.osDisk?.managedDisk?.id;
+          if (osDiskId && !found.some((r) => r.id.toLowerCase() === osDiskId.toLowerCase())) {
+            found.push({ id: osDiskId, type: 'Microsoft.Compute/disks', role: 'rescue-os-disk', attachedTo: vm.id });
+          }
         }
       } catch (err) {
         if (classifyAzureError(err, 'read tagged VM', vmId).statusCode !== 404) throw err;
