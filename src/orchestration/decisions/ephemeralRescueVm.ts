@@ -5,9 +5,9 @@
  *    forcing a new signature can break a Gen1 boot. So its image must differ: another Windows Server SKU than the
  *    VM's, or, when RESCUE_VM_IMAGE names the VM's own SKU, a pinned version other than the VM's;
  *  - a disk attaches only in its own region and zone, so the rescue VM goes where the VM is;
- *  - a Trusted Launch OS disk's copy is a Trusted Launch disk: the rescue VM is made Trusted Launch too (secure boot
- *    and vTPM), as `az vm repair` makes its repair VM when the source VM is Trusted Launch. Whether a standard VM
- *    may mount such a disk as a data disk is not stated in Microsoft docs; matching it is the pessimistic choice.
+ *  - a Trusted Launch OS disk's copy is a Trusted Launch disk (its security type is carried and cannot change): the
+ *    rescue VM is made Trusted Launch too (secure boot and vTPM). Whether a standard VM may mount such a disk as a
+ *    data disk was not found stated in Microsoft docs; matching the disk's security type is the pessimistic choice.
  */
 import type { RescueVmOptions, SizeOffer } from '../../domain/activityContracts';
 import type { OsDiskProperties } from '../../domain/offlineRepair';
