@@ -7,6 +7,7 @@ import { ACTIVITY_NAMES, type ActivityInput, type ActivityName, type ActivityOut
 import type { ActivityResult } from '../domain/activityResult';
 import type { ActivityDeps } from './deps';
 import { copyOsDisk, readDisk } from './copyOsDisk';
+import { createRescueVm } from './createRescueVm';
 import { attachDataDisk, detachDataDisk } from './dataDisks';
 import { getSnapshotState } from './getSnapshotState';
 import { deleteGuestScriptActivity, readGuestScriptActivity, startGuestScriptActivity, sweepGuestScriptsActivity } from './guestScript';
@@ -15,6 +16,8 @@ import { probeRdpActivity } from './probeRdp';
 import { readBootDiagnostics } from './readBootDiagnostics';
 import { readOsDiskTraits } from './readOsDiskTraits';
 import { readRescueVm } from './readRescueVm';
+import { deleteRepairResource, listRepairResources } from './repairResources';
+import { readRescueVmOptions } from './rescueVmOptions';
 import { readVm } from './readVm';
 import { readVmNetwork } from './readVmNetwork';
 import { readVmPower } from './readVmPower';
@@ -57,6 +60,10 @@ export const activityImplementations: ActivityImplementations = {
   swapOsDisk,
   readBootDiagnostics,
   tagDisk,
+  readRescueVmOptions,
+  createRescueVm,
+  listRepairResources,
+  deleteRepairResource,
 };
 
 export { ACTIVITY_NAMES };

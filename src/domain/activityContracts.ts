@@ -115,6 +115,99 @@ export interface TagDiskInput {
   tags: Record<string, string>;
 }
 
+/** What choosing an ephemeral rescue VM needs to know, read before anything is written. */
+export interface RescueVmOptionsInput {
+  /** The broken VM: its image, its primary NIC's subnet. */
+  vmId: string;
+  /** The candidate sizes (RESCUE_VM_SIZES): only these are returned from the region's resource SKUs. */
+  sizes: string[];
+}
+
+/** One candidate size as the region's resource SKUs list describes it. */
+export interface SizeOffer {
+  name: string;
+  /** Listed for the region at all. */
+  listed: boolean;
+  /** A Location restriction (NotAvailableForSubscription): not offered in the region to this subscription. */
+  locationRestricted: boolean;
+  /** Zones where the size is restricted (Zone restrictions) or not offered. */
+  unavailableZones: string[];
+  maxDataDisks: number | null;
+}
+
+export interface RescueVmOptions {
+  /** The broken VM's imageReference with its exactVersion; null for a VM not made from a marketplace image. */
+  vmImage: { publisher: string; offer: string; sku: string; exactVersion: string | null } | null;
+  /** The subnet of the broken VM's primary NIC (null: it could not be read). */
+  subnetId: string | null;
+  /** null: the resource SKUs list was refused (the role is assigned on resource groups; the list is subscription-wide). */
+  offers: SizeOffer[] | null;
+  /** Why the sizes could not be checked beforehand (then each is tried in order and ARM's refusal decides). */
+  offersProblem: string | null;
+}
+
+export interface CreateRescueVmInput {
+  /** An existing VM or NIC of the deterministic name is reused only if it carries this tag. */
+  owner: OwnerTag;
+  /** The broken VM: the rescue VM, its NIC and OS disk go into its resource group. */
+  vmId: string;
+  vmName: string;
+  nicName: string;
+  osDiskName: string;
+  computerName: string;
+  location: string;
+  zone: string | null;
+  subnetId: string;
+  image: { publisher: string; offer: string; sku: string; version: string };
+  /** Sizes to try, in order; a capacity or quota refusal moves on to the next. */
+  sizes: string[];
+  /** TrustedLaunch when the attached copy is a Trusted Launch disk (secure boot and vTPM on); null: standard. */
+  securityType: 'TrustedLaunch' | null;
+  tags: Record<string, string>;
+}
+
+/** A size ARM refused for capacity or quota, with its code and message. */
+export interface SizeRefusal {
+  size: string;
+  code: string;
+  message: string;
+}
+
+export type CreateRescueVmResult =
+  /** `already`: this repair's rescue VM existed (a re-run): reused as it is, never PUT again. */
+  | { created: true; vmId: string; nicId: string; size: string; already: boolean; refused: SizeRefusal[] }
+  | { created: false; nicId: string | null; refused: SizeRefusal[] };
+
+/** A resource of one repair, found by its tag (rdp-autorepair-repair-id). */
+export interface TaggedResource {
+  id: string;
+  type: 'Microsoft.Compute/virtualMachines' | 'Microsoft.Network/networkInterfaces' | 'Microsoft.Compute/disks';
+  /** rdp-autorepair-role. */
+  role: string | null;
+  /** Disks: the VM they are attached to (managedBy). NICs: their VM. */
+  attachedTo: string | null;
+}
+
+/** The tag that marks a repair's resources (name rdp-autorepair-repair-id, value the repair id), and the role tag's name. */
+export interface OwnerTag {
+  name: string;
+  value: string;
+  roleTagName: string;
+}
+
+export interface ListRepairResourcesInput {
+  subscriptionId: string;
+  resourceGroup: string;
+  owner: OwnerTag;
+}
+
+export interface DeleteResourceInput {
+  resourceId: string;
+  type: TaggedResource['type'];
+  /** Deleted only if it still carries this repair's tag (someone may have re-tagged or replaced it). */
+  owner: OwnerTag;
+}
+
 export interface ActivityContracts {
   readVm: { input: ReadVmInput; output: ReadVmResult };
   readVmNetwork: { input: ReadVmNetworkInput; output: NetworkFacts };
@@ -140,6 +233,11 @@ export interface ActivityContracts {
   swapOsDisk: { input: SwapOsDiskInput; output: { alreadySwapped: boolean } };
   readBootDiagnostics: { input: ReadBootDiagnosticsInput; output: BootDiagnosticsReading };
   tagDisk: { input: TagDiskInput; output: { alreadyTagged: boolean } };
+  readRescueVmOptions: { input: RescueVmOptionsInput; output: RescueVmOptions };
+  createRescueVm: { input: CreateRescueVmInput; output: CreateRescueVmResult };
+  listRepairResources: { input: ListRepairResourcesInput; output: { resources: TaggedResource[] } };
+  /** `requested`: the DELETE was accepted (call again to see it gone); `alreadyGone`: nothing left to delete. */
+  deleteRepairResource: { input: DeleteResourceInput; output: { deleted: 'requested' | 'alreadyGone' | 'notThisRepairs' } };
 }
 
 export type ActivityName = keyof ActivityContracts;
@@ -172,6 +270,10 @@ export const ACTIVITY_NAMES = [
   'swapOsDisk',
   'readBootDiagnostics',
   'tagDisk',
+  'readRescueVmOptions',
+  'createRescueVm',
+  'listRepairResources',
+  'deleteRepairResource',
 ] as const satisfies readonly ActivityName[];
 
 // Compile-time proof that ACTIVITY_NAMES lists every key of the map (a missing one makes this `never`).

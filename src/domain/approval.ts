@@ -23,6 +23,8 @@ export const DISRUPTIVE_STEPS = [
   // and never waits. The API delivers the events to the offline sub-orchestration while it runs.
   'deallocateVm',
   'swapOsDisk',
+  // Creating a temporary rescue VM: it costs money and quota, so it is asked before it is created (in the offline child).
+  'createRescueVm',
 ] as const;
 export type DisruptiveStep = (typeof DISRUPTIVE_STEPS)[number];
 

@@ -6,6 +6,7 @@ import { type ApprovalMode, approvalModeSetting } from './approval';
 import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
 import { type OfflineSettings, readOfflineSettings } from './offlineRepair';
+import { readRescueVmSettings, type RescueVmSettings } from './rescueVmSettings';
 import { parseScopes, type Scope } from './scope';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits } from './sourceCidrPolicy';
 
@@ -43,6 +44,8 @@ export interface RepairSettings {
    * inputs that predate it (off then).
    */
   serialConsoleConfigured?: boolean;
+  /** RESCUE_VM_IMAGE / RESCUE_VM_SIZES / RESCUE_VM_SUBNET_ID; optional for inputs of repairs started before they existed. */
+  rescueVm?: RescueVmSettings;
 }
 
 /** A day: long enough for an operator to be reached, short enough that a forgotten repair ends on its own. */
@@ -115,6 +118,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       approvalTimeoutMinutes: integerSetting(env, 'APPROVAL_TIMEOUT_MINUTES', DEFAULT_APPROVAL_TIMEOUT_MINUTES, 1, 10080),
       offline: readOfflineSettings(env),
       serialConsoleConfigured: (env.SERIAL_CONSOLE_KEY_VAULT_URI ?? '').trim() !== '',
+      rescueVm: readRescueVmSettings(env),
     },
   };
 }

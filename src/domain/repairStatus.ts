@@ -163,4 +163,17 @@ export interface RepairStatus {
   /** Who cancelled the repair, when, and before which step it stopped; null when nobody did. */
   cancelled: CancelRecord | null;
   outcome: FinalOutcome | null;
+  /** What the cleanup did with each resource of this repair it found by its tag (absent: no cleanup ran). */
+  cleanup?: CleanupEntry[];
+}
+
+/**
+ * One resource the cleanup found: deleted, kept (with why), a delete that failed (a finding names it too), or a
+ * leftover the sweeper only reported (CLEANUP_SWEEP_DELETE=false).
+ */
+export interface CleanupEntry {
+  resourceId: string;
+  role: string | null;
+  result: 'deleted' | 'kept' | 'failed' | 'leftover';
+  detail: string;
 }

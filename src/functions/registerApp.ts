@@ -3,6 +3,7 @@ import type { ActivityDeps } from '../activities/deps';
 import type { ApiDependencies } from '../api/apiDependencies';
 import { registerAlertsEventGrid } from './alertsEventGrid';
 import { registerAlertsHttp } from './alertsHttp';
+import { registerCleanupTimer } from './cleanupTimer';
 import { registerRepairActivities } from './repairActivities';
 import { registerRepairOrchestrator } from './repairOrchestrator';
 import { registerRepairsHttp } from './repairsHttp';
@@ -19,6 +20,7 @@ export function registerApp(deps: AppDependencies): void {
   registerRepairsHttp(deps.api);
   registerAlertsHttp(deps.api);
   registerAlertsEventGrid(deps.api);
+  registerCleanupTimer(deps.api);
   registerRepairOrchestrator();
   registerRepairActivities(deps.activities);
   registerWatch(deps);

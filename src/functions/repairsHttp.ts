@@ -2,6 +2,7 @@
 import { app } from '@azure/functions';
 import * as df from 'durable-functions';
 import type { ApiDependencies } from '../api/apiDependencies';
+import { getCleanup, startCleanup } from '../api/cleanupApi';
 import { approveRepair, cancelRepair, rejectRepair } from '../api/decisionApi';
 import { withErrorBoundary } from '../api/httpResponses';
 import { findRepair, getRepair, startRepair } from '../api/repairApi';
@@ -29,6 +30,22 @@ export function registerRepairsHttp(deps: ApiDependencies): void {
     authLevel: 'function',
     extraInputs: [df.input.durableClient()],
     handler: withErrorBoundary((request, context) => findRepair(request, context, deps)),
+  });
+
+  app.http('cleanupRepair', {
+    route: 'repairs/{id}/cleanup',
+    methods: ['POST'],
+    authLevel: 'function',
+    extraInputs: [df.input.durableClient()],
+    handler: withErrorBoundary((request, context) => startCleanup(request, context, deps)),
+  });
+
+  app.http('getRepairCleanup', {
+    route: 'repairs/{id}/cleanup',
+    methods: ['GET'],
+    authLevel: 'function',
+    extraInputs: [df.input.durableClient()],
+    handler: withErrorBoundary((request, context) => getCleanup(request, context, deps)),
   });
 
   const decisions = { approve: approveRepair, reject: rejectRepair, cancel: cancelRepair };

@@ -4,3 +4,4 @@
  */
 export const REPAIR_ORCHESTRATOR = 'RepairOrchestrator';
 export const OFFLINE_REPAIR_ORCHESTRATOR = 'OfflineRepairOrchestrator';
+export const CLEANUP_ORCHESTRATOR = 'RepairCleanupOrchestrator';

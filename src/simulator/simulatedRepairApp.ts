@@ -37,6 +37,7 @@ import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
 import { VirtualClock } from './virtualClock';
 import { SimulatedEventGridCredential, SimulatedEventGridTopic } from './eventGridTopic';
 import { eventGridSink } from '../watch/watchPublisher';
+import { WINDOWS_BUILDS, type WindowsBuild } from './guest/windowsBuilds';
 
 const SRC = path.join(__dirname, '..');
 
@@ -121,6 +122,7 @@ export class SimulatedRepairApp {
   readonly eventGridCredential = new SimulatedEventGridCredential();
   readonly resourceGroup;
   private readonly vms = new Map<string, SimulatedVm>();
+  private readonly createdGuests = new Set<string>();
   private readonly detach: Array<() => void> = [];
   private syncing: Promise<void> = Promise.resolve();
   /** The sync waiting for the running one to finish, if any; new requests join it. */
@@ -167,10 +169,30 @@ export class SimulatedRepairApp {
 
   static async start(options: SimulatedAppOptions = {}): Promise<SimulatedRepairApp> {
     const app = new SimulatedRepairApp(options);
-    app.unsubscribe = app.arm.onChange(() => {
+    app.unsubscribe = app.arm.onChange((change) => {
+      // After the request that created it: attaching reads the world, which must not re-enter the handler.
+      if (change.kind === 'resourceCreated' && change.resourceType === 'Microsoft.Compute/virtualMachines') {
+        queueMicrotask(() => app.guestForCreatedVm(change.resourceId));
+      }
       void app.syncEndpoints();
     });
     return app;
+  }
+
+  /**
+   * A VM the app created (an ephemeral rescue VM) gets a healthy simulated Windows guest of the build its image
+   * names (the first part of the image version, e.g. 20348.2100.241210 -> 20348, as Windows Server image versions
+   * start with the build). Like a configured rescue VM, it has Run Command and a disk bay, no RDP endpoint.
+   */
+  private guestForCreatedVm(vmId: string): void {
+    const vm = this.arm.world.store.virtualMachines.get(vmId);
+    if (vm?.osType !== 'Windows' || this.createdGuests.has(vm.id.toLowerCase())) return;
+    this.createdGuests.add(vm.id.toLowerCase());
+    const build = Number((vm.imageExactVersion ?? '').split('.')[0]);
+    const windowsBuild = (WINDOWS_BUILDS as readonly number[]).includes(build) ? (build as WindowsBuild) : undefined;
+    const guest = new SimulatedWindowsGuest(windowsBuild ? { windowsBuild } : {}, { nowMs: this.clock.nowMs() });
+    this.detach.push(attachSimulatedGuest(this.arm, vm.id, guest));
+    this.diskContents.addGuest(vm.id, guest);
   }
 
   /** The registrations of the worker now running (a new set after each simulated worker crash). */

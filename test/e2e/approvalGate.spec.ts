@@ -116,6 +116,8 @@ describe('approval gate (approval: beforeDisruptive)', () => {
     ['corrupt-certificate', ['guest:renew-certificate', 'restartVm']],
     ['port-conflict', ['guest:fix-port-conflict']],
     ['tls-disabled', ['guest:enable-tls', 'restartVm']],
+    // No rescueVmResourceId: the temporary rescue VM has its own gate after the offline repair's.
+    ['agent-down', ['offlineRepair', 'createRescueVm']],
   ])('%s: waits before each disruptive step, and with each approved repairs as without approval', async (scenario, expected) =>
     withApp(async (app) => {
       const { id } = await start(app, scenario);
@@ -144,6 +146,7 @@ describe('approval gate (approval: beforeDisruptive)', () => {
     ['corrupt-certificate', 'restartVm'],
     ['port-conflict', 'guest:fix-port-conflict'],
     ['tls-disabled', 'guest:enable-tls'],
+    ['agent-down', 'createRescueVm'],
   ])('%s: rejecting %s ends NotRepaired before it, nothing further changed', async (scenario, rejected) =>
     withApp(async (app) => {
       const { id } = await start(app, scenario);

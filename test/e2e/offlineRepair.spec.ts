@@ -48,7 +48,8 @@ const isCopy = (id: string) => /\/disks\/rdprepair-copy-/.test(id);
 const isSnapshot = (id: string) => /\/snapshots\//.test(id);
 
 describe('offline repair end to end', () => {
-  it.each(['agent-down', 'offline-only-gen1', 'offline-only-gen2', 'offline-with-rescue-vm'])(
+  // agent-down takes the ephemeral rescue VM: test/e2e/offlineEphemeral.spec.ts.
+  it.each(['offline-only-gen1', 'offline-only-gen2', 'offline-with-rescue-vm'])(
     '%s: repaired offline, the copy is the OS disk, the original kept unwritten, the rescue VM kept as it was',
     async (name) => {
       const { app, status, vm, rescue, originalId, originalUnwritten, created, deleted } = await run(name);
@@ -126,9 +127,12 @@ describe('offline repair end to end', () => {
     expect(deleted).toEqual([]);
   });
 
-  it('agent-down ends the same with every activity executed twice', async () => {
-    const { status, vm } = await run('agent-down', { executeActivitiesTwice: true });
+  it('agent-down ends the same with every activity executed twice: one rescue VM, created once, deleted, nothing leaks', async () => {
+    const { status, vm, created, deleted } = await run('agent-down', { executeActivitiesTwice: true });
     expect(status.outcome.kind).toBe('Repaired');
     expect(vm.osDiskId?.toLowerCase()).toBe(status.artifacts.copyDiskId.toLowerCase());
+    expect(created).toEqual([status.artifacts.copyDiskId.toLowerCase()]);
+    expect(deleted).toEqual([]);
+    expect(status.findings.filter((f: { code: string }) => f.code === 'RescueVmCreated')).toHaveLength(1);
   });
 });

@@ -38,6 +38,7 @@ const RESTARTS_BY_SCENARIO: Record<string, number> = {
   'agent-stopped-no-sac': 0,
   'boot-stuck-bugcheck': 0,
   'boot-diagnostics-off': 0,
+  'rescue-vm-quota': 0,
   // The offline path deallocates and starts the VM; it asks for no restart.
   'offline-only-gen2': 0,
   'offline-only-gen1': 0,

@@ -1,11 +1,12 @@
 /** The app's registrations as the Functions host would receive them (captured by the functions-core stand-in). */
+import { CLEANUP_SWEEP_FUNCTION, registerCleanupTimer } from '../../src/functions/cleanupTimer';
 import { registerRepairActivities } from '../../src/functions/repairActivities';
 import { registerRepairOrchestrator } from '../../src/functions/repairOrchestrator';
 import { registerRepairsHttp } from '../../src/functions/repairsHttp';
 import { registerFunctionApp } from '../../src/simulator/functionsHost';
 import { unusedApiDependencies, unusedActivityDeps } from '../support/unusedDependencies';
 import { ACTIVITY_NAMES } from '../../src/domain/activityContracts';
-import { OFFLINE_REPAIR_ORCHESTRATOR, REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
+import { CLEANUP_ORCHESTRATOR, OFFLINE_REPAIR_ORCHESTRATOR, REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
 
 const registry = registerFunctionApp(() => {
   registerRepairsHttp(unusedApiDependencies);
@@ -27,6 +28,8 @@ describe('function registrations', () => {
     ['approveRepair', 'repairs/{id}/approve', ['POST']],
     ['rejectRepair', 'repairs/{id}/reject', ['POST']],
     ['cancelRepair', 'repairs/{id}/cancel', ['POST']],
+    ['cleanupRepair', 'repairs/{id}/cleanup', ['POST']],
+    ['getRepairCleanup', 'repairs/{id}/cleanup', ['GET']],
   ])('%s is an HTTP trigger on %s %j with function auth and a durable client input', (name, route, methods) => {
     const fn = registry.getOrThrow(name);
     expect(fn.trigger.type).toBe('httpTrigger');
@@ -56,13 +59,23 @@ describe('function registrations', () => {
         ...ACTIVITY_NAMES,
         REPAIR_ORCHESTRATOR,
         OFFLINE_REPAIR_ORCHESTRATOR,
+        CLEANUP_ORCHESTRATOR,
         'findRepair',
         'getRepair',
         'startRepair',
         'approveRepair',
         'rejectRepair',
         'cancelRepair',
+        'cleanupRepair',
+        'getRepairCleanup',
       ].sort(),
     );
+  });
+
+  it('registers the cleanup sweeper as an hourly timer with a durable client input', () => {
+    const timers = registerFunctionApp(() => registerCleanupTimer(unusedApiDependencies));
+    const fn = timers.getOrThrow(CLEANUP_SWEEP_FUNCTION);
+    expect(fn.trigger.type).toBe('timerTrigger');
+    expect(fn.trigger.schedule).toBe('0 17 * * * *');
   });
 });

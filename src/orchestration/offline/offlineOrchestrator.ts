@@ -8,6 +8,7 @@ import type { ApprovalRecord } from '../../domain/approval';
 import type { RepairSettings } from '../../domain/config';
 import type { RepairRequest } from '../../domain/repairRequest';
 import type { Outcome, RepairStatus } from '../../domain/repairStatus';
+import { cleanupStep } from '../cleanup/cleanupStep';
 import { Flow, type Gen } from '../flow';
 import { newRepairStatus } from '../statusModel';
 import { type OfflinePhaseInput, offlinePhase } from './offlinePhase';
@@ -33,6 +34,9 @@ export const offlineRepairOrchestrator: OrchestrationHandler = function* (contex
   const flow = new Flow(context, status, input.request, input.settings, input.repairId);
   try {
     const outcome = yield* offlinePhase(flow, input.phase);
+    // Always, whatever the ending: the rescue VM and an unused copy go; a copy that was swapped in stays.
+    const a = status.artifacts;
+    yield* cleanupStep(flow, a.swappedAt && a.copyDiskId ? [a.copyDiskId] : [], input.phase.rescueVmId);
     return { outcome, status };
   } finally {
     flow.publish();

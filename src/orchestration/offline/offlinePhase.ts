@@ -28,6 +28,7 @@ import { approvalStep } from '../steps/approvalStep';
 import { cancelCheckpoint } from '../steps/cancelStep';
 import { guestScriptStep } from '../steps/guestScriptStep';
 import { probeStep } from '../steps/probeStep';
+import { ephemeralRescueStep } from './ephemeralRescueStep';
 
 export interface OfflinePhaseInput {
   vm: VmFacts;
@@ -65,19 +66,15 @@ export function* offlinePhase(flow: Flow, input: OfflinePhaseInput): Gen<Outcome
   flow.status.artifacts.originalOsDiskId = original.id;
   flow.end('offline:eligibility', `${original.hyperVGeneration ?? '?'} ${original.osType ?? '?'} disk of ${original.sizeGiB ?? '?'} GiB`);
 
-  if (input.rescueVmId === null) {
-    flow.skip('offline:rescueVm', 'no rescueVmResourceId given');
-    return {
-      kind: 'NotRepaired',
-      reason: 'The offline repair needs a rescue VM: none was named (rescueVmResourceId). Nothing was changed by it.',
-      advice: [
-        'Name a running Windows VM in the same region and zone as this VM, with its VM agent Ready and a free data disk slot, ' +
-          'as "rescueVmResourceId" in the request. This version does not create a rescue VM itself.',
-      ],
-    };
+  // ---- the rescue VM: the one named by rescueVmResourceId, or an ephemeral one created now (the VM still runs).
+  let rescueVmId = input.rescueVmId;
+  if (rescueVmId === null) {
+    const created = yield* ephemeralRescueStep(flow, vm, original);
+    if (created.kind === 'end') return created.outcome;
+    rescueVmId = created.facts.rescueVmId;
   }
-  flow.begin('offline:rescueVm', input.rescueVmId);
-  const rescue = yield* flow.call('readRescueVm', { vmId: input.rescueVmId }, 'offline:rescueVm');
+  flow.begin('offline:rescueVm', rescueVmId);
+  const rescue = yield* flow.call('readRescueVm', { vmId: rescueVmId }, 'offline:rescueVm');
   if (rescue.kind === 'end') return rescue.outcome;
   const fit = rescue.facts.facts
     ? rescueVmFit({ vm: rescue.facts.facts, usedLuns: rescue.facts.usedLuns, maxDataDisks: null }, vm)
@@ -90,7 +87,6 @@ export function* offlinePhase(flow: Flow, input: OfflinePhaseInput): Gen<Outcome
       advice: ['Name a running Windows VM in the same region and zone, with its VM agent Ready and a free LUN (rescueVmResourceId).'],
     };
   }
-  const rescueVmId = input.rescueVmId;
   flow.status.artifacts.rescueVmId = rescueVmId;
   flow.end('offline:rescueVm', `the copy will be attached at LUN ${fit.lun}`);
   flow.find({

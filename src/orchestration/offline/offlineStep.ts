@@ -25,6 +25,7 @@ export function mergeChildStatus(parent: RepairStatus, child: RepairStatus): voi
   parent.findings.push(...child.findings);
   parent.changes.push(...child.changes);
   parent.undoLog.push(...child.undoLog);
+  if (child.cleanup) parent.cleanup = [...(parent.cleanup ?? []), ...child.cleanup];
   parent.guestRuns.push(...child.guestRuns);
   parent.restarts += child.restarts;
   if (child.probes.verify) parent.probes.verify = child.probes.verify;

@@ -35,6 +35,7 @@ import { toPipelineResponse, type HandlerResult } from './http/responses';
 import { Router, type HttpMethod, type Route, type RouteContext } from './http/router';
 import { OperationTracker } from './lro/operationTracker';
 import { RequestLog, type ArmStats, type RequestLogEntry } from './requestLog';
+import { resourceSkuRoutes } from './handlers/resourceSkus';
 import { runCommandRoutes } from './handlers/runCommands';
 import { RunCommandService, type RunCommandConcurrency } from './runCommand/runCommandService';
 import { World } from './world/world';
@@ -103,6 +104,7 @@ export class SimulatedArm implements HttpClient {
       networkInterfaceRoutes,
       securityRuleRoutes,
       networkReadRoutes,
+      resourceSkuRoutes,
       operationStatusRoutes,
       bootDiagnosticsRoutes(this.bootDiagnostics),
     ]) {

@@ -247,12 +247,13 @@ export const SCENARIOS: readonly Scenario[] = [
   },
   {
     name: 'agent-down',
-    title: 'VM agent down: repaired offline',
+    title: 'VM agent down: repaired offline on a rescue VM made for it',
     story:
       'TLS 1.2 is disabled and the VM agent does not answer, so Run Command cannot reach the guest; the serial log shows ' +
       'Windows booted, and no serial console is configured. The request allows the offline repair (offline: auto) and ' +
-      'names a rescue VM: the VM is deallocated, a copy of its OS disk is repaired on the rescue VM and swapped in, and ' +
-      'RDP answers. The original OS disk is kept.',
+      'names no rescue VM: while the VM still runs, a temporary rescue VM is created in its subnet (another Windows ' +
+      'Server image, no public IP); then the VM is deallocated, a copy of its OS disk is repaired on the rescue VM and ' +
+      'swapped in, and RDP answers. The rescue VM, its NIC and its OS disk are deleted; the original OS disk is kept.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({
@@ -265,9 +266,24 @@ export const SCENARIOS: readonly Scenario[] = [
       guestFault: 'none',
       // Windows booted (its serial log shows SAC ready); no serial console is configured, so the offline repair it is.
       guest: { agent: 'NotReady', boot: 'booted', tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
-      rescueVm: { vmId: addRescueVm(world, rg, 'vm-noagent-rescue') },
     }),
-    request: (vmId) => ({ vmResourceId: vmId, offline: 'auto', rescueVmResourceId: `${vmId}-rescue` }),
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'auto' }),
+  },
+  {
+    name: 'rescue-vm-quota',
+    title: 'No quota for a rescue VM: nothing changed',
+    story:
+      'TLS 1.2 is disabled and the offline repair is asked for without a rescue VM, but the subscription has no vCPU quota ' +
+      'left in the region: Azure refuses the rescue VM in every size tried (OperationNotAllowed, quota). The VM is never ' +
+      'stopped, the rescue NIC made for it is deleted again, and the advice says how to get quota or name a rescue VM.',
+    expectedOutcome: 'NotRepaired',
+    seed: (world, rg) => {
+      const vmId = world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-noquota', nicNsgRules: restrictedRdp }).vm.id;
+      // Total Regional Cores exactly used up by this VM (Standard_D2s_v5, 2 vCPUs): any new VM exceeds it.
+      world.capacity.setQuota({ subscriptionId: rg.subscriptionId, location: rg.location, totalCores: 2 });
+      return { vmId, guestFault: 'none', guest: { tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } } };
+    },
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'only' }),
   },
   {
     name: 'agent-stopped-no-sac',

@@ -10,6 +10,7 @@ import type { Route, RouteContext } from '../http/router';
 import { ok, type HandlerResult } from '../http/responses';
 import { effectiveNetworkSecurityGroups } from '../network/effectiveRules';
 import { renderNetworkInterface } from '../render/network';
+import { inResourceGroup } from '../world/store';
 import {
   objectAt,
   requireBody,
@@ -23,11 +24,25 @@ import {
 } from './common';
 
 const TYPE = 'Microsoft.Network/networkInterfaces';
-const ITEM = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${TYPE}/{nicName}`;
+const COLLECTION = `/subscriptions/{subscriptionId}/resourceGroups/{resourceGroup}/providers/${TYPE}`;
+const ITEM = `${COLLECTION}/{nicName}`;
 
 export function networkInterfaceRoutes(deps: HandlerDeps): Route[] {
   const { world } = deps;
   return [
+    {
+      // NetworkInterfaceList example: `{ value: [...] }`, no nextLink while the list fits one page.
+      method: 'GET',
+      path: COLLECTION,
+      operation: 'networkInterfaces.list',
+      kind: 'read',
+      permission: `${TYPE}/read`,
+      handle: ({ params }) => {
+        const rg = requireResourceGroup(world, params);
+        const nics = world.store.networkInterfaces.values().filter((n) => inResourceGroup(n, rg.subscriptionId, rg.name));
+        return ok({ value: nics.map((n) => renderNetworkInterface(world, n)) });
+      },
+    },
     {
       method: 'GET',
       path: ITEM,

@@ -20,6 +20,7 @@ export interface ApiVersionEntry {
 const COMPUTE = 'specification/compute/resource-manager/Microsoft.Compute/Compute/stable/2026-04-01';
 const COMPUTE_2024 = 'specification/compute/resource-manager/Microsoft.Compute/ComputeRP/stable/2024-11-01';
 const DISK = 'specification/compute/resource-manager/Microsoft.Compute/DiskRP/stable/2025-01-02';
+const SKUS = 'specification/compute/resource-manager/Microsoft.Compute/Skus/stable/2021-07-01';
 const NETWORK = 'specification/network/resource-manager/Microsoft.Network/stable/2026-01-01';
 
 /** What @azure/arm-compute 25.1.1 and @azure/arm-network 39.0.0 send (their generated `apiVersion` defaults). */
@@ -94,6 +95,11 @@ export const API_VERSIONS: Readonly<Record<string, ApiVersionEntry>> = Object.fr
   'snapshots.get': disk('snapshotExamples/Snapshot_GetIncrementalSnapshot.json'),
   'snapshots.createOrUpdate': disk('snapshotExamples/Snapshot_Create_FromAnExistingSnapshot.json'),
   'snapshots.delete': disk('snapshotExamples/Snapshot_Delete.json'),
+  'resourceSkus.list': {
+    versions: ['2021-07-01'],
+    spec: `${SKUS}/examples/skus/ListAvailableResourceSkusForARegion.json`,
+  },
+  'networkInterfaces.list': network('NetworkInterfaceList.json'),
   'networkInterfaces.get': network('NetworkInterfaceGet.json'),
   'networkInterfaces.createOrUpdate': network('NetworkInterfaceCreate.json'),
   'networkInterfaces.delete': network('NetworkInterfaceDelete.json'),

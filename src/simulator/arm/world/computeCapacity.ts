@@ -147,6 +147,16 @@ export class ComputeCapacity {
     this.quotas.push({ ...limit, ...(limit.families ? { families: { ...limit.families } } : {}) });
   }
 
+  /** Every size the simulated regions know (each is offered in every location unless a restriction says otherwise). */
+  sizes(): readonly VmSizeSpec[] {
+    return SIZES;
+  }
+
+  /** The restrictions a scenario set for one location (for the resource SKUs list). */
+  restrictionsIn(location: string, size: string): readonly SizeRestriction[] {
+    return this.restrictions.filter((r) => norm(r.location) === norm(location) && r.size.toLowerCase() === size.toLowerCase());
+  }
+
   size(name: string): VmSizeSpec | undefined {
     return SIZES.find((s) => s.name.toLowerCase() === name.toLowerCase());
   }
