@@ -19,6 +19,7 @@ import { readVmNetwork } from './readVmNetwork';
 import { readVmPower } from './readVmPower';
 import { restartVm } from './restartVm';
 import { restrictNsgRule } from './restrictNsgRule';
+import { serialConsoleRestoreAgent } from './serialConsoleRestoreAgent';
 import { startOsDiskSnapshot } from './startOsDiskSnapshot';
 import { swapOsDisk } from './swapOsDisk';
 import { deallocateVm, startVm } from './vmPower';
@@ -53,6 +54,7 @@ export const activityImplementations: ActivityImplementations = {
   attachDataDisk,
   detachDataDisk,
   swapOsDisk,
+  serialConsoleRestoreAgent,
 };
 
 export { ACTIVITY_NAMES };

@@ -5,6 +5,7 @@
  */
 import type { OsDiskProperties, OsDiskTraits } from './offlineRepair';
 import type { RdpProbeResult } from './rdpProbe';
+import type { SerialConsoleSessionInput, SerialConsoleSessionResult } from './serialConsole';
 import type {
   GuestRunInput,
   GuestRunState,
@@ -131,6 +132,7 @@ export interface ActivityContracts {
   attachDataDisk: { input: DataDiskInput; output: { lun: number; alreadyAttached: boolean } };
   detachDataDisk: { input: DataDiskInput; output: { alreadyDetached: boolean } };
   swapOsDisk: { input: SwapOsDiskInput; output: { alreadySwapped: boolean } };
+  serialConsoleRestoreAgent: { input: SerialConsoleSessionInput; output: SerialConsoleSessionResult };
 }
 
 export type ActivityName = keyof ActivityContracts;
@@ -161,6 +163,7 @@ export const ACTIVITY_NAMES = [
   'attachDataDisk',
   'detachDataDisk',
   'swapOsDisk',
+  'serialConsoleRestoreAgent',
 ] as const satisfies readonly ActivityName[];
 
 // Compile-time proof that ACTIVITY_NAMES lists every key of the map (a missing one makes this `never`).

@@ -22,6 +22,8 @@ export const DISRUPTIVE_STEPS = [
   // The whole offline repair (deallocate, copy, attach, swap, start): its approval events reach this orchestration,
   // not the offline sub-orchestration, so the gate stands before the child starts.
   'offlineRepair',
+  // A login at the serial console: it starts services in the guest and is audited as an interactive logon.
+  'serialConsoleLogin',
 ] as const;
 export type DisruptiveStep = (typeof DISRUPTIVE_STEPS)[number];
 

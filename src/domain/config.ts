@@ -7,6 +7,7 @@ import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
 import { type OfflineSettings, readOfflineSettings } from './offlineRepair';
 import { parseScopes, type Scope } from './scope';
+import { readSerialConsoleSettings, type SerialConsoleSettings } from './serialConsole';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits } from './sourceCidrPolicy';
 
 export type ProbeAddressKind = 'public' | 'private';
@@ -37,6 +38,8 @@ export interface RepairSettings {
   approvalTimeoutMinutes?: number;
   /** OFFLINE_REPAIR_DEFAULT and ALERT_OFFLINE_REPAIR; optional for inputs of repairs started before they existed. */
   offline?: OfflineSettings;
+  /** SERIAL_CONSOLE_*: the serial console channel, null (or absent, in older inputs) when it is off. */
+  serialConsole?: SerialConsoleSettings | null;
 }
 
 /** A day: long enough for an operator to be reached, short enough that a forgotten repair ends on its own. */
@@ -108,6 +111,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       sourcePrefixLimits: readSourcePrefixLimits(env),
       approvalTimeoutMinutes: integerSetting(env, 'APPROVAL_TIMEOUT_MINUTES', DEFAULT_APPROVAL_TIMEOUT_MINUTES, 1, 10080),
       offline: readOfflineSettings(env),
+      serialConsole: readSerialConsoleSettings(env),
     },
   };
 }

@@ -23,6 +23,7 @@ import { cancelCheckpoint } from '../steps/cancelStep';
 import { guestScriptStep } from '../steps/guestScriptStep';
 import { onlineRepairStep } from '../steps/onlineRepairStep';
 import { probeStep } from '../steps/probeStep';
+import { serialConsoleStep } from '../steps/serialConsoleStep';
 import { snapshotStep } from '../steps/snapshotStep';
 import type { BaselineFacts } from './baseline';
 import { assessExposure, restrictionsFor } from './network';
@@ -154,7 +155,15 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
   return proceed(facts);
 }
 
-function* diagnose(flow: Flow, vm: VmFacts): Gen<PhaseResult<DiagnoseResult | null>> {
+function* diagnose(flow: Flow, seen: VmFacts): Gen<PhaseResult<DiagnoseResult | null>> {
+  let vm = seen;
+  const serial = flow.settings.serialConsole;
+  if (vm.agentStatus !== 'Ready' && serial) {
+    // The serial console can bring the agent back; if it does, the diagnosis goes on through Run Command as usual.
+    const restored = yield* serialConsoleStep(flow, vm, serial);
+    if (restored.kind === 'end') return restored;
+    if (restored.facts.restored) vm = restored.facts.vm;
+  }
   if (vm.agentStatus !== 'Ready') {
     flow.skip('guest:diagnose', `VM agent ${vm.agentStatus}: Run Command cannot reach the guest`);
     flow.find(Findings.onlineChannelUnavailable(`the VM agent is ${vm.agentStatus}${vm.agentMessage ? ` (${vm.agentMessage})` : ''}`));
