@@ -15,7 +15,9 @@
 import * as path from 'node:path';
 import { probeRdp } from '../rdp/probe';
 import type { RepairClient } from '../api/repairClient';
+import { serialConsoleDeps } from '../activities/deps';
 import { registerApp } from '../functions/registerApp';
+import type { SacTimeouts } from '../guest/serialConsole/sacClient';
 import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
 import { DurableHostEmulator, type ActivityPoint } from './durable';
 import {
@@ -33,6 +35,9 @@ import { startSimulatedRdpEndpoint, type SimulatedRdpEndpoint } from './rdpEndpo
 import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from './scenarios/catalog';
 import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
 import { VirtualClock } from './virtualClock';
+import { SimulatedCredential } from './arm/credential';
+import { SimulatedKeyVault } from './keyVault/simulatedKeyVault';
+import { SimulatedSerialConsole } from './serialConsole/simulatedSerialConsole';
 
 const SRC = path.join(__dirname, '..');
 
@@ -41,9 +46,10 @@ interface AppModules {
   registerApp: typeof registerApp;
   probeRdp: typeof probeRdp;
   createSimulatedArmClients: typeof createSimulatedArmClients;
+  serialConsoleDeps: typeof serialConsoleDeps;
 }
 
-const FIRST_WORKER_MODULES: AppModules = { registerApp, probeRdp, createSimulatedArmClients };
+const FIRST_WORKER_MODULES: AppModules = { registerApp, probeRdp, createSimulatedArmClients, serialConsoleDeps };
 
 /** The modules of the copy of the app just loaded (call inside the isolation that loaded it). */
 function freshModules(): AppModules {
@@ -53,6 +59,7 @@ function freshModules(): AppModules {
     registerApp: load<typeof import('../functions/registerApp')>('functions/registerApp').registerApp,
     probeRdp: load<typeof import('../rdp/probe')>('rdp/probe').probeRdp,
     createSimulatedArmClients: load<typeof import('./arm/clients')>('simulator/arm/clients').createSimulatedArmClients,
+    serialConsoleDeps: load<typeof import('../activities/deps')>('activities/deps').serialConsoleDeps,
   };
 }
 
@@ -79,6 +86,8 @@ export interface SimulatedAppOptions {
   isolateModules?: ModuleIsolation;
   /** Functions a test registers beside the app's own (e.g. a small orchestration), into this app's registry. */
   extraRegistrations?: () => void;
+  /** The SAC client's waits (real time: the session runs on loopback sockets); default 2 s for every wait. */
+  serialConsoleTimeouts?: SacTimeouts;
 }
 
 export interface SimHttpResponse {
@@ -109,6 +118,10 @@ export class SimulatedRepairApp {
   /** What is on each disk (copies, snapshots, a rescue VM's attached copy, a swapped OS disk), following the ARM. */
   readonly diskContents = new SimulatedDiskContents(this.arm);
   readonly emulator: DurableHostEmulator;
+  /** SIMULATED serial console (its ARM operations and its websocket gateway) and Key Vault with the login secrets. */
+  readonly serialConsole = new SimulatedSerialConsole(this.arm);
+  readonly keyVault = new SimulatedKeyVault();
+  private readonly serialConsoleTimeouts: SacTimeouts;
   readonly resourceGroup;
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly detach: Array<() => void> = [];
@@ -126,6 +139,7 @@ export class SimulatedRepairApp {
     this.extraRegistrations = options.extraRegistrations ?? (() => undefined);
     const faults = options.workerFaults;
     this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
+    this.serialConsoleTimeouts = options.serialConsoleTimeouts ?? { promptMs: 2000, stepMs: 2000 };
     this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
     this.emulator = new DurableHostEmulator({
       registry: this.register(FIRST_WORKER_MODULES),
@@ -177,6 +191,12 @@ export class SimulatedRepairApp {
             return this.dialTarget(address, port);
           },
           now: () => this.clock.now(),
+          serialConsole: {
+            ...modules.serialConsoleDeps(new SimulatedCredential(), { armHttpClient: this.arm, vaultHttpClient: this.keyVault }),
+            retryDelayMs: 10,
+            handshakeTimeoutMs: 2000,
+            sacTimeouts: this.serialConsoleTimeouts,
+          },
         },
       });
       this.extraRegistrations();
@@ -201,6 +221,13 @@ export class SimulatedRepairApp {
   /** Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. */
   async addScenario(scenario: Scenario): Promise<SeededVm & { request: Record<string, unknown> }> {
     const seeded = scenario.seed(this.arm.world, this.resourceGroup);
+    // App settings the scenario needs (the serial console's vault): read by the next HTTP call, as in Azure.
+    Object.assign(this.settings, scenario.settings ?? {});
+    if (seeded.serialConsole) {
+      await this.serialConsole.start();
+      this.serialConsole.addVm(seeded.vmId, seeded.serialConsole.console);
+      if (seeded.serialConsole.secret) this.keyVault.setSecret(seeded.serialConsole.secret.name, seeded.serialConsole.secret.value);
+    }
     const vm = this.arm.world.vms().find((v) => v.id.toLowerCase() === seeded.vmId.toLowerCase());
     const nic = vm?.nicIds[0] ? this.arm.world.nic(vm.nicIds[0]) : undefined;
     const publicAddress = nic?.publicIpId ? this.arm.world.publicIp(nic.publicIpId).ipAddress : undefined;
@@ -330,6 +357,7 @@ export class SimulatedRepairApp {
 
   async close(): Promise<void> {
     this.unsubscribe();
+    await this.serialConsole.close();
     this.diskContents.stop();
     for (const undo of this.detach.splice(0)) undo();
     await this.syncing;

@@ -35,6 +35,8 @@ const RESTARTS_BY_SCENARIO: Record<string, number> = {
   'tls-reverted-by-domain-policy': 1,
   'agent-down': 0,
   'agent-down-no-offline': 0,
+  // The serial console brings the agent back; the TLS fix then needs its one restart.
+  'agent-stopped-sac': 1,
   // The offline path deallocates and starts the VM; it asks for no restart.
   'offline-only-gen2': 0,
   'offline-only-gen1': 0,

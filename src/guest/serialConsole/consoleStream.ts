@@ -13,6 +13,8 @@ export interface ConsoleStream {
   onData(listener: (chunk: Buffer) => void): void;
   /** Called once when the stream ends, whoever ended it. */
   onEnd(listener: (end: StreamEnd) => void): void;
+  /** Bytes received so far: a session the gateway ends before saying anything was refused, not kicked. */
+  received(): number;
   /** Ends the session; safe to call more than once. */
   close(): void;
 }

@@ -51,8 +51,10 @@ function streamOf(socket: WebSocket): ConsoleStream {
   // What arrives before the reader listens is kept, not lost (the gateway may replay the screen at once).
   const early: Buffer[] = [];
   let dataListener: ((chunk: Buffer) => void) | null = null;
+  let received = 0;
   socket.on('message', (data) => {
     const chunk = Array.isArray(data) ? Buffer.concat(data) : Buffer.isBuffer(data) ? data : Buffer.from(data);
+    received += chunk.length;
     if (dataListener) dataListener(chunk);
     else early.push(chunk);
   });
@@ -74,6 +76,7 @@ function streamOf(socket: WebSocket): ConsoleStream {
       if (ended) listener(ended);
       else endListeners.push(listener);
     },
+    received: () => received,
     close() {
       if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(1000, 'session done');
       // A gateway that never answers the close handshake must not keep the activity (or a test) alive.

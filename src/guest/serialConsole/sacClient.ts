@@ -83,7 +83,7 @@ export async function restoreAgentServices(
 
   type(`ch -sn ${channelName}`);
   // The switch shows the channel's description and waits for a key before showing the channel itself.
-  const shown = await reader.expect(/<esc><tab>0[^\r\n]*[\r\n]+[^\r\n]*$/i, timeouts.stepMs);
+  const shown = await reader.expect(/<esc><tab>0[\s\S]*$/i, timeouts.stepMs);
   if (!shown.ok) return lost(shown, `switching to ${channelName}`, 'timedOut');
   type('');
 

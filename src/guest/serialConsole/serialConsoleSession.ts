@@ -10,6 +10,7 @@
  */
 import type { MicrosoftSerialConsoleClient } from '@azure/arm-serialconsole';
 import { RestError } from '@azure/core-rest-pipeline';
+import { classifyAzureError } from '../../azure/errors';
 import { parseVmResourceId } from '../../azure/resourceId';
 import { GUEST_AGENT_SERVICES, type SerialConsoleSessionInput, type SerialConsoleSessionResult } from '../../domain/serialConsole';
 import type { ConsoleStream } from './consoleStream';
@@ -82,8 +83,9 @@ async function session(input: SerialConsoleSessionInput, deps: SerialConsoleDeps
       connectionString = (await client.serialPorts.connect(vm.resourceGroup, 'Microsoft.Compute', 'virtualMachines', vm.name, '0'))
         .connectionString;
     } catch (err) {
-      const code = errorCode(err);
-      const status = err instanceof RestError ? err.statusCode : undefined;
+      const classified = classifyAzureError(err, 'serialPorts.connect', input.vmId);
+      const code = classified.code;
+      const status = classified.statusCode;
       if (code === 'ScopeLocked') return fail('locked', 'a ReadOnly lock on the VM or above it blocks the serial console connect', attempt);
       if (status === 403) return fail('notAuthorized', `the connect was refused: ${code}`, attempt);
       if (status !== undefined && status < 500 && status !== 429)
@@ -98,12 +100,16 @@ async function session(input: SerialConsoleSessionInput, deps: SerialConsoleDeps
       if (!opened.refused) return fail('refused', opened.detail, attempt);
       continue;
     }
-    return {
-      ...(await withStream(opened.stream, (stream) =>
-        restoreAgentServices(stream, secret.credentials, GUEST_AGENT_SERVICES, deps.sacTimeouts ?? DEFAULT_SAC_TIMEOUTS),
-      )),
-      attempts: attempt,
-    };
+    const stream = opened.stream;
+    const outcome = await withStream(stream, (open) =>
+      restoreAgentServices(open, secret.credentials, GUEST_AGENT_SERVICES, deps.sacTimeouts ?? DEFAULT_SAC_TIMEOUTS),
+    );
+    // Accepted, then closed before a single byte (the gateway's "Connection not trusted" while an older session lingers).
+    if (!outcome.ok && outcome.failure === 'kicked' && stream.received() === 0) {
+      last = 'the gateway closed the websocket before the console said anything';
+      continue;
+    }
+    return { ...outcome, attempts: attempt };
   }
   return fail('refused', `the gateway refused ${attempts} times; last: ${last}`, attempts);
 }
