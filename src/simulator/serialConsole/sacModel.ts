@@ -65,95 +65,118 @@ export class SacConsole {
   private enter(line: string): void {
     switch (this.state) {
       case 'sac':
-        return this.sacCommand(line.trim());
+        this.sacCommand(line.trim());
+        return;
       case 'channelInfo':
         this.state = 'username';
-        return this.send(`${CRLF}Please enter login credentials.${CRLF}Username: `);
+        this.send(`${CRLF}Please enter login credentials.${CRLF}Username: `);
+        return;
       case 'username':
         this.login.username = line;
         this.state = 'domain';
-        return this.send(`${CRLF}Domain  : `);
+        this.send(`${CRLF}Domain  : `);
+        return;
       case 'domain':
         this.login.domain = line;
         this.state = 'password';
-        return this.send(`${CRLF}Password: `);
+        this.send(`${CRLF}Password: `);
+        return;
       case 'password':
         if (
           this.login.username.toLowerCase() === this.guest.credentials.username.toLowerCase() &&
           line === this.guest.credentials.password
         ) {
           this.state = 'cmd';
-          return this.send(
+          this.send(
             `${CRLF}${CRLF}Attempting to authenticate...${CRLF}${CRLF}Microsoft Windows [Version ${this.guest.build}]${CRLF}` +
               `(c) Microsoft Corporation. All rights reserved.${CRLF}${CRLF}${CMD_PROMPT}`,
           );
+          return;
         }
         this.state = 'username';
-        return this.send(
+        this.send(
           `${CRLF}Unable to authenticate via the specified credentials.${CRLF}${CRLF}Please enter login credentials.${CRLF}Username: `,
         );
+        return;
       case 'cmd':
-        return this.cmdLine(line.trim());
+        this.cmdLine(line.trim());
+        return;
       default:
         return;
     }
   }
 
   private sacCommand(line: string): void {
-    if (line === '') return this.send(`${CRLF}SAC>`);
+    if (line === '') {
+      this.send(`${CRLF}SAC>`);
+      return;
+    }
     if (line.toLowerCase() === 'cmd') {
       if (this.options.hangAfter === 'cmd') {
         this.state = 'hung';
         return;
       }
       this.channel = { name: 'Cmd0001', open: true };
-      return this.send(
+      this.send(
         `${CRLF}The Command Prompt session was successfully launched.${CRLF}SAC>${CRLF}` +
           `EVENT:   A new channel has been created.  Use "ch -?" for channel help.${CRLF}Channel: Cmd0001${CRLF}SAC>`,
       );
+      return;
     }
     const switchTo = /^ch\s+-s([in])\s+(\S+)$/i.exec(line);
     if (switchTo) {
       const byIndex = switchTo[1]?.toLowerCase() === 'i';
       const wanted = switchTo[2] ?? '';
       const found = this.channel?.open && (byIndex ? wanted === '1' : wanted.toLowerCase() === this.channel.name.toLowerCase());
-      if (!found) return this.send(`${CRLF}Error: There is no channel present at the specified index.${CRLF}SAC>`);
+      if (!found) {
+        this.send(`${CRLF}Error: There is no channel present at the specified index.${CRLF}SAC>`);
+        return;
+      }
       this.state = 'channelInfo';
-      return this.send(
+      this.send(
         `${CRLF}Name:                  Cmd0001${CRLF}Description:           Command${CRLF}Type:                  VT-UTF8${CRLF}` +
           `Channel GUID:          5d2a9b3c-1f7e-11ee-9d4a-000d3a1b2c3d${CRLF}` +
           `Application Type GUID: 63d02271-8aa4-11d5-bccf-00b0d014a2d0${CRLF}${CRLF}` +
           `Press <esc><tab> for next channel.${CRLF}Press <esc><tab>0 to return to the SAC channel.${CRLF}Use any other key to view this channel.${CRLF}`,
       );
+      return;
     }
-    return this.send(`${CRLF}Unrecognized command.  Try the 'help' command for more details.${CRLF}SAC>`);
+    this.send(`${CRLF}Unrecognized command.  Try the 'help' command for more details.${CRLF}SAC>`);
+    return;
   }
 
   private cmdLine(line: string): void {
     const words = line.split(/\s+/).filter(Boolean);
     const verb = words[0]?.toLowerCase() ?? '';
-    if (verb === '') return this.send(`${CRLF}${CMD_PROMPT}`);
+    if (verb === '') {
+      this.send(`${CRLF}${CMD_PROMPT}`);
+      return;
+    }
     if (verb === 'exit') {
       this.state = 'sac';
       if (this.channel) this.channel.open = false;
-      return this.send(`${CRLF}${CRLF}EVENT:   The Cmd0001 channel has been closed.${CRLF}SAC>`);
+      this.send(`${CRLF}${CRLF}EVENT:   The Cmd0001 channel has been closed.${CRLF}SAC>`);
+      return;
     }
     if (verb === 'echo') {
       const text = line
         .slice(4)
         .trim()
         .replace(/%ERRORLEVEL%/gi, String(this.errorLevel));
-      return this.send(`${CRLF}${text}${CRLF}${CRLF}${CMD_PROMPT}`);
+      this.send(`${CRLF}${text}${CRLF}${CRLF}${CMD_PROMPT}`);
+      return;
     }
     if (verb === 'sc.exe' || verb === 'sc') {
       const result = runSc(this.guest.services, words.slice(1));
       this.errorLevel = result.exitCode;
       this.guest.changed();
-      return this.send(`${CRLF}${result.output}${CRLF}${CMD_PROMPT}`);
+      this.send(`${CRLF}${result.output}${CRLF}${CMD_PROMPT}`);
+      return;
     }
     this.errorLevel = 9009;
-    return this.send(
+    this.send(
       `${CRLF}'${words[0]}' is not recognized as an internal or external command,${CRLF}operable program or batch file.${CRLF}${CRLF}${CMD_PROMPT}`,
     );
+    return;
   }
 }
