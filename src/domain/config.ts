@@ -111,7 +111,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       sourcePrefixLimits: readSourcePrefixLimits(env),
       approvalTimeoutMinutes: integerSetting(env, 'APPROVAL_TIMEOUT_MINUTES', DEFAULT_APPROVAL_TIMEOUT_MINUTES, 1, 10080),
       offline: readOfflineSettings(env),
-      serialConsole: readSerialConsoleSettings(env),
+      serialConsole: readSerialConsoleSettings(env, integerSetting(env, 'SERIAL_CONSOLE_AGENT_WAIT_MINUTES', 10, 1, 60)),
     },
   };
 }

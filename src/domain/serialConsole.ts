@@ -31,7 +31,8 @@ export function isSecretName(name: string): boolean {
 }
 
 /** The channel's settings, or null when SERIAL_CONSOLE_KEY_VAULT_URI is unset (the channel is then off). */
-export function readSerialConsoleSettings(env: Record<string, string | undefined>): SerialConsoleSettings | null {
+/** `agentWaitMinutes`: SERIAL_CONSOLE_AGENT_WAIT_MINUTES, read with the other whole-number settings (config.ts). */
+export function readSerialConsoleSettings(env: Record<string, string | undefined>, agentWaitMinutes: number): SerialConsoleSettings | null {
   const raw = env.SERIAL_CONSOLE_KEY_VAULT_URI?.trim();
   if (!raw) return null;
   let url: URL;
@@ -56,15 +57,7 @@ export function readSerialConsoleSettings(env: Record<string, string | undefined
       'SERIAL_CONSOLE_DEFAULT_SECRET',
     );
   }
-  const waitRaw = env.SERIAL_CONSOLE_AGENT_WAIT_MINUTES?.trim();
-  const wait = waitRaw ? Number(waitRaw) : 10;
-  if (!Number.isInteger(wait) || wait < 1 || wait > 60) {
-    throw new ConfigurationError(
-      `SERIAL_CONSOLE_AGENT_WAIT_MINUTES must be a whole number from 1 to 60, got '${waitRaw}'`,
-      'SERIAL_CONSOLE_AGENT_WAIT_MINUTES',
-    );
-  }
-  return { keyVaultUri: url.origin, defaultSecret: secret, agentWaitMinutes: wait };
+  return { keyVaultUri: url.origin, defaultSecret: secret, agentWaitMinutes };
 }
 
 /** The secret a VM's console login uses: its tag, else the default; null when neither names one. */
@@ -111,12 +104,16 @@ export const SERIAL_FAILURES = [
 ] as const;
 export type SerialFailure = (typeof SERIAL_FAILURES)[number];
 
+/**
+ * What the commands established for one service (from sc.exe's exit codes: config 0; start 0, or 1056 already
+ * running). The same on a second run of the session, so a re-delivered activity answers as the first did.
+ */
 export interface ServiceCommandResult {
   service: string;
-  /** `sc.exe config <service> start= auto` exit code (0 success). */
-  configExitCode: number | null;
-  /** `sc.exe start <service>` exit code (0 started, 1056 already running). */
-  startExitCode: number | null;
+  /** `sc.exe config <service> start= auto` exited 0; null: not run. */
+  automatic: boolean | null;
+  /** `sc.exe start <service>` exited 0 or 1056; null: not run. */
+  running: boolean | null;
 }
 
 export type SerialConsoleSessionResult =

@@ -122,15 +122,15 @@ export async function restoreAgentServices(
   };
 
   for (const service of services) {
-    const result: ServiceCommandResult = { service, configExitCode: null, startExitCode: null };
+    const result: ServiceCommandResult = { service, automatic: null, running: null };
     results.push(result);
     const config = await exitCodeOf(`sc.exe config ${service} start= auto`);
     if (typeof config !== 'number') return endChannel(lost(config, `setting ${service} to start automatically`, 'timedOut'));
-    result.configExitCode = config;
+    result.automatic = config === 0;
     if (config !== 0) return endChannel(failed('commandFailed', `sc.exe config ${service} start= auto exited with ${config}.`));
     const start = await exitCodeOf(`sc.exe start ${service}`);
     if (typeof start !== 'number') return endChannel(lost(start, `starting ${service}`, 'timedOut'));
-    result.startExitCode = start;
+    result.running = START_OK.has(start);
     if (!START_OK.has(start)) return endChannel(failed('commandFailed', `sc.exe start ${service} exited with ${start}.`));
   }
   return endChannel({ ok: true, typed, services: results });

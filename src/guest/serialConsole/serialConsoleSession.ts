@@ -71,7 +71,6 @@ async function session(input: SerialConsoleSessionInput, deps: SerialConsoleDeps
   const vm = parseVmResourceId(input.vmId);
   const client = deps.client(vm.subscriptionId);
   const disabled = await consoleDisabled(client);
-  if (disabled === 'notAuthorized') return fail('notAuthorized', "reading the subscription's serial console status was refused (403)");
   if (disabled === true) return fail('consoleDisabled', 'the serial console is disabled for this subscription (consoleServices/default)');
 
   const attempts = deps.connectAttempts ?? 3;
@@ -127,7 +126,7 @@ async function withStream<T>(stream: ConsoleStream, use: (stream: ConsoleStream)
  * `properties.disabled`; GetConsoleDisabledExamples.json: `disabled`), so both are read from the raw body; an
  * answer that has neither is "not known to be disabled" and the connect decides.
  */
-async function consoleDisabled(client: MicrosoftSerialConsoleClient): Promise<boolean | 'notAuthorized'> {
+async function consoleDisabled(client: MicrosoftSerialConsoleClient): Promise<boolean> {
   let body: unknown;
   try {
     await client.getConsoleStatus('default', {
@@ -135,8 +134,9 @@ async function consoleDisabled(client: MicrosoftSerialConsoleClient): Promise<bo
         body = raw.parsedBody;
       },
     });
-  } catch (err) {
-    if (err instanceof RestError && err.statusCode === 403) return 'notAuthorized';
+  } catch {
+    // The switch is read at subscription scope: a role assigned on resource groups cannot read it (403), and then the
+    // connect, authorized on the VM, is the check that counts.
     return false;
   }
   const record = (body ?? {}) as { disabled?: unknown; properties?: { disabled?: unknown } };

@@ -49,20 +49,20 @@ export function* serialConsoleStep(flow: Flow, vm: VmFacts, settings: SerialCons
     });
   }
   for (const service of session.services) {
-    if (service.configExitCode !== 0) continue;
+    if (service.automatic !== true) continue;
     flow.status.changes.push({
       resourceId: `${vm.id}/guest`,
       property: `service ${service.service}`,
       // sc.exe's description of the old start type is localized text, so it is not read.
       before: 'not read',
-      after: service.startExitCode === 0 || service.startExitCode === 1056 ? 'start type automatic, running' : 'start type automatic',
+      after: service.running ? 'start type automatic, running' : 'start type automatic',
       at,
       reason: 'the VM agent was not Ready; its services were set to start automatically and started through the serial console',
     });
     flow.wrote({
       kind: 'guestAction',
       resourceId: `${vm.id}/guest`,
-      what: `${service.service} set to start automatically${service.startExitCode === 0 ? ' and started' : ''} (serial console)`,
+      what: `${service.service} set to start automatically${service.running ? ', running' : ''} (serial console)`,
       undo: `sc.exe config ${service.service} start= demand (an Azure VM's agent services start automatically by default)`,
     });
   }

@@ -57,8 +57,8 @@ describe('SAC client', () => {
     const result = await restoreAgentServices(stream, credentials, ['RdAgent', 'WindowsAzureGuestAgent'], timeouts);
     expect(result).toMatchObject({ ok: true });
     expect(result.services).toEqual([
-      { service: 'RdAgent', configExitCode: 0, startExitCode: 1056 },
-      { service: 'WindowsAzureGuestAgent', configExitCode: 0, startExitCode: 0 },
+      { service: 'RdAgent', automatic: true, running: true },
+      { service: 'WindowsAzureGuestAgent', automatic: true, running: true },
     ]);
     expect(agentReady(services)).toBe(true);
     expect(services.WindowsAzureGuestAgent.start).toBe('auto');
