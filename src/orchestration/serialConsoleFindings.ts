@@ -44,7 +44,9 @@ export const SerialConsoleFindings = {
     return {
       code: 'SerialConsoleNoSecret',
       severity: 'warning',
-      message: `The serial console channel is configured, but this VM has no ${SAC_SECRET_TAG} tag and no SERIAL_CONSOLE_DEFAULT_SECRET is set.`,
+      message:
+        `The serial console channel is configured, but this VM has no ${SAC_SECRET_TAG} tag and no ` +
+        'SERIAL_CONSOLE_DEFAULT_SECRET is set.',
       advice: `Tag the VM with ${SAC_SECRET_TAG} naming a Key Vault secret with its local credentials (README, "Serial console").`,
     };
   },

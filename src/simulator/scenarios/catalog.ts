@@ -4,7 +4,6 @@
  */
 import type { ResourceGroupRef, SecurityRuleInput, World } from '../arm';
 import { DEFAULT_WINDOWS_BUILD, type WindowsBuild } from '../guest/windowsBuilds';
-import { SAC_SECRET_TAG } from '../../domain/serialConsole';
 import { SIMULATED_VAULT_URI } from '../keyVault/simulatedKeyVault';
 import { stoppedAgentServices } from '../serialConsole/agentServices';
 import type { Scenario } from './scenario';
@@ -288,7 +287,8 @@ export const SCENARIOS: readonly Scenario[] = [
         resourceGroup: rg,
         name: 'vm-agentstopped',
         nicNsgRules: restrictedRdp,
-        tags: { [SAC_SECRET_TAG]: 'vm-agentstopped-login' },
+        // The tag an operator sets (README, "Serial console"), written out as they would.
+        tags: { 'rdp-autorepair-sac-secret': 'vm-agentstopped-login' },
       }).vm.id;
       const credentials = { username: 'rdpadmin', password: 'Sim-Only-Pa55word!' };
       return {

@@ -66,7 +66,9 @@ export function runSc(services: AgentServices, args: string[]): ScResult {
     service.running = true;
     return {
       exitCode: 0,
-      output: `${CRLF}SERVICE_NAME: ${name}${CRLF}        TYPE               : 10  WIN32_OWN_PROCESS${CRLF}        STATE              : 2  START_PENDING${CRLF}`,
+      output:
+        `${CRLF}SERVICE_NAME: ${name}${CRLF}        TYPE               : 10  WIN32_OWN_PROCESS${CRLF}` +
+        `        STATE              : 2  START_PENDING${CRLF}`,
     };
   }
   return { exitCode: 1639, output: `[SC] Invalid command line.${CRLF}` };

@@ -137,7 +137,8 @@ export class SacConsole {
         `${CRLF}Name:                  Cmd0001${CRLF}Description:           Command${CRLF}Type:                  VT-UTF8${CRLF}` +
           `Channel GUID:          5d2a9b3c-1f7e-11ee-9d4a-000d3a1b2c3d${CRLF}` +
           `Application Type GUID: 63d02271-8aa4-11d5-bccf-00b0d014a2d0${CRLF}${CRLF}` +
-          `Press <esc><tab> for next channel.${CRLF}Press <esc><tab>0 to return to the SAC channel.${CRLF}Use any other key to view this channel.${CRLF}`,
+          `Press <esc><tab> for next channel.${CRLF}Press <esc><tab>0 to return to the SAC channel.${CRLF}` +
+          `Use any other key to view this channel.${CRLF}`,
       );
       return;
     }
