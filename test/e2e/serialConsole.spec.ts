@@ -20,6 +20,8 @@ async function run(
     prepare(app, seeded.vmId);
     const startedMs = app.clock.nowMs();
     const { status } = await app.runRepair(request(seeded.request));
+    // Whatever happened, the session was closed.
+    expect(app.serialConsole.openSessions()).toBe(0);
     return {
       app,
       seeded,

@@ -15,6 +15,6 @@ export interface ConsoleStream {
   onEnd(listener: (end: StreamEnd) => void): void;
   /** Bytes received so far: a session the gateway ends before saying anything was refused, not kicked. */
   received(): number;
-  /** Ends the session; safe to call more than once. */
-  close(): void;
+  /** Ends the session and resolves once it is closed (bounded); safe to call more than once. */
+  close(): Promise<void>;
 }

@@ -7,6 +7,9 @@
 import WebSocket from 'ws';
 import type { ConsoleStream, StreamEnd } from './consoleStream';
 
+/** How long a close waits for the gateway's close frame before the socket is dropped. */
+const CLOSE_WAIT_MS = 2000;
+
 export type SocketOpening = { ok: true; stream: ConsoleStream } | { ok: false; refused: boolean; detail: string };
 
 export async function openGatewaySocket(connectionString: string, token: string, timeoutMs: number): Promise<SocketOpening> {
@@ -78,9 +81,19 @@ function streamOf(socket: WebSocket): ConsoleStream {
     },
     received: () => received,
     close() {
-      if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(1000, 'session done');
-      // A gateway that never answers the close handshake must not keep the activity (or a test) alive.
-      setTimeout(() => socket.terminate(), 2000).unref();
+      if (socket.readyState === WebSocket.CLOSED) return Promise.resolve();
+      return new Promise<void>((resolve) => {
+        // A gateway that never answers the close handshake must not keep the activity (or a test) waiting.
+        const timer = setTimeout(() => {
+          socket.terminate();
+          resolve();
+        }, CLOSE_WAIT_MS);
+        socket.once('close', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) socket.close(1000, 'session done');
+      });
     },
   };
 }

@@ -117,7 +117,7 @@ async function withStream<T>(stream: ConsoleStream, use: (stream: ConsoleStream)
   try {
     return await use(stream);
   } finally {
-    stream.close();
+    await stream.close();
   }
 }
 

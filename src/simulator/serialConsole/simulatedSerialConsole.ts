@@ -105,6 +105,11 @@ export class SimulatedSerialConsole {
     this.console(vmId).faults.push(fault);
   }
 
+  /** Websockets the gateway still holds open (a client that always closes leaves none). */
+  openSessions(): number {
+    return [...(this.server?.clients ?? [])].filter((c) => c.readyState === c.OPEN).length;
+  }
+
   transcript(vmId: string): string {
     return this.console(vmId).transcript;
   }
@@ -189,7 +194,8 @@ export class SimulatedSerialConsole {
       socket.close(1011, 'Connection not trusted');
       return;
     }
-    if (entry.active) {
+    // A session whose close handshake has begun is over; only an open one is taken over.
+    if (entry.active && entry.active.readyState === entry.active.OPEN) {
       this.events.push('kicked the earlier session');
       entry.active.close(1000);
     }

@@ -25,7 +25,7 @@ function pair(answer: (text: string, push: (text: string | Buffer) => void, end:
       onEnd = l;
     },
     received: () => 0,
-    close: () => {
+    close: async () => {
       closed = true;
     },
   };
