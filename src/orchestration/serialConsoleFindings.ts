@@ -16,7 +16,9 @@ const ADVICE: Record<SerialFailure, string> = {
   refused:
     'The serial console gateway refused the session. If someone else has the console open, wait until they close it and start ' +
     'the repair again; otherwise repair offline.',
-  kicked: 'Another serial console session took over (one session per VM). Wait until it is closed, then start the repair again.',
+  kicked:
+    'Another serial console session took over (one session per VM). Wait until it is closed, then start the repair again. ' +
+    "If the repair had logged in, its command channel may still be logged in: type exit in SAC's Cmd channel, or restart the VM.",
   noSacPrompt:
     'No SAC> prompt answered: Windows may not be up, or the Special Administration Console is off (bcdedit /ems on enables it, ' +
     'with a restart). Look at boot diagnostics, or repair offline.',

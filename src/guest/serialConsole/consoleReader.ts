@@ -20,7 +20,11 @@ export class ConsoleReader {
   private ended: StreamEnd | null = null;
   private wake: (() => void) | null = null;
 
-  constructor(stream: ConsoleStream) {
+  /** `deadlineMs`: the wall-clock instant no wait may pass (the whole session's bound). */
+  constructor(
+    stream: ConsoleStream,
+    private readonly deadlineMs = Number.POSITIVE_INFINITY,
+  ) {
     stream.onData((chunk) => {
       // NUL is line padding; the rest is VT-UTF8 text (SAC's channel type) or it is garbage.
       this.pending += chunk.toString('utf8').replace(/\0/g, '');
@@ -34,7 +38,8 @@ export class ConsoleReader {
 
   /** Waits for `pattern` in the text not yet consumed; on a match, consumes up to the end of it. */
   async expect(pattern: RegExp, timeoutMs: number): Promise<ExpectResult> {
-    const deadline = Date.now() + timeoutMs;
+    const sessionBound = this.deadlineMs < Date.now() + timeoutMs;
+    const deadline = Math.min(Date.now() + timeoutMs, this.deadlineMs);
     for (;;) {
       const match = this.pending.match(pattern);
       if (match && match.index !== undefined) {
@@ -49,7 +54,12 @@ export class ConsoleReader {
           `the gateway closed the session (code ${this.ended.code}${this.ended.reason ? `: ${this.ended.reason}` : ''})`,
         );
       const left = deadline - Date.now();
-      if (left <= 0) return this.fail('timedOut', `no answer within ${Math.round(timeoutMs / 1000)} s`);
+      if (left <= 0) {
+        return this.fail(
+          'timedOut',
+          sessionBound ? "the session's time bound was reached" : `no answer within ${Math.round(timeoutMs / 1000)} s`,
+        );
+      }
       await new Promise<void>((resolve) => {
         const timer = setTimeout(done, left);
         function done(): void {

@@ -26,9 +26,11 @@ export interface SacTimeouts {
   promptMs: number;
   /** Waiting for each answer afterwards (a channel, a login prompt, a command's prompt). */
   stepMs: number;
+  /** The whole session, whatever each wait allows: well inside a Functions host's activity limit. */
+  sessionMs?: number;
 }
 
-export const DEFAULT_SAC_TIMEOUTS: SacTimeouts = { promptMs: 20_000, stepMs: 30_000 };
+export const DEFAULT_SAC_TIMEOUTS: SacTimeouts = { promptMs: 20_000, stepMs: 30_000, sessionMs: 180_000 };
 
 export type SacOutcome =
   | { ok: true; typed: string[]; services: ServiceCommandResult[] }
@@ -54,7 +56,7 @@ export async function restoreAgentServices(
   services: readonly string[],
   timeouts: SacTimeouts = DEFAULT_SAC_TIMEOUTS,
 ): Promise<SacOutcome> {
-  const reader = new ConsoleReader(stream);
+  const reader = new ConsoleReader(stream, Date.now() + (timeouts.sessionMs ?? DEFAULT_SAC_TIMEOUTS.sessionMs ?? 180_000));
   const typed: string[] = [];
   const results: ServiceCommandResult[] = [];
   const type = (line: string, shown = line): void => {

@@ -102,3 +102,18 @@ describe('SAC client', () => {
     expect(result).toMatchObject({ ok: false, failure: 'kicked' });
   });
 });
+
+describe('SAC client bounds', () => {
+  it('the whole session is bounded, whatever each wait allows', async () => {
+    const { stream } = sacPair(credentials.password, { hangAfter: 'cmd' });
+    const started = Date.now();
+    const result = await restoreAgentServices(stream, credentials, ['WindowsAzureGuestAgent'], {
+      promptMs: 5000,
+      stepMs: 5000,
+      sessionMs: 300,
+    });
+    expect(result).toMatchObject({ ok: false, failure: 'timedOut' });
+    if (!result.ok) expect(result.detail).toContain('time bound');
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+});
