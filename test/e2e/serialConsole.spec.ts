@@ -119,6 +119,16 @@ describe('serial console faults end in a bounded, honest finding', () => {
   });
 });
 
+describe('diagnose mode', () => {
+  it('does not log in: the login is a planned change only', async () => {
+    const { status, app } = await run(undefined, {}, (r) => ({ ...r, mode: 'diagnose', offline: 'never' }));
+    expect(status.outcome.kind).toBe('Diagnosed');
+    expect(app.serialConsole.events).toHaveLength(0);
+    expect(status.plannedChanges.map((c: { property: string }) => c.property)).toContain('service WindowsAzureGuestAgent');
+    expect(status.changes).toHaveLength(0);
+  });
+});
+
 describe('the serialConsoleLogin approval gate', () => {
   it('waits for approval before the login, and a rejection ends it with nothing typed', async () => {
     const app = await SimulatedRepairApp.start({ serialConsoleTimeouts: { promptMs: 300, stepMs: 300 } });

@@ -31,6 +31,11 @@ export function* serialConsoleStep(flow: Flow, vm: VmFacts, settings: SerialCons
     reason: `the VM agent is ${vm.agentStatus}: start its services through the serial console so that Run Command works again`,
   }));
   flow.status.plannedChanges.push(...planned);
+  // A login that starts services is a change: diagnose mode only says it would happen.
+  if (flow.request.mode === 'diagnose') {
+    flow.skip(STEP, `diagnose mode: a repair would log in at the serial console and start ${GUEST_AGENT_SERVICES.join(', ')}`);
+    return proceed({ restored: false });
+  }
   const approved = yield* approvalStep(flow, 'serialConsoleLogin', planned);
   if (approved.kind === 'end') return approved;
 
