@@ -23,6 +23,7 @@ import { readVmNetwork } from './readVmNetwork';
 import { readVmPower } from './readVmPower';
 import { restartVm } from './restartVm';
 import { restrictNsgRule } from './restrictNsgRule';
+import { serialConsoleRestoreAgent } from './serialConsoleRestoreAgent';
 import { startOsDiskSnapshot } from './startOsDiskSnapshot';
 import { swapOsDisk } from './swapOsDisk';
 import { tagDisk } from './tagDisk';
@@ -64,6 +65,7 @@ export const activityImplementations: ActivityImplementations = {
   createRescueVm,
   listRepairResources,
   deleteRepairResource,
+  serialConsoleRestoreAgent,
 };
 
 export { ACTIVITY_NAMES };

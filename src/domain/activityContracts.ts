@@ -6,6 +6,7 @@
 import type { BootDiagnosticsReading, ReadBootDiagnosticsInput } from './bootDiagnostics';
 import type { OsDiskProperties, OsDiskTraits } from './offlineRepair';
 import type { RdpProbeResult } from './rdpProbe';
+import type { SerialConsoleSessionInput, SerialConsoleSessionResult } from './serialConsole';
 import type {
   GuestRunInput,
   GuestRunState,
@@ -238,6 +239,7 @@ export interface ActivityContracts {
   listRepairResources: { input: ListRepairResourcesInput; output: { resources: TaggedResource[] } };
   /** `requested`: the DELETE was accepted (call again to see it gone); `alreadyGone`: nothing left to delete. */
   deleteRepairResource: { input: DeleteResourceInput; output: { deleted: 'requested' | 'alreadyGone' | 'notThisRepairs' } };
+  serialConsoleRestoreAgent: { input: SerialConsoleSessionInput; output: SerialConsoleSessionResult };
 }
 
 export type ActivityName = keyof ActivityContracts;
@@ -274,6 +276,7 @@ export const ACTIVITY_NAMES = [
   'createRescueVm',
   'listRepairResources',
   'deleteRepairResource',
+  'serialConsoleRestoreAgent',
 ] as const satisfies readonly ActivityName[];
 
 // Compile-time proof that ACTIVITY_NAMES lists every key of the map (a missing one makes this `never`).

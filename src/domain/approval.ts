@@ -25,6 +25,8 @@ export const DISRUPTIVE_STEPS = [
   'swapOsDisk',
   // Creating a temporary rescue VM: it costs money and quota, so it is asked before it is created (in the offline child).
   'createRescueVm',
+  // A login at the serial console: it starts services in the guest and is audited as an interactive logon.
+  'serialConsoleLogin',
 ] as const;
 export type DisruptiveStep = (typeof DISRUPTIVE_STEPS)[number];
 

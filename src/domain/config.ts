@@ -8,6 +8,7 @@ import { parseCidr } from './ipAddress';
 import { type OfflineSettings, readOfflineSettings } from './offlineRepair';
 import { readRescueVmSettings, type RescueVmSettings } from './rescueVmSettings';
 import { parseScopes, type Scope } from './scope';
+import { readSerialConsoleSettings, type SerialConsoleSettings } from './serialConsole';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits } from './sourceCidrPolicy';
 
 export type ProbeAddressKind = 'public' | 'private';
@@ -46,6 +47,8 @@ export interface RepairSettings {
   serialConsoleConfigured?: boolean;
   /** RESCUE_VM_IMAGE / RESCUE_VM_SIZES / RESCUE_VM_SUBNET_ID; optional for inputs of repairs started before they existed. */
   rescueVm?: RescueVmSettings;
+  /** SERIAL_CONSOLE_*: the serial console channel, null (or absent, in older inputs) when it is off. */
+  serialConsole?: SerialConsoleSettings | null;
 }
 
 /** A day: long enough for an operator to be reached, short enough that a forgotten repair ends on its own. */
@@ -119,6 +122,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       offline: readOfflineSettings(env),
       serialConsoleConfigured: (env.SERIAL_CONSOLE_KEY_VAULT_URI ?? '').trim() !== '',
       rescueVm: readRescueVmSettings(env),
+      serialConsole: readSerialConsoleSettings(env, integerSetting(env, 'SERIAL_CONSOLE_AGENT_WAIT_MINUTES', 10, 1, 60)),
     },
   };
 }

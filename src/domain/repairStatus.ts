@@ -52,6 +52,8 @@ export interface Artifacts {
   swappedAt?: string | null;
   /** Offline repair: when this repair deallocated the VM and when it ran again (its downtime). */
   downtime?: { from: string; to: string | null; seconds: number | null } | null;
+  /** When the serial console brought the VM agent's services back (the repair then went on through Run Command). */
+  serialConsoleAt?: string | null;
 }
 
 /**

@@ -9,6 +9,7 @@
 import type { OrchestrationContext, OrchestrationHandler } from 'durable-functions';
 import type { Outcome, RepairStatus } from '../domain/repairStatus';
 import { decideOutcome, withOnlineAdvice } from './decisions/outcome';
+import { repairPathOf } from './decisions/repairPath';
 import { alreadyHealthy } from './decisions/route';
 import { Flow, type Gen } from './flow';
 import { assessRdpExposure } from './decisions/nsgAssessment';
@@ -32,7 +33,7 @@ export const repairOrchestrator: OrchestrationHandler = function* (context: Orch
     const outcome = yield* repair(flow, port);
     // Whatever the outcome, no Run Command run of this repair may outlive it.
     const sweep = mayHaveLeftGuestRuns(status.timeline) ? yield* sweepStep(flow, request.vm.id) : null;
-    const path = status.artifacts.copyDiskId ? 'offline' : 'online';
+    const path = repairPathOf(status.artifacts);
     return finish(status, sweep ? { ...outcome, caveats: [...(outcome.caveats ?? []), sweep] } : outcome, flow.now(), path);
   } finally {
     flow.publish();

@@ -16,7 +16,9 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeRdp } from '../rdp/probe';
 import type { RepairClient } from '../api/repairClient';
+import { serialConsoleDeps } from '../activities/deps';
 import { registerApp } from '../functions/registerApp';
+import type { SacTimeouts } from '../guest/serialConsole/sacClient';
 import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
 import { DurableHostEmulator, type ActivityPoint } from './durable';
 import {
@@ -38,6 +40,9 @@ import { VirtualClock } from './virtualClock';
 import { SimulatedEventGridCredential, SimulatedEventGridTopic } from './eventGridTopic';
 import { eventGridSink } from '../watch/watchPublisher';
 import { WINDOWS_BUILDS, type WindowsBuild } from './guest/windowsBuilds';
+import { SimulatedCredential } from './arm/credential';
+import { SimulatedKeyVault } from './keyVault/simulatedKeyVault';
+import { SimulatedSerialConsole } from './serialConsole/simulatedSerialConsole';
 
 const SRC = path.join(__dirname, '..');
 
@@ -46,9 +51,10 @@ interface AppModules {
   registerApp: typeof registerApp;
   probeRdp: typeof probeRdp;
   createSimulatedArmClients: typeof createSimulatedArmClients;
+  serialConsoleDeps: typeof serialConsoleDeps;
 }
 
-const FIRST_WORKER_MODULES: AppModules = { registerApp, probeRdp, createSimulatedArmClients };
+const FIRST_WORKER_MODULES: AppModules = { registerApp, probeRdp, createSimulatedArmClients, serialConsoleDeps };
 
 /** The modules of the copy of the app just loaded (call inside the isolation that loaded it). */
 function freshModules(): AppModules {
@@ -58,6 +64,7 @@ function freshModules(): AppModules {
     registerApp: load<typeof import('../functions/registerApp')>('functions/registerApp').registerApp,
     probeRdp: load<typeof import('../rdp/probe')>('rdp/probe').probeRdp,
     createSimulatedArmClients: load<typeof import('./arm/clients')>('simulator/arm/clients').createSimulatedArmClients,
+    serialConsoleDeps: load<typeof import('../activities/deps')>('activities/deps').serialConsoleDeps,
   };
 }
 
@@ -86,6 +93,8 @@ export interface SimulatedAppOptions {
   extraRegistrations?: () => void;
   /** The watch's budget clock (default: real time, performance.now); a test of the budget cut passes its own. */
   watchMonotonicMs?: () => number;
+  /** The SAC client's waits (real time: the session runs on loopback sockets); default 2 s for every wait. */
+  serialConsoleTimeouts?: SacTimeouts;
 }
 
 export interface SimHttpResponse {
@@ -120,6 +129,10 @@ export class SimulatedRepairApp {
   readonly topic = new SimulatedEventGridTopic();
   /** The app's managed identity as the topic sees it. */
   readonly eventGridCredential = new SimulatedEventGridCredential();
+  /** SIMULATED serial console (its ARM operations and its websocket gateway) and Key Vault with the login secrets. */
+  readonly serialConsole = new SimulatedSerialConsole(this.arm);
+  readonly keyVault = new SimulatedKeyVault();
+  private readonly serialConsoleTimeouts: SacTimeouts;
   readonly resourceGroup;
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly createdGuests = new Set<string>();
@@ -145,6 +158,7 @@ export class SimulatedRepairApp {
     this.watchMonotonicMs = options.watchMonotonicMs ?? (() => performance.now());
     const faults = options.workerFaults;
     this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
+    this.serialConsoleTimeouts = options.serialConsoleTimeouts ?? { promptMs: 2000, stepMs: 2000 };
     this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
     this.emulator = new DurableHostEmulator({
       registry: this.register(FIRST_WORKER_MODULES),
@@ -218,6 +232,12 @@ export class SimulatedRepairApp {
           },
           now: () => this.clock.now(),
           blobFetch: this.arm.blobFetcher(),
+          serialConsole: {
+            ...modules.serialConsoleDeps(new SimulatedCredential(), { armHttpClient: this.arm, vaultHttpClient: this.keyVault }),
+            retryDelayMs: 10,
+            handshakeTimeoutMs: 2000,
+            sacTimeouts: this.serialConsoleTimeouts,
+          },
         },
         watch: {
           client: () => this.emulator.client,
@@ -257,6 +277,7 @@ export class SimulatedRepairApp {
   /** Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. */
   async addScenario(scenario: Scenario): Promise<SeededVm & { request: Record<string, unknown> }> {
     const seeded = this.seedScenario(scenario);
+    if (seeded.serialConsole) await this.serialConsole.start();
     await this.syncEndpoints();
     return seeded;
   }
@@ -264,12 +285,20 @@ export class SimulatedRepairApp {
   /** Seeds several scenarios, then brings the endpoints up once (a fleet of VMs without one sync per VM). */
   async addScenarios(scenarios: readonly Scenario[]): Promise<Array<SeededVm & { request: Record<string, unknown> }>> {
     const seeded = scenarios.map((s) => this.seedScenario(s));
+    if (seeded.some((s) => s.serialConsole)) await this.serialConsole.start();
     await this.syncEndpoints();
     return seeded;
   }
 
   private seedScenario(scenario: Scenario): SeededVm & { request: Record<string, unknown> } {
     const seeded = scenario.seed(this.arm.world, this.resourceGroup);
+    // App settings the scenario needs (the serial console's vault): read by the next HTTP call, as in Azure.
+    Object.assign(this.settings, scenario.settings ?? {});
+    // The gateway's listener is started by the caller (addScenario), before the first repair can dial it.
+    if (seeded.serialConsole) {
+      this.serialConsole.addVm(seeded.vmId, seeded.serialConsole.console);
+      if (seeded.serialConsole.secret) this.keyVault.setSecret(seeded.serialConsole.secret.name, seeded.serialConsole.secret.value);
+    }
     const vm = this.arm.world.vms().find((v) => v.id.toLowerCase() === seeded.vmId.toLowerCase());
     const nic = vm?.nicIds[0] ? this.arm.world.nic(vm.nicIds[0]) : undefined;
     const publicAddress = nic?.publicIpId ? this.arm.world.publicIp(nic.publicIpId).ipAddress : undefined;
@@ -434,6 +463,7 @@ export class SimulatedRepairApp {
 
   async close(): Promise<void> {
     this.unsubscribe();
+    await this.serialConsole.close();
     this.diskContents.stop();
     for (const undo of this.detach.splice(0)) undo();
     await this.syncing;

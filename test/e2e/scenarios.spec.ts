@@ -39,6 +39,8 @@ const RESTARTS_BY_SCENARIO: Record<string, number> = {
   'boot-stuck-bugcheck': 0,
   'boot-diagnostics-off': 0,
   'rescue-vm-quota': 0,
+  // The serial console brings the agent back; the TLS fix then needs its one restart.
+  'agent-stopped-sac': 1,
   // The offline path deallocates and starts the VM; it asks for no restart.
   'offline-only-gen2': 0,
   'offline-only-gen1': 0,

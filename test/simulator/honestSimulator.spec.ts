@@ -25,6 +25,8 @@ const REVIEWED: Record<string, Record<string, string>> = {
       "wiring: the app's composition root, handed the simulation's settings, clock, emulator client and activity dependencies",
     'rdp/probe': 'wiring: the real probe is what the activities run',
     'watch/watchPublisher': "wiring: the app's own Event Grid sender, pointed at the simulated topic as its httpClient",
+    'activities/deps':
+      "wiring: the app's own serial console clients (@azure/arm-serialconsole, Key Vault's SecretClient) on the simulated ARM and vault",
   },
   'demo.ts': { 'runtime/requireSupportedNode': 'wiring: the entry point refuses an unsupported Node before anything runs' },
   'bench.ts': { 'runtime/requireSupportedNode': 'wiring: the entry point refuses an unsupported Node before anything runs' },

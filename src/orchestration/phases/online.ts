@@ -24,6 +24,7 @@ import { cancelCheckpoint } from '../steps/cancelStep';
 import { guestScriptStep } from '../steps/guestScriptStep';
 import { onlineRepairStep } from '../steps/onlineRepairStep';
 import { probeStep } from '../steps/probeStep';
+import { serialConsoleStep } from '../steps/serialConsoleStep';
 import { snapshotStep } from '../steps/snapshotStep';
 import type { BaselineFacts } from './baseline';
 import { assessExposure, restrictionsFor } from './network';
@@ -161,25 +162,36 @@ interface Diagnosed {
   caveats: Caveat[];
 }
 
-function* diagnose(flow: Flow, vm: VmFacts): Gen<PhaseResult<Diagnosed>> {
+function* diagnose(flow: Flow, seen: VmFacts): Gen<PhaseResult<Diagnosed>> {
+  let vm = seen;
+  let caveats: Caveat[] = [];
   if (vm.agentStatus !== 'Ready') {
-    flow.skip('guest:diagnose', `VM agent ${vm.agentStatus}: Run Command cannot reach the guest`);
     // Why the agent is down, from the serial log: a stop error ends the repair here (and the advice to repair
-    // offline would be wrong); otherwise the guest stays unreachable and the offline route decides. The serial
-    // console step joins here (its route 'serial').
+    // offline would be wrong). A guest that booted, or whose log could not be read, may be reached through the
+    // serial console when it is configured; if that brings the agent back, the diagnosis goes on through Run Command.
     const boot = yield* bootDiagnosticsStep(flow, vm);
     if (boot.kind === 'end') return boot;
+    caveats = boot.facts.caveats;
+    const serial = flow.settings.serialConsole;
+    if (boot.facts.route === 'serial' && serial) {
+      const restored = yield* serialConsoleStep(flow, vm, serial);
+      if (restored.kind === 'end') return restored;
+      if (restored.facts.restored) vm = restored.facts.vm;
+    }
+  }
+  if (vm.agentStatus !== 'Ready') {
+    flow.skip('guest:diagnose', `VM agent ${vm.agentStatus}: Run Command cannot reach the guest`);
     flow.find(Findings.onlineChannelUnavailable(`the VM agent is ${vm.agentStatus}${vm.agentMessage ? ` (${vm.agentMessage})` : ''}`));
-    return proceed({ diagnosis: null, caveats: boot.facts.caveats });
+    return proceed({ diagnosis: null, caveats });
   }
   const called = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'read-only diagnosis of the RDP configuration');
   if (called.kind === 'end') return called;
   const run = called.facts;
   if (!run.ok) {
     flow.find(Findings.onlineChannelUnavailable(`${run.failure}: ${run.detail}`));
-    return proceed({ diagnosis: null, caveats: [] });
+    return proceed({ diagnosis: null, caveats });
   }
-  return proceed({ diagnosis: run.result, caveats: [] });
+  return proceed({ diagnosis: run.result, caveats });
 }
 
 function planChanges(flow: Flow, vm: VmFacts, restrictions: WorldOpening[], plan: OnlinePlan | null, articleOrder: boolean): void {

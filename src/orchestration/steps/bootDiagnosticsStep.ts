@@ -48,8 +48,8 @@ export function* bootDiagnosticsStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<B
       const kind: OutcomeKind = flow.request.mode === 'diagnose' ? 'Diagnosed' : 'NotRepaired';
       return end(withChangesNote({ kind, reason, advice: stopErrorAdvice(route.stopCode, route.stopName) }, flow.status));
     }
-    // The lead wires the serial console step here: route 'serial' then runs serialConsoleStep; until it exists
-    // the guest counts as unreachable and the offline route decides, as for 'offline'.
+    // 'serial': the online phase tries the serial console (phases/online.ts); 'offline' and a serial console that
+    // did not bring the agent back leave the guest unreachable, and the offline route decides.
     return proceed({ reading, route: route.route, caveats });
   }
 }

@@ -120,6 +120,11 @@ export class SimulatedArm implements HttpClient {
     });
   }
 
+  /** Operations of another resource provider simulated beside this one (the serial console's). */
+  addRoutes(routes: Route[]): void {
+    this.router.add(routes);
+  }
+
   /** Subscribe to changes (NSG rules, power state, agent status, disks); returns the unsubscribe function. */
   onChange(listener: ArmChangeListener): () => void {
     return this.changes.subscribe(listener);

@@ -4,6 +4,8 @@
  */
 import type { ResourceGroupRef, SecurityRuleInput, World } from '../arm';
 import { DEFAULT_WINDOWS_BUILD, type WindowsBuild } from '../guest/windowsBuilds';
+import { SIMULATED_VAULT_URI } from '../keyVault/simulatedKeyVault';
+import { stoppedAgentServices } from '../serialConsole/agentServices';
 import type { Scenario } from './scenario';
 
 export const SIM_SUBSCRIPTION_ID = '5f0c1a7e-3b2d-4c8e-9a61-7d2e4b9c0a11';
@@ -351,6 +353,42 @@ export const SCENARIOS: readonly Scenario[] = [
       rescueVm: { vmId: addRescueVm(world, rg, 'vm-nobootdiag-rescue') },
     }),
     request: (vmId) => ({ vmResourceId: vmId }),
+  },
+  {
+    name: 'agent-stopped-sac',
+    title: 'VM agent service stopped: brought back through the serial console, then repaired online',
+    story:
+      'TLS 1.2 is disabled and the Windows Azure Guest Agent service is stopped and set to manual start, so Run Command cannot ' +
+      'reach the guest. The serial console channel is configured (SERIAL_CONSOLE_KEY_VAULT_URI) and the VM is tagged with the ' +
+      'Key Vault secret of its local account: the repair logs in at SAC, sets the agent services to start automatically and ' +
+      'starts them, waits for the agent to report Ready, then repairs TLS through Run Command. The request would allow the ' +
+      'offline repair, but no disk is swapped.',
+    expectedOutcome: 'Repaired',
+    settings: { SERIAL_CONSOLE_KEY_VAULT_URI: SIMULATED_VAULT_URI },
+    seed: (world, rg) => {
+      const vmId = world.addVmWithNetwork({
+        ...windowsVm,
+        agentStatus: 'NotReady',
+        resourceGroup: rg,
+        name: 'vm-agentstopped',
+        nicNsgRules: restrictedRdp,
+        // The tag an operator sets (README, "Serial console"), written out as they would.
+        tags: { 'rdp-autorepair-sac-secret': 'vm-agentstopped-login' },
+      }).vm.id;
+      const credentials = { username: 'rdpadmin', password: 'Sim-Only-Pa55word!' };
+      return {
+        vmId,
+        guestFault: 'none',
+        // Windows booted (its serial log shows SAC ready), so the serial console can reach it.
+        guest: { agent: 'NotReady', boot: 'booted', tls: { 'TLS 1.2': { enabled: 0, disabledByDefault: 1 } } },
+        rescueVm: { vmId: addRescueVm(world, rg, 'vm-agentstopped-rescue') },
+        serialConsole: {
+          console: { sac: true, credentials, services: stoppedAgentServices() },
+          secret: { name: 'vm-agentstopped-login', value: JSON.stringify(credentials) },
+        },
+      };
+    },
+    request: (vmId) => ({ vmResourceId: vmId, offline: 'auto', rescueVmResourceId: `${vmId}-rescue` }),
   },
   {
     name: 'agent-down-no-offline',

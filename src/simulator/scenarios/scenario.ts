@@ -6,6 +6,7 @@
 import type { OutcomeKind } from '../../domain/repairStatus';
 import type { ResourceGroupRef, World } from '../arm';
 import type { WindowsGuestSpec } from '../guest';
+import type { SerialConsoleVmSpec } from '../serialConsole/simulatedSerialConsole';
 
 /** What is wrong inside the simulated guest, as far as the RDP endpoint shows it. */
 export type GuestFault =
@@ -20,6 +21,8 @@ export interface SeededVm {
   guest?: WindowsGuestSpec;
   /** A rescue VM for the offline repair (rescueVmResourceId), with its own healthy guest. */
   rescueVm?: { vmId: string; guest?: WindowsGuestSpec };
+  /** The VM's serial console (SAC and the agent's services) and the Key Vault secret holding its login. */
+  serialConsole?: { console: SerialConsoleVmSpec; secret?: { name: string; value: string } };
 }
 
 export interface Scenario {
@@ -28,6 +31,8 @@ export interface Scenario {
   /** What an operator would see, and why. */
   story: string;
   expectedOutcome: OutcomeKind;
+  /** App settings the scenario needs beyond the simulation's defaults (e.g. the serial console's vault). */
+  settings?: Record<string, string>;
   seed(world: World, resourceGroup: ResourceGroupRef): SeededVm;
   /** The POST /api/repairs body for the seeded VM. */
   request(vmId: string): Record<string, unknown>;

@@ -46,7 +46,18 @@ function network(example: string): ApiVersionEntry {
   return { versions: NETWORK_VERSIONS, spec: `${NETWORK}/examples/${example}` };
 }
 
+const SERIAL = 'specification/serialconsole/resource-manager/Microsoft.SerialConsole/SerialConsole/stable';
+
 export const API_VERSIONS: Readonly<Record<string, ApiVersionEntry>> = Object.freeze({
+  'serialConsole.getConsoleStatus': {
+    versions: ['2024-07-01', '2023-01-01', '2018-05-01'],
+    spec: 'specification/serialconsole/resource-manager/Microsoft.SerialConsole/stable/2018-05-01/examples/SerialConsoleStatus.json',
+    note: 'The examples disagree on the shape (GetConsoleDisabledExamples.json has a top-level disabled); the product reads both.',
+  },
+  'serialPorts.connect': {
+    versions: ['2024-07-01', '2023-01-01', '2018-05-01'],
+    spec: `${SERIAL}/2024-07-01/examples/SerialPortConnectVM.json`,
+  },
   'virtualMachines.list': vm('VirtualMachine_List_MaximumSet_Gen.json'),
   'virtualMachines.listAll': vm('VirtualMachine_ListAll_MinimumSet_Gen.json'),
   'virtualMachines.get': vm('VirtualMachine_Get.json'),
