@@ -117,7 +117,7 @@ describe('approval gate (approval: beforeDisruptive)', () => {
     ['port-conflict', ['guest:fix-port-conflict']],
     ['tls-disabled', ['guest:enable-tls', 'restartVm']],
     // No rescueVmResourceId: the temporary rescue VM has its own gate after the offline repair's.
-    ['agent-down', ['offlineRepair', 'createRescueVm']],
+    ['agent-down', ['createRescueVm', 'deallocateVm', 'swapOsDisk']],
   ])('%s: waits before each disruptive step, and with each approved repairs as without approval', async (scenario, expected) =>
     withApp(async (app) => {
       const { id } = await start(app, scenario);
