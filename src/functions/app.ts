@@ -5,6 +5,7 @@
  */
 import * as df from 'durable-functions';
 import { productionActivityDeps } from '../activities/deps';
+import { productionTelemetry } from '../telemetry/azureMonitorTelemetry';
 import { registerApp } from './registerApp';
 
 registerApp({
@@ -14,4 +15,5 @@ registerApp({
     client: (context) => df.getClient(context),
   },
   activities: productionActivityDeps(),
+  telemetry: productionTelemetry(process.env),
 });

@@ -1,6 +1,7 @@
 /** Every registration of the app, given its dependencies: what the production entry point and the simulator share. */
 import type { ActivityDeps } from '../activities/deps';
 import type { ApiDependencies } from '../api/apiDependencies';
+import type { Telemetry } from '../domain/telemetry';
 import { registerAlertsEventGrid } from './alertsEventGrid';
 import { registerAlertsHttp } from './alertsHttp';
 import { registerRepairActivities } from './repairActivities';
@@ -10,12 +11,14 @@ import { registerRepairsHttp } from './repairsHttp';
 export interface AppDependencies {
   api: ApiDependencies;
   activities: ActivityDeps;
+  /** Where repair events and metrics go (Azure Monitor in production, a recorder in the simulator). */
+  telemetry: Telemetry;
 }
 
 export function registerApp(deps: AppDependencies): void {
   registerRepairsHttp(deps.api);
   registerAlertsHttp(deps.api);
   registerAlertsEventGrid(deps.api);
-  registerRepairOrchestrator();
+  registerRepairOrchestrator(deps.telemetry);
   registerRepairActivities(deps.activities);
 }

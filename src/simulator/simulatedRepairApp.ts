@@ -32,6 +32,7 @@ import { SimulatedDiskContents } from './guest/diskContents';
 import { startSimulatedRdpEndpoint, type SimulatedRdpEndpoint } from './rdpEndpoint';
 import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from './scenarios/catalog';
 import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
+import { RecordingTelemetry } from './recordingTelemetry';
 import { VirtualClock } from './virtualClock';
 
 const SRC = path.join(__dirname, '..');
@@ -109,6 +110,8 @@ export class SimulatedRepairApp {
   /** What is on each disk (copies, snapshots, a rescue VM's attached copy, a swapped OS disk), following the ARM. */
   readonly diskContents = new SimulatedDiskContents(this.arm);
   readonly emulator: DurableHostEmulator;
+  /** Every event and metric the app sent, across simulated worker restarts. */
+  readonly telemetry = new RecordingTelemetry();
   readonly resourceGroup;
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly detach: Array<() => void> = [];
@@ -178,6 +181,7 @@ export class SimulatedRepairApp {
           },
           now: () => this.clock.now(),
         },
+        telemetry: this.telemetry,
       });
       this.extraRegistrations();
     });
