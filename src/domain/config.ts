@@ -6,6 +6,7 @@ import { type ApprovalMode, approvalModeSetting } from './approval';
 import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
 import { type OfflineSettings, readOfflineSettings } from './offlineRepair';
+import { type RetentionSettings, readRetentionSettings } from './retention';
 import { parseScopes, type Scope } from './scope';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits } from './sourceCidrPolicy';
 
@@ -49,6 +50,8 @@ export interface AppConfig {
   settings: RepairSettings;
   /** APPROVAL_DEFAULT: the approval mode of an HTTP request that does not name one. */
   approvalDefault: ApprovalMode;
+  /** SNAPSHOT_RETENTION_DAYS / ORIGINAL_DISK_RETENTION_DAYS (src/domain/retention.ts); null: kept for ever. */
+  retention: RetentionSettings;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -92,6 +95,7 @@ export function readConfig(env: Env = process.env): AppConfig {
     scopes: scopes.value,
     scopesUnset: scopes.value.length === 0,
     approvalDefault: approvalModeSetting(env, 'APPROVAL_DEFAULT'),
+    retention: readRetentionSettings(env),
     settings: {
       probeAddress,
       probeSourceCidrs,

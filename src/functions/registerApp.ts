@@ -7,6 +7,7 @@ import { registerAlertsHttp } from './alertsHttp';
 import { registerRepairActivities } from './repairActivities';
 import { registerRepairOrchestrator } from './repairOrchestrator';
 import { registerRepairsHttp } from './repairsHttp';
+import { registerRetention } from './retention';
 
 export interface AppDependencies {
   api: ApiDependencies;
@@ -21,4 +22,5 @@ export function registerApp(deps: AppDependencies): void {
   registerAlertsEventGrid(deps.api);
   registerRepairOrchestrator(deps.telemetry);
   registerRepairActivities(deps.activities);
+  registerRetention(deps);
 }
