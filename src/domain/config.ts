@@ -6,7 +6,7 @@ import { type ApprovalMode, approvalModeSetting } from './approval';
 import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
 import { type OfflineSettings, readOfflineSettings } from './offlineRepair';
-import { type RetentionSettings, readRetentionSettings } from './retention';
+import type { RetentionSettings } from './retention';
 import { parseScopes, type Scope } from './scope';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits } from './sourceCidrPolicy';
 
@@ -72,6 +72,23 @@ export function readSourcePrefixLimits(env: Env): SourcePrefixLimits {
     minPrefixV4: integerSetting(env, 'MIN_SOURCE_PREFIX_V4', DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV4, 1, 32),
     // Not a setting while IPv6 sources are refused (sourceCidrPolicy.ts): a knob that changes nothing would mislead.
     minPrefixV6: DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV6,
+  };
+}
+
+/** Ten years: anything longer is "for ever", which is what leaving the setting unset says. */
+export const MAX_RETENTION_DAYS = 3650;
+
+/** Unset or blank: null (kept for ever, the default); otherwise whole days from 1 (a same-day deletion is no backup). */
+function retentionDays(env: Env, name: 'SNAPSHOT_RETENTION_DAYS' | 'ORIGINAL_DISK_RETENTION_DAYS'): number | null {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return null;
+  return integerSetting(env, name, 0, 1, MAX_RETENTION_DAYS);
+}
+
+export function readRetentionSettings(env: Env): RetentionSettings {
+  return {
+    snapshotDays: retentionDays(env, 'SNAPSHOT_RETENTION_DAYS'),
+    originalDiskDays: retentionDays(env, 'ORIGINAL_DISK_RETENTION_DAYS'),
   };
 }
 

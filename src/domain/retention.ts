@@ -2,9 +2,8 @@
  * What this app leaves behind and keeps: the snapshot every repair takes before it writes, and the original OS
  * disk an offline repair swaps out. Both cost money for as long as they exist; SNAPSHOT_RETENTION_DAYS and
  * ORIGINAL_DISK_RETENTION_DAYS let a timer delete them after a while. Unset: kept for ever (nothing is deleted).
+ * The settings are read and validated in config.ts (readRetentionSettings).
  */
-import { integerSetting, type Env } from './config';
-
 /** Tags this app writes on the resources it keeps (src/activities/startOsDiskSnapshot.ts, decisions/osDiskCopy.ts). */
 export const RETENTION_TAGS = {
   repairId: 'rdp-autorepair-repair-id',
@@ -17,23 +16,6 @@ export interface RetentionSettings {
   snapshotDays: number | null;
   /** Days after its creation a kept original OS disk may be deleted; null: never. */
   originalDiskDays: number | null;
-}
-
-/** Ten years: anything longer is "for ever", which is what leaving the setting unset says. */
-const MAX_RETENTION_DAYS = 3650;
-
-function daysSetting(env: Env, name: string): number | null {
-  const raw = env[name];
-  if (raw === undefined || raw.trim() === '') return null;
-  // At least one day: a snapshot deleted the day it was taken would be no backup at all.
-  return integerSetting(env, name, 0, 1, MAX_RETENTION_DAYS);
-}
-
-export function readRetentionSettings(env: Env): RetentionSettings {
-  return {
-    snapshotDays: daysSetting(env, 'SNAPSHOT_RETENTION_DAYS'),
-    originalDiskDays: daysSetting(env, 'ORIGINAL_DISK_RETENTION_DAYS'),
-  };
 }
 
 export type RetainedKind = 'snapshot' | 'originalDisk';

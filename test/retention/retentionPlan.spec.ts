@@ -1,5 +1,5 @@
 import type { RetainedResource, RetentionSettings } from '../../src/domain/retention';
-import { readRetentionSettings } from '../../src/domain/retention';
+import { readRetentionSettings } from '../../src/domain/config';
 import { ConfigurationError } from '../../src/domain/errors';
 import { planRetention } from '../../src/retention/retentionPlan';
 
