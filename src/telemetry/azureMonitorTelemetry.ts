@@ -11,6 +11,8 @@
  * metrics every minute); the events carry the same numbers as the metrics, so queries over customEvents are
  * exact even if an instance is recycled before a metric export.
  */
+import type { TokenCredential } from '@azure/core-auth';
+import { DefaultAzureCredential } from '@azure/identity';
 import { metrics, type Attributes } from '@opentelemetry/api';
 import { logs } from '@opentelemetry/api-logs';
 import type { Telemetry, TelemetryMetricName, TelemetryProperties } from '../domain/telemetry';
@@ -24,13 +26,16 @@ function attributes(properties: TelemetryProperties): Attributes {
   return out;
 }
 
-/** Sends to Azure Monitor with this connection string (APPLICATIONINSIGHTS_CONNECTION_STRING). Call once per worker. */
-export function azureMonitorTelemetry(connectionString: string): Telemetry {
+/**
+ * Sends to Azure Monitor with this connection string (APPLICATIONINSIGHTS_CONNECTION_STRING) and, where the
+ * resource refuses local authentication (the template turns it off), an Entra ID credential. Call once per worker.
+ */
+export function azureMonitorTelemetry(connectionString: string, credential?: TokenCredential): Telemetry {
   // Loaded only when telemetry is configured: the distro pulls in many modules a worker without it never needs.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { useAzureMonitor } = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
   useAzureMonitor({
-    azureMonitorExporterOptions: { connectionString },
+    azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) },
     samplingRatio: 1,
     tracesPerSecond: 0,
     enableTraceBasedSamplingForLogs: false,
@@ -76,7 +81,27 @@ export function logLineTelemetry(write: (line: string) => void): Telemetry {
   };
 }
 
+/**
+ * The Functions host's own setting for Entra ID ingestion (`Authorization=AAD`, optionally `;ClientId=<id>` of a
+ * user-assigned identity) says the same for this exporter: the app's managed identity, role Monitoring Metrics
+ * Publisher.
+ */
+export function entraIdentityFor(authentication: string | undefined): { managedIdentityClientId?: string } | null {
+  const parts = new Map(
+    (authentication ?? '')
+      .split(';')
+      .map((p) => p.split('=').map((x) => x.trim()))
+      .filter((kv): kv is [string, string] => kv.length === 2)
+      .map(([k, v]) => [k.toLowerCase(), v]),
+  );
+  if (parts.get('authorization')?.toLowerCase() !== 'aad') return null;
+  const clientId = parts.get('clientid');
+  return clientId ? { managedIdentityClientId: clientId } : {};
+}
+
 export function productionTelemetry(env: Record<string, string | undefined>): Telemetry {
   const connectionString = env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim();
-  return connectionString ? azureMonitorTelemetry(connectionString) : logLineTelemetry((line) => console.info(line));
+  if (!connectionString) return logLineTelemetry((line) => console.info(line));
+  const identity = entraIdentityFor(env.APPLICATIONINSIGHTS_AUTHENTICATION_STRING);
+  return azureMonitorTelemetry(connectionString, identity ? new DefaultAzureCredential(identity) : undefined);
 }
