@@ -1,6 +1,7 @@
 /**
- * SIMULATED: Microsoft.Compute/disks get, list (resource group, subscription), create (empty, or `creationData.createOption: Copy` from a snapshot
- * or disk) and delete. A copy provisions for the latency model's `diskCopyFromSnapshot` on the virtual clock.
+ * SIMULATED: Microsoft.Compute/disks get, list (resource group, subscription), create (empty, or
+ * `creationData.createOption: Copy` from a snapshot or disk) and delete. A copy provisions for the latency model's
+ * `diskCopyFromSnapshot` on the virtual clock.
  */
 import { formatTypedResourceId, ResourceTypes } from '../../../azure/resourceId';
 import { ArmHttpError, badRequest, conflict } from '../http/armErrors';
