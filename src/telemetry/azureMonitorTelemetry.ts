@@ -1,23 +1,27 @@
 /**
- * Production telemetry: OpenTelemetry with the Azure Monitor distro (@azure/monitor-opentelemetry). Events are
- * OpenTelemetry log records carrying `microsoft.custom_event.name`, which the Azure Monitor exporter writes to
- * the `customEvents` table (properties in customDimensions); metrics are OpenTelemetry instruments, written to
+ * Production telemetry: OpenTelemetry with the Azure Monitor exporter (@azure/monitor-opentelemetry-exporter).
+ * Events are OpenTelemetry log records carrying `microsoft.custom_event.name`, which the exporter writes to the
+ * `customEvents` table (properties in customDimensions); metrics are OpenTelemetry instruments, written to
  * `customMetrics`. Why not the Functions host's own Application Insights integration: from a Node.js worker it
  * carries log messages only (the `traces` table, text), so events would be text to parse in every query and
- * there would be no metrics with dimensions.
+ * there would be no metrics with dimensions. Why the exporter and not the distro (@azure/monitor-opentelemetry):
+ * the distro adds auto-instrumentation (HTTP, databases, loggers), OTLP, Zipkin and Prometheus exporters and gRPC,
+ * none of which this app uses, and ships type packages as runtime dependencies into the deployment zip.
  *
- * Nothing is sampled: the distro's rate-limited trace sampling and trace-based log sampling are turned off, since
- * an outcome that is sampled away is a repair nobody sees. The exporter batches (log records within seconds,
- * metrics every minute); the events carry the same numbers as the metrics, so queries over customEvents are
- * exact even if an instance is recycled before a metric export.
+ * Providers of its own, not the global ones: nothing else in the worker can change or sample what is sent. The
+ * exporter batches (log records within seconds, metrics every minute); the events carry the same numbers as the
+ * metrics, so queries over customEvents are exact even if an instance is recycled before a metric export.
  */
 import type { TokenCredential } from '@azure/core-auth';
 import { DefaultAzureCredential } from '@azure/identity';
-import { metrics, type Attributes } from '@opentelemetry/api';
-import { logs } from '@opentelemetry/api-logs';
+import { AzureMonitorLogExporter, AzureMonitorMetricExporter } from '@azure/monitor-opentelemetry-exporter';
+import type { Attributes } from '@opentelemetry/api';
+import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
+import { MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { Telemetry, TelemetryMetricName, TelemetryProperties } from '../domain/telemetry';
 
 const SCOPE = 'rdp-autorepair';
+const METRIC_EXPORT_MS = 60_000;
 
 function attributes(properties: TelemetryProperties): Attributes {
   const out: Attributes = {};
@@ -26,25 +30,27 @@ function attributes(properties: TelemetryProperties): Attributes {
   return out;
 }
 
+export interface AzureMonitorTelemetry extends Telemetry {
+  /** Sends what is batched and stops (tests; a worker that shuts down). */
+  shutdown(): Promise<void>;
+}
+
 /**
  * Sends to Azure Monitor with this connection string (APPLICATIONINSIGHTS_CONNECTION_STRING) and, where the
  * resource refuses local authentication (the template turns it off), an Entra ID credential. Call once per worker.
  */
-export function azureMonitorTelemetry(connectionString: string, credential?: TokenCredential): Telemetry {
-  // Loaded only when telemetry is configured: the distro pulls in many modules a worker without it never needs.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { useAzureMonitor } = require('@azure/monitor-opentelemetry') as typeof import('@azure/monitor-opentelemetry');
-  useAzureMonitor({
-    azureMonitorExporterOptions: { connectionString, ...(credential ? { credential } : {}) },
-    samplingRatio: 1,
-    tracesPerSecond: 0,
-    enableTraceBasedSamplingForLogs: false,
-    enableLiveMetrics: false,
-    // The Functions host already records requests and its own logs; the worker adds only this app's events.
-    instrumentationOptions: { http: { enabled: false }, azureSdk: { enabled: false } },
+export function azureMonitorTelemetry(connectionString: string, credential?: TokenCredential): AzureMonitorTelemetry {
+  const options = { connectionString, ...(credential ? { credential } : {}) };
+  const loggerProvider = new LoggerProvider({
+    processors: [new BatchLogRecordProcessor({ exporter: new AzureMonitorLogExporter(options) })],
   });
-  const logger = logs.getLogger(SCOPE);
-  const meter = metrics.getMeter(SCOPE);
+  const meterProvider = new MeterProvider({
+    readers: [
+      new PeriodicExportingMetricReader({ exporter: new AzureMonitorMetricExporter(options), exportIntervalMillis: METRIC_EXPORT_MS }),
+    ],
+  });
+  const logger = loggerProvider.getLogger(SCOPE);
+  const meter = meterProvider.getMeter(SCOPE);
   const counter = meter.createCounter('rdp_autorepair.repairs', { description: 'Repairs ended, by outcome' });
   const deleted = meter.createCounter('rdp_autorepair.retained_deleted', { description: 'Retained snapshots and disks deleted' });
   const histograms = new Map<TelemetryMetricName, ReturnType<typeof meter.createHistogram>>();
@@ -65,6 +71,9 @@ export function azureMonitorTelemetry(connectionString: string, credential?: Tok
       if (metric.name === 'rdp_autorepair.repairs') counter.add(metric.value, dims);
       else if (metric.name === 'rdp_autorepair.retained_deleted') deleted.add(metric.value, dims);
       else histogram(metric.name).record(metric.value, dims);
+    },
+    async shutdown() {
+      await Promise.all([loggerProvider.shutdown(), meterProvider.shutdown()]);
     },
   };
 }
