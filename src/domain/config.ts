@@ -7,6 +7,7 @@ import { ConfigurationError } from './errors';
 import { parseCidr } from './ipAddress';
 import { type OfflineSettings, readOfflineSettings } from './offlineRepair';
 import { readRescueVmSettings, type RescueVmSettings } from './rescueVmSettings';
+import type { RetentionSettings } from './retention';
 import { parseScopes, type Scope } from './scope';
 import { readSerialConsoleSettings, type SerialConsoleSettings } from './serialConsole';
 import { DEFAULT_SOURCE_PREFIX_LIMITS, type SourcePrefixLimits } from './sourceCidrPolicy';
@@ -61,6 +62,8 @@ export interface AppConfig {
   settings: RepairSettings;
   /** APPROVAL_DEFAULT: the approval mode of an HTTP request that does not name one. */
   approvalDefault: ApprovalMode;
+  /** SNAPSHOT_RETENTION_DAYS / ORIGINAL_DISK_RETENTION_DAYS (src/domain/retention.ts); null: kept for ever. */
+  retention: RetentionSettings;
 }
 
 export type Env = Record<string, string | undefined>;
@@ -84,6 +87,23 @@ export function readSourcePrefixLimits(env: Env): SourcePrefixLimits {
   };
 }
 
+/** Ten years: anything longer is "for ever", which is what leaving the setting unset says. */
+export const MAX_RETENTION_DAYS = 3650;
+
+/** Unset or blank: null (kept for ever, the default); otherwise whole days from 1 (a same-day deletion is no backup). */
+function retentionDays(env: Env, name: 'SNAPSHOT_RETENTION_DAYS' | 'ORIGINAL_DISK_RETENTION_DAYS'): number | null {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return null;
+  return integerSetting(env, name, 0, 1, MAX_RETENTION_DAYS);
+}
+
+export function readRetentionSettings(env: Env): RetentionSettings {
+  return {
+    snapshotDays: retentionDays(env, 'SNAPSHOT_RETENTION_DAYS'),
+    originalDiskDays: retentionDays(env, 'ORIGINAL_DISK_RETENTION_DAYS'),
+  };
+}
+
 export function readConfig(env: Env = process.env): AppConfig {
   const scopes = parseScopes(env.REPAIR_ALLOWED_SCOPES);
   if (!scopes.ok) throw new ConfigurationError(scopes.message, 'REPAIR_ALLOWED_SCOPES');
@@ -104,6 +124,7 @@ export function readConfig(env: Env = process.env): AppConfig {
     scopes: scopes.value,
     scopesUnset: scopes.value.length === 0,
     approvalDefault: approvalModeSetting(env, 'APPROVAL_DEFAULT'),
+    retention: readRetentionSettings(env),
     settings: {
       probeAddress,
       probeSourceCidrs,

@@ -7,6 +7,7 @@ import * as df from 'durable-functions';
 import { performance } from 'node:perf_hooks';
 import { productionActivityDeps } from '../activities/deps';
 import { productionWatchSinks } from '../watch/watchPublisher';
+import { productionTelemetry } from '../telemetry/azureMonitorTelemetry';
 import { registerApp } from './registerApp';
 
 registerApp({
@@ -21,4 +22,5 @@ registerApp({
     sinkFor: productionWatchSinks(),
     monotonicMs: () => performance.now(),
   },
+  telemetry: productionTelemetry(process.env),
 });

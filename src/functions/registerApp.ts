@@ -1,6 +1,7 @@
 /** Every registration of the app, given its dependencies: what the production entry point and the simulator share. */
 import type { ActivityDeps } from '../activities/deps';
 import type { ApiDependencies } from '../api/apiDependencies';
+import type { Telemetry } from '../domain/telemetry';
 import { registerAlertsEventGrid } from './alertsEventGrid';
 import { registerAlertsHttp } from './alertsHttp';
 import { registerCleanupTimer } from './cleanupTimer';
@@ -9,11 +10,14 @@ import { registerRepairOrchestrator } from './repairOrchestrator';
 import { registerRepairsHttp } from './repairsHttp';
 import type { WatchDependencies } from '../watch/watchDependencies';
 import { registerWatch } from './watch';
+import { registerRetention } from './retention';
 
 export interface AppDependencies {
   api: ApiDependencies;
   activities: ActivityDeps;
   watch: WatchDependencies;
+  /** Where repair events and metrics go (Azure Monitor in production, a recorder in the simulator). */
+  telemetry: Telemetry;
 }
 
 export function registerApp(deps: AppDependencies): void {
@@ -21,7 +25,8 @@ export function registerApp(deps: AppDependencies): void {
   registerAlertsHttp(deps.api);
   registerAlertsEventGrid(deps.api);
   registerCleanupTimer(deps.api);
-  registerRepairOrchestrator();
+  registerRepairOrchestrator(deps.telemetry);
   registerRepairActivities(deps.activities);
   registerWatch(deps);
+  registerRetention(deps);
 }

@@ -36,6 +36,7 @@ import { SimulatedDiskContents } from './guest/diskContents';
 import { startSimulatedRdpEndpoint, type SimulatedRdpEndpoint } from './rdpEndpoint';
 import { SIM_APP_ADDRESS, SIM_LOCATION, SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from './scenarios/catalog';
 import type { GuestFault, Scenario, SeededVm } from './scenarios/scenario';
+import { RecordingTelemetry } from './recordingTelemetry';
 import { VirtualClock } from './virtualClock';
 import { SimulatedEventGridCredential, SimulatedEventGridTopic } from './eventGridTopic';
 import { eventGridSink } from '../watch/watchPublisher';
@@ -133,6 +134,8 @@ export class SimulatedRepairApp {
   readonly serialConsole = new SimulatedSerialConsole(this.arm);
   readonly keyVault = new SimulatedKeyVault();
   private readonly serialConsoleTimeouts: SacTimeouts;
+  /** Every event and metric the app sent, across simulated worker restarts. */
+  readonly telemetry = new RecordingTelemetry();
   readonly resourceGroup;
   private readonly vms = new Map<string, SimulatedVm>();
   private readonly createdGuests = new Set<string>();
@@ -246,6 +249,7 @@ export class SimulatedRepairApp {
             eventGridSink(endpoint, { credential: this.eventGridCredential, httpClient: this.topic, retryOptions: { maxRetries: 0 } }),
           monotonicMs: () => this.watchMonotonicMs(),
         },
+        telemetry: this.telemetry,
       });
       this.extraRegistrations();
     });

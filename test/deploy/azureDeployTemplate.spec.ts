@@ -156,6 +156,36 @@ describe('deploy/azuredeploy.json', () => {
     expect(appSettings.get('REPAIR_ALLOWED_SCOPES')).toBe("[join(parameters('repairScopes'), ',')]");
   });
 
+  it('gives delete rights on snapshots and disks only through the retention role, defined and assigned only when retention is on', () => {
+    const role = JSON.parse(readFileSync(join(root, 'deploy', 'rdp-autorepair-retention-role.json'), 'utf8')) as { Actions: string[] };
+    expect(role.Actions).toEqual([
+      'Microsoft.Compute/snapshots/read',
+      'Microsoft.Compute/snapshots/delete',
+      'Microsoft.Compute/disks/read',
+      'Microsoft.Compute/disks/delete',
+    ]);
+    const definitions = allResources(template).filter(({ resource }) => resource.type === 'Microsoft.Authorization/roleDefinitions');
+    expect(definitions).toHaveLength(2);
+    const actionsOf = (d: Located) => (d.resource.properties?.permissions as { actions: string[] }[] | undefined)?.[0]?.actions ?? [];
+    // The repair role never deletes a disk or a snapshot; only the retention role does.
+    expect(actionsOf(definitions[0]!).filter((a) => a.endsWith('/delete') && !a.includes('runCommands'))).toEqual([]);
+    expect(actionsOf(definitions[1]!)).toEqual(role.Actions);
+    const retention = template.resources.filter((r) => r.type === 'Microsoft.Resources/deployments' && /retention/i.test(String(r.name)));
+    expect(retention).toHaveLength(2);
+    for (const r of retention) expect((r as { condition?: string }).condition).toBe("[variables('retentionOn')]");
+    expect(template.variables?.retentionOn).toBe(
+      "[or(greater(parameters('snapshotRetentionDays'), 0), greater(parameters('originalDiskRetentionDays'), 0))]",
+    );
+  });
+
+  it.each([
+    ['SNAPSHOT_RETENTION_DAYS', 'snapshotRetentionDays'],
+    ['ORIGINAL_DISK_RETENTION_DAYS', 'originalDiskRetentionDays'],
+  ])('%s is unset (keep for ever) by default: 0 in the template, an empty setting for the app', (setting, param) => {
+    expect(appSettings.get(setting)).toBe(`[if(equals(parameters('${param}'), 0), '', string(parameters('${param}')))]`);
+    expect(template.parameters[param]).toMatchObject({ type: 'int', defaultValue: 0, minValue: 0, maxValue: 3650 });
+  });
+
   it('puts no secret in the outputs and no key anywhere', () => {
     const outputs = JSON.stringify(template.outputs ?? {});
     expect(outputs).not.toMatch(/list[A-Za-z]*\(|secret|password|key|connectionstring|instrumentation/i);

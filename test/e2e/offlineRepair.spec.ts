@@ -69,7 +69,7 @@ describe('offline repair end to end', () => {
       expect(shown.message).toContain(downtimeInWords(estimate));
       expect(originalUnwritten).toBe(true);
       // The original is kept, tagged with the VM it belongs to (metadata only: its content is unwritten, above).
-      expect(app.arm.world.disk(originalId).tags).toMatchObject({ 'rdp-autorepair-original-of': vm.name });
+      expect(app.arm.world.disk(originalId).tags).toMatchObject({ 'rdp-autorepair-original-of': vm.id.toLowerCase() });
       expect(app.arm.world.disk(originalId).tags?.['rdp-autorepair-repair-id']).toBeUndefined();
       expect(rescue?.powerState).toBe('running');
       expect(rescue?.dataDisks).toEqual([]);

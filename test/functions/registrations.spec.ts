@@ -4,13 +4,14 @@ import { registerRepairActivities } from '../../src/functions/repairActivities';
 import { registerRepairOrchestrator } from '../../src/functions/repairOrchestrator';
 import { registerRepairsHttp } from '../../src/functions/repairsHttp';
 import { registerFunctionApp } from '../../src/simulator/functionsHost';
+import { RecordingTelemetry } from '../../src/simulator/recordingTelemetry';
 import { unusedApiDependencies, unusedActivityDeps } from '../support/unusedDependencies';
 import { ACTIVITY_NAMES } from '../../src/domain/activityContracts';
 import { CLEANUP_ORCHESTRATOR, OFFLINE_REPAIR_ORCHESTRATOR, REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
 
 const registry = registerFunctionApp(() => {
   registerRepairsHttp(unusedApiDependencies);
-  registerRepairOrchestrator();
+  registerRepairOrchestrator(new RecordingTelemetry());
   registerRepairActivities(unusedActivityDeps);
 });
 

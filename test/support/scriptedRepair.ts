@@ -15,6 +15,7 @@ import { type ActivityPoint, DurableHostEmulator } from '../../src/simulator/dur
 import { type ActivityScript, ScriptedActivities } from '../../src/simulator/durable/scriptedActivities';
 import { registerFunctionApp, type ModuleIsolation } from '../../src/simulator/functionsHost';
 import { VirtualClock } from '../../src/simulator/virtualClock';
+import { RecordingTelemetry } from '../../src/simulator/recordingTelemetry';
 
 export type RepairScript = ActivityScript<ActivityName>;
 
@@ -157,7 +158,7 @@ let orchestrator: ReturnType<ReturnType<typeof registerFunctionApp>['getOrThrow'
 function registeredOrchestrator() {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { registerRepairOrchestrator } = require(ORCHESTRATOR_MODULE) as typeof import('../../src/functions/repairOrchestrator');
-  return registerFunctionApp(registerRepairOrchestrator).getOrThrow(REPAIR_ORCHESTRATOR);
+  return registerFunctionApp(() => registerRepairOrchestrator(new RecordingTelemetry())).getOrThrow(REPAIR_ORCHESTRATOR);
 }
 
 function realOrchestrator() {

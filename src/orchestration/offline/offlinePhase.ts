@@ -198,7 +198,8 @@ export function* offlinePhase(flow: Flow, input: OfflinePhaseInput): Gen<Outcome
   // The swap is done, never interrupted: a cancel raised during it (or before) puts the original disk back now.
   const afterSwapCheck = yield* cancelCheckpoint(flow, 'offline:start');
   if (afterSwapCheck.kind === 'end') return yield* cancelAfterSwap(flow, vm.id, original.id, copyId);
-  yield* tagOriginal(flow, original.id, vm.name);
+  // The VM's resource id, lower-cased as the snapshots' rdp-autorepair-vm tag: retention groups both by VM.
+  yield* tagOriginal(flow, original.id, vm.id.toLowerCase());
   const up = yield* power(flow, vm.id, 'start');
   const probe = up.ok ? yield* probeAfter(flow, input, 'after the swap') : { verdict: null, reason: up.why };
   const next = afterSwap({
@@ -230,9 +231,9 @@ function* restartOnOriginal(flow: Flow, vmId: string, why: string): Gen<Outcome>
  * never touches the disk's data. Not the repair's own tag: the cleanup finds resources by it and must never find
  * this disk. A failure is a finding, not an ending: the disk is kept either way and the status names it.
  */
-function* tagOriginal(flow: Flow, originalId: string, vmName: string): Gen<void> {
-  flow.begin('offline:tagOriginal', `${ORIGINAL_OF_TAG}=${vmName} on ${originalId}`);
-  const tagged = yield* flow.call('tagDisk', { diskId: originalId, tags: { [ORIGINAL_OF_TAG]: vmName } }, 'offline:tagOriginal');
+function* tagOriginal(flow: Flow, originalId: string, vmKey: string): Gen<void> {
+  flow.begin('offline:tagOriginal', `${ORIGINAL_OF_TAG}=${vmKey} on ${originalId}`);
+  const tagged = yield* flow.call('tagDisk', { diskId: originalId, tags: { [ORIGINAL_OF_TAG]: vmKey } }, 'offline:tagOriginal');
   if (tagged.kind === 'end') {
     flow.end('offline:tagOriginal', tagged.outcome.reason, 'failed');
     flow.find({
@@ -248,14 +249,14 @@ function* tagOriginal(flow: Flow, originalId: string, vmName: string): Gen<void>
     resourceId: originalId,
     property: `tags.${ORIGINAL_OF_TAG}`,
     before: null,
-    after: vmName,
+    after: vmKey,
     at: flow.now(),
     reason: 'offline repair: marks the original OS disk, kept unchanged, with the VM it belongs to',
   });
   flow.wrote({
     kind: 'diskTag',
     resourceId: originalId,
-    what: `tagged ${ORIGINAL_OF_TAG}=${vmName}`,
+    what: `tagged ${ORIGINAL_OF_TAG}=${vmKey}`,
     undo: `remove the tag ${ORIGINAL_OF_TAG} from the disk`,
   });
   flow.end('offline:tagOriginal', `${tagged.facts.alreadyTagged ? 'already tagged' : 'tagged'} (metadata only; the data is not touched)`);

@@ -403,6 +403,57 @@ const CASES: Record<string, Case> = {
   },
 };
 
+/** The retention timer and GET /api/retained (src/retention/retainedResources.ts): list tagged snapshots and disks, delete. */
+const listReads = ['value.0.id', 'value.0.name', 'value.0.tags', 'value.0.properties.diskSizeGB', 'value.0.properties.timeCreated'];
+const drain = async <T>(items: AsyncIterable<T>) => {
+  for await (const _ of items);
+};
+const RETENTION_CASES: Record<string, Case> = {
+  'snapshots.list': {
+    fixture: 'compute/Snapshot_ListBySubscription.json',
+    run: async (ctx) => {
+      await putSnapshot(ctx);
+      await drain(ctx.compute.snapshots.list());
+    },
+    reads: listReads,
+  },
+  'snapshots.listByResourceGroup': {
+    fixture: 'compute/Snapshot_ListByResourceGroup.json',
+    run: async (ctx) => {
+      await putSnapshot(ctx);
+      await drain(ctx.compute.snapshots.listByResourceGroup(RG));
+    },
+    reads: listReads,
+  },
+  'snapshots.delete': {
+    fixture: 'compute/Snapshot_Delete.json',
+    run: async (ctx) => {
+      await putSnapshot(ctx);
+      ctx.w.arm.clock.advanceBy(LATENCY_MODEL.snapshotCreate.ms);
+      await ctx.compute.snapshots.delete(RG, 'web01-snap', { updateIntervalInMs: 1 }).submitted();
+    },
+    reads: [],
+  },
+  'disks.list': {
+    fixture: 'compute/Disk_ListBySubscription.json',
+    run: async ({ compute }) => drain(compute.disks.list()),
+    reads: [...listReads, 'value.0.properties.diskState'],
+  },
+  'disks.listByResourceGroup': {
+    fixture: 'compute/Disk_ListByResourceGroup.json',
+    run: async ({ compute }) => drain(compute.disks.listByResourceGroup(RG)),
+    reads: [...listReads, 'value.0.properties.diskState'],
+  },
+  'disks.delete': {
+    fixture: 'compute/Disk_Delete.json',
+    run: async ({ compute, w }) => {
+      const spare = w.arm.world.addDisk({ resourceGroup: w.rg, name: 'web01-original', osType: 'Windows', generation: 'V2', zone: '1' });
+      await compute.disks.delete(RG, spare.name, { updateIntervalInMs: 1 }).submitted();
+    },
+    reads: [],
+  },
+};
+
 /** The ephemeral rescue VM's and the cleanup's operations, compared with their examples the same way. */
 const OFFLINE_CASES: Record<string, Case> = {
   'virtualMachines.createOrUpdate': {
@@ -588,7 +639,7 @@ test('every ARM operation the product calls has a conformance case', () => {
   const operations = productOperations();
   // The scan itself must see the product's calls (a broken scan would make this test pass vacuously).
   expect(operations).toEqual(expect.arrayContaining(['virtualMachines.get', 'securityRules.createOrUpdate', 'snapshots.createOrUpdate']));
-  expect(operations.filter((op) => !CASES[op] && !OFFLINE_CASES[op])).toEqual([]);
+  expect(operations.filter((op) => !CASES[op] && !OFFLINE_CASES[op] && !RETENTION_CASES[op])).toEqual([]);
 });
 
 test('every simulator route has an api-version entry, and each case example is the entry the table names', () => {
@@ -599,7 +650,7 @@ test('every simulator route has an api-version entry, and each case example is t
       .map((r) => r.operation)
       .filter((op) => !API_VERSIONS[op]),
   ).toEqual([]);
-  for (const [operation, c] of [...Object.entries(CASES), ...Object.entries(OFFLINE_CASES)]) {
+  for (const [operation, c] of [...Object.entries(CASES), ...Object.entries(OFFLINE_CASES), ...Object.entries(RETENTION_CASES)]) {
     const fixture = loadFixture(c.fixture);
     const entry = API_VERSIONS[operation]!;
     expect({ operation, spec: entry.spec }).toEqual({ operation, spec: fixture.specPath });
@@ -610,7 +661,7 @@ test('every simulator route has an api-version entry, and each case example is t
   }
 });
 
-describe.each([...Object.entries(CASES), ...Object.entries(OFFLINE_CASES)])('%s', (operation, c) => {
+describe.each([...Object.entries(CASES), ...Object.entries(OFFLINE_CASES), ...Object.entries(RETENTION_CASES)])('%s', (operation, c) => {
   test('matches its azure-rest-api-specs example', async () => {
     const w = standardWorld();
     const { ctx, recorder } = ctxFor(w);

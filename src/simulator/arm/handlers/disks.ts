@@ -1,6 +1,7 @@
 /**
- * SIMULATED: Microsoft.Compute/disks get, list, create (empty, or `creationData.createOption: Copy` from a snapshot
- * or disk) and delete. A copy provisions for the latency model's `diskCopyFromSnapshot` on the virtual clock.
+ * SIMULATED: Microsoft.Compute/disks get, list (resource group, subscription), create (empty, or
+ * `creationData.createOption: Copy` from a snapshot or disk) and delete. A copy provisions for the latency model's
+ * `diskCopyFromSnapshot` on the virtual clock.
  */
 import { formatTypedResourceId, ResourceTypes } from '../../../azure/resourceId';
 import { ArmHttpError, badRequest, conflict } from '../http/armErrors';
@@ -30,6 +31,19 @@ const EMPTY_DISK_MS = 5_000;
 export function diskRoutes(deps: HandlerDeps): Route[] {
   const { world } = deps;
   return [
+    {
+      // Disks_List (diskExamples/Disk_ListBySubscription.json): every disk of the subscription, in one page here.
+      method: 'GET',
+      path: `/subscriptions/{subscriptionId}/providers/${TYPE}`,
+      operation: 'disks.list',
+      kind: 'read',
+      permission: `${TYPE}/read`,
+      handle: ({ params }) => {
+        const wanted = params.subscriptionId!.toLowerCase();
+        const disks = world.store.disks.values().filter((d) => d.subscriptionId.toLowerCase() === wanted);
+        return ok({ value: disks.map((d) => renderDisk(world, d)) });
+      },
+    },
     {
       method: 'GET',
       path: COLLECTION,

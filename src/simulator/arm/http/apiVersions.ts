@@ -96,6 +96,7 @@ export const API_VERSIONS: Readonly<Record<string, ApiVersionEntry>> = Object.fr
   'virtualMachineRunCommands.getByVirtualMachine': runCommand('VirtualMachineRunCommand_Get.json'),
   'virtualMachineRunCommands.createOrUpdate': runCommand('VirtualMachineRunCommand_CreateOrUpdate.json'),
   'virtualMachineRunCommands.delete': runCommand('VirtualMachineRunCommand_Delete.json'),
+  'disks.list': disk('diskExamples/Disk_ListBySubscription.json'),
   'disks.listByResourceGroup': disk('diskExamples/Disk_ListByResourceGroup.json'),
   'disks.get': disk('diskExamples/Disk_Get.json'),
   'disks.createOrUpdate': disk('diskExamples/Disk_Create_FromAnExistingManagedDisk.json'),
