@@ -156,7 +156,7 @@ describe('deploy/azuredeploy.json', () => {
     expect(appSettings.get('REPAIR_ALLOWED_SCOPES')).toBe("[join(parameters('repairScopes'), ',')]");
   });
 
-  it('gives delete rights on snapshots and disks only through the retention role, defined and assigned only when retention is on', () => {
+  it('gives snapshot delete rights only through the retention role (defined and assigned only when retention is on); the repair role deletes only what the cleanup removes', () => {
     const role = JSON.parse(readFileSync(join(root, 'deploy', 'rdp-autorepair-retention-role.json'), 'utf8')) as { Actions: string[] };
     expect(role.Actions).toEqual([
       'Microsoft.Compute/snapshots/read',
@@ -167,8 +167,14 @@ describe('deploy/azuredeploy.json', () => {
     const definitions = allResources(template).filter(({ resource }) => resource.type === 'Microsoft.Authorization/roleDefinitions');
     expect(definitions).toHaveLength(2);
     const actionsOf = (d: Located) => (d.resource.properties?.permissions as { actions: string[] }[] | undefined)?.[0]?.actions ?? [];
-    // The repair role never deletes a disk or a snapshot; only the retention role does.
-    expect(actionsOf(definitions[0]!).filter((a) => a.endsWith('/delete') && !a.includes('runCommands'))).toEqual([]);
+    // The repair role deletes only what the offline repair's cleanup removes (its own rescue VM, NIC and disk
+    // copies, checked by tag in the app); never a snapshot: old snapshots go only through the retention role.
+    expect(actionsOf(definitions[0]!).filter((a) => a.endsWith('/delete') && !a.includes('runCommands'))).toEqual([
+      'Microsoft.Compute/virtualMachines/delete',
+      'Microsoft.Compute/disks/delete',
+      'Microsoft.Network/networkInterfaces/delete',
+    ]);
+    expect(actionsOf(definitions[0]!).some((a) => a.startsWith('Microsoft.Compute/snapshots/') && a.endsWith('/delete'))).toBe(false);
     expect(actionsOf(definitions[1]!)).toEqual(role.Actions);
     const retention = template.resources.filter((r) => r.type === 'Microsoft.Resources/deployments' && /retention/i.test(String(r.name)));
     expect(retention).toHaveLength(2);
