@@ -11,6 +11,7 @@ export const TELEMETRY_EVENTS = [
   'RepairEnded',
   'RetainedResourceDeleted',
   'RetentionSweepEnded',
+  'WatchRoundEnded',
 ] as const;
 export type TelemetryEventName = (typeof TELEMETRY_EVENTS)[number];
 
@@ -22,6 +23,8 @@ export const TELEMETRY_METRICS = [
   'rdp_autorepair.downtime_seconds',
   'rdp_autorepair.arm_writes',
   'rdp_autorepair.retained_deleted',
+  'rdp_autorepair.watch_vms',
+  'rdp_autorepair.watch_round_seconds',
 ] as const;
 export type TelemetryMetricName = (typeof TELEMETRY_METRICS)[number];
 

@@ -10,10 +10,12 @@ import type { ApiDependencies } from '../api/apiDependencies';
 import { withErrorBoundary } from '../api/httpResponses';
 import { getWatch } from '../api/watchApi';
 import { DEFAULT_WATCH_SCHEDULE, readWatchConfig, readWatchSchedule } from '../domain/watchConfig';
+import type { Telemetry } from '../domain/telemetry';
 import type { WatchDependencies } from '../watch/watchDependencies';
 import type { WatchEvent } from '../watch/watchEvents';
 import { runWatchRound } from '../watch/watchRound';
 import { entityWatchStore, recordingEntity } from '../watch/watchStore';
+import { watchRoundTelemetry } from '../watch/watchTelemetry';
 import { WATCH_ROUND_ENTITY, WATCH_VM_ENTITY } from '../watch/watchState';
 
 export const WATCH_TIMER = 'watchRdp';
@@ -22,6 +24,7 @@ export interface WatchRegistrationDeps {
   api: ApiDependencies;
   activities: ActivityDeps;
   watch: WatchDependencies;
+  telemetry: Telemetry;
 }
 
 /** The schedule the host reads when it loads the app; a bad WATCH_SCHEDULE keeps the default and each round says so. */
@@ -81,4 +84,9 @@ async function watchRound(context: InvocationContext, deps: WatchRegistrationDep
     warn: (line) => context.warn(line),
   });
   if (result.kind === 'disabled') context.log('WatchRound disabled | WATCH_ENABLED is not true: nothing was checked.');
+  if (result.kind === 'ran') {
+    const { event, metrics } = watchRoundTelemetry(result.summary);
+    deps.telemetry.event(event);
+    for (const m of metrics) deps.telemetry.metric(m);
+  }
 }

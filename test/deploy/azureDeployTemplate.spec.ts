@@ -156,7 +156,7 @@ describe('deploy/azuredeploy.json', () => {
     expect(appSettings.get('REPAIR_ALLOWED_SCOPES')).toBe("[join(parameters('repairScopes'), ',')]");
   });
 
-  it('gives snapshot delete rights only through the retention role (defined and assigned only when retention is on); the repair role deletes only what the cleanup removes', () => {
+  it('gives snapshot delete rights only through the retention role, defined and assigned only when retention is on', () => {
     const role = JSON.parse(readFileSync(join(root, 'deploy', 'rdp-autorepair-retention-role.json'), 'utf8')) as { Actions: string[] };
     expect(role.Actions).toEqual([
       'Microsoft.Compute/snapshots/read',

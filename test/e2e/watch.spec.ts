@@ -47,6 +47,13 @@ test('a VM that turns broken raises one ConnectionFailed; the published event re
     let watch = await app.http('GET', '/api/watch');
     expect(watch.status).toBe(200);
     expect(watch.body.vms.map((v: any) => [v.vmResourceId, v.lastVerdict])).toEqual([[vmId, 'healthy']]);
+    // The round's counts reach telemetry as an event and as metrics by verdict.
+    expect(app.telemetry.eventsNamed('WatchRoundEnded').map((e) => [e.properties.checked, e.properties.healthy])).toEqual([[1, 1]]);
+    const byVerdict = Object.fromEntries(
+      app.telemetry.metricsNamed('rdp_autorepair.watch_vms').map((m) => [m.dimensions.verdict, m.value]),
+    );
+    expect(byVerdict).toMatchObject({ healthy: 1, broken: 0, skipped: 0 });
+    expect(app.telemetry.metricsNamed('rdp_autorepair.watch_round_seconds')).toHaveLength(1);
 
     breakTls(app.guestOf(vmId)!, app.clock.nowMs());
     const second = await round(app);
