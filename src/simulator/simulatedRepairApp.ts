@@ -14,6 +14,7 @@
  */
 import * as path from 'node:path';
 import { probeRdp } from '../rdp/probe';
+import type { RdpProbeResult } from '../domain/rdpProbe';
 import type { RepairClient } from '../api/repairClient';
 import { registerApp } from '../functions/registerApp';
 import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
@@ -79,6 +80,16 @@ export interface SimulatedAppOptions {
   isolateModules?: ModuleIsolation;
   /** Functions a test registers beside the app's own (e.g. a small orchestration), into this app's registry. */
   extraRegistrations?: () => void;
+  /** Told of every RDP probe the app (or a baseline through `probe`) makes, at its virtual instant (the bench). */
+  onProbe?: (observed: ObservedProbe) => void;
+}
+
+/** One probe as the bench sees it: where it dialled, its verdict, when on the virtual clock. */
+export interface ObservedProbe {
+  address: string;
+  port: number;
+  verdict: RdpProbeResult['verdict'];
+  atMs: number;
 }
 
 export interface SimHttpResponse {
@@ -103,6 +114,9 @@ export const SIM_DEFAULT_SETTINGS: Record<string, string> = {
   RDP_PROBE_TIMEOUT_MS: '1500',
 };
 
+/** The stage timeouts of a baseline's probe: the same as the app's own in the simulation (RDP_PROBE_TIMEOUT_MS). */
+const BASELINE_PROBE_TIMEOUTS = { connectTimeoutMs: 1500, confirmTimeoutMs: 1500, tlsTimeoutMs: 1500 } as const;
+
 export class SimulatedRepairApp {
   readonly clock = new VirtualClock();
   readonly arm = new SimulatedArm({ clock: this.clock, seed: 7 });
@@ -120,10 +134,14 @@ export class SimulatedRepairApp {
   private readonly isolateModules: ModuleIsolation;
   private durableClientOverride: RepairClient | undefined;
   private readonly extraRegistrations: () => void;
+  private readonly onProbe: (observed: ObservedProbe) => void;
+  /** Which public address each loopback endpoint stands for, so an observed probe names the VM's address. */
+  private readonly dialled = new Map<string, { address: string; port: number }>();
 
   private constructor(options: SimulatedAppOptions) {
     this.isolateModules = options.isolateModules ?? freshRequireCache;
     this.extraRegistrations = options.extraRegistrations ?? (() => undefined);
+    this.onProbe = options.onProbe ?? (() => undefined);
     const faults = options.workerFaults;
     this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
     this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
@@ -170,7 +188,7 @@ export class SimulatedRepairApp {
         api: { env: () => this.settings, now: () => this.clock.now(), client: () => this.durableClientOverride ?? this.emulator.client },
         activities: {
           arm: modules.createSimulatedArmClients(this.arm),
-          probe: modules.probeRdp,
+          probe: async (probeOptions) => this.observed(await modules.probeRdp(probeOptions), probeOptions.host, probeOptions.port),
           // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
           dialTarget: async (address, port) => {
             await this.syncEndpoints();
@@ -181,6 +199,20 @@ export class SimulatedRepairApp {
       });
       this.extraRegistrations();
     });
+  }
+
+  /** One RDP probe from this app's address, as the app's probe activity makes it (for the bench's baselines). */
+  async probe(address: string, port: number): Promise<RdpProbeResult> {
+    await this.syncEndpoints();
+    const target = this.dialTarget(address, port);
+    const result = await probeRdp({ host: target.host, port: target.port, now: () => this.clock.now(), ...BASELINE_PROBE_TIMEOUTS });
+    return this.observed(result, target.host, target.port);
+  }
+
+  private observed(result: RdpProbeResult, host: string, port: number | undefined): RdpProbeResult {
+    const where = this.dialled.get(`${host}:${port}`) ?? { address: host, port: port ?? 3389 };
+    this.onProbe({ ...where, verdict: result.verdict, atMs: this.clock.nowMs() });
+    return result;
   }
 
   /** Hands the app's handlers another durable client (e.g. one that fails), or the emulator's again with undefined. */
@@ -343,7 +375,10 @@ export class SimulatedRepairApp {
   private dialTarget(address: string, port: number): { host: string; port: number } {
     for (const entry of this.vms.values()) {
       const endpoint = entry.publicAddress === address ? entry.endpoints.get(port) : undefined;
-      if (endpoint) return { host: endpoint.host, port: endpoint.port };
+      if (endpoint) {
+        this.dialled.set(`${endpoint.host}:${endpoint.port}`, { address, port });
+        return { host: endpoint.host, port: endpoint.port };
+      }
     }
     // An address with no simulated VM behind it: a port nothing listens on, so the probe says unreachable.
     return { host: '127.0.0.1', port: 9 };
