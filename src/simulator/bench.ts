@@ -4,7 +4,7 @@
  * offline scenarios `az vm repair`'s sequence (src/simulator/bench/). Rows: time to RDP healthy, VM downtime,
  * restarts, ARM writes, each with its ratio to the baselines, the critical path and our ratio to it, and the
  * durable history and largest custom status of each repair. `--json` prints the same rows as JSON.
- * Prints figures; asserts nothing.
+ * `--fleet N [--concurrency C ...]` runs the fleet incident instead (bench/fleet.ts). Prints figures; asserts nothing.
  */
 // First: on an unsupported Node.js this stops before anything else loads.
 import '../runtime/requireSupportedNode';
@@ -24,11 +24,13 @@ export async function runBench(names?: readonly string[]): Promise<ComparisonRow
 interface BenchArgs {
   json: boolean;
   fleet: number | null;
+  /** With --fleet: the concurrency limits to run (default 10, 20, 50, 100). */
+  concurrency: number[];
   scenarios: string[];
 }
 
 function parseArgs(argv: readonly string[]): BenchArgs {
-  const args: BenchArgs = { json: false, fleet: null, scenarios: [] };
+  const args: BenchArgs = { json: false, fleet: null, concurrency: [], scenarios: [] };
   for (let i = 0; i < argv.length; i += 1) {
     const arg = argv[i] ?? '';
     if (arg === '--json') args.json = true;
@@ -37,17 +39,28 @@ function parseArgs(argv: readonly string[]): BenchArgs {
       if (!Number.isInteger(n) || n < 1 || n > 10_000) throw new Error('--fleet needs a whole number of VMs between 1 and 10000');
       args.fleet = n;
       i += 1;
+    } else if (arg === '--concurrency') {
+      const n = Number(argv[i + 1]);
+      if (!Number.isInteger(n) || n < 1 || n > 1000) throw new Error('--concurrency needs a whole number between 1 and 1000');
+      args.concurrency.push(n);
+      i += 1;
     } else if (arg === '--scenario') {
       args.scenarios.push(argv[i + 1] ?? '');
       i += 1;
-    } else throw new Error(`unknown argument ${JSON.stringify(arg)} (use --json, --fleet N, --scenario NAME)`);
+    } else throw new Error(`unknown argument ${JSON.stringify(arg)} (use --json, --fleet N, --concurrency C, --scenario NAME)`);
   }
   return args;
 }
 
 async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv);
-  if (args.fleet !== null) throw new Error('--fleet: the fleet incident bench is not in this version yet');
+  if (args.fleet !== null) {
+    const { runFleetBench, printFleet } = await import('./bench/fleetBench');
+    const results = await runFleetBench(args.fleet, args.concurrency.length > 0 ? args.concurrency : undefined);
+    if (args.json) console.log(JSON.stringify(results, null, 2));
+    else printFleet(results);
+    return;
+  }
   const rows = await runBench(args.scenarios);
   if (args.json) console.log(JSON.stringify(rows, null, 2));
   else printComparison(rows);

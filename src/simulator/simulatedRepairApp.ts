@@ -17,7 +17,8 @@ import { probeRdp } from '../rdp/probe';
 import type { RdpProbeResult } from '../domain/rdpProbe';
 import type { RepairClient } from '../api/repairClient';
 import { registerApp } from '../functions/registerApp';
-import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
+import { createSimulatedArmClients, SimulatedArm, type ArmChange, type FaultSpec, type ResourceGroupRef } from './arm';
+import type { ThrottlingModel } from './arm/throttling';
 import { DurableHostEmulator, type ActivityPoint } from './durable';
 import {
   createInvocationContext,
@@ -80,6 +81,8 @@ export interface SimulatedAppOptions {
   isolateModules?: ModuleIsolation;
   /** Functions a test registers beside the app's own (e.g. a small orchestration), into this app's registry. */
   extraRegistrations?: () => void;
+  /** ARM's token-bucket throttling in the simulated ARM (the fleet bench); off by default. */
+  throttling?: ThrottlingModel;
   /** Told of every RDP probe the app (or a baseline through `probe`) makes, at its virtual instant (the bench). */
   onProbe?: (observed: ObservedProbe) => void;
 }
@@ -119,9 +122,9 @@ const BASELINE_PROBE_TIMEOUTS = { connectTimeoutMs: 1500, confirmTimeoutMs: 1500
 
 export class SimulatedRepairApp {
   readonly clock = new VirtualClock();
-  readonly arm = new SimulatedArm({ clock: this.clock, seed: 7 });
+  readonly arm: SimulatedArm;
   /** What is on each disk (copies, snapshots, a rescue VM's attached copy, a swapped OS disk), following the ARM. */
-  readonly diskContents = new SimulatedDiskContents(this.arm);
+  readonly diskContents: SimulatedDiskContents;
   readonly emulator: DurableHostEmulator;
   readonly resourceGroup;
   private readonly vms = new Map<string, SimulatedVm>();
@@ -139,6 +142,8 @@ export class SimulatedRepairApp {
   private readonly dialled = new Map<string, { address: string; port: number }>();
 
   private constructor(options: SimulatedAppOptions) {
+    this.arm = new SimulatedArm({ clock: this.clock, seed: 7, ...(options.throttling ? { throttling: options.throttling } : {}) });
+    this.diskContents = new SimulatedDiskContents(this.arm);
     this.isolateModules = options.isolateModules ?? freshRequireCache;
     this.extraRegistrations = options.extraRegistrations ?? (() => undefined);
     this.onProbe = options.onProbe ?? (() => undefined);
@@ -167,8 +172,9 @@ export class SimulatedRepairApp {
 
   static async start(options: SimulatedAppOptions = {}): Promise<SimulatedRepairApp> {
     const app = new SimulatedRepairApp(options);
-    app.unsubscribe = app.arm.onChange(() => {
-      void app.syncEndpoints();
+    app.unsubscribe = app.arm.onChange((change) => {
+      const affected = vmsAffectedBy(change);
+      if (affected === 'all' || affected.size > 0) void app.syncEndpoints(affected === 'all' ? undefined : affected);
     });
     return app;
   }
@@ -191,7 +197,7 @@ export class SimulatedRepairApp {
           probe: async (probeOptions) => this.observed(await modules.probeRdp(probeOptions), probeOptions.host, probeOptions.port),
           // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
           dialTarget: async (address, port) => {
-            await this.syncEndpoints();
+            await this.syncEndpoints(this.vmsAt(address));
             return this.dialTarget(address, port);
           },
           now: () => this.clock.now(),
@@ -201,9 +207,14 @@ export class SimulatedRepairApp {
     });
   }
 
+  /** The VMs whose public address this is (the endpoints a probe of it may reach). */
+  private vmsAt(address: string): Set<string> {
+    return new Set([...this.vms].filter(([, entry]) => entry.publicAddress === address).map(([key]) => key));
+  }
+
   /** One RDP probe from this app's address, as the app's probe activity makes it (for the bench's baselines). */
   async probe(address: string, port: number): Promise<RdpProbeResult> {
-    await this.syncEndpoints();
+    await this.syncEndpoints(this.vmsAt(address));
     const target = this.dialTarget(address, port);
     const result = await probeRdp({ host: target.host, port: target.port, now: () => this.clock.now(), ...BASELINE_PROBE_TIMEOUTS });
     return this.observed(result, target.host, target.port);
@@ -230,9 +241,22 @@ export class SimulatedRepairApp {
     return registry;
   }
 
-  /** Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. */
-  async addScenario(scenario: Scenario): Promise<SeededVm & { request: Record<string, unknown> }> {
-    const seeded = scenario.seed(this.arm.world, this.resourceGroup);
+  /** Another resource group in the simulated subscription (the fleet bench spreads VMs over several). */
+  addResourceGroup(name: string): ResourceGroupRef {
+    return this.arm.world.addResourceGroup({ subscriptionId: SIM_SUBSCRIPTION_ID, name, location: SIM_LOCATION });
+  }
+
+  /**
+   * Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. `nameSuffix` makes
+   * the scenario's resource names unique, so one scenario can be seeded many times in a resource group (the
+   * fleet bench): `vm-x` becomes `vm-x-<suffix>` and its rescue VM `vm-x-<suffix>-rescue`.
+   */
+  async addScenario(
+    scenario: Scenario,
+    options: { resourceGroup?: ResourceGroupRef; nameSuffix?: string } = {},
+  ): Promise<SeededVm & { request: Record<string, unknown> }> {
+    const world = options.nameSuffix ? withNameSuffix(this.arm.world, options.nameSuffix) : this.arm.world;
+    const seeded = scenario.seed(world, options.resourceGroup ?? this.resourceGroup);
     const vm = this.arm.world.vms().find((v) => v.id.toLowerCase() === seeded.vmId.toLowerCase());
     const nic = vm?.nicIds[0] ? this.arm.world.nic(vm.nicIds[0]) : undefined;
     const publicAddress = nic?.publicIpId ? this.arm.world.publicIp(nic.publicIpId).ipAddress : undefined;
@@ -241,11 +265,12 @@ export class SimulatedRepairApp {
       if (vm.osType === 'Windows') {
         guest = new SimulatedWindowsGuest(seeded.guest ?? {}, { nowMs: this.clock.nowMs() });
         this.detach.push(attachSimulatedGuest(this.arm, vm.id, guest));
-        this.detach.push(guest.onChange(() => void this.syncEndpoints()));
+        const key = vm.id.toLowerCase();
+        this.detach.push(guest.onChange(() => void this.syncEndpoints(new Set([key]))));
         this.diskContents.addGuest(vm.id, guest);
       }
       this.vms.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, guest, endpoints: new Map() });
-      await this.syncEndpoints();
+      await this.syncEndpoints(new Set([vm.id.toLowerCase()]));
     }
     if (seeded.rescueVm) {
       // The rescue VM has no RDP endpoint of its own here: only its Run Command and its disks take part.
@@ -256,11 +281,14 @@ export class SimulatedRepairApp {
     return { ...seeded, request: scenario.request(seeded.vmId) };
   }
 
-  /** Makes every endpoint behave as the simulated state says (on every ARM or guest change, and before each probe). */
-  syncEndpoints(): Promise<void> {
+  /**
+   * Makes the endpoints behave as the simulated state says (on every ARM or guest change, and before each probe):
+   * those of `vmKeys` (lower-case VM ids) only, or of every VM.
+   */
+  syncEndpoints(vmKeys?: ReadonlySet<string>): Promise<void> {
     // One sync at a time: two overlapping ones could open the same port twice.
     this.syncing = this.syncing
-      .then(() => this.syncAll())
+      .then(() => this.syncAll(vmKeys))
       .catch((err: unknown) => {
         // Kept, not swallowed: a simulation that cannot follow its own state must fail the test (at close()).
         this.syncErrors.push(err instanceof Error ? err : new Error(String(err)));
@@ -268,8 +296,9 @@ export class SimulatedRepairApp {
     return this.syncing;
   }
 
-  private async syncAll(): Promise<void> {
-    for (const entry of this.vms.values()) {
+  private async syncAll(vmKeys?: ReadonlySet<string>): Promise<void> {
+    const entries = vmKeys ? [...vmKeys].flatMap((k) => this.vms.get(k) ?? []) : [...this.vms.values()];
+    for (const entry of entries) {
       const vm = this.arm.world.vm(entry.vmId);
       const nicId = vm.nicIds[0];
       const listening = entry.guest ? guestPortBehaviours(entry.guest.read(), { nowMs: this.clock.nowMs() }) : [];
@@ -383,4 +412,36 @@ export class SimulatedRepairApp {
     // An address with no simulated VM behind it: a port nothing listens on, so the probe says unreachable.
     return { host: '127.0.0.1', port: 9 };
   }
+}
+
+/** Which VMs' endpoints a change of the simulated ARM can affect: its VM, every VM (network changes), or none. */
+function vmsAffectedBy(change: ArmChange): ReadonlySet<string> | 'all' {
+  switch (change.kind) {
+    case 'powerState':
+    case 'agentStatus':
+    case 'osDisk':
+    case 'dataDisks':
+    case 'runCommand':
+      return new Set([change.vmId.toLowerCase()]);
+    case 'securityRule':
+      return 'all';
+    case 'resourceCreated':
+    case 'resourceDeleted':
+      return /Microsoft\.Network\//i.test(change.resourceType) ? 'all' : new Set();
+    case 'snapshotCompleted':
+    case 'tags':
+      return new Set();
+  }
+}
+
+/** The world, with every resource name a scenario gives made unique by `suffix` (before a `-rescue` ending). */
+function withNameSuffix(world: SimulatedArm['world'], suffix: string): SimulatedArm['world'] {
+  const rename = (name: string): string => name.replace(/(-rescue)?$/, `-${suffix}$1`);
+  return new Proxy(world, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== 'addVmWithNetwork' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return (options: { name: string }) => value.call(target, { ...options, name: rename(options.name) });
+    },
+  });
 }

@@ -45,18 +45,16 @@ export async function readVmDisk(driver: ArmDriver, vmId: string): Promise<VmDis
 /** A full copy of the OS disk (`az disk create --source <os disk>`): no snapshot first. */
 export async function copyDisk(driver: ArmDriver, vmId: string, disk: VmDisk, name: string): Promise<string> {
   const vm = parseResourceId(vmId, ResourceTypes.virtualMachine);
-  const poller = driver
-    .compute(vmId)
-    .disks.createOrUpdate(
-      vm.resourceGroup,
-      name,
-      {
-        location: disk.location,
-        ...(disk.zones ? { zones: disk.zones } : {}),
-        creationData: { createOption: 'Copy', sourceResourceId: disk.osDiskId },
-      },
-      { updateIntervalInMs: 1 },
-    );
+  const poller = driver.compute(vmId).disks.createOrUpdate(
+    vm.resourceGroup,
+    name,
+    {
+      location: disk.location,
+      ...(disk.zones ? { zones: disk.zones } : {}),
+      creationData: { createOption: 'Copy', sourceResourceId: disk.osDiskId },
+    },
+    { updateIntervalInMs: 1 },
+  );
   await driver.untilDone('copy the OS disk', poller);
   return formatTypedResourceId(ResourceTypes.disk, vm.subscriptionId, vm.resourceGroup, name);
 }
