@@ -15,11 +15,13 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { probeRdp } from '../rdp/probe';
+import type { RdpProbeResult } from '../domain/rdpProbe';
 import type { RepairClient } from '../api/repairClient';
 import { serialConsoleDeps } from '../activities/deps';
 import { registerApp } from '../functions/registerApp';
 import type { SacTimeouts } from '../guest/serialConsole/sacClient';
-import { createSimulatedArmClients, SimulatedArm, type FaultSpec } from './arm';
+import { createSimulatedArmClients, SimulatedArm, type ArmChange, type FaultSpec, type ResourceGroupRef } from './arm';
+import type { ThrottlingModel } from './arm/throttling';
 import { DurableHostEmulator, type ActivityPoint } from './durable';
 import {
   createInvocationContext,
@@ -96,6 +98,24 @@ export interface SimulatedAppOptions {
   watchMonotonicMs?: () => number;
   /** The SAC client's waits (real time: the session runs on loopback sockets); default 2 s for every wait. */
   serialConsoleTimeouts?: SacTimeouts;
+  /** ARM's token-bucket throttling in the simulated ARM (the fleet bench); off by default. */
+  throttling?: ThrottlingModel;
+  /** Told of every RDP probe the app (or a baseline through `probe`) makes, at its virtual instant (the bench). */
+  onProbe?: (observed: ObservedProbe) => void;
+}
+
+/** Where a scenario is seeded (the fleet bench: several resource groups, one scenario many times). */
+export interface SeedOptions {
+  resourceGroup?: ResourceGroupRef;
+  nameSuffix?: string;
+}
+
+/** One probe as the bench sees it: where it dialled, its verdict, when on the virtual clock. */
+export interface ObservedProbe {
+  address: string;
+  port: number;
+  verdict: RdpProbeResult['verdict'];
+  atMs: number;
 }
 
 export interface SimHttpResponse {
@@ -120,18 +140,21 @@ export const SIM_DEFAULT_SETTINGS: Record<string, string> = {
   RDP_PROBE_TIMEOUT_MS: '1500',
 };
 
+/** The stage timeouts of a baseline's probe: the same as the app's own in the simulation (RDP_PROBE_TIMEOUT_MS). */
+const BASELINE_PROBE_TIMEOUTS = { connectTimeoutMs: 1500, confirmTimeoutMs: 1500, tlsTimeoutMs: 1500 } as const;
+
 export class SimulatedRepairApp {
   readonly clock = new VirtualClock();
-  readonly arm = new SimulatedArm({ clock: this.clock, seed: 7 });
+  readonly arm: SimulatedArm;
   /** What is on each disk (copies, snapshots, a rescue VM's attached copy, a swapped OS disk), following the ARM. */
-  readonly diskContents = new SimulatedDiskContents(this.arm);
+  readonly diskContents: SimulatedDiskContents;
   readonly emulator: DurableHostEmulator;
   /** The Event Grid custom topic the watch publishes to (WATCH_EVENT_TOPIC_ENDPOINT = SIM_TOPIC_ENDPOINT). */
   readonly topic = new SimulatedEventGridTopic();
   /** The app's managed identity as the topic sees it. */
   readonly eventGridCredential = new SimulatedEventGridCredential();
   /** SIMULATED serial console (its ARM operations and its websocket gateway) and Key Vault with the login secrets. */
-  readonly serialConsole = new SimulatedSerialConsole(this.arm);
+  readonly serialConsole: SimulatedSerialConsole;
   readonly keyVault = new SimulatedKeyVault();
   private readonly serialConsoleTimeouts: SacTimeouts;
   /** Every event and metric the app sent, across simulated worker restarts. */
@@ -143,6 +166,8 @@ export class SimulatedRepairApp {
   private syncing: Promise<void> = Promise.resolve();
   /** The sync waiting for the running one to finish, if any; new requests join it. */
   private queuedSync: Promise<void> | undefined;
+  /** The VMs the queued sync will bring up to date ('all': every VM). */
+  private queuedKeys: Set<string> | 'all' = 'all';
   private syncRequests = 0;
   /** What the last completed sync had seen when it started. */
   private lastSync: { requests: number; nowMs: number } | undefined;
@@ -154,11 +179,18 @@ export class SimulatedRepairApp {
   private durableClientOverride: RepairClient | undefined;
   private readonly extraRegistrations: () => void;
   private readonly watchMonotonicMs: () => number;
+  private readonly onProbe: (observed: ObservedProbe) => void;
+  /** Which public address each loopback endpoint stands for, so an observed probe names the VM's address. */
+  private readonly dialled = new Map<string, { address: string; port: number }>();
 
   private constructor(options: SimulatedAppOptions) {
+    this.arm = new SimulatedArm({ clock: this.clock, seed: 7, ...(options.throttling ? { throttling: options.throttling } : {}) });
+    this.serialConsole = new SimulatedSerialConsole(this.arm);
+    this.diskContents = new SimulatedDiskContents(this.arm);
     this.isolateModules = options.isolateModules ?? freshRequireCache;
     this.extraRegistrations = options.extraRegistrations ?? (() => undefined);
     this.watchMonotonicMs = options.watchMonotonicMs ?? (() => performance.now());
+    this.onProbe = options.onProbe ?? (() => undefined);
     const faults = options.workerFaults;
     this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
     this.serialConsoleTimeouts = options.serialConsoleTimeouts ?? { promptMs: 2000, stepMs: 2000 };
@@ -191,7 +223,8 @@ export class SimulatedRepairApp {
       if (change.kind === 'resourceCreated' && change.resourceType === 'Microsoft.Compute/virtualMachines') {
         queueMicrotask(() => app.guestForCreatedVm(change.resourceId));
       }
-      void app.syncEndpoints();
+      const affected = vmsAffectedBy(change);
+      if (affected === 'all' || affected.size > 0) void app.syncEndpoints(affected === 'all' ? undefined : affected);
     });
     return app;
   }
@@ -227,10 +260,10 @@ export class SimulatedRepairApp {
         api: { env: () => this.settings, now: () => this.clock.now(), client: () => this.durableClientOverride ?? this.emulator.client },
         activities: {
           arm: modules.createSimulatedArmClients(this.arm),
-          probe: modules.probeRdp,
+          probe: async (probeOptions) => this.observed(await modules.probeRdp(probeOptions), probeOptions.host, probeOptions.port),
           // Endpoints follow the simulated state; bring them up to date before choosing where to dial.
           dialTarget: async (address, port) => {
-            await this.endpointsCurrent();
+            await this.endpointsCurrent(this.vmsAt(address));
             return this.dialTarget(address, port);
           },
           now: () => this.clock.now(),
@@ -253,6 +286,25 @@ export class SimulatedRepairApp {
       });
       this.extraRegistrations();
     });
+  }
+
+  /** The VMs whose public address this is (the endpoints a probe of it may reach). */
+  private vmsAt(address: string): Set<string> {
+    return new Set([...this.vms].filter(([, entry]) => entry.publicAddress === address).map(([key]) => key));
+  }
+
+  /** One RDP probe from this app's address, as the app's probe activity makes it (for the bench's baselines). */
+  async probe(address: string, port: number): Promise<RdpProbeResult> {
+    await this.syncEndpoints(this.vmsAt(address));
+    const target = this.dialTarget(address, port);
+    const result = await probeRdp({ host: target.host, port: target.port, now: () => this.clock.now(), ...BASELINE_PROBE_TIMEOUTS });
+    return this.observed(result, target.host, target.port);
+  }
+
+  private observed(result: RdpProbeResult, host: string, port: number | undefined): RdpProbeResult {
+    const where = this.dialled.get(`${host}:${port}`) ?? { address: host, port: port ?? 3389 };
+    this.onProbe({ ...where, verdict: result.verdict, atMs: this.clock.nowMs() });
+    return result;
   }
 
   /** Hands the app's handlers another durable client (e.g. one that fails), or the emulator's again with undefined. */
@@ -278,11 +330,20 @@ export class SimulatedRepairApp {
     return registry;
   }
 
-  /** Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. */
-  async addScenario(scenario: Scenario): Promise<SeededVm & { request: Record<string, unknown> }> {
-    const seeded = this.seedScenario(scenario);
+  /** Another resource group in the simulated subscription (the fleet bench spreads VMs over several). */
+  addResourceGroup(name: string): ResourceGroupRef {
+    return this.arm.world.addResourceGroup({ subscriptionId: SIM_SUBSCRIPTION_ID, name, location: SIM_LOCATION });
+  }
+
+  /**
+   * Seeds one scenario's VM, puts a simulated Windows guest in it and gives it RDP endpoints. `nameSuffix` makes
+   * the scenario's resource names unique, so one scenario can be seeded many times in a resource group (the
+   * fleet bench): `vm-x` becomes `vm-x-<suffix>` and its rescue VM `vm-x-<suffix>-rescue`.
+   */
+  async addScenario(scenario: Scenario, options: SeedOptions = {}): Promise<SeededVm & { request: Record<string, unknown> }> {
+    const seeded = this.seedScenario(scenario, options);
     if (seeded.serialConsole) await this.serialConsole.start();
-    await this.syncEndpoints();
+    await this.syncEndpoints(new Set([seeded.vmId.toLowerCase()]));
     return seeded;
   }
 
@@ -294,8 +355,9 @@ export class SimulatedRepairApp {
     return seeded;
   }
 
-  private seedScenario(scenario: Scenario): SeededVm & { request: Record<string, unknown> } {
-    const seeded = scenario.seed(this.arm.world, this.resourceGroup);
+  private seedScenario(scenario: Scenario, options: SeedOptions = {}): SeededVm & { request: Record<string, unknown> } {
+    const world = options.nameSuffix ? withNameSuffix(this.arm.world, options.nameSuffix) : this.arm.world;
+    const seeded = scenario.seed(world, options.resourceGroup ?? this.resourceGroup);
     // App settings the scenario needs (the serial console's vault): read by the next HTTP call, as in Azure.
     Object.assign(this.settings, scenario.settings ?? {});
     // The gateway's listener is started by the caller (addScenario), before the first repair can dial it.
@@ -311,7 +373,8 @@ export class SimulatedRepairApp {
       if (vm.osType === 'Windows') {
         guest = new SimulatedWindowsGuest(seeded.guest ?? {}, { nowMs: this.clock.nowMs() });
         this.detach.push(attachSimulatedGuest(this.arm, vm.id, guest));
-        this.detach.push(guest.onChange(() => void this.syncEndpoints()));
+        const key = vm.id.toLowerCase();
+        this.detach.push(guest.onChange(() => void this.syncEndpoints(new Set([key]))));
         this.diskContents.addGuest(vm.id, guest);
       }
       this.vms.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, guest, endpoints: new Map() });
@@ -326,18 +389,27 @@ export class SimulatedRepairApp {
   }
 
   /**
-   * Makes every endpoint behave as the simulated state says (on every ARM or guest change, and before each probe).
-   * One sync at a time (two overlapping ones could open the same port twice); requests that arrive while one is
-   * already queued and not yet started share it, since it will read the state as it is when it starts.
+   * Makes the endpoints behave as the simulated state says (on every ARM or guest change, and before each probe):
+   * those of `vmKeys` (lower-case VM ids) only, or of every VM. One sync at a time (two overlapping ones could
+   * open the same port twice); requests that arrive while one is queued and not yet started join it (it widens to
+   * their VMs), since it reads the state as it is when it starts.
    */
-  syncEndpoints(): Promise<void> {
+  syncEndpoints(vmKeys?: ReadonlySet<string>): Promise<void> {
     this.syncRequests++;
-    if (this.queuedSync) return this.queuedSync;
+    if (this.queuedSync) {
+      if (this.queuedKeys !== 'all') {
+        if (vmKeys) for (const k of vmKeys) this.queuedKeys.add(k);
+        else this.queuedKeys = 'all';
+      }
+      return this.queuedSync;
+    }
+    this.queuedKeys = vmKeys ? new Set(vmKeys) : 'all';
     const queued = this.syncing
       .then(() => {
+        const keys = this.queuedKeys;
         this.queuedSync = undefined;
         const seen = { requests: this.syncRequests, nowMs: this.clock.nowMs() };
-        return this.syncAll().then(() => {
+        return this.syncAll(keys === 'all' ? undefined : keys).then(() => {
           this.lastSync = seen;
         });
       })
@@ -354,17 +426,18 @@ export class SimulatedRepairApp {
    * Before a probe: a sync only if something may have changed since the last one started (a change notification,
    * or the clock moved, which can expire a certificate); otherwise the endpoints are already current.
    */
-  private async endpointsCurrent(): Promise<void> {
+  private async endpointsCurrent(vmKeys?: ReadonlySet<string>): Promise<void> {
     const last = this.lastSync;
     if (last && !this.queuedSync && last.requests === this.syncRequests && last.nowMs === this.clock.nowMs()) {
       await this.syncing;
       return;
     }
-    await this.syncEndpoints();
+    await this.syncEndpoints(vmKeys);
   }
 
-  private async syncAll(): Promise<void> {
-    for (const entry of this.vms.values()) {
+  private async syncAll(vmKeys?: ReadonlySet<string>): Promise<void> {
+    const entries = vmKeys ? [...vmKeys].flatMap((k) => this.vms.get(k) ?? []) : [...this.vms.values()];
+    for (const entry of entries) {
       const vm = this.arm.world.vm(entry.vmId);
       const nicId = vm.nicIds[0];
       const listening = entry.guest ? guestPortBehaviours(entry.guest.read(), { nowMs: this.clock.nowMs() }) : [];
@@ -481,9 +554,44 @@ export class SimulatedRepairApp {
   private dialTarget(address: string, port: number): { host: string; port: number } {
     for (const entry of this.vms.values()) {
       const endpoint = entry.publicAddress === address ? entry.endpoints.get(port) : undefined;
-      if (endpoint) return { host: endpoint.host, port: endpoint.port };
+      if (endpoint) {
+        this.dialled.set(`${endpoint.host}:${endpoint.port}`, { address, port });
+        return { host: endpoint.host, port: endpoint.port };
+      }
     }
     // An address with no simulated VM behind it: a port nothing listens on, so the probe says unreachable.
     return { host: '127.0.0.1', port: 9 };
   }
+}
+
+/** Which VMs' endpoints a change of the simulated ARM can affect: its VM, every VM (network changes), or none. */
+function vmsAffectedBy(change: ArmChange): ReadonlySet<string> | 'all' {
+  switch (change.kind) {
+    case 'powerState':
+    case 'agentStatus':
+    case 'osDisk':
+    case 'dataDisks':
+    case 'runCommand':
+      return new Set([change.vmId.toLowerCase()]);
+    case 'securityRule':
+      return 'all';
+    case 'resourceCreated':
+    case 'resourceDeleted':
+      return /Microsoft\.Network\//i.test(change.resourceType) ? 'all' : new Set();
+    case 'snapshotCompleted':
+    case 'tags':
+      return new Set();
+  }
+}
+
+/** The world, with every resource name a scenario gives made unique by `suffix` (before a `-rescue` ending). */
+function withNameSuffix(world: SimulatedArm['world'], suffix: string): SimulatedArm['world'] {
+  const rename = (name: string): string => name.replace(/(-rescue)?$/, `-${suffix}$1`);
+  return new Proxy(world, {
+    get(target, property, receiver) {
+      const value = Reflect.get(target, property, receiver);
+      if (property !== 'addVmWithNetwork' || typeof value !== 'function') return typeof value === 'function' ? value.bind(target) : value;
+      return (options: { name: string }) => value.call(target, { ...options, name: rename(options.name) });
+    },
+  });
 }

@@ -34,6 +34,7 @@ import { ARM_LOOKUP_CODES, ArmHttpError, unsupportedApiVersion } from './http/ar
 import { toPipelineResponse, type HandlerResult } from './http/responses';
 import { Router, type HttpMethod, type Route, type RouteContext } from './http/router';
 import { OperationTracker } from './lro/operationTracker';
+import { ArmThrottle, type Throttled, type ThrottledKind, type ThrottlingModel } from './throttling';
 import { RequestLog, type ArmStats, type RequestLogEntry } from './requestLog';
 import { resourceSkuRoutes } from './handlers/resourceSkus';
 import { runCommandRoutes } from './handlers/runCommands';
@@ -56,6 +57,8 @@ export interface SimulatedArmOptions {
   seed?: number;
   /** Whether a VM runs one run command at a time (default, 409 Conflict for a second) or several at once. */
   runCommandConcurrency?: RunCommandConcurrency;
+  /** ARM's token-bucket throttling (throttling.ts, e.g. ARM_THROTTLING); off when omitted, as every test so far assumes. */
+  throttling?: ThrottlingModel;
 }
 
 /** Object id of the simulated caller, quoted in simulated AuthorizationFailed messages. */
@@ -77,12 +80,15 @@ export class SimulatedArm implements HttpClient {
   private readonly operations: OperationTracker;
   private readonly router = new Router();
   private readonly log = new RequestLog();
+  /** The token buckets, when throttling is on. */
+  readonly throttle: ArmThrottle | null;
 
   constructor(options: SimulatedArmOptions = {}) {
     this.clock = options.clock ?? new VirtualClock();
     this.latency = options.latency ?? LATENCY_MODEL;
     this.world = new World(this.clock, this.latency, this.changes, options.seed);
     this.retryAfter = options.retryAfter ?? RETRY_AFTER;
+    this.throttle = options.throttling ? new ArmThrottle(options.throttling) : null;
     this.operations = new OperationTracker(this.clock, this.latency, this.world.guids, this.retryAfter, options.wallClock);
     this.runCommands = new RunCommandService(this.world, this.operations, this.latency, options.runCommandConcurrency ?? 'one-at-a-time');
     this.world.syncHook = () => this.sync();
@@ -192,8 +198,11 @@ export class SimulatedArm implements HttpClient {
         this.record(at, method, url.pathname, route, 0, fault.networkError);
         throw new RestError(`SIMULATED ARM: connection failed (${fault.networkError})`, { code: fault.networkError, request });
       }
+      const throttled = fault ? null : this.throttled(method, url.pathname, route, at);
       if (fault) {
         result = faultResult(fault, route, url.pathname, this.retryAfter, at);
+      } else if (throttled) {
+        result = throttledResult(throttled, url.pathname);
       } else {
         const context = this.context(method as HttpMethod, url, params, request, apiVersion);
         try {
@@ -211,6 +220,13 @@ export class SimulatedArm implements HttpClient {
     // Time-driven changes caused by this request (e.g. a no-op action finishing at once) surface immediately.
     this.world.refreshAgentStatuses();
     return toPipelineResponse(request, result, requestId);
+  }
+
+  private throttled(method: string, path: string, route: Route, at: Date): Throttled | null {
+    const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1];
+    if (!this.throttle || !subscriptionId) return null;
+    const kind: ThrottledKind = method === 'DELETE' ? 'delete' : route.kind === 'read' ? 'read' : 'write';
+    return this.throttle.admit(subscriptionId.toLowerCase(), kind, providerOf(route) === 'Microsoft.Network', at.getTime());
   }
 
   private context(
@@ -280,6 +296,29 @@ function asProviderError(err: unknown, route: Route): unknown {
   if (!(err instanceof ArmHttpError) || ARM_LOOKUP_CODES.has(err.code) || err.details) return err;
   if (providerOf(route) === 'Microsoft.Network') err.details = [];
   return err;
+}
+
+/**
+ * ARM's answer to a request its token bucket refused (throttling.ts has the sources). Besides ARM's Retry-After it
+ * carries `retry-after-ms: 1`, a SIMULATED-only header: the SDK prefers it, so its throttling retry costs 1 real ms
+ * instead of real seconds. The virtual clock does not move during that wait, so the SDK's retries are refused too and
+ * the 429 reaches the caller: pessimistic (in Azure the SDK's wait would let the bucket refill), never optimistic.
+ */
+function throttledResult(throttled: Throttled, path: string): HandlerResult {
+  const subscriptionId = /^\/subscriptions\/([^/]+)/i.exec(path)?.[1] ?? '';
+  const message =
+    throttled.scope === 'subscription'
+      ? `Number of '${throttled.kind}' requests for subscription '${subscriptionId}' actor '${SIMULATED_PRINCIPAL_ID}' exceeded. ` +
+        `Please try again after '${throttled.retryAfterSeconds}' seconds after additional tokens are available. ` +
+        'Refer to https://aka.ms/arm-throttling for additional information.'
+      : `The request is throttled by the Microsoft.Network resource provider (${throttled.kind} limit). Retry after ` +
+        `${throttled.retryAfterSeconds} seconds.`;
+  const code = throttled.scope === 'subscription' ? 'SubscriptionRequestsThrottled' : 'TooManyRequests';
+  return {
+    status: 429,
+    body: new ArmHttpError(429, code, message, undefined, {}, throttled.scope === 'subscription' ? undefined : []).body(),
+    headers: { 'retry-after': String(throttled.retryAfterSeconds), 'retry-after-ms': '1' },
+  };
 }
 
 /** The response an injected fault stands in for, shaped as ARM would send it. */
