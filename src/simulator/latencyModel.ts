@@ -46,8 +46,8 @@ export const LATENCY_MODEL = Object.freeze({
   vmCreate: figure(
     250_000,
     'estimate',
-    "Measured report: az vm repair's own test recordings (Azure/azure-cli-extensions src/vm-repair) show `az vm repair create` " +
-      'taking 5 min 10 s for a Windows repair VM, which copies the OS disk, creates the VM from a marketplace image and attaches ' +
+    "Estimate from a measured report: az vm repair's own test recordings (Azure/azure-cli-extensions src/vm-repair) show " +
+      '`az vm repair create` taking 5 min 10 s for a Windows repair VM, which copies the OS disk, creates the VM from a marketplace image and attaches ' +
       'the copy; less the copy (diskCopyFromSnapshot) and the attach (dataDiskAttachDetach), the VM create is about 4 min 10 s. ' +
       'Was 180 s (a guess of 2-5 minutes); aligned to the only measurement at hand. No documented duration.',
   ),

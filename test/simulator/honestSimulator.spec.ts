@@ -47,6 +47,18 @@ const REVIEWED: Record<string, Record<string, string>> = {
     'guest/scriptCatalog': 'the .ps1 param() declarations, which test/guest/scripts.static.spec.ts keeps identical to the scripts',
     'guest/scriptParameters': 'the .ps1 ValidateRange/ValidatePattern rules, kept identical to the scripts by test/guest',
   },
+  'bench/armDriver.ts': {
+    'azure/resourceId': 'formats ARM ids (see virtualMachineCreate.ts)',
+    'guest/runCommandChannel':
+      "the baselines' operator runs the same scripts through the real Run Command channel, as a person following the article " +
+      'would; it decides nothing about the simulated guest, which the simulator alone models',
+    'guest/scriptCatalog': 'the script texts and their parameters, handed to Run Command by the baselines (see runCommandChannel)',
+    'guest/scriptParameters': 'the parameter encoding the scripts expect (see runCommandChannel)',
+    'guest/scriptResults': 'reads the result line the scripts print (see runCommandChannel); the baselines use none of its judgement',
+  },
+  'bench/articleOrder.ts': { 'azure/resourceId': 'formats ARM ids (see virtualMachineCreate.ts)' },
+  'bench/azVmRepair.ts': { 'azure/resourceId': 'formats ARM ids (see virtualMachineCreate.ts)' },
+  'bench/offlineOps.ts': { 'azure/resourceId': 'formats ARM ids (see virtualMachineCreate.ts)' },
   'guest/scriptIdentity.ts': { 'guest/scriptCatalog': 'loads the real script text the guest is handed, to know which script it runs' },
 };
 

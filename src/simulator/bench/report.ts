@@ -77,8 +77,8 @@ export function comparisonLines(rows: readonly ComparisonRow[]): string[] {
   );
   lines.push(
     '',
-    'Offline with an EPHEMERAL rescue VM: no row yet (the ephemeral rescue VM is not in this version). A catalog scenario',
-    'asking for the offline repair without rescueVmResourceId is measured against az vm repair like the rows above.',
+    'Offline rescue VMs: agent-down and rescue-vm-quota name none, so the repair creates an EPHEMERAL one (and deletes',
+    'it); the other offline rows use a CONFIGURED rescue VM. az vm repair always creates its rescue VM from scratch.',
   );
   return lines;
 }
