@@ -47,8 +47,9 @@ export const LATENCY_MODEL = Object.freeze({
     250_000,
     'estimate',
     "Estimate from a measured report: az vm repair's own test recordings (Azure/azure-cli-extensions src/vm-repair) show " +
-      '`az vm repair create` taking 5 min 10 s for a Windows repair VM, which copies the OS disk, creates the VM from a marketplace image and attaches ' +
-      'the copy; less the copy (diskCopyFromSnapshot) and the attach (dataDiskAttachDetach), the VM create is about 4 min 10 s. ' +
+      '`az vm repair create` taking 5 min 10 s for a Windows repair VM, which copies the OS disk, creates the VM from a ' +
+      'marketplace image and attaches the copy; less the copy (diskCopyFromSnapshot) and the attach (dataDiskAttachDetach), ' +
+      'the VM create is about 4 min 10 s. ' +
       'Was 180 s (a guess of 2-5 minutes); aligned to the only measurement at hand. No documented duration.',
   ),
   vmDelete: figure(
