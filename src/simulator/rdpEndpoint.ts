@@ -10,7 +10,8 @@
  *   standard-rdp-only       RDP_NEG_RSP selecting PROTOCOL_RDP (standard RDP security), no TLS
  *   foreign-program         answers like HTTP.sys: "HTTP/1.1 400 Bad Request", then FIN
  *   refused                 not listening: a real ECONNREFUSED. The port number is kept, and any other
- *                           behaviour listens on the same port again.
+ *                           behaviour listens on the same port again (or on a new one if another program
+ *                           took it meanwhile: the simulated app maps the VM's address at each dial).
  *   silent                  the TCP connect times out, as when an NSG drops the traffic: the probe says
  *                           unreachable / CONNECT_TIMEOUT, exactly as it would against a blocked Azure VM.
  *
@@ -45,7 +46,8 @@ export type EndpointBehaviour =
   | 'silent';
 
 export interface SimulatedRdpEndpoint {
-  port: number;
+  /** The loopback port it answers on now: kept across behaviours, unless another program took it meanwhile. */
+  readonly port: number;
   host: '127.0.0.1';
   setBehaviour(behaviour: EndpointBehaviour): Promise<void>;
   behaviour(): EndpointBehaviour;
@@ -88,12 +90,10 @@ export async function startSimulatedRdpEndpoint(initial: EndpointBehaviour): Pro
       serve(socket, current);
     });
 
-  // Port 0 once, to be given a free port; from then on the endpoint always comes back on that number.
+  // Port 0 once, to be given a free port; from then on the endpoint comes back on that number while it can.
   server = newServer();
   await listen(server, 0);
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('simulated RDP endpoint has no TCP address');
-  const port = address.port;
+  let port = boundPort(server);
 
   const stopServing = async (): Promise<void> => {
     if (server === null) return;
@@ -118,13 +118,21 @@ export async function startSimulatedRdpEndpoint(initial: EndpointBehaviour): Pro
       if (blackhole === null) blackhole = await holdPortWithoutAnswering(HOST, port);
     } else {
       await stopDropping();
-      if (server === null) server = await listenAgain(newServer, port);
+      if (server === null) {
+        server = await listenAgain(newServer, port);
+        // Taken for good by another program while it was released (the number is from the kernel's ephemeral
+        // range): the endpoint moves. Nothing outside sees it: the simulated app maps the VM's address to
+        // `port` at each dial, so the product still dials the VM's own address and port.
+        port = boundPort(server);
+      }
     }
   };
   await apply(initial);
 
   return {
-    port,
+    get port() {
+      return port;
+    },
     host: HOST,
     behaviour: () => current,
     connections: () => accepted,
@@ -215,17 +223,27 @@ function listen(server: Server, port: number): Promise<void> {
   });
 }
 
-/** Another process may hold the number for a moment (a test's own probe socket closing); retry briefly. */
+function boundPort(server: Server): number {
+  const address = server.address();
+  if (address === null || typeof address === 'string') throw new Error('simulated RDP endpoint has no TCP address');
+  return address.port;
+}
+
+/**
+ * Another process may hold the number for a moment (a test's own probe socket closing); retry briefly, then take
+ * a fresh number (port 0) rather than fail: on a busy machine another test's socket can keep it for good.
+ */
 async function listenAgain(newServer: () => Server, port: number): Promise<Server> {
   for (let attempt = 1; ; attempt += 1) {
     const server = newServer();
+    const wanted = attempt > RELISTEN_ATTEMPTS ? 0 : port;
     try {
-      await listen(server, port);
+      await listen(server, wanted);
       return server;
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
-      if (code !== 'EADDRINUSE' || attempt >= RELISTEN_ATTEMPTS) {
-        throw new Error(`simulated RDP endpoint cannot listen on ${HOST}:${port} again: ${String(error)}`);
+      if (code !== 'EADDRINUSE' || wanted === 0) {
+        throw new Error(`simulated RDP endpoint cannot listen on ${HOST}:${wanted} again: ${String(error)}`);
       }
       await new Promise((resolve) => setTimeout(resolve, RELISTEN_PAUSE_MS));
     }

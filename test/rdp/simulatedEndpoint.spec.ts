@@ -1,4 +1,5 @@
 /** The simulated RDP endpoint, judged by the real probe: each behaviour, and switching on one port. */
+import { createServer } from 'node:net';
 import type { RdpProbeResult } from '../../src/domain/rdpProbe';
 import { probeRdp } from '../../src/rdp/probe';
 import { startSimulatedRdpEndpoint, type EndpointBehaviour, type SimulatedRdpEndpoint } from '../../src/simulator/rdpEndpoint';
@@ -111,6 +112,22 @@ describe('simulated RDP endpoint', () => {
     expect(await probe(target)).toMatchObject({ verdict: 'unreachable', error: 'CONNECT_TIMEOUT' });
     await target.setBehaviour('healthy');
     expect(await probe(target)).toMatchObject({ verdict: 'healthy', port: target.port });
+  });
+
+  it('moves to another port when its own was taken for good while refused, and answers there', async () => {
+    const target = await endpoint('healthy');
+    const before = target.port;
+    await target.setBehaviour('refused');
+    // Another program takes the released number and keeps it (another test's listener on a busy machine).
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen({ host: '127.0.0.1', port: before }, resolve));
+    try {
+      await target.setBehaviour('healthy');
+      expect(target.port).not.toBe(before);
+      expect(await probe(target)).toMatchObject({ verdict: 'healthy', port: target.port });
+    } finally {
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
   });
 
   it('after close the port refuses and behaviours cannot be set', async () => {
