@@ -122,9 +122,12 @@ describe('offline repair end to end', () => {
     expect(status.artifacts.swappedAt).toBeNull();
     expect(status.findings.map((f: { code: string }) => f.code)).toContain('OsDiskSwapRefused');
     expect(rescue?.dataDisks).toEqual([]);
-    // Only the repaired copy is left (tagged with the repair, never swapped in); nothing deleted.
-    expect(created.every(isCopy)).toBe(true);
+    // The copy that was never swapped in is deleted by the cleanup; nothing is left, nothing else deleted.
+    expect(created).toEqual([]);
     expect(deleted).toEqual([]);
+    expect(status.cleanup.filter((c: { result: string }) => c.result === 'deleted').map((c: { role: string }) => c.role)).toEqual([
+      'os-disk-copy',
+    ]);
   });
 
   it('agent-down ends the same with every activity executed twice: one rescue VM, created once, deleted, nothing leaks', async () => {
