@@ -40,12 +40,6 @@ export interface RepairSettings {
   approvalTimeoutMinutes?: number;
   /** OFFLINE_REPAIR_DEFAULT and ALERT_OFFLINE_REPAIR; optional for inputs of repairs started before they existed. */
   offline?: OfflineSettings;
-  /**
-   * SERIAL_CONSOLE_KEY_VAULT_URI is set: the serial console channel may be used for a booted guest whose agent is
-   * down. Only whether it is set travels in the input (the vault's address stays in the settings). Optional for
-   * inputs that predate it (off then).
-   */
-  serialConsoleConfigured?: boolean;
   /** RESCUE_VM_IMAGE / RESCUE_VM_SIZES / RESCUE_VM_SUBNET_ID; optional for inputs of repairs started before they existed. */
   rescueVm?: RescueVmSettings;
   /** SERIAL_CONSOLE_*: the serial console channel, null (or absent, in older inputs) when it is off. */
@@ -141,7 +135,6 @@ export function readConfig(env: Env = process.env): AppConfig {
       sourcePrefixLimits: readSourcePrefixLimits(env),
       approvalTimeoutMinutes: integerSetting(env, 'APPROVAL_TIMEOUT_MINUTES', DEFAULT_APPROVAL_TIMEOUT_MINUTES, 1, 10080),
       offline: readOfflineSettings(env),
-      serialConsoleConfigured: (env.SERIAL_CONSOLE_KEY_VAULT_URI ?? '').trim() !== '',
       rescueVm: readRescueVmSettings(env),
       serialConsole: readSerialConsoleSettings(env, integerSetting(env, 'SERIAL_CONSOLE_AGENT_WAIT_MINUTES', 10, 1, 60)),
     },

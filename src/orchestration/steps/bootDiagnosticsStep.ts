@@ -30,7 +30,7 @@ export function* bootDiagnosticsStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<B
     if (called.kind === 'end') return called;
     const reading = called.facts;
     flow.end('readBootDiagnostics', describe(reading));
-    const route = unreachableGuestRoute({ reading, serialConfigured: flow.settings.serialConsoleConfigured ?? false, afterWait });
+    const route = unreachableGuestRoute({ reading, serialConfigured: (flow.settings.serialConsole ?? null) !== null, afterWait });
 
     if (route.route === 'wait') {
       flow.begin('waitForBoot', `${route.why}: waiting ${route.seconds} s before reading the serial log again`);
