@@ -8,7 +8,7 @@ import { ArmHttpError, badRequest, resourceGroupNotFound, resourceNotFound, subs
 import type { RouteContext } from '../http/router';
 import type { OperationSpec, OperationTracker, SimOperation } from '../lro/operationTracker';
 import type { RunCommandService } from '../runCommand/runCommandService';
-import type { IdMap } from '../world/store';
+import { type IdMap, inResourceGroup } from '../world/store';
 import type { ResourceGroupState } from '../world/types';
 import type { World } from '../world/world';
 
@@ -36,6 +36,27 @@ export function requireResource<T>(world: World, map: IdMap<T>, params: Record<s
   const found = map.get(`/subscriptions/${rg.subscriptionId}/resourceGroups/${rg.name}/providers/${type}/${name}`);
   if (!found) throw resourceNotFound(type, name, rg.name);
   return found;
+}
+
+/**
+ * The resources of one kind in the resource group a List request addresses (unknown subscription or group fail as
+ * ARM fails). One page: real ARM pages long lists with nextLink, which the SDK follows; a small group gets one.
+ */
+export function listInResourceGroup<T extends { subscriptionId: string; resourceGroup: string }>(
+  world: World,
+  map: IdMap<T>,
+  params: Record<string, string>,
+): T[] {
+  const rg = requireResourceGroup(world, params);
+  return map.values().filter((r) => inResourceGroup(r, rg.subscriptionId, rg.name));
+}
+
+/** The resources of one kind in the subscription a List All / List By Subscription request addresses; one page. */
+export function listInSubscription<T extends { subscriptionId: string }>(world: World, map: IdMap<T>, params: Record<string, string>): T[] {
+  const subscriptionId = params.subscriptionId!;
+  if (!world.store.hasSubscription(subscriptionId)) throw subscriptionNotFound(subscriptionId);
+  const wanted = subscriptionId.toLowerCase();
+  return map.values().filter((r) => r.subscriptionId.toLowerCase() === wanted);
 }
 
 export function resourceIdFor(params: Record<string, string>, type: string, name: string): string {

@@ -8,10 +8,12 @@ import { ArmHttpError, badRequest, conflict } from '../http/armErrors';
 import type { Route, RouteContext } from '../http/router';
 import { ok, type HandlerResult } from '../http/responses';
 import { renderDisk } from '../render/compute';
-import { inResourceGroup } from '../world/store';
 import { traitsOf } from '../world/diskTraits';
 import type { DiskState, HyperVGeneration, OsType } from '../world/types';
 import {
+  type HandlerDeps,
+  listInResourceGroup,
+  listInSubscription,
   requireBody,
   requireResource,
   requireResourceGroup,
@@ -19,7 +21,6 @@ import {
   startOperation,
   stringAt,
   tagsFrom,
-  type HandlerDeps,
 } from './common';
 
 const TYPE = 'Microsoft.Compute/disks';
@@ -38,11 +39,7 @@ export function diskRoutes(deps: HandlerDeps): Route[] {
       operation: 'disks.list',
       kind: 'read',
       permission: `${TYPE}/read`,
-      handle: ({ params }) => {
-        const wanted = params.subscriptionId!.toLowerCase();
-        const disks = world.store.disks.values().filter((d) => d.subscriptionId.toLowerCase() === wanted);
-        return ok({ value: disks.map((d) => renderDisk(world, d)) });
-      },
+      handle: ({ params }) => ok({ value: listInSubscription(world, world.store.disks, params).map((d) => renderDisk(world, d)) }),
     },
     {
       method: 'GET',
@@ -50,11 +47,7 @@ export function diskRoutes(deps: HandlerDeps): Route[] {
       operation: 'disks.listByResourceGroup',
       kind: 'read',
       permission: `${TYPE}/read`,
-      handle: ({ params }) => {
-        const rg = requireResourceGroup(world, params);
-        const disks = world.store.disks.values().filter((d) => inResourceGroup(d, rg.subscriptionId, rg.name));
-        return ok({ value: disks.map((d) => renderDisk(world, d)) });
-      },
+      handle: ({ params }) => ok({ value: listInResourceGroup(world, world.store.disks, params).map((d) => renderDisk(world, d)) }),
     },
     {
       method: 'GET',

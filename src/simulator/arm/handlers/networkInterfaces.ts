@@ -10,8 +10,9 @@ import type { Route, RouteContext } from '../http/router';
 import { ok, type HandlerResult } from '../http/responses';
 import { effectiveNetworkSecurityGroups } from '../network/effectiveRules';
 import { renderNetworkInterface } from '../render/network';
-import { inResourceGroup } from '../world/store';
 import {
+  type HandlerDeps,
+  listInResourceGroup,
   objectAt,
   requireBody,
   requireResource,
@@ -20,7 +21,6 @@ import {
   startOperation,
   stringAt,
   tagsFrom,
-  type HandlerDeps,
 } from './common';
 
 const TYPE = 'Microsoft.Network/networkInterfaces';
@@ -37,11 +37,8 @@ export function networkInterfaceRoutes(deps: HandlerDeps): Route[] {
       operation: 'networkInterfaces.list',
       kind: 'read',
       permission: `${TYPE}/read`,
-      handle: ({ params }) => {
-        const rg = requireResourceGroup(world, params);
-        const nics = world.store.networkInterfaces.values().filter((n) => inResourceGroup(n, rg.subscriptionId, rg.name));
-        return ok({ value: nics.map((n) => renderNetworkInterface(world, n)) });
-      },
+      handle: ({ params }) =>
+        ok({ value: listInResourceGroup(world, world.store.networkInterfaces, params).map((n) => renderNetworkInterface(world, n)) }),
     },
     {
       method: 'GET',

@@ -15,10 +15,12 @@ import { ArmHttpError, badRequest, conflict } from '../http/armErrors';
 import type { Route, RouteContext } from '../http/router';
 import { ok, type HandlerResult } from '../http/responses';
 import { renderSnapshot } from '../render/compute';
-import { inResourceGroup } from '../world/store';
 import type { SnapshotState } from '../world/types';
 import { traitsOf } from '../world/diskTraits';
 import {
+  type HandlerDeps,
+  listInResourceGroup,
+  listInSubscription,
   requireBody,
   requireResource,
   requireResourceGroup,
@@ -26,7 +28,6 @@ import {
   startOperation,
   stringAt,
   tagsFrom,
-  type HandlerDeps,
 } from './common';
 
 const TYPE = 'Microsoft.Compute/snapshots';
@@ -49,11 +50,7 @@ export function snapshotRoutes(deps: HandlerDeps): Route[] {
       operation: 'snapshots.list',
       kind: 'read',
       permission: `${TYPE}/read`,
-      handle: ({ params }) => {
-        const wanted = params.subscriptionId!.toLowerCase();
-        const snapshots = world.store.snapshots.values().filter((s) => s.subscriptionId.toLowerCase() === wanted);
-        return ok({ value: snapshots.map((s) => renderSnapshot(world, s)) });
-      },
+      handle: ({ params }) => ok({ value: listInSubscription(world, world.store.snapshots, params).map((s) => renderSnapshot(world, s)) }),
     },
     {
       method: 'GET',
@@ -61,11 +58,7 @@ export function snapshotRoutes(deps: HandlerDeps): Route[] {
       operation: 'snapshots.listByResourceGroup',
       kind: 'read',
       permission: `${TYPE}/read`,
-      handle: ({ params }) => {
-        const rg = requireResourceGroup(world, params);
-        const snapshots = world.store.snapshots.values().filter((s) => inResourceGroup(s, rg.subscriptionId, rg.name));
-        return ok({ value: snapshots.map((s) => renderSnapshot(world, s)) });
-      },
+      handle: ({ params }) => ok({ value: listInResourceGroup(world, world.store.snapshots, params).map((s) => renderSnapshot(world, s)) }),
     },
     {
       method: 'GET',

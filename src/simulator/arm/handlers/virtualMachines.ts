@@ -5,17 +5,17 @@
 import type { Route, RouteContext } from '../http/router';
 import { ok, type HandlerResult } from '../http/responses';
 import { renderInstanceView, renderVirtualMachine } from '../render/compute';
-import { inResourceGroup } from '../world/store';
 import type { VirtualMachineState } from '../world/types';
-import { subscriptionNotFound } from '../http/armErrors';
 import {
+  type HandlerDeps,
+  listInResourceGroup,
+  listInSubscription,
   refuseWhileBusy,
   requireBody,
   requireResource,
   requireResourceGroup,
   resourceIdFor,
   startOperation,
-  type HandlerDeps,
 } from './common';
 import { createVirtualMachine } from './virtualMachineCreate';
 import { applyVmUpdate } from './virtualMachineUpdate';
@@ -35,11 +35,8 @@ export function virtualMachineRoutes(deps: HandlerDeps): Route[] {
       operation: 'virtualMachines.list',
       kind: 'read',
       permission: `${TYPE}/read`,
-      handle: ({ params }) => {
-        const rg = requireResourceGroup(world, params);
-        const vms = world.store.virtualMachines.values().filter((vm) => inResourceGroup(vm, rg.subscriptionId, rg.name));
-        return ok({ value: vms.map((vm) => renderVirtualMachine(world, vm, false)) });
-      },
+      handle: ({ params }) =>
+        ok({ value: listInResourceGroup(world, world.store.virtualMachines, params).map((vm) => renderVirtualMachine(world, vm, false)) }),
     },
     {
       // Virtual Machines - List All (VirtualMachine_ListAll_MinimumSet_Gen): every VM of the subscription, one page.
@@ -49,14 +46,8 @@ export function virtualMachineRoutes(deps: HandlerDeps): Route[] {
       operation: 'virtualMachines.listAll',
       kind: 'read',
       permission: `${TYPE}/read`,
-      handle: ({ params }) => {
-        const subscriptionId = params.subscriptionId!;
-        if (!world.store.hasSubscription(subscriptionId)) throw subscriptionNotFound(subscriptionId);
-        const vms = world.store.virtualMachines
-          .values()
-          .filter((vm) => vm.id.toLowerCase().startsWith(`/subscriptions/${subscriptionId.toLowerCase()}/`));
-        return ok({ value: vms.map((vm) => renderVirtualMachine(world, vm, false)) });
-      },
+      handle: ({ params }) =>
+        ok({ value: listInSubscription(world, world.store.virtualMachines, params).map((vm) => renderVirtualMachine(world, vm, false)) }),
     },
     {
       method: 'GET',
