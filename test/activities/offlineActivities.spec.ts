@@ -12,21 +12,14 @@ import { offlineEligibility } from '../../src/orchestration/decisions/offlineEli
 import { swapMismatches } from '../../src/orchestration/decisions/osDiskCopy';
 import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
 import { standardWorld, type StandardWorld } from '../fixtures/arm/standardWorld';
+import { armActivityDeps } from '../support/armActivityDeps';
 
 let w: StandardWorld;
 let deps: ActivityDeps;
 
 beforeEach(() => {
   w = standardWorld();
-  deps = {
-    arm: w.clients,
-    probe: async () => {
-      throw new Error('no probe in this test');
-    },
-    dialTarget: async (host, port) => ({ host, port }),
-    now: () => new Date(w.arm.clock.nowMs()),
-    blobFetch: () => Promise.reject(new Error('no blob store in this test')),
-  };
+  deps = armActivityDeps(w.clients, () => new Date(w.arm.clock.nowMs()));
 });
 
 async function call<N extends ActivityName>(name: N, input: ActivityInput<N>): Promise<ActivityOutput<N>> {

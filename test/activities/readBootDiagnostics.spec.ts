@@ -9,24 +9,21 @@ import { type BlobFetcher, readBlobTail, SERIAL_LOG_TAIL } from '../../src/activ
 import type { BootDiagnosticsReading } from '../../src/domain/bootDiagnostics';
 import { attachSimulatedGuest, SimulatedWindowsGuest } from '../../src/simulator/guest';
 import { standardWorld, type StandardWorld } from '../fixtures/arm/standardWorld';
+import { armActivityDeps } from '../support/armActivityDeps';
 
 let w: StandardWorld;
 let fetched: Array<{ url: string; headers: Record<string, string> }>;
 
 function deps(blobFetch?: BlobFetcher): ActivityDeps {
   const simulated = w.arm.blobFetcher();
-  return {
-    arm: w.clients,
-    probe: () => Promise.reject(new Error('no probe here')),
-    dialTarget: async (host, port) => ({ host, port }),
-    now: () => w.arm.clock.now(),
+  return armActivityDeps(w.clients, () => w.arm.clock.now(), {
     blobFetch:
       blobFetch ??
       ((url, init) => {
         fetched.push({ url, headers: init.headers });
         return simulated(url, init);
       }),
-  };
+  });
 }
 
 async function read(blobFetch?: BlobFetcher): Promise<BootDiagnosticsReading> {

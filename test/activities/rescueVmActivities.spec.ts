@@ -7,6 +7,7 @@ import { runActivity } from '../../src/activities';
 import type { ActivityDeps } from '../../src/activities/deps';
 import type { ActivityInput, CreateRescueVmInput } from '../../src/domain/activityContracts';
 import { standardWorld, type StandardWorld } from '../fixtures/arm/standardWorld';
+import { armActivityDeps } from '../support/armActivityDeps';
 
 let w: StandardWorld;
 let deps: ActivityDeps;
@@ -14,15 +15,7 @@ const owner = { name: 'rdp-autorepair-repair-id', value: 'r1', roleTagName: 'rdp
 
 beforeEach(() => {
   w = standardWorld();
-  deps = {
-    arm: w.clients,
-    probe: async () => {
-      throw new Error('no probe in this test');
-    },
-    dialTarget: async (host, port) => ({ host, port }),
-    now: () => new Date(w.arm.clock.nowMs()),
-    blobFetch: () => Promise.reject(new Error('no blob store in this test')),
-  };
+  deps = armActivityDeps(w.clients, () => new Date(w.arm.clock.nowMs()));
 });
 
 const writes = () => w.arm.requests().filter((r) => r.kind === 'write').length;

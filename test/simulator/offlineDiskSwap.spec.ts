@@ -5,7 +5,6 @@
  * boots with the repaired state; swapping the original back restores what it had, unwritten.
  */
 import { runActivity } from '../../src/activities';
-import type { ActivityDeps } from '../../src/activities/deps';
 import type { ActivityInput, ActivityName, ActivityOutput } from '../../src/domain/activityContracts';
 import type { OfflineRepairResult } from '../../src/domain/guestScriptContracts';
 import { judgeOfflineRepair } from '../../src/orchestration/decisions/offlineRepairVerdict';
@@ -14,6 +13,7 @@ import { createSimulatedArmClients, SimulatedArm } from '../../src/simulator/arm
 import { attachSimulatedGuest, rdpEndpoint, SimulatedWindowsGuest } from '../../src/simulator/guest';
 import { SimulatedDiskContents } from '../../src/simulator/guest/diskContents';
 import { LATENCY_MODEL } from '../../src/simulator/latencyModel';
+import { armActivityDeps } from '../support/armActivityDeps';
 
 const SUB = '6f0c2e8a-1b7d-4c3e-9a5f-2d8e7b6c4a10';
 const REPAIR = 'rdprepair-web01-0123456789abcdef';
@@ -39,15 +39,7 @@ function setUp() {
   const contents = new SimulatedDiskContents(arm);
   contents.addGuest(broken, brokenGuest);
   contents.addGuest(rescue, rescueGuest);
-  const deps: ActivityDeps = {
-    arm: createSimulatedArmClients(arm),
-    probe: async () => {
-      throw new Error('no probe in this test');
-    },
-    dialTarget: async (host, port) => ({ host, port }),
-    now: () => new Date(arm.clock.nowMs()),
-    blobFetch: () => Promise.reject(new Error('no blob store in this test')),
-  };
+  const deps = armActivityDeps(createSimulatedArmClients(arm), () => new Date(arm.clock.nowMs()));
   async function call<N extends ActivityName>(name: N, input: ActivityInput<N>): Promise<ActivityOutput<N>> {
     const result = await runActivity(name, input, deps);
     if (!result.ok) throw new Error(`${name} failed: ${result.failure.code}: ${result.failure.message}`);

@@ -22,6 +22,7 @@ import type { VmFacts } from '../../../src/domain/vmFacts';
 import { deleteGuestScript, readGuestScript, startGuestScript } from '../../../src/guest/runCommandChannel';
 import { LATENCY_MODEL, RETRY_AFTER } from '../../../src/simulator/latencyModel';
 import { standardWorld, type StandardWorld } from '../../fixtures/arm/standardWorld';
+import { armActivityDeps } from '../../support/armActivityDeps';
 
 const HOST_TIMEOUT_MS = parseTimeSpan(JSON.parse(readFileSync(join(__dirname, '../../../host.json'), 'utf8')).functionTimeout);
 const BUDGET_MS = HOST_TIMEOUT_MS / 5;
@@ -41,13 +42,7 @@ beforeEach(() => {
     // Production's poll interval and retry delays: nothing in this test is made faster than in Azure.
     clients: { lroPollIntervalMs: DEFAULT_LRO_POLL_INTERVAL_MS, retryOptions: {} },
   });
-  deps = {
-    arm: w.clients,
-    probe: () => Promise.reject(new Error('no probe in this test')),
-    dialTarget: async (host, port) => ({ host, port }),
-    now: () => new Date(),
-    blobFetch: () => Promise.reject(new Error('no blob store in this test')),
-  };
+  deps = armActivityDeps(w.clients, () => new Date());
 });
 
 afterEach(() => {

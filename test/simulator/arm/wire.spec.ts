@@ -16,6 +16,7 @@ import { createSimulatedArmClients, SimulatedArm } from '../../../src/simulator/
 import { LATENCY_MODEL, RETRY_AFTER } from '../../../src/simulator/latencyModel';
 import { RG, SUB, standardWorld, type StandardWorld } from '../../fixtures/arm/standardWorld';
 import effectiveExample from '../../fixtures/arm/specs/network/NetworkInterfaceEffectiveNSGList.json';
+import { armActivityDeps } from '../../support/armActivityDeps';
 
 let w: StandardWorld;
 beforeEach(() => {
@@ -56,13 +57,7 @@ const rule = (properties: Record<string, unknown>) => ({
 const rulePath = (name: string) => `${rgPath}/Microsoft.Network/networkSecurityGroups/web01-nsg/securityRules/${name}`;
 
 function deps(arm: SimulatedArm): ActivityDeps {
-  return {
-    arm: createSimulatedArmClients(arm),
-    probe: () => Promise.reject(new Error('no probe here')),
-    dialTarget: async (host, port) => ({ host, port }),
-    now: () => arm.clock.now(),
-    blobFetch: () => Promise.reject(new Error('no blob store in this test')),
-  };
+  return armActivityDeps(createSimulatedArmClients(arm), () => arm.clock.now());
 }
 
 describe('Retry-After, per resource provider', () => {
