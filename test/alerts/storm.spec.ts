@@ -11,6 +11,7 @@ import { deliverEventGridEvent } from '../../src/simulator/alertDelivery';
 import { asCloudEvent, asEventGridEvent, connectionMonitorAlert, RELAYED_ALERT_EVENT_TYPE } from '../../src/simulator/sampleAlerts';
 import { SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from '../../src/simulator/scenarios/catalog';
 import { SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
+import { seededRandom } from '../support/seededRandom';
 
 const VMS = 1000;
 const ALERTS_PER_VM = 10;
@@ -24,17 +25,6 @@ interface PlannedAlert {
   event: Record<string, unknown>;
 }
 
-/** mulberry32: a seeded generator, so the storm is the same on every run. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function vmId(n: number): string {
   const rg = n >= OUT_OF_SCOPE_FROM ? 'rg-elsewhere' : SIM_RESOURCE_GROUP;
   const name = `vm-storm-${String(n).padStart(4, '0')}`;
@@ -42,7 +32,7 @@ function vmId(n: number): string {
 }
 
 function planStorm(): PlannedAlert[] {
-  const rnd = random(20260105);
+  const rnd = seededRandom(20260105);
   const plan: PlannedAlert[] = [];
   for (let vm = 0; vm < VMS; vm++) {
     for (let k = 0; k < ALERTS_PER_VM; k++) {

@@ -14,6 +14,7 @@ import type { SecurityRuleState } from '../../src/simulator/arm/world/types';
 import { SCENARIOS, findScenario } from '../../src/simulator/scenarios/catalog';
 import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 import { jestModuleIsolation } from '../support/moduleIsolation';
+import { seededRandom } from '../support/seededRandom';
 
 const FULL = process.env.FAULT_MATRIX === 'full';
 const SEED = Number(process.env.FAULT_MATRIX_SEED ?? 20261201);
@@ -271,17 +272,6 @@ async function runOnce(
   }
 }
 
-/** Small seeded PRNG (mulberry32): the sample is the same on every run with the same seed. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** What is wrong with a faulted run, in words (empty: it is fine). */
 function problems(fault: FaultClass, clean: CleanRun, run: Observed): string[] {
   const found: string[] = [];
@@ -351,7 +341,7 @@ describe(`fault matrix (${FULL ? 'full sweep' : `sampled, seed ${SEED}`})`, () =
   it.each(FAULT_CLASSES.filter((f) => !ONLY || f.name.toLowerCase().includes(ONLY)).map((f) => [f.name, f] as const))(
     '%s',
     async (_name, fault) => {
-      const next = random(SEED + fault.name.length * 7919);
+      const next = seededRandom(SEED + fault.name.length * 7919);
       const pairs = SCENARIOS.flatMap((s) => fault.points(clean.get(s.name)!).map((point) => ({ scenario: s.name, point })));
       const sample = FULL ? pairs : pickSample(pairs, SAMPLES_PER_CLASS, next);
       const failures: string[] = [];

@@ -11,6 +11,7 @@
 import { SCENARIOS, findScenario } from '../../src/simulator/scenarios/catalog';
 import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 import { jestModuleIsolation } from '../support/moduleIsolation';
+import { sampleOf, seededRandom } from '../support/seededRandom';
 
 const FULL = process.env.FAULT_MATRIX === 'full';
 const SEED = Number(process.env.FAULT_MATRIX_SEED ?? 20261201);
@@ -70,24 +71,6 @@ async function runOnce(scenario: string, options: SimulatedAppOptions = {}): Pro
   }
 }
 
-/** Small seeded PRNG (mulberry32), so a failing sample repeats. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function sample<T>(items: T[], count: number, next: () => number): T[] {
-  const pool = [...items];
-  const chosen: T[] = [];
-  while (chosen.length < count && pool.length > 0) chosen.push(pool.splice(Math.floor(next() * pool.length), 1)[0]!);
-  return chosen;
-}
-
 const tally: string[] = [];
 
 describe(`offline repair: the worker dies after an offline activity (${FULL ? 'every activity' : `sampled, seed ${SEED}`})`, () => {
@@ -102,8 +85,8 @@ describe(`offline repair: the worker dies after an offline activity (${FULL ? 'e
     async (scenario) => {
       const clean = await runOnce(scenario);
       expect(clean.runtimeStatus).toBe('Completed');
-      const next = random(SEED + scenario.length * 7919);
-      const points = FULL ? clean.offlineActivities : sample(clean.offlineActivities, SAMPLES_PER_SCENARIO, next);
+      const next = seededRandom(SEED + scenario.length * 7919);
+      const points = FULL ? clean.offlineActivities : sampleOf(clean.offlineActivities, SAMPLES_PER_SCENARIO, next);
       const failures: string[] = [];
       for (const point of points) {
         const run = await runOnce(scenario, {
