@@ -270,7 +270,7 @@ describe('online repair details', () => {
     expect(status.findings.map((f: { code: string }) => f.code)).toContain('RdpPortMoved');
   });
 
-  it('multiple-faults: certificate and TLS fixed behind one restart, the port freed after it, all verified', async () => {
+  it('multiple-faults: the port freed first (holder disabled), certificate and TLS behind one restart, all verified', async () => {
     const { status } = await run('multiple-faults');
     // boot-time runs prove the restart (restartProof.spec.ts); the order of the fixes is what matters here.
     expect(
@@ -278,10 +278,14 @@ describe('online repair details', () => {
         .map((g: { script: string }) => g.script)
         .filter((s: string) => s !== 'boot-time')
         .slice(0, 4),
-    ).toEqual(['diagnose', 'renew-certificate', 'enable-tls', 'fix-port-conflict']);
+    ).toEqual(['diagnose', 'fix-port-conflict', 'renew-certificate', 'enable-tls']);
     const restartAt = status.timeline.findIndex((t: { step: string }) => t.step === 'restartVm');
     const portFixAt = status.timeline.findIndex((t: { step: string }) => t.step === 'guest:fix-port-conflict');
-    expect(portFixAt).toBeGreaterThan(restartAt);
+    expect(portFixAt).toBeLessThan(restartAt);
+    // Disabled before the restart, the holder did not take the port back: one port fix, one restart.
+    expect(status.guestRuns.filter((g: { script: string }) => g.script === 'fix-port-conflict')).toHaveLength(1);
+    expect(status.restarts).toBe(1);
+    expect(status.changes.find((c: { property: string }) => c.property.endsWith('W3SVC\\Start'))).toMatchObject({ before: 2, after: 4 });
     const tls = status.changes.find((c: { property: string }) => c.property.endsWith('TLS 1.2\\Server\\Enabled'));
     expect(tls).toMatchObject({ after: 1 });
   });
@@ -350,6 +354,22 @@ describe('online repair when things go wrong', () => {
     expect(status.outcome.reason).toContain('did not come back');
     expect(status.findings.map((f: { code: string }) => f.code)).toContain('RestartTimedOut');
     expect(status.artifacts.snapshotId).toBeTruthy();
+  });
+
+  it('frees the port again when its holder is re-enabled behind the repair and takes the port back at the restart', async () => {
+    const { status } = await run('multiple-faults', {}, (a) => {
+      // A configuration agent sets W3SVC back to Automatic while the VM restarts (as a DSC or Intune policy would).
+      a.arm.onChange((change) => {
+        if (change.kind === 'powerState' && change.to === 'starting') a.guestOf(change.vmId)?.setServiceStart('W3SVC', 2);
+      });
+    });
+    expect(status.outcome.kind).toBe('Repaired');
+    expect(status.restarts).toBe(1);
+    const portFixes = status.timeline.filter((t: { step: string }) => t.step === 'guest:fix-port-conflict');
+    expect(portFixes.length).toBeGreaterThanOrEqual(2);
+    const restartAt = status.timeline.findIndex((t: { step: string }) => t.step === 'restartVm');
+    expect(status.timeline.findLastIndex((t: { step: string }) => t.step === 'guest:fix-port-conflict')).toBeGreaterThan(restartAt);
+    expect(status.probes.verify.verdict).toBe('healthy');
   });
 
   it('reports a guest script that times out and changes nothing blind after it', async () => {

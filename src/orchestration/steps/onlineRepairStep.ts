@@ -125,8 +125,48 @@ export function* onlineRepairStep(
 
   const noRestart = plan.steps.filter((s) => !s.needsVmRestart);
   const withRestart = plan.steps.filter((s) => s.needsVmRestart);
-  // Certificate and TLS fixes first, behind ONE restart; the port fix after it, because a stopped port holder
-  // that starts automatically would take the port back during that restart.
+  // The port fix first: it frees the port without a reboot and sets the holder to Disabled (its old start type
+  // recorded), so the holder cannot take the port back during the restart the certificate and TLS fixes share.
+  let holderStoppedFound = false;
+  const serviceFixes = function* (): Gen<PhaseResult<true>> {
+    for (const step of noRestart) {
+      const ran = yield* runFix(flow, vm, step, state);
+      if (ran.kind === 'end') return ran;
+      const fixed = ran.facts;
+      if (step.script === 'fix-port-conflict' && fixed && state.newPort === null && !holderStoppedFound) {
+        holderStoppedFound = true;
+        flow.find({
+          code: 'PortHolderStopped',
+          severity: 'warning',
+          message:
+            `${step.params.ServiceName} was stopped to free port ${step.params.RdpPort} and set to Disabled, so it does not ` +
+            `take the port again at the next boot (its previous start type is in the recorded changes).`,
+          advice:
+            `Give ${step.params.ServiceName} another port, then put its start type back to the recorded value ` +
+            `(HKLM\\SYSTEM\\CurrentControlSet\\Services\\${step.params.ServiceName}\\Start; 2 is Automatic, 3 Manual) and ` +
+            `start it.`,
+        });
+      }
+      if (state.newPort !== null && state.newPort !== port) {
+        flow.find({
+          code: 'RdpPortMoved',
+          severity: 'warning',
+          message:
+            `The program holding port ${port} could not be stopped, so RDP now listens on port ${state.newPort}. Connect ` +
+            `with mstsc /v:<address>:${state.newPort}.`,
+          advice: `Find out why that program holds port ${port}; once it is gone you can set PortNumber back to ${port}.`,
+        });
+        const opened = yield* openMovedPort(flow, networkAfterRestrictions, port, state.newPort);
+        if (opened.kind === 'end') return opened;
+        openedRules.push(...opened.facts);
+        port = state.newPort;
+      }
+    }
+    return proceed(true);
+  };
+  const servicesFixed = yield* serviceFixes();
+  if (servicesFixed.kind === 'end') return servicesFixed;
+  let restartedForFixes = false;
   if (withRestart.length > 0) {
     let changed = false;
     for (const step of withRestart) {
@@ -141,43 +181,21 @@ export function* onlineRepairStep(
         return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow, restarted.facts), caveats });
       if (restarted.facts.caveat) caveats.push(restarted.facts.caveat);
       bootTime = restarted.facts.bootTime;
-    }
-  }
-  for (const step of noRestart) {
-    const ran = yield* runFix(flow, vm, step, state);
-    if (ran.kind === 'end') return ran;
-    const fixed = ran.facts;
-    if (step.script === 'fix-port-conflict' && fixed && state.newPort === null) {
-      flow.find({
-        code: 'PortHolderStopped',
-        severity: 'warning',
-        message:
-          `${step.params.ServiceName} was stopped to free port ${step.params.RdpPort} and set to Disabled, so it does not ` +
-          `take the port again at the next boot (its previous start type is in the recorded changes).`,
-        advice:
-          `Give ${step.params.ServiceName} another port, then put its start type back to the recorded value ` +
-          `(HKLM\\SYSTEM\\CurrentControlSet\\Services\\${step.params.ServiceName}\\Start; 2 is Automatic, 3 Manual) and ` +
-          `start it.`,
-      });
-    }
-    if (state.newPort !== null && state.newPort !== port) {
-      flow.find({
-        code: 'RdpPortMoved',
-        severity: 'warning',
-        message:
-          `The program holding port ${port} could not be stopped, so RDP now listens on port ${state.newPort}. Connect ` +
-          `with mstsc /v:<address>:${state.newPort}.`,
-        advice: `Find out why that program holds port ${port}; once it is gone you can set PortNumber back to ${port}.`,
-      });
-      const opened = yield* openMovedPort(flow, networkAfterRestrictions, port, state.newPort);
-      if (opened.kind === 'end') return opened;
-      openedRules.push(...opened.facts);
-      port = state.newPort;
+      restartedForFixes = true;
     }
   }
   if (plan.steps.length > 0) {
     const probed = yield* probe(withRestart.length > 0 ? 'after the fixes and the restart' : 'after the service fixes');
     if (probed.kind === 'end') return probed;
+    // A holder whose start type could not be changed (or that something else starts) takes the port back at boot:
+    // the port fix needs no restart, so it runs once more rather than leaving RDP blocked.
+    const reheld = (verify as RdpProbeResult | null)?.error === 'NOT_RDP';
+    if (restartedForFixes && noRestart.length > 0 && reheld) {
+      const again = yield* serviceFixes();
+      if (again.kind === 'end') return again;
+      const reprobed = yield* probe('after freeing the port again (its holder took it back during the restart)');
+      if (reprobed.kind === 'end') return reprobed;
+    }
   }
 
   if (plan.steps.length === 0 && !plan.explained) {

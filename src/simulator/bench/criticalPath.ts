@@ -17,6 +17,7 @@ export type OracleOperation =
   | 'script'
   | 'restart'
   | 'agent-ready'
+  | 'rescue-vm-create'
   | 'deallocate'
   | 'disk-copy'
   | 'attach'
@@ -31,6 +32,7 @@ const FIGURE: Record<Exclude<OracleOperation, 'probe'>, LatencyOperation> = {
   script: 'runCommand',
   restart: 'vmRestart',
   'agent-ready': 'agentReadyAfterBoot',
+  'rescue-vm-create': 'vmCreate',
   deallocate: 'vmDeallocate',
   'disk-copy': 'diskCopyFromSnapshot',
   attach: 'dataDiskAttachDetach',
@@ -53,9 +55,10 @@ export const ORACLE_OPERATIONS: Readonly<Record<string, readonly OracleOperation
   'corrupt-key-container': CERTIFICATE,
   'unknown-cause': CERTIFICATE,
   'tls-disabled': ['snapshot', 'script', 'restart', 'probe'],
-  // Certificate and TLS before one restart; the port holder starts at boot, so it is freed after it (agent needed).
-  'multiple-faults': ['snapshot', 'script', 'script', 'restart', 'agent-ready', 'script', 'probe'],
-  'agent-down': OFFLINE,
+  // The port holder is an automatic service: freed and disabled before the one restart certificate and TLS share.
+  'multiple-faults': ['snapshot', 'script', 'script', 'script', 'restart', 'probe'],
+  // No rescue VM is configured: one has to be made before the copy can be repaired on it.
+  'agent-down': ['rescue-vm-create', ...OFFLINE],
   'offline-only-gen1': OFFLINE,
   'offline-only-gen2': OFFLINE,
   'offline-with-rescue-vm': OFFLINE,

@@ -216,7 +216,8 @@ export const SCENARIOS: readonly Scenario[] = [
     name: 'multiple-faults',
     title: 'Port taken, certificate corrupt and TLS disabled at once',
     story:
-      'Three faults together. The certificate and TLS fixes share ONE restart; the port is freed after it (the holder starts at boot).',
+      'Three faults together. The port holder (an automatic service) must not start again at the restart the certificate and ' +
+      'TLS fixes share: ONE restart.',
     expectedOutcome: 'Repaired',
     seed: (world, rg) => ({
       vmId: world.addVmWithNetwork({ ...windowsVm, resourceGroup: rg, name: 'vm-many', nicNsgRules: restrictedRdp }).vm.id,
