@@ -282,9 +282,9 @@ describe('cancel', () => {
       expect(status.changes).toEqual([]);
       expect(status.artifacts.snapshotId).toBeNull();
       expect(status.cancelled).toMatchObject({ by: 'carol@contoso.com (aad)', before: 'snapshot' });
-      // Only the read-only diagnosis ran in the guest (its Run Command resource, then the closing sweep of it).
-      expect(writes(app).filter((op) => !/^virtualMachineRunCommands\./.test(op))).toEqual([]);
-      expect(status.guestRuns.map((r: any) => r.script)).toEqual(['diagnose']);
+      // The NSG comes first here (RDP answered on its port), so the cancel is seen before the guest is even read.
+      expect(writes(app)).toEqual([]);
+      expect(status.guestRuns).toEqual([]);
     }));
 
   it('after the NSG change: Cancelled before the guest fix, the NSG change kept with why', async () =>

@@ -50,7 +50,7 @@ describe('Run Command cleanup', () => {
 
   it('a run that cannot be removed is named: a finding, a runCommandCleanup caveat, and the sweep step failed', async () => {
     await withApp(async (app) => {
-      const seeded = await app.addScenario(findScenario('nsg-open-to-world')!);
+      const seeded = await app.addScenario(findScenario('port-conflict')!);
       app.arm.faults.failNextLro({
         operation: 'virtualMachineRunCommands.delete',
         code: 'InternalExecutionError',
@@ -63,10 +63,12 @@ describe('Run Command cleanup', () => {
       expect(status.outcome.caveats).toEqual([
         { check: 'runCommandCleanup', reason: expect.stringMatching(/rdpautorepair-\w+-1-diagnose/) },
       ]);
+      expect(status.outcome.caveats[0].reason).toMatch(/rdpautorepair-\w+-\d+-fix-port-conflict/);
       expect(status.outcome.reason).toMatch(/Not everything could be checked: runCommandCleanup/);
       expect(status.findings.map((f: { code: string }) => f.code)).toContain('RunCommandLeftOnVm');
       expect(sweepEntry(status)).toEqual([expect.objectContaining({ status: 'failed' })]);
-      expect(app.arm.runCommands.listByVm(seeded.vmId)).toHaveLength(1);
+      // The diagnosis and the port fix: both runs are still there, and both are named.
+      expect(app.arm.runCommands.listByVm(seeded.vmId)).toHaveLength(2);
     });
   });
 

@@ -4,14 +4,15 @@
  * simulated RDP endpoint on 127.0.0.1. Then each again with every activity executed twice (idempotence), and
  * with transient ARM faults injected (it must still end the same way).
  */
-import { SCENARIOS, findScenario, SIM_OPERATOR_CIDR } from '../../src/simulator/scenarios/catalog';
+import { SCENARIOS, findScenario, SIM_OPERATOR_CIDR, SIM_SUBSCRIPTION_ID } from '../../src/simulator/scenarios/catalog';
 import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 
 const names = SCENARIOS.map((s) => [s.name, s.expectedOutcome] as const);
 /** ARM writes each scenario may make; the read-only diagnose script's Run Command create + delete count as two. */
 const WRITES_BY_SCENARIO: Record<string, number> = {
   healthy: 0,
-  'nsg-open-to-world': 4, // diagnose run (create, delete), the snapshot PUT, the security rule PUT
+  // The snapshot PUT and the security rule PUT: RDP answered on its port, so the NSG came first and healed it; no guest run.
+  'nsg-open-to-world': 2,
   'vm-stopped': 0,
   'linux-vm': 0,
   'opted-out': 0,
@@ -55,12 +56,17 @@ const RESTARTS_BY_SCENARIO: Record<string, number> = {
   'corrupt-key-container': 1,
 };
 
-async function run(name: string, options: SimulatedAppOptions = {}, prepare?: (app: SimulatedRepairApp) => void) {
+async function run(
+  name: string,
+  options: SimulatedAppOptions = {},
+  prepare?: (app: SimulatedRepairApp) => void | Promise<void>,
+  request: Record<string, unknown> = {},
+) {
   const app = await SimulatedRepairApp.start(options);
   try {
     const seeded = await app.addScenario(findScenario(name)!);
-    prepare?.(app);
-    const { start, status } = await app.runRepair(seeded.request);
+    await prepare?.(app);
+    const { start, status } = await app.runRepair({ ...seeded.request, ...request });
     return { app, seeded, start, status, arm: app.arm.stats(), stats: app.emulator.stats(start.body.id) };
   } finally {
     await app.close();
@@ -151,12 +157,7 @@ describe('repair details', () => {
     // Nothing changed before the backup existed.
     expect(Date.parse(restrictStep.startedAt)).toBeGreaterThanOrEqual(Date.parse(snapshotStep.endedAt));
     const writes = app.arm.requests().filter((r) => r.kind === 'write');
-    expect(writes.map((w) => w.operation)).toEqual([
-      'virtualMachineRunCommands.createOrUpdate', // diagnose.ps1, read-only inside the guest
-      'virtualMachineRunCommands.delete',
-      'snapshots.createOrUpdate',
-      'securityRules.createOrUpdate',
-    ]);
+    expect(writes.map((w) => w.operation)).toEqual(['snapshots.createOrUpdate', 'securityRules.createOrUpdate']);
     expect(status.changes[0]).toMatchObject({ property: 'sourceAddressPrefixes', before: ['*'], after: [SIM_OPERATOR_CIDR] });
     expect(status.probes.baseline.verdict).toBe('broken');
     expect(status.probes.verify.verdict).toBe('healthy');
@@ -247,6 +248,65 @@ describe('repair details', () => {
     } finally {
       await app.close();
     }
+  });
+});
+
+describe('work that does not wait for the diagnosis', () => {
+  const at = (entry: { startedAt: string }) => Date.parse(entry.startedAt);
+  const step = (status: { timeline: Array<{ step: string }> }, name: string) => status.timeline.find((t) => t.step === name) as any;
+  /** The scenario's office-only RDP rule opened to the Internet, through ARM as a person would. */
+  const openToWorld = async (app: SimulatedRepairApp, nsgName: string) => {
+    const network = (await import('../../src/simulator/arm')).createSimulatedArmClients(app.arm).network(SIM_SUBSCRIPTION_ID);
+    const rule = await network.securityRules.get('rg-rdp-sim', nsgName, 'AllowRdpFromOffice');
+    await network.securityRules.createOrUpdate(
+      'rg-rdp-sim',
+      nsgName,
+      'AllowRdpFromOffice',
+      { ...rule, sourceAddressPrefix: '*' },
+      {
+        updateIntervalInMs: 1,
+      },
+    );
+  };
+
+  it('takes the snapshot while the read-only diagnosis runs, and changes nothing before it is usable', async () => {
+    const { status } = await run('corrupt-certificate');
+    const snapshot = step(status, 'snapshot');
+    const diagnose = step(status, 'guest:diagnose');
+    const fix = step(status, 'guest:renew-certificate');
+    expect(at(snapshot)).toBeLessThanOrEqual(at(diagnose));
+    expect(Date.parse(snapshot.endedAt)).toBeLessThanOrEqual(Date.parse(diagnose.endedAt));
+    expect(at(fix)).toBeGreaterThanOrEqual(Date.parse(snapshot.endedAt));
+    expect(snapshot.status).toBe('succeeded');
+  });
+
+  it('keeps a snapshot taken alongside a diagnosis that leads to no change, and says it was not needed', async () => {
+    const { status, app } = await run('port-held-by-shared-svchost');
+    expect(status.changes).toEqual([]);
+    expect(app.arm.world.snapshots()).toHaveLength(1);
+    expect(step(status, 'snapshot')).toMatchObject({ status: 'succeeded', detail: expect.stringMatching(/not needed \(kept\)/) });
+  });
+
+  it('restricts a world-open rule before reading the guest, then diagnoses and fixes what the NSG did not explain', async () => {
+    const { status } = await run('corrupt-certificate', {}, (app) => openToWorld(app, 'vm-badcert-nsg'), {
+      allowedSourceCidrs: [SIM_OPERATOR_CIDR],
+    });
+    expect(status.outcome.kind).toBe('Repaired');
+    const restrict = step(status, 'restrictNsgRule');
+    const diagnose = step(status, 'guest:diagnose');
+    expect(at(restrict)).toBeLessThanOrEqual(at(diagnose));
+    expect(status.probes.verify.verdict).toBe('healthy');
+    expect(status.changes.map((c: { property: string }) => c.property)).toContain('sourceAddressPrefixes');
+    expect(status.restarts).toBe(1);
+  });
+
+  it('diagnoses before touching the NSG when nothing proves the assumed port is RDP (another program answered there)', async () => {
+    const { status } = await run('port-conflict', {}, (app) => openToWorld(app, 'vm-portclash-nsg'), {
+      allowedSourceCidrs: [SIM_OPERATOR_CIDR],
+    });
+    const diagnose = step(status, 'guest:diagnose');
+    const restrict = step(status, 'restrictNsgRule');
+    expect(at(diagnose)).toBeLessThan(at(restrict));
   });
 });
 

@@ -29,8 +29,9 @@ function expectOneOfEach(telemetry: RecordingTelemetry, status: any) {
   const id = status.repairId;
   expect(telemetry.eventsNamed('RepairStarted', id)).toHaveLength(1);
   expect(telemetry.eventsNamed('RepairEnded', id)).toHaveLength(1);
-  const steps = telemetry.eventsNamed('RepairStepEnded', id);
-  // One event per timeline entry of the final status, each entry once, in timeline order.
+  // One event per timeline entry of the final status, each entry once. Events come as steps end, so a step that
+  // ran alongside another (the snapshot during the diagnosis) may be reported after a later entry: compare by index.
+  const steps = [...telemetry.eventsNamed('RepairStepEnded', id)].sort((a, b) => Number(a.properties.index) - Number(b.properties.index));
   expect(steps.map((e) => e.properties.index)).toEqual(status.timeline.map((_: unknown, i: number) => i));
   expect(steps.map((e) => [e.properties.step, e.properties.result])).toEqual(
     status.timeline.map((t: { step: string; status: string }) => [t.step, t.status]),
@@ -65,8 +66,8 @@ describe('repair telemetry', () => {
   });
 
   it('sends the same events once each when the worker dies after every second activity and a new one replays', async () => {
-    const clean = await run('nsg-open-to-world');
-    const crashed = await run('nsg-open-to-world', { workerFaults: { crashAfterActivity: (p) => p.ordinal % 2 === 0 } });
+    const clean = await run('port-conflict');
+    const crashed = await run('port-conflict', { workerFaults: { crashAfterActivity: (p) => p.ordinal % 2 === 0 } });
     expect(crashed.app.emulator.workerCrashes.length).toBeGreaterThanOrEqual(4);
     expectOneOfEach(crashed.telemetry, crashed.status);
     expect(story(crashed.telemetry)).toEqual(story(clean.telemetry));

@@ -22,10 +22,10 @@ async function run(name: string, options: SimulatedAppOptions = {}) {
 describe('simulated app under worker faults', () => {
   // Every third activity: a restart reloads the whole app (0.4-1.3 s under jest on a busy machine); after every
   // one of its ~23 activities this test alone would cost 10-30 s.
-  it('ends nsg-open-to-world the same way when the worker dies after every third activity', async () => {
-    const clean = await run('nsg-open-to-world');
+  it('ends port-conflict the same way when the worker dies after every third activity', async () => {
+    const clean = await run('port-conflict');
     const started = Date.now();
-    const crashed = await run('nsg-open-to-world', { workerFaults: { crashAfterActivity: (p) => p.ordinal % 3 === 0 } });
+    const crashed = await run('port-conflict', { workerFaults: { crashAfterActivity: (p) => p.ordinal % 3 === 0 } });
     const elapsed = Date.now() - started;
     expect(crashed.status.outcome.kind).toBe(clean.status.outcome.kind);
     expect(crashed.status.changes).toEqual(clean.status.changes.map((c: object) => ({ ...c, at: expect.any(String) })));

@@ -25,7 +25,8 @@ import { guestScriptStep } from '../steps/guestScriptStep';
 import { onlineRepairStep } from '../steps/onlineRepairStep';
 import { probeStep } from '../steps/probeStep';
 import { serialConsoleStep } from '../steps/serialConsoleStep';
-import { snapshotStep } from '../steps/snapshotStep';
+import { awaitSnapshot, beginSnapshot, type PendingSnapshot, snapshotStep } from '../steps/snapshotStep';
+import { restrictBeforeDiagnosis, snapshotDuringDiagnosis } from '../decisions/onlineOrder';
 import type { BaselineFacts } from './baseline';
 import { assessExposure, restrictionsFor } from './network';
 
@@ -54,29 +55,84 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
   let { exposure, port } = input;
   let baseline = probe.baseline;
   const target = probe.target;
+  const facts: OnlineFacts = { baseline, verify: null, port, networkAfter: network, guestUnreachable: false, caveats: [] };
+  let snapshotId: string | null = null;
+  let pending: PendingSnapshot | null = null;
+  let restrictedEarly = false;
+
+  // The NSG first, before the guest is read, when the rule is certainly RDP's (decisions/onlineOrder.ts).
+  const earlyRestrictions = restrictionsFor(flow, exposure);
+  const restrictFirst = restrictBeforeDiagnosis({
+    mode: flow.request.mode,
+    restrictionsWanted: earlyRestrictions.length,
+    portGiven: flow.request.rdpPort !== undefined,
+    baseline,
+  });
+  if (restrictFirst) {
+    planChanges(flow, vm, earlyRestrictions, null, false);
+    flow.status.currentStep = null;
+    const checked = yield* cancelCheckpoint(flow, 'snapshot');
+    if (checked.kind === 'end') return checked;
+    const snapshot = yield* snapshotStep(flow, vm);
+    if (snapshot.kind === 'end') return snapshot;
+    snapshotId = snapshot.facts;
+    const restricted = yield* restrictAndVerify(flow, earlyRestrictions, { network, port, target }, facts);
+    if (restricted.kind === 'end') return restricted;
+    restrictedEarly = true;
+    if (facts.verify?.verdict === 'healthy') {
+      flow.skip('guest:diagnose', 'RDP is healthy once the NSG rule is restricted: the guest needs no change');
+      return proceed(facts);
+    }
+  } else if (
+    snapshotDuringDiagnosis({
+      mode: flow.request.mode,
+      agentReady: vm.agentStatus === 'Ready',
+      baseline,
+      openToWorld: exposure.openToWorld,
+    })
+  ) {
+    // The first safe point: a cancel raised before the diagnosis ends the repair before anything is written.
+    const checked = yield* cancelCheckpoint(flow, 'snapshot');
+    if (checked.kind === 'end') return checked;
+    const began = yield* beginSnapshot(flow, vm, 'taken while the read-only diagnosis runs');
+    if (began.kind === 'end') return began;
+    pending = began.facts;
+  }
+  // Every ending from here on that changed nothing says what became of a snapshot taken alongside the diagnosis.
+  const unchanged = <T>(result: PhaseResult<T>): PhaseResult<T> => {
+    if (pending && !snapshotId) {
+      flow.end('snapshot', `${pending.state.snapshotId}: taken while the diagnosis ran; no change followed, so it was not needed (kept)`);
+      pending = null;
+    }
+    return result;
+  };
 
   const diagnosed = yield* diagnose(flow, vm);
-  if (diagnosed.kind === 'end') return diagnosed;
+  if (diagnosed.kind === 'end') return unchanged(diagnosed);
   const { diagnosis, caveats } = diagnosed.facts;
+  facts.guestUnreachable = diagnosis === null;
+  facts.caveats.push(...caveats);
   const plan: OnlinePlan | null = diagnosis
     ? planOnlineRepair(diagnosis, { allowLegacyTls: flow.request.allowLegacyTls, now: flow.context.df.currentUtcDateTime })
     : null;
   if (diagnosis && flow.request.rdpPort === undefined && diagnosis.rdp.portNumber !== port) {
     flow.find(Findings.rdpPortDetected(diagnosis.rdp.portNumber, port));
     port = diagnosis.rdp.portNumber;
+    facts.port = port;
     flow.status.rdpPort = port;
     exposure = assessExposure(flow, network, port);
     if (target.ok) {
       const probed = yield* probeStep(flow, 'Baseline', target.address, port, 'on the configured port');
-      if (probed.kind === 'end') return probed;
+      if (probed.kind === 'end') return unchanged(probed);
       baseline = probed.facts;
+      facts.baseline = baseline;
     }
     const healthy = alreadyHealthy({ probe: baseline, restrictionsWanted: restrictionsFor(flow, exposure).length, detectedPort: port });
-    if (healthy) return end(healthy);
+    if (healthy && !restrictedEarly) return unchanged(end(healthy));
   }
   for (const finding of plan?.findings ?? []) flow.find(finding);
 
-  const restrictions = restrictionsFor(flow, exposure);
+  const restrictions = restrictedEarly ? [] : restrictionsFor(flow, exposure);
   const plannedFixes = plan?.steps.length ?? 0;
   const articleOrder =
     plan !== null &&
@@ -84,50 +140,38 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
       plannedFixes,
       explained: plan?.explained ?? false,
       baseline: baseline?.verdict ?? null,
-      current: baseline?.verdict ?? null,
+      current: (facts.verify ?? baseline)?.verdict ?? null,
       openToWorld: exposure.openToWorld,
-      restricted: false,
+      restricted: restrictedEarly,
     });
   planChanges(flow, vm, restrictions, plan, articleOrder);
   flow.status.currentStep = null;
 
   if (flow.request.mode === 'diagnose') return end(diagnosedOutcome(flow, baseline));
 
-  const facts: OnlineFacts = { baseline, verify: null, port, networkAfter: network, guestUnreachable: diagnosis === null, caveats };
   if (restrictions.length === 0 && plannedFixes === 0 && !articleOrder) {
-    flow.skip('snapshot', 'nothing to change, so no backup needed');
-    if (target.ok) {
+    if (!snapshotId && !pending) flow.skip('snapshot', 'nothing to change, so no backup needed');
+    if (target.ok && !restrictedEarly) {
       const probed = yield* probeStep(flow, 'Verify', target.address, port, 'nothing to change');
-      if (probed.kind === 'end') return probed;
+      if (probed.kind === 'end') return unchanged(probed);
       facts.verify = probed.facts;
     }
-    return proceed(facts);
+    return unchanged(proceed(facts));
   }
 
-  // The first safe point: a cancel raised while the repair diagnosed ends it before anything is written.
-  const checked = yield* cancelCheckpoint(flow, 'snapshot');
-  if (checked.kind === 'end') return checked;
-  // Nothing changes before a backup of the OS disk exists.
-  const snapshot = yield* snapshotStep(flow, vm);
-  if (snapshot.kind === 'end') return snapshot;
-  flow.status.artifacts.snapshotId = snapshot.facts;
+  if (!snapshotId) {
+    // The last safe point before the first write to the VM: a cancel raised while the repair diagnosed ends it here.
+    const checked = yield* cancelCheckpoint(flow, 'snapshot');
+    if (checked.kind === 'end') return unchanged(checked);
+    // Nothing changes before a backup of the OS disk exists.
+    const snapshot = pending ? yield* awaitSnapshot(flow, pending) : yield* snapshotStep(flow, vm);
+    if (snapshot.kind === 'end') return snapshot;
+    snapshotId = snapshot.facts;
+  }
 
   if (restrictions.length > 0) {
-    const restricted = yield* restrict(flow, restrictions);
+    const restricted = yield* restrictAndVerify(flow, restrictions, { network, port, target }, facts);
     if (restricted.kind === 'end') return restricted;
-    facts.networkAfter = withRestrictedSources(network, restrictions, flow.request.allowedSourceCidrs);
-    // Judge the exposure from the sources ARM returned, never from what the repair meant to write.
-    const after = reassessExposureAfterRestriction(withWrittenSources(network, restricted.facts), port, flow.settings.sourcePrefixLimits);
-    const stillExposed = exposureAfterRestrictionFinding(after, port);
-    if (stillExposed) {
-      flow.find(stillExposed);
-      facts.caveats.push({ check: 'exposureClosed', reason: stillExposed.message });
-    }
-    if (target.ok) {
-      const probed = yield* probeStep(flow, 'Verify', target.address, port, 'after restricting the NSG');
-      if (probed.kind === 'end') return probed;
-      facts.verify = probed.facts;
-    }
   }
 
   const current = facts.verify ?? baseline;
@@ -140,7 +184,7 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
       baseline: baseline?.verdict ?? null,
       current: current?.verdict ?? null,
       openToWorld: exposure.openToWorld,
-      restricted: restrictions.length > 0,
+      restricted: restrictedEarly || restrictions.length > 0,
     });
   if (plan && (plannedFixes > 0 || articleOrderNow) && guestStillNeedsFixes(current?.verdict ?? null)) {
     const fixed = yield* onlineRepairStep(flow, vm, plan, port, { address: target.ok ? target.address : null }, facts.networkAfter);
@@ -154,6 +198,38 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
     if (online.overrideOutcome) return end({ ...online.overrideOutcome, caveats: online.caveats });
   }
   return proceed(facts);
+}
+
+interface RestrictionTarget {
+  network: NetworkFacts;
+  port: number;
+  target: BaselineFacts['target'];
+}
+
+/** Restricts the world-open rules, judges the exposure from what ARM returned, and probes again. */
+function* restrictAndVerify(
+  flow: Flow,
+  restrictions: WorldOpening[],
+  where: RestrictionTarget,
+  facts: OnlineFacts,
+): Gen<PhaseResult<null>> {
+  const { network, port, target } = where;
+  const restricted = yield* restrict(flow, restrictions);
+  if (restricted.kind === 'end') return restricted;
+  facts.networkAfter = withRestrictedSources(network, restrictions, flow.request.allowedSourceCidrs);
+  // Judge the exposure from the sources ARM returned, never from what the repair meant to write.
+  const after = reassessExposureAfterRestriction(withWrittenSources(network, restricted.facts), port, flow.settings.sourcePrefixLimits);
+  const stillExposed = exposureAfterRestrictionFinding(after, port);
+  if (stillExposed) {
+    flow.find(stillExposed);
+    facts.caveats.push({ check: 'exposureClosed', reason: stillExposed.message });
+  }
+  if (target.ok) {
+    const probed = yield* probeStep(flow, 'Verify', target.address, port, 'after restricting the NSG');
+    if (probed.kind === 'end') return probed;
+    facts.verify = probed.facts;
+  }
+  return proceed(null);
 }
 
 interface Diagnosed {

@@ -2,15 +2,26 @@
  * The backup before any change: an incremental snapshot of the OS disk, polled with durable timers until it is
  * usable (decisions/snapshotReadiness.ts: its operation succeeded, and completionPercent, if Azure reports one,
  * is 100). Nothing changes until then; if it fails or times out, the repair ends having changed nothing.
+ *
+ * Started and awaited separately, so the online phase can take it while the read-only diagnosis runs
+ * (decisions/onlineOrder.ts): `beginSnapshot` asks ARM for it, `awaitSnapshot` waits until it is usable.
  */
 import type { SnapshotStartInput, SnapshotState, VmFacts } from '../../domain/vmFacts';
 import { end, type Flow, type Gen, type PhaseResult, proceed } from '../flow';
 import { snapshotNameFor } from '../orchestrationInput';
 import { snapshotProgress, snapshotReadiness } from '../decisions/snapshotReadiness';
 
-export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<string>> {
+/** A snapshot ARM accepted, not yet known to be usable. */
+export interface PendingSnapshot {
+  state: SnapshotState;
+  startedAtMs: number;
+  /** When `state` was read: after a diagnosis ran meanwhile, a fresh read comes before any wait. */
+  readAtMs: number;
+}
+
+export function* beginSnapshot(flow: Flow, vm: VmFacts, detail = ''): Gen<PhaseResult<PendingSnapshot>> {
   const startedAt = flow.context.df.currentUtcDateTime;
-  flow.begin('snapshot', `incremental snapshot of ${vm.osDisk.name}`);
+  flow.begin('snapshot', `incremental snapshot of ${vm.osDisk.name}${detail ? ` (${detail})` : ''}`);
   const input: SnapshotStartInput = {
     repairId: flow.repairId,
     vmId: vm.id,
@@ -21,9 +32,14 @@ export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<string>>
   };
   const started = yield* flow.call('startOsDiskSnapshot', input, 'snapshot');
   if (started.kind === 'end') return started;
-  let state: SnapshotState = started.facts;
-  flow.status.artifacts.snapshotId = state.snapshotId;
-  const deadline = startedAt.getTime() + flow.settings.snapshotTimeoutMinutes * 60_000;
+  flow.status.artifacts.snapshotId = started.facts.snapshotId;
+  return proceed({ state: started.facts, startedAtMs: startedAt.getTime(), readAtMs: flow.nowMs() });
+}
+
+export function* awaitSnapshot(flow: Flow, pending: PendingSnapshot, kept = 'kept after the repair'): Gen<PhaseResult<string>> {
+  let state = pending.state;
+  let readAtMs = pending.readAtMs;
+  const deadline = pending.startedAtMs + flow.settings.snapshotTimeoutMinutes * 60_000;
   for (;;) {
     const readiness = snapshotReadiness(state);
     if (readiness === 'usable') break;
@@ -44,11 +60,18 @@ export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<string>>
       });
     }
     flow.progress(snapshotProgress(state));
-    yield flow.wait(flow.settings.snapshotPollSeconds);
+    if (flow.nowMs() - readAtMs < flow.settings.snapshotPollSeconds * 1000) yield flow.wait(flow.settings.snapshotPollSeconds);
     const read = yield* flow.call('getSnapshotState', { snapshotId: state.snapshotId }, 'snapshot');
     if (read.kind === 'end') return read;
     state = read.facts;
+    readAtMs = flow.nowMs();
   }
-  flow.end('snapshot', `${state.snapshotId} ready (kept after the repair)`);
+  flow.end('snapshot', `${state.snapshotId} ready (${kept})`);
   return proceed(state.snapshotId);
+}
+
+export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<string>> {
+  const pending = yield* beginSnapshot(flow, vm);
+  if (pending.kind === 'end') return pending;
+  return yield* awaitSnapshot(flow, pending.facts);
 }
