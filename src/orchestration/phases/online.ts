@@ -83,20 +83,6 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
       flow.skip('guest:diagnose', 'RDP is healthy once the NSG rule is restricted: the guest needs no change');
       return proceed(facts);
     }
-  } else if (
-    snapshotDuringDiagnosis({
-      mode: flow.request.mode,
-      agentReady: vm.agentStatus === 'Ready',
-      baseline,
-      openToWorld: exposure.openToWorld,
-    })
-  ) {
-    // The first safe point: a cancel raised before the diagnosis ends the repair before anything is written.
-    const checked = yield* cancelCheckpoint(flow, 'snapshot');
-    if (checked.kind === 'end') return checked;
-    const began = yield* beginSnapshot(flow, vm, 'taken while the read-only diagnosis runs');
-    if (began.kind === 'end') return began;
-    pending = began.facts;
   }
   // Every ending from here on that changed nothing says what became of a snapshot taken alongside the diagnosis.
   const unchanged = <T>(result: PhaseResult<T>): PhaseResult<T> => {
@@ -107,9 +93,19 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
     return result;
   };
 
-  const diagnosed = yield* diagnose(flow, vm);
-  if (diagnosed.kind === 'end') return unchanged(diagnosed);
+  // Unless the NSG came first (and took the snapshot), it is taken alongside the diagnosis when that pays off.
+  const alongside = (reached: VmFacts): boolean =>
+    !restrictFirst &&
+    snapshotDuringDiagnosis({
+      mode: flow.request.mode,
+      agentReady: reached.agentStatus === 'Ready',
+      baseline,
+      openToWorld: exposure.openToWorld,
+    });
+  const diagnosed = yield* diagnose(flow, vm, alongside);
+  if (diagnosed.kind === 'end') return diagnosed;
   const { diagnosis, caveats } = diagnosed.facts;
+  pending = diagnosed.facts.pending;
   facts.guestUnreachable = diagnosis === null;
   facts.caveats.push(...caveats);
   const plan: OnlinePlan | null = diagnosis
@@ -236,9 +232,15 @@ interface Diagnosed {
   diagnosis: DiagnoseResult | null;
   /** Checks that could not run (the boot diagnostics of a guest Run Command cannot reach). */
   caveats: Caveat[];
+  /** The snapshot started alongside the diagnosis, if it was. */
+  pending: PendingSnapshot | null;
 }
 
-function* diagnose(flow: Flow, seen: VmFacts): Gen<PhaseResult<Diagnosed>> {
+/**
+ * `snapshotAlongside` decides, once the guest is known to be reachable (after the serial console, if it ran),
+ * whether the snapshot starts before the read-only diagnosis so that a fix need not wait for it.
+ */
+function* diagnose(flow: Flow, seen: VmFacts, snapshotAlongside: (vm: VmFacts) => boolean): Gen<PhaseResult<Diagnosed>> {
   let vm = seen;
   let caveats: Caveat[] = [];
   if (vm.agentStatus !== 'Ready') {
@@ -258,16 +260,33 @@ function* diagnose(flow: Flow, seen: VmFacts): Gen<PhaseResult<Diagnosed>> {
   if (vm.agentStatus !== 'Ready') {
     flow.skip('guest:diagnose', `VM agent ${vm.agentStatus}: Run Command cannot reach the guest`);
     flow.find(Findings.onlineChannelUnavailable(`the VM agent is ${vm.agentStatus}${vm.agentMessage ? ` (${vm.agentMessage})` : ''}`));
-    return proceed({ diagnosis: null, caveats });
+    return proceed({ diagnosis: null, caveats, pending: null });
   }
+  let pending: PendingSnapshot | null = null;
+  if (snapshotAlongside(vm)) {
+    // The first safe point: a cancel raised before the diagnosis ends the repair before anything is written.
+    const checked = yield* cancelCheckpoint(flow, 'snapshot');
+    if (checked.kind === 'end') return checked;
+    const began = yield* beginSnapshot(flow, vm, 'taken while the read-only diagnosis runs');
+    if (began.kind === 'end') return began;
+    pending = began.facts;
+  }
+  const notNeeded = (): void => {
+    if (pending)
+      flow.end('snapshot', `${pending.state.snapshotId}: taken while the diagnosis ran; no change followed, so it was not needed (kept)`);
+  };
   const called = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'read-only diagnosis of the RDP configuration');
-  if (called.kind === 'end') return called;
+  if (called.kind === 'end') {
+    notNeeded();
+    return called;
+  }
   const run = called.facts;
   if (!run.ok) {
+    notNeeded();
     flow.find(Findings.onlineChannelUnavailable(`${run.failure}: ${run.detail}`));
-    return proceed({ diagnosis: null, caveats });
+    return proceed({ diagnosis: null, caveats, pending: null });
   }
-  return proceed({ diagnosis: run.result, caveats });
+  return proceed({ diagnosis: run.result, caveats, pending });
 }
 
 function planChanges(flow: Flow, vm: VmFacts, restrictions: WorldOpening[], plan: OnlinePlan | null, articleOrder: boolean): void {

@@ -65,6 +65,10 @@ export const ORACLE_OPERATIONS: Readonly<Record<string, readonly OracleOperation
   'multiple-faults': ['snapshot', 'script:fix-port-conflict', 'script:renew-certificate', 'script:enable-tls', 'restart', 'probe'],
   // No rescue VM is configured: one has to be made before the copy can be repaired on it.
   'agent-down': ['rescue-vm-create', ...OFFLINE],
+  // No serial console is configured, so the offline repair is the only way in.
+  'agent-stopped-no-sac': OFFLINE,
+  // The SAC login and the agent's start cost no virtual time in the simulator; then the TLS fix and its restart.
+  'agent-stopped-sac': ['snapshot', 'script:enable-tls', 'restart', 'probe'],
   'offline-only-gen1': OFFLINE,
   'offline-only-gen2': OFFLINE,
   'offline-with-rescue-vm': OFFLINE,
