@@ -102,6 +102,11 @@ export interface SimulatedAppOptions {
   throttling?: ThrottlingModel;
   /** Told of every RDP probe the app (or a baseline through `probe`) makes, at its virtual instant (the bench). */
   onProbe?: (observed: ObservedProbe) => void;
+  /**
+   * The bench: an activity's result arrives as much later as the short ARM operations it awaited needed (an NSG
+   * write, a disk swap), instead of at the instant it ran. Off in tests, whose timings assume the instant.
+   */
+  chargeShortArmOperations?: boolean;
 }
 
 /** Where a scenario is seeded (the fleet bench: several resource groups, one scenario many times). */
@@ -201,6 +206,7 @@ export class SimulatedRepairApp {
       executeActivitiesTwice: options.executeActivitiesTwice ?? false,
       // Always: restartApp() and the worker faults both load the app again through it.
       restartWorker: () => this.restartWorker(),
+      ...(options.chargeShortArmOperations ? { activityVirtualLatencyMs: () => this.arm.takeEarlyCompletionDebtMs() } : {}),
       ...(faults
         ? {
             ...(faults.crashAfterActivity ? { crashAfterActivity: faults.crashAfterActivity } : {}),

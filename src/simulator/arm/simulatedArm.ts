@@ -150,6 +150,11 @@ export class SimulatedArm implements HttpClient {
     this.operations.settle();
   }
 
+  /** See OperationTracker.takeEarlyCompletionDebtMs: the virtual time short operations completed early still needed. */
+  takeEarlyCompletionDebtMs(): number {
+    return this.operations.takeEarlyCompletionDebtMs();
+  }
+
   requests(filter?: Parameters<RequestLog['entries']>[0]): RequestLogEntry[] {
     return this.log.entries(filter);
   }

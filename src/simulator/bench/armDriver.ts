@@ -71,6 +71,8 @@ export class ArmDriver {
       this.app.clock.advanceBy(POLL_MS);
       await poller.poll();
     }
+    // A short operation a poll completed early still takes its time: the operator waits it out too.
+    this.app.clock.advanceBy(this.app.arm.takeEarlyCompletionDebtMs());
     const state = poller.operationState;
     if (state && state.status !== 'succeeded') throw new BaselineStepFailed(`${what}: ${state.error?.message ?? state.status}`);
   }

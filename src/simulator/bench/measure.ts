@@ -35,9 +35,11 @@ export interface Measured {
 
 export async function measure(scenario: Scenario, policy: Policy): Promise<Measured> {
   const probes: ObservedProbe[] = [];
-  const app = await SimulatedRepairApp.start({ onProbe: (p) => probes.push(p) });
+  const app = await SimulatedRepairApp.start({ onProbe: (p) => probes.push(p), chargeShortArmOperations: true });
   try {
     const seeded = await app.addScenario(scenario);
+    // Seeding is not the policy's time.
+    app.arm.takeEarlyCompletionDebtMs();
     const power: ArmChange[] = [];
     const vmKey = seeded.vmId.toLowerCase();
     const unsubscribe = app.arm.onChange((c) => {

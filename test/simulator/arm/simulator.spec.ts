@@ -266,6 +266,33 @@ describe('effective network security groups', () => {
   });
 });
 
+describe('short operations completed early by a poll', () => {
+  test('owe their remaining virtual time once, for the bench to charge; time spent waiting is not owed', async () => {
+    const rule = {
+      protocol: 'Tcp',
+      sourcePortRange: '*',
+      destinationPortRange: '3389',
+      sourceAddressPrefix: '203.0.113.0/24',
+      destinationAddressPrefix: '*',
+      access: 'Allow',
+      priority: 300,
+      direction: 'Inbound',
+    };
+    w.arm.takeEarlyCompletionDebtMs();
+    const poll = { operation: 'write rule', pollIntervalMs: w.clients.lroPollIntervalMs };
+    await awaitShortLro(network().securityRules.createOrUpdate(RG, 'web01-nsg', 'AllowRDP', rule), poll);
+    await awaitShortLro(network().securityRules.createOrUpdate(RG, 'web01-nsg', 'Second', { ...rule, priority: 301 }), poll);
+    // Two NSG writes awaited one after the other at the same virtual instant: both figures are owed.
+    expect(w.arm.takeEarlyCompletionDebtMs()).toBe(2 * LATENCY_MODEL.nsgRuleWrite.ms);
+    expect(w.arm.takeEarlyCompletionDebtMs()).toBe(0);
+    const poller = network().securityRules.createOrUpdate(RG, 'web01-nsg', 'Third', { ...rule, priority: 302 }, fast);
+    await poller.submitted();
+    w.arm.clock.advanceBy(LATENCY_MODEL.nsgRuleWrite.ms - 3_000);
+    await poller.pollUntilDone();
+    expect(w.arm.takeEarlyCompletionDebtMs()).toBe(3_000);
+  });
+});
+
 describe('security rules', () => {
   test('an update is visible in the NSG, in effective rules and as a change; short writes complete when polled', async () => {
     const changes: ArmChange[] = [];

@@ -3,7 +3,7 @@ import { runArticleOrder } from '../../../src/simulator/bench/articleOrder';
 import { baselineRequest } from '../../../src/simulator/bench/baselineRun';
 import { compare, ratio } from '../../../src/simulator/bench/comparison';
 import { criticalPathOf } from '../../../src/simulator/bench/criticalPath';
-import { downtime, healthySince, type Measured } from '../../../src/simulator/bench/measure';
+import { downtime, healthySince, type Measured, measure } from '../../../src/simulator/bench/measure';
 import { LATENCY_MODEL } from '../../../src/simulator/latencyModel';
 import { findScenario } from '../../../src/simulator/scenarios/catalog';
 import { SimulatedRepairApp } from '../../../src/simulator/simulatedRepairApp';
@@ -88,3 +88,17 @@ test('time to healthy is the start of the last unbroken healthy run; downtime su
     ),
   ).toBe(90 + 100);
 });
+
+test.each(['nsg-open-to-world', 'port-conflict'])(
+  '%s: no policy beats the critical path, since the bench charges the ARM work awaited inside activities',
+  async (name) => {
+    const scenario = findScenario(name);
+    const critical = criticalPathOf(name);
+    if (!scenario || !critical) throw new Error('scenario or critical path missing');
+    for (const policy of ['app', 'articleOrder'] as const) {
+      const run = await measure(scenario, policy);
+      expect(run.timeToHealthyMs).not.toBeNull();
+      expect(run.timeToHealthyMs ?? 0).toBeGreaterThanOrEqual(critical.ms);
+    }
+  },
+);
