@@ -131,7 +131,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       restartTimeoutMinutes: integerSetting(env, 'RESTART_TIMEOUT_MINUTES', 15, 3, 120),
       powerPollSeconds: integerSetting(env, 'POWER_POLL_SECONDS', 15, 5, 300),
       runCommandTimeoutSeconds: integerSetting(env, 'RUN_COMMAND_TIMEOUT_SECONDS', 300, 60, 5400),
-      runCommandPollSeconds: integerSetting(env, 'RUN_COMMAND_POLL_SECONDS', 10, 5, 300),
+      runCommandPollSeconds: integerSetting(env, 'RUN_COMMAND_POLL_SECONDS', 5, 5, 300),
       sourcePrefixLimits: readSourcePrefixLimits(env),
       approvalTimeoutMinutes: integerSetting(env, 'APPROVAL_TIMEOUT_MINUTES', DEFAULT_APPROVAL_TIMEOUT_MINUTES, 1, 10080),
       offline: readOfflineSettings(env),

@@ -9,6 +9,13 @@ import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
 import { approvalStep } from './approvalStep';
 import { guestRunName, guestRunPrefix } from '../guestRunNames';
 
+/**
+ * Microsoft docs ("Run scripts in your Windows VM by using action Run Command", Restrictions): "The minimum time
+ * to run a script is about 20 seconds". Reading the run before that only costs a read; after it, every
+ * RUN_COMMAND_POLL_SECONDS, so a result is seen within a few seconds of the script's end.
+ */
+export const RUN_COMMAND_MINIMUM_SECONDS = 20;
+
 export type GuestRunOutcome<N extends GuestScriptName> =
   | { ok: true; result: GuestScripts[N]['result'] }
   | { ok: false; failure: Extract<GuestRunState, { state: 'failed' }>['failure']; detail: string };
@@ -45,12 +52,14 @@ export function* guestScriptStep<N extends GuestScriptName>(
   let state: GuestRunState = started.facts;
   // Run Command's own timeout ends the script; the extra minute covers queueing on the agent.
   const deadline = flow.nowMs() + (flow.settings.runCommandTimeoutSeconds + 60) * 1000;
+  let polls = 0;
   while (state.state === 'running') {
     if (flow.nowMs() >= deadline) {
       state = { state: 'failed', failure: 'timedOut', detail: `no result within ${flow.settings.runCommandTimeoutSeconds + 60} s` };
       break;
     }
-    yield flow.wait(flow.settings.runCommandPollSeconds);
+    const interval = flow.settings.runCommandPollSeconds;
+    yield flow.wait(polls++ === 0 ? Math.max(interval, RUN_COMMAND_MINIMUM_SECONDS) : interval);
     const read = yield* flow.call('readGuestScript', input, step);
     if (read.kind === 'end') return read;
     state = read.facts;
