@@ -61,7 +61,7 @@ export async function readVmNetwork(input: ReadVmNetworkInput, deps: ActivityDep
 
     let nsgs: NsgView[] | null = null;
     let fromEffectiveRules = false;
-    if (input.vm.powerState === 'running') {
+    if (input.vm.powerState === 'running' && input.effectiveRules !== false) {
       operation = 'list effective network security rules';
       current = nicId;
       try {

@@ -29,6 +29,11 @@ export interface ReadVmInput {
 
 export interface ReadVmNetworkInput {
   vm: VmFacts;
+  /**
+   * false: the NSG resources only, without the effective rules (a long-running POST of a few seconds), which the
+   * repair then reads while a longer wait runs. Default true.
+   */
+  effectiveRules?: boolean;
 }
 
 export interface GetSnapshotStateInput {

@@ -12,10 +12,11 @@ import { decideOutcome, withOnlineAdvice } from './decisions/outcome';
 import { repairPathOf } from './decisions/repairPath';
 import { alreadyHealthy } from './decisions/route';
 import { Flow, type Gen } from './flow';
-import { assessRdpExposure } from './decisions/nsgAssessment';
+import { assessRdpExposure, type RdpExposure } from './decisions/nsgAssessment';
+import { deferEffectiveRules } from './decisions/onlineOrder';
 import { DEFAULT_RDP_PORT, type RepairOrchestrationInput } from './orchestrationInput';
 import { baselinePhase } from './phases/baseline';
-import { assessExposure, networkPhase, restrictionsFor } from './phases/network';
+import { assessExposure, networkPhase, provisionalExposure, refineNetwork, restrictionsFor } from './phases/network';
 import { type OnlineFacts, onlinePhase } from './phases/online';
 import { preflightPhase } from './phases/preflight';
 import { askForOfflineAdvice, offlineAfterOnline, offlineBeforeOnline, offlineModeFor } from './decisions/offlineMode';
@@ -44,12 +45,27 @@ function* repair(flow: Flow, port: number): Gen<Outcome> {
   const vm = yield* preflightPhase(flow);
   if (vm.kind === 'end') return vm.outcome;
 
-  const network = yield* networkPhase(flow, vm.facts);
+  // In a repair of a running VM the effective rules are read alongside the first long wait (decisions/onlineOrder.ts).
+  let deferred = deferEffectiveRules({ mode: flow.request.mode, running: vm.facts.powerState === 'running' });
+  const network = yield* networkPhase(flow, vm.facts, !deferred);
   if (network.kind === 'end') return network.outcome;
-  const exposure = assessExposure(flow, network.facts, port);
+  let networkFacts = network.facts;
+  let exposure = deferred ? provisionalExposure(flow, networkFacts, port) : assessExposure(flow, networkFacts, port);
 
-  const probe = yield* baselinePhase(flow, network.facts, port);
+  const probe = yield* baselinePhase(flow, networkFacts, port);
   if (probe.kind === 'end') return probe.outcome;
+
+  // Offline (decisions/offlineMode.ts): `only` skips the online phase; `auto` follows it where it would help.
+  const offline = offlineModeFor(flow.request.offline, flow.request.source, flow.request.mode, flow.settings.offline);
+  const first = offlineBeforeOnline(offline.mode);
+  // Where the repair ends or goes offline now, nothing runs alongside: the effective rules are read first.
+  if (deferred && (probe.facts.baseline?.verdict === 'healthy' || first.run)) {
+    const refined = yield* refineNetwork(flow, vm.facts);
+    if (refined.kind === 'end') return refined.outcome;
+    networkFacts = refined.facts;
+    exposure = assessExposure(flow, networkFacts, port);
+    deferred = false;
+  }
 
   // Route: healthy and nothing asked of the NSG ends here; otherwise the online phase (the offline one will join it).
   const healthy = alreadyHealthy({
@@ -59,21 +75,26 @@ function* repair(flow: Flow, port: number): Gen<Outcome> {
   });
   if (healthy) return healthy;
 
-  // Offline (decisions/offlineMode.ts): `only` skips the online phase; `auto` follows it where it would help.
-  const offline = offlineModeFor(flow.request.offline, flow.request.source, flow.request.mode, flow.settings.offline);
-  const offlineInput: OfflinePhaseInput = {
+  const offlineInput = (seen: RdpExposure): OfflinePhaseInput => ({
     vm: vm.facts,
     rescueVmId: flow.request.rescueVmResourceId ?? null,
     probeAddress: probe.facts.target.ok ? probe.facts.target.address : null,
-    probeAdmitted: exposure.probeAdmitted !== 'deny',
+    probeAdmitted: seen.probeAdmitted !== 'deny',
     port,
     startedAt: flow.status.startedAt,
-  };
-  const first = offlineBeforeOnline(offline.mode);
-  if (first.run) return yield* offlineStep(flow, offlineInput, first.why);
+  });
+  if (first.run) return yield* offlineStep(flow, offlineInput(exposure), first.why);
 
-  const online = yield* onlinePhase(flow, { vm: vm.facts, network: network.facts, exposure, probe: probe.facts, port });
+  const online = yield* onlinePhase(flow, {
+    vm: vm.facts,
+    network: networkFacts,
+    exposure,
+    probe: probe.facts,
+    port,
+    effectiveRulesPending: deferred,
+  });
   if (online.kind === 'end') return online.outcome;
+  exposure = online.facts.exposure;
 
   const afterOnline = {
     guestUnreachable: online.facts.guestUnreachable,
@@ -81,7 +102,7 @@ function* repair(flow: Flow, port: number): Gen<Outcome> {
     verdict: (online.facts.verify ?? online.facts.baseline)?.verdict ?? null,
   };
   const next = offlineAfterOnline(offline.mode, afterOnline);
-  if (next.run) return yield* offlineStep(flow, offlineInput, next.why);
+  if (next.run) return yield* offlineStep(flow, offlineInput(exposure), next.why);
   const outcome = verifiedOutcome(flow, online.facts, probe.facts.target.ok ? null : probe.facts.target.reason);
   const ask = outcome.kind === 'NotRepaired' ? askForOfflineAdvice(offline, afterOnline) : null;
   return ask ? { ...outcome, advice: [...outcome.advice, ask] } : outcome;

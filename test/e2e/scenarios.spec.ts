@@ -228,8 +228,9 @@ describe('repair details', () => {
     try {
       const seeded = await app.addScenario(findScenario('nsg-open-to-world')!);
       const start = await app.http('POST', '/api/repairs', seeded.request);
-      // Let the flow reach the snapshot wait, then change the rule behind its back.
-      while (!app.arm.world.snapshots().length) await app.emulator.step();
+      // Let the flow assess the effective rules (read while the snapshot is taken), then change the rule behind its back.
+      const assessed = () => app.arm.requests().some((r) => r.path.includes('/effectiveNetworkSecurityGroups'));
+      while (!app.arm.world.snapshots().length || !assessed()) await app.emulator.step();
       const nsgId = app.arm.world.vms()[0].nicIds[0].replace(/networkInterfaces\/.*$/, 'networkSecurityGroups/vm-exposed-nsg');
       const pipeline = (await import('../../src/simulator/arm')).createSimulatedArmClients(app.arm).network(seeded.vmId.split('/')[2]);
       const rule = await pipeline.securityRules.get('rg-rdp-sim', 'vm-exposed-nsg', 'RDP');

@@ -78,7 +78,8 @@ describe('repair orchestrator with scripted activities', () => {
     expect(run.outcomeKind).toBe('AlreadyHealthy');
     expect(run.wrote).toEqual([]);
     expect(run.called).not.toContain(Activities.startGuestScript);
-    expect(run.called).toEqual([Activities.readVm, Activities.readVmNetwork, Activities.probeRdp]);
+    // The NSG resources first, then (the baseline being healthy, nothing to overlap) the effective rules.
+    expect(run.called).toEqual([Activities.readVm, Activities.readVmNetwork, Activities.probeRdp, Activities.readVmNetwork]);
   });
 
   it('ends NotRepaired without touching the guest or Azure when the VM agent is not Ready', async () => {

@@ -55,3 +55,18 @@ export function snapshotDuringDiagnosis(facts: EarlySnapshotFacts): boolean {
     (facts.baseline?.verdict === 'broken' || facts.baseline?.verdict === 'degraded')
   );
 }
+
+export interface DeferEffectiveFacts {
+  mode: RepairMode;
+  /** Effective rules exist only for a running VM. */
+  running: boolean;
+}
+
+/**
+ * Read the effective NSG rules (a long-running POST of a few seconds) while the snapshot or the diagnosis runs,
+ * rather than before the baseline probe: in a repair of a running VM, the NSG resources are enough to route and
+ * to decide what to start early, and the effective rules are read before anything is written to the NSG.
+ */
+export function deferEffectiveRules(facts: DeferEffectiveFacts): boolean {
+  return facts.mode === 'repair' && facts.running;
+}

@@ -7,12 +7,30 @@ import { exposureFindings, Findings } from '../findings';
 import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
 import { assessRdpExposure, type RdpExposure, type WorldOpening } from '../decisions/nsgAssessment';
 
-export function* networkPhase(flow: Flow, vm: VmFacts): Gen<PhaseResult<NetworkFacts>> {
+/**
+ * `effectiveRules` false: the NSG resources only, and the networkCheck entry stays open until `refineNetwork`
+ * reads the effective rules (decisions/onlineOrder.ts: while the first long wait of the repair runs).
+ */
+export function* networkPhase(flow: Flow, vm: VmFacts, effectiveRules = true): Gen<PhaseResult<NetworkFacts>> {
   flow.begin('networkCheck', 'reading NIC, subnet and NSG rules');
-  const read = yield* flow.call('readVmNetwork', { vm }, 'networkCheck');
+  const read = yield* flow.call('readVmNetwork', { vm, effectiveRules }, 'networkCheck');
+  if (read.kind === 'end') return read;
+  for (const note of read.facts.notes) flow.find(Findings.networkNote(note));
+  if (!effectiveRules) flow.progress('NSG resources read; the effective rules follow alongside the first wait');
+  return proceed(read.facts);
+}
+
+/** The read again with the effective rules Azure applies; the caller assesses the exposure from it. */
+export function* refineNetwork(flow: Flow, vm: VmFacts): Gen<PhaseResult<NetworkFacts>> {
+  const read = yield* flow.call('readVmNetwork', { vm, effectiveRules: true }, 'networkCheck');
   if (read.kind === 'end') return read;
   for (const note of read.facts.notes) flow.find(Findings.networkNote(note));
   return proceed(read.facts);
+}
+
+/** The exposure from what was read so far, with no finding and no timeline entry: for routing until refined. */
+export function provisionalExposure(flow: Flow, network: NetworkFacts, port: number): RdpExposure {
+  return assessRdpExposure(network, port, flow.settings.probeSourceCidrs);
 }
 
 /** Assesses exposure for a port and (re)closes the networkCheck entry with what it found. */

@@ -21,14 +21,14 @@ import { withOpenedPorts } from '../decisions/portOpening';
 import { approvalStep } from '../steps/approvalStep';
 import { bootDiagnosticsStep } from '../steps/bootDiagnosticsStep';
 import { cancelCheckpoint } from '../steps/cancelStep';
-import { guestScriptStep } from '../steps/guestScriptStep';
+import { awaitGuestScript, beginGuestScript } from '../steps/guestScriptStep';
 import { onlineRepairStep } from '../steps/onlineRepairStep';
 import { probeStep } from '../steps/probeStep';
 import { serialConsoleStep } from '../steps/serialConsoleStep';
 import { awaitSnapshot, beginSnapshot, type PendingSnapshot, snapshotStep } from '../steps/snapshotStep';
 import { restrictBeforeDiagnosis, snapshotDuringDiagnosis } from '../decisions/onlineOrder';
 import type { BaselineFacts } from './baseline';
-import { assessExposure, restrictionsFor } from './network';
+import { assessExposure, refineNetwork, restrictionsFor } from './network';
 
 export interface OnlineInput {
   vm: VmFacts;
@@ -36,6 +36,8 @@ export interface OnlineInput {
   exposure: RdpExposure;
   probe: BaselineFacts;
   port: number;
+  /** `network` came from the NSG resources and the effective rules are still to be read (decisions/onlineOrder.ts). */
+  effectiveRulesPending?: boolean;
 }
 
 /** What the verify and outcome phases need from the online phase. */
@@ -48,40 +50,71 @@ export interface OnlineFacts {
   /** True when Run Command could not reach the guest, so no online repair was possible. */
   guestUnreachable: boolean;
   caveats: Caveat[];
+  /** The exposure as last assessed (from the effective rules once they were read). */
+  exposure: RdpExposure;
 }
 
 export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<OnlineFacts>> {
-  const { vm, network, probe } = input;
-  let { exposure, port } = input;
+  const { vm, probe } = input;
+  let { exposure, port, network } = input;
   let baseline = probe.baseline;
   const target = probe.target;
-  const facts: OnlineFacts = { baseline, verify: null, port, networkAfter: network, guestUnreachable: false, caveats: [] };
+  const facts: OnlineFacts = { baseline, verify: null, port, networkAfter: network, guestUnreachable: false, caveats: [], exposure };
   let snapshotId: string | null = null;
   let pending: PendingSnapshot | null = null;
   let restrictedEarly = false;
+  let effectivePending = input.effectiveRulesPending ?? false;
+
+  // The effective rules, read while a longer wait runs; idempotent, so every path can make sure of them.
+  const refine = function* (): Gen<PhaseResult<null>> {
+    if (!effectivePending) return proceed(null);
+    effectivePending = false;
+    const read = yield* refineNetwork(flow, vm);
+    if (read.kind === 'end') return read;
+    network = read.facts;
+    facts.networkAfter = network;
+    exposure = assessExposure(flow, network, port);
+    facts.exposure = exposure;
+    return proceed(null);
+  };
+  // An ending before they were read says so on the networkCheck entry rather than leaving it running.
+  const closed = <T>(result: PhaseResult<T>): PhaseResult<T> => {
+    if (effectivePending) {
+      effectivePending = false;
+      flow.end('networkCheck', 'NSG resources read; the repair ended before the effective rules were read');
+    }
+    return result;
+  };
 
   // The NSG first, before the guest is read, when the rule is certainly RDP's (decisions/onlineOrder.ts).
-  const earlyRestrictions = restrictionsFor(flow, exposure);
   const restrictFirst = restrictBeforeDiagnosis({
     mode: flow.request.mode,
-    restrictionsWanted: earlyRestrictions.length,
+    restrictionsWanted: restrictionsFor(flow, exposure).length,
     portGiven: flow.request.rdpPort !== undefined,
     baseline,
   });
   if (restrictFirst) {
-    planChanges(flow, vm, earlyRestrictions, null, false);
-    flow.status.currentStep = null;
     const checked = yield* cancelCheckpoint(flow, 'snapshot');
-    if (checked.kind === 'end') return checked;
-    const snapshot = yield* snapshotStep(flow, vm);
+    if (checked.kind === 'end') return closed(checked);
+    const began = yield* beginSnapshot(flow, vm);
+    if (began.kind === 'end') return closed(began);
+    const refined = yield* refine();
+    if (refined.kind === 'end') return refined;
+    const snapshot = yield* awaitSnapshot(flow, began.facts);
     if (snapshot.kind === 'end') return snapshot;
     snapshotId = snapshot.facts;
-    const restricted = yield* restrictAndVerify(flow, earlyRestrictions, { network, port, target }, facts);
-    if (restricted.kind === 'end') return restricted;
-    restrictedEarly = true;
-    if (facts.verify?.verdict === 'healthy') {
-      flow.skip('guest:diagnose', 'RDP is healthy once the NSG rule is restricted: the guest needs no change');
-      return proceed(facts);
+    // Judged again from the effective rules: only what they still show open is restricted.
+    const earlyRestrictions = restrictionsFor(flow, exposure);
+    if (earlyRestrictions.length > 0) {
+      planChanges(flow, vm, earlyRestrictions, null, false);
+      flow.status.currentStep = null;
+      const restricted = yield* restrictAndVerify(flow, earlyRestrictions, { network, port, target }, facts);
+      if (restricted.kind === 'end') return restricted;
+      restrictedEarly = true;
+      if (facts.verify?.verdict === 'healthy') {
+        flow.skip('guest:diagnose', 'RDP is healthy once the NSG rule is restricted: the guest needs no change');
+        return proceed(facts);
+      }
     }
   }
   // Every ending from here on that changed nothing says what became of a snapshot taken alongside the diagnosis.
@@ -90,7 +123,7 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
       flow.end('snapshot', `${pending.state.snapshotId}: taken while the diagnosis ran; no change followed, so it was not needed (kept)`);
       pending = null;
     }
-    return result;
+    return closed(result);
   };
 
   // Unless the NSG came first (and took the snapshot), it is taken alongside the diagnosis when that pays off.
@@ -102,8 +135,10 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
       baseline,
       openToWorld: exposure.openToWorld,
     });
-  const diagnosed = yield* diagnose(flow, vm, alongside);
-  if (diagnosed.kind === 'end') return diagnosed;
+  const diagnosed = yield* diagnose(flow, vm, alongside, refine);
+  if (diagnosed.kind === 'end') return closed(diagnosed);
+  const refinedAfter = yield* refine();
+  if (refinedAfter.kind === 'end') return unchanged(refinedAfter);
   const { diagnosis, caveats } = diagnosed.facts;
   pending = diagnosed.facts.pending;
   facts.guestUnreachable = diagnosis === null;
@@ -117,6 +152,7 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
     facts.port = port;
     flow.status.rdpPort = port;
     exposure = assessExposure(flow, network, port);
+    facts.exposure = exposure;
     if (target.ok) {
       const probed = yield* probeStep(flow, 'Baseline', target.address, port, 'on the configured port');
       if (probed.kind === 'end') return unchanged(probed);
@@ -240,7 +276,12 @@ interface Diagnosed {
  * `snapshotAlongside` decides, once the guest is known to be reachable (after the serial console, if it ran),
  * whether the snapshot starts before the read-only diagnosis so that a fix need not wait for it.
  */
-function* diagnose(flow: Flow, seen: VmFacts, snapshotAlongside: (vm: VmFacts) => boolean): Gen<PhaseResult<Diagnosed>> {
+function* diagnose(
+  flow: Flow,
+  seen: VmFacts,
+  snapshotAlongside: (vm: VmFacts) => boolean,
+  whileDiagnosing: () => Gen<PhaseResult<null>>,
+): Gen<PhaseResult<Diagnosed>> {
   let vm = seen;
   let caveats: Caveat[] = [];
   if (vm.agentStatus !== 'Ready') {
@@ -275,7 +316,17 @@ function* diagnose(flow: Flow, seen: VmFacts, snapshotAlongside: (vm: VmFacts) =
     if (pending)
       flow.end('snapshot', `${pending.state.snapshotId}: taken while the diagnosis ran; no change followed, so it was not needed (kept)`);
   };
-  const called = yield* guestScriptStep(flow, vm.id, 'diagnose', {}, 'read-only diagnosis of the RDP configuration');
+  const begun = yield* beginGuestScript(flow, vm.id, 'diagnose', {}, 'read-only diagnosis of the RDP configuration');
+  if (begun.kind === 'end') {
+    notNeeded();
+    return begun;
+  }
+  const alongside = yield* whileDiagnosing();
+  if (alongside.kind === 'end') {
+    notNeeded();
+    return alongside;
+  }
+  const called = yield* awaitGuestScript(flow, begun.facts);
   if (called.kind === 'end') {
     notNeeded();
     return called;

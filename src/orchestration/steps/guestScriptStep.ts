@@ -20,6 +20,17 @@ export type GuestRunOutcome<N extends GuestScriptName> =
   | { ok: true; result: GuestScripts[N]['result'] }
   | { ok: false; failure: Extract<GuestRunState, { state: 'failed' }>['failure']; detail: string };
 
+/** A guest script Run Command accepted, not yet read to its end. */
+export interface PendingGuestRun<N extends GuestScriptName> {
+  script: N;
+  vmId: string;
+  why: string;
+  step: string;
+  input: GuestRunInput;
+  state: GuestRunState;
+  startedAtMs: number;
+}
+
 export function* guestScriptStep<N extends GuestScriptName>(
   flow: Flow,
   vmId: string,
@@ -27,6 +38,19 @@ export function* guestScriptStep<N extends GuestScriptName>(
   params: GuestScripts[N]['params'],
   why: string,
 ): Gen<PhaseResult<GuestRunOutcome<N>>> {
+  const begun = yield* beginGuestScript(flow, vmId, script, params, why);
+  if (begun.kind === 'end') return begun;
+  return yield* awaitGuestScript(flow, begun.facts);
+}
+
+/** Asks for approval where the script is disruptive, then starts it; `awaitGuestScript` reads it to its end. */
+export function* beginGuestScript<N extends GuestScriptName>(
+  flow: Flow,
+  vmId: string,
+  script: N,
+  params: GuestScripts[N]['params'],
+  why: string,
+): Gen<PhaseResult<PendingGuestRun<N>>> {
   const step = `guest:${script}`;
   if (isDisruptive(step)) {
     const planned = flow.status.plannedChanges.filter((c) => c.resourceId === `${vmId}/guest` && c.property === script);
@@ -49,17 +73,27 @@ export function* guestScriptStep<N extends GuestScriptName>(
   };
   const started = yield* flow.call('startGuestScript', input, step);
   if (started.kind === 'end') return started;
-  let state: GuestRunState = started.facts;
+  return proceed({ script, vmId, why, step, input, state: started.facts, startedAtMs: flow.nowMs() });
+}
+
+/** Polls a started script until it ends (or times out), records every change it reports, and asks for its removal. */
+export function* awaitGuestScript<N extends GuestScriptName>(flow: Flow, run: PendingGuestRun<N>): Gen<PhaseResult<GuestRunOutcome<N>>> {
+  const { script, vmId, why, step, input } = run;
+  const runName = input.runName;
+  let state: GuestRunState = run.state;
   // Run Command's own timeout ends the script; the extra minute covers queueing on the agent.
-  const deadline = flow.nowMs() + (flow.settings.runCommandTimeoutSeconds + 60) * 1000;
+  const deadline = run.startedAtMs + (flow.settings.runCommandTimeoutSeconds + 60) * 1000;
   let polls = 0;
   while (state.state === 'running') {
     if (flow.nowMs() >= deadline) {
       state = { state: 'failed', failure: 'timedOut', detail: `no result within ${flow.settings.runCommandTimeoutSeconds + 60} s` };
       break;
     }
+    // The first read after the documented minimum counted from the start: other work may have run meanwhile.
     const interval = flow.settings.runCommandPollSeconds;
-    yield flow.wait(polls++ === 0 ? Math.max(interval, RUN_COMMAND_MINIMUM_SECONDS) : interval);
+    const first = Math.max(0, run.startedAtMs + Math.max(interval, RUN_COMMAND_MINIMUM_SECONDS) * 1000 - flow.nowMs()) / 1000;
+    const wait = polls++ === 0 ? first : interval;
+    if (wait > 0) yield flow.wait(wait);
     const read = yield* flow.call('readGuestScript', input, step);
     if (read.kind === 'end') return read;
     state = read.facts;

@@ -60,7 +60,9 @@ export function* awaitSnapshot(flow: Flow, pending: PendingSnapshot, kept = 'kep
       });
     }
     flow.progress(snapshotProgress(state));
-    if (flow.nowMs() - readAtMs < flow.settings.snapshotPollSeconds * 1000) yield flow.wait(flow.settings.snapshotPollSeconds);
+    // The next read one poll interval after the last one, however long other work ran in between.
+    const waitMs = readAtMs + flow.settings.snapshotPollSeconds * 1000 - flow.nowMs();
+    if (waitMs > 0) yield flow.wait(waitMs / 1000);
     const read = yield* flow.call('getSnapshotState', { snapshotId: state.snapshotId }, 'snapshot');
     if (read.kind === 'end') return read;
     state = read.facts;
