@@ -449,6 +449,7 @@ export class SimulatedRepairApp {
           // A guest stopped at a bugcheck has no network stack: nothing answers the SYN (assumed, no RST from a halted
           // kernel). One hung applying updates is unknown: its ports refuse (no listener), the less hopeful reading.
           running: vm.powerState === 'running' && typeof entry.guest?.bootState !== 'object',
+          booting: this.arm.world.guestBooting(vm),
           probeAdmitted: nicId ? admitsInbound(this.arm.world, nicId, { sourceAddress: this.appAddress, port }).admitted : false,
           openToWorld: nicId ? openToWorld(this.arm.world, nicId, port) : false,
           guestFault: entry.guestFault,

@@ -486,6 +486,14 @@ export class World {
     return Math.max(vm.bootedAtMs + this.latency.agentReadyAfterBoot.ms, vm.agentHealthSinceMs ?? Number.NEGATIVE_INFINITY);
   }
 
+  /**
+   * Whether the guest is still booting: from the instant the VM became running until `rdpListeningAfterBoot` after
+   * it. PowerState/running says the platform started the VM, not that Windows finished booting.
+   */
+  guestBooting(vm: VirtualMachineState, nowMs: number = this.clock.nowMs()): boolean {
+    return vm.powerState === 'running' && nowMs < vm.bootedAtMs + this.latency.rdpListeningAfterBoot.ms;
+  }
+
   agentStatusOf(vm: VirtualMachineState): AgentStatus | undefined {
     return reportedAgentStatus(vm, this.clock.nowMs(), this.latency.agentReadyAfterBoot.ms);
   }
