@@ -2,7 +2,8 @@
  * SIMULATED (bench only): the critical path of each repairable scenario: the operations a perfect oracle, which
  * knows the fault without looking, still has to make, summed from the latency model. A snapshot before the first
  * online write (the project's rule and the article's step 0), the fix scripts, a restart when the fix needs one,
- * the probe that verifies (0 s: a loopback handshake). An offline repair needs no snapshot (the original disk is
+ * the wait for Windows to boot after a restart or a start (PowerState running is not yet a listening RDP port:
+ * rdpListeningAfterBoot), the probe that verifies (0 s: a loopback handshake). An offline repair needs no snapshot (the original disk is
  * kept) but does need the deallocation, the copy, attach, the script, detach, swap and start. No diagnosis, no
  * polling slack, no cleanup: nothing can be faster. Scenarios that cannot end healthy have no critical path.
  *
@@ -17,6 +18,7 @@ export type OracleOperation =
   | 'script'
   | 'restart'
   | 'agent-ready'
+  | 'guest-boot'
   | 'rescue-vm-create'
   | 'deallocate'
   | 'disk-copy'
@@ -32,6 +34,7 @@ const FIGURE: Record<Exclude<OracleOperation, 'probe'>, LatencyOperation> = {
   script: 'runCommand',
   restart: 'vmRestart',
   'agent-ready': 'agentReadyAfterBoot',
+  'guest-boot': 'rdpListeningAfterBoot',
   'rescue-vm-create': 'vmCreate',
   deallocate: 'vmDeallocate',
   'disk-copy': 'diskCopyFromSnapshot',
@@ -41,8 +44,8 @@ const FIGURE: Record<Exclude<OracleOperation, 'probe'>, LatencyOperation> = {
   start: 'vmStart',
 };
 
-const CERTIFICATE: OracleOperation[] = ['snapshot', 'script', 'restart', 'probe'];
-const OFFLINE: OracleOperation[] = ['deallocate', 'disk-copy', 'attach', 'script', 'detach', 'swap', 'start', 'probe'];
+const CERTIFICATE: OracleOperation[] = ['snapshot', 'script', 'restart', 'guest-boot', 'probe'];
+const OFFLINE: OracleOperation[] = ['deallocate', 'disk-copy', 'attach', 'script', 'detach', 'swap', 'start', 'guest-boot', 'probe'];
 
 export const ORACLE_OPERATIONS: Readonly<Record<string, readonly OracleOperation[]>> = {
   'nsg-open-to-world': ['snapshot', 'nsg-rule', 'probe'],
@@ -54,9 +57,9 @@ export const ORACLE_OPERATIONS: Readonly<Record<string, readonly OracleOperation
   'pinned-cert-expired': CERTIFICATE,
   'corrupt-key-container': CERTIFICATE,
   'unknown-cause': CERTIFICATE,
-  'tls-disabled': ['snapshot', 'script', 'restart', 'probe'],
+  'tls-disabled': ['snapshot', 'script', 'restart', 'guest-boot', 'probe'],
   // The port holder is an automatic service: freed and disabled before the one restart certificate and TLS share.
-  'multiple-faults': ['snapshot', 'script', 'script', 'script', 'restart', 'probe'],
+  'multiple-faults': ['snapshot', 'script', 'script', 'script', 'restart', 'guest-boot', 'probe'],
   // No rescue VM is configured: one has to be made before the copy can be repaired on it.
   'agent-down': ['rescue-vm-create', ...OFFLINE],
   'offline-only-gen1': OFFLINE,

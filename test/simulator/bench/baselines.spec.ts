@@ -64,7 +64,11 @@ test('ratios come from the measured rows and are null where they mean nothing', 
 
 test('the critical path is the sum of the latency figures of the fault', () => {
   const m = LATENCY_MODEL;
-  expect(criticalPathOf('tls-disabled')?.ms).toBe(m.snapshotCreate.ms + m.runCommand.ms + m.vmRestart.ms);
+  // After a restart or a start, even an oracle waits for Windows to boot before RDP can answer.
+  expect(criticalPathOf('tls-disabled')?.ms).toBe(m.snapshotCreate.ms + m.runCommand.ms + m.vmRestart.ms + m.rdpListeningAfterBoot.ms);
+  expect(criticalPathOf('offline-only-gen2')?.operations.slice(-3)).toEqual(['start', 'guest-boot', 'probe']);
+  expect(criticalPathOf('agent-down')?.operations.slice(-3)).toEqual(['start', 'guest-boot', 'probe']);
+  expect(criticalPathOf('port-conflict')?.operations).not.toContain('guest-boot');
   expect(criticalPathOf('healthy')).toBeNull();
 });
 
