@@ -23,17 +23,13 @@ import type { RdpProbeResult } from '../../domain/rdpProbe';
 import type { Caveat, Finding } from '../../domain/repairStatus';
 import type { VmPowerReading } from '../../domain/vmFacts';
 import { rebootVerdict } from '../decisions/reboot';
-import { probeFinding } from '../findings';
 import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
 import { approvalStep } from './approvalStep';
+import { type ProbeTarget, probeWhileBooting } from './bootProbeStep';
 import { guestScriptStep } from './guestScriptStep';
-import { probeStep } from './probeStep';
 
 /** Where RDP is probed after the restart (the port the repair expects it on now). */
-export interface RestartProbeTarget {
-  address: string;
-  port: number;
-}
+export type RestartProbeTarget = ProbeTarget;
 
 export interface RestartOptions {
   /**
@@ -159,48 +155,53 @@ type Back =
   | { state: 'timedOut'; reading: VmPowerReading | null; verify: RdpProbeResult | null };
 
 function* waitUntilBack(flow: Flow, vmId: string, why: string, target: RestartProbeTarget | null): Gen<PhaseResult<Back>> {
-  const deadline = flow.nowMs() + flow.settings.restartTimeoutMinutes * 60_000;
+  const minutes = flow.settings.restartTimeoutMinutes;
+  const deadline = flow.nowMs() + minutes * 60_000;
   let reading: VmPowerReading | null = null;
-  let verify: RdpProbeResult | null = null;
-  let running = false;
-  let waitingForAgent = false;
-  while (flow.nowMs() < deadline) {
+  // 1. Until the VM runs again.
+  while (reading?.powerState !== 'running' && flow.nowMs() < deadline) {
     yield flow.wait(flow.settings.powerPollSeconds);
     const read = yield* flow.call('readVmPower', { vmId }, 'restartVm');
     if (read.kind === 'end') return read;
     reading = read.facts;
-    if (reading.powerState !== 'running') {
-      flow.progress(`${why}: ${reading.powerState}, VM agent ${reading.agentStatus}`);
-      continue;
-    }
-    if (!running) {
-      running = true;
-      flow.end('restartVm', target ? 'running: RDP is probed on each poll while Windows boots' : 'running');
-    }
-    const agentReady = reading.agentStatus === 'Ready';
-    if (target && verify?.verdict !== 'healthy') {
-      const probed = yield* probeStep(flow, 'Verify', target.address, target.port, `after the restart: VM agent ${reading.agentStatus}`, {
-        finding: false,
-      });
-      if (probed.kind === 'end') return probed;
-      verify = probed.facts;
-      // A probe made once the agent is Ready is the verdict: Windows has booted, so what RDP does now is what it does.
-      if (verify.verdict === 'healthy' || agentReady) flow.find(probeFinding('Verify', verify));
-    }
-    if (agentReady) {
-      if (waitingForAgent) flow.end('waitVmAgent', 'VM agent Ready');
-      return proceed({ state: 'ready', reading, verify });
-    }
-    if (verify?.verdict === 'healthy' && !waitingForAgent) {
-      waitingForAgent = true;
-      flow.begin('waitVmAgent', 'RDP answers; waiting for the VM agent to read the boot time, the proof of the reboot');
-    }
+    if (reading.powerState !== 'running') flow.progress(`${why}: ${reading.powerState}, VM agent ${reading.agentStatus}`);
   }
-  if (verify?.verdict === 'healthy') {
-    flow.end('waitVmAgent', `VM agent not Ready within ${flow.settings.restartTimeoutMinutes} minutes`, 'failed');
+  if (reading?.powerState !== 'running') {
+    flow.end('restartVm', `not running within ${minutes} minutes`, 'failed');
+    return timedOut(flow, reading, null);
+  }
+  flow.end('restartVm', target ? 'running: RDP is probed on each poll while Windows boots' : 'running');
+  // 2. RDP from the moment it runs, until it answers healthy or the agent is Ready (the verdict).
+  let verify: RdpProbeResult | null = null;
+  if (target) {
+    const booted = yield* probeWhileBooting(flow, vmId, target, 'after the restart', 'restartVm', deadline, reading);
+    if (booted.kind === 'end') return booted;
+    verify = booted.facts.verify;
+    reading = booted.facts.reading ?? reading;
+    if (!booted.facts.settled) return timedOut(flow, reading, verify);
+    if (booted.facts.agentReady) return proceed({ state: 'ready', reading, verify });
+  }
+  // 3. The agent, which the boot-time proof needs (Run Command).
+  const rdpWorks = verify !== null && verify.verdict === 'healthy';
+  if (rdpWorks) flow.begin('waitVmAgent', 'RDP answers; waiting for the VM agent to read the boot time, the proof of the reboot');
+  while (reading.agentStatus !== 'Ready' && flow.nowMs() < deadline) {
+    yield flow.wait(flow.settings.powerPollSeconds);
+    const read = yield* flow.call('readVmPower', { vmId }, 'restartVm');
+    if (read.kind === 'end') return read;
+    reading = read.facts;
+  }
+  if (reading.agentStatus === 'Ready' && reading.powerState === 'running') {
+    if (rdpWorks) flow.end('waitVmAgent', 'VM agent Ready');
+    return proceed({ state: 'ready', reading, verify });
+  }
+  if (verify !== null && rdpWorks) {
+    flow.end('waitVmAgent', `VM agent not Ready within ${minutes} minutes`, 'failed');
     return proceed({ state: 'rdpOnly', reading, verify });
   }
-  if (verify) flow.find(probeFinding('Verify', verify));
+  return timedOut(flow, reading, verify);
+}
+
+function timedOut(flow: Flow, reading: VmPowerReading | null, verify: RdpProbeResult | null): PhaseResult<Back> {
   flow.find({
     code: 'RestartTimedOut',
     severity: 'error',
@@ -212,7 +213,6 @@ function* waitUntilBack(flow: Flow, vmId: string, why: string, target: RestartPr
       'Look at boot diagnostics (screenshot, serial log) in the portal; if Windows does not boot, the offline repair or ' +
       'a restore from the snapshot is next.',
   });
-  if (!running) flow.end('restartVm', `not running within ${flow.settings.restartTimeoutMinutes} minutes`, 'failed');
   return proceed({ state: 'timedOut', reading, verify });
 }
 
