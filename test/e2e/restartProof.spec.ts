@@ -151,5 +151,10 @@ describe('restart: verify as soon as RDP answers, then prove the reboot', () => 
     expect(codes(status)).toContain('RestartTimedOut');
     expect(codes(status)).toContain('ProbeVerifyUnreachable');
     expect(entries(status, 'guest:boot-time')).toHaveLength(0);
+    // Minutes of refused probes are one timeline entry that counts them, so the custom status stays bounded.
+    const restartedAt = ms(entries(status, 'restartVm')[0].startedAt);
+    const probes = entries(status, 'verifyProbe').filter((e) => ms(e.startedAt) > restartedAt);
+    expect(probes).toHaveLength(1);
+    expect(Number(/\((\d+) probes while booting/.exec(probes[0].detail)?.[1])).toBeGreaterThan(3);
   });
 });

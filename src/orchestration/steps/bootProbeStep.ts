@@ -3,10 +3,13 @@
  * Windows has booted: its RDP port may refuse (or drop) for a while. So RDP is probed on each power poll until a
  * probe is healthy, or the agent reports Ready and a probe made then is still not healthy: that one is the verdict,
  * since the guest has booted. A refused port before that is no verdict, so those probes show in the timeline and
- * the latest verification, but leave no finding. Bounded by the caller's deadline (durable timers): never a hang.
+ * the latest verification, but leave no finding; a run of them with the same result is one timeline entry that
+ * counts them (a slow boot polled for minutes must not outgrow the 16 KB custom status). Bounded by the caller's
+ * deadline (durable timers): never a hang.
  * Used after the restart (restartStep) and after the offline repair's start (offline/offlinePhase).
  */
 import type { RdpProbeResult } from '../../domain/rdpProbe';
+import type { TimelineEntry } from '../../domain/repairStatus';
 import type { VmPowerReading } from '../../domain/vmFacts';
 import { probeFinding } from '../findings';
 import { type Flow, type Gen, type PhaseResult, proceed } from '../flow';
@@ -43,6 +46,7 @@ export function* probeWhileBooting(
 ): Gen<PhaseResult<BootProbe>> {
   let reading = first;
   let verify: RdpProbeResult | null = null;
+  let run: { entry: TimelineEntry; detail: string; count: number } | null = null;
   for (;;) {
     if (reading === null) {
       const read = yield* flow.call('readVmPower', { vmId }, step);
@@ -60,6 +64,7 @@ export function* probeWhileBooting(
         flow.find(probeFinding('Verify', verify));
         return proceed({ verify, reading, agentReady, settled: true });
       }
+      run = foldRepeatedProbe(flow.status.timeline, run);
     }
     if (flow.nowMs() >= deadlineMs) {
       if (verify) flow.find(probeFinding('Verify', verify));
@@ -68,4 +73,19 @@ export function* probeWhileBooting(
     yield flow.wait(flow.settings.powerPollSeconds);
     reading = null;
   }
+}
+
+/** Folds the probe just recorded into the run before it when both said the same; returns the run it belongs to. */
+function foldRepeatedProbe(
+  timeline: TimelineEntry[],
+  run: { entry: TimelineEntry; detail: string; count: number } | null,
+): { entry: TimelineEntry; detail: string; count: number } | null {
+  const latest = timeline.at(-1);
+  if (!latest || latest.step !== 'verifyProbe') return run;
+  if (!run || run.entry !== timeline.at(-2) || run.detail !== latest.detail) return { entry: latest, detail: latest.detail, count: 1 };
+  timeline.pop();
+  run.count += 1;
+  run.entry.endedAt = latest.endedAt;
+  run.entry.detail = `${run.detail} (${run.count} probes while booting, the last at ${latest.startedAt})`;
+  return run;
 }
