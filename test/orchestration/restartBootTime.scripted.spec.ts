@@ -5,7 +5,7 @@
  */
 import { Activities } from '../../src/domain/activityContracts';
 import type { RenewCertificateResult } from '../../src/domain/guestScriptContracts';
-import type { GuestRunInput, SnapshotState } from '../../src/domain/vmFacts';
+import type { GuestRunInput, SnapshotState, VmPowerReading } from '../../src/domain/vmFacts';
 import { diagnosis } from '../support/diagnoseFixtures';
 import { network, ok, probe, type RepairScript, runScriptedRepair, vmFacts } from '../support/scriptedRepair';
 
@@ -23,10 +23,14 @@ const renewed: RenewCertificateResult = {
 };
 
 /** A corrupt certificate; the diagnosis reports `bootTime` as LastBootUpTime; the restart reboots Windows. */
-function corruptCertificate(bootTime: string | null): { script: RepairScript; scripts: string[] } {
+function corruptCertificate(
+  bootTime: string | null,
+  readings: VmPowerReading[] = [{ powerState: 'running', agentStatus: 'Ready', agentMessage: null }],
+): { script: RepairScript; scripts: string[] } {
   const scripts: string[] = [];
   let restarted = false;
   let probes = 0;
+  let polls = 0;
   const script: RepairScript = {
     [Activities.readVm]: ok({ found: true, facts: vmFacts() }),
     [Activities.readVmNetwork]: ok(network()),
@@ -57,7 +61,7 @@ function corruptCertificate(bootTime: string | null): { script: RepairScript; sc
       restarted = true;
       return ok({ alreadyRestarted: false });
     },
-    [Activities.readVmPower]: ok({ powerState: 'running', agentStatus: 'Ready', agentMessage: null }),
+    [Activities.readVmPower]: () => ok(readings[Math.min(polls++, readings.length - 1)]),
     [Activities.deleteGuestScript]: ok({ deleted: 'requested' }),
     [Activities.sweepGuestScripts]: ok({ left: [] }),
   };
@@ -79,5 +83,23 @@ describe('the first restart is proven against the boot time the diagnosis read',
     expect(run.outcomeKind).toBe('Repaired');
     expect(run.status?.outcome?.caveats).toEqual([]);
     expect(scripts).toEqual(['diagnose', 'renew-certificate', 'boot-time', 'boot-time (after the restart)']);
+  });
+});
+
+describe('the restart is not back while its operation still runs on a VM that never showed it went down', () => {
+  it('running with ProvisioningState/updating before any other power state: no probe until the VM went down and came back', async () => {
+    const old: VmPowerReading = { powerState: 'running', agentStatus: 'Ready', agentMessage: null, operationInProgress: true };
+    const { script } = corruptCertificate('2026-01-02T00:00:00Z', [
+      old,
+      old,
+      { powerState: 'starting', agentStatus: 'NotReady', agentMessage: null, operationInProgress: true },
+      { powerState: 'running', agentStatus: 'Ready', agentMessage: null, operationInProgress: false },
+    ]);
+    const run = await runScriptedRepair(script);
+    expect(run.outcomeKind).toBe('Repaired');
+    const afterRestart = run.called.slice(run.called.indexOf(Activities.restartVm));
+    const firstProbe = afterRestart.indexOf(Activities.probeRdp);
+    expect(afterRestart.slice(0, firstProbe).filter((a) => a === Activities.readVmPower)).toHaveLength(4);
+    expect(run.status?.outcome?.caveats).toEqual([]);
   });
 });

@@ -90,10 +90,11 @@ export function* restartStep(flow: Flow, vmId: string, why: string, options: Res
     const rdpWorks = verify?.verdict === 'healthy';
     if (back.facts.state === 'rdpOnly') {
       flow.find(agentNotReadyFinding(flow.settings.restartTimeoutMinutes, reading));
+      // The boot time now is unknown: a later restart must read its own "before", not take the one from before this.
       return proceed({
         ok: true,
         reading,
-        bootTime: before,
+        bootTime: null,
         verify,
         caveat: {
           check: 'rebootConfirmed',
@@ -158,15 +159,23 @@ function* waitUntilBack(flow: Flow, vmId: string, why: string, target: RestartPr
   const minutes = flow.settings.restartTimeoutMinutes;
   const deadline = flow.nowMs() + minutes * 60_000;
   let reading: VmPowerReading | null = null;
-  // 1. Until the VM runs again.
-  while (reading?.powerState !== 'running' && flow.nowMs() < deadline) {
+  // 1. Until the VM runs again. Running while the restart operation still runs (ProvisioningState/updating) and
+  // before the VM was seen anything but running may be the boot from before the restart: a probe then would judge
+  // the old boot (and a certificate fix that restarted TermService already answers), so it is not back yet.
+  let leftRunning = false;
+  const back = (r: VmPowerReading | null): boolean => r?.powerState === 'running' && (leftRunning || r.operationInProgress !== true);
+  while (!back(reading) && flow.nowMs() < deadline) {
     yield flow.wait(flow.settings.powerPollSeconds);
     const read = yield* flow.call('readVmPower', { vmId }, 'restartVm');
     if (read.kind === 'end') return read;
     reading = read.facts;
-    if (reading.powerState !== 'running') flow.progress(`${why}: ${reading.powerState}, VM agent ${reading.agentStatus}`);
+    if (reading.powerState !== 'running') leftRunning = true;
+    if (!back(reading))
+      flow.progress(
+        `${why}: ${reading.powerState}${reading.operationInProgress ? ' (restart in progress)' : ''}, VM agent ${reading.agentStatus}`,
+      );
   }
-  if (reading?.powerState !== 'running') {
+  if (reading === null || !back(reading)) {
     flow.end('restartVm', `not running within ${minutes} minutes`, 'failed');
     return timedOut(flow, reading, null);
   }
