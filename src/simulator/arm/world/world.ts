@@ -488,7 +488,9 @@ export class World {
 
   /**
    * Whether the guest is still booting: from the instant the VM became running until `rdpListeningAfterBoot` after
-   * it. PowerState/running says the platform started the VM, not that Windows finished booting.
+   * it. PowerState/running says the platform started the VM, not that Windows finished booting. Every way into
+   * running sets bootedAtMs (restart, start after deallocation, the offline swap's start, a created VM), so the window
+   * applies to each; a created rescue VM has no simulated RDP endpoint, so there it changes nothing.
    */
   guestBooting(vm: VirtualMachineState, nowMs: number = this.clock.nowMs()): boolean {
     return vm.powerState === 'running' && nowMs < vm.bootedAtMs + this.latency.rdpListeningAfterBoot.ms;
