@@ -47,5 +47,11 @@ export function vmFactsFromArm(vm: VirtualMachine): VmFacts {
 
 export function powerReadingFromInstanceView(view: VirtualMachineInstanceView): VmPowerReading {
   const agent = agentOf(view);
-  return { powerState: powerStateOf(view), agentStatus: agent.status, agentMessage: agent.message };
+  const provisioning = view.statuses?.find((s) => s.code?.toLowerCase().startsWith('provisioningstate/'))?.code?.toLowerCase();
+  return {
+    powerState: powerStateOf(view),
+    agentStatus: agent.status,
+    agentMessage: agent.message,
+    operationInProgress: provisioning === 'provisioningstate/updating',
+  };
 }

@@ -43,6 +43,11 @@ export type DiagnoseParams = Record<string, never>;
 export interface DiagnoseResult {
   script: 'diagnose';
   os: { caption: string | null; build: string | null };
+  /**
+   * Win32_OperatingSystem.LastBootUpTime as boot-time reports it (UTC, ISO 8601 with seconds), or null when it could
+   * not be read: the "before" value of the repair's first restart, so no boot-time run is needed before it.
+   */
+  lastBootUpTime: string | null;
   domain: { joined: boolean; name: string | null };
   rdp: {
     /** WinStations\RDP-Tcp PortNumber. */

@@ -114,6 +114,11 @@ export interface VmPowerReading {
   powerState: PowerState;
   agentStatus: AgentStatus;
   agentMessage: string | null;
+  /**
+   * ProvisioningState/updating: an operation (a restart, a start, an extension) still runs on the VM, so its power
+   * state may still be the one from before a restart. Optional: readings from before this field count as settled.
+   */
+  operationInProgress?: boolean;
 }
 
 export interface OpenPortRuleInput {

@@ -22,6 +22,8 @@ import type {
 const nullableString = z.string().nullable();
 const nullableInt = z.number().int().nullable();
 
+// What boot-time and diagnose print for LastBootUpTime: ToUniversalTime().ToString('s') + 'Z', culture-invariant.
+const isoUtcSeconds = z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'an ISO 8601 UTC instant with seconds');
 const serviceStateSchema = z.object({ status: nullableString, startType: nullableString });
 const tlsServerStateSchema = z.object({ enabled: nullableInt, disabledByDefault: nullableInt });
 
@@ -42,6 +44,7 @@ const fixBase = {
 export const diagnoseResultSchema = z.object({
   script: z.literal('diagnose'),
   os: z.object({ caption: nullableString, build: nullableString }),
+  lastBootUpTime: isoUtcSeconds.nullable(),
   domain: z.object({ joined: z.boolean(), name: nullableString }),
   rdp: z.object({
     portNumber: z.number().int().min(1).max(65535),
@@ -147,7 +150,7 @@ export const offlineRepairResultSchema = z.object({
 export const bootTimeResultSchema = z.object({
   script: z.literal('boot-time'),
   // What the script prints: ToUniversalTime().ToString('s') + 'Z', culture-invariant.
-  lastBootUpTime: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/, 'an ISO 8601 UTC instant with seconds'),
+  lastBootUpTime: isoUtcSeconds,
 });
 
 // Each schema's output type must be exactly the contract's type: a field added to, removed from or retyped in

@@ -120,6 +120,15 @@ export const LATENCY_MODEL = Object.freeze({
     'Estimate: time from PowerState/running until the Windows guest agent reports ProvisioningState/succeeded "Ready" in the ' +
       'instance view (guest boot plus agent start), typically under a minute. No documented duration.',
   ),
+  rdpListeningAfterBoot: figure(
+    45_000,
+    'estimate',
+    'Unknown, so an estimate: time from PowerState/running until Windows has booted far enough for TermService to ' +
+      'accept on the RDP port. No documented figure was found (Microsoft docs on VM states, restarts and RDP ' +
+      'troubleshooting give no boot duration, nor when TermService starts). Pessimistic choice: no earlier than the ' +
+      'agent reports Ready (agentReadyAfterBoot), so a repair that probes as soon as the VM is running gains nothing ' +
+      'the simulator cannot justify.',
+  ),
   resourceDelete: figure(
     10_000,
     'estimate',

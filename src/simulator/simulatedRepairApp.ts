@@ -20,6 +20,7 @@ import type { RepairClient } from '../api/repairClient';
 import { serialConsoleDeps } from '../activities/deps';
 import { registerApp } from '../functions/registerApp';
 import type { SacTimeouts } from '../guest/serialConsole/sacClient';
+import type { LatencyModel } from './latencyModel';
 import { createSimulatedArmClients, SimulatedArm, type ArmChange, type FaultSpec, type ResourceGroupRef } from './arm';
 import type { ThrottlingModel } from './arm/throttling';
 import { DurableHostEmulator, type ActivityPoint } from './durable';
@@ -100,6 +101,8 @@ export interface SimulatedAppOptions {
   serialConsoleTimeouts?: SacTimeouts;
   /** ARM's token-bucket throttling in the simulated ARM (the fleet bench); off by default. */
   throttling?: ThrottlingModel;
+  /** The simulated ARM's latency model (default LATENCY_MODEL), e.g. a guest that boots faster than its agent is Ready. */
+  latency?: LatencyModel;
   /** Told of every RDP probe the app (or a baseline through `probe`) makes, at its virtual instant (the bench). */
   onProbe?: (observed: ObservedProbe) => void;
   /**
@@ -189,7 +192,12 @@ export class SimulatedRepairApp {
   private readonly dialled = new Map<string, { address: string; port: number }>();
 
   private constructor(options: SimulatedAppOptions) {
-    this.arm = new SimulatedArm({ clock: this.clock, seed: 7, ...(options.throttling ? { throttling: options.throttling } : {}) });
+    this.arm = new SimulatedArm({
+      clock: this.clock,
+      seed: 7,
+      ...(options.throttling ? { throttling: options.throttling } : {}),
+      ...(options.latency ? { latency: options.latency } : {}),
+    });
     this.serialConsole = new SimulatedSerialConsole(this.arm);
     this.diskContents = new SimulatedDiskContents(this.arm);
     this.isolateModules = options.isolateModules ?? freshRequireCache;
@@ -455,6 +463,7 @@ export class SimulatedRepairApp {
           // A guest stopped at a bugcheck has no network stack: nothing answers the SYN (assumed, no RST from a halted
           // kernel). One hung applying updates is unknown: its ports refuse (no listener), the less hopeful reading.
           running: vm.powerState === 'running' && typeof entry.guest?.bootState !== 'object',
+          booting: this.arm.world.guestBooting(vm),
           probeAdmitted: nicId ? admitsInbound(this.arm.world, nicId, { sourceAddress: this.appAddress, port }).admitted : false,
           openToWorld: nicId ? openToWorld(this.arm.world, nicId, port) : false,
           guestFault: entry.guestFault,

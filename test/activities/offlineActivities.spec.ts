@@ -104,9 +104,11 @@ describe('offline repair activities on the simulated ARM', () => {
     expect(w.arm.world.vm(vmId).osDiskId).toBe(copy.diskId);
 
     expect(await call('startVm', { vmId })).toEqual({ already: false });
+    // While the start runs, the instance view says so (ProvisioningState/updating); once it is done, it does not.
+    expect(await call('readVmPower', { vmId })).toMatchObject({ powerState: 'starting', operationInProgress: true });
     expect(await call('startVm', { vmId })).toEqual({ already: true });
     w.arm.clock.advanceBy(LATENCY_MODEL.vmStart.ms);
-    expect((await call('readVmPower', { vmId })).powerState).toBe('running');
+    expect(await call('readVmPower', { vmId })).toMatchObject({ powerState: 'running', operationInProgress: false });
     // The original disk is still there, unattached, for the rollback.
     expect(w.arm.world.disk(originalId).managedBy).toBeUndefined();
   });

@@ -6,6 +6,7 @@
  * with no disk of this repair attached.
  */
 import { downtimeInWords, estimateOfflineDowntime } from '../../src/orchestration/decisions/offlineDowntime';
+import { withLatencyOverrides } from '../../src/simulator/latencyModel';
 import { findScenario } from '../../src/simulator/scenarios/catalog';
 import { type SimulatedAppOptions, SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
 
@@ -102,6 +103,20 @@ describe('offline repair end to end', () => {
     expect(kept).toHaveLength(1);
     expect(kept.every(isCopy)).toBe(true);
     expect(status.findings.map((f: { code: string }) => f.code)).toContain('OfflineRollback');
+  });
+
+  it('a slow first boot on the repaired copy: RDP probed until it answers, not judged (and rolled back) while booting', async () => {
+    // Windows takes 3 minutes to listen after the start; its agent is Ready after 4: both longer than a few fixed probes.
+    const latency = withLatencyOverrides({ rdpListeningAfterBoot: 180_000, agentReadyAfterBoot: 240_000 });
+    const { status } = await run('offline-only-gen2', { latency });
+    expect(status.outcome.kind).toBe('Repaired');
+    expect(status.findings.map((f: { code: string }) => f.code)).not.toContain('OfflineRollback');
+    const afterSwap = status.timeline.filter((e: { step: string; detail: string }) => e.step === 'verifyProbe');
+    // The refused probes while it boots are one entry that counts them (3 minutes at 15 s polls), then the verdict.
+    expect(afterSwap).toHaveLength(2);
+    expect(Number(/\((\d+) probes while booting/.exec(afterSwap[0].detail)?.[1])).toBeGreaterThan(4);
+    expect(afterSwap[1].detail).toMatch(/^healthy/);
+    expect(status.findings.map((f: { code: string }) => f.code)).not.toContain('ProbeVerifyUnreachable');
   });
 
   it('encrypted-os-disk: refused before any write', async () => {

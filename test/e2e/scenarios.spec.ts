@@ -405,9 +405,12 @@ describe('online repair when things go wrong', () => {
 
   it('ends NotRepaired with a finding, not a hang, when the VM does not come back after the restart', async () => {
     const { status } = await run('corrupt-certificate', { settings: { RESTART_TIMEOUT_MINUTES: '3' } }, (a) => {
-      // The agent breaks once the certificate fix has run: the restart then never reaches "agent Ready".
+      // The agent breaks once the certificate fix has run, and TermService is disabled: the restart then never reaches
+      // "agent Ready", and RDP never answers (RDP answering alone would count as back: restartProof.spec.ts).
       a.arm.onChange((change) => {
-        if (change.kind === 'powerState' && change.to === 'starting') a.arm.world.setAgentHealth(change.vmId, 'NotReady');
+        if (change.kind !== 'powerState' || change.to !== 'starting') return;
+        a.arm.world.setAgentHealth(change.vmId, 'NotReady');
+        a.guestOf(change.vmId)?.setServiceStart('TermService', 4);
       });
     });
     expect(status.runtimeStatus).toBe('Completed');

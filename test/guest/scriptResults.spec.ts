@@ -12,6 +12,7 @@ import { parseGuestResult } from '../../src/guest/scriptResults';
 const diagnose: DiagnoseResult = {
   script: 'diagnose',
   os: { caption: 'Microsoft Windows Server 2019 Datacenter', build: '17763.6893' },
+  lastBootUpTime: '2026-01-05T03:00:00Z',
   domain: { joined: true, name: 'contoso.local' },
   rdp: {
     portNumber: 3389,
@@ -111,6 +112,8 @@ function output(result: unknown, progress = 'diagnose: starting\r\n'): string {
 describe('parseGuestResult: good output', () => {
   const good: [GuestScriptName, unknown][] = [
     ['diagnose', diagnose],
+    // A boot time the script could not read (CIM failed): null, the rest of the snapshot still counts.
+    ['diagnose', { ...diagnose, lastBootUpTime: null }],
     ['fix-port-conflict', fixPort],
     ['renew-certificate', renew],
     ['enable-tls', enableTls],
@@ -161,6 +164,20 @@ describe('parseGuestResult: broken output is a reason, never an exception', () =
     ['a result line cut in the middle of a string', 'renew-certificate', output(renew).slice(0, -40), 'invalid-json', /not JSON/],
     ['null after the marker', 'diagnose', `${RESULT_MARKER}null`, 'wrong-shape', /does not match/],
     ['an array after the marker', 'diagnose', `${RESULT_MARKER}[1,2]`, 'wrong-shape', /does not match/],
+    [
+      'a boot time in the local form rather than UTC with seconds',
+      'diagnose',
+      output({ ...diagnose, lastBootUpTime: '01/05/2026 03:00:00' }),
+      'wrong-shape',
+      /lastBootUpTime/,
+    ],
+    [
+      'a diagnose result without lastBootUpTime',
+      'diagnose',
+      output({ ...diagnose, lastBootUpTime: undefined }),
+      'wrong-shape',
+      /lastBootUpTime/,
+    ],
     ['a diagnose result without tls', 'diagnose', output({ ...diagnose, tls: undefined }), 'wrong-shape', /tls/],
     [
       'a port number as a string',
@@ -222,6 +239,7 @@ describe('diagnose result size', () => {
     const worst: DiagnoseResult = {
       ...diagnose,
       os: { caption: 'c'.repeat(100), build: '12345.67890' },
+      lastBootUpTime: '2026-01-05T03:00:00Z',
       domain: { joined: true, name: 'd'.repeat(100) },
       rdp: {
         ...diagnose.rdp,

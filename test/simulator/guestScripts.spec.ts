@@ -69,6 +69,15 @@ describe('diagnose', () => {
     unchangedBut(guest, before);
   });
 
+  test('reports the boot time exactly as boot-time does, from the same guest state, and follows a reboot', () => {
+    const guest = new SimulatedWindowsGuest({ uptimeMs: 3_600_000 }, { nowMs: NOW });
+    expect(run(guest, 'diagnose', {}).lastBootUpTime).toBe('2026-01-05T02:00:00Z');
+    expect(run(guest, 'diagnose', {}).lastBootUpTime).toBe(run(guest, 'boot-time', {}).lastBootUpTime);
+    guest.shutdown(NOW + 60_000);
+    guest.boot(NOW + 120_000);
+    expect(run(guest, 'diagnose', {}, NOW + 180_000).lastBootUpTime).toBe('2026-01-05T03:02:00Z');
+  });
+
   test('a healthy guest reads as the healthy Windows Server the decision tests assume', () => {
     const result = run(new SimulatedWindowsGuest({}, { nowMs: NOW }), 'diagnose', {});
     expect(result).toMatchObject({

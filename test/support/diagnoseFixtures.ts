@@ -5,6 +5,7 @@ export function healthyDiagnosis(): DiagnoseResult {
   return {
     script: 'diagnose',
     os: { caption: 'Microsoft Windows Server 2022 Datacenter', build: '20348' },
+    lastBootUpTime: '2026-01-05T03:00:00Z',
     domain: { joined: false, name: null },
     rdp: {
       portNumber: 3389,

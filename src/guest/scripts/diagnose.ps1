@@ -182,8 +182,19 @@ function Test-FileGrant {
 $result = [ordered]@{ script = 'diagnose'; ok = $false; message = '' }
 try {
     $os = [ordered]@{ caption = $null; build = $null }
+    # When Windows last booted, as boot-time.ps1 reads it: the repair's "before" value for proving its first
+    # restart, so no separate Run Command is needed before it. $null when CIM or the value cannot be read.
+    $lastBootUpTime = $null
     try {
         $osInfo = Get-CimInstance -ClassName Win32_OperatingSystem
+        try {
+            if ($null -ne $osInfo.LastBootUpTime) {
+                $lastBootUpTime = $osInfo.LastBootUpTime.ToUniversalTime().ToString('s', [System.Globalization.CultureInfo]::InvariantCulture) + 'Z'
+            }
+        }
+        catch {
+            Write-SectionFailure -Section 'lastBootUpTime' -Failure $_
+        }
         $os.caption = Limit-Text -Text $osInfo.Caption -Max 100
         $ubr = Get-RegistryInt -Path $CurrentVersionPath -Name 'UBR'
         if ($null -ne $ubr) {
@@ -368,17 +379,18 @@ try {
     }
 
     $result = [ordered]@{
-        script      = 'diagnose'
-        os          = $os
-        domain      = $domain
-        rdp         = $rdp
-        listener    = $listener
-        services    = $services
-        certificate = $certificate
-        machineKeys = $machineKeys
-        tls         = $tls
-        gpsvcStart  = $gpsvcStart
-        firewall    = $firewall
+        script         = 'diagnose'
+        os             = $os
+        lastBootUpTime = $lastBootUpTime
+        domain         = $domain
+        rdp            = $rdp
+        listener       = $listener
+        services       = $services
+        certificate    = $certificate
+        machineKeys    = $machineKeys
+        tls            = $tls
+        gpsvcStart     = $gpsvcStart
+        firewall       = $firewall
     }
 }
 catch {

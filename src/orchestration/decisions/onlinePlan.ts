@@ -23,6 +23,11 @@ export interface OnlinePlan {
    * svchost): the article's blind order must not run then, it would change the guest for nothing.
    */
   explained: boolean;
+  /**
+   * When Windows last booted, as the diagnosis read it (null: it could not): the "before" of the repair's first
+   * restart, so the reboot proof needs no boot-time run before that restart.
+   */
+  bootTimeAtDiagnosis: string | null;
 }
 
 /** Where renew-certificate saves the MachineKeys ACLs on the guest before changing anything. */
@@ -239,6 +244,7 @@ export function planOnlineRepair(d: DiagnoseResult, options: { allowLegacyTls: b
     restartVm: steps.some((s) => s.needsVmRestart),
     rdpPort: port,
     explained: findings.some((f) => f.severity === 'error'),
+    bootTimeAtDiagnosis: d.lastBootUpTime,
   };
 }
 

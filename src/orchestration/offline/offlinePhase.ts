@@ -27,7 +27,7 @@ import type { Flow, Gen } from '../flow';
 import { approvalStep } from '../steps/approvalStep';
 import { cancelCheckpoint } from '../steps/cancelStep';
 import { guestScriptStep } from '../steps/guestScriptStep';
-import { probeStep } from '../steps/probeStep';
+import { probeWhileBooting } from '../steps/bootProbeStep';
 import { ephemeralRescueStep } from './ephemeralRescueStep';
 
 export interface OfflinePhaseInput {
@@ -452,16 +452,17 @@ function* swap(flow: Flow, vmId: string, toDiskId: string, fromDiskId: string): 
   return OK;
 }
 
-/** RDP after boot: a few probes, since the listener comes up some time after the VM reports running. */
+/**
+ * RDP after the start: probed from PowerState running on each power poll until healthy, or until the agent is Ready
+ * and a probe then is still not healthy (steps/bootProbeStep), bounded by RESTART_TIMEOUT_MINUTES. A fixed count
+ * of probes could judge a copy that is still booting (a first boot on a swapped disk can be slow) and roll it back.
+ */
 function* probeAfter(flow: Flow, input: OfflinePhaseInput, why: string): Gen<{ verdict: ProbeVerdict | null; reason: string }> {
   if (input.probeAddress === null) return { verdict: null, reason: 'no address to probe' };
-  let last: { verdict: ProbeVerdict | null; reason: string } = { verdict: null, reason: 'not probed' };
-  for (let attempt = 0; attempt < 4; attempt += 1) {
-    if (attempt > 0) yield flow.wait(30);
-    const probe = yield* probeStep(flow, 'Verify', input.probeAddress, input.port, why);
-    if (probe.kind === 'end') return { verdict: null, reason: probe.outcome.reason };
-    last = { verdict: probe.facts.verdict, reason: probe.facts.reason };
-    if (probe.facts.verdict === 'healthy' || probe.facts.verdict === 'degraded') break;
-  }
-  return last;
+  const deadline = flow.nowMs() + flow.settings.restartTimeoutMinutes * 60_000;
+  const target = { address: input.probeAddress, port: input.port };
+  const booted = yield* probeWhileBooting(flow, input.vm.id, target, why, 'offline:start', deadline);
+  if (booted.kind === 'end') return { verdict: null, reason: booted.outcome.reason };
+  const last = booted.facts.verify;
+  return last ? { verdict: last.verdict, reason: last.reason } : { verdict: null, reason: 'not probed: the VM was not running' };
 }

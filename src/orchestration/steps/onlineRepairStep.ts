@@ -113,8 +113,11 @@ export function* onlineRepairStep(
   const openedRules: OpenPortRuleInput[] = [];
   let verify: RdpProbeResult | null = null;
   const caveats: Caveat[] = [];
-  // The boot time read after a restart is the "before" of the next one (article order), saving a Run Command run.
-  let bootTime: string | null = null;
+  // The boot time the diagnosis read is the "before" of the first restart, and the one read after a restart the
+  // "before" of the next (article order): no boot-time run before a restart unless neither could be read.
+  let bootTime: string | null = plan.bootTimeAtDiagnosis;
+  // The restart probes RDP from the moment the VM runs; its verdict probe is the verification after it.
+  const restartProbe = () => (target.address ? { address: target.address, port } : null);
   const probe = function* (why: string): Gen<PhaseResult<RdpProbeResult | null>> {
     if (!target.address) return proceed(null);
     const probed = yield* probeStep(flow, 'Verify', target.address, port, why);
@@ -175,8 +178,12 @@ export function* onlineRepairStep(
       changed = fixed.facts || changed;
     }
     if (changed) {
-      const restarted = yield* restartStep(flow, vm.id, `one restart for: ${withRestart.map((s) => s.script).join(', ')}`);
+      const restarted = yield* restartStep(flow, vm.id, `one restart for: ${withRestart.map((s) => s.script).join(', ')}`, {
+        knownBootTime: bootTime,
+        probe: restartProbe(),
+      });
       if (restarted.kind === 'end') return restarted;
+      verify = restarted.facts.verify ?? verify;
       if (!restarted.facts.ok)
         return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow, restarted.facts), caveats });
       if (restarted.facts.caveat) caveats.push(restarted.facts.caveat);
@@ -185,8 +192,11 @@ export function* onlineRepairStep(
     }
   }
   if (plan.steps.length > 0) {
-    const probed = yield* probe(withRestart.length > 0 ? 'after the fixes and the restart' : 'after the service fixes');
-    if (probed.kind === 'end') return probed;
+    // After the restart its own verdict probe stands; a probe now would only repeat it.
+    if (!restartedForFixes || verify === null) {
+      const probed = yield* probe(withRestart.length > 0 ? 'after the fixes and the restart' : 'after the service fixes');
+      if (probed.kind === 'end') return probed;
+    }
     // A holder whose start type could not be changed (or that something else starts) takes the port back at boot:
     // the port fix needs no restart, so it runs once more rather than leaving RDP blocked.
     const reheld = (verify as RdpProbeResult | null)?.error === 'NOT_RDP';
@@ -204,16 +214,24 @@ export function* onlineRepairStep(
       const changed = yield* runFix(flow, vm, step, state);
       if (changed.kind === 'end') return changed;
       if (!changed.facts) continue;
-      const restarted = yield* restartStep(flow, vm.id, `after ${step.script} (article order)`, bootTime);
+      const restarted = yield* restartStep(flow, vm.id, `after ${step.script} (article order)`, {
+        knownBootTime: bootTime,
+        probe: restartProbe(),
+      });
       if (restarted.kind === 'end') return restarted;
+      verify = restarted.facts.verify ?? verify;
       if (!restarted.facts.ok)
         return proceed({ port, verify, openedRules, overrideOutcome: restartOutcome(flow, restarted.facts), caveats });
       if (restarted.facts.caveat) caveats.push(restarted.facts.caveat);
       bootTime = restarted.facts.bootTime;
-      const result = yield* probe(`after ${step.script}`);
-      if (result.kind === 'end') return result;
+      let after = restarted.facts.verify;
+      if (after === null) {
+        const result = yield* probe(`after ${step.script}`);
+        if (result.kind === 'end') return result;
+        after = result.facts;
+      }
       // Inconclusive is no evidence that this step failed: the next blind change would have no reason.
-      if (result.facts?.verdict === 'healthy' || result.facts?.verdict === 'inconclusive') break;
+      if (after?.verdict === 'healthy' || after?.verdict === 'inconclusive') break;
     }
   }
 
@@ -292,7 +310,9 @@ function restartOutcome(flow: Flow, failed: Extract<RestartResult, { ok: false }
   }
   return {
     kind: 'NotRepaired',
-    reason: `The VM did not come back (running, agent Ready) within ${flow.settings.restartTimeoutMinutes} minutes of the restart.`,
+    reason:
+      `The VM did not come back (running with RDP answering or its agent Ready) within ${flow.settings.restartTimeoutMinutes} ` +
+      'minutes of the restart.',
     advice: ['Check boot diagnostics in the portal. The OS disk snapshot taken before any change is kept for a restore.'],
   };
 }

@@ -1,4 +1,7 @@
-/** One RDP handshake probe, recorded in the status as the baseline or the latest verification. */
+/**
+ * One RDP handshake probe, recorded in the status (and the timeline) as the baseline or the latest verification.
+ * `finding: false` leaves the finding to the caller: the probes made while a restarted guest boots are no verdict.
+ */
 import type { RdpProbeResult } from '../../domain/rdpProbe';
 import type { ProbeInput } from '../../domain/vmFacts';
 import { probeFinding } from '../findings';
@@ -11,6 +14,7 @@ export function* probeStep(
   address: string,
   port: number,
   why = '',
+  options: { finding: boolean } = { finding: true },
 ): Gen<PhaseResult<RdpProbeResult>> {
   const step = kind === 'Baseline' ? 'baselineProbe' : 'verifyProbe';
   flow.begin(step, `dialing ${address}:${port}${why ? ` (${why})` : ''}`);
@@ -26,7 +30,7 @@ export function* probeStep(
   const summary = summarizeProbe(result, flow.now());
   if (kind === 'Baseline') flow.status.probes.baseline = summary;
   else flow.status.probes.verify = summary;
-  flow.find(probeFinding(kind, result));
+  if (options.finding) flow.find(probeFinding(kind, result));
   flow.end(step, `${result.verdict}: ${result.reason}`);
   return proceed(result);
 }

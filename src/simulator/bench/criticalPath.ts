@@ -2,10 +2,12 @@
  * SIMULATED (bench only): the critical path of each repairable scenario: the operations a perfect oracle, which
  * knows the fault without looking, still has to make, summed from the latency model. A snapshot before the first
  * online write (the project's rule and the article's step 0), the fix scripts, a restart when the fix needs one,
- * the probe that verifies (0 s: a loopback handshake). A fix script costs what the simulated guest charges for it
- * (Run Command's time plus the script's own work): the oracle runs the same fix, so that work is unavoidable too.
- * An offline repair needs no snapshot (the original disk is kept) but does need the deallocation, the copy,
- * attach, the script, detach, swap and start (and a rescue VM when none is configured). No diagnosis, no
+ * the probe that verifies (0 s: a loopback handshake), and the wait for Windows to boot after a restart or a
+ * start (PowerState running is not yet a listening RDP port: rdpListeningAfterBoot). A fix script costs what the
+ * simulated guest charges for it (Run Command's time plus the script's own work): the oracle runs the same fix,
+ * so that work is unavoidable too. An offline repair needs no snapshot (the original disk is kept) but does need
+ * the deallocation, the copy, attach, the script, detach, swap and start (and a rescue VM when none is
+ * configured). No diagnosis, no
  * polling slack, no cleanup: nothing can be faster. Scenarios that cannot end healthy have no critical path.
  *
  * The operations per scenario are facts about its fault (the scenario's story in catalog.ts), written here by
@@ -24,6 +26,7 @@ export type OracleOperation =
   | ScriptOperation
   | 'restart'
   | 'agent-ready'
+  | 'guest-boot'
   | 'rescue-vm-create'
   | 'deallocate'
   | 'disk-copy'
@@ -38,6 +41,7 @@ const FIGURE: Record<Exclude<OracleOperation, 'probe' | ScriptOperation>, Latenc
   'nsg-rule': 'nsgRuleWrite',
   restart: 'vmRestart',
   'agent-ready': 'agentReadyAfterBoot',
+  'guest-boot': 'rdpListeningAfterBoot',
   'rescue-vm-create': 'vmCreate',
   deallocate: 'vmDeallocate',
   'disk-copy': 'diskCopyFromSnapshot',
@@ -47,8 +51,18 @@ const FIGURE: Record<Exclude<OracleOperation, 'probe' | ScriptOperation>, Latenc
   start: 'vmStart',
 };
 
-const CERTIFICATE: OracleOperation[] = ['snapshot', 'script:renew-certificate', 'restart', 'probe'];
-const OFFLINE: OracleOperation[] = ['deallocate', 'disk-copy', 'attach', 'script:offline-repair', 'detach', 'swap', 'start', 'probe'];
+const CERTIFICATE: OracleOperation[] = ['snapshot', 'script:renew-certificate', 'restart', 'guest-boot', 'probe'];
+const OFFLINE: OracleOperation[] = [
+  'deallocate',
+  'disk-copy',
+  'attach',
+  'script:offline-repair',
+  'detach',
+  'swap',
+  'start',
+  'guest-boot',
+  'probe',
+];
 
 export const ORACLE_OPERATIONS: Readonly<Record<string, readonly OracleOperation[]>> = {
   'nsg-open-to-world': ['snapshot', 'nsg-rule', 'probe'],
@@ -60,15 +74,23 @@ export const ORACLE_OPERATIONS: Readonly<Record<string, readonly OracleOperation
   'pinned-cert-expired': CERTIFICATE,
   'corrupt-key-container': CERTIFICATE,
   'unknown-cause': CERTIFICATE,
-  'tls-disabled': ['snapshot', 'script:enable-tls', 'restart', 'probe'],
+  'tls-disabled': ['snapshot', 'script:enable-tls', 'restart', 'guest-boot', 'probe'],
   // The port holder is an automatic service: freed and disabled before the one restart certificate and TLS share.
-  'multiple-faults': ['snapshot', 'script:fix-port-conflict', 'script:renew-certificate', 'script:enable-tls', 'restart', 'probe'],
+  'multiple-faults': [
+    'snapshot',
+    'script:fix-port-conflict',
+    'script:renew-certificate',
+    'script:enable-tls',
+    'restart',
+    'guest-boot',
+    'probe',
+  ],
   // No rescue VM is configured: one has to be made before the copy can be repaired on it.
   'agent-down': ['rescue-vm-create', ...OFFLINE],
   // No serial console is configured, so the offline repair is the only way in.
   'agent-stopped-no-sac': OFFLINE,
   // The SAC login and the agent's start cost no virtual time in the simulator; then the TLS fix and its restart.
-  'agent-stopped-sac': ['snapshot', 'script:enable-tls', 'restart', 'probe'],
+  'agent-stopped-sac': ['snapshot', 'script:enable-tls', 'restart', 'guest-boot', 'probe'],
   'offline-only-gen1': OFFLINE,
   'offline-only-gen2': OFFLINE,
   'offline-with-rescue-vm': OFFLINE,

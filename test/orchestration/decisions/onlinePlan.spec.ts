@@ -150,3 +150,10 @@ describe('planOnlineRepair: findings -> ordered fixes and whether the VM restart
     expect(f?.advice).toContain('TLS 1.2');
   });
 });
+
+describe('planOnlineRepair: the boot time the first restart is proven against', () => {
+  it('carries the diagnosis LastBootUpTime, or null when the diagnosis could not read it', () => {
+    expect(plan(diagnosis({ certificate: { privateKeyOpens: false } })).bootTimeAtDiagnosis).toBe('2026-01-05T03:00:00Z');
+    expect(plan({ ...healthyDiagnosis(), lastBootUpTime: null }).bootTimeAtDiagnosis).toBeNull();
+  });
+});

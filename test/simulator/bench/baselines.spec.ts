@@ -64,8 +64,14 @@ test('ratios come from the measured rows and are null where they mean nothing', 
 
 test('the critical path is the sum of the latency figures of the fault', () => {
   const m = LATENCY_MODEL;
-  // The fix script costs Run Command's time plus the simulated guest's work in it (enable-tls: 1 s).
-  expect(criticalPathOf('tls-disabled')?.ms).toBe(m.snapshotCreate.ms + m.runCommand.ms + 1_000 + m.vmRestart.ms);
+  // A fix script costs Run Command's time plus the simulated guest's work in it (enable-tls: 1 s); after a restart
+  // or a start, even an oracle waits for Windows to boot before RDP can answer.
+  expect(criticalPathOf('tls-disabled')?.ms).toBe(
+    m.snapshotCreate.ms + m.runCommand.ms + 1_000 + m.vmRestart.ms + m.rdpListeningAfterBoot.ms,
+  );
+  expect(criticalPathOf('offline-only-gen2')?.operations.slice(-3)).toEqual(['start', 'guest-boot', 'probe']);
+  expect(criticalPathOf('agent-down')?.operations.slice(-3)).toEqual(['start', 'guest-boot', 'probe']);
+  expect(criticalPathOf('port-conflict')?.operations).not.toContain('guest-boot');
   expect(criticalPathOf('healthy')).toBeNull();
 });
 

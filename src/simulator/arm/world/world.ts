@@ -486,6 +486,16 @@ export class World {
     return Math.max(vm.bootedAtMs + this.latency.agentReadyAfterBoot.ms, vm.agentHealthSinceMs ?? Number.NEGATIVE_INFINITY);
   }
 
+  /**
+   * Whether the guest is still booting: from the instant the VM became running until `rdpListeningAfterBoot` after
+   * it. PowerState/running says the platform started the VM, not that Windows finished booting. Every way into
+   * running sets bootedAtMs (restart, start after deallocation, the offline swap's start, a created VM), so the window
+   * applies to each; a created rescue VM has no simulated RDP endpoint, so there it changes nothing.
+   */
+  guestBooting(vm: VirtualMachineState, nowMs: number = this.clock.nowMs()): boolean {
+    return vm.powerState === 'running' && nowMs < vm.bootedAtMs + this.latency.rdpListeningAfterBoot.ms;
+  }
+
   agentStatusOf(vm: VirtualMachineState): AgentStatus | undefined {
     return reportedAgentStatus(vm, this.clock.nowMs(), this.latency.agentReadyAfterBoot.ms);
   }

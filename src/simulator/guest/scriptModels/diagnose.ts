@@ -37,6 +37,8 @@ export const diagnoseModel: ScriptModel<'diagnose'> = {
     const result: DiagnoseResult = {
       script: 'diagnose',
       os: { caption: limitText(s.os.caption, 100), build: s.os.build },
+      // The same CIM value boot-time reads (bootTime.ts), from the same guest state.
+      lastBootUpTime: `${sortableUtc(new Date(s.lastBootUpTimeMs).toISOString())}Z`,
       domain: { joined: s.domain.joined, name: s.domain.joined ? s.domain.name : null },
       rdp: {
         portNumber: port,
