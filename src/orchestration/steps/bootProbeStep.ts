@@ -81,7 +81,7 @@ function foldRepeatedProbe(
   run: { entry: TimelineEntry; detail: string; count: number } | null,
 ): { entry: TimelineEntry; detail: string; count: number } | null {
   const latest = timeline.at(-1);
-  if (!latest || latest.step !== 'verifyProbe') return run;
+  if (latest?.step !== 'verifyProbe') return run;
   if (!run || run.entry !== timeline.at(-2) || run.detail !== latest.detail) return { entry: latest, detail: latest.detail, count: 1 };
   timeline.pop();
   run.count += 1;
