@@ -44,17 +44,23 @@ function runningStep(status: StatusBody): string | null {
 
 export function renderProgress(state: ProgressState, status: StatusBody, nowMs: number, tty: boolean): Progress {
   const lines: string[] = [];
-  (status.timeline ?? []).forEach((entry, index) => {
-    if (entry.status === 'running' || entry.endedAt === null) return;
-    const key = `${index}:${entry.status}`;
-    if (state.reported.has(key)) return;
+  const seen = new Map<string, number>();
+  for (const entry of status.timeline ?? []) {
+    if (entry.status === 'running' || entry.endedAt === null) continue;
+    // By step and start, not position: a long status folds its oldest steps away while the repair runs (and
+    // repeated probes while a VM boots fold into the entry that started them, which is not reported twice).
+    const base = `${entry.step}@${entry.startedAt}:${entry.status}`;
+    const nth = (seen.get(base) ?? 0) + 1;
+    seen.set(base, nth);
+    const key = `${base}#${nth}`;
+    if (state.reported.has(key)) continue;
     state.reported.add(key);
     const took = formatDuration(Date.parse(entry.endedAt) - Date.parse(entry.startedAt));
     lines.push(
       `${offset(status, Date.parse(entry.endedAt))}  ${entry.status.padEnd(9)} ${entry.step} (${took})` +
         (entry.detail ? `: ${entry.detail}` : ''),
     );
-  });
+  }
   const waiting = status.waitingFor ?? null;
   if (waiting && state.waitingAt !== waiting.step) {
     state.waitingAt = waiting.step;

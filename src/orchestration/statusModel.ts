@@ -132,8 +132,11 @@ function shorten(text: string, max: number): string {
 export function statusForCustomStatus(
   status: RepairStatus,
   budget = CUSTOM_STATUS_BUDGET,
-): RepairStatus & { omitted?: { changes: number; findings: number; kept?: number } } {
-  if (JSON.stringify(status).length <= budget) return status;
+): RepairStatus & { omitted?: { changes: number; findings: number; kept?: number; steps?: number } } {
+  // A copy, never the live status: the host serializes the custom status when the episode ends, and the flow goes
+  // on changing its status after publishing it (a finding, an undo record), which would slip past this budget.
+  const whole = JSON.stringify(status);
+  if (whole.length <= budget) return JSON.parse(whole) as RepairStatus;
   const compact = {
     ...status,
     // The undo log restates the changes; while the repair runs, the changes carry the same facts.
@@ -161,9 +164,15 @@ export function statusForCustomStatus(
   let omittedChanges = 0;
   let omittedFindings = 0;
   let omittedKept = 0;
+  let omittedSteps = 0;
   const view = () => ({
     ...compact,
-    omitted: { changes: omittedChanges, findings: omittedFindings, ...(omittedKept > 0 ? { kept: omittedKept } : {}) },
+    omitted: {
+      changes: omittedChanges,
+      findings: omittedFindings,
+      ...(omittedKept > 0 ? { kept: omittedKept } : {}),
+      ...(omittedSteps > 0 ? { steps: omittedSteps } : {}),
+    },
   });
   while (JSON.stringify(view()).length > budget && (compact.changes.length > 3 || compact.findings.length > 3 || compact.kept.length > 3)) {
     if (compact.kept.length > 3) {
@@ -177,5 +186,14 @@ export function statusForCustomStatus(
       omittedFindings += 1;
     }
   }
-  return view();
+  // The last resort, for a timeline longer than any repair makes today: shorter details, then the oldest ended
+  // steps folded into a count. Running steps and the last few always stay.
+  if (JSON.stringify(view()).length > budget) compact.timeline = compact.timeline.map((t) => ({ ...t, detail: shorten(t.detail, 60) }));
+  while (JSON.stringify(view()).length > budget) {
+    const foldable = compact.timeline.findIndex((t, i) => t.status !== 'running' && i < compact.timeline.length - 5);
+    if (foldable < 0) break;
+    compact.timeline = compact.timeline.filter((_, i) => i !== foldable);
+    omittedSteps += 1;
+  }
+  return JSON.parse(JSON.stringify(view()));
 }

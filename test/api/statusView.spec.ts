@@ -64,9 +64,12 @@ describe('statusForCustomStatus', () => {
     source: { kind: 'http' },
   };
 
-  it('keeps a small status whole', () => {
+  it('keeps a small status whole, as a copy the flow cannot change after publishing it', () => {
     const status = newRepairStatus('r', request, 3389, '2026-01-05T03:00:00.000Z');
-    expect(statusForCustomStatus(status)).toBe(status);
+    const view = statusForCustomStatus(status);
+    expect(view).toEqual(status);
+    status.findings.push({ code: 'Later', severity: 'info', message: 'added after the publish', advice: null });
+    expect(view.findings).toEqual([]);
   });
 
   it('folds the oldest changes into a count to stay under the budget, keeping the newest', () => {
@@ -86,5 +89,25 @@ describe('statusForCustomStatus', () => {
     expect(view.omitted.changes).toBeGreaterThan(0);
     expect(view.changes[view.changes.length - 1].resourceId).toBe('/vm/guest/199');
     expect(view.changes.length + view.omitted.changes).toBe(200);
+  });
+
+  it('folds the oldest ended steps into a count when even a compacted status is too long, keeping the running one', () => {
+    const status = newRepairStatus('r', request, 3389, '2026-01-05T03:00:00.000Z');
+    for (let i = 0; i < 400; i += 1) {
+      status.timeline.push({
+        step: `step${i}`,
+        status: 'succeeded',
+        startedAt: '2026-01-05T03:00:00.000Z',
+        endedAt: '2026-01-05T03:00:01.000Z',
+        detail: 'd'.repeat(300),
+      });
+    }
+    status.timeline.push({ step: 'now', status: 'running', startedAt: '2026-01-05T03:10:00.000Z', endedAt: null, detail: 'running' });
+    const view = statusForCustomStatus(status);
+    expect(JSON.stringify(view).length).toBeLessThanOrEqual(CUSTOM_STATUS_BUDGET);
+    expect(view.omitted.steps).toBeGreaterThan(0);
+    expect(view.timeline.length + view.omitted.steps).toBe(401);
+    expect(view.timeline.at(-1)).toMatchObject({ step: 'now', status: 'running' });
+    expect(view.timeline.at(-2).step).toBe('step399');
   });
 });
