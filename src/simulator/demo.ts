@@ -110,15 +110,22 @@ export async function runDemo(
     out(`  ${scenario.story}`);
     const printed = new Map<string, string>();
     const onStatus = (current: any) => {
-      (current.timeline ?? []).forEach((entry: any, index: number) => {
+      const seen = new Map<string, number>();
+      for (const entry of current.timeline ?? []) {
         const at = entry.endedAt ?? app.clock.now().toISOString();
         const line = `${clockOffset(startMs, at)}  ${entry.step.padEnd(16)} ${entry.status.padEnd(9)} ${entry.detail}`;
-        const key = `${entry.status} ${entry.detail}`;
-        if (printed.get(String(index)) !== key) {
-          printed.set(String(index), key);
+        // An entry is its step and start (a long status folds old steps and shortens texts); running ones show
+        // their progress, an ended one is printed once.
+        const base = `${entry.step}@${entry.startedAt}`;
+        const nth = (seen.get(base) ?? 0) + 1;
+        seen.set(base, nth);
+        const id = `${base}#${nth}`;
+        const shown = entry.status === 'running' ? `running ${entry.detail}` : 'ended';
+        if (printed.get(id) !== shown) {
+          printed.set(id, shown);
           out(`  ${line}`);
         }
-      });
+      }
     };
     let id: string;
     let status: any;
