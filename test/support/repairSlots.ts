@@ -11,6 +11,12 @@ export function slotsOf(emulator: DurableHostEmulator): RepairSlotsState | undef
   return read.entityExists ? (read.entityState as RepairSlotsState) : undefined;
 }
 
+/** The step a repair's published status says it is in (its custom status while it runs). */
+export async function currentStepOf(emulator: DurableHostEmulator, id: string): Promise<string | null> {
+  const status = await emulator.client.getStatus(id);
+  return (status.customStatus as { currentStep?: string | null } | undefined)?.currentStep ?? null;
+}
+
 export interface SlotWatch {
   peakHolders: number;
   peakWaiters: number;
@@ -22,13 +28,13 @@ export interface SlotWatch {
 /** Steps until idle (or `until` is true), reading the gate after each of its batches. */
 export async function runWatchingSlots(
   emulator: DurableHostEmulator,
-  options: { maxSteps?: number; advanceClock?: boolean; until?: () => boolean } = {},
+  options: { maxSteps?: number; advanceClock?: boolean; until?: () => boolean | Promise<boolean> } = {},
 ): Promise<SlotWatch> {
   const watch: SlotWatch = { peakHolders: 0, peakWaiters: 0, steps: 0, batches: 0 };
   let seen = emulator.entities.batches.length;
   const maxSteps = options.maxSteps ?? 100_000;
   while (watch.steps < maxSteps) {
-    if (options.until?.()) return watch;
+    if (await options.until?.()) return watch;
     if (!(await emulator.step({ advanceClock: options.advanceClock }))) return watch;
     watch.steps += 1;
     if (emulator.entities.batches.length === seen) continue;
