@@ -102,6 +102,19 @@ export interface SimulatedAppOptions {
   throttling?: ThrottlingModel;
   /** Told of every RDP probe the app (or a baseline through `probe`) makes, at its virtual instant (the bench). */
   onProbe?: (observed: ObservedProbe) => void;
+  /**
+   * App instances scaled out on the one task hub (default 1): each further instance is the app loaded again in
+   * fresh modules (no module state shared; under jest pass `isolateModules`), with its own registrations and
+   * handlers (`instance(i)`); the emulator hands every work item to the instances in turn.
+   */
+  instances?: number;
+}
+
+/** One app instance of a scaled-out simulated app: its own registrations and HTTP / timer handlers. */
+export interface SimulatedAppInstance {
+  readonly registry: FunctionRegistry;
+  http(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<SimHttpResponse>;
+  timer(name: string, isPastDue?: boolean): Promise<FunctionLogEntry[]>;
 }
 
 /** Where a scenario is seeded (the fleet bench: several resource groups, one scenario many times). */
@@ -209,6 +222,7 @@ export class SimulatedRepairApp {
           }
         : {}),
     });
+    for (let i = 1; i < (options.instances ?? 1); i++) this.emulator.addWorker(this.restartWorker());
     this.resourceGroup = this.arm.world.addResourceGroup({
       subscriptionId: SIM_SUBSCRIPTION_ID,
       name: SIM_RESOURCE_GROUP,
@@ -474,11 +488,31 @@ export class SimulatedRepairApp {
     this.arm.faults.inject(spec);
   }
 
+  /** App instance `index` (0 is the first) of a scaled-out app (`instances`). */
+  instance(index: number): SimulatedAppInstance {
+    const registry = this.emulator.workerRegistry(index);
+    return {
+      registry,
+      http: (method, pathAndQuery, body, headers = {}) => this.httpOn(registry, method, pathAndQuery, body, headers),
+      timer: (name, isPastDue = false) => this.timerOn(registry, name, isPastDue),
+    };
+  }
+
   /** Calls the real HTTP handler registered for this method and path, as the Functions host would. */
-  async http(method: string, pathAndQuery: string, body?: unknown, headers: Record<string, string> = {}): Promise<SimHttpResponse> {
+  http(method: string, pathAndQuery: string, body?: unknown, headers: Record<string, string> = {}): Promise<SimHttpResponse> {
+    return this.httpOn(this.registry, method, pathAndQuery, body, headers);
+  }
+
+  private async httpOn(
+    registry: FunctionRegistry,
+    method: string,
+    pathAndQuery: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<SimHttpResponse> {
     const url = new URL(pathAndQuery, 'https://rdp-autorepair.simulated');
     const route = url.pathname.replace(/^\/api\//, '');
-    const match = this.registry.matchHttp(route, method);
+    const match = registry.matchHttp(route, method);
     if (!match) return { status: 404, headers: {}, body: null };
     // Loaded after the stand-in is installed (loadFunctionApp above), as in the Functions host.
     const { HttpRequest } = await import('@azure/functions');
@@ -506,8 +540,12 @@ export class SimulatedRepairApp {
    * is due: the handler gets the host's Timer object (`isPastDue`, `scheduleStatus`) and an InvocationContext.
    * Tests and the demo call it instead of waiting for the schedule.
    */
-  async timer(name: string, isPastDue = false): Promise<FunctionLogEntry[]> {
-    const fn = this.registry.getOrThrow(name);
+  timer(name: string, isPastDue = false): Promise<FunctionLogEntry[]> {
+    return this.timerOn(this.registry, name, isPastDue);
+  }
+
+  private async timerOn(registry: FunctionRegistry, name: string, isPastDue: boolean): Promise<FunctionLogEntry[]> {
+    const fn = registry.getOrThrow(name);
     if (fn.trigger.type.toLowerCase() !== 'timertrigger')
       throw new Error(`Function "${name}" is not timer-triggered (${fn.trigger.type}).`);
     const now = new Date(this.clock.nowMs()).toISOString();
