@@ -108,6 +108,12 @@ export interface SimulatedAppOptions {
    * handlers (`instance(i)`); the emulator hands every work item to the instances in turn.
    */
   instances?: number;
+  /**
+   * The loopback RDP endpoints follow the simulated state only when a probe is about to dial them (always then),
+   * not at every ARM or guest change. The probe sees the same behaviour; what is skipped is following changes
+   * nobody probes (a VM restarting goes 'silent', which holds a worker thread). The fleet bench sets it.
+   */
+  endpointsOnDemand?: boolean;
 }
 
 /** One app instance of a scaled-out simulated app: its own registrations and HTTP / timer handlers. */
@@ -186,6 +192,7 @@ export class SimulatedRepairApp {
   private lastSync: { requests: number; nowMs: number } | undefined;
   private readonly syncErrors: Error[] = [];
   private readonly appAddress: string;
+  private readonly endpointsOnDemand: boolean;
   private readonly settings: Record<string, string | undefined>;
   private unsubscribe: () => void = () => undefined;
   private readonly isolateModules: ModuleIsolation;
@@ -206,6 +213,7 @@ export class SimulatedRepairApp {
     this.onProbe = options.onProbe ?? (() => undefined);
     const faults = options.workerFaults;
     this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
+    this.endpointsOnDemand = options.endpointsOnDemand ?? false;
     this.serialConsoleTimeouts = options.serialConsoleTimeouts ?? { promptMs: 2000, stepMs: 2000 };
     this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
     this.emulator = new DurableHostEmulator({
@@ -237,7 +245,9 @@ export class SimulatedRepairApp {
       if (change.kind === 'resourceCreated' && change.resourceType === 'Microsoft.Compute/virtualMachines') {
         queueMicrotask(() => app.guestForCreatedVm(change.resourceId));
       }
-      const affected = vmsAffectedBy(change);
+      // A rule change reaches the VMs behind its NSG only (a fleet of 1,000 must not resync every VM per rule).
+      const affected = change.kind === 'securityRule' ? app.vmsBehindNsg(change.nsgId) : vmsAffectedBy(change);
+      if (app.endpointsOnDemand) return;
       if (affected === 'all' || affected.size > 0) void app.syncEndpoints(affected === 'all' ? undefined : affected);
     });
     return app;
@@ -300,6 +310,21 @@ export class SimulatedRepairApp {
       });
       this.extraRegistrations();
     });
+  }
+
+  /** The seeded VMs (lower-case ids) with a NIC whose own NSG, or whose subnet's NSG, is `nsgId`. */
+  private vmsBehindNsg(nsgId: string): Set<string> {
+    const store = this.arm.world.store;
+    const wanted = nsgId.toLowerCase();
+    const behind = new Set<string>();
+    for (const [vmKey, entry] of this.vms) {
+      for (const nicId of store.virtualMachines.get(entry.vmId)?.nicIds ?? []) {
+        const nic = store.networkInterfaces.get(nicId);
+        const subnetNsg = nic ? store.subnets.get(nic.subnetId)?.nsgId : undefined;
+        if (nic?.nsgId?.toLowerCase() === wanted || subnetNsg?.toLowerCase() === wanted) behind.add(vmKey);
+      }
+    }
+    return behind;
   }
 
   /** The VMs whose public address this is (the endpoints a probe of it may reach). */
@@ -388,7 +413,7 @@ export class SimulatedRepairApp {
         guest = new SimulatedWindowsGuest(seeded.guest ?? {}, { nowMs: this.clock.nowMs() });
         this.detach.push(attachSimulatedGuest(this.arm, vm.id, guest));
         const key = vm.id.toLowerCase();
-        this.detach.push(guest.onChange(() => void this.syncEndpoints(new Set([key]))));
+        if (!this.endpointsOnDemand) this.detach.push(guest.onChange(() => void this.syncEndpoints(new Set([key]))));
         this.diskContents.addGuest(vm.id, guest);
       }
       this.vms.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, guest, endpoints: new Map() });
@@ -441,6 +466,8 @@ export class SimulatedRepairApp {
    * or the clock moved, which can expire a certificate); otherwise the endpoints are already current.
    */
   private async endpointsCurrent(vmKeys?: ReadonlySet<string>): Promise<void> {
+    // On demand, changes are not followed as they happen: bring the probed VM's endpoints up to date every time.
+    if (this.endpointsOnDemand) return this.syncEndpoints(vmKeys);
     const last = this.lastSync;
     if (last && !this.queuedSync && last.requests === this.syncRequests && last.nowMs === this.clock.nowMs()) {
       await this.syncing;
@@ -612,7 +639,7 @@ function vmsAffectedBy(change: ArmChange): ReadonlySet<string> | 'all' {
     case 'runCommand':
       return new Set([change.vmId.toLowerCase()]);
     case 'securityRule':
-      return 'all';
+      return 'all'; // narrowed to the NSG's VMs by the subscriber (vmsBehindNsg)
     case 'resourceCreated':
     case 'resourceDeleted':
       return /Microsoft\.Network\//i.test(change.resourceType) ? 'all' : new Set();

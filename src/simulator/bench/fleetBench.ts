@@ -23,7 +23,9 @@ export function fleetLines(results: readonly FleetResult[]): string[] {
     'avg writes/s',
     'p50 to repair',
     'p95 to repair',
-    'alerts (dropped)',
+    'peak slot holders',
+    'peak waiting',
+    'alerts (duplicates dropped)',
     'real s',
   ];
   const lines = [
@@ -53,6 +55,8 @@ export function fleetLines(results: readonly FleetResult[]): string[] {
         r.averageWritesPerSecond,
         duration(r.p50TimeToRepairMs),
         duration(r.p95TimeToRepairMs),
+        r.peakSlotHolders,
+        r.peakSlotWaiters,
         `${r.alertsDelivered} (${r.alertsDropped})`,
         Math.round(r.realMs / 1000),
       ].join(' | ')} |`,

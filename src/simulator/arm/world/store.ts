@@ -39,8 +39,16 @@ export class IdMap<T> {
   }
 }
 
+// Ids are few (the resources of a simulation) and looked up on every request: remember each one's key.
+const KEYS = new Map<string, string>();
+
 export function key(id: string): string {
-  return id.replace(/\/+$/, '').toLowerCase();
+  let known = KEYS.get(id);
+  if (known === undefined) {
+    known = id.replace(/\/+$/, '').toLowerCase();
+    KEYS.set(id, known);
+  }
+  return known;
 }
 
 export class Store {

@@ -264,7 +264,7 @@ export class World {
       ...this.tracked(id, input),
       subnetId: subnet.id,
       ipConfigurationName: 'ipconfig1',
-      privateIpAddress: input.privateIpAddress ?? this.allocatePrivateIp(subnet.addressPrefix),
+      privateIpAddress: input.privateIpAddress ?? this.allocatePrivateIp(subnet.id, subnet.addressPrefix),
       ...(publicIpId ? { publicIpId } : {}),
       ...(nsgId ? { nsgId } : {}),
       macAddress: this.guids.macAddress(),
@@ -563,9 +563,24 @@ export class World {
     };
   }
 
-  private allocatePrivateIp(addressPrefix: string): string {
+  /**
+   * The next host address of a /24 subnet: .4 to .254 (Azure reserves the first four and the last), counting on
+   * across the world as before and wrapping round, skipping an address a NIC of that subnet already has (a fleet
+   * of 1,000 VMs, each in a subnet of its own, passes .254 long before any one subnet fills).
+   */
+  private allocatePrivateIp(subnetId: string, addressPrefix: string): string {
     const base = addressPrefix.split('/')[0]!.split('.').slice(0, 3).join('.');
-    return `${base}.${this.nextPrivateIp++}`;
+    const used = new Set(
+      this.store.networkInterfaces
+        .values()
+        .filter((n) => key(n.subnetId) === key(subnetId))
+        .map((n) => n.privateIpAddress),
+    );
+    for (let tries = 0; tries < 251; tries++) {
+      const address = `${base}.${4 + ((this.nextPrivateIp++ - 4) % 251)}`;
+      if (!used.has(address)) return address;
+    }
+    throw new Error(`SIMULATED ARM builder: subnet ${subnetId} has no free address left`);
   }
 
   private must<T>(value: T | undefined, what: string, ref: Ref): T {
