@@ -103,12 +103,18 @@ export async function releaseStaleRepairSlots(client: RepairClient, now: Date): 
   const state = normalizedSlots(read.entityState);
   const at = now.toISOString();
   const candidates = slotsToCheck(state);
+  const stale: Array<{ repairId: string; since: string; runtimeStatus: string; holder: boolean }> = [];
+  for (const { repairId, since } of candidates) {
+    const runtimeStatus = await runtimeStatusOf(client, repairId);
+    if (TERMINAL.has(runtimeStatus) || runtimeStatus === 'Unknown')
+      stale.push({ repairId, since, runtimeStatus, holder: repairId in state.holders });
+  }
+  // Dead waiters leave the queue first, so a slot freed next goes to a live one (not to a dead waiter for 5 minutes).
+  stale.sort((a, b) => Number(a.holder) - Number(b.holder));
   const released: SlotSweepSummary['released'] = [];
   let predicted = state;
   const granted: string[] = [];
-  for (const { repairId, since } of candidates) {
-    const runtimeStatus = await runtimeStatusOf(client, repairId);
-    if (!TERMINAL.has(runtimeStatus) && runtimeStatus !== 'Unknown') continue;
+  for (const { repairId, since, runtimeStatus } of stale) {
     const release: ReleaseSlotInput = { repairId, at, onlyIfSince: since };
     await client.signalEntity(repairSlotsEntityId(), REPAIR_SLOT_OPERATIONS.release, release);
     released.push({ repairId, runtimeStatus });
