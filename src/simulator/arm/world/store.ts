@@ -34,6 +34,10 @@ export class IdMap<T> {
     return this.entries.delete(key(id));
   }
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   values(): T[] {
     return [...this.entries.values()];
   }

@@ -176,6 +176,8 @@ export class World {
   syncHook: () => void = () => undefined;
   private readonly lastAgentStatus = new Map<string, AgentStatus | undefined>();
   private nextPrivateIp = 4;
+  /** The instant and VM count refreshAgentStatuses last looked at. */
+  private agentStatusesSeen: { nowMs: number; vms: number } | undefined;
   private nextPublicIp = 10;
 
   constructor(
@@ -471,7 +473,7 @@ export class World {
     const vm = this.must(this.store.virtualMachines.get(vmId), 'VM', vmId);
     vm.agentHealth = health;
     vm.agentHealthSinceMs = this.clock.nowMs();
-    this.refreshAgentStatuses();
+    this.refreshAgentStatuses(true);
   }
 
   // ---------------------------------------------------------------- used by handlers and operations
@@ -504,7 +506,7 @@ export class World {
     vm.powerState = to;
     if (to === 'running') vm.bootedAtMs = atMs;
     this.emit({ kind: 'powerState', at: new Date(atMs), vmId: vm.id, from, to });
-    this.refreshAgentStatuses();
+    this.refreshAgentStatuses(true);
   }
 
   setProvisioningState(vm: VirtualMachineState, state: VirtualMachineState['provisioningState'], atMs = this.clock.nowMs()): void {
@@ -512,8 +514,15 @@ export class World {
     vm.provisioningChangedAt = new Date(atMs).toISOString();
   }
 
-  /** Emits agentStatus changes for VMs whose reported status moved since last looked at. */
-  refreshAgentStatuses(): void {
+  /**
+   * Emits agentStatus changes for VMs whose reported status moved since last looked at. A reported status moves
+   * only with the clock, a power or agent-health change (those refresh with `force`) or a VM added or removed, and
+   * every request syncs: at the instant already looked at, with as many VMs, there is nothing new to see.
+   */
+  refreshAgentStatuses(force = false): void {
+    const seen = { nowMs: this.clock.nowMs(), vms: this.store.virtualMachines.size };
+    if (!force && this.agentStatusesSeen?.nowMs === seen.nowMs && this.agentStatusesSeen.vms === seen.vms) return;
+    this.agentStatusesSeen = seen;
     for (const vm of this.store.virtualMachines.values()) {
       const now = this.agentStatusOf(vm);
       const before = this.lastAgentStatus.get(key(vm.id));
