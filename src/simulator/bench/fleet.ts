@@ -15,8 +15,13 @@ import { asEventGridEvent, connectionMonitorAlert, RELAYED_ALERT_EVENT_TYPE } fr
 import { findScenario, SIM_OPERATOR_CIDR, SIM_SUBSCRIPTION_ID } from '../scenarios/catalog';
 import type { Scenario } from '../scenarios/scenario';
 import { SimulatedRepairApp } from '../simulatedRepairApp';
-// The gate's entity, read to measure how many repairs held a slot (the bench observes; it decides nothing).
-import { REPAIR_SLOTS_ENTITY, REPAIR_SLOTS_KEY, type RepairSlotsState } from '../../domain/repairSlots';
+import type { RepairSlotsState } from '../../domain/repairSlots';
+
+/**
+ * The gate's entity as the task hub names it (docs/alerts.md "Concurrency"), read from the emulator to measure how
+ * many repairs held a slot: the bench observes the hub, it takes nothing from the product's code to do so.
+ */
+const SLOTS_ENTITY = { name: 'repairSlots', key: 'fleet' } as const;
 
 /** The sweeper's schedule (src/functions/repairSlots.ts: every 5 minutes). */
 export const SWEEP_MINUTES = 5;
@@ -166,7 +171,7 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
         if (!(await app.emulator.step())) break;
         if (app.emulator.entities.batches.length === seenBatches) continue;
         seenBatches = app.emulator.entities.batches.length;
-        const slots = app.emulator.entities.read({ name: REPAIR_SLOTS_ENTITY, key: REPAIR_SLOTS_KEY });
+        const slots = app.emulator.entities.read(SLOTS_ENTITY);
         const state = slots.entityState as RepairSlotsState | undefined;
         if (!state) continue;
         gate.peakHolders = Math.max(gate.peakHolders, Object.keys(state.holders).length);
