@@ -2,20 +2,17 @@
  * The decisions that need what the durable client knows, as pure functions of what it reported:
  *  - the VM's previous repair (its deterministic instance): still active -> the alert is acknowledged and dropped;
  *    ended (any outcome) less than REPAIR_COOLDOWN_MINUTES ago -> not again yet, which breaks repair loops
- *    (a repair that cannot fix the VM must not be restarted by the next alert every five minutes);
- *  - how many repairs are active -> at MAX_CONCURRENT_REPAIRS the alert is dropped (a storm must not snapshot
- *    hundreds of disks at once).
- * Times come in as the client gives them: Date from getStatus, ISO strings from getStatusBy (plain JSON).
+ *    (a repair that cannot fix the VM must not be restarted by the next alert every five minutes).
+ * MAX_CONCURRENT_REPAIRS is no longer an admission decision: admitted repairs wait for a slot of the fleet-wide
+ * gate (orchestration/decisions/repairSlots.ts). Times come in as the client gives them (Date or ISO string).
  */
-import { isRepairInstanceId } from '../domain/instanceId';
-
 export interface InstanceStatusLike {
   instanceId?: string;
   runtimeStatus: string;
   lastUpdatedTime: Date | string;
 }
 
-/** The extension's non-terminal states: an instance in one of them still holds its VM (and counts toward the limit). */
+/** The extension's non-terminal states: an instance in one of them still holds its VM. */
 export const ACTIVE_RUNTIME_STATUSES = ['Pending', 'Running', 'ContinuedAsNew', 'Suspended'] as const;
 const ACTIVE = new Set<string>(ACTIVE_RUNTIME_STATUSES);
 
@@ -35,15 +32,4 @@ export function previousRepairVerdict(previous: InstanceStatusLike | undefined, 
   if (now.getTime() < until.getTime())
     return { kind: 'coolingDown', endedAt: new Date(endedMs), until, runtimeStatus: previous.runtimeStatus };
   return { kind: 'cooledDown', endedAt: new Date(endedMs) };
-}
-
-/** Active repairs among what getStatusBy returned (the task hub may hold other orchestrations). */
-export function countActiveRepairs(statuses: readonly InstanceStatusLike[]): number {
-  return statuses.filter((s) => typeof s.instanceId === 'string' && isRepairInstanceId(s.instanceId) && ACTIVE.has(s.runtimeStatus)).length;
-}
-
-export type ConcurrencyVerdict = { kind: 'admit' } | { kind: 'atLimit'; active: number; max: number };
-
-export function concurrencyVerdict(active: number, max: number): ConcurrencyVerdict {
-  return active >= max ? { kind: 'atLimit', active, max } : { kind: 'admit' };
 }

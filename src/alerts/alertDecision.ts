@@ -17,7 +17,6 @@ export const IGNORE_REASONS = [
   'outOfScope',
   'alreadyRunning',
   'coolingDown',
-  'concurrencyLimit',
   'misconfigured',
 ] as const;
 

@@ -1,22 +1,13 @@
 /**
  * Whether an alert's repair request may start now, and starting it: scope (pure, before any I/O, so alerts from
  * subscriptions this app may not touch cost nothing), then the VM's previous repair (running -> dropped; ended
- * within the cooldown -> dropped), then the concurrency limit, then startRepairFor (scope again, one repair per
- * VM, the start race). Decisions are the pure functions of alerts/admissionPolicy.ts; this file only asks the
- * durable client.
- *
- * Counting active repairs and starting one are serialized within this process: otherwise a burst of N
- * concurrent invocations would all count the same "19 running" and start N repairs past the limit. Across
- * scaled-out instances the limit can be exceeded by at most one start per instance racing at the same moment.
+ * within the cooldown -> dropped), then startRepairFor (scope again, one repair per VM, the start race).
+ * MAX_CONCURRENT_REPAIRS is not judged here: every admitted repair starts and waits for a slot of the fleet-wide
+ * gate (the `repairSlots` entity, orchestration/steps/repairSlotStep.ts) before its first read of the VM, so no
+ * alert is dropped at the limit and the limit holds across scaled-out instances. Decisions are the pure functions
+ * of alerts/admissionPolicy.ts; this file only asks the durable client (one getStatus per VM, never a listing).
  */
-import type * as df from 'durable-functions';
-import {
-  ACTIVE_RUNTIME_STATUSES,
-  concurrencyVerdict,
-  countActiveRepairs,
-  type InstanceStatusLike,
-  previousRepairVerdict,
-} from '../alerts/admissionPolicy';
+import { type InstanceStatusLike, previousRepairVerdict } from '../alerts/admissionPolicy';
 import type { IgnoreReason } from '../alerts/alertDecision';
 import type { AlertPolicy } from '../domain/alertPolicyConfig';
 import type { AppConfig } from '../domain/config';
@@ -37,21 +28,10 @@ export type Admission =
   | { kind: 'started'; id: string }
   | {
       kind: 'ignored';
-      reason: Extract<IgnoreReason, 'scopesNotConfigured' | 'outOfScope' | 'alreadyRunning' | 'coolingDown' | 'concurrencyLimit'>;
+      reason: Extract<IgnoreReason, 'scopesNotConfigured' | 'outOfScope' | 'alreadyRunning' | 'coolingDown'>;
       message: string;
       id?: string;
     };
-
-const ACTIVE_FILTER = ACTIVE_RUNTIME_STATUSES.map((s) => s as df.OrchestrationRuntimeStatus);
-
-let tail: Promise<unknown> = Promise.resolve();
-
-/** Runs `work` after every earlier call's work has settled (a one-slot queue per process). */
-function serialized<T>(work: () => Promise<T>): Promise<T> {
-  const run = tail.then(work, work);
-  tail = run.catch(() => undefined);
-  return run;
-}
 
 async function previousStatus(client: RepairClient, id: string): Promise<InstanceStatusLike | undefined> {
   try {
@@ -96,37 +76,26 @@ export async function admitAlertRepair(deps: AdmissionDeps, repair: RepairReques
         `REPAIR_COOLDOWN_MINUTES=${policy.cooldownMinutes} allows the next one from ${previous.until.toISOString()}.`,
     };
   }
-  return serialized(async () => {
-    const active = countActiveRepairs(await client.getStatusBy({ runtimeStatus: ACTIVE_FILTER }));
-    const capacity = concurrencyVerdict(active, policy.maxConcurrentRepairs);
-    if (capacity.kind === 'atLimit') {
+  const decision = await startRepairFor(client, config, repair);
+  switch (decision.kind) {
+    case 'started':
+      return { kind: 'started', id: decision.id };
+    case 'alreadyRunning':
       return {
-        kind: 'ignored' as const,
-        reason: 'concurrencyLimit' as const,
-        message: `${capacity.active} repairs are running; MAX_CONCURRENT_REPAIRS=${capacity.max}, so this alert is dropped.`,
+        kind: 'ignored',
+        reason: 'alreadyRunning',
+        id: decision.id,
+        message: 'A repair of this VM started meanwhile; the alert is acknowledged and dropped.',
       };
-    }
-    const decision = await startRepairFor(client, config, repair);
-    switch (decision.kind) {
-      case 'started':
-        return { kind: 'started' as const, id: decision.id };
-      case 'alreadyRunning':
-        return {
-          kind: 'ignored' as const,
-          reason: 'alreadyRunning' as const,
-          id: decision.id,
-          message: 'A repair of this VM started meanwhile; the alert is acknowledged and dropped.',
-        };
-      case 'scopesNotConfigured':
-      case 'outOfScope':
-        // Checked above with the same config; kept so a future change to startRepairFor cannot be silently unmapped.
-        return (
-          scopeRefusal(config, repair) ?? {
-            kind: 'ignored' as const,
-            reason: decision.kind,
-            message: `${repair.vm.id} is outside REPAIR_ALLOWED_SCOPES.`,
-          }
-        );
-    }
-  });
+    case 'scopesNotConfigured':
+    case 'outOfScope':
+      // Checked above with the same config; kept so a future change to startRepairFor cannot be silently unmapped.
+      return (
+        scopeRefusal(config, repair) ?? {
+          kind: 'ignored',
+          reason: decision.kind,
+          message: `${repair.vm.id} is outside REPAIR_ALLOWED_SCOPES.`,
+        }
+      );
+  }
 }

@@ -201,7 +201,8 @@ export async function cancelRepair(request: HttpRequest, context: InvocationCont
     id,
     ...event,
     note:
-      'The repair stops at its next safe point (before the snapshot or the next disruptive step; in the offline repair also ' +
+      'The repair stops at its next safe point (at once while it waits for a repair slot; before the snapshot or the next ' +
+      'disruptive step; in the offline repair also ' +
       'after the disk copy and right after the swap, which it then reverses), then settles its changes; ' +
       'a repair that ends before reaching one (nothing to change, diagnose mode) ends as it would have, having written nothing.',
   });

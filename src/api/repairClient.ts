@@ -4,8 +4,11 @@
  */
 import type * as df from 'durable-functions';
 
-// getStatusBy: the alert intake counts active repairs (MAX_CONCURRENT_REPAIRS) with a runtimeStatus filter.
-export type RepairClient = Pick<df.DurableClient, 'startNew' | 'getStatus' | 'getStatusBy' | 'raiseEvent' | 'terminate'>;
+// signalEntity / readEntityState: the repair-slot sweeper (the `repairSlots` entity behind MAX_CONCURRENT_REPAIRS).
+export type RepairClient = Pick<
+  df.DurableClient,
+  'startNew' | 'getStatus' | 'getStatusBy' | 'raiseEvent' | 'terminate' | 'signalEntity' | 'readEntityState'
+>;
 
 /** durable-functions' getStatus rejects with a plain Error for an unknown instance (HTTP 404 from the extension). */
 export function isUnknownInstanceError(err: unknown): boolean {

@@ -3,7 +3,7 @@
  * environment like config.ts, with the same ConfigurationError naming the bad setting, so a typo is reported
  * instead of silently widening or narrowing what an unattended alert may do.
  */
-import { type Env, integerSetting, readSourcePrefixLimits } from './config';
+import { DEFAULT_MAX_CONCURRENT_REPAIRS, type Env, integerSetting, readSourcePrefixLimits } from './config';
 import { type ApprovalMode, approvalModeSetting } from './approval';
 import { ConfigurationError } from './errors';
 import { validateRepairRequest } from './repairRequest';
@@ -14,7 +14,7 @@ export interface AlertPolicy {
   minSeverity: number;
   /** A VM whose last repair ended less than this long ago is not repaired again (stops repair loops); 0 = off. */
   cooldownMinutes: number;
-  /** At most this many repairs run at once; alerts beyond it are dropped (a storm must not snapshot hundreds of disks). */
+  /** At most this many repairs hold a slot at once (the fleet-wide gate); the others wait for one, in order. */
   maxConcurrentRepairs: number;
   /** Resource Health availability events start repairs only when the operators opt in. */
   repairOnHealthEvents: boolean;
@@ -85,7 +85,7 @@ export function readAlertPolicy(env: Env = process.env): AlertPolicy {
   return {
     minSeverity,
     cooldownMinutes: integerSetting(env, 'REPAIR_COOLDOWN_MINUTES', 360, 0, 43200),
-    maxConcurrentRepairs: integerSetting(env, 'MAX_CONCURRENT_REPAIRS', 20, 1, 1000),
+    maxConcurrentRepairs: integerSetting(env, 'MAX_CONCURRENT_REPAIRS', DEFAULT_MAX_CONCURRENT_REPAIRS, 1, 1000),
     repairOnHealthEvents: flag(env, 'REPAIR_ON_HEALTH_EVENTS', false),
     allowedSourceCidrs: sourceCidrs(env, sourcePrefixLimits),
     sourcePrefixLimits,

@@ -38,6 +38,8 @@ export interface RepairSettings {
   sourcePrefixLimits?: SourcePrefixLimits;
   /** How long a repair waits at an approval gate before it ends NotRepaired; optional for inputs that predate it. */
   approvalTimeoutMinutes?: number;
+  /** MAX_CONCURRENT_REPAIRS: repairs holding a slot of the fleet-wide gate at once; optional for inputs that predate it. */
+  maxConcurrentRepairs?: number;
   /** OFFLINE_REPAIR_DEFAULT and ALERT_OFFLINE_REPAIR; optional for inputs of repairs started before they existed. */
   offline?: OfflineSettings;
   /** RESCUE_VM_IMAGE / RESCUE_VM_SIZES / RESCUE_VM_SUBNET_ID; optional for inputs of repairs started before they existed. */
@@ -48,6 +50,9 @@ export interface RepairSettings {
 
 /** A day: long enough for an operator to be reached, short enough that a forgotten repair ends on its own. */
 export const DEFAULT_APPROVAL_TIMEOUT_MINUTES = 1440;
+
+/** A storm must not snapshot hundreds of disks at once; twenty keeps well inside ARM's write budget (README). */
+export const DEFAULT_MAX_CONCURRENT_REPAIRS = 20;
 
 export interface AppConfig {
   scopes: Scope[];
@@ -134,6 +139,7 @@ export function readConfig(env: Env = process.env): AppConfig {
       runCommandPollSeconds: integerSetting(env, 'RUN_COMMAND_POLL_SECONDS', 5, 5, 300),
       sourcePrefixLimits: readSourcePrefixLimits(env),
       approvalTimeoutMinutes: integerSetting(env, 'APPROVAL_TIMEOUT_MINUTES', DEFAULT_APPROVAL_TIMEOUT_MINUTES, 1, 10080),
+      maxConcurrentRepairs: integerSetting(env, 'MAX_CONCURRENT_REPAIRS', DEFAULT_MAX_CONCURRENT_REPAIRS, 1, 1000),
       offline: readOfflineSettings(env),
       rescueVm: readRescueVmSettings(env),
       serialConsole: readSerialConsoleSettings(env, integerSetting(env, 'SERIAL_CONSOLE_AGENT_WAIT_MINUTES', 10, 1, 60)),

@@ -7,6 +7,7 @@ import { registerAlertsHttp } from './alertsHttp';
 import { registerCleanupTimer } from './cleanupTimer';
 import { registerRepairActivities } from './repairActivities';
 import { registerRepairOrchestrator } from './repairOrchestrator';
+import { registerRepairSlots } from './repairSlots';
 import { registerRepairsHttp } from './repairsHttp';
 import type { WatchDependencies } from '../watch/watchDependencies';
 import { registerWatch } from './watch';
@@ -26,6 +27,7 @@ export function registerApp(deps: AppDependencies): void {
   registerAlertsEventGrid(deps.api);
   registerCleanupTimer(deps.api);
   registerRepairOrchestrator(deps.telemetry);
+  registerRepairSlots(deps.api);
   registerRepairActivities(deps.activities);
   registerWatch(deps);
   registerRetention(deps);

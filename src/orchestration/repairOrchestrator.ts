@@ -1,6 +1,6 @@
 /**
  * The repair flow, read top to bottom:
- *   preflight -> network -> baseline -> route -> online phase -> verify -> outcome -> sweep.
+ *   repair slot -> preflight -> network -> baseline -> route -> online phase -> verify -> outcome -> sweep -> slot released.
  * Each phase returns data: `continue` with what it learned, or `end` with an outcome; expected failures are
  * values, so every ending goes through `finish`, which settles the undo log and completes the outcome. Branch
  * decisions are pure functions in decisions/. The generator must stay deterministic: time comes from
@@ -23,6 +23,7 @@ import { askForOfflineAdvice, offlineAfterOnline, offlineBeforeOnline, offlineMo
 import type { OfflinePhaseInput } from './offline/offlinePhase';
 import { offlineStep } from './offline/offlineStep';
 import { finish, newRepairStatus } from './statusModel';
+import { acquireRepairSlot, releaseRepairSlot, signalRepairSlotRelease } from './steps/repairSlotStep';
 import { mayHaveLeftGuestRuns, sweepStep } from './steps/sweepStep';
 
 export const repairOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext): Gen<RepairStatus> {
@@ -30,13 +31,22 @@ export const repairOrchestrator: OrchestrationHandler = function* (context: Orch
   const port = request.rdpPort ?? DEFAULT_RDP_PORT;
   const status = newRepairStatus(repairId, request, port, context.df.currentUtcDateTime.toISOString());
   const flow = new Flow(context, status, request, settings, repairId);
+  let slotReleased = false;
   try {
-    const outcome = yield* repair(flow, port);
+    // The fleet-wide gate (MAX_CONCURRENT_REPAIRS) before the first read of the VM: a queued repair reads fresh facts.
+    const slot = yield* acquireRepairSlot(flow);
+    const outcome = slot.kind === 'end' ? slot.outcome : yield* repair(flow, port);
     // Whatever the outcome, no Run Command run of this repair may outlive it.
     const sweep = mayHaveLeftGuestRuns(status.timeline) ? yield* sweepStep(flow, request.vm.id) : null;
     const path = repairPathOf(status.artifacts);
-    return finish(status, sweep ? { ...outcome, caveats: [...(outcome.caveats ?? []), sweep] } : outcome, flow.now(), path);
+    const finished = finish(status, sweep ? { ...outcome, caveats: [...(outcome.caveats ?? []), sweep] } : outcome, flow.now(), path);
+    slotReleased = true;
+    // The finished status becomes the custom status (bounded) before the release yields: the status API shows it.
+    flow.publish();
+    yield* releaseRepairSlot(flow);
+    return finished;
   } finally {
+    if (!slotReleased) signalRepairSlotRelease(flow);
     flow.publish();
   }
 };

@@ -22,8 +22,8 @@ export interface EventDelivery {
   error?: string;
 }
 
-/** Hands one event to the registered Event Grid trigger. */
-export async function deliverEventGridEvent(app: SimulatedRepairApp, event: unknown): Promise<EventDelivery> {
+/** Hands one event to the registered Event Grid trigger of `app`, or of one instance of a scaled-out one (`app.instance(i)`). */
+export async function deliverEventGridEvent(app: Pick<SimulatedRepairApp, 'registry'>, event: unknown): Promise<EventDelivery> {
   const fn = app.registry.getOrThrow(EVENT_GRID_FUNCTION);
   const logs: FunctionLogEntry[] = [];
   const context = createInvocationContext(fn, { logSink: (entry) => logs.push(entry) });

@@ -56,9 +56,10 @@ async function main(argv: readonly string[]): Promise<void> {
   const args = parseArgs(argv);
   if (args.fleet !== null) {
     const { runFleetBench, printFleet } = await import('./bench/fleetBench');
+    const began = Date.now();
     const results = await runFleetBench(args.fleet, args.concurrency.length > 0 ? args.concurrency : undefined);
     if (args.json) console.log(JSON.stringify(results, null, 2));
-    else printFleet(results);
+    else printFleet(results, Date.now() - began);
     return;
   }
   const rows = await runBench(args.scenarios);

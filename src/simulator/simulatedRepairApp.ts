@@ -110,6 +110,25 @@ export interface SimulatedAppOptions {
    * write, a disk swap), instead of at the instant it ran. Off in tests, whose timings assume the instant.
    */
   chargeShortArmOperations?: boolean;
+  /**
+   * App instances scaled out on the one task hub (default 1): each further instance is the app loaded again in
+   * fresh modules (no module state shared; under jest pass `isolateModules`), with its own registrations and
+   * handlers (`instance(i)`); the emulator hands every work item to the instances in turn.
+   */
+  instances?: number;
+  /**
+   * The loopback RDP endpoints follow the simulated state only when a probe is about to dial them (always then),
+   * not at every ARM or guest change. The probe sees the same behaviour; what is skipped is following changes
+   * nobody probes (a VM restarting goes 'silent', which holds a worker thread). The fleet bench sets it.
+   */
+  endpointsOnDemand?: boolean;
+}
+
+/** One app instance of a scaled-out simulated app: its own registrations and HTTP / timer handlers. */
+export interface SimulatedAppInstance {
+  readonly registry: FunctionRegistry;
+  http(method: string, pathAndQuery: string, body?: unknown, headers?: Record<string, string>): Promise<SimHttpResponse>;
+  timer(name: string, isPastDue?: boolean): Promise<FunctionLogEntry[]>;
 }
 
 /** Where a scenario is seeded (the fleet bench: several resource groups, one scenario many times). */
@@ -181,6 +200,7 @@ export class SimulatedRepairApp {
   private lastSync: { requests: number; nowMs: number } | undefined;
   private readonly syncErrors: Error[] = [];
   private readonly appAddress: string;
+  private readonly endpointsOnDemand: boolean;
   private readonly settings: Record<string, string | undefined>;
   private unsubscribe: () => void = () => undefined;
   private readonly isolateModules: ModuleIsolation;
@@ -206,6 +226,7 @@ export class SimulatedRepairApp {
     this.onProbe = options.onProbe ?? (() => undefined);
     const faults = options.workerFaults;
     this.appAddress = options.appAddress ?? SIM_APP_ADDRESS;
+    this.endpointsOnDemand = options.endpointsOnDemand ?? false;
     this.serialConsoleTimeouts = options.serialConsoleTimeouts ?? { promptMs: 2000, stepMs: 2000 };
     this.settings = { ...SIM_DEFAULT_SETTINGS, ...(options.settings ?? {}) };
     this.emulator = new DurableHostEmulator({
@@ -223,6 +244,7 @@ export class SimulatedRepairApp {
           }
         : {}),
     });
+    for (let i = 1; i < (options.instances ?? 1); i++) this.emulator.addWorker(this.restartWorker());
     this.resourceGroup = this.arm.world.addResourceGroup({
       subscriptionId: SIM_SUBSCRIPTION_ID,
       name: SIM_RESOURCE_GROUP,
@@ -237,7 +259,9 @@ export class SimulatedRepairApp {
       if (change.kind === 'resourceCreated' && change.resourceType === 'Microsoft.Compute/virtualMachines') {
         queueMicrotask(() => app.guestForCreatedVm(change.resourceId));
       }
-      const affected = vmsAffectedBy(change);
+      // A rule change reaches the VMs behind its NSG only (a fleet of 1,000 must not resync every VM per rule).
+      const affected = change.kind === 'securityRule' ? app.vmsBehindNsg(change.nsgId) : vmsAffectedBy(change);
+      if (app.endpointsOnDemand) return;
       if (affected === 'all' || affected.size > 0) void app.syncEndpoints(affected === 'all' ? undefined : affected);
     });
     return app;
@@ -300,6 +324,21 @@ export class SimulatedRepairApp {
       });
       this.extraRegistrations();
     });
+  }
+
+  /** The seeded VMs (lower-case ids) with a NIC whose own NSG, or whose subnet's NSG, is `nsgId`. */
+  private vmsBehindNsg(nsgId: string): Set<string> {
+    const store = this.arm.world.store;
+    const wanted = nsgId.toLowerCase();
+    const behind = new Set<string>();
+    for (const [vmKey, entry] of this.vms) {
+      for (const nicId of store.virtualMachines.get(entry.vmId)?.nicIds ?? []) {
+        const nic = store.networkInterfaces.get(nicId);
+        const subnetNsg = nic ? store.subnets.get(nic.subnetId)?.nsgId : undefined;
+        if (nic?.nsgId?.toLowerCase() === wanted || subnetNsg?.toLowerCase() === wanted) behind.add(vmKey);
+      }
+    }
+    return behind;
   }
 
   /** The VMs whose public address this is (the endpoints a probe of it may reach). */
@@ -388,7 +427,7 @@ export class SimulatedRepairApp {
         guest = new SimulatedWindowsGuest(seeded.guest ?? {}, { nowMs: this.clock.nowMs() });
         this.detach.push(attachSimulatedGuest(this.arm, vm.id, guest));
         const key = vm.id.toLowerCase();
-        this.detach.push(guest.onChange(() => void this.syncEndpoints(new Set([key]))));
+        if (!this.endpointsOnDemand) this.detach.push(guest.onChange(() => void this.syncEndpoints(new Set([key]))));
         this.diskContents.addGuest(vm.id, guest);
       }
       this.vms.set(vm.id.toLowerCase(), { vmId: vm.id, publicAddress, guestFault: seeded.guestFault, guest, endpoints: new Map() });
@@ -441,6 +480,8 @@ export class SimulatedRepairApp {
    * or the clock moved, which can expire a certificate); otherwise the endpoints are already current.
    */
   private async endpointsCurrent(vmKeys?: ReadonlySet<string>): Promise<void> {
+    // On demand, changes are not followed as they happen: bring the probed VM's endpoints up to date every time.
+    if (this.endpointsOnDemand) return this.syncEndpoints(vmKeys);
     const last = this.lastSync;
     if (last && !this.queuedSync && last.requests === this.syncRequests && last.nowMs === this.clock.nowMs()) {
       await this.syncing;
@@ -489,11 +530,31 @@ export class SimulatedRepairApp {
     this.arm.faults.inject(spec);
   }
 
+  /** App instance `index` (0 is the first) of a scaled-out app (`instances`). */
+  instance(index: number): SimulatedAppInstance {
+    const registry = this.emulator.workerRegistry(index);
+    return {
+      registry,
+      http: (method, pathAndQuery, body, headers = {}) => this.httpOn(registry, method, pathAndQuery, body, headers),
+      timer: (name, isPastDue = false) => this.timerOn(registry, name, isPastDue),
+    };
+  }
+
   /** Calls the real HTTP handler registered for this method and path, as the Functions host would. */
-  async http(method: string, pathAndQuery: string, body?: unknown, headers: Record<string, string> = {}): Promise<SimHttpResponse> {
+  http(method: string, pathAndQuery: string, body?: unknown, headers: Record<string, string> = {}): Promise<SimHttpResponse> {
+    return this.httpOn(this.registry, method, pathAndQuery, body, headers);
+  }
+
+  private async httpOn(
+    registry: FunctionRegistry,
+    method: string,
+    pathAndQuery: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<SimHttpResponse> {
     const url = new URL(pathAndQuery, 'https://rdp-autorepair.simulated');
     const route = url.pathname.replace(/^\/api\//, '');
-    const match = this.registry.matchHttp(route, method);
+    const match = registry.matchHttp(route, method);
     if (!match) return { status: 404, headers: {}, body: null };
     // Loaded after the stand-in is installed (loadFunctionApp above), as in the Functions host.
     const { HttpRequest } = await import('@azure/functions');
@@ -521,8 +582,12 @@ export class SimulatedRepairApp {
    * is due: the handler gets the host's Timer object (`isPastDue`, `scheduleStatus`) and an InvocationContext.
    * Tests and the demo call it instead of waiting for the schedule.
    */
-  async timer(name: string, isPastDue = false): Promise<FunctionLogEntry[]> {
-    const fn = this.registry.getOrThrow(name);
+  timer(name: string, isPastDue = false): Promise<FunctionLogEntry[]> {
+    return this.timerOn(this.registry, name, isPastDue);
+  }
+
+  private async timerOn(registry: FunctionRegistry, name: string, isPastDue: boolean): Promise<FunctionLogEntry[]> {
+    const fn = registry.getOrThrow(name);
     if (fn.trigger.type.toLowerCase() !== 'timertrigger')
       throw new Error(`Function "${name}" is not timer-triggered (${fn.trigger.type}).`);
     const now = new Date(this.clock.nowMs()).toISOString();
@@ -589,7 +654,7 @@ function vmsAffectedBy(change: ArmChange): ReadonlySet<string> | 'all' {
     case 'runCommand':
       return new Set([change.vmId.toLowerCase()]);
     case 'securityRule':
-      return 'all';
+      return 'all'; // narrowed to the NSG's VMs by the subscriber (vmsBehindNsg)
     case 'resourceCreated':
     case 'resourceDeleted':
       return /Microsoft\.Network\//i.test(change.resourceType) ? 'all' : new Set();

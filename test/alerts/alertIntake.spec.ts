@@ -1,6 +1,6 @@
 /**
  * The alert policy through the real handlers and the emulator's durable client: one repair per VM across
- * sources, cooldown on the app's virtual clock, the concurrency limit (also under a concurrent burst), the
+ * sources, cooldown on the app's virtual clock, the fleet-wide repair gate (also under a concurrent burst), the
  * alert CIDR setting, alerts naming several VMs, bad settings and a failing durable client.
  */
 import { resetAlertDecisionCounts, alertDecisionCounts } from '../../src/api/alertMetrics';
@@ -8,6 +8,7 @@ import { deliverEventGridEvent, postAlertWebhook } from '../../src/simulator/ale
 import { asEventGridEvent, connectionFailedEventFor, vmMetricAlert } from '../../src/simulator/sampleAlerts';
 import { SIM_RESOURCE_GROUP, SIM_SUBSCRIPTION_ID } from '../../src/simulator/scenarios/catalog';
 import { SimulatedRepairApp } from '../../src/simulator/simulatedRepairApp';
+import { runWatchingSlots, slotsOf } from '../support/repairSlots';
 
 const vm = (name: string) =>
   `/subscriptions/${SIM_SUBSCRIPTION_ID}/resourceGroups/${SIM_RESOURCE_GROUP}/providers/Microsoft.Compute/virtualMachines/${name}`;
@@ -93,33 +94,55 @@ describe('cooldown (REPAIR_COOLDOWN_MINUTES, default 360) on the virtual clock',
 });
 
 describe('MAX_CONCURRENT_REPAIRS', () => {
-  it('drops alerts beyond the limit and admits again when a repair ends', async () => {
+  it('starts a repair for every alert; those beyond the limit wait for a slot, in order, and none is dropped', async () => {
     await start({ MAX_CONCURRENT_REPAIRS: '3' });
     const answers = [];
     for (const name of ['vm-1', 'vm-2', 'vm-3', 'vm-4', 'vm-5']) answers.push(await postAlertWebhook(app, vmMetricAlert(vm(name))));
-    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 200, 200]);
-    expect(answers[3].body).toMatchObject({
-      ignored: 'concurrencyLimit',
-      message: '3 repairs are running; MAX_CONCURRENT_REPAIRS=3, so this alert is dropped.',
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202, 202, 202]);
+    const ids = answers.map((a) => a.body.id as string);
+    const fifth = ids[4];
+    await runWatchingSlots(app.emulator, {
+      advanceClock: false,
+      until: () => (app.emulator.stats(fifth).episodes ?? 0) >= 2,
     });
-    await endRepair(answers[0].body.id);
-    expect((await postAlertWebhook(app, vmMetricAlert(vm('vm-4')))).status).toBe(202);
-    expect(alertDecisionCounts()).toMatchObject({ started: 4, concurrencyLimit: 2 });
+    expect(Object.keys(slotsOf(app.emulator)?.holders ?? {})).toEqual(ids.slice(0, 3));
+    expect(slotsOf(app.emulator)?.waiters.map((w) => w.repairId)).toEqual(ids.slice(3));
+    const waiting = await app.http('GET', `/api/repairs/${fifth}`);
+    expect(waiting.body.runtimeStatus).toBe('Running');
+    expect(waiting.body.currentStep).toBe('waitForRepairSlot');
+    expect(waiting.body.timeline.at(-1).detail).toMatch(/^position 2 of 2 waiting; MAX_CONCURRENT_REPAIRS=3 \(3 repairs hold a slot\)/);
+    // These VMs do not exist: each repair ends Rejected at preflight and hands its slot on.
+    const watch = await runWatchingSlots(app.emulator);
+    expect(watch.peakHolders).toBeLessThanOrEqual(3);
+    for (const id of ids) expect((await app.emulator.client.getStatus(id)).runtimeStatus).toBe('Completed');
+    expect(slotsOf(app.emulator)).toMatchObject({ holders: {}, waiters: [] });
+    expect(alertDecisionCounts()).toMatchObject({ started: 5 });
   });
 
-  it('holds under a concurrent burst: 60 simultaneous alerts for 60 VMs start exactly the limit', async () => {
+  it('holds under a concurrent burst: 60 simultaneous alerts for 60 VMs all start, at most the limit hold a slot', async () => {
     await start({ MAX_CONCURRENT_REPAIRS: '7' });
     const events = Array.from({ length: 60 }, (_, i) => connectionFailedEventFor(vm(`vm-burst-${i}`), app.clock.now()));
     const deliveries = await Promise.all(events.map((e) => deliverEventGridEvent(app, e)));
     expect(deliveries.every((d) => d.error === undefined)).toBe(true);
-    expect(app.emulator.instanceIds()).toHaveLength(7);
-    expect(alertDecisionCounts()).toMatchObject({ started: 7, concurrencyLimit: 53 });
+    expect(app.emulator.instanceIds()).toHaveLength(60);
+    expect(alertDecisionCounts()).toMatchObject({ started: 60 });
+    const watch = await runWatchingSlots(app.emulator);
+    expect(watch.peakHolders).toBe(7);
+    expect(watch.peakWaiters).toBe(53);
   });
 
-  it('counts repairs started over HTTP too', async () => {
+  it('gives operator-started repairs the same gate, queued ahead of alert-started ones', async () => {
     await start({ MAX_CONCURRENT_REPAIRS: '1' });
-    expect((await app.http('POST', '/api/repairs', { vmResourceId: vm('vm-h') })).status).toBe(202);
-    expect((await postAlertWebhook(app, vmMetricAlert(vm('vm-i')))).body.ignored).toBe('concurrencyLimit');
+    const first = await postAlertWebhook(app, vmMetricAlert(vm('vm-i1')));
+    const second = await postAlertWebhook(app, vmMetricAlert(vm('vm-i2')));
+    const operator = await app.http('POST', '/api/repairs', { vmResourceId: vm('vm-h') });
+    expect([first.status, second.status, operator.status]).toEqual([202, 202, 202]);
+    await runWatchingSlots(app.emulator, { advanceClock: false, until: () => (slotsOf(app.emulator)?.waiters.length ?? 0) === 2 });
+    expect(Object.keys(slotsOf(app.emulator)?.holders ?? {})).toEqual([first.body.id]);
+    expect(slotsOf(app.emulator)?.waiters.map((w) => [w.repairId, w.priority])).toEqual([
+      [operator.body.id, 'operator'],
+      [second.body.id, 'alert'],
+    ]);
   });
 });
 
@@ -132,14 +155,14 @@ describe('requests and answers', () => {
   });
 
   it('answers an alert naming several VMs with one result per VM', async () => {
-    await start({ MAX_CONCURRENT_REPAIRS: '1' });
+    await start();
     const alert = vmMetricAlert(vm('vm-f')) as any;
     alert.data.essentials.alertTargetIDs = [vm('vm-f'), vm('vm-g').toLowerCase(), vm('vm-f').toLowerCase()];
     const answer = await postAlertWebhook(app, alert);
     expect(answer.status).toBe(202);
     expect(answer.body.results).toHaveLength(2);
     expect(answer.body.results[0]).toMatchObject({ vmResourceId: vm('vm-f'), mode: 'repair' });
-    expect(answer.body.results[1]).toMatchObject({ ignored: 'concurrencyLimit', vmResourceId: vm('vm-g') });
+    expect(answer.body.results[1]).toMatchObject({ vmResourceId: vm('vm-g'), mode: 'repair' });
     expect(answer.headers.Location).toBe(answer.body.results[0].statusUrl);
   });
 

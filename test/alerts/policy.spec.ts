@@ -1,5 +1,5 @@
 /** The pure parts of the alert policy: settings, screening order, the previous-repair and concurrency verdicts. */
-import { concurrencyVerdict, countActiveRepairs, previousRepairVerdict } from '../../src/alerts/admissionPolicy';
+import { previousRepairVerdict } from '../../src/alerts/admissionPolicy';
 import { repairRequestsFor } from '../../src/alerts/alertRequests';
 import { screenSignal } from '../../src/alerts/alertScreening';
 import type { AlertSignal } from '../../src/alerts/alertSignal';
@@ -205,26 +205,5 @@ describe('previousRepairVerdict (cooldown)', () => {
       kind: 'coolingDown',
       until: new Date(now.getTime() + 600_000),
     });
-  });
-});
-
-describe('concurrency', () => {
-  it('counts only active repair instances', () => {
-    const id = (n: number) => repairInstanceId(`${VM}${n}`);
-    expect(
-      countActiveRepairs([
-        { instanceId: id(1), runtimeStatus: 'Running', lastUpdatedTime: '' },
-        { instanceId: id(2), runtimeStatus: 'Pending', lastUpdatedTime: '' },
-        { instanceId: id(3), runtimeStatus: 'Completed', lastUpdatedTime: '' },
-        { instanceId: 'some-other-orchestration', runtimeStatus: 'Running', lastUpdatedTime: '' },
-        { runtimeStatus: 'Running', lastUpdatedTime: '' },
-      ]),
-    ).toBe(2);
-  });
-
-  it('admits below the limit and drops at it', () => {
-    expect(concurrencyVerdict(19, 20)).toEqual({ kind: 'admit' });
-    expect(concurrencyVerdict(20, 20)).toEqual({ kind: 'atLimit', active: 20, max: 20 });
-    expect(concurrencyVerdict(25, 20)).toEqual({ kind: 'atLimit', active: 25, max: 20 });
   });
 });

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEFAULT_APPROVAL_TIMEOUT_MINUTES } from '../../src/domain/config';
+import { DEFAULT_APPROVAL_TIMEOUT_MINUTES, DEFAULT_MAX_CONCURRENT_REPAIRS } from '../../src/domain/config';
 import { DEFAULT_WATCH_BUDGET_SECONDS, DEFAULT_WATCH_SCHEDULE } from '../../src/domain/watchConfig';
 import { DEFAULT_SOURCE_PREFIX_LIMITS } from '../../src/domain/sourceCidrPolicy';
 
@@ -269,6 +269,7 @@ describe('deploy/azuredeploy.json', () => {
         const named: Record<string, number> = {
           'DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV4': DEFAULT_SOURCE_PREFIX_LIMITS.minPrefixV4,
           DEFAULT_APPROVAL_TIMEOUT_MINUTES,
+          DEFAULT_MAX_CONCURRENT_REPAIRS,
           DEFAULT_WATCH_BUDGET_SECONDS,
         };
         const expectedDefault = named[fallback.trim()] ?? Number(fallback);

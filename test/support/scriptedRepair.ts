@@ -11,6 +11,8 @@ import { validateRepairRequest } from '../../src/domain/repairRequest';
 import type { NetworkFacts, NsgRuleView, VmFacts } from '../../src/domain/vmFacts';
 import { Activities, type ActivityName } from '../../src/domain/activityContracts';
 import { REPAIR_ORCHESTRATOR } from '../../src/orchestration/names';
+import { REPAIR_SLOTS_ENTITY } from '../../src/domain/repairSlots';
+import { unusedApiDependencies } from './unusedDependencies';
 import { type ActivityPoint, DurableHostEmulator } from '../../src/simulator/durable';
 import { type ActivityScript, ScriptedActivities } from '../../src/simulator/durable/scriptedActivities';
 import { registerFunctionApp, type ModuleIsolation } from '../../src/simulator/functionsHost';
@@ -153,23 +155,32 @@ export interface ScriptedRepairRun {
 }
 
 const ORCHESTRATOR_MODULE = path.join(__dirname, '..', '..', 'src', 'functions', 'repairOrchestrator');
-let orchestrator: ReturnType<ReturnType<typeof registerFunctionApp>['getOrThrow']> | undefined;
+const REPAIR_SLOTS_MODULE = path.join(__dirname, '..', '..', 'src', 'functions', 'repairSlots');
+type Registered = ReturnType<ReturnType<typeof registerFunctionApp>['getOrThrow']>;
+let orchestrator: Registered[] | undefined;
 
-function registeredOrchestrator() {
+/** The orchestrator and the repair-slot entity it asks first (MAX_CONCURRENT_REPAIRS), as the app registers them. */
+function registeredOrchestrator(): Registered[] {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { registerRepairOrchestrator } = require(ORCHESTRATOR_MODULE) as typeof import('../../src/functions/repairOrchestrator');
-  return registerFunctionApp(() => registerRepairOrchestrator(new RecordingTelemetry())).getOrThrow(REPAIR_ORCHESTRATOR);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { registerRepairSlots } = require(REPAIR_SLOTS_MODULE) as typeof import('../../src/functions/repairSlots');
+  const registry = registerFunctionApp(() => {
+    registerRepairOrchestrator(new RecordingTelemetry());
+    registerRepairSlots(unusedApiDependencies);
+  });
+  return [registry.getOrThrow(REPAIR_ORCHESTRATOR), registry.getOrThrow(REPAIR_SLOTS_ENTITY)];
 }
 
-function realOrchestrator() {
+function realOrchestrator(): Registered[] {
   // The registration as the app makes it; once per jest module registry.
   orchestrator ??= registeredOrchestrator();
   return orchestrator;
 }
 
 /** The orchestrator as a freshly started worker has it: its module (and everything it imports) loaded anew. */
-function freshOrchestrator(isolateModules: ModuleIsolation) {
-  let fresh: ReturnType<typeof realOrchestrator> | undefined;
+function freshOrchestrator(isolateModules: ModuleIsolation): Registered[] {
+  let fresh: Registered[] | undefined;
   isolateModules(() => {
     fresh = registeredOrchestrator();
   });
@@ -181,12 +192,12 @@ export async function runScriptedRepair(script: RepairScript, options: ScriptedR
   const activities = new ScriptedActivities(Object.values(Activities), script);
   const crashes = options.workerCrashes;
   const emulator = new DurableHostEmulator({
-    registry: activities.registry([realOrchestrator()]),
+    registry: activities.registry(realOrchestrator()),
     clock: new VirtualClock(),
     ...(crashes
       ? {
           // The script's answers and call log stand for Azure: they survive the crash; the orchestrator does not.
-          restartWorker: () => activities.registry([freshOrchestrator(crashes.isolateModules)]),
+          restartWorker: () => activities.registry(freshOrchestrator(crashes.isolateModules)),
           crashAfterActivity: crashes.after ?? (() => true),
         }
       : {}),

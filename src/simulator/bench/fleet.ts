@@ -1,14 +1,13 @@
 /**
  * SIMULATED (bench only): a fleet incident. An alert storm reports N broken VMs spread over ten resource groups
  * of one subscription (a mix of the catalog's scenarios), delivered to the app's real Event Grid trigger; the app
- * repairs them under its own concurrency limit (MAX_CONCURRENT_REPAIRS: the alert intake drops an alert when that
- * many repairs are active), against a simulated ARM that enforces ARM's token-bucket throttling (arm/throttling.ts)
- * and runs one Run Command at a time per VM.
+ * starts one repair per VM and the repairs take turns at its fleet-wide gate (MAX_CONCURRENT_REPAIRS slots of the
+ * `repairSlots` entity; the rest wait, event-driven), against a simulated ARM that enforces ARM's token-bucket
+ * throttling (arm/throttling.ts) and runs one Run Command at a time per VM.
  *
- * A dropped alert is not queued by the app. The storm therefore fires again for every VM that has no repair yet,
- * every REALERT_MINUTES: what an Azure Monitor alert rule evaluated every 5 minutes does while its condition holds
- * (a stateless rule notifies on each evaluation; a stateful one would fire once, and a dropped VM would wait for a
- * human). A VM whose repair ended is not alerted again here (the cooldown would drop it anyway).
+ * The storm alerts each VM once, and once more a moment later (a second alert rule, or an action group's retry):
+ * the duplicate shows the per-VM dedupe (alreadyRunning). The stale-slot sweeper (releaseStaleRepairSlots) fires
+ * every SWEEP_MINUTES of virtual time, as its timer would.
  */
 import { deliverEventGridEvent } from '../alertDelivery';
 import { ARM_THROTTLING } from '../arm/throttling';
@@ -16,10 +15,18 @@ import { asEventGridEvent, connectionMonitorAlert, RELAYED_ALERT_EVENT_TYPE } fr
 import { findScenario, SIM_OPERATOR_CIDR, SIM_SUBSCRIPTION_ID } from '../scenarios/catalog';
 import type { Scenario } from '../scenarios/scenario';
 import { SimulatedRepairApp } from '../simulatedRepairApp';
+import type { RepairSlotsState } from '../../domain/repairSlots';
 
-/** How often the storm fires again for VMs without a repair (an alert rule's evaluation frequency). */
-export const REALERT_MINUTES = 5;
+/**
+ * The gate's entity as the task hub names it (docs/alerts.md "Concurrency"), read from the emulator to measure how
+ * many repairs held a slot: the bench observes the hub, it takes nothing from the product's code to do so.
+ */
+const SLOTS_ENTITY = { name: 'repairSlots', key: 'fleet' } as const;
+
+/** The sweeper's schedule (src/functions/repairSlots.ts: every 5 minutes). */
+export const SWEEP_MINUTES = 5;
 export const FLEET_RESOURCE_GROUPS = 10;
+const SWEEP_FUNCTION = 'releaseStaleRepairSlots';
 
 /**
  * The mix: the scenarios an alert-started repair can end well or honestly on, weighted towards the common faults.
@@ -49,8 +56,12 @@ export interface FleetResult {
   /** From the storm's first alert until the last repair ended (simulated). */
   makespanMs: number;
   outcomes: Record<string, number>;
-  /** VMs that never got a repair (every alert dropped until the end). */
+  /** VMs that never got a repair (their alert was refused). */
   neverStarted: number;
+  /** The most repairs that held a slot of the gate at once (read after every batch of the entity); <= the limit. */
+  peakSlotHolders: number;
+  /** The most repairs waiting for a slot at once. */
+  peakSlotWaiters: number;
   /** Repairs whose outcome names throttling (a 429 that made the repair fail). */
   failedByThrottling: number;
   throttled429: number;
@@ -65,6 +76,7 @@ export interface FleetResult {
   p50TimeToRepairMs: number;
   p95TimeToRepairMs: number;
   alertsDelivered: number;
+  /** Alerts that started nothing (the duplicates: a repair of the VM was already running). */
   alertsDropped: number;
   realMs: number;
 }
@@ -82,6 +94,8 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
   const realStart = Date.now();
   const app = await SimulatedRepairApp.start({
     throttling: ARM_THROTTLING,
+    // 1,000 VMs restarting: endpoints follow the state when probed, not at every change (see the option).
+    endpointsOnDemand: true,
     settings: {
       REPAIR_ALLOWED_SCOPES: `/subscriptions/${SIM_SUBSCRIPTION_ID}`,
       MAX_CONCURRENT_REPAIRS: String(options.maxConcurrentRepairs),
@@ -103,19 +117,21 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
     const t0 = app.clock.nowMs();
     let alertsDelivered = 0;
     let alertsDropped = 0;
-    const storm = async (): Promise<void> => {
-      for (const vm of fleet.filter((v) => v.repairId === null)) {
-        const alert = connectionMonitorAlert(vm.vmId, { firedAt: app.clock.now() });
-        const delivery = await deliverEventGridEvent(app, asEventGridEvent(RELAYED_ALERT_EVENT_TYPE, alert, SIM_SUBSCRIPTION_ID));
-        alertsDelivered += 1;
-        const started = delivery.logs.find((l) => l.message.startsWith('AlertDecision decision=started'));
-        if (!started) {
-          alertsDropped += 1;
-          continue;
-        }
-        const found = await app.http('GET', `/api/repairs?vmResourceId=${encodeURIComponent(vm.vmId)}`);
-        if (found.status === 200) vm.repairId = found.body.id;
+    let lastRefusal = '';
+    const alert = async (vm: FleetVm): Promise<boolean> => {
+      const event = asEventGridEvent(
+        RELAYED_ALERT_EVENT_TYPE,
+        connectionMonitorAlert(vm.vmId, { firedAt: app.clock.now() }),
+        SIM_SUBSCRIPTION_ID,
+      );
+      const delivery = await deliverEventGridEvent(app, event);
+      alertsDelivered += 1;
+      const started = delivery.logs.some((l) => l.message.startsWith('AlertDecision decision=started'));
+      if (!started) {
+        alertsDropped += 1;
+        lastRefusal = delivery.error ?? delivery.logs.map((l) => l.message).join(' / ');
       }
+      return started;
     };
     const byRepair = new Map<string, FleetVm>();
     let throttledActivityFailures = 0;
@@ -131,34 +147,47 @@ export async function runFleet(options: FleetOptions): Promise<FleetResult> {
       vm.outcome = output?.outcome?.kind ?? event.runtimeStatus;
       vm.throttled = /throttl|TooManyRequests|\b429\b/i.test(JSON.stringify(output?.outcome ?? event.output ?? ''));
     });
-    const stormAndTrack = async (): Promise<void> => {
-      await storm();
-      for (const vm of fleet) if (vm.repairId !== null) byRepair.set(vm.repairId, vm);
-    };
+    const gate = { peakHolders: 0, peakWaiters: 0 };
     try {
-      await stormAndTrack();
-      let nextStorm = t0 + REALERT_MINUTES * 60_000;
-      let idleStorms = 0;
+      for (const vm of fleet) {
+        if (!(await alert(vm))) continue;
+        const found = await app.http('GET', `/api/repairs?vmResourceId=${encodeURIComponent(vm.vmId)}`);
+        if (found.status !== 200) continue;
+        vm.repairId = found.body.id as string;
+        byRepair.set(vm.repairId, vm);
+      }
+      // A bad setting (FLEET_PROBE_TIMEOUT_MS out of range, ...) refuses every alert: say why instead of a table of zeros.
+      if (byRepair.size === 0 && fleet.length > 0) throw new Error(`no alert started a repair; the last answer: ${lastRefusal}`);
+      for (const vm of fleet) await alert(vm);
+      let seenBatches = app.emulator.entities.batches.length;
+      let nextSweep = t0 + SWEEP_MINUTES * 60_000;
       for (let steps = 0; ; steps += 1) {
-        if (steps > 5_000_000) throw new Error('the fleet did not settle within 5,000,000 emulator steps');
-        const unstarted = fleet.some((v) => v.repairId === null);
-        if (unstarted && app.clock.nowMs() >= nextStorm) {
-          await stormAndTrack();
-          while (nextStorm <= app.clock.nowMs()) nextStorm += REALERT_MINUTES * 60_000;
+        if (steps > 20_000_000) throw new Error('the fleet did not settle within 20,000,000 emulator steps');
+        if (app.clock.nowMs() >= nextSweep) {
+          await app.timer(SWEEP_FUNCTION);
+          while (nextSweep <= app.clock.nowMs()) nextSweep += SWEEP_MINUTES * 60_000;
         }
-        // One unit of work, moving the clock to the next timer when nothing is ready (a storm may come a timer late).
-        if (await app.emulator.step()) continue;
-        if (!unstarted) break;
-        // Idle with VMs never started: their alerts were dropped for a reason a new storm cannot change. Stop.
-        if (fleet.every((v) => v.repairId === null || v.endedAtMs !== null) && idleStorms++ >= 2) break;
-        app.clock.advanceTo(nextStorm);
+        // One unit of work, moving the clock to the next timer when nothing is ready.
+        if (!(await app.emulator.step())) break;
+        if (app.emulator.entities.batches.length === seenBatches) continue;
+        seenBatches = app.emulator.entities.batches.length;
+        const slots = app.emulator.entities.read(SLOTS_ENTITY);
+        const state = slots.entityState as RepairSlotsState | undefined;
+        if (!state) continue;
+        gate.peakHolders = Math.max(gate.peakHolders, Object.keys(state.holders).length);
+        gate.peakWaiters = Math.max(gate.peakWaiters, state.waiters.length);
       }
     } finally {
       stop();
     }
     const stillRunning = fleet.filter((v) => v.repairId !== null && v.endedAtMs === null).length;
     if (stillRunning > 0) throw new Error(`${stillRunning} repairs never ended although the emulator is idle`);
-    return { ...summarize(app, fleet, options, t0, alertsDelivered, alertsDropped, realStart), throttledActivityFailures };
+    return {
+      ...summarize(app, fleet, options, t0, alertsDelivered, alertsDropped, realStart),
+      throttledActivityFailures,
+      peakSlotHolders: gate.peakHolders,
+      peakSlotWaiters: gate.peakWaiters,
+    };
   } finally {
     await app.close();
   }
@@ -177,7 +206,7 @@ function summarize(
   alertsDelivered: number,
   alertsDropped: number,
   realStart: number,
-): Omit<FleetResult, 'throttledActivityFailures'> {
+): Omit<FleetResult, 'throttledActivityFailures' | 'peakSlotHolders' | 'peakSlotWaiters'> {
   const outcomes: Record<string, number> = {};
   for (const vm of fleet) {
     const key = vm.outcome ?? 'never started';

@@ -10,6 +10,11 @@
  * (restartWorker builds a new one, so module state is gone; the task hub survives); loseActivityResult drops a
  * result so the activity runs again after the work-item visibility timeout.
  *
+ * Several workers (app instances scaled out on one task hub): addWorker gives the hub another worker with its own
+ * registrations and module state; every work item (an episode, an activity, an entity batch) then goes to the next
+ * worker in turn, as any worker of a Durable Functions app may take any message from the hub's shared queues.
+ * The emulator's durable client belongs to the hub, whichever worker's handler calls it.
+ *
  * Nothing runs by itself: starting an instance only enqueues work, and the caller decides the pace with step(),
  * runUntilIdle() or runUntilComplete(), which is what lets a test assert mid-run and a demo print a timeline.
  * Never registered as a function.
@@ -124,7 +129,11 @@ export class DurableHostEmulator {
   /** The task hub's Durable Entities: state and queues survive worker restarts (entities.ts). */
   readonly entities: EntityStore;
 
-  private registry: FunctionRegistry;
+  /** The hub's workers; work items go to them in turn. */
+  private readonly workers: FunctionRegistry[];
+  private nextWorker = 0;
+  /** Work items each worker ran (tests check that scaled-out work was spread). */
+  readonly workItemsByWorker: number[] = [0];
   private readonly clock: VirtualClock;
   private readonly instances = new Map<string, InstanceRecord>();
   private readonly queue = new WorkQueue();
@@ -133,7 +142,7 @@ export class DurableHostEmulator {
   private readonly settings: HostReplaySettings = { maximumShortTimerMs: 6 * DAY_MS, longRunningTimerIntervalMs: 3 * DAY_MS };
 
   constructor(private readonly options: DurableHostEmulatorOptions) {
-    this.registry = options.registry;
+    this.workers = [options.registry];
     this.clock = options.clock;
     if (options.crashAfterActivity && !options.restartWorker) {
       throw new Error('crashAfterActivity needs restartWorker: a crash is only meaningful if the worker is built again.');
@@ -150,9 +159,31 @@ export class DurableHostEmulator {
     this.client = createEmulatorClient(this.clientHost());
   }
 
-  /** The registry of the worker now running (a new one after each simulated crash). */
+  /** The registry of the first worker (a new one after each simulated crash of it). */
   get currentRegistry(): FunctionRegistry {
     return this.registry;
+  }
+
+  private get registry(): FunctionRegistry {
+    return this.workers[0] as FunctionRegistry;
+  }
+
+  /** The registry of worker `index` now (0 is the first; a crashed worker is replaced in its place). */
+  workerRegistry(index: number): FunctionRegistry {
+    const registry = this.workers[index];
+    if (!registry) throw new Error(`The emulator has no worker ${index} (it has ${this.workers.length}).`);
+    return registry;
+  }
+
+  /** Another worker on this task hub (an app instance scaled out); returns its index. */
+  addWorker(registry: FunctionRegistry): number {
+    this.workers.push(registry);
+    this.workItemsByWorker.push(0);
+    return this.workers.length - 1;
+  }
+
+  get workerCount(): number {
+    return this.workers.length;
   }
 
   on(event: 'progress', listener: ProgressListener): () => void {
@@ -167,7 +198,7 @@ export class DurableHostEmulator {
   restartWorker(): void {
     const restart = this.options.restartWorker;
     if (!restart) throw new Error('restartWorker needs the restartWorker option: the emulator cannot load the app again by itself.');
-    this.registry = restart();
+    for (let i = 0; i < this.workers.length; i++) this.workers[i] = restart();
   }
 
   /** The next `times` executions of activity `name` throw `error` instead of running the handler. */
@@ -212,9 +243,12 @@ export class DurableHostEmulator {
       }
     }
     if (!work) return false;
-    if (work.kind === 'episode') await this.runEpisodeWork(work);
-    else if (work.kind === 'entityBatch') await this.entities.runBatch(work.schedulerId);
-    else await this.runActivityWork(work);
+    const worker = this.nextWorker;
+    this.nextWorker = (this.nextWorker + 1) % this.workers.length;
+    this.workItemsByWorker[worker] = (this.workItemsByWorker[worker] ?? 0) + 1;
+    if (work.kind === 'episode') await this.runEpisodeWork(work, worker);
+    else if (work.kind === 'entityBatch') await this.entities.runBatch(work.schedulerId, this.workerRegistry(worker));
+    else await this.runActivityWork(work, worker);
     return true;
   }
 
@@ -364,20 +398,21 @@ export class DurableHostEmulator {
     this.post(record, event);
   }
 
-  private async runEpisodeWork(work: Extract<ReadyWork, { kind: 'episode' }>): Promise<void> {
+  private async runEpisodeWork(work: Extract<ReadyWork, { kind: 'episode' }>, worker: number): Promise<void> {
     const record = this.current(work.instanceId, work.executionId);
     if (!record) return;
     record.episodeQueued = false;
     const newMessages = record.inbox.splice(0);
     if (newMessages.length === 0 || isTerminal(record)) return;
     const now = this.clock.now();
+    const registry = this.workerRegistry(worker);
     const result = await runEpisode({
       record,
       newMessages,
       now,
-      orchestrator: this.registry.get(record.name),
-      activityNames: this.registry.byTrigger('activityTrigger').map((f) => f.name),
-      orchestratorNames: this.registry.byTrigger('orchestrationTrigger').map((f) => f.name),
+      orchestrator: registry.get(record.name),
+      activityNames: registry.byTrigger('activityTrigger').map((f) => f.name),
+      orchestratorNames: registry.byTrigger('orchestrationTrigger').map((f) => f.name),
       createContext: (fn) => createInvocationContext(fn, { logSink: (e) => this.log(e), tags: { instanceId: record.instanceId } }),
       settings: this.settings,
     });
@@ -388,7 +423,7 @@ export class DurableHostEmulator {
     }
     record.history.push(...result.newEvents);
     record.lastUpdatedTime = now;
-    this.apply(record, result.verdict, now);
+    this.apply(record, result.verdict, now, registry);
     record.history.push(history.orchestratorCompleted(now));
     const verdict = result.verdict;
     const newOps = verdict.kind === 'running' ? verdict.newOps : [];
@@ -413,12 +448,12 @@ export class DurableHostEmulator {
     if (verdict.kind === 'continuedAsNew') this.continueAsNew(record, verdict.input, verdict.carryOver);
   }
 
-  private apply(record: InstanceRecord, verdict: EpisodeVerdict, now: Date): void {
+  private apply(record: InstanceRecord, verdict: EpisodeVerdict, now: Date, registry: FunctionRegistry): void {
     switch (verdict.kind) {
       case 'running':
         record.runtimeStatus = df.OrchestrationRuntimeStatus.Running;
         record.waitingOn = verdict.waitingOn;
-        for (const op of verdict.newOps) this.schedule(record, op, now);
+        for (const op of verdict.newOps) this.schedule(record, op, now, registry);
         return;
       case 'completed':
         this.finish(record, df.OrchestrationRuntimeStatus.Completed, WireOrchestrationStatus.Completed, verdict.output, now);
@@ -469,7 +504,7 @@ export class DurableHostEmulator {
     for (const event of carryOver) this.post(record, { ...event, IsPlayed: false });
   }
 
-  private schedule(record: InstanceRecord, op: ScheduledOp, now: Date): void {
+  private schedule(record: InstanceRecord, op: ScheduledOp, now: Date, registry: FunctionRegistry): void {
     const { instanceId, executionId } = record;
     if (op.kind === 'entity') {
       this.sendToEntity(record, op, now);
@@ -477,7 +512,7 @@ export class DurableHostEmulator {
     }
     if (op.kind === 'subOrchestration') {
       record.history.push(history.subOrchestrationCreated(now, op.id, op.name, op.instanceId, op.inputToken));
-      this.startChild(record, op);
+      this.startChild(record, op, registry);
       return;
     }
     if (op.kind === 'activity') {
@@ -541,7 +576,7 @@ export class DurableHostEmulator {
     }
   }
 
-  private startChild(parent: InstanceRecord, op: Extract<ScheduledOp, { kind: 'subOrchestration' }>): void {
+  private startChild(parent: InstanceRecord, op: Extract<ScheduledOp, { kind: 'subOrchestration' }>, registry: FunctionRegistry): void {
     const existing = this.instances.get(op.instanceId);
     if (existing && !isTerminal(existing)) {
       // What the Azure Storage provider does with an ExecutionStarted for a running instance is not documented;
@@ -551,18 +586,18 @@ export class DurableHostEmulator {
           `already ${existing.runtimeStatus}. The emulator does not model a second start of a live instance.`,
       );
     }
-    const fn = this.registry.get(op.name);
+    const fn = registry.get(op.name);
     const link: ParentLink = { name: parent.name, instanceId: parent.instanceId, executionId: parent.executionId, taskScheduledId: op.id };
     // The child's input is the action's input token as JSON (no extra string encoding, unlike activities).
     const input = op.inputToken === undefined ? undefined : JSON.parse(JSON.stringify(op.inputToken));
     this.startInstance(fn?.name ?? op.name, op.instanceId, input, link);
   }
 
-  private async runActivityWork(work: Extract<ReadyWork, { kind: 'activity' }>): Promise<void> {
+  private async runActivityWork(work: Extract<ReadyWork, { kind: 'activity' }>, worker: number): Promise<void> {
     const record = this.current(work.instanceId, work.executionId);
     // The activity message is already in the work-item queue: it runs even if the instance finished meanwhile.
     if (!record) return;
-    const fn = this.registry.getOrThrow(work.name);
+    const fn = this.workerRegistry(worker).getOrThrow(work.name);
     const runs = this.options.executeActivitiesTwice ? 2 : 1;
     let last: Awaited<ReturnType<typeof runActivityHandler>> | undefined;
     for (let run = 1; run <= runs; run++) {
@@ -607,7 +642,7 @@ export class DurableHostEmulator {
       ok: last.ok,
     };
     if (this.options.loseActivityResult?.(point)) {
-      this.loseResult(work, point);
+      this.loseResult(work, point, worker);
       return;
     }
     // The scheduled name is what the history knows the task by (names match case-insensitively).
@@ -634,11 +669,11 @@ export class DurableHostEmulator {
           ? history.taskCompleted(at, work.taskScheduledId, completion.resultText)
           : history.taskFailed(at, work.taskScheduledId, completion.reason, completion.details),
     });
-    if (this.options.crashAfterActivity?.(point)) this.crashWorker(point, 'crashAfterActivity');
+    if (this.options.crashAfterActivity?.(point)) this.crashWorker(point, 'crashAfterActivity', worker);
   }
 
   /** The result never reaches the host; the same work item (same sequence number, same input) comes back later. */
-  private loseResult(work: Extract<ReadyWork, { kind: 'activity' }>, point: ActivityPoint): void {
+  private loseResult(work: Extract<ReadyWork, { kind: 'activity' }>, point: ActivityPoint, worker: number): void {
     const last = this.activityExecutions[this.activityExecutions.length - 1];
     if (last) last.resultLost = true;
     const redeliverAt = this.clock.nowMs() + (this.options.lostResultRedeliveryMs ?? LOST_RESULT_REDELIVERY_MS);
@@ -657,11 +692,11 @@ export class DurableHostEmulator {
       kind: 'redelivery',
       work: { ...work, delivery: work.delivery + 1 },
     });
-    if (this.options.restartWorker) this.crashWorker(point, 'lostResult');
+    if (this.options.restartWorker) this.crashWorker(point, 'lostResult', worker);
   }
 
   /** The worker process dies: every module it loaded is gone; the task hub (history, queues) survives. */
-  private crashWorker(point: ActivityPoint, cause: WorkerCrashRecord['cause']): void {
+  private crashWorker(point: ActivityPoint, cause: WorkerCrashRecord['cause'], worker: number): void {
     const restart = this.options.restartWorker;
     if (!restart) return;
     const at = this.clock.now();
@@ -670,7 +705,7 @@ export class DurableHostEmulator {
       afterActivity: { instanceId: point.instanceId, name: point.name, taskScheduledId: point.taskScheduledId, ordinal: point.ordinal },
       cause,
     });
-    this.registry = restart();
+    this.workers[worker] = restart();
     this.progress.emit({ type: 'workerRestarted', at, afterActivity: point.name, instanceId: point.instanceId, cause });
   }
 }

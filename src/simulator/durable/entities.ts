@@ -109,8 +109,8 @@ export class EntityStore {
   constructor(private readonly host: EntityHost) {}
 
   /** An entity function must be registered under the name (entity trigger), as the extension requires. */
-  private entityFunction(name: string): RegisteredFunction | undefined {
-    const fn = this.host.registry.get(name);
+  private entityFunction(name: string, registry: FunctionRegistry = this.host.registry): RegisteredFunction | undefined {
+    const fn = registry.get(name);
     return fn && fn.trigger.type.toLowerCase() === 'entitytrigger' ? fn : undefined;
   }
 
@@ -170,14 +170,14 @@ export class EntityStore {
     return n;
   }
 
-  /** Runs one batch: every request queued for this entity now, in order, through the real entity function. */
-  async runBatch(schedulerId: string): Promise<void> {
+  /** Runs one batch: every request queued for this entity now, in order, through the real entity function (of `registry`'s worker). */
+  async runBatch(schedulerId: string, registry: FunctionRegistry = this.host.registry): Promise<void> {
     const record = this.entities.get(schedulerId);
     if (!record) return;
     record.batchQueued = false;
     const batch = record.inbox.splice(0);
     if (batch.length === 0) return;
-    const fn = this.entityFunction(record.id.name);
+    const fn = this.entityFunction(record.id.name, registry);
     const at = this.host.now();
     const operations = batch.map((r) => r.name);
     if (!fn) {

@@ -36,10 +36,30 @@ export type OrchestratorOutcome =
   /** The handler threw something without a state: the extension fails the instance with the message. */
   | { kind: 'crashed'; message: string };
 
-export function buildTriggerPayload(call: Omit<OrchestratorCall, 'handler' | 'context'>): string {
-  const payload: WireOrchestrationTrigger = {
-    history: [...call.pastEvents.map((e) => ({ ...e, IsPlayed: true })), ...call.newEvents.map((e) => ({ ...e, IsPlayed: false }))],
-    input: call.input === undefined ? null : call.input,
+/**
+ * A copy of JSON data, as JSON.parse(JSON.stringify(value)) would give for the plain JSON values history events are
+ * made of (they come from JSON, and hold nothing else), without the text in between: a 1,000-VM fleet replays long
+ * histories thousands of times, and the round trip through text was a fifth of the emulator's time.
+ */
+function jsonCopy<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  // Anything with its own JSON form (a Date) goes the long way, so the copy stays what the text would give.
+  if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return JSON.parse(JSON.stringify(value)) as T;
+  if (Array.isArray(value)) return value.map((v) => (v === undefined ? null : jsonCopy(v))) as T;
+  const copy: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== undefined) copy[k] = jsonCopy(v);
+  return copy as T;
+}
+
+/** The trigger payload as the worker receives it after JSON.parse: fresh objects (the library mutates them in place). */
+export function buildTriggerPayload(call: Omit<OrchestratorCall, 'handler' | 'context'>): WireOrchestrationTrigger {
+  return {
+    history: [
+      ...call.pastEvents.map((e) => ({ ...jsonCopy(e), IsPlayed: true })),
+      ...call.newEvents.map((e) => ({ ...jsonCopy(e), IsPlayed: false })),
+    ],
+    // The input is the caller's object: through JSON, exactly as the extension hands it over.
+    input: call.input === undefined ? null : JSON.parse(JSON.stringify(call.input)),
     instanceId: call.instanceId,
     // The context is "replaying" when the episode starts with history to replay.
     isReplaying: call.pastEvents.length > 0,
@@ -50,7 +70,6 @@ export function buildTriggerPayload(call: Omit<OrchestratorCall, 'handler' | 'co
     maximumShortTimerDuration: AZURE_STORAGE_MAXIMUM_SHORT_TIMER,
     defaultHttpAsyncRequestSleepTimeMillseconds: DEFAULT_HTTP_ASYNC_SLEEP_MS,
   };
-  return JSON.stringify(payload);
 }
 
 function isState(value: unknown): value is WireOrchestratorState {
@@ -63,8 +82,8 @@ function messageOf(err: unknown): string {
 }
 
 export async function invokeOrchestrator(call: OrchestratorCall): Promise<OrchestratorOutcome> {
-  // A fresh parse per call: the library mutates the payload (Timestamp strings become Dates in place).
-  const trigger: unknown = JSON.parse(buildTriggerPayload(call));
+  // A fresh copy per call: the library mutates the payload (Timestamp strings become Dates in place).
+  const trigger: unknown = buildTriggerPayload(call);
   let returned: unknown;
   try {
     returned = await call.handler(trigger, call.context);

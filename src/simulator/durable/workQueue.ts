@@ -38,9 +38,17 @@ export type Delivery =
       work: ReadyWork;
     };
 
+type Scheduled = Delivery & { seq: number };
+
+function earlier(a: Scheduled, b: Scheduled): boolean {
+  return a.dueAt < b.dueAt || (a.dueAt === b.dueAt && a.seq < b.seq);
+}
+
 export class WorkQueue {
   private readonly ready: ReadyWork[] = [];
-  private delayed: (Delivery & { seq: number })[] = [];
+  private readyHead = 0;
+  /** A binary min-heap on (dueAt, seq): 1,000 waiting repairs each hold a timer, and every step asks what is due. */
+  private delayed: Scheduled[] = [];
   private seq = 0;
 
   enqueue(work: ReadyWork): void {
@@ -48,23 +56,31 @@ export class WorkQueue {
   }
 
   dequeue(): ReadyWork | undefined {
-    return this.ready.shift();
+    if (this.readyHead >= this.ready.length) return undefined;
+    const work = this.ready[this.readyHead];
+    this.ready[this.readyHead] = undefined as unknown as ReadyWork;
+    this.readyHead += 1;
+    // Compact now and then instead of shifting the array on every dequeue.
+    if (this.readyHead > 1024 && this.readyHead * 2 > this.ready.length) {
+      this.ready.splice(0, this.readyHead);
+      this.readyHead = 0;
+    }
+    return work;
   }
 
   schedule(delivery: Delivery): void {
     this.delayed.push(Object.assign({}, delivery, { seq: this.seq++ }));
+    this.siftUp(this.delayed.length - 1);
   }
 
   nextDueAt(): number | undefined {
-    let next: number | undefined;
-    for (const d of this.delayed) if (next === undefined || d.dueAt < next) next = d.dueAt;
-    return next;
+    return this.delayed[0]?.dueAt;
   }
 
   /** Everything due at or before `now`, earliest first (ties in scheduling order), removed from the queue. */
   takeDue(now: number): Delivery[] {
-    const due = this.delayed.filter((d) => d.dueAt <= now).sort((a, b) => a.dueAt - b.dueAt || a.seq - b.seq);
-    if (due.length > 0) this.delayed = this.delayed.filter((d) => d.dueAt > now);
+    const due: Delivery[] = [];
+    while (this.delayed.length > 0 && (this.delayed[0] as Scheduled).dueAt <= now) due.push(this.pop());
     return due;
   }
 
@@ -73,14 +89,54 @@ export class WorkQueue {
    * messages on arrival anyway, and keeping them would drag the shared virtual clock forward for nothing.
    */
   dropDeliveries(instanceId: string, executionId: string): void {
-    this.delayed = this.delayed.filter((d) => d.instanceId !== instanceId || d.executionId !== executionId);
+    const kept = this.delayed.filter((d) => d.instanceId !== instanceId || d.executionId !== executionId);
+    if (kept.length === this.delayed.length) return;
+    this.delayed = kept;
+    for (let i = (kept.length >> 1) - 1; i >= 0; i--) this.siftDown(i);
   }
 
   get readyCount(): number {
-    return this.ready.length;
+    return this.ready.length - this.readyHead;
   }
 
   get delayedCount(): number {
     return this.delayed.length;
+  }
+
+  private pop(): Scheduled {
+    const heap = this.delayed;
+    const top = heap[0] as Scheduled;
+    const last = heap.pop() as Scheduled;
+    if (heap.length > 0) {
+      heap[0] = last;
+      this.siftDown(0);
+    }
+    return top;
+  }
+
+  private siftUp(index: number): void {
+    const heap = this.delayed;
+    let i = index;
+    while (i > 0) {
+      const parent = (i - 1) >> 1;
+      if (!earlier(heap[i] as Scheduled, heap[parent] as Scheduled)) break;
+      [heap[i], heap[parent]] = [heap[parent] as Scheduled, heap[i] as Scheduled];
+      i = parent;
+    }
+  }
+
+  private siftDown(index: number): void {
+    const heap = this.delayed;
+    let i = index;
+    for (;;) {
+      const left = 2 * i + 1;
+      const right = left + 1;
+      let smallest = i;
+      if (left < heap.length && earlier(heap[left] as Scheduled, heap[smallest] as Scheduled)) smallest = left;
+      if (right < heap.length && earlier(heap[right] as Scheduled, heap[smallest] as Scheduled)) smallest = right;
+      if (smallest === i) return;
+      [heap[i], heap[smallest]] = [heap[smallest] as Scheduled, heap[i] as Scheduled];
+      i = smallest;
+    }
   }
 }

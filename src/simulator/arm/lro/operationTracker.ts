@@ -82,6 +82,8 @@ interface SimTimer {
 
 export class OperationTracker {
   private readonly operations = new Map<string, SimOperation>();
+  /** The operations still InProgress: every request settles, and the ended ones (kept for polling) pile up. */
+  private readonly inProgress = new Set<SimOperation>();
   private timers: SimTimer[] = [];
   private seq = 0;
   /** Virtual time short operations still owed when a poll completed them early (see takeEarlyCompletionDebtMs). */
@@ -111,6 +113,7 @@ export class OperationTracker {
       status: 'InProgress',
     };
     this.operations.set(operation.id.toLowerCase(), operation);
+    this.inProgress.add(operation);
     return operation;
   }
 
@@ -191,7 +194,7 @@ export class OperationTracker {
   /** In-progress operations on a resource (ARM refuses most actions on a VM while one runs). */
   activeOn(resourceId: string): SimOperation[] {
     const wanted = resourceId.toLowerCase();
-    return [...this.operations.values()].filter((op) => op.status === 'InProgress' && op.resourceId.toLowerCase() === wanted);
+    return [...this.inProgress].filter((op) => op.status === 'InProgress' && op.resourceId.toLowerCase() === wanted);
   }
 
   /** The polling headers the resource provider returns with its 201/202. */
@@ -218,7 +221,7 @@ export class OperationTracker {
 
   private nextDueOperation(now: number): SimOperation | undefined {
     let best: SimOperation | undefined;
-    for (const op of this.operations.values()) {
+    for (const op of this.inProgress) {
       if (op.status !== 'InProgress' || op.finishAtMs > now) continue;
       if (!best || op.finishAtMs < best.finishAtMs || (op.finishAtMs === best.finishAtMs && op.seq < best.seq)) best = op;
     }
@@ -235,6 +238,7 @@ export class OperationTracker {
   }
 
   private complete(op: SimOperation, atMs: number): void {
+    this.inProgress.delete(op);
     op.endedAtMs = atMs;
     if (op.failWith) {
       op.status = 'Failed';

@@ -197,7 +197,11 @@ export class RunCommandService {
 
   /** Called on every sync: starts that became possible since the last look (agent healed, VM booted). */
   refresh(): void {
-    for (const vm of this.world.store.virtualMachines.values()) this.schedulePendingStarts(vm);
+    // Called on every request: only VMs with a run waiting to be picked up need a look (in the store's VM order).
+    const waiting = new Set<string>();
+    for (const run of this.runs.values()) if (awaitsPickup(run)) waiting.add(key(run.vmId));
+    if (waiting.size === 0) return;
+    for (const vm of this.world.store.virtualMachines.values()) if (waiting.has(key(vm.id))) this.schedulePendingStarts(vm);
   }
 
   // ---------------------------------------------------------------- execution
@@ -206,7 +210,7 @@ export class RunCommandService {
     const readyAt = this.world.agentReadyAtMs(vm);
     if (readyAt === undefined) return;
     for (const run of this.listByVm(vm.id)) {
-      if (run.instanceView.executionState !== 'Pending' || run.startScheduled || run.provisioningState === 'Deleting') continue;
+      if (!awaitsPickup(run)) continue;
       const generation = run.generation;
       run.startScheduled = true;
       // The agent picks the command up a few seconds after both it is Ready and the command was submitted.
@@ -403,4 +407,9 @@ function sameSettings(run: RunCommandState, request: RunCommandRequest): boolean
 
 function sameParameters(a: readonly RunCommandParameter[], b: readonly RunCommandParameter[]): boolean {
   return a.length === b.length && a.every((p, i) => p.name === b[i]!.name && p.value === b[i]!.value);
+}
+
+/** A run the agent has yet to pick up, with no start planned. */
+function awaitsPickup(run: RunCommandState): boolean {
+  return run.instanceView.executionState === 'Pending' && !run.startScheduled && run.provisioningState !== 'Deleting';
 }

@@ -34,13 +34,25 @@ export class IdMap<T> {
     return this.entries.delete(key(id));
   }
 
+  get size(): number {
+    return this.entries.size;
+  }
+
   values(): T[] {
     return [...this.entries.values()];
   }
 }
 
+// Ids are few (the resources of a simulation) and looked up on every request: remember each one's key.
+const KEYS = new Map<string, string>();
+
 export function key(id: string): string {
-  return id.replace(/\/+$/, '').toLowerCase();
+  let known = KEYS.get(id);
+  if (known === undefined) {
+    known = id.replace(/\/+$/, '').toLowerCase();
+    KEYS.set(id, known);
+  }
+  return known;
 }
 
 export class Store {

@@ -176,6 +176,8 @@ export class World {
   syncHook: () => void = () => undefined;
   private readonly lastAgentStatus = new Map<string, AgentStatus | undefined>();
   private nextPrivateIp = 4;
+  /** The instant and VM count refreshAgentStatuses last looked at. */
+  private agentStatusesSeen: { nowMs: number; vms: number } | undefined;
   private nextPublicIp = 10;
 
   constructor(
@@ -264,7 +266,7 @@ export class World {
       ...this.tracked(id, input),
       subnetId: subnet.id,
       ipConfigurationName: 'ipconfig1',
-      privateIpAddress: input.privateIpAddress ?? this.allocatePrivateIp(subnet.addressPrefix),
+      privateIpAddress: input.privateIpAddress ?? this.allocatePrivateIp(subnet.id, subnet.addressPrefix),
       ...(publicIpId ? { publicIpId } : {}),
       ...(nsgId ? { nsgId } : {}),
       macAddress: this.guids.macAddress(),
@@ -471,7 +473,7 @@ export class World {
     const vm = this.must(this.store.virtualMachines.get(vmId), 'VM', vmId);
     vm.agentHealth = health;
     vm.agentHealthSinceMs = this.clock.nowMs();
-    this.refreshAgentStatuses();
+    this.refreshAgentStatuses(true);
   }
 
   // ---------------------------------------------------------------- used by handlers and operations
@@ -514,7 +516,7 @@ export class World {
     vm.powerState = to;
     if (to === 'running') vm.bootedAtMs = atMs;
     this.emit({ kind: 'powerState', at: new Date(atMs), vmId: vm.id, from, to });
-    this.refreshAgentStatuses();
+    this.refreshAgentStatuses(true);
   }
 
   setProvisioningState(vm: VirtualMachineState, state: VirtualMachineState['provisioningState'], atMs = this.clock.nowMs()): void {
@@ -522,8 +524,15 @@ export class World {
     vm.provisioningChangedAt = new Date(atMs).toISOString();
   }
 
-  /** Emits agentStatus changes for VMs whose reported status moved since last looked at. */
-  refreshAgentStatuses(): void {
+  /**
+   * Emits agentStatus changes for VMs whose reported status moved since last looked at. A reported status moves
+   * only with the clock, a power or agent-health change (those refresh with `force`) or a VM added or removed, and
+   * every request syncs: at the instant already looked at, with as many VMs, there is nothing new to see.
+   */
+  refreshAgentStatuses(force = false): void {
+    const seen = { nowMs: this.clock.nowMs(), vms: this.store.virtualMachines.size };
+    if (!force && this.agentStatusesSeen?.nowMs === seen.nowMs && this.agentStatusesSeen.vms === seen.vms) return;
+    this.agentStatusesSeen = seen;
     for (const vm of this.store.virtualMachines.values()) {
       const now = this.agentStatusOf(vm);
       const before = this.lastAgentStatus.get(key(vm.id));
@@ -573,9 +582,24 @@ export class World {
     };
   }
 
-  private allocatePrivateIp(addressPrefix: string): string {
+  /**
+   * The next host address of a /24 subnet: .4 to .254 (Azure reserves the first four and the last), counting on
+   * across the world as before and wrapping round, skipping an address a NIC of that subnet already has (a fleet
+   * of 1,000 VMs, each in a subnet of its own, passes .254 long before any one subnet fills).
+   */
+  private allocatePrivateIp(subnetId: string, addressPrefix: string): string {
     const base = addressPrefix.split('/')[0]!.split('.').slice(0, 3).join('.');
-    return `${base}.${this.nextPrivateIp++}`;
+    const used = new Set(
+      this.store.networkInterfaces
+        .values()
+        .filter((n) => key(n.subnetId) === key(subnetId))
+        .map((n) => n.privateIpAddress),
+    );
+    for (let tries = 0; tries < 251; tries++) {
+      const address = `${base}.${4 + ((this.nextPrivateIp++ - 4) % 251)}`;
+      if (!used.has(address)) return address;
+    }
+    throw new Error(`SIMULATED ARM builder: subnet ${subnetId} has no free address left`);
   }
 
   private must<T>(value: T | undefined, what: string, ref: Ref): T {
