@@ -21,7 +21,7 @@ try {
     $os = Get-CimInstance -ClassName Win32_OperatingSystem
     $result = [ordered]@{
         script         = 'boot-time'
-        lastBootUpTime = $os.LastBootUpTime.ToUniversalTime().ToString('s', [System.Globalization.CultureInfo]::InvariantCulture) + 'Z'
+        lastBootUpTime = ConvertTo-UtcText -Value $os.LastBootUpTime
     }
 }
 catch {

@@ -311,6 +311,13 @@ function ConvertTo-ResultJson {
     return $json
 }
 
+function ConvertTo-UtcText {
+    # A DateTime as the result protocol carries times: UTC, ISO 8601 to the second, 'Z'. The 's' format is
+    # culture-invariant (a custom ':' would become the culture's time separator), so no guest locale shows through.
+    param([Parameter(Mandatory = $true)][datetime]$Value)
+    return $Value.ToUniversalTime().ToString('s', [System.Globalization.CultureInfo]::InvariantCulture) + 'Z'
+}
+
 function Limit-Text {
     # Caps free text (captions, process names, messages) so the result line stays far below Run Command's
     # 4 KB output window. Every caller passes -Max.

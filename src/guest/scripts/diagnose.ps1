@@ -189,7 +189,7 @@ try {
         $osInfo = Get-CimInstance -ClassName Win32_OperatingSystem
         try {
             if ($null -ne $osInfo.LastBootUpTime) {
-                $lastBootUpTime = $osInfo.LastBootUpTime.ToUniversalTime().ToString('s', [System.Globalization.CultureInfo]::InvariantCulture) + 'Z'
+                $lastBootUpTime = ConvertTo-UtcText -Value $osInfo.LastBootUpTime
             }
         }
         catch {
@@ -288,8 +288,7 @@ try {
         if ($null -ne $chosenCertificate) {
             $certificate.present = $true
             $certificate.thumbprint = [string]$chosenCertificate.Thumbprint
-            # 's' is culture-invariant (a custom ':' would become the culture's time separator).
-            $certificate.notAfter = $chosenCertificate.NotAfter.ToUniversalTime().ToString('s', [System.Globalization.CultureInfo]::InvariantCulture) + 'Z'
+            $certificate.notAfter = ConvertTo-UtcText -Value $chosenCertificate.NotAfter
             $certificate.hasPrivateKey = [bool]$chosenCertificate.HasPrivateKey
             $certificate.privateKeyOpens = Test-PrivateKeyOpens -Certificate $chosenCertificate
             $keyFile = Get-PrivateKeyFile -Certificate $chosenCertificate
