@@ -13,16 +13,18 @@ import { assessRdpExposure, type RdpExposure, type WorldOpening } from '../decis
  */
 export function* networkPhase(flow: Flow, vm: VmFacts, effectiveRules = true): Gen<PhaseResult<NetworkFacts>> {
   flow.begin('networkCheck', 'reading NIC, subnet and NSG rules');
-  const read = yield* flow.call('readVmNetwork', { vm, effectiveRules }, 'networkCheck');
-  if (read.kind === 'end') return read;
-  for (const note of read.facts.notes) flow.find(Findings.networkNote(note));
-  if (!effectiveRules) flow.progress('NSG resources read; the effective rules follow alongside the first wait');
-  return proceed(read.facts);
+  const read = yield* readNetwork(flow, vm, effectiveRules);
+  if (read.kind === 'continue' && !effectiveRules) flow.progress('NSG resources read; the effective rules follow alongside the first wait');
+  return read;
 }
 
 /** The read again with the effective rules Azure applies; the caller assesses the exposure from it. */
-export function* refineNetwork(flow: Flow, vm: VmFacts): Gen<PhaseResult<NetworkFacts>> {
-  const read = yield* flow.call('readVmNetwork', { vm, effectiveRules: true }, 'networkCheck');
+export function refineNetwork(flow: Flow, vm: VmFacts): Gen<PhaseResult<NetworkFacts>> {
+  return readNetwork(flow, vm, true);
+}
+
+function* readNetwork(flow: Flow, vm: VmFacts, effectiveRules: boolean): Gen<PhaseResult<NetworkFacts>> {
+  const read = yield* flow.call('readVmNetwork', { vm, effectiveRules }, 'networkCheck');
   if (read.kind === 'end') return read;
   for (const note of read.facts.notes) flow.find(Findings.networkNote(note));
   return proceed(read.facts);

@@ -25,7 +25,7 @@ import { awaitGuestScript, beginGuestScript } from '../steps/guestScriptStep';
 import { onlineRepairStep } from '../steps/onlineRepairStep';
 import { probeStep } from '../steps/probeStep';
 import { serialConsoleStep } from '../steps/serialConsoleStep';
-import { awaitSnapshot, beginSnapshot, type PendingSnapshot, snapshotStep } from '../steps/snapshotStep';
+import { awaitSnapshot, beginSnapshot, type PendingSnapshot, snapshotNotNeeded, snapshotStep } from '../steps/snapshotStep';
 import { restrictBeforeDiagnosis, snapshotDuringDiagnosis } from '../decisions/onlineOrder';
 import type { BaselineFacts } from './baseline';
 import { assessExposure, refineNetwork, restrictionsFor } from './network';
@@ -120,7 +120,7 @@ export function* onlinePhase(flow: Flow, input: OnlineInput): Gen<PhaseResult<On
   // Every ending from here on that changed nothing says what became of a snapshot taken alongside the diagnosis.
   const unchanged = <T>(result: PhaseResult<T>): PhaseResult<T> => {
     if (pending && !snapshotId) {
-      flow.end('snapshot', `${pending.state.snapshotId}: taken while the diagnosis ran; no change followed, so it was not needed (kept)`);
+      snapshotNotNeeded(flow, pending);
       pending = null;
     }
     return closed(result);
@@ -313,8 +313,7 @@ function* diagnose(
     pending = began.facts;
   }
   const notNeeded = (): void => {
-    if (pending)
-      flow.end('snapshot', `${pending.state.snapshotId}: taken while the diagnosis ran; no change followed, so it was not needed (kept)`);
+    if (pending) snapshotNotNeeded(flow, pending);
   };
   const begun = yield* beginGuestScript(flow, vm.id, 'diagnose', {}, 'read-only diagnosis of the RDP configuration');
   if (begun.kind === 'end') {

@@ -91,18 +91,15 @@ export function* restartStep(flow: Flow, vmId: string, why: string, options: Res
     if (back.facts.state === 'rdpOnly') {
       flow.find(agentNotReadyFinding(flow.settings.restartTimeoutMinutes, reading));
       // The boot time now is unknown: a later restart must read its own "before", not take the one from before this.
-      return proceed({
-        ok: true,
-        reading,
-        bootTime: null,
-        verify,
-        caveat: {
-          check: 'rebootConfirmed',
-          reason:
-            `RDP answers after the restart, but the VM agent was not Ready within ${flow.settings.restartTimeoutMinutes} minutes, ` +
+      return proceed(
+        unproven(
+          reading,
+          null,
+          verify,
+          `RDP answers after the restart, but the VM agent was not Ready within ${flow.settings.restartTimeoutMinutes} minutes, ` +
             'so the boot time could not be read to prove that Windows rebooted.',
-        },
-      });
+        ),
+      );
     }
 
     const read = yield* readBootTime(flow, vmId, 'boot time after the restart: did Windows reboot?');
@@ -114,38 +111,42 @@ export function* restartStep(flow: Flow, vmId: string, why: string, options: Res
       const problem = [beforeProblem && `before: ${beforeProblem}`, read.facts.problem && `after: ${read.facts.problem}`]
         .filter(Boolean)
         .join('; ');
-      return proceed({
-        ok: true,
-        reading,
-        bootTime: after,
-        verify,
-        caveat: {
-          check: 'rebootConfirmed',
-          reason:
-            `The VM came back running with its agent Ready, but whether Windows rebooted could not be proven: its boot ` +
+      return proceed(
+        unproven(
+          reading,
+          after,
+          verify,
+          `The VM came back running with its agent Ready, but whether Windows rebooted could not be proven: its boot ` +
             `time could not be read (${problem}).`,
-        },
-      });
+        ),
+      );
     }
     if (rdpWorks) {
       // RDP works without the reboot: no second restart (downtime for nothing); the caveat says what was not proven.
       flow.find(noRebootButRdpWorksFinding(attempt, after));
-      return proceed({
-        ok: true,
-        reading,
-        bootTime: after,
-        verify,
-        caveat: {
-          check: 'rebootConfirmed',
-          reason:
-            `RDP answers, but Windows did not reboot after the restart (LastBootUpTime is still ${after}), so whether the ` +
+      return proceed(
+        unproven(
+          reading,
+          after,
+          verify,
+          `RDP answers, but Windows did not reboot after the restart (LastBootUpTime is still ${after}), so whether the ` +
             'changes hold after the next boot was not checked.',
-        },
-      });
+        ),
+      );
     }
     flow.find(noRebootFinding(attempt, after, attempt < RESTART_ATTEMPTS));
   }
   return proceed({ ok: false, why: 'noReboot', reading, bootTime: before, verify });
+}
+
+/** The VM is back and the repair goes on, but the reboot was not proven: the `rebootConfirmed` caveat says why. */
+function unproven(
+  reading: VmPowerReading | null,
+  bootTime: string | null,
+  verify: RdpProbeResult | null,
+  reason: string,
+): Extract<RestartResult, { ok: true }> {
+  return { ok: true, reading, bootTime, verify, caveat: { check: 'rebootConfirmed', reason } };
 }
 
 type Back =

@@ -72,6 +72,11 @@ export function* awaitSnapshot(flow: Flow, pending: PendingSnapshot, kept = 'kep
   return proceed(state.snapshotId);
 }
 
+/** Closes the entry of a snapshot started alongside the diagnosis when no change followed: kept, never deleted. */
+export function snapshotNotNeeded(flow: Flow, pending: PendingSnapshot): void {
+  flow.end('snapshot', `${pending.state.snapshotId}: taken while the diagnosis ran; no change followed, so it was not needed (kept)`);
+}
+
 export function* snapshotStep(flow: Flow, vm: VmFacts): Gen<PhaseResult<string>> {
   const pending = yield* beginSnapshot(flow, vm);
   if (pending.kind === 'end') return pending;

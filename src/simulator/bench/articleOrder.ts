@@ -126,15 +126,24 @@ async function offlineByHand(driver: ArmDriver, vmId: string, rescueVmId: string
   await driver.start(vmId);
 }
 
-/** The article's NSG check: a rule admitting RDP from anywhere is narrowed to the operator's own addresses. */
-async function restrictOpenRdp(driver: ArmDriver, nicId: string | undefined, cidrs: readonly string[]): Promise<boolean> {
-  if (!nicId || cidrs.length === 0) return false;
+/** The NSG on the VM's NIC, read as the operator opens it in the portal; null when the NIC has none. */
+async function nicNsg(driver: ArmDriver, nicId: string | undefined) {
+  if (!nicId) return null;
   const nicRef = parseResourceId(nicId);
   const nic = await driver.network(nicId).networkInterfaces.get(nicRef.resourceGroup, nicRef.name);
   const nsgId = nic.networkSecurityGroup?.id;
-  if (!nsgId) return false;
+  if (!nsgId) return null;
   const nsgRef = parseResourceId(nsgId);
   const nsg = await driver.network(nsgId).networkSecurityGroups.get(nsgRef.resourceGroup, nsgRef.name);
+  return { nsgId, nsgRef, nsg };
+}
+
+/** The article's NSG check: a rule admitting RDP from anywhere is narrowed to the operator's own addresses. */
+async function restrictOpenRdp(driver: ArmDriver, nicId: string | undefined, cidrs: readonly string[]): Promise<boolean> {
+  if (cidrs.length === 0) return false;
+  const found = await nicNsg(driver, nicId);
+  if (!found) return false;
+  const { nsgId, nsgRef, nsg } = found;
   let changed = false;
   for (const rule of nsg.securityRules ?? []) {
     const ports = [rule.destinationPortRange, ...(rule.destinationPortRanges ?? [])].filter((p): p is string => !!p);
@@ -161,13 +170,9 @@ async function restrictOpenRdp(driver: ArmDriver, nicId: string | undefined, cid
 
 /** Every inbound Allow rule of the NIC's NSG that admits `from` admits `to` as well. */
 async function admitPort(driver: ArmDriver, nicId: string | undefined, from: number, to: number): Promise<void> {
-  if (!nicId) return;
-  const nicRef = parseResourceId(nicId);
-  const nic = await driver.network(nicId).networkInterfaces.get(nicRef.resourceGroup, nicRef.name);
-  const nsgId = nic.networkSecurityGroup?.id;
-  if (!nsgId) return;
-  const nsgRef = parseResourceId(nsgId);
-  const nsg = await driver.network(nsgId).networkSecurityGroups.get(nsgRef.resourceGroup, nsgRef.name);
+  const found = await nicNsg(driver, nicId);
+  if (!found) return;
+  const { nsgId, nsgRef, nsg } = found;
   for (const rule of nsg.securityRules ?? []) {
     const ports = [rule.destinationPortRange, ...(rule.destinationPortRanges ?? [])].filter((p): p is string => !!p);
     if (rule.direction !== 'Inbound' || rule.access !== 'Allow' || !rule.name) continue;

@@ -16,7 +16,8 @@ export const SIM_OPERATOR_CIDR = '203.0.113.0/24';
 /** This app's own outbound address in the simulation (inside the operators' range, so it can verify). */
 export const SIM_APP_ADDRESS = '203.0.113.250';
 
-const restrictedRdp: SecurityRuleInput[] = [
+/** RDP admitted from the operators' office range only (the watch fleet's VMs use it too). */
+export const restrictedRdp: SecurityRuleInput[] = [
   {
     name: 'AllowRdpFromOffice',
     priority: 300,

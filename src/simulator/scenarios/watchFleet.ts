@@ -4,24 +4,12 @@
  * as a function.
  */
 import type { SecurityRuleInput } from '../arm';
-import { SIM_OPERATOR_CIDR } from './catalog';
+import { restrictedRdp } from './catalog';
 import type { SimulatedWindowsGuest } from '../guest';
 import type { Scenario } from './scenario';
 
-const officeRdp: SecurityRuleInput[] = [
-  {
-    name: 'AllowRdpFromOffice',
-    priority: 300,
-    access: 'Allow',
-    direction: 'Inbound',
-    protocol: 'Tcp',
-    sourceAddressPrefix: SIM_OPERATOR_CIDR,
-    destinationPortRange: '3389',
-  },
-];
-
 /** RDP only from a range this app is not in: the watch cannot judge the VM from where it stands. */
-const elsewhereRdp: SecurityRuleInput[] = [{ ...officeRdp[0]!, name: 'AllowRdpFromBastion', sourceAddressPrefix: '198.51.100.0/24' }];
+const elsewhereRdp: SecurityRuleInput[] = [{ ...restrictedRdp[0]!, name: 'AllowRdpFromBastion', sourceAddressPrefix: '198.51.100.0/24' }];
 
 export interface WatchedVmOptions {
   powerState?: 'running' | 'deallocated' | 'stopped';
@@ -46,7 +34,7 @@ export function watchedVm(name: string, options: WatchedVmOptions = {}): Scenari
         publicIp: true,
         resourceGroup: rg,
         name,
-        nicNsgRules: options.rdpFrom === 'elsewhere' ? elsewhereRdp : officeRdp,
+        nicNsgRules: options.rdpFrom === 'elsewhere' ? elsewhereRdp : restrictedRdp,
         ...(options.tagged === false ? {} : { tags: { 'rdp-autorepair-watch': 'on' } }),
       }).vm.id,
       guestFault: 'none',
